@@ -1,0 +1,74 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// Compiler settings every Airlock target shares: Swift 6 language mode comes with the tools version;
+/// these add the stricter checks the codebase is written for.
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "airlock",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "airlock", targets: ["airlock"]),
+        .library(name: "AirlockAWS", targets: ["AirlockAWS"]),
+        .library(name: "AirlockTesting", targets: ["AirlockTesting"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3" ..< "5.0.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/vapor/vapor.git", from: "4.122.3"),
+    ],
+    targets: [
+        // AWS core: SigV4, STS, shared config files, credential cache, TOTP. No web framework here.
+        .target(
+            name: "AirlockAWS",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // Real test peers started on loopback: the project's own test STS, moto, free ports.
+        // The demo uses the test STS too, so this is a library rather than a test-only target.
+        .target(
+            name: "AirlockTesting",
+            dependencies: [
+                "AirlockAWS",
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // The `airlock` commands, as a library so tests can call them.
+        .target(
+            name: "AirlockCLI",
+            dependencies: [
+                "AirlockAWS",
+                "AirlockTesting",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "airlock",
+            dependencies: ["AirlockCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "AirlockAWSTests",
+            dependencies: ["AirlockAWS", "AirlockTesting"],
+            swiftSettings: strictSettings
+        ),
+    ]
+)

@@ -1,0 +1,42 @@
+/// A problem with the AWS shared config or credentials files, or with a profile in them.
+///
+/// Descriptions follow botocore's wording where botocore has one, so users see what the AWS CLI would say.
+public enum ConfigError: Error, Equatable, CustomStringConvertible {
+    /// A line the INI parser cannot read.
+    case parse(path: String, line: Int, reason: String)
+    case profileNotFound(String)
+    case infiniteLoop(sourceProfile: String, visited: [String])
+    case sourceProfileNotFound(sourceProfile: String, profile: String)
+    case bothSourceProfileAndCredentialSource(profile: String)
+    case missingSource(profile: String)
+    case unsupportedCredentialSource(source: String, profile: String)
+    case partialCredentials(profile: String, missing: String)
+    case noCredentials(profile: String)
+    case invalidValue(profile: String, key: String, value: String, expected: String)
+
+    public var description: String {
+        switch self {
+        case let .parse(path, line, reason):
+            "Unable to parse config file: \(path), line \(line): \(reason)"
+        case let .profileNotFound(name):
+            "The config profile (\(name)) could not be found"
+        case let .infiniteLoop(source, visited):
+            "Infinite loop in credential configuration detected. Attempting to load from profile \(source) "
+                + "which has already been visited. Visited profiles: [" + visited.map { "'\($0)'" }.joined(separator: ", ") + "]"
+        case let .sourceProfileNotFound(source, profile):
+            "The source_profile \"\(source)\" referenced in the profile \"\(profile)\" does not exist."
+        case let .bothSourceProfileAndCredentialSource(profile):
+            "The profile \"\(profile)\" contains both source_profile and credential_source."
+        case let .missingSource(profile):
+            "Partial credentials found in assume-role, missing: source_profile or credential_source (profile \"\(profile)\")"
+        case let .unsupportedCredentialSource(source, profile):
+            "The credential source \"\(source)\" referenced in profile \"\(profile)\" is not valid. Airlock supports credential_source = Environment."
+        case let .partialCredentials(profile, missing):
+            "Partial credentials found in shared-credentials-file, missing: \(missing) (profile \"\(profile)\")"
+        case let .noCredentials(profile):
+            "The source profile \"\(profile)\" must have credentials."
+        case let .invalidValue(profile, key, value, expected):
+            "Invalid \(key) \"\(value)\" in profile \"\(profile)\": expected \(expected)."
+        }
+    }
+}

@@ -1,0 +1,54 @@
+/// One named profile: the merged settings of `[profile X]` in the config file and `[X]` in the credentials file.
+public struct Profile: Sendable, Equatable {
+    public let name: String
+    public var values: [String: INIFile.Value]
+
+    public init(name: String, values: [String: INIFile.Value] = [:]) {
+        self.name = name
+        self.values = values
+    }
+
+    /// A plain string setting (keys are lowercase).
+    public subscript(key: String) -> String? {
+        values[key]?.string
+    }
+
+    public var roleARN: String? { self["role_arn"] }
+    public var sourceProfile: String? { self["source_profile"] }
+    public var credentialSource: String? { self["credential_source"] }
+    /// An MFA device: a virtual device's ARN or a hardware token's serial number.
+    public var mfaSerial: String? { self["mfa_serial"] }
+    /// A command whose standard output is the MFA code (as aws-vault has it).
+    public var mfaProcess: String? { self["mfa_process"] }
+    public var roleSessionName: String? { self["role_session_name"] }
+    public var externalID: String? { self["external_id"] }
+    public var region: String? { self["region"] }
+    public var credentialProcess: String? { self["credential_process"] }
+    public var endpointURL: String? { self["endpoint_url"] }
+
+    /// `duration_seconds`, checked to be a whole number.
+    public func durationSeconds() throws(ConfigError) -> Int? {
+        guard let raw = self["duration_seconds"] else { return nil }
+        guard let seconds = Int(raw), seconds > 0 else {
+            throw .invalidValue(profile: name, key: "duration_seconds", value: raw, expected: "a whole number of seconds")
+        }
+        return seconds
+    }
+
+    /// True when the profile holds access keys itself.
+    public var hasStaticCredentials: Bool {
+        self["aws_access_key_id"] != nil || self["aws_secret_access_key"] != nil
+    }
+
+    /// The access keys the profile holds, if it holds any.
+    public func staticCredentials() throws(ConfigError) -> AWSCredentials? {
+        guard hasStaticCredentials else { return nil }
+        guard let keyID = self["aws_access_key_id"] else {
+            throw .partialCredentials(profile: name, missing: "aws_access_key_id")
+        }
+        guard let secret = self["aws_secret_access_key"] else {
+            throw .partialCredentials(profile: name, missing: "aws_secret_access_key")
+        }
+        return AWSCredentials(accessKeyID: keyID, secretAccessKey: secret, sessionToken: self["aws_session_token"])
+    }
+}

@@ -1,0 +1,111 @@
+import Foundation
+
+/// The AWS shared config (`~/.aws/config`) and credentials (`~/.aws/credentials`) files, merged as botocore
+/// merges them: `[default]` and `[profile X]` from the config file, bare `[X]` from the credentials file,
+/// the credentials file winning for a key both set.
+public struct SharedConfig: Sendable, Equatable {
+    public var profiles: [String: Profile]
+    /// `[services NAME]` sections: service name (`sts`) to its settings (`endpoint_url`).
+    public var services: [String: [String: [String: String]]]
+    public var configPath: String
+    public var credentialsPath: String
+
+    /// Reads the files named by `AWS_CONFIG_FILE` and `AWS_SHARED_CREDENTIALS_FILE`, or the defaults
+    /// under `~/.aws`. A missing file counts as empty.
+    public static func load(environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigError) -> SharedConfig {
+        let home = environment["HOME"] ?? NSHomeDirectory()
+        func expand(_ path: String) -> String {
+            path == "~" ? home : path.hasPrefix("~/") ? home + path.dropFirst() : path
+        }
+        let configPath = expand(environment["AWS_CONFIG_FILE"] ?? "~/.aws/config")
+        let credentialsPath = expand(environment["AWS_SHARED_CREDENTIALS_FILE"] ?? "~/.aws/credentials")
+        return try SharedConfig(
+            configText: try read(configPath), configPath: configPath,
+            credentialsText: try read(credentialsPath), credentialsPath: credentialsPath
+        )
+    }
+
+    private static func read(_ path: String) throws(ConfigError) -> String {
+        guard FileManager.default.fileExists(atPath: path) else { return "" }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw .parse(path: path, line: 0, reason: "the file cannot be read")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw .parse(path: path, line: 0, reason: "the file is not UTF-8 text")
+        }
+        return text
+    }
+
+    /// Parses both files' text; the paths name them in errors.
+    public init(configText: String, configPath: String, credentialsText: String = "", credentialsPath: String = "") throws(ConfigError) {
+        self.configPath = configPath
+        self.credentialsPath = credentialsPath
+        var profiles: [String: Profile] = [:]
+        var services: [String: [String: [String: String]]] = [:]
+        for section in try INIFile(parsing: configText, path: configPath).sections {
+            let words = Self.shellWords(section.name)
+            if section.name == "default" {
+                profiles["default", default: Profile(name: "default")].values.merge(section.values) { $1 }
+            } else if words.count == 2, words[0] == "profile" {
+                profiles[words[1], default: Profile(name: words[1])].values.merge(section.values) { $1 }
+            } else if words.count == 2, words[0] == "services" {
+                services[words[1]] = section.values.compactMapValues {
+                    if case let .nested(settings) = $0 { return settings }
+                    return nil
+                }
+            }
+        }
+        for section in try INIFile(parsing: credentialsText, path: credentialsPath).sections {
+            profiles[section.name, default: Profile(name: section.name)].values.merge(section.values) { $1 }
+        }
+        self.profiles = profiles
+        self.services = services
+    }
+
+    /// The profile, or botocore's "could not be found" error.
+    public func profile(_ name: String) throws(ConfigError) -> Profile {
+        guard let profile = profiles[name] else { throw .profileNotFound(name) }
+        return profile
+    }
+
+    /// A service's setting from the `[services X]` section that the profile names with `services = X`.
+    public func serviceSetting(_ key: String, service: String, profile: Profile) -> String? {
+        guard let sectionName = profile["services"] else { return nil }
+        return services[sectionName]?[service]?[key]
+    }
+
+    /// Splits a section header the way Python's `shlex.split` does for simple cases: white space separates
+    /// words, and single or double quotes group them (`profile "my profile"`).
+    static func shellWords(_ text: String) -> [String] {
+        var words: [String] = []
+        var current = ""
+        var quote: Character?
+        var inWord = false
+        for character in text {
+            if let open = quote {
+                if character == open { quote = nil } else { current.append(character) }
+            } else if character == "\"" || character == "'" {
+                quote = character
+                inWord = true
+            } else if character == " " || character == "\t" {
+                if inWord { words.append(current); current = ""; inWord = false }
+            } else {
+                current.append(character)
+                inWord = true
+            }
+        }
+        if inWord { words.append(current) }
+        return words
+    }
+}
+
+extension SharedConfig {
+    /// The profile a command uses: the one named on the command line, then `AWS_PROFILE`,
+    /// then `AWS_DEFAULT_PROFILE`, then `default`.
+    public static func selectedProfileName(explicit: String?, environment: [String: String]) -> String {
+        for candidate in [explicit, environment["AWS_PROFILE"], environment["AWS_DEFAULT_PROFILE"]] {
+            if let candidate, !candidate.isEmpty { return candidate }
+        }
+        return "default"
+    }
+}

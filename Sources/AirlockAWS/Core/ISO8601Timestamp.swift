@@ -1,0 +1,17 @@
+import Foundation
+
+/// Reads the RFC 3339 timestamps AWS writes: `2011-07-11T19:55:29Z`, `2011-07-11T19:55:29.611Z`,
+/// or with a numeric offset (`+00:00`).
+public enum ISO8601Timestamp {
+    public static func parse(_ text: String) -> Date? {
+        let plain = Date.ISO8601FormatStyle(includingFractionalSeconds: false)
+        let fractional = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        return (try? plain.parse(trimmed)) ?? (try? fractional.parse(trimmed))
+    }
+
+    /// `2011-07-11T19:55:29Z` (whole seconds, UTC).
+    public static func format(_ date: Date) -> String {
+        AWSTimestamp(date).iso8601
+    }
+}

@@ -1,0 +1,152 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import NIOCore
+import NIOHTTP1
+
+/// Sends signed AWS query-protocol requests over HTTP(S), retrying throttling and server errors.
+///
+/// Owns its HTTP connection pool: call `shutdown()` when done.
+public final class AWSQueryClient: Sendable {
+    public struct Configuration: Sendable {
+        public var connectTimeout: Duration
+        public var requestTimeout: Duration
+        public var retry: RetryPolicy
+        public var userAgent: String
+
+        public init(
+            connectTimeout: Duration = .seconds(10), requestTimeout: Duration = .seconds(30),
+            retry: RetryPolicy = RetryPolicy(), userAgent: String = "airlock/0.1"
+        ) {
+            self.connectTimeout = connectTimeout
+            self.requestTimeout = requestTimeout
+            self.retry = retry
+            self.userAgent = userAgent
+        }
+    }
+
+    public let configuration: Configuration
+    private let http: HTTPClient
+    private let logger: Logger
+    private let sleep: @Sendable (Duration) async throws -> Void
+
+    /// - Parameter sleep: how to wait between retries; tests pass one that records instead of waiting.
+    public init(
+        configuration: Configuration = Configuration(),
+        logger: Logger = Logger(label: "airlock.aws"),
+        sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }
+    ) {
+        self.configuration = configuration
+        self.logger = logger
+        self.sleep = sleep
+        var httpConfiguration = HTTPClient.Configuration()
+        httpConfiguration.timeout = .init(connect: TimeAmount(configuration.connectTimeout))
+        httpConfiguration.redirectConfiguration = .disallow
+        self.http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: httpConfiguration)
+    }
+
+    public func shutdown() async throws {
+        try await http.shutdown()
+    }
+
+    /// Signs and sends `request` to `endpoint`; returns the answer's XML or throws `AWSServiceError`
+    /// (an `<ErrorResponse>`) or `AWSTransportError`.
+    public func send(
+        _ request: AWSQueryRequest, endpoint: URL, region: String, credentials: AWSCredentials
+    ) async throws -> XMLTree {
+        let attempts = request.retryable ? configuration.retry.maxAttempts : 1
+        var attempt = 1
+        while true {
+            do {
+                return try await sendOnce(request, endpoint: endpoint, region: region, credentials: credentials)
+            } catch let error as AWSServiceError where error.isRetryable && attempt < attempts {
+                let delay = configuration.retry.delay(beforeRetry: attempt)
+                logger.info("retrying after AWS error", metadata: [
+                    "action": "\(request.action)", "code": "\(error.code)", "attempt": "\(attempt)", "delay": "\(delay)",
+                ])
+                try await sleep(delay)
+                attempt += 1
+            }
+        }
+    }
+
+    private func sendOnce(
+        _ request: AWSQueryRequest, endpoint: URL, region: String, credentials: AWSCredentials
+    ) async throws -> XMLTree {
+        let body = Array(request.formBody.utf8)
+        let host = endpoint.port.map { "\(endpoint.host ?? ""):\($0)" } ?? (endpoint.host ?? "")
+        let path = endpoint.path.isEmpty ? "/" : endpoint.path
+        let signer = SigV4Signer(credentials: credentials, region: region, service: request.service)
+        let signed = signer.signHeaders(
+            SigV4Request(method: "POST", path: path, headers: [
+                .init("Host", host),
+                .init("Content-Type", "application/x-www-form-urlencoded; charset=utf-8"),
+            ], body: body),
+            date: Date()
+        )
+        var httpRequest = HTTPClientRequest(url: endpoint.absoluteString)
+        httpRequest.method = .POST
+        for header in signed.headers { httpRequest.headers.add(name: header.name, value: header.value) }
+        httpRequest.headers.add(name: "User-Agent", value: configuration.userAgent)
+        httpRequest.body = .bytes(ByteBuffer(bytes: body))
+
+        let response: HTTPClientResponse
+        let bytes: ByteBuffer
+        do {
+            response = try await http.execute(httpRequest, timeout: TimeAmount(configuration.requestTimeout))
+            bytes = try await response.body.collect(upTo: 4 << 20)
+        } catch {
+            throw Self.transportError(error, endpoint: endpoint.absoluteString)
+        }
+        let status = Int(response.status.code)
+        let xml = XMLTree.parse(Array(buffer: bytes))
+        guard (200..<300).contains(status) else {
+            guard let xml, let error = xml.name == "ErrorResponse" ? xml.child("Error") : xml.at("Errors", "Error") else {
+                // A throttling or 5xx answer without AWS's XML (a load balancer's page) still counts as retryable.
+                if status >= 500 || status == 429 {
+                    throw AWSServiceError(
+                        code: status == 429 ? "TooManyRequestsException" : "InternalFailure",
+                        message: "HTTP \(status) with no AWS error document", requestID: nil,
+                        operation: request.action, httpStatus: status
+                    )
+                }
+                throw AWSTransportError.unreadableResponse(
+                    endpoint: endpoint.absoluteString, httpStatus: status, reason: "not an AWS error document"
+                )
+            }
+            throw AWSServiceError(
+                code: error.text("Code") ?? "Unknown",
+                message: error.text("Message") ?? "",
+                requestID: xml.text("RequestId") ?? xml.text("RequestID") ?? response.headers.first(name: "x-amzn-RequestId"),
+                operation: request.action,
+                httpStatus: status
+            )
+        }
+        guard let xml, xml.name == request.action + "Response" else {
+            throw AWSTransportError.unreadableResponse(
+                endpoint: endpoint.absoluteString, httpStatus: status, reason: "expected <\(request.action)Response>"
+            )
+        }
+        logger.debug("AWS call succeeded", metadata: [
+            "action": "\(request.action)", "requestID": "\(xml.text("ResponseMetadata", "RequestId") ?? "-")",
+        ])
+        return xml
+    }
+
+    static func transportError(_ error: any Error, endpoint: String) -> AWSTransportError {
+        if let error = error as? HTTPClientError {
+            switch error {
+            case .connectTimeout, .socksHandshakeTimeout, .tlsHandshakeTimeout:
+                return .connectTimeout(endpoint: endpoint)
+            case .deadlineExceeded, .readTimeout, .writeTimeout:
+                return .requestTimeout(endpoint: endpoint)
+            default:
+                return .connectionFailed(endpoint: endpoint, reason: String(describing: error))
+            }
+        }
+        if let error = error as? ChannelError, case .connectTimeout = error {
+            return .connectTimeout(endpoint: endpoint)
+        }
+        return .connectionFailed(endpoint: endpoint, reason: String(describing: error))
+    }
+}

@@ -1,0 +1,13 @@
+import ArgumentParser
+
+/// `airlock`: Terraform runs behind AWS MFA (`airlock serve`), and AWS role credentials with MFA for the shell.
+public struct Airlock: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "airlock",
+        abstract: "Run Terraform against AWS behind multi-factor authentication.",
+        version: "0.1.0",
+        subcommands: [TOTPCode.self]
+    )
+
+    public init() {}
+}

@@ -1,0 +1,142 @@
+import AirlockAWS
+import Foundation
+
+/// The test STS's behaviour: authentication, MFA, trust policies and sessions, as AWS has them.
+/// One actor, so that checking and recording a used MFA code is a single step.
+public actor TestSTSEngine {
+    /// A record of one request, for tests to check what a client sent (never the code itself).
+    public struct Received: Sendable, Equatable {
+        public let action: String
+        public let carriedTokenCode: Bool
+        public let errorCode: String?
+    }
+
+    let directory: TestSTSDirectory
+    var sessions: [String: TestSTSSession] = [:]
+    /// MFA device serial → time steps whose codes have been used.
+    var usedCodes: [String: Set<UInt64>] = [:]
+    var faults: [TestSTSFault] = []
+    var clockOffset: TimeInterval = 0
+    var requestCounter = 0
+    public private(set) var received: [Received] = []
+
+    public init(directory: TestSTSDirectory) {
+        self.directory = directory
+    }
+
+    var now: Date { Date().addingTimeInterval(clockOffset) }
+
+    /// Moves the test STS's clock (session expiry, MFA time steps) forward.
+    public func advanceClock(by seconds: TimeInterval) {
+        clockOffset += seconds
+    }
+
+    /// Answers the next requests with these failures, in order.
+    public func inject(_ faults: [TestSTSFault]) {
+        self.faults.append(contentsOf: faults)
+    }
+
+    /// The MFA code a user's device shows now (on the test STS's clock).
+    public func currentCode(forUser name: String) -> String? {
+        directory.users.first { $0.name == name }?.totp?.code(at: now)
+    }
+
+    public func handle(_ request: TestSTSRequest) async -> TestSTSResponse {
+        requestCounter += 1
+        let requestID = String(format: "00000000-0000-4000-8000-%012d", requestCounter)
+        let parameters = request.parameters
+        let action = parameters["Action"] ?? ""
+        if !faults.isEmpty {
+            let fault = faults.removeFirst()
+            let error: STSError
+            switch fault {
+            case .throttling: error = STSError(400, "Throttling", "Rate exceeded")
+            case .internalError: error = STSError(500, "InternalFailure", "An internal error occurred.", type: "Receiver")
+            case .serviceUnavailable: error = STSError(503, "ServiceUnavailable", "Service is unavailable.", type: "Receiver")
+            case let .delay(duration):
+                try? await Task.sleep(for: duration)
+                return respond(to: request, action: action, parameters: parameters, requestID: requestID)
+            }
+            received.append(Received(action: action, carriedTokenCode: parameters["TokenCode"] != nil, errorCode: error.code))
+            return TestSTSResponse(status: error.status, body: error.xml(requestID: requestID), requestID: requestID)
+        }
+        return respond(to: request, action: action, parameters: parameters, requestID: requestID)
+    }
+
+    private func respond(to request: TestSTSRequest, action: String, parameters: [String: String], requestID: String) -> TestSTSResponse {
+        do {
+            let caller = try authenticate(request, parameters: parameters)
+            guard parameters["Version"] == STSClient.apiVersion else {
+                throw STSError(400, "InvalidAction", "Could not find operation \(action) for version \(parameters["Version"] ?? "NO_VERSION_SPECIFIED")")
+            }
+            let result: String
+            switch action {
+            case "GetSessionToken": result = try getSessionToken(caller: caller, parameters: parameters)
+            case "AssumeRole": result = try assumeRole(caller: caller, parameters: parameters)
+            case "GetCallerIdentity": result = getCallerIdentity(caller: caller)
+            default: throw STSError(400, "InvalidAction", "Could not find operation \(action) for version \(STSClient.apiVersion)")
+            }
+            received.append(Received(action: action, carriedTokenCode: parameters["TokenCode"] != nil, errorCode: nil))
+            let body = """
+                <\(action)Response xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
+                  <\(action)Result>
+                \(result)
+                  </\(action)Result>
+                  <ResponseMetadata>
+                    <RequestId>\(requestID)</RequestId>
+                  </ResponseMetadata>
+                </\(action)Response>
+                """
+            return TestSTSResponse(status: 200, body: body, requestID: requestID)
+        } catch let error as STSError {
+            received.append(Received(action: action, carriedTokenCode: parameters["TokenCode"] != nil, errorCode: error.code))
+            return TestSTSResponse(status: error.status, body: error.xml(requestID: requestID), requestID: requestID)
+        } catch {
+            return TestSTSResponse(status: 500, body: STSError(500, "InternalFailure", "\(error)", type: "Receiver").xml(requestID: requestID), requestID: requestID)
+        }
+    }
+
+    /// Checks the MFA device and code: the device must be the caller's, the code six digits, current within
+    /// one time step either side, and not used before.
+    func verifyMFA(user: TestSTSDirectory.User, serial: String?, code: String?) throws(STSError) -> Bool {
+        guard serial != nil || code != nil else { return false }
+        guard let serial, let code else { throw .invalidMFACode }
+        guard code.count == 6 else {
+            throw .constraint("tokenCode", code.count < 6 ? "Member must have length greater than or equal to 6" : "Member must have length less than or equal to 6", value: nil)
+        }
+        guard code.allSatisfy(\.isASCIIDigit) else {
+            throw .constraint("tokenCode", "Member must satisfy regular expression pattern: [\\d]*", value: nil)
+        }
+        guard user.mfaSerial == serial, let totp = user.totp else { throw .unknownMFADevice }
+        guard let step = totp.matchingCounter(for: code, at: now),
+              !usedCodes[serial, default: []].contains(step) else { throw .invalidMFACode }
+        usedCodes[serial, default: []].insert(step)
+        return true
+    }
+
+    func issueSession(user: TestSTSDirectory.User, role: TestSTSDirectory.Role?, sessionName: String?,
+                      duration: Int, mfaAuthenticated: Bool) -> TestSTSSession {
+        let keyID = "ASIA" + Self.randomString(16, alphabet: "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
+        let expiration = Date(timeIntervalSince1970: (now.timeIntervalSince1970 + Double(duration)).rounded(.down))
+        let session = TestSTSSession(
+            credentials: AWSCredentials(
+                accessKeyID: keyID,
+                secretAccessKey: Self.randomString(40, alphabet: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"),
+                sessionToken: "FwoGZXIvYXdzE" + Self.randomString(120, alphabet: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"),
+                expiration: expiration
+            ),
+            expiration: expiration, user: user, role: role, sessionName: sessionName, mfaAuthenticated: mfaAuthenticated
+        )
+        sessions[keyID] = session
+        return session
+    }
+
+    static func randomString(_ count: Int, alphabet: String) -> String {
+        let characters = Array(alphabet)
+        return String((0..<count).map { _ in characters.randomElement()! })
+    }
+}
+
+extension Character {
+    var isASCIIDigit: Bool { ("0"..."9").contains(self) }
+}
