@@ -59,7 +59,9 @@ public final class MotoServer: Sendable {
 
     public func stop() {
         guard process.isRunning else { return }
-        process.terminate()
+        // SIGKILL, not SIGTERM: a child of the test process inherits its blocked-signal mask, and moto keeps
+        // no state worth flushing.
+        kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
     }
 }

@@ -101,7 +101,8 @@ public final class AWSQueryClient: Sendable {
         let status = Int(response.status.code)
         let xml = XMLTree.parse(Array(buffer: bytes))
         guard (200..<300).contains(status) else {
-            guard let xml, let error = xml.name == "ErrorResponse" ? xml.child("Error") : xml.at("Errors", "Error") else {
+            // AWS writes <ErrorResponse><Error>; some emulators and EC2-style APIs nest it in <Errors>.
+            guard let xml, let error = xml.child("Error") ?? xml.at("Errors", "Error") else {
                 // A throttling or 5xx answer without AWS's XML (a load balancer's page) still counts as retryable.
                 if status >= 500 || status == 429 {
                     throw AWSServiceError(
