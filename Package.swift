@@ -65,6 +65,13 @@ let package = Package(
             dependencies: ["AirlockCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strictSettings
         ),
+        // `Benchmarks/run.sh` runs this against botocore's signer in the same run.
+        .executableTarget(
+            name: "airlock-benchmarks",
+            dependencies: ["AirlockAWS"],
+            path: "Benchmarks/SigV4Benchmark",
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "AirlockAWSTests",
             dependencies: ["AirlockAWS", "AirlockTesting"],
