@@ -43,7 +43,7 @@ public struct SharedConfig: Sendable, Equatable {
         var profiles: [String: Profile] = [:]
         var services: [String: [String: [String: String]]] = [:]
         for section in try INIFile(parsing: configText, path: configPath).sections {
-            let words = Self.shellWords(section.name)
+            let words = ShellWords.split(section.name)
             if section.name == "default" {
                 profiles["default", default: Profile(name: "default")].values.merge(section.values) { $1 }
             } else if words.count == 2, words[0] == "profile" {
@@ -72,30 +72,6 @@ public struct SharedConfig: Sendable, Equatable {
     public func serviceSetting(_ key: String, service: String, profile: Profile) -> String? {
         guard let sectionName = profile["services"] else { return nil }
         return services[sectionName]?[service]?[key]
-    }
-
-    /// Splits a section header the way Python's `shlex.split` does for simple cases: white space separates
-    /// words, and single or double quotes group them (`profile "my profile"`).
-    static func shellWords(_ text: String) -> [String] {
-        var words: [String] = []
-        var current = ""
-        var quote: Character?
-        var inWord = false
-        for character in text {
-            if let open = quote {
-                if character == open { quote = nil } else { current.append(character) }
-            } else if character == "\"" || character == "'" {
-                quote = character
-                inWord = true
-            } else if character == " " || character == "\t" {
-                if inWord { words.append(current); current = ""; inWord = false }
-            } else {
-                current.append(character)
-                inWord = true
-            }
-        }
-        if inWord { words.append(current) }
-        return words
     }
 }
 

@@ -17,19 +17,48 @@ struct AWSTimestamp: Sendable, Equatable {
     }
 
     /// `20150830`: the credential scope's date.
-    var basic: String { pad(year, 4) + pad(month, 2) + pad(day, 2) }
+    var basic: String {
+        var out: [UInt8] = []
+        out.reserveCapacity(8)
+        Self.digits(year, 4, &out); Self.digits(month, 2, &out); Self.digits(day, 2, &out)
+        return String(decoding: out, as: UTF8.self)
+    }
 
     /// `20150830T123600Z`: `X-Amz-Date`.
-    var basicDateTime: String { basic + "T" + pad(hour, 2) + pad(minute, 2) + pad(second, 2) + "Z" }
+    var basicDateTime: String {
+        var out: [UInt8] = []
+        out.reserveCapacity(16)
+        Self.digits(year, 4, &out); Self.digits(month, 2, &out); Self.digits(day, 2, &out)
+        out.append(UInt8(ascii: "T"))
+        Self.digits(hour, 2, &out); Self.digits(minute, 2, &out); Self.digits(second, 2, &out)
+        out.append(UInt8(ascii: "Z"))
+        return String(decoding: out, as: UTF8.self)
+    }
 
     /// `2015-08-30T12:36:00Z`: RFC 3339, as the credential cache and `credential_process` write it.
     var iso8601: String {
-        pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2) + "T"
-            + pad(hour, 2) + ":" + pad(minute, 2) + ":" + pad(second, 2) + "Z"
+        var out: [UInt8] = []
+        out.reserveCapacity(20)
+        Self.digits(year, 4, &out); out.append(UInt8(ascii: "-"))
+        Self.digits(month, 2, &out); out.append(UInt8(ascii: "-"))
+        Self.digits(day, 2, &out); out.append(UInt8(ascii: "T"))
+        Self.digits(hour, 2, &out); out.append(UInt8(ascii: ":"))
+        Self.digits(minute, 2, &out); out.append(UInt8(ascii: ":"))
+        Self.digits(second, 2, &out); out.append(UInt8(ascii: "Z"))
+        return String(decoding: out, as: UTF8.self)
     }
 
-    private func pad(_ value: Int, _ width: Int) -> String {
-        let digits = String(value)
-        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
+    /// Appends `value` as exactly `width` decimal digits (zero-padded; years past 9999 keep their last four).
+    private static func digits(_ value: Int, _ width: Int, _ out: inout [UInt8]) {
+        let zero = UInt8(ascii: "0")
+        if width == 2 {
+            out.append(zero + UInt8(value / 10 % 10))
+            out.append(zero + UInt8(value % 10))
+            return
+        }
+        out.append(zero + UInt8(value / 1000 % 10))
+        out.append(zero + UInt8(value / 100 % 10))
+        out.append(zero + UInt8(value / 10 % 10))
+        out.append(zero + UInt8(value % 10))
     }
 }

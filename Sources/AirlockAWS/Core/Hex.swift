@@ -1,14 +1,25 @@
+import Foundation
+
 /// Lowercase hexadecimal, as SigV4 and the credential cache keys use it.
 enum Hex {
-    private static let digits = Array("0123456789abcdef".utf8)
+    private static let digits: [UInt8] = Array("0123456789abcdef".utf8)
 
-    static func encode<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
-        var out: [UInt8] = []
-        out.reserveCapacity(64)
-        for byte in bytes {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0x0F)])
+    /// Hex of a digest or any contiguous bytes.
+    static func encode<Bytes: ContiguousBytes>(_ bytes: Bytes) -> String {
+        bytes.withUnsafeBytes { buffer in
+            String(unsafeUninitializedCapacity: buffer.count * 2) { out in
+                digits.withUnsafeBufferPointer { table in
+                    for (index, byte) in buffer.enumerated() {
+                        out[2 * index] = table[Int(byte >> 4)]
+                        out[2 * index + 1] = table[Int(byte & 0x0F)]
+                    }
+                }
+                return buffer.count * 2
+            }
         }
-        return String(decoding: out, as: UTF8.self)
+    }
+
+    static func append<Bytes: ContiguousBytes>(_ bytes: Bytes, to out: inout [UInt8]) {
+        out.append(contentsOf: encode(bytes).utf8)
     }
 }

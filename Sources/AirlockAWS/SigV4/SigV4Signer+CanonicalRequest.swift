@@ -2,18 +2,22 @@ extension SigV4Signer {
     /// The canonical request: method, URI, query, headers, signed header names and payload hash, one per line.
     func canonicalRequest(
         _ request: SigV4Request, query: [SigV4Request.QueryItem], headers: CanonicalHeaders, payloadHash: String
-    ) -> String {
-        var out = request.method.uppercased()
-        out += "\n"
-        out += canonicalURI(request.path)
-        out += "\n"
-        out += Self.canonicalQuery(query)
-        out += "\n"
-        out += headers.block
-        out += "\n"
-        out += headers.signedNames
-        out += "\n"
-        out += payloadHash
+    ) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(headers.block.count + 256)
+        for byte in request.method.utf8 {
+            out.append(byte >= 0x61 && byte <= 0x7A ? byte - 0x20 : byte)
+        }
+        out.append(0x0A)
+        out.append(contentsOf: canonicalURI(request.path).utf8)
+        out.append(0x0A)
+        if !query.isEmpty { out.append(contentsOf: Self.canonicalQuery(query).utf8) }
+        out.append(0x0A)
+        out.append(contentsOf: headers.block)
+        out.append(0x0A)
+        out.append(contentsOf: headers.signedNames.utf8)
+        out.append(0x0A)
+        out.append(contentsOf: payloadHash.utf8)
         return out
     }
 
