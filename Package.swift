@@ -77,5 +77,11 @@ let package = Package(
             dependencies: ["AirlockAWS", "AirlockTesting"],
             swiftSettings: strictSettings
         ),
+        // Drives the built `airlock` binary, in tmux for terminal behaviour, beside the real AWS CLI.
+        .testTarget(
+            name: "AirlockCLITests",
+            dependencies: ["AirlockAWS", "AirlockTesting", "AirlockCLI"],
+            swiftSettings: strictSettings
+        ),
     ]
 )

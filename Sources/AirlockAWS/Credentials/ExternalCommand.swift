@@ -8,25 +8,16 @@ enum ExternalCommand {
         guard !words.isEmpty else {
             throw CredentialError.processFailed(kind: kind, command: commandLine, reason: "is empty")
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = words
-        process.environment = environment
-        let stdout = Pipe()
-        process.standardOutput = stdout
-        process.standardInput = FileHandle.nullDevice
+        let result: ChildProcess.Result
         do {
-            try process.run()
+            result = try await ChildProcess.run(URL(fileURLWithPath: "/usr/bin/env"), words, environment: environment, captureStderr: false)
         } catch {
             throw CredentialError.processFailed(kind: kind, command: commandLine, reason: "could not start: \(error.localizedDescription)")
         }
-        let data = await Task.detached { stdout.fileHandleForReading.readDataToEndOfFile() }.value
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            let status = process.terminationStatus
+        guard result.status == 0 else {
             throw CredentialError.processFailed(kind: kind, command: commandLine,
-                                                reason: status == 127 ? "was not found" : "exited with status \(status)")
+                                                reason: result.status == 127 ? "was not found" : "exited with status \(result.status)")
         }
-        return data
+        return result.stdout
     }
 }

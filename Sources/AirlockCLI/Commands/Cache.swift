@@ -1,0 +1,43 @@
+import AirlockAWS
+import ArgumentParser
+import Foundation
+
+extension Airlock {
+    /// `airlock cache`: the role session cache shared with the AWS CLI.
+    struct Cache: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Manage the role session cache shared with the AWS CLI (~/.aws/cli/cache).",
+            subcommands: [Clear.self]
+        )
+
+        struct Clear: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Forget cached role sessions: a profile's, or all of them.",
+                discussion: "The next use of the profile asks for a new MFA code."
+            )
+
+            @Option(help: "Only this profile's role sessions (every role in its source_profile chain).")
+            var profile: String?
+
+            func run() async throws {
+                let environment = ProcessInfo.processInfo.environment
+                let cache = RoleSessionCache.awsCLI(environment: environment)
+                do {
+                    var removed = 0
+                    if let profile {
+                        var options = try ProfileOptions.parse(["--profile", profile])
+                        options.noCache = false
+                        let session = try CredentialSession(options: options, environment: environment)
+                        defer { Task { await session.close() } }
+                        for key in try session.resolver.cacheKeys() { removed += try cache.clear(key: key) }
+                    } else {
+                        removed = try cache.clear()
+                    }
+                    print("Removed \(removed) cached role session\(removed == 1 ? "" : "s").")
+                } catch {
+                    throw CLIFailure.report(error)
+                }
+            }
+        }
+    }
+}

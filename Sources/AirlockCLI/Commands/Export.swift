@@ -1,0 +1,49 @@
+import AirlockAWS
+import ArgumentParser
+import Foundation
+
+extension Airlock {
+    /// `airlock export`: prints a profile's credentials for a shell to take in.
+    struct Export: AsyncParsableCommand {
+        enum Format: String, ExpressibleByArgument, CaseIterable {
+            case env, json, fish, powershell
+        }
+
+        static let configuration = CommandConfiguration(
+            abstract: "Print a profile's credentials as shell variables or JSON.",
+            discussion: """
+                  eval "$(airlock export --profile role-with-mfa)"          # sh, bash, zsh
+                  airlock export --profile role-with-mfa --format fish | source
+                """
+        )
+
+        @OptionGroup var options: ProfileOptions
+
+        @Option(help: "env (sh/bash/zsh), json (credential_process JSON), fish or powershell.")
+        var format: Format = .env
+
+        func run() async throws {
+            let resolved = try await CredentialSession.run(options) { try await $0.resolver.resolve() }
+            print(try Self.render(resolved.credentials, region: resolved.region, format: format))
+        }
+
+        static func render(_ credentials: AWSCredentials, region: String?, format: Format) throws -> String {
+            let variables = CredentialVariables.variables(credentials, region: region)
+            switch format {
+            case .json:
+                return try CredentialProcessOutput(credentials).encoded()
+            case .env:
+                return variables.map { "export \($0.name)=\(singleQuoted($0.value))" }.joined(separator: "\n")
+            case .fish:
+                return variables.map { "set -gx \($0.name) \(singleQuoted($0.value));" }.joined(separator: "\n")
+            case .powershell:
+                return variables.map { "$env:\($0.name) = '\($0.value.replacingOccurrences(of: "'", with: "''"))'" }.joined(separator: "\n")
+            }
+        }
+
+        /// A POSIX shell single-quoted word.
+        static func singleQuoted(_ value: String) -> String {
+            "'" + value.replacingOccurrences(of: "'", with: "'\\''") + "'"
+        }
+    }
+}

@@ -1,0 +1,48 @@
+import AirlockAWS
+import ArgumentParser
+import Foundation
+
+extension Airlock {
+    /// `airlock whoami`: STS GetCallerIdentity, printed as `aws sts get-caller-identity` prints it.
+    struct WhoAmI: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "whoami",
+            abstract: "Show the identity a profile's credentials belong to (GetCallerIdentity)."
+        )
+
+        @OptionGroup var options: ProfileOptions
+
+        func run() async throws {
+            let identity = try await CredentialSession.run(options) { session in
+                let resolved = try await session.resolver.resolve()
+                let profile = try session.config.profile(session.profileName)
+                let endpoint = try STSEndpoint.resolve(region: resolved.region, profile: profile, config: session.config,
+                                                       environment: session.environment)
+                let sts = STSClient(credentials: resolved.credentials, region: endpoint.signingRegion,
+                                    endpoint: endpoint.url, client: session.client)
+                return try await sts.getCallerIdentity()
+            }
+            print(Self.format(identity))
+        }
+
+        /// The AWS CLI's JSON output: four-space indent, UserId, Account, Arn.
+        static func format(_ identity: CallerIdentity) -> String {
+            """
+            {
+                "UserId": \(JSONString.quoted(identity.userID)),
+                "Account": \(JSONString.quoted(identity.account)),
+                "Arn": \(JSONString.quoted(identity.arn))
+            }
+            """
+        }
+    }
+}
+
+/// A JSON string literal.
+enum JSONString {
+    static func quoted(_ text: String) -> String {
+        let data = try? JSONSerialization.data(withJSONObject: [text], options: [.withoutEscapingSlashes])
+        let array = data.map { String(decoding: $0, as: UTF8.self) } ?? "[\"\"]"
+        return String(array.dropFirst().dropLast())
+    }
+}

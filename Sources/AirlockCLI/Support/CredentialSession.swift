@@ -1,0 +1,60 @@
+import AirlockAWS
+import ArgumentParser
+import Foundation
+
+/// One command's access to AWS: the loaded config files, the chosen profile, a resolver for its
+/// credentials, and the HTTP client behind it (shut down by `close()`).
+struct CredentialSession {
+    let environment: [String: String]
+    let config: SharedConfig
+    let profileName: String
+    let client: AWSQueryClient
+    let resolver: CredentialResolver
+
+    init(options: ProfileOptions, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+        self.environment = environment
+        config = try SharedConfig.load(environment: environment)
+        profileName = SharedConfig.selectedProfileName(explicit: options.profile, environment: environment)
+        client = AWSQueryClient()
+        let mfa = MFACodeSource(flagCode: options.mfaCode)
+        resolver = CredentialResolver(
+            config: config, profileName: profileName, environment: environment,
+            cache: options.noCache ? nil : RoleSessionCache.awsCLI(environment: environment),
+            client: client, durationSeconds: options.duration?.seconds,
+            mfaCode: { try mfa.code(for: $0) }
+        )
+    }
+
+    func close() async {
+        try? await client.shutdown()
+    }
+
+    /// Runs `body` with this session, closes it, and turns Airlock's errors into their message on
+    /// standard error and exit status 255, as the AWS CLI reports them.
+    static func run<T>(_ options: ProfileOptions, _ body: (CredentialSession) async throws -> T) async throws -> T {
+        let session: CredentialSession
+        do {
+            session = try CredentialSession(options: options)
+        } catch {
+            throw CLIFailure.report(error)
+        }
+        do {
+            let result = try await body(session)
+            await session.close()
+            return result
+        } catch {
+            await session.close()
+            throw CLIFailure.report(error)
+        }
+    }
+}
+
+/// How a command failure reaches the user.
+enum CLIFailure {
+    /// Prints the error's message (never a secret: Airlock's errors carry none) and returns the exit code to throw.
+    static func report(_ error: any Error) -> any Error {
+        if error is ExitCode || error is ValidationError || error is CleanExit { return error }
+        FileHandle.standardError.write(Data("\(error)\n".utf8))
+        return ExitCode(255)
+    }
+}

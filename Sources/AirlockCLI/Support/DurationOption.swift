@@ -1,0 +1,34 @@
+import ArgumentParser
+
+/// A session length given as seconds (`3600`) or with units (`1h`, `15m`, `1h30m`, `900s`).
+struct DurationOption: ExpressibleByArgument, Equatable {
+    let seconds: Int
+
+    init?(argument: String) {
+        if let plain = Int(argument) {
+            guard plain > 0 else { return nil }
+            seconds = plain
+            return
+        }
+        var total = 0
+        var number = ""
+        for character in argument.lowercased() {
+            if character.isNumber {
+                number.append(character)
+                continue
+            }
+            guard let value = Int(number) else { return nil }
+            switch character {
+            case "h": total += value * 3600
+            case "m": total += value * 60
+            case "s": total += value
+            default: return nil
+            }
+            number = ""
+        }
+        guard number.isEmpty, total > 0 else { return nil }
+        seconds = total
+    }
+
+    static var defaultCompletionKind: CompletionKind { .default }
+}

@@ -1,0 +1,133 @@
+import AirlockTesting
+import Foundation
+import Testing
+
+/// The MFA prompt in a real terminal (tmux): the reference's prompt text, no echo, and every failure the
+/// AWS CLI would show, with its exact line.
+@Suite struct MFAPromptTerminalTests {
+    @Test func thePromptIsTheAWSCLIsAndTheCodeIsNeverShown() async throws {
+        try await withCLIWorld { world in
+            let terminal = try await world.terminal("\(world.airlock) whoami --profile role-with-mfa")
+            defer { Task { await terminal.stop() } }
+            try await terminal.waitFor("Enter MFA code for \(CLIWorld.serial): ")
+            let code = await world.code()
+            try await terminal.send(code)
+            let (status, screen) = try await terminal.waitForExit()
+            #expect(status == 0, "\(screen)")
+            #expect(!screen.contains(code))
+            #expect(screen.contains("\"Arn\": \"arn:aws:sts::\(CLIWorld.account):assumed-role/cli-role/airlock-session-"))
+            #expect(world.cacheFiles.count == 1)
+        }
+    }
+
+    @Test func aWrongCodeFailsWithSTSsMessageAndCachesNothing() async throws {
+        try await withCLIWorld { world in
+            let terminal = try await world.terminal("\(world.airlock) whoami --profile role-with-mfa")
+            defer { Task { await terminal.stop() } }
+            try await terminal.waitFor("Enter MFA code for")
+            try await terminal.send(await world.wrongCode())
+            let (status, screen) = try await terminal.waitForExit()
+            #expect(status == 255)
+            #expect(screen.contains("An error occurred (AccessDenied) when calling the AssumeRole operation: MultiFactorAuthentication failed with invalid MFA one time pass code."))
+            #expect(world.cacheFiles.isEmpty)
+        }
+    }
+
+    @Test func aCodeThatIsNotSixDigitsIsAskedAgainBeforeCallingSTS() async throws {
+        try await withCLIWorld { world in
+            let terminal = try await world.terminal("\(world.airlock) whoami --profile role-with-mfa")
+            defer { Task { await terminal.stop() } }
+            try await terminal.waitFor("Enter MFA code for")
+            try await terminal.send("12ab")
+            try await terminal.waitFor("The MFA code must be 6 digits.")
+            #expect(await world.sts.engine.received.isEmpty)
+            try await terminal.send(await world.code())
+            let (status, screen) = try await terminal.waitForExit()
+            #expect(status == 0, "\(screen)")
+            #expect(!screen.contains("12ab"))
+        }
+    }
+
+    @Test func aCodeWorksOnlyOnce() async throws {
+        try await withCLIWorld { world in
+            let code = await world.code()
+            let first = try await world.terminal("\(world.airlock) whoami --no-cache --profile role-with-mfa")
+            try await first.waitFor("Enter MFA code for")
+            try await first.send(code)
+            #expect(try await first.waitForExit().status == 0)
+            await first.stop()
+            let second = try await world.terminal("\(world.airlock) whoami --no-cache --profile role-with-mfa")
+            defer { Task { await second.stop() } }
+            try await second.waitFor("Enter MFA code for")
+            try await second.send(code)
+            let (status, screen) = try await second.waitForExit()
+            #expect(status == 255)
+            #expect(screen.contains("An error occurred (AccessDenied) when calling the AssumeRole operation: MultiFactorAuthentication failed with invalid MFA one time pass code."))
+        }
+    }
+
+    @Test func aRoleWithoutMFAFailsWithTheReferenceLine() async throws {
+        try await withCLIWorld { world in
+            let terminal = try await world.terminal("\(world.airlock) whoami --profile role-without-mfa")
+            defer { Task { await terminal.stop() } }
+            let (status, screen) = try await terminal.waitForExit()
+            #expect(status == 255)
+            #expect(screen.contains("An error occurred (AccessDenied) when calling the AssumeRole operation: Access denied"))
+            #expect(!screen.contains("Enter MFA code"))
+        }
+    }
+
+    @Test func aChainAsksOnceForTheLinkWithMFA() async throws {
+        try await withCLIWorld { world in
+            let terminal = try await world.terminal("\(world.airlock) whoami --profile chained")
+            defer { Task { await terminal.stop() } }
+            try await terminal.waitFor("Enter MFA code for \(CLIWorld.serial): ")
+            try await terminal.send(await world.code())
+            let (status, screen) = try await terminal.waitForExit()
+            #expect(status == 0, "\(screen)")
+            #expect(screen.contains("assumed-role/open-role/"))
+            #expect(screen.components(separatedBy: "Enter MFA code").count == 2)
+            #expect(world.cacheFiles.count == 2)
+        }
+    }
+
+    @Test func configurationErrorsReadAsBotocoresAndNameTheLine() async throws {
+        try await withCLIWorld { world in
+            let loop = try await world.terminal("\(world.airlock) whoami --profile loop-a")
+            let (loopStatus, loopScreen) = try await loop.waitForExit()
+            await loop.stop()
+            #expect(loopStatus == 255)
+            #expect(loopScreen.contains("Infinite loop in credential configuration detected. Attempting to load from profile loop-a which has already been visited. Visited profiles: ['loop-a', 'loop-b']"))
+
+            let missing = try await world.terminal("\(world.airlock) whoami --profile nope")
+            let (missingStatus, missingScreen) = try await missing.waitForExit()
+            await missing.stop()
+            #expect(missingStatus == 255)
+            #expect(missingScreen.contains("The config profile (nope) could not be found"))
+
+            let config = world.home.appendingPathComponent(".aws/config")
+            let badLine = try String(contentsOf: config, encoding: .utf8).filter { $0 == "\n" }.count + 2
+            let handle = try FileHandle(forWritingTo: config)
+            try handle.seekToEnd()
+            try handle.write(contentsOf: Data("[profile broken]\nthis line has no equals sign\n".utf8))
+            try handle.close()
+            let broken = try await world.terminal("\(world.airlock) whoami --profile anika")
+            let (brokenStatus, brokenScreen) = try await broken.waitForExit()
+            await broken.stop()
+            #expect(brokenStatus == 255)
+            #expect(brokenScreen.contains("Unable to parse config file: \(config.path), line \(badLine):"), "\(brokenScreen)")
+        }
+    }
+
+    @Test func ctrlCAtThePromptEndsWithoutCallingSTS() async throws {
+        try await withCLIWorld { world in
+            let terminal = try await world.terminal("\(world.airlock) whoami --profile role-with-mfa")
+            defer { Task { await terminal.stop() } }
+            try await terminal.waitFor("Enter MFA code for")
+            try await terminal.press("C-c")
+            let (status, _) = try await terminal.waitForExit()
+            #expect(status == 130)
+            #expect(await world.sts.engine.received.isEmpty)
+        }
+    }
+}
