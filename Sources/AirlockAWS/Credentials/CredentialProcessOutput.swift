@@ -18,12 +18,16 @@ public struct CredentialProcessOutput: Codable, Equatable, Sendable {
         Expiration = credentials.expiration.map(ISO8601Timestamp.format)
     }
 
-    /// Pretty JSON with a stable key order, as tools expect to read it.
-    public func encoded() throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .withoutEscapingSlashes]
-        // Version first, as the AWS documentation shows it; JSONEncoder keeps declaration order.
-        return String(decoding: try encoder.encode(self), as: UTF8.self)
+    /// Pretty JSON in the documented key order: Version, AccessKeyId, SecretAccessKey, SessionToken, Expiration.
+    public func encoded() -> String {
+        var members = [
+            "\"Version\": \(Version)",
+            "\"AccessKeyId\": \(JSONText.quoted(AccessKeyId))",
+            "\"SecretAccessKey\": \(JSONText.quoted(SecretAccessKey))",
+        ]
+        if let SessionToken { members.append("\"SessionToken\": \(JSONText.quoted(SessionToken))") }
+        if let Expiration { members.append("\"Expiration\": \(JSONText.quoted(Expiration))") }
+        return "{\n    " + members.joined(separator: ",\n    ") + "\n}"
     }
 
     /// Reads a process's output, checking what botocore checks.

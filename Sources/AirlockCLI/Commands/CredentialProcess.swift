@@ -22,7 +22,7 @@ extension Airlock {
 
         func run() async throws {
             let credentials = try await CredentialSession.run(options) { try await $0.resolver.resolve().credentials }
-            print(try CredentialProcessOutput(credentials).encoded())
+            print(CredentialProcessOutput(credentials).encoded())
         }
     }
 }

@@ -31,7 +31,7 @@ extension Airlock {
             let variables = CredentialVariables.variables(credentials, region: region)
             switch format {
             case .json:
-                return try CredentialProcessOutput(credentials).encoded()
+                return CredentialProcessOutput(credentials).encoded()
             case .env:
                 return variables.map { "export \($0.name)=\(singleQuoted($0.value))" }.joined(separator: "\n")
             case .fish:

@@ -29,20 +29,11 @@ extension Airlock {
         static func format(_ identity: CallerIdentity) -> String {
             """
             {
-                "UserId": \(JSONString.quoted(identity.userID)),
-                "Account": \(JSONString.quoted(identity.account)),
-                "Arn": \(JSONString.quoted(identity.arn))
+                "UserId": \(JSONText.quoted(identity.userID)),
+                "Account": \(JSONText.quoted(identity.account)),
+                "Arn": \(JSONText.quoted(identity.arn))
             }
             """
         }
-    }
-}
-
-/// A JSON string literal.
-enum JSONString {
-    static func quoted(_ text: String) -> String {
-        let data = try? JSONSerialization.data(withJSONObject: [text], options: [.withoutEscapingSlashes])
-        let array = data.map { String(decoding: $0, as: UTF8.self) } ?? "[\"\"]"
-        return String(array.dropFirst().dropLast())
     }
 }
