@@ -55,7 +55,6 @@ let package = Package(
             name: "AirlockCLI",
             dependencies: [
                 "AirlockAWS",
-                "AirlockTesting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -70,6 +69,13 @@ let package = Package(
             name: "airlock-benchmarks",
             dependencies: ["AirlockAWS"],
             path: "Benchmarks/SigV4Benchmark",
+            swiftSettings: strictSettings
+        ),
+        // `Benchmarks/run.sh` runs this (debug) to time a release `airlock whoami` against `aws sts get-caller-identity`.
+        .executableTarget(
+            name: "airlock-cli-benchmark",
+            dependencies: ["AirlockAWS", "AirlockTesting"],
+            path: "Benchmarks/CLIBenchmark",
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -2,8 +2,20 @@
 # Installs what Airlock's tests start as real peers, if it is not there yet:
 #   - moto (PyPI `moto[server]`): the real STS wire format, with SigV4 verification;
 #   - the AWS CLI and botocore (PyPI `awscli`): a real client of our files, and the benchmark's peer.
+#   - tmux (Debian): a real terminal for the MFA prompt tests.
 # Safe to run again: it installs only what is missing.
 set -euo pipefail
+
+need_apt=()
+command -v tmux >/dev/null 2>&1 || need_apt+=(tmux)
+command -v setsid >/dev/null 2>&1 || need_apt+=(util-linux)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  echo "installing from Debian: ${need_apt[*]}"
+  sudo_cmd=""
+  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
 
 need_pip=()
 command -v moto_server >/dev/null 2>&1 && python3 -c "import flask, moto" 2>/dev/null || need_pip+=("moto[server]")

@@ -39,3 +39,21 @@ import Testing
         }
     }
 }
+
+@Suite struct ISO8601TimestampTests {
+    @Test func readsEveryFormAWSWrites() {
+        let expected = Date(timeIntervalSince1970: 1310414129)
+        #expect(ISO8601Timestamp.parse("2011-07-11T19:55:29Z") == expected)
+        #expect(ISO8601Timestamp.parse("2011-07-11T19:55:29UTC") == expected)
+        #expect(ISO8601Timestamp.parse("2011-07-11T19:55:29+00:00") == expected)
+        #expect(ISO8601Timestamp.parse("2011-07-11T21:55:29+02:00") == expected)
+        #expect(ISO8601Timestamp.parse("2011-07-11T19:55:29.5Z") == expected.addingTimeInterval(0.5))
+        #expect(ISO8601Timestamp.format(expected) == "2011-07-11T19:55:29Z")
+    }
+
+    @Test func refusesWhatIsNotATimestamp() {
+        for text in ["", "tomorrow", "2011-13-11T19:55:29Z", "2011-07-11T19:55:29", "2011-07-11T19:55:29.Z", "2011-07-11 19:55"] {
+            #expect(ISO8601Timestamp.parse(text) == nil, "\(text)")
+        }
+    }
+}

@@ -1,0 +1,51 @@
+import Foundation
+import Testing
+@testable import AirlockAWS
+
+@Suite struct RoleSessionCacheTests {
+    func temporaryCache() -> RoleSessionCache {
+        RoleSessionCache(folder: FileManager.default.temporaryDirectory.appendingPathComponent("airlock-cache-\(UUID().uuidString)"))
+    }
+
+    @Test func keysAreBotocores() {
+        // Expected values from botocore's own derivation: sha1(json.dumps(args, sort_keys=True)).
+        let full = AssumeRoleSettings(profile: "p", roleARN: "arn:aws:iam::128716708097:role/cli-role", roleSessionName: "anika",
+                                      externalID: "ext-é", mfaSerial: "arn:aws:iam::128716708097:mfa/cli-user")
+        #expect(RoleSessionCache.key(for: full, durationSeconds: 3600) == "d61fdbfcd6cd9b55bf83a26637b66de9e0cecdf5")
+        let plain = AssumeRoleSettings(profile: "p", roleARN: "arn:aws:iam::128716708097:role/cli-role",
+                                       mfaSerial: "arn:aws:iam::128716708097:mfa/cli-user")
+        #expect(RoleSessionCache.key(for: plain, durationSeconds: nil) == "2699bcc9a340d385f7ebed6b68afe0beb42ebaf4")
+    }
+
+    @Test func sessionsWithLessThanFifteenMinutesLeftAreExpired() throws {
+        let cache = temporaryCache()
+        defer { try? FileManager.default.removeItem(at: cache.folder) }
+        let now = Date()
+        let result = AssumeRoleResult(
+            credentials: AWSCredentials(accessKeyID: "ASIA1", secretAccessKey: "s", sessionToken: "t", expiration: now.addingTimeInterval(20 * 60)),
+            assumedRoleARN: "arn:aws:sts::128716708097:assumed-role/cli-role/s", assumedRoleID: "AROA:s", requestID: "r"
+        )
+        try cache.store(result, forKey: "k")
+        #expect(cache.credentials(forKey: "k", now: now)?.accessKeyID == "ASIA1")
+        #expect(cache.credentials(forKey: "k", now: now.addingTimeInterval(6 * 60)) == nil)
+        let text = try String(contentsOf: cache.path("k"), encoding: .utf8)
+        #expect(text.contains("\"AccountId\":\"128716708097\""))
+        #expect(text.contains("UTC\""))
+        let mode = try FileManager.default.attributesOfItem(atPath: cache.path("k").path)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+    }
+
+    @Test func readsTheExpirationFormsTheAWSCLIWrites() throws {
+        let cache = temporaryCache()
+        defer { try? FileManager.default.removeItem(at: cache.folder) }
+        let future = AWSTimestamp(Date().addingTimeInterval(3600)).iso8601.dropLast()
+        for (index, expiration) in ["\(future)UTC", "\(future)Z", "\(future)+00:00"].enumerated() {
+            try AtomicFile.write(Data("""
+                {"Credentials": {"AccessKeyId": "ASIA\(index)", "SecretAccessKey": "s", "SessionToken": "t",
+                 "Expiration": "\(expiration)"}, "AssumedRoleUser": {"AssumedRoleId": "A:s", "Arn": "arn"},
+                 "ResponseMetadata": {"RequestId": "r", "HTTPStatusCode": 200, "HTTPHeaders": {}, "RetryAttempts": 0}}
+                """.utf8), to: cache.path("k\(index)"))
+            #expect(cache.credentials(forKey: "k\(index)")?.accessKeyID == "ASIA\(index)", "\(expiration)")
+        }
+    }
+}
