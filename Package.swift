@@ -61,7 +61,11 @@ let package = Package(
         ),
         .executableTarget(
             name: "airlock",
-            dependencies: ["AirlockCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "AirlockCLI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strictSettings
         ),
         // `Benchmarks/run.sh` runs this against botocore's signer in the same run.
