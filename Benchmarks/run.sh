@@ -18,8 +18,9 @@ awk -v a="$airlock" -v c="$cold" -v b="$boto" 'BEGIN {
   printf "sigv4 signatures/s with a new signer each time (key derived every time, as botocore does): %d: %.1fx botocore\n", c, c / b
 }'
 
-# airlock whoami (release) against the AWS CLI, warm cache, same test STS, same run.
+# airlock whoami (release, Swift runtime linked statically as the README installs it) against the AWS CLI,
+# warm cache, same test STS, same run.
 python3 -c "import awscli" 2>/dev/null || python3 -m pip install --quiet awscli
-swift build -c release --product airlock >/dev/null
+swift build -c release --static-swift-stdlib --scratch-path .build-static --product airlock >/dev/null
 swift build --product airlock-cli-benchmark >/dev/null
-"$(swift build --show-bin-path)/airlock-cli-benchmark" "$(swift build -c release --show-bin-path)/airlock" "${CLI_RUNS:-15}"
+"$(swift build --show-bin-path)/airlock-cli-benchmark" .build-static/release/airlock "${CLI_RUNS:-15}"
