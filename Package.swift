@@ -23,6 +23,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/vapor/vapor.git", from: "4.122.3"),
+        .package(url: "https://github.com/vapor/fluent.git", from: "4.13.0"),
+        .package(url: "https://github.com/vapor/fluent-sqlite-driver.git", from: "4.9.0"),
+        .package(url: "https://github.com/vapor/fluent-postgres-driver.git", from: "2.14.0"),
     ],
     targets: [
         // AWS core: SigV4, STS, shared config files, credential cache, TOTP. No web framework here.
@@ -50,11 +53,25 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // `airlock serve`: the Vapor app. A folder per domain (Accounts/, ...), each with its models,
+        // migrations and routes; Core/ holds configuration and the database choice.
+        .target(
+            name: "AirlockServer",
+            dependencies: [
+                "AirlockAWS",
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "Fluent", package: "fluent"),
+                .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
+                .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
+            ],
+            swiftSettings: strictSettings
+        ),
         // The `airlock` commands, as a library so tests can call them.
         .target(
             name: "AirlockCLI",
             dependencies: [
                 "AirlockAWS",
+                "AirlockServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings

@@ -1,0 +1,49 @@
+import AirlockServer
+import ArgumentParser
+import Foundation
+
+extension Airlock {
+    /// `airlock serve`: the web UI, JSON API and run workers.
+    struct Serve: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run the Airlock server.",
+            discussion: """
+                With no database URL the server keeps everything in SQLite in the data folder, created and
+                migrated on first start. With --database-url postgres://... (or AIRLOCK_DATABASE_URL) several
+                servers share one PostgreSQL database.
+                """
+        )
+
+        @Option(help: "Folder for the SQLite database and the server's keys.")
+        var dataDir: String = "./airlock-data"
+
+        @Option(help: "Address to listen on.")
+        var hostname: String = "127.0.0.1"
+
+        @Option(help: "Port to listen on (0 picks a free one).")
+        var port: Int = 8080
+
+        @Option(help: "PostgreSQL URL, postgres://user:password@host:port/database (default: $AIRLOCK_DATABASE_URL).")
+        var databaseURL: String?
+
+        func validate() throws {
+            guard (0...65535).contains(port) else { throw ValidationError("--port must be 0 to 65535.") }
+        }
+
+        func run() async throws {
+            let configuration = ServerConfiguration(
+                dataDirectory: URL(fileURLWithPath: dataDir),
+                hostname: hostname, port: port,
+                databaseURL: databaseURL ?? ProcessInfo.processInfo.environment["AIRLOCK_DATABASE_URL"]
+            )
+            do {
+                try await AirlockServer.serve(configuration) { line in
+                    // Written straight to the descriptor: a supervisor or test reading a pipe sees it at once.
+                    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+                }
+            } catch {
+                throw CLIFailure.report(error)
+            }
+        }
+    }
+}

@@ -1,0 +1,59 @@
+import Dispatch
+import Foundation
+import Vapor
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The running server: starts on a configuration, says where it listens, stops on SIGINT or SIGTERM.
+public enum AirlockServer {
+    /// Creates the data folder, opens and migrates the database, serves until SIGINT or SIGTERM, then shuts
+    /// down cleanly. `announce` receives the start-up line (`Airlock listening on http://...`).
+    public static func serve(_ configuration: ServerConfiguration, announce: @Sendable (String) -> Void) async throws {
+        let database = try DatabaseChoice.resolve(databaseURL: configuration.databaseURL, dataDirectory: configuration.dataDirectory)
+        try FileManager.default.createDirectory(at: configuration.dataDirectory, withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o700])
+        let stop = StopSignals()
+        let app = try await Application.make(Environment(name: "production", arguments: ["airlock"]))
+        do {
+            try await configure(app, database: database)
+            try await app.server.start(address: .hostname(configuration.hostname, port: configuration.port))
+        } catch {
+            try? await app.asyncShutdown()
+            throw error
+        }
+        let port = app.http.server.shared.localAddress?.port ?? configuration.port
+        announce("Airlock listening on http://\(configuration.hostname):\(port) (\(database.redactedDescription))")
+        await stop.wait()
+        await app.server.shutdown()
+        try await app.asyncShutdown()
+    }
+}
+
+/// Waits for SIGINT or SIGTERM. The signals are unblocked first: a parent (a test runner, a supervisor)
+/// may have left them blocked, and a server that cannot be stopped is worse than one that stops.
+final class StopSignals {
+    private let stream: AsyncStream<Int32>
+    private let sources: [any DispatchSourceSignal]
+
+    init() {
+        var mask = sigset_t()
+        sigemptyset(&mask)
+        sigaddset(&mask, SIGINT)
+        sigaddset(&mask, SIGTERM)
+        pthread_sigmask(SIG_UNBLOCK, &mask, nil)
+        let (stream, continuation) = AsyncStream<Int32>.makeStream()
+        self.stream = stream
+        sources = [SIGINT, SIGTERM].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { continuation.yield(number) }
+            source.resume()
+            return source
+        }
+    }
+
+    func wait() async {
+        for await _ in stream { return }
+    }
+}

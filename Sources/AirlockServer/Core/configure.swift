@@ -1,0 +1,18 @@
+import Fluent
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import Vapor
+
+/// Sets up the Airlock server on `app`: its database, its migrations (run now, idempotent), its routes.
+/// The database is a parameter so that tests can run the same app on SQLite and on PostgreSQL.
+public func configure(_ app: Application, database: DatabaseChoice) async throws {
+    switch database {
+    case let .sqlite(path):
+        app.databases.use(.sqlite(.file(path)), as: .sqlite)
+    case let .postgres(url):
+        app.databases.use(try .postgres(url: url), as: .psql)
+    }
+    app.migrations.add(CreateUser())
+    try await app.autoMigrate()
+    try routes(app)
+}

@@ -1,0 +1,23 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// Plain HTTP requests to servers a test started on loopback.
+public enum LocalHTTP {
+    public struct Response: Sendable {
+        public let status: Int
+        public let headers: [(String, String)]
+        public let body: String
+    }
+
+    public static func get(_ url: String, headers: [(String, String)] = []) async throws -> Response {
+        var request = HTTPClientRequest(url: url)
+        request.method = .GET
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        let body = try await response.body.collect(upTo: 16 << 20)
+        return Response(status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) },
+                        body: String(buffer: body))
+    }
+}

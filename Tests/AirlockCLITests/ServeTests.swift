@@ -1,0 +1,33 @@
+import AirlockTesting
+import Foundation
+import Testing
+
+/// `airlock serve` as users start it: on an empty folder with its embedded SQLite.
+@Suite struct ServeTests {
+    @Test func startsOnAnEmptyFolderMigratesAndStopsOnSIGTERM() async throws {
+        // setup
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent("airlock-serve-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: data) }
+        let environment = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": data.path]
+        for round in 1...2 {
+            // act: the second start finds the database and its migrations already there
+            let server = try RunningProcess(CLIWorld.airlockBinary, ["serve", "--data-dir", data.path, "--port", "0"], environment: environment)
+            let printed = try await server.waitFor("Airlock listening on http://127.0.0.1:")
+            let address = try #require(printed.range(of: #"http://127\.0\.0\.1:[0-9]+"#, options: .regularExpression).map { String(printed[$0]) })
+            let health = try await LocalHTTP.get(address + "/healthz")
+            // check
+            #expect(health.status == 200, "round \(round)")
+            #expect(health.body == #"{"status":"ok","database":"ok"}"# || health.body == #"{"database":"ok","status":"ok"}"#)
+            #expect(FileManager.default.fileExists(atPath: data.appendingPathComponent("airlock.sqlite").path))
+            #expect(await server.stop() == 0)
+        }
+    }
+
+    @Test func aDatabaseURLThatIsNotPostgresIsRefused() async throws {
+        let result = try await CommandRunner.run(CLIWorld.airlockBinary, ["serve", "--data-dir", "/tmp/unused-airlock", "--database-url", "mysql://x@y/z"],
+                                                 environment: ["PATH": "/usr/bin:/bin"])
+        #expect(result.status == 255)
+        #expect(result.stderr.contains("Unsupported database URL: expected postgres://user:password@host:port/database"))
+        #expect(!FileManager.default.fileExists(atPath: "/tmp/unused-airlock"))
+    }
+}
