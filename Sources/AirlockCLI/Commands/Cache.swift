@@ -28,8 +28,9 @@ extension Airlock {
                         var options = try ProfileOptions.parse(["--profile", profile])
                         options.noCache = false
                         let session = try CredentialSession(options: options, environment: environment)
-                        defer { Task { await session.close() } }
-                        for key in try session.resolver.cacheKeys() { removed += try cache.clear(key: key) }
+                        let keys = Result { try session.resolver.cacheKeys() }
+                        await session.close()
+                        for key in try keys.get() { removed += try cache.clear(key: key) }
                     } else {
                         removed = try cache.clear()
                     }
