@@ -14,8 +14,7 @@ extension Airlock {
                 """
         )
 
-        @Option(help: "Folder for the SQLite database and the server's keys.")
-        var dataDir: String = "./airlock-data"
+        @OptionGroup var data: ServerDataOptions
 
         @Option(help: "Address to listen on.")
         var hostname: String = "127.0.0.1"
@@ -23,19 +22,12 @@ extension Airlock {
         @Option(help: "Port to listen on (0 picks a free one).")
         var port: Int = 8080
 
-        @Option(help: "PostgreSQL URL, postgres://user:password@host:port/database (default: $AIRLOCK_DATABASE_URL).")
-        var databaseURL: String?
-
         func validate() throws {
             guard (0...65535).contains(port) else { throw ValidationError("--port must be 0 to 65535.") }
         }
 
         func run() async throws {
-            let configuration = ServerConfiguration(
-                dataDirectory: URL(fileURLWithPath: dataDir),
-                hostname: hostname, port: port,
-                databaseURL: databaseURL ?? ProcessInfo.processInfo.environment["AIRLOCK_DATABASE_URL"]
-            )
+            let configuration = data.configuration(hostname: hostname, port: port)
             do {
                 try await AirlockServer.serve(configuration) { line in
                     // Written straight to the descriptor: a supervisor or test reading a pipe sees it at once.

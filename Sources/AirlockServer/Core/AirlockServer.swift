@@ -1,4 +1,5 @@
 import Dispatch
+import Fluent
 import Foundation
 import Vapor
 #if canImport(Glibc)
@@ -27,6 +28,29 @@ public enum AirlockServer {
         await stop.wait()
         await app.server.shutdown()
         try await app.asyncShutdown()
+    }
+}
+
+extension AirlockServer {
+    /// Opens and migrates the configured database without serving, runs `body` on it, and closes it:
+    /// for the admin commands that scripts, tests and the demo use.
+    public static func withDatabase<T: Sendable>(
+        _ configuration: ServerConfiguration, _ body: @Sendable (any Database) async throws -> T
+    ) async throws -> T {
+        let database = try DatabaseChoice.resolve(databaseURL: configuration.databaseURL, dataDirectory: configuration.dataDirectory)
+        try FileManager.default.createDirectory(at: configuration.dataDirectory, withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o700])
+        let app = try await Application.make(Environment(name: "production", arguments: ["airlock"]))
+        app.logger.logLevel = .warning
+        do {
+            try await configure(app, database: database)
+            let result = try await body(app.db)
+            try await app.asyncShutdown()
+            return result
+        } catch {
+            try? await app.asyncShutdown()
+            throw error
+        }
     }
 }
 

@@ -12,7 +12,10 @@ public func configure(_ app: Application, database: DatabaseChoice) async throws
     case let .postgres(url):
         app.databases.use(try .postgres(url: url), as: .psql)
     }
+    app.middleware = Middlewares()
+    app.middleware.use(APIErrorMiddleware())
     app.migrations.add(CreateUser())
+    app.migrations.add(CreateAPIToken())
     try await app.autoMigrate()
     try routes(app)
 }

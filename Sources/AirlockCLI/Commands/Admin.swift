@@ -1,0 +1,75 @@
+import AirlockServer
+import ArgumentParser
+import Foundation
+
+extension Airlock {
+    /// `airlock admin`: set-up from scripts, straight on the server's database (no server needs to run).
+    struct Admin: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create users and API tokens from scripts, on the server's database.",
+            subcommands: [CreateUser.self, CreateToken.self]
+        )
+
+        /// `airlock admin create-user --username U --password-stdin`
+        struct CreateUser: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                commandName: "create-user",
+                abstract: "Create a user; the password is read from standard input so it stays out of process lists."
+            )
+
+            @OptionGroup var data: ServerDataOptions
+
+            @Option(help: "Lowercase letters, digits, '.', '_' or '-'.")
+            var username: String
+
+            @Flag(help: "Read the password from standard input (the only way to give it).")
+            var passwordStdin = false
+
+            func validate() throws {
+                guard passwordStdin else { throw ValidationError("Give the password on standard input with --password-stdin.") }
+            }
+
+            func run() async throws {
+                let password = (readLine(strippingNewline: true) ?? "")
+                let username = username
+                do {
+                    _ = try await AirlockServer.withDatabase(data.configuration()) { database in
+                        try await Accounts.createUser(username: username, password: password, on: database)
+                    }
+                } catch {
+                    throw CLIFailure.report(error)
+                }
+                print("Created user \(username).")
+            }
+        }
+
+        /// `airlock admin create-token --username U [--name N]`
+        struct CreateToken: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                commandName: "create-token",
+                abstract: "Issue an API token for a user and print it (shown this once; only its hash is kept)."
+            )
+
+            @OptionGroup var data: ServerDataOptions
+
+            @Option(help: "The user the token acts as.")
+            var username: String
+
+            @Option(help: "What the token is for.")
+            var name: String = "cli"
+
+            func run() async throws {
+                let (username, name) = (username, name)
+                let token: String
+                do {
+                    token = try await AirlockServer.withDatabase(data.configuration()) { database in
+                        try await Accounts.issueToken(username: username, name: name, on: database)
+                    }
+                } catch {
+                    throw CLIFailure.report(error)
+                }
+                print(token)
+            }
+        }
+    }
+}

@@ -1,0 +1,36 @@
+import Crypto
+import Fluent
+import Foundation
+
+/// A bearer token for the CLI and the API. Only its SHA-256 is stored; the token itself is shown once.
+final class APIToken: Model, @unchecked Sendable {
+    // @unchecked: as for `User`, a Fluent model instance belongs to the one request or command that loaded it.
+    static let schema = "api_tokens"
+    /// Tokens start with this, so that secret scanners and people can recognise one.
+    static let prefix = "airlock_"
+
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "user_id") var user: User
+    @Field(key: "name") var name: String
+    @Field(key: "token_hash") var tokenHash: String
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+
+    init() {}
+
+    init(userID: UUID, name: String, tokenHash: String) {
+        self.$user.id = userID
+        self.name = name
+        self.tokenHash = tokenHash
+    }
+
+    /// A new random token: the prefix and 32 random bytes in hex.
+    static func generate() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        return prefix + bytes.map { String(format: "%02x", $0) }.joined()
+    }
+
+    static func hash(_ token: String) -> String {
+        SHA256.hash(data: Array(token.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+}

@@ -1,0 +1,36 @@
+import Fluent
+import Vapor
+
+/// Account operations, independent of HTTP so that routes, the admin commands and tests share them.
+public enum Accounts {
+    static let minimumPasswordLength = 12
+
+    /// Creates a user with a bcrypt password hash. Refuses invalid names, short passwords and taken names.
+    public static func createUser(username: String, password: String, on database: any Database) async throws -> UUID {
+        guard isValidUsername(username) else { throw AccountError.invalidUsername(username) }
+        guard password.count >= minimumPasswordLength else { throw AccountError.passwordTooShort }
+        if try await User.query(on: database).filter(\.$username == username).first() != nil {
+            throw AccountError.usernameTaken(username)
+        }
+        let user = User(username: username, passwordHash: try Bcrypt.hash(password))
+        try await user.save(on: database)
+        return try user.requireID()
+    }
+
+    /// Issues an API token for a user and returns it: the only time it is ever shown.
+    public static func issueToken(username: String, name: String, on database: any Database) async throws -> String {
+        guard let user = try await User.query(on: database).filter(\.$username == username).first() else {
+            throw AccountError.unknownUser(username)
+        }
+        let token = APIToken.generate()
+        try await APIToken(userID: try user.requireID(), name: name, tokenHash: APIToken.hash(token)).save(on: database)
+        return token
+    }
+
+    static func isValidUsername(_ username: String) -> Bool {
+        let allowed = Set("abcdefghijklmnopqrstuvwxyz0123456789._-")
+        guard (2...39).contains(username.count), let first = username.first,
+              first.isLetter || first.isNumber else { return false }
+        return username.allSatisfy { allowed.contains($0) }
+    }
+}
