@@ -12,9 +12,18 @@ public enum LocalHTTP {
     }
 
     public static func get(_ url: String, headers: [(String, String)] = []) async throws -> Response {
+        try await send("GET", url, headers: headers)
+    }
+
+    /// Any method, with an optional JSON body.
+    public static func send(_ method: String, _ url: String, headers: [(String, String)] = [], json: String? = nil) async throws -> Response {
         var request = HTTPClientRequest(url: url)
-        request.method = .GET
+        request.method = HTTPMethod(rawValue: method)
         for (name, value) in headers { request.headers.add(name: name, value: value) }
+        if let json {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(string: json))
+        }
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
         let body = try await response.body.collect(upTo: 16 << 20)
         return Response(status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) },

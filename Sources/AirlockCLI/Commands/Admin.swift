@@ -7,7 +7,7 @@ extension Airlock {
     struct Admin: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Create users and API tokens from scripts, on the server's database.",
-            subcommands: [CreateUser.self, CreateToken.self]
+            subcommands: [CreateUser.self, CreateToken.self, CreateOrganization.self]
         )
 
         /// `airlock admin create-user --username U --password-stdin`
@@ -69,6 +69,35 @@ extension Airlock {
                     throw CLIFailure.report(error)
                 }
                 print(token)
+            }
+        }
+    
+
+        /// `airlock admin create-org --name N --owner U`
+        struct CreateOrganization: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                commandName: "create-org",
+                abstract: "Create an organization with a first owner."
+            )
+
+            @OptionGroup var data: ServerDataOptions
+
+            @Option(help: "Lowercase letters, digits, '.', '_' or '-'.")
+            var name: String
+
+            @Option(help: "The user who owns it first.")
+            var owner: String
+
+            func run() async throws {
+                let (name, owner) = (name, owner)
+                do {
+                    try await AirlockServer.withDatabase(data.configuration()) { database in
+                        try await Organizations.create(name: name, ownerUsername: owner, on: database)
+                    }
+                } catch {
+                    throw CLIFailure.report(error)
+                }
+                print("Created organization \(name), owned by \(owner).")
             }
         }
     }

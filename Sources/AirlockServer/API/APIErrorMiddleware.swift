@@ -22,6 +22,8 @@ struct APIErrorMiddleware: AsyncMiddleware {
             switch error {
             case let error as AccountError:
                 (status, code, message) = (error.status, error.code, error.reason)
+            case let error as OrganizationError:
+                (status, code, message) = (error.status, error.code, error.reason)
             case let error as any AbortError:
                 (status, code, message) = (error.status, Self.code(for: error.status), error.reason)
             case is DecodingError:

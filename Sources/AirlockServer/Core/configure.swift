@@ -1,3 +1,4 @@
+import Foundation
 import Fluent
 import FluentPostgresDriver
 import FluentSQLiteDriver
@@ -12,10 +13,15 @@ public func configure(_ app: Application, database: DatabaseChoice) async throws
     case let .postgres(url):
         app.databases.use(try .postgres(url: url), as: .psql)
     }
+    // JSON answers with sorted keys: stable for clients, diffs and tests.
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    ContentConfiguration.global.use(encoder: encoder, for: .json)
     app.middleware = Middlewares()
     app.middleware.use(APIErrorMiddleware())
     app.migrations.add(CreateUser())
     app.migrations.add(CreateAPIToken())
+    app.migrations.add(CreateOrganizationsAndMemberships())
     try await app.autoMigrate()
     try routes(app)
 }

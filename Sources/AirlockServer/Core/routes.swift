@@ -13,4 +13,5 @@ func routes(_ app: Application) throws {
     api.get("user") { request async throws -> CurrentUserResponse in
         CurrentUserResponse(username: try request.auth.require(User.self).username)
     }
+    try api.register(collection: OrganizationsController())
 }

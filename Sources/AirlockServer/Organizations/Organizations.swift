@@ -1,0 +1,101 @@
+import Fluent
+import Foundation
+
+/// Organization operations, independent of HTTP. Each checks what the acting user may see and do:
+/// organizations they do not belong to do not exist for them (404); owner-only changes by a member are
+/// refused (403); the last owner can be neither removed nor demoted.
+public enum Organizations {
+    /// Creates an organization with `creatorID` as its first owner.
+    static func create(name: String, creatorID: UUID, on database: any Database) async throws -> Organization {
+        guard Accounts.isValidUsername(name) else { throw OrganizationError.invalidName(name) }
+        return try await database.transaction { database in
+            if try await Organization.query(on: database).filter(\.$name == name).first() != nil {
+                throw OrganizationError.nameTaken(name)
+            }
+            let organization = Organization(name: name)
+            try await organization.save(on: database)
+            try await Membership(organizationID: try organization.requireID(), userID: creatorID, role: .owner).save(on: database)
+            return organization
+        }
+    }
+
+    /// Creates an organization owned by the user named `owner` (for `airlock admin`).
+    public static func create(name: String, ownerUsername: String, on database: any Database) async throws {
+        guard let owner = try await User.query(on: database).filter(\.$username == ownerUsername).first() else {
+            throw AccountError.unknownUser(ownerUsername)
+        }
+        _ = try await create(name: name, creatorID: try owner.requireID(), on: database)
+    }
+
+    /// The organizations a user belongs to, with their role, by name.
+    static func list(for userID: UUID, on database: any Database) async throws -> [(Organization, Membership.Role)] {
+        try await Membership.query(on: database).filter(\.$user.$id == userID).with(\.$organization).all()
+            .map { ($0.organization, $0.role) }
+            .sorted { $0.0.name < $1.0.name }
+    }
+
+    /// The organization by name and the user's membership in it; 404 when they are not a member.
+    static func membership(of userID: UUID, in name: String, on database: any Database) async throws -> (Organization, Membership) {
+        guard let organization = try await Organization.query(on: database).filter(\.$name == name).first(),
+              let membership = try await Membership.query(on: database)
+                .filter(\.$organization.$id == organization.requireID()).filter(\.$user.$id == userID).first() else {
+            throw OrganizationError.notFound(name)
+        }
+        return (organization, membership)
+    }
+
+    /// Every member of an organization the user belongs to.
+    static func members(of name: String, actorID: UUID, on database: any Database) async throws -> [(String, Membership.Role)] {
+        let (organization, _) = try await membership(of: actorID, in: name, on: database)
+        return try await Membership.query(on: database).filter(\.$organization.$id == organization.requireID())
+            .with(\.$user).all()
+            .map { ($0.user.username, $0.role) }
+            .sorted { $0.0 < $1.0 }
+    }
+
+    /// Adds a user to the organization or changes their role (owners only).
+    static func setMember(_ username: String, role: Membership.Role, in name: String, actorID: UUID, on database: any Database) async throws {
+        try await database.transaction { database in
+            let organization = try await requireOwner(actorID, in: name, on: database)
+            guard let user = try await User.query(on: database).filter(\.$username == username).first() else {
+                throw AccountError.unknownUser(username)
+            }
+            let organizationID = try organization.requireID()
+            if let existing = try await Membership.query(on: database)
+                .filter(\.$organization.$id == organizationID).filter(\.$user.$id == user.requireID()).first() {
+                if existing.role == .owner, role != .owner { try await refuseIfLastOwner(organizationID, on: database) }
+                existing.role = role
+                try await existing.save(on: database)
+            } else {
+                try await Membership(organizationID: organizationID, userID: try user.requireID(), role: role).save(on: database)
+            }
+        }
+    }
+
+    /// Removes a member (owners only); never the last owner.
+    static func removeMember(_ username: String, from name: String, actorID: UUID, on database: any Database) async throws {
+        try await database.transaction { database in
+            let organization = try await requireOwner(actorID, in: name, on: database)
+            let organizationID = try organization.requireID()
+            guard let user = try await User.query(on: database).filter(\.$username == username).first(),
+                  let membership = try await Membership.query(on: database)
+                    .filter(\.$organization.$id == organizationID).filter(\.$user.$id == user.requireID()).first() else {
+                throw OrganizationError.unknownMember(username)
+            }
+            if membership.role == .owner { try await refuseIfLastOwner(organizationID, on: database) }
+            try await membership.delete(on: database)
+        }
+    }
+
+    private static func requireOwner(_ userID: UUID, in name: String, on database: any Database) async throws -> Organization {
+        let (organization, membership) = try await membership(of: userID, in: name, on: database)
+        guard membership.role == .owner else { throw OrganizationError.ownersOnly }
+        return organization
+    }
+
+    private static func refuseIfLastOwner(_ organizationID: UUID, on database: any Database) async throws {
+        let owners = try await Membership.query(on: database)
+            .filter(\.$organization.$id == organizationID).filter(\.$role == .owner).count()
+        if owners <= 1 { throw OrganizationError.lastOwner }
+    }
+}

@@ -1,0 +1,106 @@
+import AirlockTesting
+import Foundation
+import Testing
+
+/// The organizations API through a running `airlock serve`: every route against anonymous, a user of
+/// another organization, a member and an owner; nothing leaks across organizations.
+@Suite struct OrganizationAPITests {
+    let data = FileManager.default.temporaryDirectory.appendingPathComponent("airlock-orgs-\(UUID().uuidString)")
+    var environment: [String: String] { ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": data.path] }
+
+    func admin(_ arguments: [String], stdin: String? = nil) async throws -> String {
+        let result = try await CommandRunner.run(CLIWorld.airlockBinary, ["admin"] + arguments + ["--data-dir", data.path],
+                                                 environment: environment, stdin: stdin)
+        guard result.status == 0 else { throw TestServerError.didNotStart("airlock admin", output: result.stderr) }
+        return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Users olivia (owner of acme), mario (member of acme) and otto (owner of other), with tokens; a running server.
+    func withServer(_ body: (_ base: String, _ tokens: [String: String]) async throws -> Void) async throws {
+        defer { try? FileManager.default.removeItem(at: data) }
+        var tokens: [String: String] = [:]
+        for user in ["olivia", "mario", "otto"] {
+            _ = try await admin(["create-user", "--username", user, "--password-stdin"], stdin: "a long enough password\n")
+            tokens[user] = try await admin(["create-token", "--username", user])
+        }
+        _ = try await admin(["create-org", "--name", "acme", "--owner", "olivia"])
+        _ = try await admin(["create-org", "--name", "other", "--owner", "otto"])
+        let server = try RunningProcess(CLIWorld.airlockBinary, ["serve", "--data-dir", data.path, "--port", "0"], environment: environment)
+        let printed = try await server.waitFor("Airlock listening on")
+        let base = try #require(printed.range(of: #"http://127\.0\.0\.1:[0-9]+"#, options: .regularExpression).map { String(printed[$0]) })
+        do {
+            _ = try await call(base, "PUT", "/organizations/acme/members/mario", as: tokens["olivia"], json: #"{"role":"member"}"#)
+            try await body(base + "/api/v1", tokens)
+        } catch {
+            _ = await server.stop()
+            throw error
+        }
+        #expect(await server.stop() == 0)
+    }
+
+    func call(_ base: String, _ method: String, _ path: String, as token: String?, json: String? = nil) async throws -> LocalHTTP.Response {
+        let url = base.hasSuffix("/api/v1") ? base + path : base + "/api/v1" + path
+        return try await LocalHTTP.send(method, url, headers: token.map { [("Authorization", "Bearer \($0)")] } ?? [], json: json)
+    }
+
+    @Test func theAuthorizationMatrix() async throws {
+        try await withServer { base, tokens in
+            // (method, path, body, expected status for: anonymous, other organization's user, member, owner)
+            let matrix: [(String, String, String?, [Int])] = [
+                ("GET", "/organizations/acme", nil, [401, 404, 200, 200]),
+                ("GET", "/organizations/acme/members", nil, [401, 404, 200, 200]),
+                ("PUT", "/organizations/acme/members/mario", #"{"role":"member"}"#, [401, 404, 403, 200]),
+                ("DELETE", "/organizations/acme/members/mario", nil, [401, 404, 403, 204]),
+            ]
+            for (method, path, json, expected) in matrix {
+                for (index, who) in [nil, "otto", "mario", "olivia"].enumerated() {
+                    let response = try await call(base, method, path, as: who.flatMap { tokens[$0] }, json: json)
+                    #expect(response.status == expected[index], "\(method) \(path) as \(who ?? "anonymous"): \(response.body)")
+                    if response.status >= 400 { #expect(response.body.hasPrefix(#"{"error":{"#), "\(response.body)") }
+                }
+            }
+            // mario was removed by the last row.
+            let listed = try await call(base, "GET", "/organizations", as: tokens["mario"])
+            #expect(listed.body == "[]")
+            let otto = try await call(base, "GET", "/organizations", as: tokens["otto"])
+            #expect(otto.body == #"[{"name":"other","role":"owner"}]"#)
+            let hidden = try await call(base, "GET", "/organizations/other/members", as: tokens["olivia"])
+            #expect(hidden.status == 404)
+            #expect(!hidden.body.contains("otto"))
+        }
+    }
+
+    @Test func theLastOwnerStays() async throws {
+        try await withServer { base, tokens in
+            let remove = try await call(base, "DELETE", "/organizations/acme/members/olivia", as: tokens["olivia"])
+            #expect(remove.status == 409)
+            #expect(remove.body.contains(#""code":"last_owner""#))
+            let demote = try await call(base, "PUT", "/organizations/acme/members/olivia", as: tokens["olivia"], json: #"{"role":"member"}"#)
+            #expect(demote.status == 409)
+            // With a second owner, the first may step down.
+            #expect(try await call(base, "PUT", "/organizations/acme/members/mario", as: tokens["olivia"], json: #"{"role":"owner"}"#).status == 200)
+            #expect(try await call(base, "PUT", "/organizations/acme/members/olivia", as: tokens["olivia"], json: #"{"role":"member"}"#).status == 200)
+            let members = try await call(base, "GET", "/organizations/acme/members", as: tokens["mario"])
+            #expect(members.body == #"[{"role":"owner","username":"mario"},{"role":"member","username":"olivia"}]"#)
+        }
+    }
+
+    @Test func badInputGetsAClear4xxAndWritesNothing() async throws {
+        try await withServer { base, tokens in
+            let invalid = try await call(base, "POST", "/organizations", as: tokens["mario"], json: #"{"name":"Not Valid!"}"#)
+            #expect(invalid.status == 400)
+            #expect(invalid.body.contains(#""code":"invalid_name""#))
+            let duplicate = try await call(base, "POST", "/organizations", as: tokens["mario"], json: #"{"name":"acme"}"#)
+            #expect(duplicate.status == 409)
+            let malformed = try await call(base, "POST", "/organizations", as: tokens["mario"], json: #"{"name":"#)
+            #expect(malformed.status == 400)
+            let badRole = try await call(base, "PUT", "/organizations/acme/members/otto", as: tokens["olivia"], json: #"{"role":"admin"}"#)
+            #expect(badRole.status == 400)
+            let created = try await call(base, "POST", "/organizations", as: tokens["mario"], json: #"{"name":"mario-team"}"#)
+            #expect(created.status == 201)
+            #expect(created.body == #"{"name":"mario-team","role":"owner"}"#)
+            let listed = try await call(base, "GET", "/organizations", as: tokens["mario"])
+            #expect(listed.body.contains("acme") && listed.body.contains("mario-team") && !listed.body.contains("Not Valid"))
+        }
+    }
+}
