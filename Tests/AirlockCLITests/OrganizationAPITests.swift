@@ -16,8 +16,8 @@ import Testing
     }
 
     /// Users olivia (owner of acme), mario (member of acme) and otto (owner of other), with tokens; a running server.
-    func withServer(_ body: (_ base: String, _ tokens: [String: String]) async throws -> Void) async throws {
-        defer { try? FileManager.default.removeItem(at: data) }
+    func withServer(keepData: Bool = false, _ body: (_ base: String, _ tokens: [String: String]) async throws -> Void) async throws {
+        defer { if !keepData { try? FileManager.default.removeItem(at: data) } }
         var tokens: [String: String] = [:]
         for user in ["olivia", "mario", "otto"] {
             _ = try await admin(["create-user", "--username", user, "--password-stdin"], stdin: "a long enough password\n")

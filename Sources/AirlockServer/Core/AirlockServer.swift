@@ -14,10 +14,11 @@ public enum AirlockServer {
         let database = try DatabaseChoice.resolve(databaseURL: configuration.databaseURL, dataDirectory: configuration.dataDirectory)
         try FileManager.default.createDirectory(at: configuration.dataDirectory, withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o700])
+        let secrets = try SecretBox.load(dataDirectory: configuration.dataDirectory, environment: ProcessInfo.processInfo.environment)
         let stop = StopSignals()
         let app = try await Application.make(Environment(name: "production", arguments: ["airlock"]))
         do {
-            try await configure(app, database: database)
+            try await configure(app, database: database, secrets: secrets)
             try await app.server.start(address: .hostname(configuration.hostname, port: configuration.port))
         } catch {
             try? await app.asyncShutdown()
@@ -40,10 +41,11 @@ extension AirlockServer {
         let database = try DatabaseChoice.resolve(databaseURL: configuration.databaseURL, dataDirectory: configuration.dataDirectory)
         try FileManager.default.createDirectory(at: configuration.dataDirectory, withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o700])
+        let secrets = try SecretBox.load(dataDirectory: configuration.dataDirectory, environment: ProcessInfo.processInfo.environment)
         let app = try await Application.make(Environment(name: "production", arguments: ["airlock"]))
         app.logger.logLevel = .warning
         do {
-            try await configure(app, database: database)
+            try await configure(app, database: database, secrets: secrets)
             let result = try await body(app.db)
             try await app.asyncShutdown()
             return result

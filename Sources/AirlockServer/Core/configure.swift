@@ -6,7 +6,8 @@ import Vapor
 
 /// Sets up the Airlock server on `app`: its database, its migrations (run now, idempotent), its routes.
 /// The database is a parameter so that tests can run the same app on SQLite and on PostgreSQL.
-public func configure(_ app: Application, database: DatabaseChoice) async throws {
+public func configure(_ app: Application, database: DatabaseChoice, secrets: SecretBox) async throws {
+    app.secretBox = secrets
     switch database {
     case let .sqlite(path):
         app.databases.use(.sqlite(.file(path)), as: .sqlite)
@@ -22,6 +23,7 @@ public func configure(_ app: Application, database: DatabaseChoice) async throws
     app.migrations.add(CreateUser())
     app.migrations.add(CreateAPIToken())
     app.migrations.add(CreateOrganizationsAndMemberships())
+    app.migrations.add(CreateOrganizationVariable())
     try await app.autoMigrate()
     try routes(app)
 }

@@ -14,4 +14,5 @@ func routes(_ app: Application) throws {
         CurrentUserResponse(username: try request.auth.require(User.self).username)
     }
     try api.register(collection: OrganizationsController())
+    try api.register(collection: VariablesController())
 }

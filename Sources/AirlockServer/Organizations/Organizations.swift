@@ -87,7 +87,7 @@ public enum Organizations {
         }
     }
 
-    private static func requireOwner(_ userID: UUID, in name: String, on database: any Database) async throws -> Organization {
+    static func requireOwner(_ userID: UUID, in name: String, on database: any Database) async throws -> Organization {
         let (organization, membership) = try await membership(of: userID, in: name, on: database)
         guard membership.role == .owner else { throw OrganizationError.ownersOnly }
         return organization

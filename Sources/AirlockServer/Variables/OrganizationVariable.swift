@@ -1,0 +1,31 @@
+import Fluent
+import Foundation
+
+/// An organization variable (`/settings/organization_variables`): a key, a value kept encrypted, and
+/// whether it is sensitive (write-only: never shown or returned once saved).
+final class OrganizationVariable: Model, @unchecked Sendable {
+    // @unchecked: a Fluent model instance belongs to the one request or command that loaded it.
+    static let schema = "organization_variables"
+
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "organization_id") var organization: Organization
+    @Field(key: "key") var key: String
+    /// AES-GCM, bound to the organization and key (see `SecretBox`).
+    @Field(key: "value_sealed") var valueSealed: String
+    @Field(key: "sensitive") var sensitive: Bool
+    @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
+
+    init() {}
+
+    init(organizationID: UUID, key: String, valueSealed: String, sensitive: Bool) {
+        self.$organization.id = organizationID
+        self.key = key
+        self.valueSealed = valueSealed
+        self.sensitive = sensitive
+    }
+
+    /// What the ciphertext is bound to: a value moved to another organization or key does not decrypt.
+    static func context(organizationID: UUID, key: String) -> String {
+        "organization-variable:\(organizationID.uuidString):\(key)"
+    }
+}

@@ -1,0 +1,63 @@
+import Fluent
+import Foundation
+
+/// Organization variable operations: members read (sensitive values never), owners write; every value is
+/// encrypted at rest.
+enum OrganizationVariables {
+    static let maximumValueLength = 64 * 1024
+
+    /// A variable as the API and pages show it: no value for a sensitive one.
+    struct Listed: Sendable {
+        let key: String
+        let value: String?
+        let sensitive: Bool
+    }
+
+    static func list(in name: String, actorID: UUID, secrets: SecretBox, on database: any Database) async throws -> [Listed] {
+        let (organization, _) = try await Organizations.membership(of: actorID, in: name, on: database)
+        let organizationID = try organization.requireID()
+        return try await OrganizationVariable.query(on: database).filter(\.$organization.$id == organizationID)
+            .sort(\.$key).all()
+            .map { variable in
+                Listed(key: variable.key, value: variable.sensitive ? nil
+                    : try secrets.unseal(variable.valueSealed, boundTo: OrganizationVariable.context(organizationID: organizationID, key: variable.key)), sensitive: variable.sensitive)
+            }
+    }
+
+    /// Creates or replaces a variable (owners only).
+    static func set(_ key: String, value: String, sensitive: Bool, in name: String, actorID: UUID,
+                    secrets: SecretBox, on database: any Database) async throws {
+        guard isValidKey(key) else { throw VariableError.invalidKey(key) }
+        guard value.utf8.count <= maximumValueLength else { throw VariableError.valueTooLong }
+        try await database.transaction { database in
+            let organization = try await Organizations.requireOwner(actorID, in: name, on: database)
+            let organizationID = try organization.requireID()
+            let sealed = try secrets.seal(value, boundTo: OrganizationVariable.context(organizationID: organizationID, key: key))
+            if let existing = try await OrganizationVariable.query(on: database)
+                .filter(\.$organization.$id == organizationID).filter(\.$key == key).first() {
+                existing.valueSealed = sealed
+                existing.sensitive = sensitive
+                try await existing.save(on: database)
+            } else {
+                try await OrganizationVariable(organizationID: organizationID, key: key, valueSealed: sealed, sensitive: sensitive)
+                    .save(on: database)
+            }
+        }
+    }
+
+    /// Deletes a variable (owners only).
+    static func delete(_ key: String, in name: String, actorID: UUID, on database: any Database) async throws {
+        let organization = try await Organizations.requireOwner(actorID, in: name, on: database)
+        guard let variable = try await OrganizationVariable.query(on: database)
+            .filter(\.$organization.$id == organization.requireID()).filter(\.$key == key).first() else {
+            throw VariableError.notFound(key)
+        }
+        try await variable.delete(on: database)
+    }
+
+    /// An environment variable name: a letter or `_`, then letters, digits or `_`.
+    static func isValidKey(_ key: String) -> Bool {
+        guard (1...128).contains(key.count), let first = key.first, first == "_" || (first.isASCII && first.isLetter) else { return false }
+        return key.allSatisfy { $0 == "_" || ($0.isASCII && ($0.isLetter || $0.isNumber)) }
+    }
+}

@@ -1,0 +1,58 @@
+import AirlockTesting
+import Foundation
+import Testing
+
+/// Organization variables through the API: owners write, members read (never a sensitive value), other
+/// organizations see nothing, and every value is encrypted at rest.
+@Suite struct VariableAPITests {
+    let organizations = OrganizationAPITests()
+
+    @Test func ownersWriteMembersReadAndSensitiveValuesAreWriteOnly() async throws {
+        try await organizations.withServer(keepData: true) { base, tokens in
+            let secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYSECRETVALUE"
+            let plain = "AKIAPLAINVALUE000001"
+            // act
+            let setSecret = try await organizations.call(base, "PUT", "/organizations/acme/variables/AWS_SECRET_ACCESS_KEY", as: tokens["olivia"],
+                                                         json: #"{"value":"\#(secret)","sensitive":true}"#)
+            let setPlain = try await organizations.call(base, "PUT", "/organizations/acme/variables/AWS_ACCESS_KEY_ID", as: tokens["olivia"],
+                                                        json: #"{"value":"\#(plain)"}"#)
+            // check
+            #expect(setSecret.status == 200)
+            #expect(setSecret.body == #"{"key":"AWS_SECRET_ACCESS_KEY","sensitive":true}"#)
+            #expect(setPlain.body == #"{"key":"AWS_ACCESS_KEY_ID","sensitive":false,"value":"\#(plain)"}"#)
+            for reader in ["olivia", "mario"] {
+                let listed = try await organizations.call(base, "GET", "/organizations/acme/variables", as: tokens[reader])
+                #expect(listed.status == 200)
+                #expect(listed.body == #"[{"key":"AWS_ACCESS_KEY_ID","sensitive":false,"value":"\#(plain)"},{"key":"AWS_SECRET_ACCESS_KEY","sensitive":true}]"#)
+                #expect(!listed.body.contains(secret))
+            }
+            // The authorization matrix: anonymous, other organization, member, owner.
+            let matrix: [(String, String, String?, [Int])] = [
+                ("GET", "/organizations/acme/variables", nil, [401, 404, 200, 200]),
+                ("PUT", "/organizations/acme/variables/REGION", #"{"value":"us-west-2"}"#, [401, 404, 403, 200]),
+                ("DELETE", "/organizations/acme/variables/REGION", nil, [401, 404, 403, 204]),
+            ]
+            for (method, path, json, expected) in matrix {
+                for (index, who) in [nil, "otto", "mario", "olivia"].enumerated() {
+                    let response = try await organizations.call(base, method, path, as: who.flatMap { tokens[$0] }, json: json)
+                    #expect(response.status == expected[index], "\(method) \(path) as \(who ?? "anonymous"): \(response.body)")
+                }
+            }
+            let badKey = try await organizations.call(base, "PUT", "/organizations/acme/variables/1BAD-KEY", as: tokens["olivia"], json: #"{"value":"x"}"#)
+            #expect(badKey.status == 400)
+            #expect(badKey.body.contains(#""code":"invalid_key""#))
+            let tooLong = try await organizations.call(base, "PUT", "/organizations/acme/variables/BIG", as: tokens["olivia"],
+                                                       json: #"{"value":"\#(String(repeating: "x", count: 70_000))"}"#)
+            #expect(tooLong.status == 413)
+            let missing = try await organizations.call(base, "DELETE", "/organizations/acme/variables/NOPE", as: tokens["olivia"])
+            #expect(missing.status == 404)
+        }
+        // At rest: neither value appears in the database files.
+        for file in (try? FileManager.default.contentsOfDirectory(atPath: organizations.data.path)) ?? [] where file.hasPrefix("airlock.sqlite") {
+            let bytes = try Data(contentsOf: organizations.data.appendingPathComponent(file))
+            #expect(bytes.range(of: Data("SECRETVALUE".utf8)) == nil, "\(file)")
+            #expect(bytes.range(of: Data("AKIAPLAINVALUE".utf8)) == nil, "\(file)")
+        }
+        try? FileManager.default.removeItem(at: organizations.data)
+    }
+}
