@@ -26,6 +26,8 @@ struct APIErrorMiddleware: AsyncMiddleware {
                 (status, code, message) = (error.status, error.code, error.reason)
             case let error as VariableError:
                 (status, code, message) = (error.status, error.code, error.reason)
+            case let error as EnvironmentError:
+                (status, code, message) = (error.status, error.code, error.reason)
             case let error as any AbortError:
                 (status, code, message) = (error.status, Self.code(for: error.status), error.reason)
             case is DecodingError:

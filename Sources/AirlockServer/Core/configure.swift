@@ -24,6 +24,7 @@ public func configure(_ app: Application, database: DatabaseChoice, secrets: Sec
     app.migrations.add(CreateAPIToken())
     app.migrations.add(CreateOrganizationsAndMemberships())
     app.migrations.add(CreateOrganizationVariable())
+    app.migrations.add(CreateEnvironment())
     try await app.autoMigrate()
     try routes(app)
 }

@@ -15,4 +15,5 @@ func routes(_ app: Application) throws {
     }
     try api.register(collection: OrganizationsController())
     try api.register(collection: VariablesController())
+    try api.register(collection: EnvironmentsController())
 }

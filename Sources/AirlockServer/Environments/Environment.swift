@@ -1,0 +1,20 @@
+import Fluent
+import Foundation
+
+/// A Terraform environment of an organization (`/terraform/:organization/environments/:environment`).
+final class TerraformEnvironment: Model, @unchecked Sendable {
+    // @unchecked: a Fluent model instance belongs to the one request or command that loaded it.
+    static let schema = "environments"
+
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "organization_id") var organization: Organization
+    @Field(key: "name") var name: String
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+
+    init() {}
+
+    init(organizationID: UUID, name: String) {
+        self.$organization.id = organizationID
+        self.name = name
+    }
+}
