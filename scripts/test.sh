@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs every Airlock test on a fresh machine: installs the test peers, builds, and runs the suite.
-# Usage: scripts/test.sh [extra `swift test` arguments, e.g. --filter STS]
+# Runs every Airlock test on a fresh machine: installs the test peers, builds, runs the whole suite on
+# SQLite, then runs the server's suites again on a PostgreSQL started here on loopback.
+# Usage: scripts/test.sh [extra `swift test` arguments for the first pass, e.g. --filter STS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,4 +11,12 @@ vectors="../shared/vectors/sigv4"
 
 scripts/install-test-deps.sh
 swift build --build-tests
+
+echo "== every suite, server on SQLite"
 swift test "$@"
+
+echo "== server suites on PostgreSQL"
+pg_dir="$(mktemp -d)/postgres"
+trap 'scripts/stop-postgres.sh "$pg_dir"' EXIT
+AIRLOCK_TEST_POSTGRES_URL="$(scripts/start-postgres.sh "$pg_dir")" \
+  swift test --filter 'ServeTests|AdminAndTokenTests|OrganizationAPITests|VariableAPITests|EnvironmentAPITests'

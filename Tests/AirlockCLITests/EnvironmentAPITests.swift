@@ -7,7 +7,7 @@ import Testing
     let organizations = OrganizationAPITests()
 
     @Test func theAuthorizationMatrixAndBadInput() async throws {
-        try await organizations.withServer { base, tokens in
+        try await organizations.withServer { base, tokens, _ in
             let matrix: [(String, String, String?, [Int])] = [
                 ("POST", "/organizations/acme/environments", #"{"name":"production"}"#, [401, 404, 403, 201]),
                 ("GET", "/organizations/acme/environments", nil, [401, 404, 200, 200]),

@@ -8,34 +8,38 @@ import Testing
     let data = FileManager.default.temporaryDirectory.appendingPathComponent("airlock-orgs-\(UUID().uuidString)")
     var environment: [String: String] { ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": data.path] }
 
-    func admin(_ arguments: [String], stdin: String? = nil) async throws -> String {
-        let result = try await CommandRunner.run(CLIWorld.airlockBinary, ["admin"] + arguments + ["--data-dir", data.path],
+    func admin(_ arguments: [String], database: TestDatabase, stdin: String? = nil) async throws -> String {
+        let result = try await CommandRunner.run(CLIWorld.airlockBinary, ["admin"] + arguments + ["--data-dir", data.path] + database.arguments,
                                                  environment: environment, stdin: stdin)
         guard result.status == 0 else { throw TestServerError.didNotStart("airlock admin", output: result.stderr) }
         return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// Users olivia (owner of acme), mario (member of acme) and otto (owner of other), with tokens; a running server.
-    func withServer(keepData: Bool = false, _ body: (_ base: String, _ tokens: [String: String]) async throws -> Void) async throws {
+    func withServer(keepData: Bool = false, _ body: (_ base: String, _ tokens: [String: String], _ database: TestDatabase) async throws -> Void) async throws {
+        let database = try await TestDatabase.make()
         defer { if !keepData { try? FileManager.default.removeItem(at: data) } }
         var tokens: [String: String] = [:]
         for user in ["olivia", "mario", "otto"] {
-            _ = try await admin(["create-user", "--username", user, "--password-stdin"], stdin: "a long enough password\n")
-            tokens[user] = try await admin(["create-token", "--username", user])
+            _ = try await admin(["create-user", "--username", user, "--password-stdin"], database: database, stdin: "a long enough password\n")
+            tokens[user] = try await admin(["create-token", "--username", user], database: database)
         }
-        _ = try await admin(["create-org", "--name", "acme", "--owner", "olivia"])
-        _ = try await admin(["create-org", "--name", "other", "--owner", "otto"])
-        let server = try RunningProcess(CLIWorld.airlockBinary, ["serve", "--data-dir", data.path, "--port", "0"], environment: environment)
+        _ = try await admin(["create-org", "--name", "acme", "--owner", "olivia"], database: database)
+        _ = try await admin(["create-org", "--name", "other", "--owner", "otto"], database: database)
+        let server = try RunningProcess(CLIWorld.airlockBinary, ["serve", "--data-dir", data.path, "--port", "0"] + database.arguments,
+                                        environment: environment)
         let printed = try await server.waitFor("Airlock listening on")
         let base = try #require(printed.range(of: #"http://127\.0\.0\.1:[0-9]+"#, options: .regularExpression).map { String(printed[$0]) })
         do {
             _ = try await call(base, "PUT", "/organizations/acme/members/mario", as: tokens["olivia"], json: #"{"role":"member"}"#)
-            try await body(base + "/api/v1", tokens)
+            try await body(base + "/api/v1", tokens, database)
         } catch {
             _ = await server.stop()
+            await database.drop()
             throw error
         }
         #expect(await server.stop() == 0)
+        await database.drop()
     }
 
     func call(_ base: String, _ method: String, _ path: String, as token: String?, json: String? = nil) async throws -> LocalHTTP.Response {
@@ -44,7 +48,7 @@ import Testing
     }
 
     @Test func theAuthorizationMatrix() async throws {
-        try await withServer { base, tokens in
+        try await withServer { base, tokens, _ in
             // (method, path, body, expected status for: anonymous, other organization's user, member, owner)
             let matrix: [(String, String, String?, [Int])] = [
                 ("GET", "/organizations/acme", nil, [401, 404, 200, 200]),
@@ -71,7 +75,7 @@ import Testing
     }
 
     @Test func theLastOwnerStays() async throws {
-        try await withServer { base, tokens in
+        try await withServer { base, tokens, _ in
             let remove = try await call(base, "DELETE", "/organizations/acme/members/olivia", as: tokens["olivia"])
             #expect(remove.status == 409)
             #expect(remove.body.contains(#""code":"last_owner""#))
@@ -86,7 +90,7 @@ import Testing
     }
 
     @Test func badInputGetsAClear4xxAndWritesNothing() async throws {
-        try await withServer { base, tokens in
+        try await withServer { base, tokens, _ in
             let invalid = try await call(base, "POST", "/organizations", as: tokens["mario"], json: #"{"name":"Not Valid!"}"#)
             #expect(invalid.status == 400)
             #expect(invalid.body.contains(#""code":"invalid_name""#))

@@ -9,18 +9,21 @@ import Testing
         let data = FileManager.default.temporaryDirectory.appendingPathComponent("airlock-serve-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: data) }
         let environment = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": data.path]
+        let database = try await TestDatabase.make()
         for round in 1...2 {
             // act: the second start finds the database and its migrations already there
-            let server = try RunningProcess(CLIWorld.airlockBinary, ["serve", "--data-dir", data.path, "--port", "0"], environment: environment)
+            let server = try RunningProcess(CLIWorld.airlockBinary, ["serve", "--data-dir", data.path, "--port", "0"] + database.arguments, environment: environment)
             let printed = try await server.waitFor("Airlock listening on http://127.0.0.1:")
             let address = try #require(printed.range(of: #"http://127\.0\.0\.1:[0-9]+"#, options: .regularExpression).map { String(printed[$0]) })
+            #expect(printed.contains(database.url == nil ? "(SQLite at " : "(PostgreSQL at postgres://airlock@"))
             let health = try await LocalHTTP.get(address + "/healthz")
             // check
             #expect(health.status == 200, "round \(round)")
             #expect(health.body == #"{"database":"ok","status":"ok"}"#)
-            #expect(FileManager.default.fileExists(atPath: data.appendingPathComponent("airlock.sqlite").path))
+            #expect(database.url != nil || FileManager.default.fileExists(atPath: data.appendingPathComponent("airlock.sqlite").path))
             #expect(await server.stop() == 0)
         }
+        await database.drop()
     }
 
     @Test func aDatabaseURLThatIsNotPostgresIsRefused() async throws {

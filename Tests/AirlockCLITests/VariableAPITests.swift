@@ -8,7 +8,7 @@ import Testing
     let organizations = OrganizationAPITests()
 
     @Test func ownersWriteMembersReadAndSensitiveValuesAreWriteOnly() async throws {
-        try await organizations.withServer(keepData: true) { base, tokens in
+        try await organizations.withServer(keepData: true) { base, tokens, database in
             let secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYSECRETVALUE"
             let plain = "AKIAPLAINVALUE000001"
             // act
@@ -46,6 +46,9 @@ import Testing
             #expect(tooLong.status == 413)
             let missing = try await organizations.call(base, "DELETE", "/organizations/acme/variables/NOPE", as: tokens["olivia"])
             #expect(missing.status == 404)
+            // At rest in PostgreSQL: only ciphertext.
+            let stored = try await database.query("SELECT key, value_sealed FROM organization_variables")
+            #expect(!stored.contains("SECRETVALUE") && !stored.contains("AKIAPLAINVALUE"))
         }
         // At rest: neither value appears in the database files.
         for file in (try? FileManager.default.contentsOfDirectory(atPath: organizations.data.path)) ?? [] where file.hasPrefix("airlock.sqlite") {
