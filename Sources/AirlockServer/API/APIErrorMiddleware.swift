@@ -20,13 +20,7 @@ struct APIErrorMiddleware: AsyncMiddleware {
             let code: String
             let message: String
             switch error {
-            case let error as AccountError:
-                (status, code, message) = (error.status, error.code, error.reason)
-            case let error as OrganizationError:
-                (status, code, message) = (error.status, error.code, error.reason)
-            case let error as VariableError:
-                (status, code, message) = (error.status, error.code, error.reason)
-            case let error as EnvironmentError:
+            case let error as APIError:
                 (status, code, message) = (error.status, error.code, error.reason)
             case let error as any AbortError:
                 (status, code, message) = (error.status, Self.code(for: error.status), error.reason)

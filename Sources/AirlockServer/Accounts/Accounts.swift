@@ -7,10 +7,10 @@ public enum Accounts {
 
     /// Creates a user with a bcrypt password hash. Refuses invalid names, short passwords and taken names.
     public static func createUser(username: String, password: String, on database: any Database) async throws -> UUID {
-        guard isValidUsername(username) else { throw AccountError.invalidUsername(username) }
-        guard password.count >= minimumPasswordLength else { throw AccountError.passwordTooShort }
+        guard isValidUsername(username) else { throw APIError.invalidUsername(username) }
+        guard password.count >= minimumPasswordLength else { throw APIError.passwordTooShort }
         if try await User.query(on: database).filter(\.$username == username).first() != nil {
-            throw AccountError.usernameTaken(username)
+            throw APIError.usernameTaken(username)
         }
         let user = User(username: username, passwordHash: try Bcrypt.hash(password))
         try await user.save(on: database)
@@ -20,7 +20,7 @@ public enum Accounts {
     /// Issues an API token for a user and returns it: the only time it is ever shown.
     public static func issueToken(username: String, name: String, on database: any Database) async throws -> String {
         guard let user = try await User.query(on: database).filter(\.$username == username).first() else {
-            throw AccountError.unknownUser(username)
+            throw APIError.unknownUser(username)
         }
         let token = APIToken.generate()
         try await APIToken(userID: try user.requireID(), name: name, tokenHash: APIToken.hash(token)).save(on: database)

@@ -13,19 +13,19 @@ enum Environments {
         let (organization, _) = try await Organizations.membership(of: actorID, in: organizationName, on: database)
         guard let environment = try await TerraformEnvironment.query(on: database)
             .filter(\.$organization.$id == organization.requireID()).filter(\.$name == name).first() else {
-            throw EnvironmentError.notFound(name)
+            throw APIError.environmentNotFound(name)
         }
         return environment
     }
 
     static func create(_ name: String, in organizationName: String, actorID: UUID, on database: any Database) async throws -> TerraformEnvironment {
-        guard Accounts.isValidUsername(name) else { throw EnvironmentError.invalidName(name) }
+        guard Accounts.isValidUsername(name) else { throw APIError.invalidEnvironmentName(name) }
         return try await database.transaction { database in
             let organization = try await Organizations.requireOwner(actorID, in: organizationName, on: database)
             let organizationID = try organization.requireID()
             if try await TerraformEnvironment.query(on: database)
                 .filter(\.$organization.$id == organizationID).filter(\.$name == name).first() != nil {
-                throw EnvironmentError.nameTaken(name)
+                throw APIError.environmentNameTaken(name)
             }
             let environment = TerraformEnvironment(organizationID: organizationID, name: name)
             try await environment.save(on: database)
@@ -37,7 +37,7 @@ enum Environments {
         let organization = try await Organizations.requireOwner(actorID, in: organizationName, on: database)
         guard let environment = try await TerraformEnvironment.query(on: database)
             .filter(\.$organization.$id == organization.requireID()).filter(\.$name == name).first() else {
-            throw EnvironmentError.notFound(name)
+            throw APIError.environmentNotFound(name)
         }
         try await environment.delete(on: database)
     }

@@ -7,10 +7,10 @@ import Foundation
 public enum Organizations {
     /// Creates an organization with `creatorID` as its first owner.
     static func create(name: String, creatorID: UUID, on database: any Database) async throws -> Organization {
-        guard Accounts.isValidUsername(name) else { throw OrganizationError.invalidName(name) }
+        guard Accounts.isValidUsername(name) else { throw APIError.invalidOrganizationName(name) }
         return try await database.transaction { database in
             if try await Organization.query(on: database).filter(\.$name == name).first() != nil {
-                throw OrganizationError.nameTaken(name)
+                throw APIError.organizationNameTaken(name)
             }
             let organization = Organization(name: name)
             try await organization.save(on: database)
@@ -22,7 +22,7 @@ public enum Organizations {
     /// Creates an organization owned by the user named `owner` (for `airlock admin`).
     public static func create(name: String, ownerUsername: String, on database: any Database) async throws {
         guard let owner = try await User.query(on: database).filter(\.$username == ownerUsername).first() else {
-            throw AccountError.unknownUser(ownerUsername)
+            throw APIError.unknownUser(ownerUsername)
         }
         _ = try await create(name: name, creatorID: try owner.requireID(), on: database)
     }
@@ -39,7 +39,7 @@ public enum Organizations {
         guard let organization = try await Organization.query(on: database).filter(\.$name == name).first(),
               let membership = try await Membership.query(on: database)
                 .filter(\.$organization.$id == organization.requireID()).filter(\.$user.$id == userID).first() else {
-            throw OrganizationError.notFound(name)
+            throw APIError.organizationNotFound(name)
         }
         return (organization, membership)
     }
@@ -58,7 +58,7 @@ public enum Organizations {
         try await database.transaction { database in
             let organization = try await requireOwner(actorID, in: name, on: database)
             guard let user = try await User.query(on: database).filter(\.$username == username).first() else {
-                throw AccountError.unknownUser(username)
+                throw APIError.unknownUser(username)
             }
             let organizationID = try organization.requireID()
             if let existing = try await Membership.query(on: database)
@@ -80,7 +80,7 @@ public enum Organizations {
             guard let user = try await User.query(on: database).filter(\.$username == username).first(),
                   let membership = try await Membership.query(on: database)
                     .filter(\.$organization.$id == organizationID).filter(\.$user.$id == user.requireID()).first() else {
-                throw OrganizationError.unknownMember(username)
+                throw APIError.unknownMember(username)
             }
             if membership.role == .owner { try await refuseIfLastOwner(organizationID, on: database) }
             try await membership.delete(on: database)
@@ -89,13 +89,13 @@ public enum Organizations {
 
     static func requireOwner(_ userID: UUID, in name: String, on database: any Database) async throws -> Organization {
         let (organization, membership) = try await membership(of: userID, in: name, on: database)
-        guard membership.role == .owner else { throw OrganizationError.ownersOnly }
+        guard membership.role == .owner else { throw APIError.ownersOnly }
         return organization
     }
 
     private static func refuseIfLastOwner(_ organizationID: UUID, on database: any Database) async throws {
         let owners = try await Membership.query(on: database)
             .filter(\.$organization.$id == organizationID).filter(\.$role == .owner).count()
-        if owners <= 1 { throw OrganizationError.lastOwner }
+        if owners <= 1 { throw APIError.lastOwner }
     }
 }

@@ -27,8 +27,8 @@ enum OrganizationVariables {
     /// Creates or replaces a variable (owners only).
     static func set(_ key: String, value: String, sensitive: Bool, in name: String, actorID: UUID,
                     secrets: SecretBox, on database: any Database) async throws {
-        guard isValidKey(key) else { throw VariableError.invalidKey(key) }
-        guard value.utf8.count <= maximumValueLength else { throw VariableError.valueTooLong }
+        guard isValidKey(key) else { throw APIError.invalidKey(key) }
+        guard value.utf8.count <= maximumValueLength else { throw APIError.valueTooLong }
         try await database.transaction { database in
             let organization = try await Organizations.requireOwner(actorID, in: name, on: database)
             let organizationID = try organization.requireID()
@@ -50,7 +50,7 @@ enum OrganizationVariables {
         let organization = try await Organizations.requireOwner(actorID, in: name, on: database)
         guard let variable = try await OrganizationVariable.query(on: database)
             .filter(\.$organization.$id == organization.requireID()).filter(\.$key == key).first() else {
-            throw VariableError.notFound(key)
+            throw APIError.variableNotFound(key)
         }
         try await variable.delete(on: database)
     }

@@ -1,0 +1,11 @@
+import Vapor
+
+/// A refusal the API and the admin commands report: an HTTP status, a stable snake_case code, and a message
+/// a user can act on. Each domain adds its cases in `APIError+<Domain>.swift`.
+struct APIError: AbortError, CustomStringConvertible {
+    let status: HTTPResponseStatus
+    let code: String
+    let reason: String
+
+    var description: String { reason }
+}
