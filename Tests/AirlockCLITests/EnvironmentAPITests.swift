@@ -32,6 +32,12 @@ import Testing
             #expect(listed.body == #"[{"name":"staging","organization":"acme"}]"#)
             let otherOrg = try await organizations.call(base, "GET", "/organizations/other/environments/staging", as: tokens["olivia"])
             #expect(otherOrg.status == 404)
+            let oversize = try await organizations.call(base, "POST", "/organizations/acme/environments", as: tokens["olivia"],
+                                                        json: #"{"name":"\#(String(repeating: "a", count: 2 << 20))"}"#)
+            #expect(oversize.status == 413)
+            #expect(oversize.body.contains(#""code":"body_too_large""#))
+            let unchanged = try await organizations.call(base, "GET", "/organizations/acme/environments", as: tokens["mario"])
+            #expect(unchanged.body == #"[{"name":"staging","organization":"acme"}]"#)
         }
     }
 }
