@@ -2,6 +2,7 @@
 # Installs what Airlock's tests start as real peers, if it is not there yet:
 #   - moto (PyPI `moto[server]`): the real STS wire format, with SigV4 verification;
 #   - the AWS CLI and botocore (PyPI `awscli`): a real client of our files, and the benchmark's peer.
+#   - openapi-spec-validator (PyPI): checks the API's OpenAPI document;
 #   - tmux (Debian): a real terminal for the MFA prompt tests.
 # Safe to run again: it installs only what is missing.
 set -euo pipefail
@@ -21,6 +22,7 @@ need_pip=()
 command -v moto_server >/dev/null 2>&1 && python3 -c "import flask, moto" 2>/dev/null || need_pip+=("moto[server]")
 command -v aws >/dev/null 2>&1 || need_pip+=("awscli")
 python3 -c "import botocore" 2>/dev/null || need_pip+=("botocore")
+python3 -c "import openapi_spec_validator, yaml" 2>/dev/null || need_pip+=("openapi-spec-validator" "PyYAML")
 if [ ${#need_pip[@]} -gt 0 ]; then
   echo "installing from PyPI: ${need_pip[*]}"
   python3 -m pip install --quiet --disable-pip-version-check "${need_pip[@]}"
