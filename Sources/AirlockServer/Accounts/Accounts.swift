@@ -7,7 +7,7 @@ public enum Accounts {
 
     /// Creates a user with a bcrypt password hash. Refuses invalid names, short passwords and taken names.
     public static func createUser(username: String, password: String, on database: any Database) async throws -> UUID {
-        guard isValidUsername(username) else { throw APIError.invalidUsername(username) }
+        _ = try ResourceName.validated(username, names: "Usernames", code: "invalid_username")
         guard password.count >= minimumPasswordLength else { throw APIError.passwordTooShort }
         if try await User.query(on: database).filter(\.$username == username).first() != nil {
             throw APIError.usernameTaken(username)
@@ -25,12 +25,5 @@ public enum Accounts {
         let token = APIToken.generate()
         try await APIToken(userID: try user.requireID(), name: name, tokenHash: APIToken.hash(token)).save(on: database)
         return token
-    }
-
-    static func isValidUsername(_ username: String) -> Bool {
-        let allowed = Set("abcdefghijklmnopqrstuvwxyz0123456789._-")
-        guard (2...39).contains(username.count), let first = username.first,
-              first.isLetter || first.isNumber else { return false }
-        return username.allSatisfy { allowed.contains($0) }
     }
 }

@@ -19,7 +19,7 @@ enum Environments {
     }
 
     static func create(_ name: String, in organizationName: String, actorID: UUID, on database: any Database) async throws -> TerraformEnvironment {
-        guard Accounts.isValidUsername(name) else { throw APIError.invalidEnvironmentName(name) }
+        _ = try ResourceName.validated(name, names: "Environment names")
         return try await database.transaction { database in
             let organization = try await Organizations.requireOwner(actorID, in: organizationName, on: database)
             let organizationID = try organization.requireID()

@@ -1,11 +1,6 @@
 import Vapor
 
 extension APIError {
-    static func invalidOrganizationName(_ name: String) -> APIError {
-        APIError(status: .badRequest, code: "invalid_name",
-                 reason: "Organization names are 2 to 39 characters: lowercase letters, digits, '.', '_' or '-', starting with a letter or digit (got \"\(name.prefix(40))\").")
-    }
-
     static func organizationNameTaken(_ name: String) -> APIError {
         APIError(status: .conflict, code: "name_taken", reason: "The organization name \"\(name)\" is taken.")
     }

@@ -7,7 +7,7 @@ import Foundation
 public enum Organizations {
     /// Creates an organization with `creatorID` as its first owner.
     static func create(name: String, creatorID: UUID, on database: any Database) async throws -> Organization {
-        guard Accounts.isValidUsername(name) else { throw APIError.invalidOrganizationName(name) }
+        _ = try ResourceName.validated(name, names: "Organization names")
         return try await database.transaction { database in
             if try await Organization.query(on: database).filter(\.$name == name).first() != nil {
                 throw APIError.organizationNameTaken(name)
