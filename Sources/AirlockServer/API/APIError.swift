@@ -9,3 +9,8 @@ struct APIError: AbortError, CustomStringConvertible {
 
     var description: String { reason }
 }
+
+extension APIError {
+    static let unsupportedBody = APIError(status: .unsupportedMediaType, code: "unsupported_media_type",
+                                          reason: "Send the body as JSON with Content-Type: application/json.")
+}

@@ -1,3 +1,5 @@
+import HTTPTypes
+import OpenAPIRuntime
 import Vapor
 
 /// Turns every error into JSON with a stable code and a human message:
@@ -15,26 +17,42 @@ struct APIErrorMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         do {
             return try await next.respond(to: request)
-        } catch {
-            let status: HTTPResponseStatus
-            let code: String
-            let message: String
-            switch error {
-            case let error as APIError:
-                (status, code, message) = (error.status, error.code, error.reason)
-            case let error as any AbortError:
-                (status, code, message) = (error.status, Self.code(for: error.status), error.reason)
-            case is DecodingError:
-                (status, code, message) = (.badRequest, "invalid_body", "The request body is not the JSON this endpoint takes.")
-            default:
-                request.logger.report(error: error)
-                (status, code, message) = (.internalServerError, "internal_error", "Something went wrong on the server; it has been logged.")
+        } catch let error as ServerError {
+            // A generated operation failed: report what caused it (the handler's own error, a body that is not
+            // the documented JSON, ...).
+            let underlying = error.underlyingError
+            if underlying is APIError || underlying is any AbortError || underlying is DecodingError {
+                return try Self.response(for: underlying, request: request)
             }
-            let response = Response(status: status)
-            try response.content.encode(Body(error: .init(code: code, message: message)))
-            if status == .unauthorized { response.headers.replaceOrAdd(name: .wwwAuthenticate, value: "Bearer") }
-            return response
+            let status = HTTPResponseStatus(statusCode: error.httpStatus.code)
+            if status == .internalServerError { return try Self.response(for: underlying, request: request) }
+            let message = status == .unsupportedMediaType ? APIError.unsupportedBody.reason : "The request does not match the API: \(error.causeDescription)."
+            return try Self.render(status: status, code: Self.code(for: status), message: message)
+        } catch {
+            return try Self.response(for: error, request: request)
         }
+    }
+
+    private static func response(for error: any Error, request: Request) throws -> Response {
+        switch error {
+        case let error as APIError:
+            return try render(status: error.status, code: error.code, message: error.reason)
+        case let error as any AbortError:
+            return try render(status: error.status, code: code(for: error.status), message: error.reason)
+        case is DecodingError:
+            return try render(status: .badRequest, code: "invalid_body", message: "The request body is not the JSON this endpoint takes.")
+        default:
+            request.logger.report(error: error)
+            return try render(status: .internalServerError, code: "internal_error",
+                              message: "Something went wrong on the server; it has been logged.")
+        }
+    }
+
+    private static func render(status: HTTPResponseStatus, code: String, message: String) throws -> Response {
+        let response = Response(status: status)
+        try response.content.encode(Body(error: .init(code: code, message: message)))
+        if status == .unauthorized { response.headers.replaceOrAdd(name: .wwwAuthenticate, value: "Bearer") }
+        return response
     }
 
     /// A stable snake_case code for an HTTP status.

@@ -1,19 +1,21 @@
 import Fluent
+import OpenAPIRuntime
+import OpenAPIVapor
 import Vapor
 
-/// Every route of the server, by domain.
+/// Every route of the server: health, the JSON API generated from `openapi.yaml`, and the pages.
 func routes(_ app: Application) throws {
     app.get("healthz") { request async throws -> HealthStatus in
         try await HealthStatus.check(request.db)
     }
 
-    let api = app.grouped("api", "v1").grouped(BearerTokenAuthenticator(), User.guardMiddleware(
-        throwing: Abort(.unauthorized, reason: "Send an API token: Authorization: Bearer airlock_...")
-    ))
-    api.get("user") { request async throws -> CurrentUserResponse in
-        CurrentUserResponse(username: try request.auth.require(User.self).username)
-    }
-    try api.register(collection: OrganizationsController())
-    try api.register(collection: VariablesController())
-    try api.register(collection: EnvironmentsController())
+    let api = app.grouped(
+        BodyLimitMiddleware(maximumBytes: 128 * 1024),
+        BearerTokenAuthenticator(),
+        User.guardMiddleware(throwing: Abort(.unauthorized, reason: "Send an API token: Authorization: Bearer airlock_...")),
+        RequestContextMiddleware()
+    )
+    // Compact JSON with sorted keys, like the rest of the server: stable for clients, diffs and tests.
+    try APIHandler().registerHandlers(on: VaporTransport(routesBuilder: api), serverURL: try Servers.Server1.url(),
+                                      configuration: .init(jsonEncodingOptions: [.sortedKeys, .withoutEscapingSlashes]))
 }
