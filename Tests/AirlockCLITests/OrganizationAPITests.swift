@@ -19,27 +19,49 @@ import Testing
     func withServer(keepData: Bool = false, _ body: (_ base: String, _ tokens: [String: String], _ database: TestDatabase) async throws -> Void) async throws {
         let database = try await TestDatabase.make()
         defer { if !keepData { try? FileManager.default.removeItem(at: data) } }
+        do {
+            let tokens = try await prepareUsers(database)
+            let (server, base) = try await startServer(database)
+            do {
+                try await body(base + "/api/v1", tokens, database)
+            } catch {
+                _ = await server.stop()
+                throw error
+            }
+            #expect(await server.stop() == 0)
+        } catch {
+            await database.drop()
+            throw error
+        }
+        await database.drop()
+    }
+
+    static let password = "a long enough password"
+
+    /// Creates olivia (owner of acme), mario (member of acme) and otto (owner of other), each with an API
+    /// token and the password `password`.
+    func prepareUsers(_ database: TestDatabase) async throws -> [String: String] {
         var tokens: [String: String] = [:]
         for user in ["olivia", "mario", "otto"] {
-            _ = try await admin(["create-user", "--username", user, "--password-stdin"], database: database, stdin: "a long enough password\n")
+            _ = try await admin(["create-user", "--username", user, "--password-stdin"], database: database, stdin: Self.password + "\n")
             tokens[user] = try await admin(["create-token", "--username", user], database: database)
         }
         _ = try await admin(["create-org", "--name", "acme", "--owner", "olivia"], database: database)
         _ = try await admin(["create-org", "--name", "other", "--owner", "otto"], database: database)
-        let server = try RunningProcess(CLIWorld.airlockBinary, ["serve", "--data-dir", data.path, "--port", "0"] + database.arguments,
+        _ = try await admin(["add-member", "--organization", "acme", "--username", "mario", "--role", "member"], database: database)
+        return tokens
+    }
+
+    /// Starts `airlock serve` on a free port over the data folder and database; returns it and its base URL.
+    func startServer(_ database: TestDatabase, arguments: [String] = []) async throws -> (RunningProcess, String) {
+        let server = try RunningProcess(CLIWorld.airlockBinary, ["serve", "--data-dir", data.path, "--port", "0"] + database.arguments + arguments,
                                         environment: environment)
         let printed = try await server.waitFor("Airlock listening on")
-        let base = try #require(printed.range(of: #"http://127\.0\.0\.1:[0-9]+"#, options: .regularExpression).map { String(printed[$0]) })
-        do {
-            _ = try await call(base, "PUT", "/organizations/acme/members/mario", as: tokens["olivia"], json: #"{"role":"member"}"#)
-            try await body(base + "/api/v1", tokens, database)
-        } catch {
+        guard let range = printed.range(of: #"http://127\.0\.0\.1:[0-9]+"#, options: .regularExpression) else {
             _ = await server.stop()
-            await database.drop()
-            throw error
+            throw TestServerError.didNotStart("airlock serve", output: printed)
         }
-        #expect(await server.stop() == 0)
-        await database.drop()
+        return (server, String(printed[range]))
     }
 
     func call(_ base: String, _ method: String, _ path: String, as token: String?, json: String? = nil) async throws -> LocalHTTP.Response {

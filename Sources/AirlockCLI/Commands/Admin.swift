@@ -7,7 +7,7 @@ extension Airlock {
     struct Admin: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Create users and API tokens from scripts, on the server's database.",
-            subcommands: [CreateUser.self, CreateToken.self, CreateOrganization.self]
+            subcommands: [CreateUser.self, CreateToken.self, CreateOrganization.self, AddMember.self]
         )
 
         /// `airlock admin create-user --username U --password-stdin`
@@ -98,6 +98,36 @@ extension Airlock {
                     throw CLIFailure.report(error)
                 }
                 print("Created organization \(name), owned by \(owner).")
+            }
+        }
+    
+        /// `airlock admin add-member --organization O --username U [--role member|owner]`
+        struct AddMember: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Add a user to an organization, or change their role."
+            )
+
+            @OptionGroup var data: ServerDataOptions
+
+            @Option(help: "The organization.")
+            var organization: String
+
+            @Option(help: "The user to add.")
+            var username: String
+
+            @Option(help: "owner or member.")
+            var role: String = "member"
+
+            func run() async throws {
+                let (organization, username, role) = (organization, username, role)
+                do {
+                    try await AirlockServer.withDatabase(data.configuration()) { database in
+                        try await Organizations.setMember(username, role: role, in: organization, on: database)
+                    }
+                } catch {
+                    throw CLIFailure.report(error)
+                }
+                print("\(username) is now \(role == "owner" ? "an owner" : "a member") of \(organization).")
             }
         }
     }

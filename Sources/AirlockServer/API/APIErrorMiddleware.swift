@@ -29,8 +29,20 @@ struct APIErrorMiddleware: AsyncMiddleware {
             let message = status == .unsupportedMediaType ? APIError.unsupportedBody.reason : "The request does not match the API: \(error.causeDescription)."
             return try Self.render(status: status, code: Self.code(for: status), message: message)
         } catch {
+            if Self.wantsPage(request) {
+                // A browser on a URL no page route matched: answer with a page, not JSON.
+                var (status, message) = PageErrorMiddleware.describe(error, request: request)
+                if status == .notFound { message = "There is no page at this address." }
+                return Layout.render(status == .notFound ? "Not found" : "Something went wrong",
+                                     "<p role=\"alert\">\(message)</p><p><a href=\"/\">Go to Airlock</a></p>", status: status, for: request)
+            }
             return try Self.response(for: error, request: request)
         }
+    }
+
+    /// A browser asking for a page rather than a client of the API.
+    private static func wantsPage(_ request: Request) -> Bool {
+        !request.url.path.hasPrefix("/api/") && request.headers[.accept].contains { $0.contains("text/html") }
     }
 
     private static func response(for error: any Error, request: Request) throws -> Response {

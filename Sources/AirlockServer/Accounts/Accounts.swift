@@ -26,4 +26,15 @@ public enum Accounts {
         try await APIToken(userID: try user.requireID(), name: name, tokenHash: APIToken.hash(token)).save(on: database)
         return token
     }
+
+    /// The user with this username and password, or nil. Unknown users cost the same bcrypt check as wrong
+    /// passwords, so timing does not reveal which usernames exist. The hashing runs off the event loop.
+    static func authenticate(username: String, password: String, on request: Request) async throws -> User? {
+        let user = try await User.query(on: request.db).filter(\.$username == username).first()
+        let matches = try await request.password.async.verify(password, created: user?.passwordHash ?? unknownUserHash)
+        return matches ? user : nil
+    }
+
+    /// A bcrypt hash no password matches in practice, checked for unknown usernames.
+    private static let unknownUserHash = (try? Bcrypt.hash(UUID().uuidString)) ?? ""
 }

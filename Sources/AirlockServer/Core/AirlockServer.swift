@@ -18,7 +18,7 @@ public enum AirlockServer {
         let stop = StopSignals()
         let app = try await Application.make(Environment(name: "production", arguments: ["airlock"]))
         do {
-            try await configure(app, database: database, secrets: secrets)
+            try await configure(app, database: database, secrets: secrets, secureCookies: configuration.usesTLS)
             try await app.server.start(address: .hostname(configuration.hostname, port: configuration.port))
         } catch {
             try? await app.asyncShutdown()

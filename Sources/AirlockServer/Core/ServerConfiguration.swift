@@ -8,11 +8,19 @@ public struct ServerConfiguration: Sendable {
     public var port: Int
     /// `postgres://...`; nil for SQLite in the data folder.
     public var databaseURL: String?
+    /// The address browsers use (e.g. `https://airlock.example.com` behind a TLS proxy); https makes the
+    /// session cookie Secure.
+    public var externalURL: URL?
 
-    public init(dataDirectory: URL, hostname: String = "127.0.0.1", port: Int = 8080, databaseURL: String? = nil) {
+    public init(dataDirectory: URL, hostname: String = "127.0.0.1", port: Int = 8080, databaseURL: String? = nil,
+                externalURL: URL? = nil) {
         self.dataDirectory = dataDirectory
         self.hostname = hostname
         self.port = port
         self.databaseURL = databaseURL
+        self.externalURL = externalURL
     }
+
+    /// Whether browsers reach the server over https, so cookies must be Secure.
+    public var usesTLS: Bool { externalURL?.scheme?.lowercased() == "https" }
 }

@@ -6,7 +6,8 @@ import Vapor
 
 /// Sets up the Airlock server on `app`: its database, its migrations (run now, idempotent), its routes.
 /// The database is a parameter so that tests can run the same app on SQLite and on PostgreSQL.
-public func configure(_ app: Application, database: DatabaseChoice, secrets: SecretBox) async throws {
+/// `secureCookies` marks the session cookie Secure: set it when browsers reach the server over https.
+public func configure(_ app: Application, database: DatabaseChoice, secrets: SecretBox, secureCookies: Bool = false) async throws {
     app.secretBox = secrets
     switch database {
     case let .sqlite(path):
@@ -20,11 +21,14 @@ public func configure(_ app: Application, database: DatabaseChoice, secrets: Sec
     ContentConfiguration.global.use(encoder: encoder, for: .json)
     app.middleware = Middlewares()
     app.middleware.use(APIErrorMiddleware())
+    app.sessions.use(.fluent)
+    app.sessions.configuration = WebSession.configuration(secure: secureCookies)
     app.migrations.add(CreateUser())
     app.migrations.add(CreateAPIToken())
     app.migrations.add(CreateOrganizationsAndMemberships())
     app.migrations.add(CreateOrganizationVariable())
     app.migrations.add(CreateEnvironment())
+    app.migrations.add(SessionRecord.migration)
     try await app.autoMigrate()
     try routes(app)
 }

@@ -3,7 +3,8 @@ import OpenAPIRuntime
 import OpenAPIVapor
 import Vapor
 
-/// Every route of the server: health, the JSON API generated from `openapi.yaml`, and the pages.
+/// Every route of the server: health, the JSON API generated from `openapi.yaml`, and the pages (session
+/// cookie, CSRF on every form, anonymous visitors sent to `/login`).
 func routes(_ app: Application) throws {
     app.get("healthz") { request async throws -> HealthStatus in
         try await HealthStatus.check(request.db)
@@ -18,4 +19,12 @@ func routes(_ app: Application) throws {
     // Compact JSON with sorted keys, like the rest of the server: stable for clients, diffs and tests.
     try APIHandler().registerHandlers(on: VaporTransport(routesBuilder: api), serverURL: try Servers.Server1.url(),
                                       configuration: .init(jsonEncodingOptions: [.sortedKeys, .withoutEscapingSlashes]))
+
+    app.get(Stylesheet.path) { _ in Stylesheet.response() }
+    let pages = app.grouped(app.sessions.middleware, SessionUserAuthenticator(), PageErrorMiddleware(), CSRFMiddleware())
+    try pages.register(collection: LoginPages())
+    let memberPages = pages.grouped(LoginRequiredMiddleware())
+    try memberPages.register(collection: OrganizationPages())
+    try memberPages.register(collection: VariablesPage())
+    try memberPages.register(collection: EnvironmentPages())
 }

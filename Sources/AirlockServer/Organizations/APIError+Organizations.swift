@@ -18,4 +18,8 @@ extension APIError {
 
     static let lastOwner = APIError(status: .conflict, code: "last_owner",
                                     reason: "An organization needs at least one owner: make someone else an owner first.")
+
+    static func invalidRole(_ role: String) -> APIError {
+        APIError(status: .badRequest, code: "invalid_role", reason: "There is no role \"\(role)\"; roles are owner and member.")
+    }
 }

@@ -27,6 +27,17 @@ public enum Organizations {
         _ = try await create(name: name, creatorID: try owner.requireID(), on: database)
     }
 
+    /// Adds a user to an organization or changes their role, on behalf of its owners (for `airlock admin`).
+    public static func setMember(_ username: String, role: String, in name: String, on database: any Database) async throws {
+        guard let role = Membership.Role(rawValue: role) else { throw APIError.invalidRole(role) }
+        guard let organization = try await Organization.query(on: database).filter(\.$name == name).first(),
+              let owner = try await Membership.query(on: database).filter(\.$organization.$id == organization.requireID())
+                .filter(\.$role == .owner).first() else {
+            throw APIError.organizationNotFound(name)
+        }
+        try await setMember(username, role: role, in: name, actorID: owner.$user.id, on: database)
+    }
+
     /// The organizations a user belongs to, with their role, by name.
     static func list(for userID: UUID, on database: any Database) async throws -> [(Organization, Membership.Role)] {
         try await Membership.query(on: database).filter(\.$user.$id == userID).with(\.$organization).all()

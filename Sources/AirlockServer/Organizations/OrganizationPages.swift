@@ -1,0 +1,110 @@
+import Fluent
+import Vapor
+
+/// `/` (the visitor's organizations) and `/organizations/:organization` (its members).
+struct OrganizationPages: RouteCollection {
+    struct CreateForm: Content {
+        let name: String
+    }
+
+    struct MemberForm: Content {
+        let username: String
+        let role: Membership.Role
+    }
+
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get(use: list)
+        routes.post("organizations", use: create)
+        routes.get("organizations", ":organization", use: show)
+        routes.post("organizations", ":organization", "members", use: setMember)
+        routes.post("organizations", ":organization", "members", ":username", "remove", use: removeMember)
+    }
+
+    func list(_ request: Request) async throws -> Response {
+        let organizations = try await Organizations.list(for: try request.userID, on: request.db)
+        let rows = organizations.map { organization, role -> HTML in
+            let name = organization.name
+            return """
+                <tr><td><a href="/organizations/\(name)">\(name)</a></td><td>\(role.rawValue)</td>
+                <td><a href="/terraform/\(name)/environments">Environments</a> · <a href="/settings/organization_variables?organization=\(name)">Variables</a></td></tr>
+                """
+        }
+        let table: HTML = rows.isEmpty ? "<p class=\"muted\">You are not in an organization yet. Create one, or ask an owner to add you.</p>"
+            : "<table><thead><tr><th scope=\"col\">Organization</th><th scope=\"col\">Your role</th><th scope=\"col\">Go to</th></tr></thead><tbody>\(rows)</tbody></table>"
+        return Layout.render("Organizations", """
+            \(table)
+            <form method="post" action="/organizations"><fieldset><legend>New organization</legend>
+            \(CSRF.field(for: request))
+            <label for="organization-name">Name</label>
+            <input id="organization-name" name="name" required pattern="[a-z0-9][a-z0-9._\\-]{1,38}" aria-describedby="organization-name-help">
+            <p id="organization-name-help" class="muted">2 to 39 characters: lower-case letters, digits, dot, dash, underscore.</p>
+            <button type="submit">Create organization</button>
+            </fieldset></form>
+            """, for: request)
+    }
+
+    func create(_ request: Request) async throws -> Response {
+        let form = try request.content.decode(CreateForm.self)
+        let userID = try request.userID
+        return try await request.formAction(success: "Created organization \(form.name); you are its owner.", failure: "/") {
+            let organization = try await Organizations.create(name: form.name, creatorID: userID, on: request.db)
+            return "/organizations/\(organization.name)"
+        }
+    }
+
+    func show(_ request: Request) async throws -> Response {
+        let name = try request.parameters.require("organization")
+        let (organization, membership) = try await Organizations.membership(of: try request.userID, in: name, on: request.db)
+        let members = try await Organizations.members(of: name, actorID: try request.userID, on: request.db)
+        let isOwner = membership.role == .owner
+        let csrf = CSRF.field(for: request)
+        let rows = members.map { username, role -> HTML in
+            let actions: HTML = isOwner ? """
+                <form class="inline" method="post" action="/organizations/\(organization.name)/members">\(csrf)
+                <input type="hidden" name="username" value="\(username)">
+                <label class="visually-hidden" for="role-\(username)">Role of \(username)</label>
+                <select id="role-\(username)" name="role">\(Self.roleOptions(selected: role))</select>
+                <button type="submit">Change role</button></form>
+                <form class="inline" method="post" action="/organizations/\(organization.name)/members/\(username)/remove">\(csrf)
+                <button type="submit">Remove</button></form>
+                """ : .empty
+            return "<tr><td>\(username)</td><td>\(role.rawValue)</td><td>\(actions)</td></tr>"
+        }
+        let addForm: HTML = isOwner ? """
+            <form method="post" action="/organizations/\(organization.name)/members"><fieldset><legend>Add a member</legend>\(csrf)
+            <label for="member-username">Username</label><input id="member-username" name="username" required>
+            <label for="member-role">Role</label><select id="member-role" name="role">\(Self.roleOptions(selected: .member))</select>
+            <p><button type="submit">Add member</button></p></fieldset></form>
+            """ : "<p class=\"muted\">Only owners add and remove members.</p>"
+        return Layout.render("Organization \(organization.name)", """
+            <p><a href="/terraform/\(organization.name)/environments">Environments</a> · <a href="/settings/organization_variables?organization=\(organization.name)">Organization variables</a></p>
+            <h2>Members</h2>
+            <table><thead><tr><th scope="col">User</th><th scope="col">Role</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead><tbody>\(rows)</tbody></table>
+            \(addForm)
+            """, for: request)
+    }
+
+    func setMember(_ request: Request) async throws -> Response {
+        let name = try request.parameters.require("organization")
+        let form = try request.content.decode(MemberForm.self)
+        let userID = try request.userID
+        return try await request.formAction(redirectTo: "/organizations/\(name)", success: "\(form.username) is now \(form.role == .owner ? "an owner" : "a member").") {
+            try await Organizations.setMember(form.username, role: form.role, in: name, actorID: userID, on: request.db)
+        }
+    }
+
+    func removeMember(_ request: Request) async throws -> Response {
+        let name = try request.parameters.require("organization")
+        let username = try request.parameters.require("username")
+        let userID = try request.userID
+        return try await request.formAction(redirectTo: "/organizations/\(name)", success: "Removed \(username).") {
+            try await Organizations.removeMember(username, from: name, actorID: userID, on: request.db)
+        }
+    }
+
+    static func roleOptions(selected: Membership.Role) -> [HTML] {
+        Membership.Role.allCases.map { role in
+            "<option value=\"\(role.rawValue)\"\(HTML(trusted: role == selected ? " selected" : ""))>\(role.rawValue)</option>"
+        }
+    }
+}

@@ -1,0 +1,44 @@
+import Vapor
+
+/// The frame of every page: header with navigation and the user, the flash message, the content.
+enum Layout {
+    /// Renders a page for `request`.
+    static func render(_ title: String, _ content: HTML, status: HTTPResponseStatus = .ok, for request: Request) -> Response {
+        let user = request.auth.get(User.self)
+        let flash = Flash.take(from: request).map { flash -> HTML in
+            "<p class=\"flash flash-\(flash.kind.rawValue)\" role=\"\(flash.kind == .error ? "alert" : "status")\">\(flash.message)</p>"
+        }
+        let navigation: HTML = user.map { user in
+            """
+            <nav aria-label="Main"><a href="/">Organizations</a> <a href="/settings/organization_variables">Variables</a></nav>
+            <form class="logout" method="post" action="/logout">\(CSRF.field(for: request))<span>\(user.username)</span> <button type="submit">Log out</button></form>
+            """
+        } ?? .empty
+        let page: HTML = """
+            <!doctype html>
+            <html lang="en">
+            <head>
+            <meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>\(title) · Airlock</title>
+            <link rel="stylesheet" href="/assets/airlock.css">
+            </head>
+            <body>
+            <header><a class="brand" href="/">Airlock</a>\(navigation)</header>
+            <main>
+            \(flash)
+            <h1>\(title)</h1>
+            \(content)
+            </main>
+            </body>
+            </html>
+            """
+        var headers = HTTPHeaders()
+        headers.contentType = .html
+        headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        headers.replaceOrAdd(name: "Content-Security-Policy", value: "default-src 'self'; frame-ancestors 'none'; form-action 'self'")
+        headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
+        headers.replaceOrAdd(name: "Referrer-Policy", value: "same-origin")
+        return Response(status: status, headers: headers, body: .init(string: page.text))
+    }
+}

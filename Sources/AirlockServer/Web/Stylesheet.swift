@@ -1,0 +1,38 @@
+import Vapor
+
+/// The one stylesheet, served from the binary at `/assets/airlock.css`.
+enum Stylesheet {
+    static let path: [PathComponent] = ["assets", "airlock.css"]
+
+    static func response() -> Response {
+        var headers = HTTPHeaders()
+        headers.contentType = .init(type: "text", subType: "css", parameters: ["charset": "utf-8"])
+        headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=3600")
+        return Response(status: .ok, headers: headers, body: .init(string: css))
+    }
+
+    static let css = """
+        :root { font-family: system-ui, sans-serif; color: #1d2433; background: #f6f7f9; }
+        body { margin: 0; }
+        header { display: flex; gap: 1.5rem; align-items: center; padding: .75rem 1.5rem; background: #1d2433; color: #fff; }
+        header a { color: #fff; }
+        header nav { display: flex; gap: 1rem; flex: 1; }
+        .brand { font-weight: 700; text-decoration: none; }
+        .logout { display: flex; gap: .5rem; align-items: center; }
+        main { max-width: 60rem; margin: 1.5rem auto; padding: 0 1.5rem; }
+        table { border-collapse: collapse; width: 100%; background: #fff; margin: 1rem 0; }
+        th, td { text-align: left; padding: .5rem .75rem; border-bottom: 1px solid #dde1e8; }
+        form.inline { display: inline; }
+        fieldset { border: 1px solid #dde1e8; background: #fff; padding: 1rem; margin: 1rem 0; }
+        label { display: block; margin: .5rem 0 .25rem; font-weight: 600; }
+        input, select, button { font: inherit; padding: .35rem .5rem; }
+        button { cursor: pointer; }
+        :focus-visible { outline: 3px solid #2f6fed; outline-offset: 2px; }
+        .flash { padding: .75rem 1rem; border-left: 4px solid; background: #fff; }
+        .flash-success { border-color: #1a7f37; }
+        .flash-error { border-color: #cf222e; }
+        .muted { color: #57606a; }
+        .write-only { font-style: italic; color: #57606a; }
+        .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+        """
+}

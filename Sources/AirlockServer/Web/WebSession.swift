@@ -1,0 +1,73 @@
+import Fluent
+import Foundation
+import Vapor
+
+/// Logged-in browser sessions: stored in the database (so they survive a restart and work across servers
+/// sharing one database), carried by an HttpOnly, SameSite=Lax cookie that is Secure when the server is
+/// reached over TLS, and valid for `lifetime` after logging in.
+enum WebSession {
+    static let cookieName = "airlock_session"
+    static let lifetime: TimeInterval = 12 * 60 * 60
+    private static let userKey = "user_id"
+    private static let expiresKey = "expires_at"
+
+    /// The cookie settings; `secure` when the server's external address is https.
+    static func configuration(secure: Bool) -> SessionsConfiguration {
+        SessionsConfiguration(cookieName: cookieName) { id in
+            HTTPCookies.Value(string: id.string, expires: Date(timeIntervalSinceNow: lifetime), maxAge: Int(lifetime),
+                              path: "/", isSecure: secure, isHTTPOnly: true, sameSite: .lax)
+        }
+    }
+
+    /// Logs `user` in on a fresh session id (the anonymous one is deleted, so a planted cookie is worthless).
+    static func logIn(_ user: User, on request: Request) async throws {
+        if let oldID = request.session.id {
+            try await request.application.sessions.driver.deleteSession(oldID, for: request).get()
+        }
+        request.session.id = nil
+        request.session.data = SessionData()
+        request.session.data[userKey] = try user.requireID().uuidString
+        request.session.data[expiresKey] = String(Int(Date().timeIntervalSince1970 + lifetime))
+        request.auth.login(user)
+    }
+
+    /// Ends the session: its record is deleted and the cookie expired.
+    static func logOut(on request: Request) {
+        request.auth.logout(User.self)
+        request.session.destroy()
+    }
+
+    /// The user a session belongs to, if it is logged in and not expired.
+    static func userID(in request: Request) -> UUID? {
+        guard request.hasSession, let id = request.session.data[userKey].flatMap(UUID.init(uuidString:)),
+              let expires = request.session.data[expiresKey].flatMap(TimeInterval.init),
+              Date().timeIntervalSince1970 < expires else { return nil }
+        return id
+    }
+}
+
+/// Logs in the user of the request's session; drops an expired session.
+struct SessionUserAuthenticator: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        if let id = WebSession.userID(in: request) {
+            if let user = try await User.find(id, on: request.db) { request.auth.login(user) }
+        } else if request.hasSession, request.session.data["user_id"] != nil {
+            request.session.destroy()
+        }
+        return try await next.respond(to: request)
+    }
+}
+
+/// Sends anonymous visitors of a page to the login page, which brings them back afterwards.
+struct LoginRequiredMiddleware: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        guard request.auth.has(User.self) else {
+            let back = request.method == .GET ? request.url.string : "/"
+            var components = URLComponents()
+            components.path = "/login"
+            components.queryItems = [URLQueryItem(name: "next", value: back)]
+            return request.redirect(to: components.string ?? "/login", redirectType: .normal)
+        }
+        return try await next.respond(to: request)
+    }
+}

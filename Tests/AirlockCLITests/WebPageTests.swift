@@ -1,0 +1,207 @@
+import AirlockTesting
+import Foundation
+import Testing
+
+/// The pages through a running `airlock serve` and a cookie-keeping client: log-in, database-stored
+/// sessions, CSRF on every form, anonymous visitors sent to the log-in page, the reference's URLs, and
+/// the same authorization as the API (404 for what a visitor cannot see, owners-only changes).
+@Suite struct WebPageTests {
+    let fixture = OrganizationAPITests()
+    let password = OrganizationAPITests.password
+
+    /// A server over the acme/other fixture; `body` gets its base URL, the database, and a way to restart it.
+    func withPages(serveArguments: [String] = [],
+                   _ body: (_ base: String, _ database: TestDatabase, _ restart: () async throws -> String) async throws -> Void) async throws {
+        let database = try await TestDatabase.make()
+        defer { try? FileManager.default.removeItem(at: fixture.data) }
+        var server: RunningProcess?
+        do {
+            _ = try await fixture.prepareUsers(database)
+            var (running, base) = try await fixture.startServer(database, arguments: serveArguments)
+            server = running
+            try await body(base, database) {
+                #expect(await running.stop() == 0)
+                (running, base) = try await fixture.startServer(database, arguments: serveArguments)
+                server = running
+                return base
+            }
+            #expect(await running.stop() == 0)
+        } catch {
+            _ = await server?.stop()
+            await database.drop()
+            throw error
+        }
+        await database.drop()
+    }
+
+    @Test func anonymousVisitorsGoToTheLoginPageAndComeBack() async throws {
+        try await withPages { base, _, _ in
+            let browser = Browser(base: base)
+            for path in ["/", "/settings/organization_variables", "/terraform/acme/environments", "/terraform/acme/environments/prod",
+                         "/terraform/acme/environments/prod/settings", "/organizations/acme", "/terraform/nobody/environments"] {
+                let page = try await browser.get(path)
+                #expect(page.status == 303, "\(path)")
+                #expect(page.location == "/login?next=\(path)", "\(path)")
+            }
+            let unknown404 = try await browser.get("/no/such/page")
+            #expect(unknown404.status == 404)
+            #expect(unknown404.body.contains("There is no page at this address."))
+            let api = try await LocalHTTP.get(base + "/api/v1/organizations")
+            #expect(api.status == 401)
+            #expect(api.body.hasPrefix(#"{"error":{"code":"unauthorized""#))
+
+            let wrong = try await browser.logIn("olivia", password: "not the password")
+            #expect(wrong.status == 401)
+            #expect(wrong.body.contains("Incorrect username or password."))
+            let unknown = try await browser.logIn("nobody", password: password)
+            #expect(unknown.status == 401)
+            #expect(unknown.body.contains("Incorrect username or password."))
+
+            _ = try await browser.get("/login?next=/terraform/acme/environments")
+            let loggedIn = try await browser.submit("/login", [("username", "olivia"), ("password", password),
+                                                               ("next", "/terraform/acme/environments")])
+            #expect(loggedIn.status == 303)
+            #expect(loggedIn.location == "/terraform/acme/environments")
+            let cookie = try #require(loggedIn.setCookies.first { $0.hasPrefix("airlock_session=") })
+            #expect(cookie.contains("HttpOnly"))
+            #expect(cookie.contains("SameSite=Lax"))
+            #expect(!cookie.contains("Secure"))
+            let environments = try await browser.get("/terraform/acme/environments")
+            #expect(environments.status == 200)
+            #expect(environments.body.contains("<h1>Environments of acme</h1>"))
+            #expect(environments.body.contains("olivia"))
+
+            // `next` only ever leads to this server.
+            let elsewhere = Browser(base: base)
+            _ = try await elsewhere.get("/login")
+            let redirected = try await elsewhere.submit("/login", [("username", "olivia"), ("password", password), ("next", "//evil.example/x")])
+            #expect(redirected.location == "/")
+        }
+    }
+
+    @Test func sessionsLiveInTheDatabaseSurviveARestartAndEndAtLogout() async throws {
+        try await withPages { base, _, restart in
+            let browser = Browser(base: base)
+            #expect(try await browser.logIn("olivia", password: password).status == 303)
+            let anonymousCookieWasReplaced = await browser.cookies["airlock_session"]
+            let newBase = try await restart()
+            let after = Browser(base: newBase)
+            await after.setCookies(await browser.cookies)
+            let page = try await after.get("/organizations/acme")
+            #expect(page.status == 200, "the session survives a restart")
+            #expect(page.body.contains("mario"))
+            let loggedOut = try await after.submit("/logout", [])
+            #expect(loggedOut.status == 303)
+            #expect(loggedOut.location == "/login")
+            // The old cookie no longer opens anything.
+            let replay = Browser(base: newBase)
+            await replay.setCookies(["airlock_session": try #require(anonymousCookieWasReplaced)])
+            #expect(try await replay.get("/organizations/acme").status == 303)
+        }
+    }
+
+    @Test func cookiesAreSecureBehindTLS() async throws {
+        try await withPages(serveArguments: ["--external-url", "https://airlock.example.com"]) { base, _, _ in
+            let browser = Browser(base: base)
+            let page = try await browser.get("/login")
+            let cookie = try #require(page.setCookies.first { $0.hasPrefix("airlock_session=") })
+            #expect(cookie.contains("Secure") && cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"))
+        }
+    }
+
+    @Test func everyFormNeedsTheSessionsCSRFToken() async throws {
+        try await withPages { base, _, _ in
+            let olivia = Browser(base: base)
+            #expect(try await olivia.logIn("olivia", password: password).status == 303)
+            _ = try await olivia.get("/terraform/acme/environments")
+            let forms: [(String, [(String, String)])] = [
+                ("/terraform/acme/environments", [("name", "forged")]),
+                ("/settings/organization_variables", [("organization", "acme"), ("key", "FORGED"), ("value", "x")]),
+                ("/organizations", [("name", "forged-org")]),
+                ("/organizations/acme/members", [("username", "otto"), ("role", "owner")]),
+                ("/logout", []),
+            ]
+            for (path, fields) in forms {
+                for token in ["", "not-the-token"] {
+                    let refused = try await olivia.submit(path, fields, csrf: token)
+                    #expect(refused.status == 403, "\(path) with token \"\(token)\"")
+                    #expect(refused.body.contains("This form has expired or did not come from Airlock."))
+                }
+            }
+            // Nothing was written, and the session is still logged in.
+            let environments = try await olivia.get("/terraform/acme/environments")
+            #expect(!environments.body.contains("forged"))
+            #expect(try await olivia.get("/organizations/acme").body.contains("otto") == false)
+            let login = Browser(base: base)
+            let refusedLogin = try await login.submit("/login", [("username", "olivia"), ("password", password)], csrf: "")
+            #expect(refusedLogin.status == 403)
+        }
+    }
+
+    @Test func pagesFollowTheAPIsAuthorization() async throws {
+        try await withPages { base, _, _ in
+            let olivia = Browser(base: base), mario = Browser(base: base), otto = Browser(base: base)
+            for (browser, name) in [(olivia, "olivia"), (mario, "mario"), (otto, "otto")] {
+                #expect(try await browser.logIn(name, password: password).status == 303)
+            }
+            // The owner creates an environment and variables through the forms.
+            _ = try await olivia.get("/terraform/acme/environments")
+            let created = try await olivia.submit("/terraform/acme/environments", [("name", "prod")])
+            #expect(created.location == "/terraform/acme/environments/prod")
+            #expect(try await olivia.get("/terraform/acme/environments/prod").body.contains("Created environment prod."))
+            let duplicate = try await olivia.submit("/terraform/acme/environments", [("name", "prod")])
+            #expect(duplicate.location == "/terraform/acme/environments")
+            #expect(try await olivia.get("/terraform/acme/environments").body.contains("already"))
+            let secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYSECRETVALUE"
+            _ = try await olivia.get("/settings/organization_variables")
+            #expect(try await olivia.submit("/settings/organization_variables",
+                                            [("organization", "acme"), ("key", "AWS_SECRET_ACCESS_KEY"), ("value", secret), ("sensitive", "on")]).status == 303)
+            #expect(try await olivia.submit("/settings/organization_variables",
+                                            [("organization", "acme"), ("key", "AWS_ACCESS_KEY_ID"), ("value", "AKIAPLAIN")]).status == 303)
+            let invalidKey = try await olivia.submit("/settings/organization_variables", [("organization", "acme"), ("key", "1BAD"), ("value", "x")])
+            #expect(invalidKey.status == 303)
+            let variables = try await olivia.get("/settings/organization_variables")
+            #expect(variables.body.contains("AWS_SECRET_ACCESS_KEY") && variables.body.contains("Sensitive: write-only"))
+            #expect(variables.body.contains("AKIAPLAIN") && !variables.body.contains("1BAD</code>"))
+            #expect(variables.body.contains("role=\"alert\""), "the invalid key's refusal is shown")
+
+            // (path, expected status for: other organization's owner, member, owner)
+            let matrix: [(String, [Int])] = [
+                ("/organizations/acme", [404, 200, 200]),
+                ("/settings/organization_variables?organization=acme", [404, 200, 200]),
+                ("/terraform/acme/environments", [404, 200, 200]),
+                ("/terraform/acme/environments/prod", [404, 200, 200]),
+                ("/terraform/acme/environments/prod/settings", [404, 200, 200]),
+                ("/terraform/acme/environments/missing", [404, 404, 404]),
+            ]
+            for (path, expected) in matrix {
+                for (index, browser) in [otto, mario, olivia].enumerated() {
+                    let page = try await browser.get(path)
+                    #expect(page.status == expected[index], "\(path) as \(["otto", "mario", "olivia"][index])")
+                    #expect(!page.body.contains(secret), "\(path) shows a sensitive value")
+                    if index == 0 { #expect(!page.body.contains("AKIAPLAIN") && !page.body.contains("mario"), "\(path) leaks to otto") }
+                }
+            }
+            // Members see the settings read-only; their changes are refused and nothing changes.
+            let memberSettings = try await mario.get("/terraform/acme/environments/prod/settings")
+            #expect(!memberSettings.body.contains("Delete environment"))
+            #expect(memberSettings.body.contains("Only organization owners change these settings."))
+            let memberDelete = try await mario.submit("/terraform/acme/environments/prod/settings/delete", [])
+            #expect(memberDelete.status == 303)
+            #expect(try await mario.get("/terraform/acme/environments/prod/settings").body.contains("Only organization owners"))
+            #expect(try await mario.get("/terraform/acme/environments/prod").status == 200)
+            let memberVariable = try await mario.submit("/settings/organization_variables", [("organization", "acme"), ("key", "X"), ("value", "y")])
+            #expect(memberVariable.status == 303)
+            #expect(!(try await olivia.get("/settings/organization_variables").body.contains("<code>X</code>")))
+            // Another organization's owner cannot change acme: it does not exist for them.
+            _ = try await otto.get("/")
+            _ = try await otto.submit("/terraform/acme/environments/prod/settings/delete", [])
+            #expect(try await olivia.get("/terraform/acme/environments/prod").status == 200)
+            // The owner deletes it.
+            _ = try await olivia.get("/terraform/acme/environments/prod/settings")
+            let deleted = try await olivia.submit("/terraform/acme/environments/prod/settings/delete", [])
+            #expect(deleted.location == "/terraform/acme/environments")
+            #expect(try await olivia.get("/terraform/acme/environments/prod").status == 404)
+        }
+    }
+}
