@@ -1,0 +1,77 @@
+import AirlockAPIClient
+import ArgumentParser
+import Foundation
+
+extension Airlock {
+    /// `airlock env list|create|delete`: environments, through the server's API.
+    struct Env: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Environments on an Airlock server.",
+            subcommands: [List.self, Create.self, Delete.self]
+        )
+
+        struct List: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "List an organization's environments.")
+
+            @OptionGroup var server: ServerOptions
+
+            @Option(help: "The organization.")
+            var org: String
+
+            func run() async throws {
+                do {
+                    let api = try server.api()
+                    let environments = try await api.call { try await $0.listEnvironments(path: .init(organization: org)).ok.body.json }
+                    for environment in environments { print("\(environment.organization)/\(environment.name)") }
+                } catch {
+                    throw CLIFailure.report(error)
+                }
+            }
+        }
+
+        struct Create: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Create an environment (organization owners only).")
+
+            @OptionGroup var server: ServerOptions
+
+            @Argument(help: "ORG/ENV")
+            var environment: EnvironmentAddress
+
+            func run() async throws {
+                do {
+                    let api = try server.api()
+                    let address = environment
+                    let created = try await api.call {
+                        try await $0.createEnvironment(path: .init(organization: address.organization), body: .json(.init(name: address.environment)))
+                            .created.body.json
+                    }
+                    print("Created environment \(created.organization)/\(created.name).")
+                } catch {
+                    throw CLIFailure.report(error)
+                }
+            }
+        }
+
+        struct Delete: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Delete an environment (organization owners only).")
+
+            @OptionGroup var server: ServerOptions
+
+            @Argument(help: "ORG/ENV")
+            var environment: EnvironmentAddress
+
+            func run() async throws {
+                do {
+                    let api = try server.api()
+                    let address = environment
+                    _ = try await api.call {
+                        try await $0.deleteEnvironment(path: .init(organization: address.organization, environment: address.environment)).noContent
+                    }
+                    print("Deleted environment \(address).")
+                } catch {
+                    throw CLIFailure.report(error)
+                }
+            }
+        }
+    }
+}

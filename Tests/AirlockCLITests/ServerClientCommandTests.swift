@@ -1,0 +1,65 @@
+import AirlockTesting
+import Foundation
+import Testing
+
+/// `airlock login`, `org` and `env` against a running server, through the client generated from
+/// `openapi.yaml`: tokens stored 0600, the server's refusals shown as they are, an unreachable server named.
+@Suite struct ServerClientCommandTests {
+    let fixture = OrganizationAPITests()
+
+    func airlock(_ arguments: [String], home: URL, stdin: String? = nil, environment: [String: String] = [:]) async throws -> CommandRunner.Result {
+        try await CommandRunner.run(CLIWorld.airlockBinary, arguments,
+                                    environment: ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": home.path]
+                                        .merging(environment) { $1 },
+                                    stdin: stdin)
+    }
+
+    @Test func logInThenManageEnvironments() async throws {
+        try await fixture.withServer { api, tokens, _ in
+            let base = String(api.dropLast("/api/v1".count))
+            let olivia = fixture.data.appendingPathComponent("olivia-home"), mario = fixture.data.appendingPathComponent("mario-home")
+
+            let wrong = try await airlock(["login", "--server", base, "--token-stdin"], home: olivia, stdin: "airlock_\(String(repeating: "0", count: 64))\n")
+            #expect(wrong.status == 255)
+            #expect(wrong.stderr.contains("Send an API token"))
+            #expect(!FileManager.default.fileExists(atPath: olivia.appendingPathComponent(".config/airlock/credentials.json").path))
+
+            let login = try await airlock(["login", "--server", base + "/", "--token-stdin"], home: olivia, stdin: try #require(tokens["olivia"]) + "\n")
+            #expect(login.status == 0, "\(login.stderr)")
+            #expect(login.stdout == "Logged in to \(base) as olivia.\n")
+            let file = olivia.appendingPathComponent(".config/airlock/credentials.json")
+            let mode = try FileManager.default.attributesOfItem(atPath: file.path)[.posixPermissions] as? Int
+            #expect(mode == 0o600)
+            _ = try await airlock(["login", "--server", base, "--token-stdin"], home: mario, stdin: try #require(tokens["mario"]) + "\n")
+
+            #expect(try await airlock(["org", "list"], home: olivia).stdout == "acme\towner\n")
+            let created = try await airlock(["env", "create", "acme/prod"], home: olivia)
+            #expect(created.stdout == "Created environment acme/prod.\n", "\(created.stderr)")
+            let duplicate = try await airlock(["env", "create", "acme/prod"], home: olivia)
+            #expect(duplicate.status == 255)
+            #expect(duplicate.stderr == "The organization already has an environment \"prod\".\n")
+            let byMember = try await airlock(["env", "create", "acme/staging"], home: mario)
+            #expect(byMember.status == 255)
+            #expect(byMember.stderr.contains("owners"))
+            #expect(try await airlock(["env", "list", "--org", "acme"], home: mario).stdout == "acme/prod\n")
+            let hidden = try await airlock(["env", "list", "--org", "other"], home: mario)
+            #expect(hidden.status == 255)
+            #expect(hidden.stderr.contains("other"))
+            let badAddress = try await airlock(["env", "create", "prod"], home: olivia)
+            #expect(badAddress.status == 64)
+            #expect(try await airlock(["env", "delete", "acme/prod"], home: olivia).stdout == "Deleted environment acme/prod.\n")
+
+            let unreachable = try await airlock(["org", "list", "--server", "http://127.0.0.1:9"], home: olivia)
+            #expect(unreachable.status == 255)
+            #expect(unreachable.stderr.hasPrefix("Not logged in to http://127.0.0.1:9."))
+            let down = try await airlock(["org", "list", "--server", "http://127.0.0.1:9"], home: olivia, environment: ["AIRLOCK_TOKEN": "airlock_x"])
+            #expect(down.status == 255)
+            #expect(down.stderr == "Cannot reach the Airlock server at http://127.0.0.1:9: connection refused or timed out.\n")
+            let logout = try await airlock(["logout"], home: olivia)
+            #expect(logout.stdout == "Logged out of \(base).\n")
+            let afterLogout = try await airlock(["org", "list"], home: olivia)
+            #expect(afterLogout.status == 255)
+            #expect(afterLogout.stderr.contains("airlock login"))
+        }
+    }
+}
