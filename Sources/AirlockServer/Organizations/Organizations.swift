@@ -104,7 +104,10 @@ public enum Organizations {
         return organization
     }
 
+    /// Refuses to leave an organization without an owner. The organization's row is locked first (on
+    /// PostgreSQL), so two owners stepping down at once cannot both pass the count.
     private static func refuseIfLastOwner(_ organizationID: UUID, on database: any Database) async throws {
+        try await RowLock.lock(Organization.schema, id: organizationID, on: database)
         let owners = try await Membership.query(on: database)
             .filter(\.$organization.$id == organizationID).filter(\.$role == .owner).count()
         if owners <= 1 { throw APIError.lastOwner }
