@@ -26,7 +26,24 @@ extension Airlock {
                                    discussion: "With https, session cookies are marked Secure."))
         var externalURL: String?
 
+        @Option(name: .customLong("terraform-bin"), help: "The terraform executable (default: terraform on PATH).")
+        var terraformBinary: String?
+
+        @Option(help: "Runs this server executes at once, each on a different environment.")
+        var concurrency: Int = 4
+
+        @Option(help: "Longest a plan or an apply may take (e.g. 2h, 30m).")
+        var runTimeout: DurationOption = DurationOption(argument: "2h")!
+
+        @Option(help: "How long Terraform gets to stop after a cancel before it is killed (e.g. 10s).")
+        var cancelGracePeriod: DurationOption = DurationOption(argument: "10s")!
+
+        @Option(help: ArgumentHelp("How long a worker's claim on a run holds without renewal (e.g. 30s).",
+                                   discussion: "A run whose server dies is marked errored this long after."))
+        var runLease: DurationOption = DurationOption(argument: "30s")!
+
         func validate() throws {
+            guard (1...256).contains(concurrency) else { throw ValidationError("--concurrency must be 1 to 256.") }
             guard (0...65535).contains(port) else { throw ValidationError("--port must be 0 to 65535.") }
             if let externalURL {
                 guard let url = URL(string: externalURL), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host != nil else {
@@ -38,6 +55,11 @@ extension Airlock {
         func run() async throws {
             var configuration = data.configuration(hostname: hostname, port: port)
             configuration.externalURL = externalURL.flatMap(URL.init(string:))
+            configuration.terraformBinary = terraformBinary
+            configuration.concurrency = concurrency
+            configuration.runTimeout = TimeInterval(runTimeout.seconds)
+            configuration.cancelGracePeriod = TimeInterval(cancelGracePeriod.seconds)
+            configuration.runLease = TimeInterval(runLease.seconds)
             do {
                 try await AirlockServer.serve(configuration) { line in
                     // Written straight to the descriptor: a supervisor or test reading a pipe sees it at once.

@@ -25,14 +25,42 @@ public enum AirlockServer {
             throw error
         }
         let port = app.http.server.shared.localAddress?.port ?? configuration.port
+        let workers: RunWorkers
+        do {
+            workers = try await startRunWorkers(app, configuration, database: database, secrets: secrets, port: port)
+        } catch {
+            await app.server.shutdown()
+            try? await app.asyncShutdown()
+            throw error
+        }
         announce("Airlock listening on http://\(configuration.hostname):\(port) (\(database.redactedDescription))")
         await stop.wait()
+        await workers.stop()
         await app.server.shutdown()
         try await app.asyncShutdown()
     }
 }
 
 extension AirlockServer {
+    /// Starts the run workers on the shared queue; Terraform reaches this server's state backend on loopback.
+    static func startRunWorkers(_ app: Application, _ configuration: ServerConfiguration, database: DatabaseChoice, secrets: SecretBox,
+                                port: Int) async throws -> RunWorkers {
+        let environment = ProcessInfo.processInfo.environment
+        let terraform = configuration.terraformBinary ?? RunEngineSettings.findTerraform(path: environment["PATH"]) ?? "terraform"
+        let host = ["0.0.0.0", "::", "localhost"].contains(configuration.hostname) ? "127.0.0.1" : configuration.hostname
+        let settings = RunEngineSettings(
+            terraformBinary: terraform, concurrency: configuration.concurrency, phaseTimeout: configuration.runTimeout,
+            cancelGracePeriod: configuration.cancelGracePeriod, leaseDuration: configuration.runLease,
+            workRoot: configuration.dataDirectory.appendingPathComponent("work"),
+            passthroughEnvironment: environment.filter { RunEngineSettings.passedThrough.contains($0.key) }
+        )
+        let isSQLite = if case .sqlite = database { true } else { false }
+        let workers = try await RunWorkers(settings: settings, database: app.db, secrets: secrets, serverURL: "http://\(host):\(port)",
+                                           recoverAllOnStart: isSQLite, logger: app.logger)
+        app.runWorkers = workers
+        return workers
+    }
+
     /// Opens and migrates the configured database without serving, runs `body` on it, and closes it:
     /// for the admin commands that scripts, tests and the demo use.
     public static func withDatabase<T: Sendable>(

@@ -63,4 +63,25 @@ public struct SecretBox: Sendable {
         }
         return String(decoding: plaintext, as: UTF8.self)
     }
+
+    /// nonce + ciphertext + tag, for binary payloads (plans, state).
+    func seal(_ plaintext: Data, boundTo context: String) throws -> Data {
+        let box = try AES.GCM.seal(plaintext, using: key, authenticating: Array(context.utf8))
+        guard let combined = box.combined else { throw DecryptionFailed() }
+        return combined
+    }
+
+    func unseal(_ sealed: Data, boundTo context: String) throws -> Data {
+        guard let box = try? AES.GCM.SealedBox(combined: sealed),
+              let plaintext = try? AES.GCM.open(box, using: key, authenticating: Array(context.utf8)) else {
+            throw DecryptionFailed()
+        }
+        return plaintext
+    }
+
+    /// A secret derived from the key for `context` (HMAC-SHA256, hex): the same on every server sharing the
+    /// key, never stored.
+    func derivedSecret(for context: String) -> String {
+        HMAC<SHA256>.authenticationCode(for: Array(context.utf8), using: key).map { String(format: "%02x", $0) }.joined()
+    }
 }

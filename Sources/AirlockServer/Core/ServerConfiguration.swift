@@ -11,6 +11,16 @@ public struct ServerConfiguration: Sendable {
     /// The address browsers use (e.g. `https://airlock.example.com` behind a TLS proxy); https makes the
     /// session cookie Secure.
     public var externalURL: URL?
+    /// The `terraform` executable; nil looks for `terraform` on PATH.
+    public var terraformBinary: String?
+    /// Runs this server executes at once.
+    public var concurrency = 4
+    /// Longest plan or apply, in seconds.
+    public var runTimeout: TimeInterval = 2 * 60 * 60
+    /// Seconds Terraform gets to stop after an interrupt before it is killed.
+    public var cancelGracePeriod: TimeInterval = 10
+    /// Seconds a worker's claim on a run holds without renewal (how soon a dead server's run is recovered).
+    public var runLease: TimeInterval = 30
 
     public init(dataDirectory: URL, hostname: String = "127.0.0.1", port: Int = 8080, databaseURL: String? = nil,
                 externalURL: URL? = nil) {

@@ -29,6 +29,7 @@ public func configure(_ app: Application, database: DatabaseChoice, secrets: Sec
     app.migrations.add(CreateOrganizationVariable())
     app.migrations.add(CreateEnvironment())
     app.migrations.add(SessionRecord.migration)
+    app.migrations.add(CreateRunsAndState())
     try await app.autoMigrate()
     try routes(app)
 }

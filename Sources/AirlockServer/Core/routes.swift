@@ -11,7 +11,8 @@ func routes(_ app: Application) throws {
     }
 
     let api = app.grouped(
-        BodyLimitMiddleware(maximumBytes: 128 * 1024),
+        BodyLimitMiddleware(defaultMaximumBytes: 128 * 1024,
+                            maximumBytesByLastComponent: ["configuration-versions": ConfigurationArchive.maximumCompressedBytes]),
         BearerTokenAuthenticator(),
         User.guardMiddleware(throwing: Abort(.unauthorized, reason: "Send an API token: Authorization: Bearer airlock_...")),
         RequestContextMiddleware()
@@ -19,6 +20,8 @@ func routes(_ app: Application) throws {
     // Compact JSON with sorted keys, like the rest of the server: stable for clients, diffs and tests.
     try APIHandler().registerHandlers(on: VaporTransport(routesBuilder: api), serverURL: try Servers.Server1.url(),
                                       configuration: .init(jsonEncodingOptions: [.sortedKeys, .withoutEscapingSlashes]))
+
+    try app.register(collection: StateBackendRoutes())
 
     app.get(Stylesheet.path) { _ in Stylesheet.response() }
     let pages = app.grouped(app.sessions.middleware, SessionUserAuthenticator(), PageErrorMiddleware(), CSRFMiddleware())

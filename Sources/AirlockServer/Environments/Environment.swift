@@ -10,6 +10,8 @@ final class TerraformEnvironment: Model, @unchecked Sendable {
     @Parent(key: "organization_id") var organization: Organization
     @Field(key: "name") var name: String
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    /// Terraform's state lock (the lock info JSON its http backend sent), while someone holds it.
+    @OptionalField(key: "state_lock") var stateLock: String?
 
     init() {}
 

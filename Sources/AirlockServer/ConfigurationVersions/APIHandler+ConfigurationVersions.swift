@@ -1,0 +1,28 @@
+import Fluent
+import Foundation
+import OpenAPIRuntime
+import Vapor
+
+/// `/organizations/{organization}/environments/{environment}/configuration-versions`.
+extension APIHandler {
+    func listConfigurationVersions(_ input: Operations.ListConfigurationVersions.Input) async throws -> Operations.ListConfigurationVersions.Output {
+        let versions = try await ConfigurationVersions.list(in: input.path.organization, input.path.environment, actorID: try Self.actorID,
+                                                            on: try Self.database)
+        return .ok(.init(body: .json(try versions.map(Components.Schemas.ConfigurationVersion.init))))
+    }
+
+    func uploadConfigurationVersion(_ input: Operations.UploadConfigurationVersion.Input) async throws -> Operations.UploadConfigurationVersion.Output {
+        guard case let .applicationGzip(body) = input.body else { throw APIError.unsupportedBody }
+        let archive = try await Data(collecting: body, upTo: ConfigurationArchive.maximumCompressedBytes)
+        let version = try await ConfigurationVersions.upload(archive, to: input.path.organization, input.path.environment,
+                                                             actor: try Self.request.auth.require(User.self), on: try Self.database)
+        return .created(.init(body: .json(try .init(version))))
+    }
+}
+
+extension Components.Schemas.ConfigurationVersion {
+    init(_ version: ConfigurationVersion) throws {
+        self.init(id: try version.requireID().uuidString.lowercased(), sha256: version.sha256, size: version.size,
+                  uploadedBy: version.uploadedBy, uploadedAt: Date(timeIntervalSince1970: version.uploadedAt))
+    }
+}

@@ -1,0 +1,150 @@
+import Foundation
+
+/// Reads the entries of a tar archive (POSIX ustar, with pax and GNU long names), refusing anything that
+/// could escape the folder it is extracted into: absolute paths, `..`, hard links, devices and FIFOs,
+/// symbolic links that lead outside the tree, and archives past `limits`.
+struct TarArchive {
+    enum Kind: Equatable {
+        case file(executable: Bool)
+        case directory
+        case symlink(target: String)
+    }
+
+    struct Entry: Equatable {
+        /// Normalised relative path, components joined by `/`.
+        let path: String
+        let kind: Kind
+        let contents: Data
+    }
+
+    struct Limits {
+        var maximumEntries = 10_000
+        var maximumBytes = 128 << 20
+    }
+
+    struct Refused: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    /// The archive's entries, checked.
+    static func entries(of data: Data, limits: Limits = Limits()) throws -> [Entry] {
+        var entries: [Entry] = []
+        var offset = 0
+        var longName: String?
+        var longLink: String?
+        var paxPath: String?
+        var paxLink: String?
+        var totalBytes = 0
+        let bytes = [UInt8](data)
+        while offset + 512 <= bytes.count {
+            let header = bytes[offset..<(offset + 512)]
+            if header.allSatisfy({ $0 == 0 }) { break }
+            guard checksumMatches(header) else { throw Refused(description: "it is not a tar archive (bad header checksum at byte \(offset)).") }
+            let size = try number(header, 124, 12)
+            let type = header[header.startIndex + 156]
+            let bodyStart = offset + 512
+            guard size >= 0, bodyStart + size <= bytes.count else { throw Refused(description: "it is truncated.") }
+            let body = Data(bytes[bodyStart..<(bodyStart + size)])
+            offset = bodyStart + (size + 511) / 512 * 512
+            totalBytes += size
+            guard totalBytes <= limits.maximumBytes else {
+                throw Refused(description: "it holds more than \(limits.maximumBytes >> 20) MiB.")
+            }
+            switch type {
+            case UInt8(ascii: "L"): longName = cString(body); continue
+            case UInt8(ascii: "K"): longLink = cString(body); continue
+            case UInt8(ascii: "x"):
+                let records = pax(body)
+                paxPath = records["path"]
+                paxLink = records["linkpath"]
+                continue
+            case UInt8(ascii: "g"): continue
+            default: break
+            }
+            let prefix = string(header, 345, 155)
+            let headerName = prefix.isEmpty ? string(header, 0, 100) : prefix + "/" + string(header, 0, 100)
+            let name = paxPath ?? longName ?? headerName
+            let link = paxLink ?? longLink ?? string(header, 157, 100)
+            (longName, longLink, paxPath, paxLink) = (nil, nil, nil, nil)
+            let path = try normalised(name)
+            let mode = (try? number(header, 100, 8)) ?? 0o644
+            let kind: Kind
+            switch type {
+            case 0, UInt8(ascii: "0"), UInt8(ascii: "7"): kind = .file(executable: mode & 0o111 != 0)
+            case UInt8(ascii: "5"): kind = .directory
+            case UInt8(ascii: "2"):
+                try checkLink(link, from: path)
+                kind = .symlink(target: link)
+            case UInt8(ascii: "1"): throw Refused(description: "\(name) is a hard link; archives with hard links are not accepted.")
+            case UInt8(ascii: "3"), UInt8(ascii: "4"): throw Refused(description: "\(name) is a device.")
+            case UInt8(ascii: "6"): throw Refused(description: "\(name) is a FIFO.")
+            default: throw Refused(description: "\(name) has an unsupported entry type \(Character(UnicodeScalar(type))).")
+            }
+            if path.isEmpty { continue }  // "./" itself
+            entries.append(Entry(path: path, kind: kind, contents: body))
+            guard entries.count <= limits.maximumEntries else {
+                throw Refused(description: "it has more than \(limits.maximumEntries) entries.")
+            }
+        }
+        return entries
+    }
+
+    /// `name` as a relative path inside the tree: no leading `/`, no `..`, `.` and empty parts dropped.
+    static func normalised(_ name: String) throws -> String {
+        guard !name.hasPrefix("/") else { throw Refused(description: "\(name) is an absolute path.") }
+        var parts: [Substring] = []
+        for part in name.split(separator: "/", omittingEmptySubsequences: true) where part != "." {
+            guard part != ".." else { throw Refused(description: "\(name) leads out of the archive's folder (..).") }
+            parts.append(part)
+        }
+        return parts.joined(separator: "/")
+    }
+
+    /// A symbolic link at `path` may only point inside the tree.
+    static func checkLink(_ target: String, from path: String) throws {
+        guard !target.hasPrefix("/") else { throw Refused(description: "\(path) links to an absolute path (\(target)).") }
+        var parts = path.split(separator: "/").dropLast().map(String.init)
+        for part in target.split(separator: "/", omittingEmptySubsequences: true) where part != "." {
+            if part == ".." {
+                guard !parts.isEmpty else { throw Refused(description: "\(path) links outside the archive's folder (\(target)).") }
+                parts.removeLast()
+            } else {
+                parts.append(String(part))
+            }
+        }
+    }
+
+    private static func checksumMatches(_ header: ArraySlice<UInt8>) -> Bool {
+        guard let stored = try? number(header, 148, 8) else { return false }
+        var sum = 0
+        for (index, byte) in header.enumerated() { sum += (148..<156).contains(index) ? 32 : Int(byte) }
+        return sum == stored
+    }
+
+    private static func number(_ header: ArraySlice<UInt8>, _ start: Int, _ length: Int) throws -> Int {
+        let field = header[(header.startIndex + start)..<(header.startIndex + start + length)]
+        if let first = field.first, first & 0x80 != 0 { throw Refused(description: "it uses base-256 sizes (entries too large).") }
+        let text = String(decoding: field.prefix { $0 != 0 }, as: UTF8.self).trimmingCharacters(in: .whitespaces)
+        guard let value = Int(text.isEmpty ? "0" : text, radix: 8) else { throw Refused(description: "it has a malformed header.") }
+        return value
+    }
+
+    private static func string(_ header: ArraySlice<UInt8>, _ start: Int, _ length: Int) -> String {
+        let field = header[(header.startIndex + start)..<(header.startIndex + start + length)]
+        return String(decoding: field.prefix { $0 != 0 }, as: UTF8.self)
+    }
+
+    private static func cString(_ data: Data) -> String {
+        String(decoding: data.prefix { $0 != 0 }, as: UTF8.self)
+    }
+
+    /// pax records: `<length> <key>=<value>\n`.
+    private static func pax(_ data: Data) -> [String: String] {
+        var records: [String: String] = [:]
+        for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
+            guard let space = line.firstIndex(of: " "), let equals = line.firstIndex(of: "=") , space < equals else { continue }
+            records[String(line[line.index(after: space)..<equals])] = String(line[line.index(after: equals)...])
+        }
+        return records
+    }
+}

@@ -1,0 +1,46 @@
+import Foundation
+
+/// How this server executes runs.
+public struct RunEngineSettings: Sendable {
+    /// The `terraform` executable.
+    public var terraformBinary: String
+    /// Runs this server executes at once (each on a different environment).
+    public var concurrency: Int
+    /// The longest a plan or an apply may take before it is interrupted.
+    public var phaseTimeout: TimeInterval
+    /// How long Terraform gets to stop after an interrupt before it is killed.
+    public var cancelGracePeriod: TimeInterval
+    /// How long a claim holds without renewal; a run whose server died is recovered after this.
+    public var leaseDuration: TimeInterval
+    /// The most log kept per phase.
+    public var logLimitBytes: Int
+    /// Where runs' working folders are made.
+    public var workRoot: URL
+    /// Variables of the server's environment passed to Terraform (PATH, plugin cache, CLI config).
+    public var passthroughEnvironment: [String: String]
+
+    public init(terraformBinary: String, concurrency: Int = 4, phaseTimeout: TimeInterval = 2 * 60 * 60,
+                cancelGracePeriod: TimeInterval = 10, leaseDuration: TimeInterval = 30, logLimitBytes: Int = 4 << 20,
+                workRoot: URL, passthroughEnvironment: [String: String]) {
+        self.terraformBinary = terraformBinary
+        self.concurrency = concurrency
+        self.phaseTimeout = phaseTimeout
+        self.cancelGracePeriod = cancelGracePeriod
+        self.leaseDuration = leaseDuration
+        self.logLimitBytes = logLimitBytes
+        self.workRoot = workRoot
+        self.passthroughEnvironment = passthroughEnvironment
+    }
+
+    /// The variables of the server's own environment Terraform needs; nothing else of it reaches Terraform.
+    public static let passedThrough = ["PATH", "TF_CLI_CONFIG_FILE", "TF_PLUGIN_CACHE_DIR", "SSL_CERT_FILE", "SSL_CERT_DIR", "LANG", "TZ"]
+
+    /// `terraform` found on `PATH`, or nil.
+    public static func findTerraform(path: String?) -> String? {
+        for folder in (path ?? "").split(separator: ":") {
+            let candidate = "\(folder)/terraform"
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,161 @@
+import Crypto
+import Fluent
+import Foundation
+
+/// Executes a claimed run phase with the real Terraform: `init` then `plan -out`, or `init` then `apply`
+/// of exactly the saved plan (checked by hash) on the state the plan was made on. Terraform's environment
+/// holds the organization's variables and only what it needs of the server's.
+struct RunExecutor: Sendable {
+    let settings: RunEngineSettings
+    let queue: RunQueue
+    let secrets: SecretBox
+    /// This server's address as Terraform reaches it, e.g. `http://127.0.0.1:8080`.
+    let serverURL: String
+
+    var database: any Database { queue.database }
+
+    /// Runs the phase to a final or waiting state; never throws (failures make the run errored).
+    func execute(_ claim: RunQueue.Claim) async {
+        do {
+            try await executePhase(claim)
+        } catch {
+            let log = try? await RunLogWriter(runID: claim.runID, phase: claim.phase, secrets: [], maximumBytes: settings.logLimitBytes,
+                                              database: database)
+            await fail(claim, reason: "Airlock could not run the \(claim.phase.rawValue): \(error)", log: log)
+        }
+    }
+
+    private func executePhase(_ claim: RunQueue.Claim) async throws {
+        guard let run = try await Run.find(claim.runID, on: database),
+              let environment = try await TerraformEnvironment.query(on: database).filter(\.$id == run.$environment.id)
+                .with(\.$organization).first(),
+              let version = try await ConfigurationVersion.find(run.$configurationVersion.id, on: database) else {
+            throw RunEngineError.notSQL
+        }
+        let environmentID = try environment.requireID()
+        let variables = try await OrganizationVariables.forRun(organizationID: try environment.organization.requireID(), secrets: secrets,
+                                                               on: database)
+        // The same token in both phases: Terraform keeps the backend's settings in the saved plan.
+        let token = "airlock_run_" + secrets.derivedSecret(for: "state-backend:\(claim.runID.uuidString)")
+        let log = try await RunLogWriter(runID: claim.runID, phase: claim.phase,
+                                         secrets: variables.filter(\.sensitive).map(\.value) + [token],
+                                         maximumBytes: settings.logLimitBytes, database: database)
+        run.backendTokenHash = APIToken.hash(token)
+        try await run.save(on: database)
+
+        if claim.phase == .apply {
+            let current = try await StateVersions.latest(of: environmentID, on: database)?.serial
+            guard current == run.baseStateSerial else {
+                let reason = "The environment's state changed since this plan (it was made on serial \(run.baseStateSerial.map(String.init) ?? "none"), the state is now at serial \(current.map(String.init) ?? "none")). Queue a new plan."
+                await log.note(reason)
+                try await finishRun(claim, to: .errored, note: reason, columns: ["error_message": reason], log: log)
+                return
+            }
+        }
+
+        let workspace = try RunWorkspace.prepare(
+            root: settings.workRoot, runID: claim.runID, phase: claim.phase, archive: version.archive,
+            backendAddress: "\(serverURL)/state/\(environment.organization.name)/\(environment.name)", backendToken: token)
+        defer { workspace.remove() }
+        var terraformEnvironment = settings.passthroughEnvironment
+        for variable in variables { terraformEnvironment[variable.key] = variable.value }
+        terraformEnvironment["HOME"] = workspace.home.path
+        terraformEnvironment["TF_IN_AUTOMATION"] = "1"
+        terraformEnvironment["TF_INPUT"] = "0"
+        if terraformEnvironment["TF_CLI_CONFIG_FILE"] == nil {
+            terraformEnvironment["TF_CLI_CONFIG_FILE"] = workspace.home.appendingPathComponent("terraformrc").path
+        }
+        let queue = self.queue
+        let runID = claim.runID
+        let terraform = TerraformInvocation(settings: settings, environment: terraformEnvironment, directory: workspace.folder, log: log,
+                                            heartbeat: { try await queue.renew(runID) })
+        await log.note("Configuration \(version.sha256.prefix(12)) in a fresh working folder; state on the Airlock server.")
+
+        let initialized = try await terraform.run(["init", "-input=false", "-no-color"])
+        guard initialized == .exited(0) else {
+            try await finish(claim, outcome: initialized, failure: "terraform init failed", log: log)
+            return
+        }
+        switch claim.phase {
+        case .plan:
+            let baseSerial = try await StateVersions.latest(of: environmentID, on: database)?.serial
+            let outcome = try await terraform.run(["plan", "-input=false", "-no-color", "-detailed-exitcode", "-out=\(RunWorkspace.planFile)"])
+            switch outcome {
+            case .exited(0):
+                try await finishRun(claim, to: .plannedAndFinished, note: "No changes", columns: ["has_changes": false, "base_state_serial": baseSerial], log: log)
+            case .exited(2):
+                let plan = try Data(contentsOf: workspace.plan)
+                let digest = SHA256.hash(data: plan).map { String(format: "%02x", $0) }.joined()
+                let sealed = try secrets.seal(plan, boundTo: "plan:\(claim.runID.uuidString)")
+                await log.note("Plan saved (sha256 \(digest.prefix(12))); waiting for Confirm & Apply.")
+                try await finishRun(claim, to: .planned, note: "Planned with changes",
+                                    columns: ["has_changes": true, "plan_sealed": sealed, "plan_sha256": digest, "base_state_serial": baseSerial],
+                                    log: log)
+            default:
+                try await finish(claim, outcome: outcome, failure: "terraform plan failed", log: log)
+            }
+        case .apply:
+            guard let sealed = run.planSealed, let expected = run.planSHA256 else {
+                try await finishRun(claim, to: .errored, note: "The run has no saved plan.", columns: ["error_message": "The run has no saved plan."], log: log)
+                return
+            }
+            let plan = try secrets.unseal(sealed, boundTo: "plan:\(claim.runID.uuidString)")
+            let digest = SHA256.hash(data: plan).map { String(format: "%02x", $0) }.joined()
+            guard digest == expected else {
+                let reason = "The saved plan does not match its recorded hash; it was not applied."
+                try await finishRun(claim, to: .errored, note: reason, columns: ["error_message": reason], log: log)
+                return
+            }
+            try plan.write(to: workspace.plan)
+            await log.note("Applying the saved plan (sha256 \(digest.prefix(12))).")
+            let outcome = try await terraform.run(["apply", "-input=false", "-no-color", RunWorkspace.planFile])
+            if outcome == .exited(0) {
+                try await finishRun(claim, to: .applied, note: "Applied", columns: [:], log: log)
+            } else {
+                try await finish(claim, outcome: outcome, failure: "terraform apply failed", log: log)
+            }
+        }
+    }
+
+    /// Records a phase that did not succeed: canceled, timed out, lost, or Terraform's own failure.
+    private func finish(_ claim: RunQueue.Claim, outcome: TerraformInvocation.Outcome, failure: String, log: RunLogWriter) async throws {
+        switch outcome {
+        case .canceled:
+            await log.note("Canceled.")
+            try await finishRun(claim, to: .canceled, note: "Canceled during the \(claim.phase.rawValue)", columns: [:], log: log)
+        case .timedOut:
+            let reason = "The \(claim.phase.rawValue) took longer than \(Int(settings.phaseTimeout)) seconds and was stopped."
+            await log.note(reason)
+            try await finishRun(claim, to: .errored, note: reason, columns: ["error_message": reason], log: log)
+        case .leaseLost:
+            await log.note("This server lost the run (its claim expired); it was stopped here.")
+            try await log.finish()
+        case let .exited(status):
+            let reason = "\(failure) (exit status \(status)); see the \(claim.phase.rawValue) log."
+            await log.note(reason)
+            try await finishRun(claim, to: .errored, note: reason, columns: ["error_message": reason], log: log)
+        }
+    }
+
+    private func finishRun(_ claim: RunQueue.Claim, to state: RunState, note: String, columns: [String: any Encodable & Sendable],
+                           log: RunLogWriter) async throws {
+        try await log.finish()
+        var columns = columns
+        columns["lease_owner"] = String?.none
+        columns["backend_token_hash"] = String?.none
+        columns["cancel_requested"] = false
+        let from: RunState = claim.phase == .plan ? .planning : .applying
+        try await RunTransition.move(claim.runID, from: [from], to: state, actor: "airlock", note: note, columns: columns, on: database)
+    }
+
+    private func fail(_ claim: RunQueue.Claim, reason: String, log: RunLogWriter?) async {
+        if let log {
+            await log.note(reason)
+            try? await log.finish()
+        }
+        let from: RunState = claim.phase == .plan ? .planning : .applying
+        _ = try? await RunTransition.move(claim.runID, from: [from], to: .errored, actor: "airlock", note: reason,
+                                          columns: ["error_message": reason, "lease_owner": String?.none, "backend_token_hash": String?.none],
+                                          on: database)
+    }
+}

@@ -1,0 +1,90 @@
+import Fluent
+import Foundation
+import Logging
+
+/// This server's run workers: `concurrency` loops that claim runs from the shared queue and execute them,
+/// plus the recovery of runs whose server died. Started with the server, stopped before it shuts down.
+final class RunWorkers: Sendable {
+    private let tasks: [Task<Void, Never>]
+    private let doorbell = Doorbell()
+
+    /// - Parameters:
+    ///   - recoverAllOnStart: true with SQLite, where no other server can be executing a run: runs left
+    ///     executing by a previous process are recovered at once rather than when their lease expires.
+    init(settings: RunEngineSettings, database: any Database, secrets: SecretBox, serverURL: String, recoverAllOnStart: Bool,
+         logger: Logger) async throws {
+        let workerID = "\(ProcessInfo.processInfo.hostName)-\(getpid())-\(UUID().uuidString.prefix(8))"
+        let queue = RunQueue(database: database, workerID: workerID, leaseDuration: settings.leaseDuration)
+        try FileManager.default.createDirectory(at: settings.workRoot, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        if recoverAllOnStart {
+            let recovered = try await queue.recoverExpired(before: .infinity)
+            if recovered > 0 { logger.warning("Marked \(recovered) run(s) errored that were executing when the server last stopped.") }
+        }
+        let executor = RunExecutor(settings: settings, queue: queue, secrets: secrets, serverURL: serverURL)
+        let doorbell = self.doorbell
+        var tasks: [Task<Void, Never>] = (0..<settings.concurrency).map { _ in
+            Task {
+                while !Task.isCancelled {
+                    do {
+                        if let claim = try await queue.claimNext() {
+                            await executor.execute(claim)
+                            await doorbell.ring()  // the next run of that environment may start now
+                            continue
+                        }
+                    } catch {
+                        logger.error("The run queue failed: \(error)")
+                    }
+                    await doorbell.wait(upTo: .seconds(1))
+                }
+            }
+        }
+        tasks.append(Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(max(1, settings.leaseDuration / 3)))
+                do {
+                    if try await queue.recoverExpired() > 0 { await doorbell.ring() }
+                } catch {
+                    logger.error("Recovering runs failed: \(error)")
+                }
+            }
+        })
+        self.tasks = tasks
+    }
+
+    /// Tells idle workers to look at the queue now (a run was queued or confirmed here).
+    func notify() {
+        let doorbell = doorbell
+        Task { await doorbell.ring() }
+    }
+
+    /// Stops claiming; runs being executed are interrupted with the tasks (their leases then expire).
+    func stop() async {
+        for task in tasks { task.cancel() }
+        for task in tasks { await task.value }
+    }
+}
+
+/// Lets idle workers sleep until rung or until a timeout passes, whichever is first.
+actor Doorbell {
+    private var waiters: [UUID: CheckedContinuation<Void, Never>] = [:]
+
+    /// Wakes every waiting worker.
+    func ring() {
+        for waiter in waiters.values { waiter.resume() }
+        waiters.removeAll()
+    }
+
+    func wait(upTo timeout: Duration) async {
+        let id = UUID()
+        let timer = Task { [self] in
+            try? await Task.sleep(for: timeout)
+            await self.wake(id)
+        }
+        await withCheckedContinuation { waiters[id] = $0 }
+        timer.cancel()
+    }
+
+    private func wake(_ id: UUID) {
+        waiters.removeValue(forKey: id)?.resume()
+    }
+}

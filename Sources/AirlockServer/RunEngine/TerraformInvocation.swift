@@ -1,0 +1,74 @@
+import Foundation
+
+/// One `terraform` command of a run: its output goes to the run's log, and it is interrupted (then killed
+/// after a grace period) when the run is canceled, when it times out, or when the server loses the run.
+struct TerraformInvocation {
+    enum Outcome: Equatable {
+        case exited(Int32)
+        case canceled
+        case timedOut
+        case leaseLost
+    }
+
+    /// What the invocation checks every few seconds: nil when the lease was lost, else whether a cancel
+    /// was requested.
+    typealias Heartbeat = @Sendable () async throws -> Bool?
+
+    let settings: RunEngineSettings
+    let environment: [String: String]
+    let directory: URL
+    let log: RunLogWriter
+    let heartbeat: Heartbeat
+
+    func run(_ arguments: [String]) async throws -> Outcome {
+        await log.note("$ terraform \(arguments.joined(separator: " "))")
+        let process = try SpawnedProcess(executable: settings.terraformBinary, arguments: arguments, environment: environment,
+                                         directory: directory)
+        let deadline = Date().addingTimeInterval(settings.phaseTimeout)
+        let log = self.log
+        let reader = Task {
+            var lastFlush = Date()
+            for await data in process.output {
+                await log.append(data)
+                if Date().timeIntervalSince(lastFlush) > 0.2 {
+                    try? await log.flush()
+                    lastFlush = Date()
+                }
+            }
+            try? await log.flush()
+        }
+        let monitor = Task { () -> Outcome? in
+            var stopping: (reason: Outcome, since: Date)?
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(500))
+                if Task.isCancelled { break }
+                if let current = stopping {
+                    if Date().timeIntervalSince(current.since) > settings.cancelGracePeriod { process.killGroup() }
+                    continue
+                }
+                var reason: Outcome? = Date() > deadline ? .timedOut : nil
+                do {
+                    switch try await heartbeat() {
+                    case .some(true): reason = .canceled
+                    case .none: reason = .leaseLost
+                    case .some(false): break
+                    }
+                } catch {
+                    // The database is unreachable for a moment: the lease covers it; try again.
+                }
+                if let reason {
+                    process.interrupt()
+                    stopping = (reason, Date())
+                }
+            }
+            return stopping?.reason
+        }
+        let status = await process.waitForExit()
+        // Whatever it started must not outlive it (nor keep the output open).
+        process.killGroup()
+        monitor.cancel()
+        let stoppedFor = await monitor.value
+        await reader.value
+        return stoppedFor ?? .exited(status)
+    }
+}

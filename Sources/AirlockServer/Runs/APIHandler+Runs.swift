@@ -1,0 +1,95 @@
+import Fluent
+import Foundation
+import OpenAPIRuntime
+import Vapor
+
+/// `/organizations/{organization}/environments/{environment}/runs` and `/runs/{run}`.
+extension APIHandler {
+    func listRuns(_ input: Operations.ListRuns.Input) async throws -> Operations.ListRuns.Output {
+        let (organization, environment) = (input.path.organization, input.path.environment)
+        let runs = try await Runs.list(in: organization, environment, actorID: try Self.actorID, on: try Self.database)
+        return .ok(.init(body: .json(try runs.map { try .init($0, organization: organization, environment: environment, events: nil) })))
+    }
+
+    func queueRun(_ input: Operations.QueueRun.Input) async throws -> Operations.QueueRun.Output {
+        guard case let .json(body) = input.body else { throw APIError.unsupportedBody }
+        let versionID = try body.configurationVersion.map { text in
+            guard let id = UUID(uuidString: text) else { throw APIError.configurationVersionNotFound(text) }
+            return id
+        }
+        let request = try Self.request
+        let run = try await Runs.queuePlan(in: input.path.organization, input.path.environment, configurationVersionID: versionID,
+                                           message: body.message, actor: try request.auth.require(User.self), on: request.db)
+        request.application.runWorkers?.notify()
+        let located = try await Runs.find(try run.requireID(), actorID: try Self.actorID, on: request.db)
+        return .created(.init(body: .json(try await Self.describe(located, withEvents: true))))
+    }
+
+    func getRun(_ input: Operations.GetRun.Input) async throws -> Operations.GetRun.Output {
+        let located = try await Runs.find(try Self.runID(input.path.run), actorID: try Self.actorID, on: try Self.database)
+        return .ok(.init(body: .json(try await Self.describe(located, withEvents: true))))
+    }
+
+    func confirmRun(_ input: Operations.ConfirmRun.Input) async throws -> Operations.ConfirmRun.Output {
+        let request = try Self.request
+        let located = try await Runs.confirm(try Self.runID(input.path.run), actor: try request.auth.require(User.self), on: request.db)
+        request.application.runWorkers?.notify()
+        return .ok(.init(body: .json(try await Self.describe(located, withEvents: true))))
+    }
+
+    func discardRun(_ input: Operations.DiscardRun.Input) async throws -> Operations.DiscardRun.Output {
+        let request = try Self.request
+        let located = try await Runs.discard(try Self.runID(input.path.run), actor: try request.auth.require(User.self), on: request.db)
+        request.application.runWorkers?.notify()
+        return .ok(.init(body: .json(try await Self.describe(located, withEvents: true))))
+    }
+
+    func cancelRun(_ input: Operations.CancelRun.Input) async throws -> Operations.CancelRun.Output {
+        let request = try Self.request
+        let located = try await Runs.cancel(try Self.runID(input.path.run), actor: try request.auth.require(User.self), on: request.db)
+        request.application.runWorkers?.notify()
+        return .ok(.init(body: .json(try await Self.describe(located, withEvents: true))))
+    }
+
+    func getRunLog(_ input: Operations.GetRunLog.Input) async throws -> Operations.GetRunLog.Output {
+        let runID = try Self.runID(input.path.run)
+        let database = try Self.database
+        _ = try await Runs.find(runID, actorID: try Self.actorID, on: database)
+        let phase: RunLogChunk.Phase = input.path.phase == .plan ? .plan : .apply
+        let stream = RunLogStream.chunks(of: runID, phase: phase, follow: input.query.follow ?? false, on: database)
+        return .ok(.init(body: .plainText(HTTPBody(stream, length: .unknown, iterationBehavior: .single))))
+    }
+
+    static func runID(_ text: String) throws -> UUID {
+        guard let id = UUID(uuidString: text) else { throw APIError.runNotFound }
+        return id
+    }
+
+    static func describe(_ located: Runs.Located, withEvents: Bool) async throws -> Components.Schemas.Run {
+        let events = withEvents ? try await Runs.events(of: try located.run.requireID(), on: try database) : nil
+        return try .init(located.run, organization: located.organization, environment: located.environment, events: events)
+    }
+}
+
+extension Components.Schemas.Run {
+    init(_ run: Run, organization: String, environment: String, events: [RunEvent]?) throws {
+        self.init(
+            id: try run.requireID().uuidString.lowercased(), number: run.number, organization: organization, environment: environment,
+            state: .init(run.state), message: run.message, createdBy: run.createdBy,
+            configurationVersion: run.$configurationVersion.id.uuidString.lowercased(),
+            queuedAt: Date(timeIntervalSince1970: run.queuedAt), hasChanges: run.hasChanges, errorMessage: run.errorMessage,
+            cancelRequested: run.cancelRequested,
+            events: events?.map { event in
+                .init(from: event.fromState.flatMap(Components.Schemas.RunState.init(rawValue:)),
+                      to: Components.Schemas.RunState(rawValue: event.toState) ?? .errored,
+                      at: Date(timeIntervalSince1970: event.at), actor: event.actor, note: event.note)
+            }
+        )
+    }
+}
+
+extension Components.Schemas.RunState {
+    init(_ state: RunState) {
+        self = Self(rawValue: state.rawValue) ?? .errored
+    }
+}

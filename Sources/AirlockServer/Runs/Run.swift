@@ -1,0 +1,45 @@
+import Fluent
+import Foundation
+
+/// A plan (and perhaps an apply) of one configuration version on one environment.
+final class Run: Model, @unchecked Sendable {
+    // @unchecked: a Fluent model instance belongs to the one request or task that loaded it.
+    static let schema = "runs"
+
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "environment_id") var environment: TerraformEnvironment
+    /// 1, 2, ... within the environment; also its place in the environment's queue.
+    @Field(key: "number") var number: Int
+    @Parent(key: "configuration_version_id") var configurationVersion: ConfigurationVersion
+    @Field(key: "message") var message: String
+    @Field(key: "state") var state: RunState
+    @Field(key: "created_by") var createdBy: String
+    /// Seconds since 1970 with fractions: when it was queued; orders the queue across environments.
+    @Field(key: "queued_at") var queuedAt: Double
+    @OptionalField(key: "has_changes") var hasChanges: Bool?
+    /// The saved plan, sealed (it holds variable values), and the SHA-256 of its plaintext.
+    @OptionalField(key: "plan_sealed") var planSealed: Data?
+    @OptionalField(key: "plan_sha256") var planSHA256: String?
+    /// The state serial the plan was made on; an apply on a newer state is refused.
+    @OptionalField(key: "base_state_serial") var baseStateSerial: Int?
+    @OptionalField(key: "error_message") var errorMessage: String?
+    /// The worker executing it and until when its claim holds (renewed while it works).
+    @OptionalField(key: "lease_owner") var leaseOwner: String?
+    @OptionalField(key: "lease_expires_at") var leaseExpiresAt: Double?
+    @Field(key: "cancel_requested") var cancelRequested: Bool
+    /// SHA-256 of the token Terraform's http backend uses during this run's execution.
+    @OptionalField(key: "backend_token_hash") var backendTokenHash: String?
+
+    init() {}
+
+    init(environmentID: UUID, number: Int, configurationVersionID: UUID, message: String, createdBy: String) {
+        self.$environment.id = environmentID
+        self.number = number
+        self.$configurationVersion.id = configurationVersionID
+        self.message = message
+        self.state = .pending
+        self.createdBy = createdBy
+        self.queuedAt = Date().timeIntervalSince1970
+        self.cancelRequested = false
+    }
+}

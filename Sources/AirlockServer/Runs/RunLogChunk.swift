@@ -1,0 +1,29 @@
+import Fluent
+import Foundation
+
+/// A piece of a run's plan or apply log, stored as Terraform writes it (already masked), so a log survives
+/// a crash up to its last line and can be followed from any server.
+final class RunLogChunk: Model, @unchecked Sendable {
+    // @unchecked: a Fluent model instance belongs to the one request or task that loaded it.
+    static let schema = "run_log_chunks"
+
+    enum Phase: String, Codable, Sendable {
+        case plan
+        case apply
+    }
+
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "run_id") var run: Run
+    @Field(key: "phase") var phase: Phase
+    @Field(key: "sequence") var sequence: Int
+    @Field(key: "text") var text: String
+
+    init() {}
+
+    init(runID: UUID, phase: Phase, sequence: Int, text: String) {
+        self.$run.id = runID
+        self.phase = phase
+        self.sequence = sequence
+        self.text = text
+    }
+}

@@ -1,0 +1,109 @@
+import Fluent
+import Foundation
+
+/// Run operations, independent of HTTP: every member of the environment's organization queues plans,
+/// confirms, discards and cancels; nobody else sees the run (404).
+enum Runs {
+    /// A run with where it belongs, as the API and pages show it.
+    struct Located: Sendable {
+        let run: Run
+        let organization: String
+        let environment: String
+    }
+
+    /// Queues a plan of `configurationVersionID` (default: the newest upload) behind the environment's
+    /// earlier runs.
+    static func queuePlan(in organization: String, _ environmentName: String, configurationVersionID: UUID?, message: String?,
+                          actor: User, on database: any Database) async throws -> Run {
+        let message = message ?? "Queued by \(actor.username)"
+        guard message.count <= 500 else { throw APIError.messageTooLong }
+        let environment = try await Environments.find(environmentName, in: organization, actorID: try actor.requireID(), on: database)
+        let environmentID = try environment.requireID()
+        return try await database.transaction { database in
+            try await RowLock.lock(TerraformEnvironment.schema, id: environmentID, on: database)
+            let version: ConfigurationVersion?
+            if let configurationVersionID {
+                version = try await ConfigurationVersion.query(on: database).filter(\.$id == configurationVersionID)
+                    .filter(\.$environment.$id == environmentID).field(\.$id).first()
+                guard version != nil else { throw APIError.configurationVersionNotFound(configurationVersionID.uuidString) }
+            } else {
+                version = try await ConfigurationVersion.query(on: database).filter(\.$environment.$id == environmentID)
+                    .sort(\.$uploadedAt, .descending).field(\.$id).first()
+            }
+            guard let versionID = version?.id else { throw APIError.noConfiguration }
+            let last = try await Run.query(on: database).filter(\.$environment.$id == environmentID).max(\.$number) ?? 0
+            let run = Run(environmentID: environmentID, number: last + 1, configurationVersionID: versionID, message: message,
+                          createdBy: actor.username)
+            try await run.save(on: database)
+            try await RunEvent(runID: try run.requireID(), from: nil, to: .pending, actor: actor.username, note: "Plan queued").save(on: database)
+            return run
+        }
+    }
+
+    /// The environment's runs, newest first.
+    static func list(in organization: String, _ environmentName: String, actorID: UUID, on database: any Database) async throws -> [Run] {
+        let environment = try await Environments.find(environmentName, in: organization, actorID: actorID, on: database)
+        return try await Run.query(on: database).filter(\.$environment.$id == environment.requireID()).sort(\.$number, .descending)
+            .field(\.$id).field(\.$environment.$id).field(\.$number).field(\.$configurationVersion.$id).field(\.$message)
+            .field(\.$state).field(\.$createdBy).field(\.$queuedAt).field(\.$hasChanges).field(\.$errorMessage).field(\.$cancelRequested)
+            .limit(200).all()
+    }
+
+    /// A run the actor may see, or 404.
+    static func find(_ runID: UUID, actorID: UUID, on database: any Database) async throws -> Located {
+        guard let run = try await Run.find(runID, on: database),
+              let environment = try await TerraformEnvironment.query(on: database).filter(\.$id == run.$environment.id)
+                .with(\.$organization).first(),
+              try await Membership.query(on: database).filter(\.$organization.$id == environment.$organization.id)
+                .filter(\.$user.$id == actorID).first() != nil else {
+            throw APIError.runNotFound
+        }
+        return Located(run: run, organization: environment.organization.name, environment: environment.name)
+    }
+
+    static func events(of runID: UUID, on database: any Database) async throws -> [RunEvent] {
+        try await RunEvent.query(on: database).filter(\.$run.$id == runID).sort(\.$at).all()
+    }
+
+    /// "Confirm & Apply": planned → apply_queued.
+    static func confirm(_ runID: UUID, actor: User, on database: any Database) async throws -> Located {
+        _ = try await find(runID, actorID: try actor.requireID(), on: database)
+        guard try await RunTransition.move(runID, from: [.planned], to: .applyQueued, actor: actor.username, note: "Apply confirmed",
+                                           on: database) else {
+            throw APIError.invalidTransition("confirmed", state: try await currentState(runID, on: database))
+        }
+        return try await find(runID, actorID: try actor.requireID(), on: database)
+    }
+
+    /// "Discard": planned → discarded, which frees the environment for the next run.
+    static func discard(_ runID: UUID, actor: User, on database: any Database) async throws -> Located {
+        _ = try await find(runID, actorID: try actor.requireID(), on: database)
+        guard try await RunTransition.move(runID, from: [.planned], to: .discarded, actor: actor.username, note: "Plan discarded",
+                                           on: database) else {
+            throw APIError.invalidTransition("discarded", state: try await currentState(runID, on: database))
+        }
+        return try await find(runID, actorID: try actor.requireID(), on: database)
+    }
+
+    /// "Cancel": a waiting run is canceled at once; a running one is interrupted by its worker, which then
+    /// records it canceled.
+    static func cancel(_ runID: UUID, actor: User, on database: any Database) async throws -> Located {
+        _ = try await find(runID, actorID: try actor.requireID(), on: database)
+        if try await RunTransition.move(runID, from: [.pending, .applyQueued], to: .canceled, actor: actor.username,
+                                        note: "Canceled before it started", columns: ["lease_owner": String?.none], on: database) {
+            return try await find(runID, actorID: try actor.requireID(), on: database)
+        }
+        let state = try await currentState(runID, on: database)
+        guard RunState.executing.contains(state) else { throw APIError.invalidTransition("canceled", state: state) }
+        try await Run.query(on: database).filter(\.$id == runID).set(\.$cancelRequested, to: true).update()
+        try await RunEvent(runID: runID, from: state, to: state, actor: actor.username, note: "Cancel requested").save(on: database)
+        return try await find(runID, actorID: try actor.requireID(), on: database)
+    }
+
+    static func currentState(_ runID: UUID, on database: any Database) async throws -> RunState {
+        guard let run = try await Run.query(on: database).filter(\.$id == runID).field(\.$id).field(\.$state).first() else {
+            throw APIError.runNotFound
+        }
+        return run.state
+    }
+}
