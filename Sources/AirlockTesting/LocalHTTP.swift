@@ -17,13 +17,16 @@ public enum LocalHTTP {
 
     /// Any method, with an optional JSON body.
     public static func send(_ method: String, _ url: String, headers: [(String, String)] = [], json: String? = nil) async throws -> Response {
+        try await send(method, url, headers: headers, body: json.map { Data($0.utf8) }, contentType: json == nil ? nil : "application/json")
+    }
+
+    /// Any method, with any body.
+    public static func send(_ method: String, _ url: String, headers: [(String, String)] = [], body: Data?, contentType: String?) async throws -> Response {
         var request = HTTPClientRequest(url: url)
         request.method = HTTPMethod(rawValue: method)
         for (name, value) in headers { request.headers.add(name: name, value: value) }
-        if let json {
-            request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(ByteBuffer(string: json))
-        }
+        if let contentType { request.headers.add(name: "Content-Type", value: contentType) }
+        if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
         let body = try await response.body.collect(upTo: 16 << 20)
         return Response(status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) },

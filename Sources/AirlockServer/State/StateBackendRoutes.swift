@@ -5,11 +5,17 @@ import Vapor
 
 /// `/state/:organization/:environment`: Terraform's built-in `http` backend, which every run's override
 /// file points at. A run authenticates with its own token (basic auth password) and may read, write and
-/// lock; a member may read with an API token, so `terraform state pull` works from a laptop too.
+/// lock; a member may read with an API token (so `terraform state pull` works from a laptop), and an owner
+/// may also write and lock (`terraform state push`, e.g. to move an existing state into Airlock).
 struct StateBackendRoutes: RouteCollection {
     enum Caller {
         case run(UUID)
+        case owner
         case member
+
+        var mayWrite: Bool {
+            if case .member = self { false } else { true }
+        }
     }
 
     func boot(routes: any RoutesBuilder) throws {
@@ -33,7 +39,8 @@ struct StateBackendRoutes: RouteCollection {
 
     func write(_ request: Request) async throws -> Response {
         let (environment, caller) = try await authorize(request)
-        guard case let .run(runID) = caller else { throw Abort(.forbidden, reason: "Only a run writes an environment's state.") }
+        guard caller.mayWrite else { throw Abort(.forbidden, reason: "Only a run or an organization owner writes an environment's state.") }
+        let runID: UUID? = if case let .run(id) = caller { id } else { nil }
         guard let body = request.body.data else { throw Abort(.badRequest, reason: "No state in the request.") }
         do {
             try await StateVersions.store(Data(body.readableBytesView), for: try environment.requireID(), runID: runID,
@@ -46,7 +53,7 @@ struct StateBackendRoutes: RouteCollection {
 
     func lock(_ request: Request) async throws -> Response {
         let (environment, caller) = try await authorize(request)
-        guard case .run = caller else { throw Abort(.forbidden, reason: "Only a run locks an environment's state.") }
+        guard caller.mayWrite else { throw Abort(.forbidden, reason: "Only a run or an organization owner locks an environment's state.") }
         let info = request.body.string ?? "{}"
         let environmentID = try environment.requireID()
         return try await request.db.transaction { database in
@@ -65,7 +72,7 @@ struct StateBackendRoutes: RouteCollection {
 
     func unlock(_ request: Request) async throws -> Response {
         let (environment, caller) = try await authorize(request)
-        guard case .run = caller else { throw Abort(.forbidden, reason: "Only a run unlocks an environment's state.") }
+        guard caller.mayWrite else { throw Abort(.forbidden, reason: "Only a run or an organization owner unlocks an environment's state.") }
         try await TerraformEnvironment.query(on: request.db).filter(\.$id == environment.requireID()).set(\.$stateLock, to: nil).update()
         return Response(status: .ok)
     }
@@ -91,10 +98,10 @@ struct StateBackendRoutes: RouteCollection {
             return (environment, .run(try run.requireID()))
         }
         guard let token = try await APIToken.query(on: request.db).filter(\.$tokenHash == hash).first(),
-              try await Membership.query(on: request.db).filter(\.$organization.$id == environment.$organization.id)
-                .filter(\.$user.$id == token.$user.id).first() != nil else {
+              let membership = try await Membership.query(on: request.db).filter(\.$organization.$id == environment.$organization.id)
+                .filter(\.$user.$id == token.$user.id).first() else {
             throw APIError.environmentNotFound(name)
         }
-        return (environment, .member)
+        return (environment, membership.role == .owner ? .owner : .member)
     }
 }

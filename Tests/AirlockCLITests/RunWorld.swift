@@ -1,0 +1,115 @@
+import AirlockTesting
+import Foundation
+import Testing
+
+/// A running `airlock serve` with the acme fixture (olivia owner, mario member, otto elsewhere), a real
+/// Terraform, and helpers that drive runs through the JSON API.
+struct RunWorld {
+    let fixture: OrganizationAPITests
+    let database: TestDatabase
+    let tokens: [String: String]
+    let terraform: String
+    var server: RunningProcess
+    var base: String
+
+    static let fast = ["--run-lease", "3s", "--cancel-grace-period", "5s"]
+
+    /// Runs `body` with a server; the world is torn down afterwards whatever happens.
+    static func with(_ version: TerraformVersion = .v1_15, serveArguments: [String] = fast,
+                     _ body: (inout RunWorld) async throws -> Void) async throws {
+        let database = try await TestDatabase.make()
+        let fixture = OrganizationAPITests()
+        defer { try? FileManager.default.removeItem(at: fixture.data) }
+        var world: RunWorld?
+        do {
+            let tokens = try await fixture.prepareUsers(database)
+            let terraform = try await version.executable()
+            let (server, base) = try await fixture.startServer(database, arguments: ["--terraform-bin", terraform] + serveArguments)
+            world = RunWorld(fixture: fixture, database: database, tokens: tokens, terraform: terraform, server: server, base: base)
+            _ = try await world!.call("POST", "/organizations/acme/environments", json: #"{"name":"prod"}"#)
+            try await body(&world!)
+            #expect(await world!.server.stop() == 0)
+        } catch {
+            if let world { _ = await world.server.stop() }
+            await database.drop()
+            throw error
+        }
+        await database.drop()
+    }
+
+    /// Starts another server on the same data folder and database (after a crash, or beside this one).
+    func startAnotherServer(_ arguments: [String] = fast) async throws -> (RunningProcess, String) {
+        try await fixture.startServer(database, arguments: ["--terraform-bin", terraform] + arguments)
+    }
+
+    func call(_ method: String, _ path: String, as user: String = "olivia", json: String? = nil, on server: String? = nil) async throws -> LocalHTTP.Response {
+        try await LocalHTTP.send(method, (server ?? base) + "/api/v1" + path, headers: [("Authorization", "Bearer \(tokens[user]!)")], json: json)
+    }
+
+    func upload(_ files: [String: String], to environment: String = "prod", as user: String = "olivia") async throws -> LocalHTTP.Response {
+        try await upload(try await TerraformConfiguration.archive(files), to: environment, as: user)
+    }
+
+    func upload(_ archive: Data, to environment: String = "prod", as user: String = "olivia") async throws -> LocalHTTP.Response {
+        try await LocalHTTP.send("POST", base + "/api/v1/organizations/acme/environments/\(environment)/configuration-versions",
+                                        headers: [("Authorization", "Bearer \(tokens[user]!)")], body: archive, contentType: "application/gzip")
+    }
+
+    /// Queues a plan; returns the run's id.
+    func queue(_ environment: String = "prod", message: String = "test", as user: String = "olivia", on server: String? = nil) async throws -> String {
+        let response = try await call("POST", "/organizations/acme/environments/\(environment)/runs", as: user, json: #"{"message":"\#(message)"}"#, on: server)
+        #expect(response.status == 201, "\(response.body)")
+        return try Self.field("id", of: response.body) ?? ""
+    }
+
+    func run(_ id: String) async throws -> [String: Any] {
+        let response = try await call("GET", "/runs/\(id)")
+        return try JSONSerialization.jsonObject(with: Data(response.body.utf8)) as? [String: Any] ?? [:]
+    }
+
+    func state(_ id: String) async throws -> String {
+        try await run(id)["state"] as? String ?? "?"
+    }
+
+    /// Waits (on the run's own progress, not a clock) until the run is in one of `states`.
+    @discardableResult
+    func waitFor(_ id: String, _ states: Set<String>, seconds: Double = 180) async throws -> String {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            let current = try await state(id)
+            if states.contains(current) { return current }
+            try await Task.sleep(for: .milliseconds(150))
+        }
+        let current = try await run(id)
+        Issue.record("run \(id) never reached \(states): \(current)")
+        return current["state"] as? String ?? "?"
+    }
+
+    /// Waits until the run is `expected` or in one of `others`; anything but `expected` is an issue, shown
+    /// with the run and its logs.
+    func expect(_ id: String, reaches expected: String, or others: Set<String> = ["errored"],
+                sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        let reached = try await waitFor(id, others.union([expected]).union(["errored", "canceled", "discarded", "applied", "planned_and_finished"]))
+        if reached != expected {
+            let details = try await "\(run(id))\n--- plan ---\n\(log(id, "plan"))\n--- apply ---\n\(log(id, "apply"))"
+            Issue.record("run reached \(reached), not \(expected): \(details)", sourceLocation: sourceLocation)
+        }
+    }
+
+    func log(_ id: String, _ phase: String) async throws -> String {
+        try await call("GET", "/runs/\(id)/logs/\(phase)").body
+    }
+
+    func action(_ id: String, _ action: String, as user: String = "olivia") async throws -> LocalHTTP.Response {
+        try await call("POST", "/runs/\(id)/actions/\(action)", as: user)
+    }
+
+    /// The events' target states in order.
+    func transitions(_ id: String) async throws -> [String] {
+        (try await run(id)["events"] as? [[String: Any]] ?? []).compactMap { $0["to"] as? String }
+    }
+
+    static func field(_ name: String, of json: String) throws -> String? {
+        (try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])?[name] as? String
+    }
+}
