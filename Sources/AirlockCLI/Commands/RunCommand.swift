@@ -1,0 +1,143 @@
+import AirlockAPIClient
+import ArgumentParser
+import Foundation
+import OpenAPIRuntime
+
+extension Airlock {
+    /// `airlock run plan|apply|discard|cancel|show|logs --env ORG/ENV`: runs on a server, logs streamed live.
+    struct RunCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "run",
+            abstract: "Queue, apply, discard, cancel and follow runs.",
+            subcommands: [Plan.self, Apply.self, Discard.self, Cancel.self, Show.self, Logs.self]
+        )
+
+        /// The options every `run` command takes.
+        struct Target: ParsableArguments {
+            @OptionGroup var server: ServerOptions
+
+            @Option(help: "ORG/ENV")
+            var env: EnvironmentAddress
+
+            @Option(help: "A run id (default: the environment's run the command applies to).")
+            var run: String?
+        }
+
+        struct Plan: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Queue a plan of the newest configuration and follow its log.")
+
+            @OptionGroup var target: Target
+
+            @Option(help: "Why (shown with the run).")
+            var message: String?
+
+            @Flag(help: "Return once queued, without following the log.")
+            var noFollow = false
+
+            func run() async throws {
+                try await RunClient.perform(target) { client in
+                    let queued = try await client.queue(message: message)
+                    print("Queued run #\(queued.number) (\(queued.id)) on \(client.address).")
+                    guard !noFollow else { return 0 }
+                    try await client.follow(queued.id, phase: .plan)
+                    let finished = try await client.show(queued.id)
+                    print(RunClient.summary(finished))
+                    return [.planned, .plannedAndFinished].contains(finished.state) ? 0 : 1
+                }
+            }
+        }
+
+        struct Apply: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Confirm & Apply a planned run and follow its apply log.")
+
+            @OptionGroup var target: Target
+
+            func run() async throws {
+                try await RunClient.perform(target) { client in
+                    let id = try await client.chosenRun(target.run, where: [.planned], what: "planned")
+                    let confirmed = try await client.call { try await $0.confirmRun(path: .init(run: id)).ok.body.json }
+                    print("Confirmed run #\(confirmed.number); applying.")
+                    try await client.follow(id, phase: .apply)
+                    let finished = try await client.show(id)
+                    print(RunClient.summary(finished))
+                    return finished.state == .applied ? 0 : 1
+                }
+            }
+        }
+
+        struct Discard: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Discard a planned run.")
+
+            @OptionGroup var target: Target
+
+            func run() async throws {
+                try await RunClient.perform(target) { client in
+                    let id = try await client.chosenRun(target.run, where: [.planned], what: "planned")
+                    let run = try await client.call { try await $0.discardRun(path: .init(run: id)).ok.body.json }
+                    print(RunClient.summary(run))
+                    return 0
+                }
+            }
+        }
+
+        struct Cancel: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Cancel a waiting run, or interrupt a planning or applying one.")
+
+            @OptionGroup var target: Target
+
+            func run() async throws {
+                try await RunClient.perform(target) { client in
+                    let id = try await client.chosenRun(target.run, where: [.pending, .planning, .applyQueued, .applying], what: "waiting or running")
+                    let run = try await client.call { try await $0.cancelRun(path: .init(run: id)).ok.body.json }
+                    print(run.cancelRequested ? "Cancel requested for run #\(run.number); Terraform is being interrupted." : RunClient.summary(run))
+                    return 0
+                }
+            }
+        }
+
+        struct Show: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Show a run (default: the newest) and its transitions.")
+
+            @OptionGroup var target: Target
+
+            func run() async throws {
+                try await RunClient.perform(target) { client in
+                    let id = try await client.chosenRun(target.run, where: nil, what: "any")
+                    let run = try await client.show(id)
+                    print(RunClient.summary(run))
+                    print("  \(run.message)")
+                    for event in run.events ?? [] {
+                        let time = ISO8601DateFormatter().string(from: event.at)
+                        print("  \(time)  \(event.from.map { "\($0.rawValue) → " } ?? "")\(event.to.rawValue)  \(event.actor)\(event.note.map { ": \($0)" } ?? "")")
+                    }
+                    if let error = run.errorMessage { print("  Error: \(error)") }
+                    return 0
+                }
+            }
+        }
+
+        struct Logs: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Print a run's plan or apply log.")
+
+            @OptionGroup var target: Target
+
+            @Option(help: "plan or apply.")
+            var phase: String = "plan"
+
+            @Flag(help: "Keep printing until the phase ends.")
+            var follow = false
+
+            func validate() throws {
+                guard ["plan", "apply"].contains(phase) else { throw ValidationError("--phase is plan or apply.") }
+            }
+
+            func run() async throws {
+                try await RunClient.perform(target) { client in
+                    let id = try await client.chosenRun(target.run, where: nil, what: "any")
+                    try await client.follow(id, phase: phase == "plan" ? .plan : .apply, live: follow)
+                    return 0
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,68 @@
+import AirlockAPIClient
+import ArgumentParser
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+import OpenAPIRuntime
+
+/// What the `run` commands share: the API for one environment, choosing a run, following a log.
+struct RunClient {
+    typealias Run = Components.Schemas.Run
+    let api: AirlockAPI
+    let address: EnvironmentAddress
+
+    /// Runs `body`, reporting failures the CLI way; its result is the exit status.
+    static func perform(_ target: Airlock.RunCommand.Target, _ body: (RunClient) async throws -> Int32) async throws {
+        let status: Int32
+        do {
+            status = try await body(RunClient(api: try target.server.api(), address: target.env))
+        } catch {
+            throw CLIFailure.report(error)
+        }
+        if status != 0 { throw ExitCode(status) }
+    }
+
+    func call<T: Sendable>(_ operation: (Client) async throws -> T) async throws -> T {
+        try await api.call(operation)
+    }
+
+    var path: Operations.ListRuns.Input.Path { .init(organization: address.organization, environment: address.environment) }
+
+    func queue(message: String?) async throws -> Run {
+        try await call {
+            try await $0.queueRun(path: .init(organization: address.organization, environment: address.environment),
+                                  body: .json(.init(message: message))).created.body.json
+        }
+    }
+
+    func show(_ id: String) async throws -> Run {
+        try await call { try await $0.getRun(path: .init(run: id)).ok.body.json }
+    }
+
+    /// `given`, or the environment's newest run in one of `states` (any state when nil).
+    func chosenRun(_ given: String?, where states: Set<Components.Schemas.RunState>?, what: String) async throws -> String {
+        if let given { return given }
+        let runs = try await call { try await $0.listRuns(path: path).ok.body.json }
+        guard let run = runs.first(where: { states?.contains($0.state) ?? true }) else {
+            throw CLIError("\(address) has no \(what) run.")
+        }
+        return run.id
+    }
+
+    /// Prints the phase's log as it is written (or as it is, when `live` is false).
+    func follow(_ id: String, phase: Operations.GetRunLog.Input.Path.PhasePayload, live: Bool = true) async throws {
+        let body = try await call {
+            try await $0.getRunLog(path: .init(run: id, phase: phase), query: .init(follow: live)).ok.body.plainText
+        }
+        fflush(nil)  // what `print` buffered comes first
+        for try await chunk in body {
+            FileHandle.standardOutput.write(Data(chunk))
+        }
+    }
+
+    static func summary(_ run: Run) -> String {
+        "Run #\(run.number) on \(run.organization)/\(run.environment): \(run.state.rawValue.replacingOccurrences(of: "_", with: " "))"
+            + (run.errorMessage.map { " (\($0))" } ?? "")
+    }
+}
