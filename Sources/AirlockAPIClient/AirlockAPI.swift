@@ -21,6 +21,7 @@ public struct AirlockAPI: Sendable {
         self.server = server
         client = Client(
             serverURL: server.appending(path: "api/v1"),
+            configuration: .init(dateTranscoder: .iso8601WithFractionalSeconds),
             transport: AsyncHTTPClientTransport(configuration: .init(client: httpClient, timeout: .seconds(60))),
             middlewares: [BearerTokenMiddleware(token: token), ErrorResponseMiddleware()]
         )

@@ -19,7 +19,8 @@ func routes(_ app: Application) throws {
     )
     // Compact JSON with sorted keys, like the rest of the server: stable for clients, diffs and tests.
     try APIHandler().registerHandlers(on: VaporTransport(routesBuilder: api), serverURL: try Servers.Server1.url(),
-                                      configuration: .init(jsonEncodingOptions: [.sortedKeys, .withoutEscapingSlashes]))
+                                      configuration: .init(dateTranscoder: .iso8601WithFractionalSeconds,
+                                                           jsonEncodingOptions: [.sortedKeys, .withoutEscapingSlashes]))
 
     try app.register(collection: StateBackendRoutes())
 
@@ -30,4 +31,5 @@ func routes(_ app: Application) throws {
     try memberPages.register(collection: OrganizationPages())
     try memberPages.register(collection: VariablesPage())
     try memberPages.register(collection: EnvironmentPages())
+    try memberPages.register(collection: RunPages())
 }

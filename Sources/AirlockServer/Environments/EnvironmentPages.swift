@@ -50,10 +50,10 @@ struct EnvironmentPages: RouteCollection {
 
     func show(_ request: Request) async throws -> Response {
         let (organization, environment, _) = try await Self.load(request)
+        let runs = try await RunPages.section(organization: organization, environment: environment.name, for: request)
         return Layout.render("\(organization)/\(environment.name)", """
             <p><a href="\(Self.path(organization, environment.name))/settings">Settings</a> · <a href="/terraform/\(organization)/environments">All environments</a></p>
-            <h2>Runs</h2>
-            <p class="muted">No runs yet.</p>
+            \(runs)
             """, for: request)
     }
 

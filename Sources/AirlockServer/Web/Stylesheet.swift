@@ -33,6 +33,10 @@ enum Stylesheet {
         .flash-error { border-color: #cf222e; }
         .muted { color: #57606a; }
         .write-only { font-style: italic; color: #57606a; }
+        pre.log { background: #0d1117; color: #e6edf3; padding: 1rem; overflow: auto; max-height: 40rem; white-space: pre-wrap; }
+        .state { font-weight: 600; padding: .1rem .4rem; border: 1px solid #8c959f; border-radius: .25rem; }
+        .state-errored, .state-canceled { border-color: #cf222e; color: #a40e26; }
+        .state-applied, .state-planned_and_finished { border-color: #1a7f37; color: #116329; }
         .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
         """
 }
