@@ -21,6 +21,7 @@ enum Environments {
     static func create(_ name: String, in organizationName: String, actorID: UUID, on database: any Database) async throws -> TerraformEnvironment {
         _ = try ResourceName.validated(name, names: "Environment names")
         return try await database.transaction { database in
+            try await RowLock.writeLock(on: database)
             let organization = try await Organizations.requireOwner(actorID, in: organizationName, on: database)
             let organizationID = try organization.requireID()
             if try await TerraformEnvironment.query(on: database)

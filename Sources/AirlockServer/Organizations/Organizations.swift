@@ -9,6 +9,7 @@ public enum Organizations {
     static func create(name: String, creatorID: UUID, on database: any Database) async throws -> Organization {
         _ = try ResourceName.validated(name, names: "Organization names")
         return try await database.transaction { database in
+            try await RowLock.writeLock(on: database)
             if try await Organization.query(on: database).filter(\.$name == name).first() != nil {
                 throw APIError.organizationNameTaken(name)
             }
@@ -67,6 +68,7 @@ public enum Organizations {
     /// Adds a user to the organization or changes their role (owners only).
     static func setMember(_ username: String, role: Membership.Role, in name: String, actorID: UUID, on database: any Database) async throws {
         try await database.transaction { database in
+            try await RowLock.writeLock(on: database)
             let organization = try await requireOwner(actorID, in: name, on: database)
             guard let user = try await User.query(on: database).filter(\.$username == username).first() else {
                 throw APIError.unknownUser(username)
@@ -86,6 +88,7 @@ public enum Organizations {
     /// Removes a member (owners only); never the last owner.
     static func removeMember(_ username: String, from name: String, actorID: UUID, on database: any Database) async throws {
         try await database.transaction { database in
+            try await RowLock.writeLock(on: database)
             let organization = try await requireOwner(actorID, in: name, on: database)
             let organizationID = try organization.requireID()
             guard let user = try await User.query(on: database).filter(\.$username == username).first(),

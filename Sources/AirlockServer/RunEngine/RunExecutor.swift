@@ -53,10 +53,14 @@ struct RunExecutor: Sendable {
             }
         }
 
-        let workspace = try RunWorkspace.prepare(
+        // An apply on the server that made the plan reuses the plan's initialised folder; otherwise (or
+        // when it is gone) a fresh folder is initialised exactly as for the plan.
+        let kept = claim.phase == .apply ? RunWorkspace.kept(root: settings.workRoot, runID: claim.runID) : nil
+        let workspace = try kept ?? RunWorkspace.prepare(
             root: settings.workRoot, runID: claim.runID, phase: claim.phase, archive: version.archive,
             backendAddress: "\(serverURL)/state/\(environment.organization.name)/\(environment.name)", backendToken: token)
-        defer { workspace.remove() }
+        var keepWorkspace = false
+        defer { if !keepWorkspace { workspace.remove() } }
         var terraformEnvironment = settings.passthroughEnvironment
         for variable in variables { terraformEnvironment[variable.key] = variable.value }
         terraformEnvironment["HOME"] = workspace.home.path
@@ -69,12 +73,15 @@ struct RunExecutor: Sendable {
         let runID = claim.runID
         let terraform = TerraformInvocation(settings: settings, environment: terraformEnvironment, directory: workspace.folder, log: log,
                                             heartbeat: { try await queue.renew(runID) })
-        await log.note("Configuration \(version.sha256.prefix(12)) in a fresh working folder; state on the Airlock server.")
-
-        let initialized = try await terraform.run(["init", "-input=false", "-no-color"])
-        guard initialized == .exited(0) else {
-            try await finish(claim, outcome: initialized, failure: "terraform init failed", log: log)
-            return
+        if kept == nil {
+            await log.note("Configuration \(version.sha256.prefix(12)) in a fresh working folder; state on the Airlock server.")
+            let initialized = try await terraform.run(["init", "-input=false", "-no-color"])
+            guard initialized == .exited(0) else {
+                try await finish(claim, outcome: initialized, failure: "terraform init failed", log: log)
+                return
+            }
+        } else {
+            await log.note("Configuration \(version.sha256.prefix(12)) in the plan's working folder on this server.")
         }
         switch claim.phase {
         case .plan:
@@ -88,6 +95,7 @@ struct RunExecutor: Sendable {
                 let digest = SHA256.hash(data: plan).map { String(format: "%02x", $0) }.joined()
                 let sealed = try secrets.seal(plan, boundTo: "plan:\(claim.runID.uuidString)")
                 await log.note("Plan saved (sha256 \(digest.prefix(12))); waiting for Confirm & Apply.")
+                keepWorkspace = true
                 try await finishRun(claim, to: .planned, note: "Planned with changes",
                                     columns: ["has_changes": true, "plan_sealed": sealed, "plan_sha256": digest, "base_state_serial": baseSerial],
                                     log: log)

@@ -43,6 +43,7 @@ final class RunWorkers: Sendable {
                 try? await Task.sleep(for: .seconds(max(1, settings.leaseDuration / 3)))
                 do {
                     if try await queue.recoverExpired() > 0 { await doorbell.ring() }
+                    try await RunWorkspace.sweep(root: settings.workRoot, database: database)
                 } catch {
                     logger.error("Recovering runs failed: \(error)")
                 }

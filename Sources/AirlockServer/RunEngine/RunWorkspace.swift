@@ -1,3 +1,4 @@
+import Fluent
 import Foundation
 
 /// A run phase's fresh working folder: the configuration extracted safely, and an override file that
@@ -36,10 +37,30 @@ struct RunWorkspace {
         return RunWorkspace(folder: folder)
     }
 
+    /// The plan's folder kept for the apply on this server: initialised, with the saved plan in it.
+    static func kept(root: URL, runID: UUID) -> RunWorkspace? {
+        let folder = root.appendingPathComponent("\(runID.uuidString.lowercased())-plan")
+        guard FileManager.default.fileExists(atPath: folder.appendingPathComponent(".terraform").path) else { return nil }
+        return RunWorkspace(folder: folder)
+    }
+
     var home: URL { folder.appendingPathComponent(".home") }
     var plan: URL { folder.appendingPathComponent(Self.planFile) }
 
     func remove() {
         try? FileManager.default.removeItem(at: folder)
+    }
+
+    /// Removes kept plan folders of runs that will not be applied here any more (discarded, canceled,
+    /// errored, or gone).
+    static func sweep(root: URL, database: any Database) async throws {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []
+        for name in names where name.hasSuffix("-plan") {
+            guard let runID = UUID(uuidString: String(name.dropLast("-plan".count))) else { continue }
+            let run = try await Run.query(on: database).filter(\.$id == runID).field(\.$id).field(\.$state).first()
+            if run.map({ $0.state.isFinal }) ?? true {
+                try? FileManager.default.removeItem(at: root.appendingPathComponent(name))
+            }
+        }
     }
 }

@@ -30,6 +30,7 @@ enum OrganizationVariables {
         guard isValidKey(key) else { throw APIError.invalidKey(key) }
         guard value.utf8.count <= maximumValueLength else { throw APIError.valueTooLong }
         try await database.transaction { database in
+            try await RowLock.writeLock(on: database)
             let organization = try await Organizations.requireOwner(actorID, in: name, on: database)
             let organizationID = try organization.requireID()
             let sealed = try secrets.seal(value, boundTo: OrganizationVariable.context(organizationID: organizationID, key: key))

@@ -1,0 +1,126 @@
+#!/usr/bin/env python3
+"""Run benchmarks, each figure next to its peer measured in the same run:
+
+1. One change through Airlock (queue -> plan -> Confirm & Apply -> applied, through the API) against the
+   same configuration as bare `terraform init/plan -out/apply` in a folder. Goal: within 5% + 50 ms.
+2. 100 runs queued over 20 environments: time from queueing to Terraform's start, against the time
+   Terraform itself took per run.
+
+Usage: runs.py AIRLOCK_BINARY TERRAFORM_BINARY (Benchmarks/runs.sh builds and passes them)."""
+import io, json, os, shutil, statistics, subprocess, sys, tarfile, tempfile, time, urllib.request, base64
+from datetime import datetime
+
+airlock, terraform = sys.argv[1], sys.argv[2]
+iterations = int(os.environ.get("RUNS_ITERATIONS", "5"))
+work = tempfile.mkdtemp(prefix="airlock-runs-bench-")
+data = os.path.join(work, "data")
+cli_config = os.path.join(work, "empty.tfrc")
+open(cli_config, "w").close()
+env = {"PATH": os.environ["PATH"], "HOME": work, "TF_CLI_CONFIG_FILE": cli_config}
+CHANGE = 'resource "terraform_data" "change" {\n  input = timestamp()\n}\noutput "at" { value = terraform_data.change.output }\n'
+NOTHING = 'locals { nothing = 1 }\n'
+
+
+def admin(*arguments, stdin=None):
+    return subprocess.run([airlock, "admin", *arguments, "--data-dir", data], input=stdin, capture_output=True,
+                          text=True, env=env, check=True).stdout.strip()
+
+
+def archive(text):
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as tar:
+        info = tarfile.TarInfo("main.tf")
+        info.size = len(text.encode())
+        tar.addfile(info, io.BytesIO(text.encode()))
+    return buffer.getvalue()
+
+
+admin("create-user", "--username", "bench", "--password-stdin", stdin="a long enough password\n")
+admin("create-org", "--name", "acme", "--owner", "bench")
+token = admin("create-token", "--username", "bench")
+server = subprocess.Popen([airlock, "serve", "--data-dir", data, "--port", "0", "--terraform-bin", terraform,
+                           "--concurrency", "4"], stdout=subprocess.PIPE, stderr=open(os.path.join(tempfile.gettempdir(), "airlock-runs-bench-server.log"), "w"), text=True, env=env)
+line = server.stdout.readline()
+base = line.split()[3]
+
+
+def api(method, path, body=None, content_type="application/json"):
+    request = urllib.request.Request(base + "/api/v1" + path, method=method, data=body,
+                                     headers={"Authorization": "Bearer " + token, "Content-Type": content_type})
+    with urllib.request.urlopen(request) as response:
+        text = response.read()
+        return json.loads(text) if text else None
+
+
+def wait(run, states):
+    while True:
+        current = api("GET", "/runs/" + run)
+        if current["state"] in states:
+            return current
+        time.sleep(0.005)
+
+
+def seconds(stamp):
+    return datetime.fromisoformat(stamp.replace("Z", "+00:00")).timestamp()
+
+
+try:
+    # 1. One change: Airlock against bare Terraform, alternating, same configuration.
+    api("POST", "/organizations/acme/environments", json.dumps({"name": "bench"}).encode())
+    api("POST", "/organizations/acme/environments/bench/configuration-versions", archive(CHANGE), "application/gzip")
+    bare_times, airlock_times = [], []
+    for _ in range(iterations):
+        folder = tempfile.mkdtemp(dir=work)
+        with open(os.path.join(folder, "main.tf"), "w") as file:
+            file.write(CHANGE)
+        started = time.perf_counter()
+        for arguments in (["init", "-input=false", "-no-color"], ["plan", "-input=false", "-no-color", "-out=p.tfplan"],
+                          ["apply", "-input=false", "-no-color", "p.tfplan"]):
+            subprocess.run([terraform, *arguments], cwd=folder, env=env, check=True, capture_output=True)
+        bare_times.append(time.perf_counter() - started)
+        shutil.rmtree(folder)
+
+        started = time.perf_counter()
+        run = api("POST", "/organizations/acme/environments/bench/runs", b"{}")["id"]
+        wait(run, {"planned", "errored"})
+        api("POST", f"/runs/{run}/actions/confirm")
+        final = wait(run, {"applied", "errored"})
+        airlock_times.append(time.perf_counter() - started)
+        assert final["state"] == "applied", final
+    bare, through = statistics.median(bare_times), statistics.median(airlock_times)
+    budget = bare * 0.05 + 0.050
+    print(f"one change (median of {iterations}): Airlock {through * 1000:.0f} ms vs bare terraform init/plan/apply "
+          f"{bare * 1000:.0f} ms = {through / bare:.2f}x, overhead {(through - bare) * 1000:.0f} ms "
+          f"(goal: at most {budget * 1000:.0f} ms: {'met' if through - bare <= budget else 'NOT met'})")
+
+    # 2. 100 runs over 20 environments.
+    api("POST", "/organizations/acme/environments", json.dumps({"name": "warm"}).encode())
+    for number in range(20):
+        name = f"env{number:02d}"
+        api("POST", "/organizations/acme/environments", json.dumps({"name": name}).encode())
+        api("POST", f"/organizations/acme/environments/{name}/configuration-versions", archive(NOTHING), "application/gzip")
+    runs = []
+    for index in range(100):
+        runs.append(api("POST", f"/organizations/acme/environments/env{index % 20:02d}/runs", b"{}")["id"])
+    waits, terraform_times = [], []
+    first_queued, last_finished = None, 0
+    for run in runs:
+        final = wait(run, {"planned_and_finished", "errored"})
+        assert final["state"] == "planned_and_finished", final
+        events = {event["to"]: seconds(event["at"]) for event in final["events"]}
+        queued = seconds(final["queuedAt"])
+        first_queued = queued if first_queued is None else min(first_queued, queued)
+        last_finished = max(last_finished, events["planned_and_finished"])
+        waits.append(events["planning"] - queued)
+        terraform_times.append(events["planned_and_finished"] - events["planning"])
+    waits.sort()
+    per_run = statistics.median(terraform_times)
+    ideal = sum(terraform_times) / 4
+    makespan = last_finished - first_queued
+    print(f"100 runs over 20 environments, 4 workers: queue to Terraform start median {statistics.median(waits) * 1000:.0f} ms, "
+          f"p95 {waits[94] * 1000:.0f} ms, max {waits[-1] * 1000:.0f} ms; Terraform's own time per run {per_run * 1000:.0f} ms")
+    print(f"  all 100 done in {makespan:.2f} s vs {ideal:.2f} s of Terraform time spread over 4 workers = {makespan / ideal:.2f}x")
+finally:
+    server.terminate()
+    server.wait()
+    shutil.rmtree(work, ignore_errors=True)
