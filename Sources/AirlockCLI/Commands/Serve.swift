@@ -42,7 +42,16 @@ extension Airlock {
                                    discussion: "A run whose server dies is marked errored this long after."))
         var runLease: DurationOption = DurationOption(argument: "30s")!
 
+        @Option(help: "AWS STS endpoint for MFA authentications and run sessions (default: https://sts.REGION.amazonaws.com).")
+        var stsEndpoint: String?
+
+        @Option(help: "AWS region for STS.")
+        var awsRegion: String = "us-east-1"
+
         func validate() throws {
+            if let stsEndpoint, URL(string: stsEndpoint)?.host == nil {
+                throw ValidationError("--sts-endpoint must be an http:// or https:// address.")
+            }
             guard (1...256).contains(concurrency) else { throw ValidationError("--concurrency must be 1 to 256.") }
             guard (0...65535).contains(port) else { throw ValidationError("--port must be 0 to 65535.") }
             if let externalURL {
@@ -60,6 +69,8 @@ extension Airlock {
             configuration.runTimeout = TimeInterval(runTimeout.seconds)
             configuration.cancelGracePeriod = TimeInterval(cancelGracePeriod.seconds)
             configuration.runLease = TimeInterval(runLease.seconds)
+            configuration.stsEndpoint = stsEndpoint.flatMap(URL.init(string:))
+            configuration.awsRegion = awsRegion
             do {
                 try await AirlockServer.serve(configuration) { line in
                     // Written straight to the descriptor: a supervisor or test reading a pipe sees it at once.

@@ -1,3 +1,4 @@
+import AirlockAWS
 import Dispatch
 import Fluent
 import Foundation
@@ -36,6 +37,7 @@ public enum AirlockServer {
         announce("Airlock listening on http://\(configuration.hostname):\(port) (\(database.redactedDescription))")
         await stop.wait()
         await workers.stop()
+        try? await app.awsAccess?.client.shutdown()
         await app.server.shutdown()
         try await app.asyncShutdown()
     }
@@ -55,8 +57,10 @@ extension AirlockServer {
             passthroughEnvironment: environment.filter { RunEngineSettings.passedThrough.contains($0.key) }
         )
         let isSQLite = if case .sqlite = database { true } else { false }
-        let workers = try await RunWorkers(settings: settings, database: app.db, secrets: secrets, serverURL: "http://\(host):\(port)",
-                                           recoverAllOnStart: isSQLite, logger: app.logger)
+        let aws = AWSAccess(endpoint: configuration.resolvedSTSEndpoint, region: configuration.awsRegion, client: AWSQueryClient())
+        app.awsAccess = aws
+        let workers = try await RunWorkers(settings: settings, database: app.db, secrets: secrets, aws: aws,
+                                           serverURL: "http://\(host):\(port)", recoverAllOnStart: isSQLite, logger: app.logger)
         app.runWorkers = workers
         return workers
     }

@@ -21,6 +21,14 @@ public struct ServerConfiguration: Sendable {
     public var cancelGracePeriod: TimeInterval = 10
     /// Seconds a worker's claim on a run holds without renewal (how soon a dead server's run is recovered).
     public var runLease: TimeInterval = 30
+    /// AWS STS for MFA authentications and run sessions; nil uses AWS's regional endpoint.
+    public var stsEndpoint: URL?
+    public var awsRegion = "us-east-1"
+
+    /// The STS endpoint in use.
+    public var resolvedSTSEndpoint: URL {
+        stsEndpoint ?? URL(string: "https://sts.\(awsRegion).amazonaws.com")!
+    }
 
     public init(dataDirectory: URL, hostname: String = "127.0.0.1", port: Int = 8080, databaseURL: String? = nil,
                 externalURL: URL? = nil) {

@@ -30,6 +30,7 @@ public func configure(_ app: Application, database: DatabaseChoice, secrets: Sec
     app.migrations.add(CreateEnvironment())
     app.migrations.add(SessionRecord.migration)
     app.migrations.add(CreateRunsAndState())
+    app.migrations.add(AddMFA())
     try await app.autoMigrate()
     try routes(app)
 }

@@ -12,11 +12,21 @@ final class TerraformEnvironment: Model, @unchecked Sendable {
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     /// Terraform's state lock (the lock info JSON its http backend sent), while someone holds it.
     @OptionalField(key: "state_lock") var stateLock: String?
+    /// "AWS Multi-Factor Authentication": which phases need a token code.
+    @OptionalField(key: "mfa_level") var storedMFALevel: MFALevel?
+    var mfaLevel: MFALevel {
+        get { storedMFALevel ?? .never }
+        set { storedMFALevel = newValue }
+    }
+    /// Roles the server assumes for Terraform: a plan role (e.g. read-only) and an apply role.
+    @OptionalField(key: "plan_role_arn") var planRoleARN: String?
+    @OptionalField(key: "apply_role_arn") var applyRoleARN: String?
 
     init() {}
 
     init(organizationID: UUID, name: String) {
         self.$organization.id = organizationID
         self.name = name
+        self.mfaLevel = .never
     }
 }

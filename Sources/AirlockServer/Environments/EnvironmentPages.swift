@@ -7,12 +7,19 @@ struct EnvironmentPages: RouteCollection {
         let name: String
     }
 
+    struct SettingsForm: Content {
+        let mfa: MFALevel
+        let plan_role_arn: String?
+        let apply_role_arn: String?
+    }
+
     func boot(routes: any RoutesBuilder) throws {
         let environments = routes.grouped("terraform", ":organization", "environments")
         environments.get(use: list)
         environments.post(use: create)
         environments.get(":environment", use: show)
         environments.get(":environment", "settings", use: settings)
+        environments.post(":environment", "settings", use: saveSettings)
         environments.post(":environment", "settings", "delete", use: delete)
     }
 
@@ -50,7 +57,8 @@ struct EnvironmentPages: RouteCollection {
 
     func show(_ request: Request) async throws -> Response {
         let (organization, environment, _) = try await Self.load(request)
-        let runs = try await RunPages.section(organization: organization, environment: environment.name, for: request)
+        let runs = try await RunPages.section(organization: organization, environment: environment.name, mfaLevel: environment.mfaLevel,
+                                              environmentID: try environment.requireID(), for: request)
         return Layout.render("\(organization)/\(environment.name)", """
             <p><a href="\(Self.path(organization, environment.name))/settings">Settings</a> · <a href="/terraform/\(organization)/environments">All environments</a></p>
             \(runs)
@@ -59,15 +67,49 @@ struct EnvironmentPages: RouteCollection {
 
     func settings(_ request: Request) async throws -> Response {
         let (organization, environment, role) = try await Self.load(request)
-        let owner: HTML = role == .owner ? """
+        let isOwner = role == .owner
+        let disabled = HTML(trusted: isOwner ? "" : " disabled")
+        let options = MFALevel.allCases.map { level -> HTML in
+            "<option value=\"\(level.rawValue)\"\(HTML(trusted: level == environment.mfaLevel ? " selected" : ""))>\(level.label)</option>"
+        }
+        let save: HTML = isOwner ? "<p><button type=\"submit\">Save</button></p>"
+            : "<p class=\"muted\">Only organization owners change these settings.</p>"
+        let delete: HTML = isOwner ? """
             <form method="post" action="\(Self.path(organization, environment.name))/settings/delete"><fieldset><legend>Delete this environment</legend>
             \(CSRF.field(for: request))<p>This removes the environment and everything recorded for it.</p>
             <button type="submit">Delete environment</button></fieldset></form>
-            """ : "<p class=\"muted\">Only organization owners change these settings.</p>"
+            """ : .empty
         return Layout.render("Settings of \(organization)/\(environment.name)", """
             <p><a href="\(Self.path(organization, environment.name))">Back to the environment</a></p>
-            \(owner)
+            <form method="post" action="\(Self.path(organization, environment.name))/settings"><fieldset><legend>AWS</legend>
+            \(CSRF.field(for: request))
+            <label for="mfa">AWS Multi-Factor Authentication</label>
+            <select id="mfa" name="mfa" aria-describedby="mfa-help"\(disabled)>\(options)</select>
+            <p id="mfa-help" class="muted">Which runs need a token code from the MFA device of the organization variable AWS_MFA_SERIAL_NUMBER.
+            Enabling it needs AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_MFA_SERIAL_NUMBER at <a href="\(VariablesPage.pagePath(for: organization))">/settings/organization_variables</a>.
+            All runs queued after saving follow the new level.</p>
+            <label for="plan-role">AWS plan role ARN (optional)</label>
+            <input id="plan-role" name="plan_role_arn" value="\(environment.planRoleARN ?? "")" placeholder="arn:aws:iam::123456789012:role/terraform-read-only"\(disabled)>
+            <label for="apply-role">AWS apply role ARN (optional)</label>
+            <input id="apply-role" name="apply_role_arn" value="\(environment.applyRoleARN ?? "")" placeholder="arn:aws:iam::123456789012:role/terraform-apply"\(disabled)>
+            <p class="muted">Airlock assumes the role with the run's session (SourceIdentity: the approving user); one role may serve both.</p>
+            \(save)
+            </fieldset></form>
+            \(delete)
             """, for: request)
+    }
+
+    func saveSettings(_ request: Request) async throws -> Response {
+        let organization = try request.parameters.require("organization")
+        let name = try request.parameters.require("environment")
+        let form = try request.content.decode(SettingsForm.self)
+        let userID = try request.userID
+        return try await request.formAction(redirectTo: Self.path(organization, name) + "/settings", success: "Settings saved.") {
+            _ = try await EnvironmentSettings.update(name, in: organization,
+                                                     change: .init(mfaLevel: form.mfa, planRoleARN: form.plan_role_arn ?? "",
+                                                                   applyRoleARN: form.apply_role_arn ?? ""),
+                                                     actorID: userID, secrets: request.application.secretBox, on: request.db)
+        }
     }
 
     func delete(_ request: Request) async throws -> Response {

@@ -1,3 +1,4 @@
+import AirlockAWS
 import Crypto
 import Fluent
 import Foundation
@@ -9,6 +10,7 @@ struct RunExecutor: Sendable {
     let settings: RunEngineSettings
     let queue: RunQueue
     let secrets: SecretBox
+    let aws: AWSAccess
     /// This server's address as Terraform reaches it, e.g. `http://127.0.0.1:8080`.
     let serverURL: String
 
@@ -36,12 +38,23 @@ struct RunExecutor: Sendable {
         let variables = try await OrganizationVariables.forRun(organizationID: try environment.organization.requireID(), secrets: secrets,
                                                                on: database)
         // The same token in both phases: Terraform keeps the backend's settings in the saved plan.
+        // The same token in both phases: Terraform keeps the backend's settings in the saved plan.
         let token = "airlock_run_" + secrets.derivedSecret(for: "state-backend:\(claim.runID.uuidString)")
-        let log = try await RunLogWriter(runID: claim.runID, phase: claim.phase,
-                                         secrets: variables.filter(\.sensitive).map(\.value) + [token],
+        let keys = AWSAccess.keys(in: variables)
+        var masked = variables.filter(\.sensitive).map(\.value) + [token]
+        if let keys { masked += [keys.credentials.accessKeyID, keys.credentials.secretAccessKey] }
+        let log = try await RunLogWriter(runID: claim.runID, phase: claim.phase, secrets: masked,
                                          maximumBytes: settings.logLimitBytes, database: database)
         run.backendTokenHash = APIToken.hash(token)
         try await run.save(on: database)
+        let session: AWSCredentials?
+        do {
+            session = try await sessionCredentials(for: run, claim: claim, environment: environment, keys: keys, log: log)
+        } catch let refusal as APIError {
+            await log.note(refusal.reason)
+            try await finishRun(claim, to: .errored, note: refusal.reason, columns: ["error_message": refusal.reason], log: log)
+            return
+        }
 
         if claim.phase == .apply {
             let current = try await StateVersions.latest(of: environmentID, on: database)?.serial
@@ -62,7 +75,13 @@ struct RunExecutor: Sendable {
         var keepWorkspace = false
         defer { if !keepWorkspace { workspace.remove() } }
         var terraformEnvironment = settings.passthroughEnvironment
-        for variable in variables { terraformEnvironment[variable.key] = variable.value }
+        // Long-term AWS keys never reach Terraform: only the session credentials made for this phase.
+        for variable in variables where !AWSAccess.withheldVariables.contains(variable.key) { terraformEnvironment[variable.key] = variable.value }
+        if let session {
+            terraformEnvironment["AWS_ACCESS_KEY_ID"] = session.accessKeyID
+            terraformEnvironment["AWS_SECRET_ACCESS_KEY"] = session.secretAccessKey
+            terraformEnvironment["AWS_SESSION_TOKEN"] = session.sessionToken
+        }
         terraformEnvironment["HOME"] = workspace.home.path
         terraformEnvironment["TF_IN_AUTOMATION"] = "1"
         terraformEnvironment["TF_INPUT"] = "0"
@@ -122,6 +141,40 @@ struct RunExecutor: Sendable {
             } else {
                 try await finish(claim, outcome: outcome, failure: "terraform apply failed", log: log)
             }
+        }
+    }
+
+    /// The AWS session credentials for the phase: those an MFA authentication made for it (taken from the
+    /// run, so used once), or, when the phase needs no MFA and the organization has AWS keys, a session
+    /// made now without MFA. Nil when the organization has no AWS keys.
+    private func sessionCredentials(for run: Run, claim: RunQueue.Claim, environment: TerraformEnvironment, keys: AWSAccess.Keys?,
+                                    log: RunLogWriter) async throws -> AWSCredentials? {
+        let sealed = claim.phase == .plan ? run.planCredentialsSealed : run.applyCredentialsSealed
+        let authenticatedBy = claim.phase == .plan ? run.planAuthenticatedBy : run.applyAuthenticatedBy
+        if let sealed {
+            let column = claim.phase == .plan ? "plan_credentials_sealed" : "apply_credentials_sealed"
+            try await RunColumns.clear(column, of: claim.runID, on: database)
+            let credentials = try SealedCredentials.unseal(sealed, runID: claim.runID, phase: claim.phase, secrets: secrets)
+            await log.masking([credentials.accessKeyID, credentials.secretAccessKey, credentials.sessionToken ?? ""])
+            if let authenticatedBy { await log.line("Authenticated with MFA by \(authenticatedBy)") }
+            return credentials
+        }
+        if run.mfaLevel.requiresMFA(for: claim.phase) {
+            throw APIError.mfaCodeRequired(serial: keys?.serial, phase: claim.phase)
+        }
+        guard let keys else { return nil }
+        let role = claim.phase == .plan ? environment.planRoleARN ?? environment.applyRoleARN : environment.applyRoleARN ?? environment.planRoleARN
+        let approver = claim.phase == .plan ? run.createdBy
+            : try await RunEvent.query(on: database).filter(\.$run.$id == claim.runID).filter(\.$toState == RunState.applyQueued.rawValue)
+                .sort(\.$at, .descending).first()?.actor ?? run.createdBy
+        do {
+            let (credentials, _) = try await aws.session(keys, tokenCode: nil, roleARN: role, user: approver,
+                                                         sessionName: "airlock-\(approver)-\(run.number)-\(claim.phase.rawValue)")
+            await log.masking([credentials.accessKeyID, credentials.secretAccessKey, credentials.sessionToken ?? ""])
+            await log.note("AWS session credentials from STS (no MFA)\(role.map { " for role \($0)" } ?? "").")
+            return credentials
+        } catch {
+            throw AWSAccess.describe(error)
         }
     }
 

@@ -9,7 +9,7 @@ actor RunLogWriter {
     let runID: UUID
     let phase: RunLogChunk.Phase
     private let database: any Database
-    private let secrets: [String]
+    private var secrets: [String]
     private let maximumBytes: Int
     private var sequence = 0
     private var pendingText = ""
@@ -42,6 +42,16 @@ actor RunLogWriter {
             add(String(decoding: partialLine, as: UTF8.self))
             partialLine.removeAll()
         }
+    }
+
+    /// More values to mask from now on (credentials made for the phase).
+    func masking(_ values: [String]) {
+        secrets = (secrets + values.filter { $0.count >= 4 }).sorted { $0.count > $1.count }
+    }
+
+    /// A line as it is (e.g. "Authenticated with MFA by ...").
+    func line(_ text: String) {
+        add(text + "\n")
     }
 
     /// A line of Airlock's own (e.g. what it is doing), masked like Terraform's.

@@ -11,8 +11,8 @@ final class RunWorkers: Sendable {
     /// - Parameters:
     ///   - recoverAllOnStart: true with SQLite, where no other server can be executing a run: runs left
     ///     executing by a previous process are recovered at once rather than when their lease expires.
-    init(settings: RunEngineSettings, database: any Database, secrets: SecretBox, serverURL: String, recoverAllOnStart: Bool,
-         logger: Logger) async throws {
+    init(settings: RunEngineSettings, database: any Database, secrets: SecretBox, aws: AWSAccess, serverURL: String,
+         recoverAllOnStart: Bool, logger: Logger) async throws {
         let workerID = "\(ProcessInfo.processInfo.hostName)-\(getpid())-\(UUID().uuidString.prefix(8))"
         let queue = RunQueue(database: database, workerID: workerID, leaseDuration: settings.leaseDuration)
         try FileManager.default.createDirectory(at: settings.workRoot, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
@@ -20,7 +20,7 @@ final class RunWorkers: Sendable {
             let recovered = try await queue.recoverExpired(before: .infinity)
             if recovered > 0 { logger.warning("Marked \(recovered) run(s) errored that were executing when the server last stopped.") }
         }
-        let executor = RunExecutor(settings: settings, queue: queue, secrets: secrets, serverURL: serverURL)
+        let executor = RunExecutor(settings: settings, queue: queue, secrets: secrets, aws: aws, serverURL: serverURL)
         let doorbell = self.doorbell
         var tasks: [Task<Void, Never>] = (0..<settings.concurrency).map { _ in
             Task {

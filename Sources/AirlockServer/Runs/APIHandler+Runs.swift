@@ -19,7 +19,8 @@ extension APIHandler {
         }
         let request = try Self.request
         let run = try await Runs.queuePlan(in: input.path.organization, input.path.environment, configurationVersionID: versionID,
-                                           message: body.message, actor: try request.auth.require(User.self), on: request.db)
+                                           message: body.message, tokenCode: body.tokenCode, actor: try request.auth.require(User.self),
+                                           aws: request.application.awsAccess, secrets: request.application.secretBox, on: request.db)
         request.application.runWorkers?.notify()
         let located = try await Runs.find(try run.requireID(), actorID: try Self.actorID, on: request.db)
         return .created(.init(body: .json(try await Self.describe(located, withEvents: true))))
@@ -32,7 +33,10 @@ extension APIHandler {
 
     func confirmRun(_ input: Operations.ConfirmRun.Input) async throws -> Operations.ConfirmRun.Output {
         let request = try Self.request
-        let located = try await Runs.confirm(try Self.runID(input.path.run), actor: try request.auth.require(User.self), on: request.db)
+        var tokenCode: String?
+        if case let .json(body) = input.body { tokenCode = body.tokenCode }
+        let located = try await Runs.confirm(try Self.runID(input.path.run), actor: try request.auth.require(User.self), tokenCode: tokenCode,
+                                             aws: request.application.awsAccess, secrets: request.application.secretBox, on: request.db)
         request.application.runWorkers?.notify()
         return .ok(.init(body: .json(try await Self.describe(located, withEvents: true))))
     }
@@ -79,6 +83,7 @@ extension Components.Schemas.Run {
             configurationVersion: run.$configurationVersion.id.uuidString.lowercased(),
             queuedAt: Date(timeIntervalSince1970: run.queuedAt), hasChanges: run.hasChanges, errorMessage: run.errorMessage,
             cancelRequested: run.cancelRequested,
+            mfa: .init(run.mfaLevel), planAuthenticatedBy: run.planAuthenticatedBy, applyAuthenticatedBy: run.applyAuthenticatedBy,
             events: events?.map { event in
                 .init(from: event.fromState.flatMap(Components.Schemas.RunState.init(rawValue:)),
                       to: Components.Schemas.RunState(rawValue: event.toState) ?? .errored,
@@ -91,5 +96,11 @@ extension Components.Schemas.Run {
 extension Components.Schemas.RunState {
     init(_ state: RunState) {
         self = Self(rawValue: state.rawValue) ?? .errored
+    }
+}
+
+extension Components.Schemas.MFALevel {
+    init(_ level: MFALevel) {
+        self = Self(rawValue: level.rawValue) ?? .never
     }
 }

@@ -29,10 +29,24 @@ final class Run: Model, @unchecked Sendable {
     @Field(key: "cancel_requested") var cancelRequested: Bool
     /// SHA-256 of the token Terraform's http backend uses during this run's execution.
     @OptionalField(key: "backend_token_hash") var backendTokenHash: String?
+    /// The environment's MFA setting when the run was queued: it governs the run.
+    @OptionalField(key: "mfa_level") var storedMFALevel: MFALevel?
+    var mfaLevel: MFALevel {
+        get { storedMFALevel ?? .never }
+        set { storedMFALevel = newValue }
+    }
+    /// AWS session credentials an MFA authentication obtained for a phase, sealed; taken by the worker.
+    @OptionalField(key: "plan_credentials_sealed") var planCredentialsSealed: String?
+    @OptionalField(key: "apply_credentials_sealed") var applyCredentialsSealed: String?
+    @OptionalField(key: "plan_authenticated_by") var planAuthenticatedBy: String?
+    @OptionalField(key: "apply_authenticated_by") var applyAuthenticatedBy: String?
 
     init() {}
 
-    init(environmentID: UUID, number: Int, configurationVersionID: UUID, message: String, createdBy: String) {
+    init(id: UUID? = nil, environmentID: UUID, number: Int, configurationVersionID: UUID, message: String, createdBy: String,
+         mfaLevel: MFALevel = .never) {
+        self.id = id
+        self.mfaLevel = mfaLevel
         self.$environment.id = environmentID
         self.number = number
         self.$configurationVersion.id = configurationVersionID

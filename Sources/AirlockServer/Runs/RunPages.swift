@@ -7,6 +7,11 @@ import Vapor
 struct RunPages: RouteCollection {
     struct QueueForm: Content {
         let message: String?
+        let token_code: String?
+    }
+
+    struct TokenForm: Content {
+        let token_code: String?
     }
 
     func boot(routes: any RoutesBuilder) throws {
@@ -19,8 +24,10 @@ struct RunPages: RouteCollection {
     }
 
     /// The runs table and the "Queue plan" form, for the environment page.
-    static func section(organization: String, environment: String, for request: Request) async throws -> HTML {
+    static func section(organization: String, environment: String, mfaLevel: MFALevel, environmentID: UUID,
+                        for request: Request) async throws -> HTML {
         let runs = try await Runs.list(in: organization, environment, actorID: try request.userID, on: request.db)
+        let user = try request.auth.require(User.self)
         let base = EnvironmentPages.path(organization, environment)
         let rows = runs.map { run -> HTML in
             """
@@ -33,12 +40,28 @@ struct RunPages: RouteCollection {
             <table><thead><tr><th scope="col">Run</th><th scope="col">State</th><th scope="col">Message</th><th scope="col">Queued by</th><th scope="col">Queued</th></tr></thead>
             <tbody>\(rows)</tbody></table>
             """
+        let submit: HTML
+        if mfaLevel.requiresMFA(for: .plan) {
+            let recent = try await MFAAuthentication.query(on: request.db).filter(\.$environment.$id == environmentID)
+                .filter(\.$username == user.username).filter(\.$phase == .plan).sort(\.$at, .descending).first()
+            let status: MFALockView.Status = recent.map { !$0.succeeded && Date().timeIntervalSince1970 - $0.at < 600 } == true
+                ? MFALockView.status(of: recent) : .neutral
+            submit = "\(MFALockView.render(status))\(MFALockView.tokenField())"
+        } else {
+            submit = "<p><button type=\"submit\">Queue plan</button></p>"
+        }
+        let audit = try await MFAAuthentication.query(on: request.db).filter(\.$environment.$id == environmentID)
+            .sort(\.$at, .descending).limit(20).all()
+        let auditTable = MFALockView.auditTable(audit) { "\(base)/runs/\($0.uuidString.lowercased())" }
         return """
+            <p>AWS Multi-Factor Authentication: <strong>\(mfaLevel.label)</strong></p>
             <form method="post" action="\(base)/runs"><fieldset><legend>Queue plan</legend>\(CSRF.field(for: request))
             <label for="run-message">Message (optional)</label><input id="run-message" name="message" maxlength="500">
-            <p><button type="submit">Queue plan</button></p></fieldset></form>
+            \(submit)</fieldset></form>
             <h2>Runs</h2>
             \(table)
+            <h2>MFA authentications</h2>
+            \(auditTable)
             """
     }
 
@@ -50,7 +73,8 @@ struct RunPages: RouteCollection {
         let message = form.message?.trimmingCharacters(in: .whitespacesAndNewlines)
         return try await request.formAction(success: "Plan queued.", failure: EnvironmentPages.path(organization, environment)) {
             let run = try await Runs.queuePlan(in: organization, environment, configurationVersionID: nil,
-                                               message: message?.isEmpty == false ? message : nil, actor: user, on: request.db)
+                                               message: message?.isEmpty == false ? message : nil, tokenCode: form.token_code, actor: user,
+                                               aws: request.application.awsAccess, secrets: request.application.secretBox, on: request.db)
             request.application.runWorkers?.notify()
             return "\(EnvironmentPages.path(organization, environment))/runs/\(try run.requireID().uuidString.lowercased())"
         }
@@ -66,10 +90,25 @@ struct RunPages: RouteCollection {
         let base = "\(EnvironmentPages.path(located.organization, located.environment))/runs/\(runID.uuidString.lowercased())"
         let csrf = CSRF.field(for: request)
         var actions: [HTML] = []
+        var gate: HTML?
+        let applyAttempt = try await MFAGate.latest(runID: runID, phase: .apply, on: request.db)
+        let planAttempt = try await MFAGate.latest(runID: runID, phase: .plan, on: request.db)
         if run.state == .planned {
-            actions.append("<form class=\"inline\" method=\"post\" action=\"\(base)/confirm\">\(csrf)<button type=\"submit\">Confirm &amp; Apply</button></form>")
+            if run.mfaLevel.requiresMFA(for: .apply) {
+                gate = """
+                    <form method="post" action="\(base)/confirm"><fieldset><legend>Confirm &amp; Apply with AWS MFA</legend>\(csrf)
+                    \(MFALockView.render(MFALockView.status(of: applyAttempt)))
+                    \(MFALockView.tokenField())
+                    </fieldset></form>
+                    """
+            } else {
+                actions.append("<form class=\"inline\" method=\"post\" action=\"\(base)/confirm\">\(csrf)<button type=\"submit\">Confirm &amp; Apply</button></form>")
+            }
             actions.append("<form class=\"inline\" method=\"post\" action=\"\(base)/discard\">\(csrf)<button type=\"submit\">Discard</button></form>")
+        } else if let attempt = applyAttempt ?? planAttempt {
+            gate = MFALockView.render(MFALockView.status(of: attempt))
         }
+        let audit = try await MFAAuthentication.query(on: request.db).filter(\.$runID == runID).sort(\.$at, .descending).all()
         if RunState.queued.contains(run.state) || RunState.executing.contains(run.state) {
             actions.append("<form class=\"inline\" method=\"post\" action=\"\(base)/cancel\">\(csrf)<button type=\"submit\">Cancel</button></form>")
         }
@@ -82,19 +121,26 @@ struct RunPages: RouteCollection {
             <p><a href="\(EnvironmentPages.path(located.organization, located.environment))">Back to the environment</a></p>
             <p>State: \(Self.stateBadge(run.state)) · \(run.message) · queued by \(run.createdBy)</p>
             \(error)
+            \(gate)
             <p>\(actions)</p>
             \(refresh)
             <h2>Plan log</h2>
             <pre class="log" id="plan-log" tabindex="0">\(planLog.isEmpty ? "(not started)" : planLog)</pre>
             <h2>Apply log</h2>
             <pre class="log" id="apply-log" tabindex="0">\(applyLog.isEmpty ? "(not started)" : applyLog)</pre>
+            <h2>MFA authentications</h2>
+            \(MFALockView.auditTable(audit) { _ in nil })
             <h2>History</h2>
             <table><thead><tr><th scope="col">When</th><th scope="col">State</th><th scope="col">By</th><th scope="col">Note</th></tr></thead><tbody>\(eventRows)</tbody></table>
             """, for: request)
     }
 
     func confirm(_ request: Request) async throws -> Response {
-        try await act(request, success: "Apply confirmed; it starts shortly.") { try await Runs.confirm($0, actor: $1, on: request.db) }
+        let code = try? request.content.decode(TokenForm.self).token_code
+        return try await act(request, success: "Apply confirmed; it starts shortly.") {
+            try await Runs.confirm($0, actor: $1, tokenCode: code?.isEmpty == false ? code : nil, aws: request.application.awsAccess,
+                                   secrets: request.application.secretBox, on: request.db)
+        }
     }
 
     func discard(_ request: Request) async throws -> Response {

@@ -13,12 +13,25 @@ enum Runs {
 
     /// Queues a plan of `configurationVersionID` (default: the newest upload) behind the environment's
     /// earlier runs.
+    /// Under "plans and applies" the plan needs `tokenCode`: it is exchanged with STS first, and nothing is
+    /// queued if that fails.
     static func queuePlan(in organization: String, _ environmentName: String, configurationVersionID: UUID?, message: String?,
-                          actor: User, on database: any Database) async throws -> Run {
+                          tokenCode: String? = nil, actor: User, aws: AWSAccess?, secrets: SecretBox,
+                          on database: any Database) async throws -> Run {
         let message = message ?? "Queued by \(actor.username)"
         guard message.count <= 500 else { throw APIError.messageTooLong }
         let environment = try await Environments.find(environmentName, in: organization, actorID: try actor.requireID(), on: database)
         let environmentID = try environment.requireID()
+        let runID = UUID()
+        var authenticated: String?
+        if environment.mfaLevel.requiresMFA(for: .plan) {
+            guard let tokenCode else { throw APIError.mfaCodeRequired(serial: try await serial(of: environment, secrets: secrets, on: database), phase: .plan) }
+            authenticated = try await MFAGate.authenticate(
+                code: tokenCode, user: actor,
+                target: .init(environment: environment, organizationID: environment.$organization.id, runID: runID, phase: .plan, runNumber: 0),
+                access: aws, secrets: secrets, on: database)
+        }
+        let planCredentials = authenticated
         return try await database.transaction { database in
             try await RowLock.lock(TerraformEnvironment.schema, id: environmentID, on: database)
             let version: ConfigurationVersion?
@@ -32,10 +45,15 @@ enum Runs {
             }
             guard let versionID = version?.id else { throw APIError.noConfiguration }
             let last = try await Run.query(on: database).filter(\.$environment.$id == environmentID).max(\.$number) ?? 0
-            let run = Run(environmentID: environmentID, number: last + 1, configurationVersionID: versionID, message: message,
-                          createdBy: actor.username)
+            let run = Run(id: runID, environmentID: environmentID, number: last + 1, configurationVersionID: versionID, message: message,
+                          createdBy: actor.username, mfaLevel: environment.mfaLevel)
+            if let planCredentials {
+                run.planCredentialsSealed = planCredentials
+                run.planAuthenticatedBy = actor.username
+            }
             try await run.save(on: database)
-            try await RunEvent(runID: try run.requireID(), from: nil, to: .pending, actor: actor.username, note: "Plan queued").save(on: database)
+            try await RunEvent(runID: runID, from: nil, to: .pending, actor: actor.username,
+                               note: planCredentials == nil ? "Plan queued" : "Authenticated with MFA by \(actor.username); plan queued").save(on: database)
             return run
         }
     }
@@ -65,11 +83,28 @@ enum Runs {
         try await RunEvent.query(on: database).filter(\.$run.$id == runID).sort(\.$at).all()
     }
 
-    /// "Confirm & Apply": planned → apply_queued.
-    static func confirm(_ runID: UUID, actor: User, on database: any Database) async throws -> Located {
-        _ = try await find(runID, actorID: try actor.requireID(), on: database)
-        guard try await RunTransition.move(runID, from: [.planned], to: .applyQueued, actor: actor.username, note: "Apply confirmed",
-                                           on: database) else {
+    /// "Confirm & Apply": planned → apply_queued. When the run's MFA level covers applies, `tokenCode` is
+    /// exchanged with STS first ("Authenticate"); if that fails the run stays planned.
+    static func confirm(_ runID: UUID, actor: User, tokenCode: String? = nil, aws: AWSAccess?, secrets: SecretBox,
+                        on database: any Database) async throws -> Located {
+        let located = try await find(runID, actorID: try actor.requireID(), on: database)
+        let run = located.run
+        guard run.state == .planned else { throw APIError.invalidTransition("confirmed", state: run.state) }
+        var columns: [String: any Encodable & Sendable] = [:]
+        var note = "Apply confirmed"
+        if run.mfaLevel.requiresMFA(for: .apply) {
+            guard let environment = try await TerraformEnvironment.find(run.$environment.id, on: database) else { throw APIError.runNotFound }
+            guard let tokenCode else { throw APIError.mfaCodeRequired(serial: try await serial(of: environment, secrets: secrets, on: database), phase: .apply) }
+            columns["apply_credentials_sealed"] = try await MFAGate.authenticate(
+                code: tokenCode, user: actor,
+                target: .init(environment: environment, organizationID: environment.$organization.id, runID: runID, phase: .apply,
+                              runNumber: run.number),
+                access: aws, secrets: secrets, on: database)
+            columns["apply_authenticated_by"] = actor.username
+            note = "Authenticated with MFA by \(actor.username); apply confirmed"
+        }
+        guard try await RunTransition.move(runID, from: [.planned], to: .applyQueued, actor: actor.username, note: note,
+                                           columns: columns, on: database) else {
             throw APIError.invalidTransition("confirmed", state: try await currentState(runID, on: database))
         }
         return try await find(runID, actorID: try actor.requireID(), on: database)
@@ -105,5 +140,11 @@ enum Runs {
             throw APIError.runNotFound
         }
         return run.state
+    }
+
+    /// The MFA serial the organization's variables name (shown in prompts; not a secret).
+    static func serial(of environment: TerraformEnvironment, secrets: SecretBox, on database: any Database) async throws -> String? {
+        try await OrganizationVariables.forRun(organizationID: environment.$organization.id, secrets: secrets, on: database)
+            .first { $0.key == AWSAccess.serialVariable }?.value
     }
 }

@@ -2,14 +2,14 @@ import Vapor
 
 extension Request {
     /// Runs a form's action, then sends the browser on (303) with a flash message: on success to the path
-    /// the action returns, with `success`; when refused (a 4xx `AbortError`) back to `failure`, with the
+    /// the action returns, with `success`; when refused (a 4xx `AbortError`, or any `APIError` such as STS being unreachable) back to `failure`, with the
     /// refusal's message. Unexpected errors propagate to `PageErrorMiddleware`.
     func formAction(success: String, failure: String, _ action: () async throws -> String) async throws -> Response {
         do {
             let destination = try await action()
             Flash.set(.success, success, on: self)
             return redirect(to: destination, redirectType: .normal)
-        } catch let error as any AbortError where (400..<500).contains(error.status.code) {
+        } catch let error as any AbortError where (400..<500).contains(error.status.code) || error is APIError {
             Flash.set(.error, error.reason, on: self)
             return redirect(to: failure, redirectType: .normal)
         }

@@ -37,6 +37,9 @@ enum Stylesheet {
         .state { font-weight: 600; padding: .1rem .4rem; border: 1px solid #8c959f; border-radius: .25rem; }
         .state-errored, .state-canceled { border-color: #cf222e; color: #a40e26; }
         .state-applied, .state-planned_and_finished { border-color: #1a7f37; color: #116329; }
+        .mfa-lock { display: flex; gap: .5rem; align-items: center; flex-wrap: wrap; padding: .5rem .75rem; border: 2px solid #8c959f; background: #fff; }
+        .mfa-lock-authenticated { border-color: #1a7f37; color: #116329; }
+        .mfa-lock-failed { border-color: #cf222e; color: #a40e26; }
         .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
         """
 }

@@ -9,6 +9,10 @@ public actor TestSTSEngine {
         public let action: String
         public let carriedTokenCode: Bool
         public let errorCode: String?
+        /// The access key that signed the request.
+        public var accessKeyID: String? = nil
+        public var roleARN: String? = nil
+        public var sourceIdentity: String? = nil
     }
 
     let directory: TestSTSDirectory
@@ -57,10 +61,19 @@ public actor TestSTSEngine {
                 try? await Task.sleep(for: duration)
                 return respond(to: request, action: action, parameters: parameters, requestID: requestID)
             }
-            received.append(Received(action: action, carriedTokenCode: parameters["TokenCode"] != nil, errorCode: error.code))
+            received.append(record(request, action: action, parameters: parameters, errorCode: error.code))
             return TestSTSResponse(status: error.status, body: error.xml(requestID: requestID), requestID: requestID)
         }
         return respond(to: request, action: action, parameters: parameters, requestID: requestID)
+    }
+
+    private func record(_ request: TestSTSRequest, action: String, parameters: [String: String], errorCode: String?) -> Received {
+        let authorization = request.headers.first { $0.name.lowercased() == "authorization" }?.value ?? ""
+        let keyID = authorization.range(of: "Credential=").map { range in
+            String(authorization[range.upperBound...].prefix { $0 != "/" })
+        }
+        return Received(action: action, carriedTokenCode: parameters["TokenCode"] != nil, errorCode: errorCode, accessKeyID: keyID,
+                        roleARN: parameters["RoleArn"], sourceIdentity: parameters["SourceIdentity"])
     }
 
     private func respond(to request: TestSTSRequest, action: String, parameters: [String: String], requestID: String) -> TestSTSResponse {
@@ -76,7 +89,7 @@ public actor TestSTSEngine {
             case "GetCallerIdentity": result = getCallerIdentity(caller: caller)
             default: throw STSError(400, "InvalidAction", "Could not find operation \(action) for version \(STSClient.apiVersion)")
             }
-            received.append(Received(action: action, carriedTokenCode: parameters["TokenCode"] != nil, errorCode: nil))
+            received.append(record(request, action: action, parameters: parameters, errorCode: nil))
             let body = """
                 <\(action)Response xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
                   <\(action)Result>
@@ -89,7 +102,7 @@ public actor TestSTSEngine {
                 """
             return TestSTSResponse(status: 200, body: body, requestID: requestID)
         } catch let error as STSError {
-            received.append(Received(action: action, carriedTokenCode: parameters["TokenCode"] != nil, errorCode: error.code))
+            received.append(record(request, action: action, parameters: parameters, errorCode: error.code))
             return TestSTSResponse(status: error.status, body: error.xml(requestID: requestID), requestID: requestID)
         } catch {
             return TestSTSResponse(status: 500, body: STSError(500, "InternalFailure", "\(error)", type: "Receiver").xml(requestID: requestID), requestID: requestID)

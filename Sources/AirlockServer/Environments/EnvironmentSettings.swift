@@ -1,0 +1,39 @@
+import Fluent
+import Foundation
+
+/// An environment's settings: "AWS Multi-Factor Authentication" and the roles for plans and applies.
+/// Owners change them; a change governs runs queued afterwards.
+enum EnvironmentSettings {
+    struct Change: Sendable {
+        var mfaLevel: MFALevel?
+        /// Empty clears; nil keeps.
+        var planRoleARN: String?
+        var applyRoleARN: String?
+    }
+
+    static func update(_ name: String, in organization: String, change: Change, actorID: UUID, secrets: SecretBox,
+                       on database: any Database) async throws -> TerraformEnvironment {
+        for arn in [change.planRoleARN, change.applyRoleARN].compactMap({ $0 }) where !arn.isEmpty && !isRoleARN(arn) {
+            throw APIError.invalidRoleARN(arn)
+        }
+        let owned = try await Organizations.requireOwner(actorID, in: organization, on: database)
+        let environment = try await Environments.find(name, in: organization, actorID: actorID, on: database)
+        if let level = change.mfaLevel, level != .never {
+            let keys = try await OrganizationVariables.forRun(organizationID: try owned.requireID(), secrets: secrets, on: database).map(\.key)
+            let missing = AWSAccess.missingForMFA(keys)
+            guard missing.isEmpty else { throw APIError.mfaNotConfigured(missing: missing) }
+        }
+        if let level = change.mfaLevel { environment.mfaLevel = level }
+        if let arn = change.planRoleARN { environment.planRoleARN = arn.isEmpty ? nil : arn }
+        if let arn = change.applyRoleARN { environment.applyRoleARN = arn.isEmpty ? nil : arn }
+        try await environment.save(on: database)
+        return environment
+    }
+
+    /// `arn:aws:iam::123456789012:role/Name` (paths allowed).
+    static func isRoleARN(_ value: String) -> Bool {
+        let parts = value.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
+        return parts.count == 6 && parts[0] == "arn" && parts[2] == "iam" && parts[4].count == 12 && parts[4].allSatisfy(\.isNumber)
+            && parts[5].hasPrefix("role/") && parts[5].count > 5
+    }
+}

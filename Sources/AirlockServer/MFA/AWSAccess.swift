@@ -1,0 +1,66 @@
+import AirlockAWS
+import Foundation
+import Vapor
+
+/// How the server reaches AWS STS, and the AWS credentials of an organization's variables.
+struct AWSAccess: Sendable {
+    static let accessKeyVariable = "AWS_ACCESS_KEY_ID"
+    static let secretKeyVariable = "AWS_SECRET_ACCESS_KEY"
+    static let serialVariable = "AWS_MFA_SERIAL_NUMBER"
+    /// Variables that hold long-term keys or the session Airlock makes: never passed to Terraform as they are.
+    static let withheldVariables: Set<String> = [accessKeyVariable, secretKeyVariable, serialVariable, "AWS_SESSION_TOKEN"]
+    static let sessionSeconds = 3600
+
+    let endpoint: URL
+    let region: String
+    let client: AWSQueryClient
+
+    /// The organization's long-term keys and MFA serial, from its variables.
+    struct Keys: Sendable {
+        let credentials: AWSCredentials
+        let serial: String?
+    }
+
+    static func keys(in variables: [OrganizationVariables.Unsealed]) -> Keys? {
+        let values = Dictionary(variables.map { ($0.key, $0.value) }, uniquingKeysWith: { $1 })
+        guard let id = values[accessKeyVariable], let secret = values[secretKeyVariable], !id.isEmpty, !secret.isEmpty else { return nil }
+        return Keys(credentials: AWSCredentials(accessKeyID: id, secretAccessKey: secret), serial: values[serialVariable])
+    }
+
+    /// Which of the three variables MFA needs are missing (by name, as the reference lists them).
+    static func missingForMFA(_ keys: [String]) -> [String] {
+        [accessKeyVariable, secretKeyVariable, serialVariable].filter { !keys.contains($0) }
+    }
+
+    /// Session credentials: GetSessionToken (with the MFA device and code when given), then, with a role,
+    /// AssumeRole under that session with the approving user as SourceIdentity.
+    /// Returns the credentials and STS's request id of the GetSessionToken.
+    func session(_ keys: Keys, tokenCode: String?, roleARN: String?, user: String, sessionName: String) async throws -> (AWSCredentials, String?) {
+        let sts = STSClient(credentials: keys.credentials, region: region, endpoint: endpoint, client: client)
+        let session = try await sts.getSessionToken(durationSeconds: Self.sessionSeconds,
+                                                    serialNumber: tokenCode == nil ? nil : keys.serial, tokenCode: tokenCode)
+        guard let roleARN else { return (session.credentials, session.requestID) }
+        let roleSTS = STSClient(credentials: session.credentials, region: region, endpoint: endpoint, client: client)
+        let role = try await roleSTS.assumeRole(AssumeRoleRequest(roleARN: roleARN, roleSessionName: sessionName,
+                                                                  durationSeconds: Self.sessionSeconds, sourceIdentity: user))
+        return (role.credentials, session.requestID)
+    }
+
+    /// A user-facing message for a failed STS call: STS's own line, or why it could not be reached.
+    static func describe(_ error: any Error) -> APIError {
+        if let error = error as? AWSServiceError { return .mfaFailed(error.description) }
+        return .stsUnreachable(String(describing: error))
+    }
+}
+
+extension Application {
+    private struct AWSAccessKey: StorageKey {
+        typealias Value = AWSAccess
+    }
+
+    /// How this server reaches AWS STS; set when it starts serving.
+    var awsAccess: AWSAccess? {
+        get { storage[AWSAccessKey.self] }
+        set { storage[AWSAccessKey.self] = newValue }
+    }
+}

@@ -1,0 +1,33 @@
+import Fluent
+import Foundation
+
+/// One MFA authentication attempt, kept for audit: who, when, which environment, run and phase, the result,
+/// STS's request id and error. Never the code.
+final class MFAAuthentication: Model, @unchecked Sendable {
+    // @unchecked: a Fluent model instance belongs to the one request or task that loaded it.
+    static let schema = "mfa_authentications"
+
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "environment_id") var environment: TerraformEnvironment
+    @OptionalField(key: "run_id") var runID: UUID?
+    @Field(key: "username") var username: String
+    @Field(key: "phase") var phase: RunLogChunk.Phase
+    @Field(key: "succeeded") var succeeded: Bool
+    @OptionalField(key: "sts_request_id") var stsRequestID: String?
+    @OptionalField(key: "error") var error: String?
+    @Field(key: "at") var at: Double
+
+    init() {}
+
+    init(environmentID: UUID, runID: UUID?, username: String, phase: RunLogChunk.Phase, succeeded: Bool, stsRequestID: String?,
+         error: String?) {
+        self.$environment.id = environmentID
+        self.runID = runID
+        self.username = username
+        self.phase = phase
+        self.succeeded = succeeded
+        self.stsRequestID = stsRequestID
+        self.error = error
+        self.at = Date().timeIntervalSince1970
+    }
+}

@@ -1,0 +1,63 @@
+import AirlockAWS
+import Fluent
+import Foundation
+import Vapor
+
+/// Exchanges a user's MFA token code for session credentials for one run phase: the code must be 6 digits
+/// (checked before STS is called), failed attempts are limited per user and environment, and every
+/// attempt is recorded (never the code). The credentials come back sealed for the run.
+enum MFAGate {
+    static let maximumFailures = 5
+    static let failureWindow: TimeInterval = 15 * 60
+
+    struct Target {
+        let environment: TerraformEnvironment
+        let organizationID: UUID
+        /// The run (for a plan under "plans and applies", the id it is about to be created with).
+        let runID: UUID
+        let phase: RunLogChunk.Phase
+        let runNumber: Int
+    }
+
+    static func authenticate(code: String, user: User, target: Target, access: AWSAccess?, secrets: SecretBox,
+                             on database: any Database) async throws -> String {
+        let code = code.trimmingCharacters(in: .whitespaces)
+        guard code.count == 6, code.allSatisfy(\.isASCII), code.allSatisfy(\.isNumber) else { throw APIError.invalidMFACode }
+        let environmentID = try target.environment.requireID()
+        let since = Date().timeIntervalSince1970 - failureWindow
+        let failures = try await MFAAuthentication.query(on: database).filter(\.$environment.$id == environmentID)
+            .filter(\.$username == user.username).filter(\.$succeeded == false).filter(\.$at >= since).all()
+        if failures.count >= maximumFailures {
+            let oldest = failures.map(\.at).min() ?? since
+            throw APIError.tooManyMFAFailures(minutes: max(1, Int((oldest + failureWindow - Date().timeIntervalSince1970) / 60) + 1))
+        }
+        let variables = try await OrganizationVariables.forRun(organizationID: target.organizationID, secrets: secrets, on: database)
+        let missing = AWSAccess.missingForMFA(variables.map(\.key))
+        let record = { (succeeded: Bool, requestID: String?, error: String?) in
+            try await MFAAuthentication(environmentID: environmentID, runID: target.runID, username: user.username,
+                                        phase: target.phase, succeeded: succeeded, stsRequestID: requestID, error: error).save(on: database)
+        }
+        guard missing.isEmpty, let keys = AWSAccess.keys(in: variables), let access else {
+            let error = APIError.mfaNotConfigured(missing: missing.isEmpty ? [AWSAccess.accessKeyVariable] : missing)
+            try await record(false, nil, error.reason)
+            throw error
+        }
+        let role = target.phase == .plan ? target.environment.planRoleARN ?? target.environment.applyRoleARN
+            : target.environment.applyRoleARN ?? target.environment.planRoleARN
+        do {
+            let (credentials, requestID) = try await access.session(keys, tokenCode: code, roleARN: role, user: user.username,
+                                                                    sessionName: "airlock-\(user.username)-\(target.runNumber)-\(target.phase.rawValue)")
+            try await record(true, requestID, nil)
+            return try SealedCredentials.seal(credentials, runID: target.runID, phase: target.phase, secrets: secrets)
+        } catch {
+            let refusal = AWSAccess.describe(error)
+            try await record(false, (error as? AWSServiceError)?.requestID, refusal.reason)
+            throw refusal
+        }
+    }
+
+    /// The newest attempt on a run's phase: the lock icon's state.
+    static func latest(runID: UUID, phase: RunLogChunk.Phase, on database: any Database) async throws -> MFAAuthentication? {
+        try await MFAAuthentication.query(on: database).filter(\.$runID == runID).filter(\.$phase == phase).sort(\.$at, .descending).first()
+    }
+}

@@ -1,0 +1,231 @@
+import AirlockAWS
+import AirlockTesting
+import Foundation
+import Testing
+
+/// The reference document's feature end to end: the environment setting, "applies only" and "plans and
+/// applies" through the real Terraform and the project's test STS, and proof that only session
+/// credentials ever reach Terraform.
+@Suite(.serialized) struct MFARunTests {
+    static let directory = TestSTSDirectory.reference()
+    static var anika: TestSTSDirectory.User { directory.users[0] }
+    static let mfaRole = "arn:aws:iam::123456789012:role/cli-role"
+    static let openRole = "arn:aws:iam::123456789012:role/open-role"
+
+    /// A resource whose apply records Terraform's environment and what the AWS CLI can do with it.
+    static let probe = ["main.tf": """
+        variable "attempt" {
+          type    = string
+          default = "1"
+        }
+        resource "terraform_data" "probe" {
+          input = var.attempt
+          provisioner "local-exec" {
+            command = "env | sort > \\"$DUMP_DIR/env\\"; aws sts get-caller-identity --output text --query Arn > \\"$DUMP_DIR/identity\\" 2>&1; if aws sts assume-role --role-arn \(mfaRole) --role-session-name inside > /dev/null 2> \\"$DUMP_DIR/assume-error\\"; then echo ASSUME=ok; else echo ASSUME=failed; fi"
+          }
+        }
+        """]
+
+    struct Setup {
+        let sts: TestSTS
+        let dump: URL
+    }
+
+    static func withMFAWorld(_ body: (inout RunWorld, Setup) async throws -> Void) async throws {
+        let sts = try await TestSTS.start(directory: directory)
+        let dump = FileManager.default.temporaryDirectory.appendingPathComponent("airlock-dump-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dump, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dump) }
+        do {
+            try await RunWorld.with(serveArguments: RunWorld.fast + ["--sts-endpoint", sts.endpoint.absoluteString]) { world in
+                try await body(&world, Setup(sts: sts, dump: dump))
+            }
+        } catch {
+            try? await sts.stop()
+            throw error
+        }
+        try await sts.stop()
+    }
+
+    static func setVariables(_ world: RunWorld, _ setup: Setup, keys: Bool = true) async throws {
+        var variables: [(String, String, Bool)] = [("DUMP_DIR", setup.dump.path, false), ("AWS_ENDPOINT_URL_STS", setup.sts.endpoint.absoluteString, false),
+                                                   ("AWS_DEFAULT_REGION", "us-east-1", false)]
+        if keys {
+            variables += [("AWS_ACCESS_KEY_ID", anika.accessKeyID, false), ("AWS_SECRET_ACCESS_KEY", anika.secretAccessKey, true),
+                          ("AWS_MFA_SERIAL_NUMBER", anika.mfaSerial!, false)]
+        }
+        for (key, value, sensitive) in variables {
+            let response = try await world.call("PUT", "/organizations/acme/variables/\(key)", json: #"{"value":"\#(value)","sensitive":\#(sensitive)}"#)
+            #expect(response.status == 200, "\(response.body)")
+        }
+    }
+
+    static func code(_ setup: Setup) async -> String {
+        await setup.sts.engine.currentCode(forUser: "anika")!
+    }
+
+    /// The next time step's code (the current one may be spent).
+    static func freshCode(_ setup: Setup) async -> String {
+        await setup.sts.engine.advanceClock(by: 30)
+        return await code(setup)
+    }
+
+    static func wrongCode(_ setup: Setup) async -> String {
+        let current = await code(setup)
+        return current == "000000" ? "111111" : "000000"
+    }
+
+    @Test func appliesOnlyWithWrongThenReusedThenFreshCodes() async throws {
+        try await Self.withMFAWorld { world, setup in
+            // The setting needs the three variables; members cannot change it.
+            let refused = try await world.call("PATCH", "/organizations/acme/environments/prod", json: #"{"mfa":"applies_only"}"#)
+            #expect(refused.status == 409)
+            #expect(refused.body.contains("AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_MFA_SERIAL_NUMBER"))
+            try await Self.setVariables(world, setup)
+            #expect(try await world.call("PATCH", "/organizations/acme/environments/prod", as: "mario", json: #"{"mfa":"applies_only"}"#).status == 403)
+            let saved = try await world.call("PATCH", "/organizations/acme/environments/prod", json: #"{"mfa":"applies_only"}"#)
+            #expect(saved.body.contains(#""mfa":"applies_only""#))
+            #expect(try await world.upload(Self.probe).status == 201)
+
+            // The plan needs no code.
+            let run = try await world.queue(as: "mario")
+            try await world.expect(run, reaches: "planned")
+            let planCalls = await setup.sts.engine.received
+            #expect(planCalls.map(\.action) == ["GetSessionToken"])
+            #expect(planCalls.allSatisfy { !$0.carriedTokenCode && $0.accessKeyID == Self.anika.accessKeyID })
+
+            // Applying needs one.
+            let noCode = try await world.action(run, "confirm", as: "mario")
+            #expect(noCode.status == 400)
+            #expect(noCode.body.contains("needs an AWS MFA token code (from arn:aws:iam::123456789012:mfa/cli-user) before the apply"))
+            let wrong = try await world.call("POST", "/runs/\(run)/actions/confirm", as: "mario", json: #"{"tokenCode":"\#(await Self.wrongCode(setup))"}"#)
+            #expect(wrong.status == 403)
+            #expect(wrong.body.contains("MultiFactorAuthentication failed with invalid MFA one time pass code."))
+            #expect(try await world.state(run) == "planned")
+            let malformed = try await world.call("POST", "/runs/\(run)/actions/confirm", as: "mario", json: #"{"tokenCode":"12ab"}"#)
+            #expect(malformed.status == 400)
+            let code = await Self.code(setup)
+            let good = try await world.call("POST", "/runs/\(run)/actions/confirm", as: "mario", json: #"{"tokenCode":"\#(code)"}"#)
+            #expect(good.status == 200, "\(good.body)")
+            try await world.expect(run, reaches: "applied")
+            let apply = try await world.log(run, "apply")
+            #expect(apply.contains("Authenticated with MFA by mario\n"))
+            #expect(apply.contains("ASSUME=ok"), "the MFA session may assume the role whose trust demands MFA")
+            #expect(!apply.contains(Self.anika.secretAccessKey) && !apply.contains(Self.anika.accessKeyID))
+
+            // Terraform's environment held only session credentials.
+            let environment = try String(contentsOf: setup.dump.appendingPathComponent("env"), encoding: .utf8)
+            #expect(environment.contains("AWS_SESSION_TOKEN="))
+            #expect(environment.contains("AWS_ACCESS_KEY_ID=ASIA"))
+            #expect(!environment.contains(Self.anika.secretAccessKey))
+            #expect(!environment.contains(Self.anika.accessKeyID))
+            #expect(!environment.contains("AWS_MFA_SERIAL_NUMBER"))
+            #expect(!environment.contains("AIRLOCK_") && !environment.contains("airlock_run_"))
+            let identity = try String(contentsOf: setup.dump.appendingPathComponent("identity"), encoding: .utf8)
+            #expect(identity.trimmingCharacters(in: .whitespacesAndNewlines) == Self.anika.arn)
+            // The test STS saw the long-term key only on GetSessionToken calls.
+            let calls = await setup.sts.engine.received
+            #expect(calls.filter { $0.accessKeyID == Self.anika.accessKeyID }.allSatisfy { $0.action == "GetSessionToken" })
+            #expect(calls.contains { $0.action == "GetSessionToken" && $0.carriedTokenCode && $0.errorCode == nil })
+
+            // A reused code is refused like a wrong one, and the run stays planned.
+            try await FileManager.default.removeItem(at: setup.dump.appendingPathComponent("env"))
+            #expect(try await world.upload(Self.probe.mapValues { $0.replacingOccurrences(of: "default = \"1\"", with: "default = \"2\"") }).status == 201)
+            let second = try await world.queue(as: "olivia")
+            try await world.expect(second, reaches: "planned")
+            let reused = try await world.call("POST", "/runs/\(second)/actions/confirm", json: #"{"tokenCode":"\#(code)"}"#)
+            #expect(reused.status == 403)
+            #expect(reused.body.contains("MultiFactorAuthentication failed"))
+            #expect(try await world.state(second) == "planned")
+            let fresh = try await world.call("POST", "/runs/\(second)/actions/confirm", json: #"{"tokenCode":"\#(await Self.freshCode(setup))"}"#)
+            #expect(fresh.status == 200, "\(fresh.body)")
+            try await world.expect(second, reaches: "applied")
+            #expect(try await world.log(second, "apply").contains("Authenticated with MFA by olivia"))
+
+            // The audit: every attempt, never a code.
+            let audit = try await world.call("GET", "/organizations/acme/environments/prod/mfa-authentications")
+            let records = try JSONSerialization.jsonObject(with: Data(audit.body.utf8)) as? [[String: Any]] ?? []
+            // wrong, good, reused, fresh (the malformed code never reached STS)
+            #expect(records.count == 4, "\(audit.body)")
+            #expect(records.filter { $0["succeeded"] as? Bool == true }.count == 2)
+            #expect(records.allSatisfy { ($0["phase"] as? String) == "apply" })
+            #expect(records.filter { $0["succeeded"] as? Bool == true }.allSatisfy { ($0["stsRequestId"] as? String)?.isEmpty == false })
+            #expect(!audit.body.contains(code))
+            let lines = try await LocalHTTP.get(world.base + "/api/v1/organizations/acme/environments/prod/mfa-authentications",
+                                                headers: [("Authorization", "Bearer \(world.tokens["otto"]!)"), ("Accept", "application/x-ndjson")])
+            #expect(lines.status == 404, "other organizations see nothing")
+            let jsonLines = try await LocalHTTP.get(world.base + "/api/v1/organizations/acme/environments/prod/mfa-authentications",
+                                                    headers: [("Authorization", "Bearer \(world.tokens["mario"]!)"), ("Accept", "application/x-ndjson")])
+            #expect(jsonLines.body.split(separator: "\n").count == 4)
+        }
+    }
+
+    @Test func plansAndAppliesNeedsACodeBeforeQueueing() async throws {
+        try await Self.withMFAWorld { world, setup in
+            try await Self.setVariables(world, setup)
+            #expect(try await world.call("PATCH", "/organizations/acme/environments/prod", json: #"{"mfa":"plans_and_applies"}"#).status == 200)
+            #expect(try await world.upload(Self.probe).status == 201)
+            let noCode = try await world.call("POST", "/organizations/acme/environments/prod/runs", json: #"{"message":"x"}"#)
+            #expect(noCode.status == 400)
+            let wrong = try await world.call("POST", "/organizations/acme/environments/prod/runs",
+                                             json: #"{"tokenCode":"\#(await Self.wrongCode(setup))"}"#)
+            #expect(wrong.status == 403)
+            #expect(try await world.call("GET", "/organizations/acme/environments/prod/runs").body == "[]", "nothing was queued")
+            let queued = try await world.call("POST", "/organizations/acme/environments/prod/runs", json: #"{"tokenCode":"\#(await Self.code(setup))"}"#)
+            #expect(queued.status == 201, "\(queued.body)")
+            let run = try #require(try RunWorld.field("id", of: queued.body))
+            try await world.expect(run, reaches: "planned")
+            #expect(try await world.log(run, "plan").contains("Authenticated with MFA by olivia\n"))
+            #expect(try await world.action(run, "confirm").status == 400, "the apply needs its own code")
+            #expect(try await world.call("POST", "/runs/\(run)/actions/confirm", json: #"{"tokenCode":"\#(await Self.freshCode(setup))"}"#).status == 200)
+            try await world.expect(run, reaches: "applied")
+            #expect(try await world.log(run, "apply").contains("Authenticated with MFA by olivia\n"))
+        }
+    }
+
+    @Test func neverStillGivesTerraformOnlyASessionWithoutMFA() async throws {
+        try await Self.withMFAWorld { world, setup in
+            try await Self.setVariables(world, setup)
+            #expect(try await world.upload(Self.probe).status == 201)
+            let run = try await world.queue()
+            try await world.expect(run, reaches: "planned")
+            #expect(try await world.action(run, "confirm").status == 200)
+            try await world.expect(run, reaches: "applied")
+            let apply = try await world.log(run, "apply")
+            #expect(apply.contains("ASSUME=failed"), "a session without MFA cannot assume the role whose trust demands MFA")
+            #expect(!apply.contains("Authenticated with MFA"))
+            let error = try String(contentsOf: setup.dump.appendingPathComponent("assume-error"), encoding: .utf8)
+            #expect(error.contains("An error occurred (AccessDenied) when calling the AssumeRole operation"))
+            let environment = try String(contentsOf: setup.dump.appendingPathComponent("env"), encoding: .utf8)
+            #expect(environment.contains("AWS_SESSION_TOKEN=") && !environment.contains(Self.anika.secretAccessKey))
+            #expect(await setup.sts.engine.received.filter { $0.action == "GetSessionToken" }.allSatisfy { !$0.carriedTokenCode })
+        }
+    }
+
+    @Test func planAndApplyRolesCarryTheApproverAsSourceIdentity() async throws {
+        try await Self.withMFAWorld { world, setup in
+            try await Self.setVariables(world, setup)
+            let badRole = try await world.call("PATCH", "/organizations/acme/environments/prod", json: #"{"applyRoleArn":"not-an-arn"}"#)
+            #expect(badRole.status == 400)
+            let saved = try await world.call("PATCH", "/organizations/acme/environments/prod",
+                                             json: #"{"mfa":"applies_only","planRoleArn":"\#(Self.openRole)","applyRoleArn":"\#(Self.mfaRole)"}"#)
+            #expect(saved.status == 200, "\(saved.body)")
+            #expect(try await world.upload(["main.tf": "resource \"terraform_data\" \"x\" {\n  input = \"1\"\n}\n"]).status == 201)
+            let run = try await world.queue(as: "mario")
+            try await world.expect(run, reaches: "planned")
+            #expect(try await world.call("POST", "/runs/\(run)/actions/confirm", json: #"{"tokenCode":"\#(await Self.code(setup))"}"#).status == 200)
+            try await world.expect(run, reaches: "applied")
+            let roles = await setup.sts.engine.received.filter { $0.action == "AssumeRole" && $0.errorCode == nil }
+            #expect(roles.map(\.roleARN) == [Self.openRole, Self.mfaRole])
+            #expect(roles.map(\.sourceIdentity) == ["mario", "olivia"], "the planner, then the approver")
+
+            // Without MFA, the apply role (whose trust demands MFA) is out of reach: the run errors with STS's message.
+            // (With no plan role, the apply role serves both.)
+            #expect(try await world.call("PATCH", "/organizations/acme/environments/prod", json: #"{"mfa":"never","planRoleArn":""}"#).status == 200)
+            let unprotected = try await world.queue()
+            try await world.expect(unprotected, reaches: "errored")
+            let message = try await world.run(unprotected)["errorMessage"] as? String ?? ""
+            #expect(message.contains("An error occurred (AccessDenied) when calling the AssumeRole operation"), "\(message)")
+        }
+    }
+}
