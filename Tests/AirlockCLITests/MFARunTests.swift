@@ -71,8 +71,8 @@ import Testing
     }
 
     static func wrongCode(_ setup: Setup) async -> String {
-        let current = await code(setup)
-        return current == "000000" ? "111111" : "000000"
+        let current = Int(await code(setup)) ?? 0
+        return String(format: "%06d", (current + 500_000) % 1_000_000)
     }
 
     @Test func appliesOnlyWithWrongThenReusedThenFreshCodes() async throws {
@@ -226,6 +226,39 @@ import Testing
             try await world.expect(unprotected, reaches: "errored")
             let message = try await world.run(unprotected)["errorMessage"] as? String ?? ""
             #expect(message.contains("An error occurred (AccessDenied) when calling the AssumeRole operation"), "\(message)")
+        }
+    }
+}
+
+/// `airlock run apply` asks for the code on the terminal like the AWS CLI, without echo, and again when STS
+/// refuses it.
+@Suite struct RunMFAPromptTests {
+    @Test func runApplyPromptsForTheCodeWithoutEcho() async throws {
+        try await MFARunTests.withMFAWorld { world, setup in
+            try await MFARunTests.setVariables(world, setup)
+            #expect(try await world.call("PATCH", "/organizations/acme/environments/prod", json: #"{"mfa":"applies_only"}"#).status == 200)
+            #expect(try await world.upload(["main.tf": "resource \"terraform_data\" \"x\" {\n  input = \"1\"\n}\n"]).status == 201)
+            let login = try await CommandRunner.run(CLIWorld.airlockBinary, ["login", "--server", world.base, "--token-stdin"],
+                                                    environment: world.fixture.environment, stdin: world.tokens["mario"]! + "\n")
+            #expect(login.status == 0)
+            let run = try await world.queue(as: "mario")
+            try await world.expect(run, reaches: "planned")
+
+            let terminal = try await TmuxSession(command: "\(CLIWorld.airlockBinary) run apply --env acme/prod", environment: world.fixture.environment)
+            defer { Task { await terminal.stop() } }
+            let prompt = "Enter MFA code for \(MFARunTests.anika.mfaSerial!): "
+            _ = try await terminal.waitFor(prompt)
+            let wrong = await MFARunTests.wrongCode(setup)
+            try await terminal.send(wrong)
+            _ = try await terminal.waitFor("MultiFactorAuthentication failed with invalid MFA one time pass code.")
+            let code = await MFARunTests.code(setup)
+            try await terminal.send(code)
+            let (status, screen) = try await terminal.waitForExit(seconds: 120)
+            #expect(status == 0, "\(screen)")
+            #expect(screen.contains("Authenticated with MFA by mario"))
+            #expect(screen.contains("Apply complete!"))
+            #expect(!screen.contains(wrong) && !screen.contains(code), "codes are not echoed")
+            #expect(screen.components(separatedBy: prompt).count == 3, "asked twice")
         }
     }
 }

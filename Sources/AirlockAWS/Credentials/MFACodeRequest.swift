@@ -5,6 +5,11 @@ public struct MFACodeRequest: Sendable, Equatable {
     /// The profile whose `mfa_serial` this is.
     public let profile: String
 
+    public init(serial: String, profile: String) {
+        self.serial = serial
+        self.profile = profile
+    }
+
     /// The prompt the AWS CLI shows: `Enter MFA code for <serial>: `.
     public var prompt: String { "Enter MFA code for \(serial): " }
 

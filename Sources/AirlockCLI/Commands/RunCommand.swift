@@ -21,6 +21,9 @@ extension Airlock {
 
             @Option(help: "A run id (default: the environment's run the command applies to).")
             var run: String?
+
+            @Option(help: "The MFA token code, when the environment needs one (else asked on the terminal without echo).")
+            var mfaCode: String?
         }
 
         struct Plan: AsyncParsableCommand {
@@ -36,7 +39,11 @@ extension Airlock {
 
             func run() async throws {
                 try await RunClient.perform(target) { client in
-                    let queued = try await client.queue(message: message)
+                    let environment = try await client.environment()
+                    let queued = try await client.withMFA(needed: environment.mfa == .plansAndApplies, serial: environment.mfaSerialNumber,
+                                                          flag: target.mfaCode) { code in
+                        try await client.queue(message: message, tokenCode: code)
+                    }
                     print("Queued run #\(queued.number) (\(queued.id)) on \(client.address).")
                     guard !noFollow else { return 0 }
                     try await client.follow(queued.id, phase: .plan)
@@ -55,7 +62,14 @@ extension Airlock {
             func run() async throws {
                 try await RunClient.perform(target) { client in
                     let id = try await client.chosenRun(target.run, where: [.planned], what: "planned")
-                    let confirmed = try await client.call { try await $0.confirmRun(path: .init(run: id)).ok.body.json }
+                    let run = try await client.show(id)
+                    let environment = try await client.environment()
+                    let confirmed = try await client.withMFA(needed: run.mfa == .appliesOnly || run.mfa == .plansAndApplies,
+                                                             serial: environment.mfaSerialNumber, flag: target.mfaCode) { code in
+                        try await client.call {
+                            try await $0.confirmRun(path: .init(run: id), body: code.map { .json(.init(tokenCode: $0)) }).ok.body.json
+                        }
+                    }
                     print("Confirmed run #\(confirmed.number); applying.")
                     try await client.follow(id, phase: .apply)
                     let finished = try await client.show(id)

@@ -1,4 +1,5 @@
 import AirlockAPIClient
+import AirlockAWS
 import ArgumentParser
 import Foundation
 #if canImport(Glibc)
@@ -29,10 +30,35 @@ struct RunClient {
 
     var path: Operations.ListRuns.Input.Path { .init(organization: address.organization, environment: address.environment) }
 
-    func queue(message: String?) async throws -> Run {
+    func queue(message: String?, tokenCode: String? = nil) async throws -> Run {
         try await call {
             try await $0.queueRun(path: .init(organization: address.organization, environment: address.environment),
-                                  body: .json(.init(message: message))).created.body.json
+                                  body: .json(.init(message: message, tokenCode: tokenCode))).created.body.json
+        }
+    }
+
+    func environment() async throws -> Components.Schemas.Environment {
+        try await call {
+            try await $0.getEnvironment(path: .init(organization: address.organization, environment: address.environment)).ok.body.json
+        }
+    }
+
+    /// Runs `action` with an MFA token code when `needed`: from `--mfa-code`, or asked on the terminal
+    /// (`Enter MFA code for <serial>: `, no echo) and asked again when STS refuses it, up to three times.
+    func withMFA<T: Sendable>(needed: Bool, serial: String?, flag: String?, _ action: (String?) async throws -> T) async throws -> T {
+        guard needed else { return try await action(nil) }
+        let source = MFACodeSource(flagCode: flag)
+        let request = MFACodeRequest(serial: serial ?? "the organization's MFA device", profile: "")
+        var attempt = 1
+        while true {
+            let code = try source.code(for: request)
+            do {
+                return try await action(code)
+            } catch let AirlockAPIError.refused(_, reason, message) where ["mfa_failed", "invalid_mfa_code"].contains(reason)
+                        && flag == nil && attempt < MFACodeSource.attempts {
+                FileHandle.standardError.write(Data("\(message)\n".utf8))
+                attempt += 1
+            }
         }
     }
 
