@@ -116,6 +116,12 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // The test STS as a program, for the demo (scripts/demo.sh).
+        .executableTarget(
+            name: "airlock-test-sts",
+            dependencies: ["AirlockTesting"],
+            swiftSettings: strictSettings
+        ),
         // `Benchmarks/run.sh` runs this against botocore's signer in the same run.
         .executableTarget(
             name: "airlock-benchmarks",

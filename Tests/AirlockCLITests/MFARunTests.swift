@@ -245,20 +245,29 @@ import Testing
             try await world.expect(run, reaches: "planned")
 
             let terminal = try await TmuxSession(command: "\(CLIWorld.airlockBinary) run apply --env acme/prod", environment: world.fixture.environment)
-            defer { Task { await terminal.stop() } }
-            let prompt = "Enter MFA code for \(MFARunTests.anika.mfaSerial!): "
-            _ = try await terminal.waitFor(prompt)
-            let wrong = await MFARunTests.wrongCode(setup)
-            try await terminal.send(wrong)
-            _ = try await terminal.waitFor("MultiFactorAuthentication failed with invalid MFA one time pass code.")
-            let code = await MFARunTests.code(setup)
-            try await terminal.send(code)
-            let (status, screen) = try await terminal.waitForExit(seconds: 120)
-            #expect(status == 0, "\(screen)")
-            #expect(screen.contains("Authenticated with MFA by mario"))
-            #expect(screen.contains("Apply complete!"))
-            #expect(!screen.contains(wrong) && !screen.contains(code), "codes are not echoed")
-            #expect(screen.components(separatedBy: prompt).count == 3, "asked twice")
+            do {
+                try await Self.answer(terminal, setup: setup)
+            } catch {
+                await terminal.stop()
+                throw error
+            }
+            await terminal.stop()
         }
+    }
+
+    static func answer(_ terminal: TmuxSession, setup: MFARunTests.Setup) async throws {
+        let prompt = "Enter MFA code for \(MFARunTests.anika.mfaSerial!): "
+        _ = try await terminal.waitFor(prompt)
+        let wrong = await MFARunTests.wrongCode(setup)
+        try await terminal.send(wrong)
+        _ = try await terminal.waitFor("MultiFactorAuthentication failed with invalid MFA one time pass code.")
+        let code = await MFARunTests.code(setup)
+        try await terminal.send(code)
+        let (status, screen) = try await terminal.waitForExit(seconds: 120)
+        #expect(status == 0, "\(screen)")
+        #expect(screen.contains("Authenticated with MFA by mario"))
+        #expect(screen.contains("Apply complete!"))
+        #expect(!screen.contains(wrong) && !screen.contains(code), "codes are not echoed")
+        #expect(screen.components(separatedBy: prompt).count == 3, "asked twice")
     }
 }
