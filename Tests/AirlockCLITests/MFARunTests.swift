@@ -271,3 +271,63 @@ import Testing
         #expect(screen.components(separatedBy: prompt).count == 3, "asked twice")
     }
 }
+
+/// The MFA pages: the settings drop-down, the token field and "Authenticate", the lock icon.
+@Suite struct MFAPageTests {
+    @Test func settingsDropDownAndTheLockIcon() async throws {
+        try await MFARunTests.withMFAWorld { world, setup in
+            let olivia = Browser(base: world.base), mario = Browser(base: world.base)
+            _ = try await olivia.logIn("olivia", password: OrganizationAPITests.password)
+            _ = try await mario.logIn("mario", password: OrganizationAPITests.password)
+            let settingsPath = "/terraform/acme/environments/prod/settings"
+            let settings = try await olivia.get(settingsPath)
+            #expect(settings.body.contains(#"<label for="mfa">AWS Multi-Factor Authentication</label>"#))
+            #expect(settings.body.contains(#"<option value="never" selected>never</option><option value="applies_only">applies only</option><option value="plans_and_applies">plans and applies</option>"#))
+            #expect(settings.body.contains("<button type=\"submit\">Save</button>"))
+            // Without the variables the save is refused, naming them.
+            _ = try await olivia.submit(settingsPath, [("mfa", "applies_only")])
+            #expect(try await olivia.get(settingsPath).body.contains("needs the organization variables AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_MFA_SERIAL_NUMBER"))
+            try await MFARunTests.setVariables(world, setup)
+            _ = try await olivia.get(settingsPath)
+            _ = try await olivia.submit(settingsPath, [("mfa", "applies_only"), ("plan_role_arn", ""), ("apply_role_arn", "")])
+            #expect(try await olivia.get(settingsPath).body.contains(#"<option value="applies_only" selected>applies only</option>"#))
+            // Members see it read-only and cannot save.
+            let memberView = try await mario.get(settingsPath)
+            #expect(memberView.body.contains(#"<select id="mfa" name="mfa" aria-describedby="mfa-help" disabled>"#))
+            _ = try await mario.submit(settingsPath, [("mfa", "never")])
+            #expect(try await olivia.get(settingsPath).body.contains(#"<option value="applies_only" selected>"#))
+
+            #expect(try await world.upload(["main.tf": "resource \"terraform_data\" \"x\" {\n  input = \"1\"\n}\n"]).status == 201)
+            _ = try await mario.get("/terraform/acme/environments/prod")
+            let runPath = try #require(try await mario.submit("/terraform/acme/environments/prod/runs", [("message", "page")]).location)
+            let runID = String(runPath.split(separator: "/").last!)
+            try await world.expect(runID, reaches: "planned")
+            let planned = try await mario.get(runPath)
+            #expect(planned.body.contains(#"data-mfa="neutral""#))
+            #expect(planned.body.contains(#"<label for="token-code">MFA token code</label>"#) && planned.body.contains("<button type=\"submit\">Authenticate</button>"))
+            _ = try await mario.submit(runPath + "/confirm", [("token_code", await MFARunTests.wrongCode(setup))])
+            let failed = try await mario.get(runPath)
+            #expect(failed.body.contains(#"data-mfa="failed""#) && failed.body.contains("Authentication failed"))
+            #expect(failed.body.contains("MultiFactorAuthentication failed with invalid MFA one time pass code."))
+            #expect(try await world.state(runID) == "planned")
+            _ = try await mario.submit(runPath + "/confirm", [("token_code", await MFARunTests.code(setup))])
+            try await world.expect(runID, reaches: "applied")
+            let applied = try await mario.get(runPath)
+            #expect(applied.body.contains(#"data-mfa="authenticated""#) && applied.body.contains("Authenticated with MFA by mario"))
+            #expect(!applied.body.contains(MFARunTests.anika.secretAccessKey))
+            let environment = try await mario.get("/terraform/acme/environments/prod")
+            #expect(environment.body.contains("MFA authentications") && environment.body.contains("failed: "))
+
+            // "plans and applies": the token and "Authenticate" come before the plan is queued.
+            _ = try await olivia.get(settingsPath)
+            _ = try await olivia.submit(settingsPath, [("mfa", "plans_and_applies"), ("plan_role_arn", ""), ("apply_role_arn", "")])
+            let gated = try await mario.get("/terraform/acme/environments/prod")
+            #expect(gated.body.contains("<button type=\"submit\">Authenticate</button>") && !gated.body.contains("Queue plan</button>"))
+            _ = try await mario.submit("/terraform/acme/environments/prod/runs", [("message", "x"), ("token_code", await MFARunTests.wrongCode(setup))])
+            let refused = try await mario.get("/terraform/acme/environments/prod")
+            #expect(refused.body.contains(#"data-mfa="failed""#))
+            let queued = try await mario.submit("/terraform/acme/environments/prod/runs", [("message", "y"), ("token_code", await MFARunTests.freshCode(setup))])
+            #expect(queued.location?.contains("/runs/") == true)
+        }
+    }
+}
