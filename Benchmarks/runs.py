@@ -5,12 +5,14 @@
    same configuration as bare `terraform init/plan -out/apply` in a folder. Goal: within 5% + 50 ms.
 2. 100 runs queued over 20 environments: time from queueing to Terraform's start, against the time
    Terraform itself took per run.
+3. "applies only" with the project's test STS: from Authenticate (the confirm request with a code) to
+   Terraform's start, without the STS call, against that STS call alone (botocore, same run).
 
 Usage: runs.py AIRLOCK_BINARY TERRAFORM_BINARY (Benchmarks/runs.sh builds and passes them)."""
 import io, json, os, shutil, statistics, subprocess, sys, tarfile, tempfile, time, urllib.request, base64
 from datetime import datetime
 
-airlock, terraform = sys.argv[1], sys.argv[2]
+airlock, terraform, test_sts = sys.argv[1], sys.argv[2], sys.argv[3]
 iterations = int(os.environ.get("RUNS_ITERATIONS", "5"))
 work = tempfile.mkdtemp(prefix="airlock-runs-bench-")
 data = os.path.join(work, "data")
@@ -35,11 +37,13 @@ def archive(text):
     return buffer.getvalue()
 
 
+sts_process = subprocess.Popen([test_sts, "0"], stdout=subprocess.PIPE, text=True)
+sts = json.loads(sts_process.stdout.readline())
 admin("create-user", "--username", "bench", "--password-stdin", stdin="a long enough password\n")
 admin("create-org", "--name", "acme", "--owner", "bench")
 token = admin("create-token", "--username", "bench")
 server = subprocess.Popen([airlock, "serve", "--data-dir", data, "--port", "0", "--terraform-bin", terraform,
-                           "--concurrency", "4"], stdout=subprocess.PIPE, stderr=open(os.path.join(tempfile.gettempdir(), "airlock-runs-bench-server.log"), "w"), text=True, env=env)
+                           "--concurrency", "4", "--sts-endpoint", sts["endpoint"]], stdout=subprocess.PIPE, stderr=open(os.path.join(tempfile.gettempdir(), "airlock-runs-bench-server.log"), "w"), text=True, env=env)
 line = server.stdout.readline()
 base = line.split()[3]
 
@@ -120,7 +124,44 @@ try:
     print(f"100 runs over 20 environments, 4 workers: queue to Terraform start median {statistics.median(waits) * 1000:.0f} ms, "
           f"p95 {waits[94] * 1000:.0f} ms, max {waits[-1] * 1000:.0f} ms; Terraform's own time per run {per_run * 1000:.0f} ms")
     print(f"  all 100 done in {makespan:.2f} s vs {ideal:.2f} s of Terraform time spread over 4 workers = {makespan / ideal:.2f}x")
+    # 3. Authenticate to Terraform's start.
+    import hmac, hashlib, struct, botocore.session
+    def totp(seed, at):
+        key = base64.b32decode(seed)
+        digest = hmac.new(key, struct.pack(">Q", int(at) // 30), hashlib.sha1).digest()
+        offset = digest[-1] & 15
+        return "%06d" % ((struct.unpack(">I", digest[offset:offset + 4])[0] & 0x7FFFFFFF) % 1000000)
+    for key, value, sensitive in (("AWS_ACCESS_KEY_ID", sts["access_key_id"], False), ("AWS_SECRET_ACCESS_KEY", sts["secret_access_key"], True),
+                                  ("AWS_MFA_SERIAL_NUMBER", sts["mfa_serial"], False)):
+        api("PUT", f"/organizations/acme/variables/{key}", json.dumps({"value": value, "sensitive": sensitive}).encode())
+    api("POST", "/organizations/acme/environments", json.dumps({"name": "gated"}).encode())
+    api("PATCH", "/organizations/acme/environments/gated", json.dumps({"mfa": "applies_only"}).encode())
+    api("POST", "/organizations/acme/environments/gated/configuration-versions", archive(CHANGE), "application/gzip")
+    client = botocore.session.get_session().create_client(
+        "sts", region_name="us-east-1", endpoint_url=sts["endpoint"],
+        aws_access_key_id=sts["access_key_id"], aws_secret_access_key=sts["secret_access_key"])
+    gate_waits, sts_times, step = [], [], int(time.time()) // 30 + 1
+    for _ in range(iterations):
+        started = time.perf_counter()
+        client.get_session_token(DurationSeconds=900)
+        sts_times.append(time.perf_counter() - started)
+        run = api("POST", "/organizations/acme/environments/gated/runs", b"{}")["id"]
+        wait(run, {"planned"})
+        while int(time.time()) // 30 < step:  # each code once: wait for the next time step
+            time.sleep(0.2)
+        code = totp(sts["mfa_seed"], time.time())
+        step = int(time.time()) // 30 + 1
+        sent = time.time()
+        api("POST", f"/runs/{run}/actions/confirm", json.dumps({"tokenCode": code}).encode())
+        final = wait(run, {"applied", "errored"})
+        applying = [seconds(e["at"]) for e in final["events"] if e["to"] == "applying"][0]
+        gate_waits.append(applying - sent)
+    total, sts_time = statistics.median(gate_waits), statistics.median(sts_times)
+    print(f"Authenticate to Terraform's start (median of {iterations}): {total * 1000:.0f} ms in all; one GetSessionToken to the same "
+          f"test STS from botocore takes {sts_time * 1000:.1f} ms, so Airlock's own part is about {(total - sts_time) * 1000:.0f} ms "
+          f"(= {total / sts_time:.1f}x the STS call)")
 finally:
+    sts_process.terminate()
     server.terminate()
     server.wait()
     shutil.rmtree(work, ignore_errors=True)
