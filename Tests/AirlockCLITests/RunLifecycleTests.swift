@@ -79,6 +79,34 @@ import Testing
         }
     }
 
+    @Test func environmentVariablesOverrideTheOrganizations() async throws {
+        try await RunWorld.with { world in
+            #expect(try await world.call("PUT", "/organizations/acme/variables/TF_VAR_greeting", json: #"{"value":"from-the-organization"}"#).status == 200)
+            #expect(try await world.call("PUT", "/organizations/acme/variables/RUN_SECRET", json: #"{"value":"org-level-secret","sensitive":true}"#).status == 200)
+            let set = try await world.call("PUT", "/organizations/acme/environments/prod/variables/TF_VAR_greeting", json: #"{"value":"from-the-environment"}"#)
+            #expect(set.status == 200, "\(set.body)")
+            #expect(try await world.call("PUT", "/organizations/acme/environments/prod/variables/RUN_SECRET",
+                                         json: #"{"value":"\#(Self.secret)","sensitive":true}"#).status == 200)
+            #expect(try await world.call("PUT", "/organizations/acme/environments/prod/variables/AWS_SECRET_ACCESS_KEY", json: #"{"value":"x"}"#).status == 400)
+            #expect(try await world.call("PUT", "/organizations/acme/environments/prod/variables/X", as: "mario", json: #"{"value":"x"}"#).status == 403)
+            #expect(try await world.call("GET", "/organizations/acme/environments/prod/variables", as: "otto").status == 404)
+            let listed = try await world.call("GET", "/organizations/acme/environments/prod/variables", as: "mario")
+            #expect(listed.body == #"[{"key":"RUN_SECRET","sensitive":true},{"key":"TF_VAR_greeting","sensitive":false,"value":"from-the-environment"}]"#)
+            #expect(try await world.upload(Self.resources()).status == 201)
+            let run = try await world.queue()
+            try await world.expect(run, reaches: "planned")
+            #expect(try await world.log(run, "plan").contains(#"input  = "from-the-environment""#))
+            #expect(try await world.action(run, "confirm").status == 200)
+            try await world.expect(run, reaches: "applied")
+            let apply = try await world.log(run, "apply")
+            #expect(apply.contains("token=***") && !apply.contains(Self.secret) && !apply.contains("org-level-secret"))
+            let settings = Browser(base: world.base)
+            _ = try await settings.logIn("mario", password: OrganizationAPITests.password)
+            let page = try await settings.get("/terraform/acme/environments/prod/settings")
+            #expect(page.body.contains("from-the-environment") && page.body.contains("Sensitive: write-only") && !page.body.contains(Self.secret))
+        }
+    }
+
     @Test func theEnvironmentLockQueuesRunsInOrderAndDiscardFreesIt() async throws {
         try await RunWorld.with { world in
             #expect(try await world.upload(Self.resources()).status == 201)

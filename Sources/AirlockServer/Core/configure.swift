@@ -31,6 +31,7 @@ public func configure(_ app: Application, database: DatabaseChoice, secrets: Sec
     app.migrations.add(SessionRecord.migration)
     app.migrations.add(CreateRunsAndState())
     app.migrations.add(AddMFA())
+    app.migrations.add(CreateEnvironmentVariable())
     try await app.autoMigrate()
     try routes(app)
 }

@@ -7,6 +7,12 @@ struct EnvironmentPages: RouteCollection {
         let name: String
     }
 
+    struct VariableForm: Content {
+        let key: String
+        let value: String?
+        let sensitive: String?
+    }
+
     struct SettingsForm: Content {
         let mfa: MFALevel
         let plan_role_arn: String?
@@ -20,6 +26,8 @@ struct EnvironmentPages: RouteCollection {
         environments.get(":environment", use: show)
         environments.get(":environment", "settings", use: settings)
         environments.post(":environment", "settings", use: saveSettings)
+        environments.post(":environment", "settings", "variables", use: setVariable)
+        environments.post(":environment", "settings", "variables", "delete", use: deleteVariable)
         environments.post(":environment", "settings", "delete", use: delete)
     }
 
@@ -79,6 +87,29 @@ struct EnvironmentPages: RouteCollection {
             \(CSRF.field(for: request))<p>This removes the environment and everything recorded for it.</p>
             <button type="submit">Delete environment</button></fieldset></form>
             """ : .empty
+        let variables = try await EnvironmentVariables.list(in: organization, environment.name, actorID: try request.userID,
+                                                            secrets: request.application.secretBox, on: request.db)
+        let variablesPath = "\(Self.path(organization, environment.name))/settings/variables"
+        let variableRows = variables.map { variable -> HTML in
+            let value: HTML = variable.value.map { "<code>\($0)</code>" } ?? "<span class=\"write-only\">Sensitive: write-only</span>"
+            let remove: HTML = isOwner ? """
+                <form class="inline" method="post" action="\(variablesPath)/delete">\(CSRF.field(for: request))<input type="hidden" name="key" value="\(variable.key)"><button type="submit" aria-label="Delete \(variable.key)">Delete</button></form>
+                """ : .empty
+            return "<tr><td><code>\(variable.key)</code></td><td>\(value)</td><td>\(remove)</td></tr>"
+        }
+        let variableForm: HTML = isOwner ? """
+            <form method="post" action="\(variablesPath)"><fieldset><legend>Add or replace an environment variable</legend>\(CSRF.field(for: request))
+            <label for="environment-variable-key">Key</label><input id="environment-variable-key" name="key" required pattern="[A-Za-z_][A-Za-z0-9_]{0,127}" autocomplete="off">
+            <label for="environment-variable-value">Value</label><input id="environment-variable-value" name="value" autocomplete="off">
+            <label><input type="checkbox" name="sensitive"> Sensitive (write-only: never shown again)</label>
+            <p><button type="submit">Save variable</button></p></fieldset></form>
+            """ : .empty
+        let variablesSection: HTML = """
+            <h2>Environment variables</h2>
+            <p class="muted">Passed to Terraform with the organization's variables; the same key here wins.</p>
+            \(variableRows.isEmpty ? HTML("<p class=\"muted\">None.</p>") : HTML("<table><thead><tr><th scope=\"col\">Key</th><th scope=\"col\">Value</th><th scope=\"col\"><span class=\"visually-hidden\">Actions</span></th></tr></thead><tbody>\(variableRows)</tbody></table>"))
+            \(variableForm)
+            """
         return Layout.render("Settings of \(organization)/\(environment.name)", """
             <p><a href="\(Self.path(organization, environment.name))">Back to the environment</a></p>
             <form method="post" action="\(Self.path(organization, environment.name))/settings"><fieldset><legend>AWS</legend>
@@ -95,8 +126,30 @@ struct EnvironmentPages: RouteCollection {
             <p class="muted">Airlock assumes the role with the run's session (SourceIdentity: the approving user); one role may serve both.</p>
             \(save)
             </fieldset></form>
+            \(variablesSection)
             \(delete)
             """, for: request)
+    }
+
+    func setVariable(_ request: Request) async throws -> Response {
+        let organization = try request.parameters.require("organization")
+        let name = try request.parameters.require("environment")
+        let form = try request.content.decode(VariableForm.self)
+        let userID = try request.userID
+        return try await request.formAction(redirectTo: Self.path(organization, name) + "/settings", success: "Saved \(form.key).") {
+            try await EnvironmentVariables.set(form.key, value: form.value ?? "", sensitive: form.sensitive != nil, in: organization, name,
+                                               actorID: userID, secrets: request.application.secretBox, on: request.db)
+        }
+    }
+
+    func deleteVariable(_ request: Request) async throws -> Response {
+        let organization = try request.parameters.require("organization")
+        let name = try request.parameters.require("environment")
+        let form = try request.content.decode(VariableForm.self)
+        let userID = try request.userID
+        return try await request.formAction(redirectTo: Self.path(organization, name) + "/settings", success: "Deleted \(form.key).") {
+            try await EnvironmentVariables.delete(form.key, in: organization, name, actorID: userID, on: request.db)
+        }
     }
 
     func saveSettings(_ request: Request) async throws -> Response {

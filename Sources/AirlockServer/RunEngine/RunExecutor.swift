@@ -35,8 +35,12 @@ struct RunExecutor: Sendable {
             throw RunEngineError.notSQL
         }
         let environmentID = try environment.requireID()
-        let variables = try await OrganizationVariables.forRun(organizationID: try environment.organization.requireID(), secrets: secrets,
-                                                               on: database)
+        // The organization's variables, then the environment's (which win on the same key).
+        let organizationVariables = try await OrganizationVariables.forRun(organizationID: try environment.organization.requireID(),
+                                                                           secrets: secrets, on: database)
+        let environmentVariables = try await EnvironmentVariables.forRun(environmentID: environmentID, secrets: secrets, on: database)
+        let overridden = Set(environmentVariables.map(\.key))
+        let variables = organizationVariables.filter { !overridden.contains($0.key) } + environmentVariables
         // The same token in both phases: Terraform keeps the backend's settings in the saved plan.
         // The same token in both phases: Terraform keeps the backend's settings in the saved plan.
         let token = "airlock_run_" + secrets.derivedSecret(for: "state-backend:\(claim.runID.uuidString)")

@@ -13,3 +13,10 @@ extension APIError {
         APIError(status: .notFound, code: "unknown_variable", reason: "There is no variable \"\(key)\".")
     }
 }
+
+extension APIError {
+    static func organizationLevelOnly(_ key: String) -> APIError {
+        APIError(status: .badRequest, code: "organization_variable_only",
+                 reason: "\(key) is an organization variable (AWS keys and the MFA serial live at /settings/organization_variables).")
+    }
+}

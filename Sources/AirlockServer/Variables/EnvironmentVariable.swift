@@ -1,0 +1,49 @@
+import Fluent
+import Foundation
+
+/// A variable of one environment: passed to Terraform's environment like an organization variable, and
+/// overriding one with the same key. Encrypted at rest; a sensitive one is write-only.
+final class EnvironmentVariable: Model, @unchecked Sendable {
+    // @unchecked: a Fluent model instance belongs to the one request or task that loaded it.
+    static let schema = "environment_variables"
+
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "environment_id") var environment: TerraformEnvironment
+    @Field(key: "key") var key: String
+    /// AES-GCM, bound to the environment and key (see `SecretBox`).
+    @Field(key: "value_sealed") var valueSealed: String
+    @Field(key: "sensitive") var sensitive: Bool
+    @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
+
+    init() {}
+
+    init(environmentID: UUID, key: String, valueSealed: String, sensitive: Bool) {
+        self.$environment.id = environmentID
+        self.key = key
+        self.valueSealed = valueSealed
+        self.sensitive = sensitive
+    }
+
+    static func context(environmentID: UUID, key: String) -> String {
+        "environment-variable:\(environmentID.uuidString):\(key)"
+    }
+}
+
+/// The `environment_variables` table.
+struct CreateEnvironmentVariable: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(EnvironmentVariable.schema)
+            .id()
+            .field("environment_id", .uuid, .required, .references(TerraformEnvironment.schema, "id", onDelete: .cascade))
+            .field("key", .string, .required)
+            .field("value_sealed", .string, .required)
+            .field("sensitive", .bool, .required)
+            .field("updated_at", .datetime)
+            .unique(on: "environment_id", "key")
+            .create()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(EnvironmentVariable.schema).delete()
+    }
+}
