@@ -173,6 +173,18 @@ import Testing
         }
     }
 
+    @Test func aPhasePastItsTimeoutIsStoppedAndErrored() async throws {
+        try await RunWorld.with(serveArguments: RunWorld.fast + ["--run-timeout", "4s"]) { world in
+            #expect(try await world.upload(Self.resources(sleep: 60)).status == 201)
+            let run = try await world.queue()
+            try await world.expect(run, reaches: "planned")
+            #expect(try await world.action(run, "confirm").status == 200)
+            try await world.expect(run, reaches: "errored")
+            let message = try await world.run(run)["errorMessage"] as? String ?? ""
+            #expect(message == "The apply took longer than 4 seconds and was stopped.")
+        }
+    }
+
     static let outputsOnlyWithData = ["main.tf": "output \"done\" { value = \"yes\" }\n"]
 
     @Test func aPlanMadeOnAnOlderStateIsNotApplied() async throws {
