@@ -160,6 +160,34 @@ import Testing
         }
     }
 
+    @Test func failedAttemptsAreLimitedAndAnUnreachableSTSChangesNothing() async throws {
+        try await Self.withMFAWorld { world, setup in
+            try await Self.setVariables(world, setup)
+            #expect(try await world.call("PATCH", "/organizations/acme/environments/prod", json: #"{"mfa":"applies_only"}"#).status == 200)
+            #expect(try await world.upload(["main.tf": "resource \"terraform_data\" \"x\" {\n  input = \"1\"\n}\n"]).status == 201)
+            let run = try await world.queue()
+            try await world.expect(run, reaches: "planned")
+            for _ in 0..<5 {
+                let wrong = try await world.call("POST", "/runs/\(run)/actions/confirm", as: "mario", json: #"{"tokenCode":"\#(await Self.wrongCode(setup))"}"#)
+                #expect(wrong.status == 403)
+            }
+            let limited = try await world.call("POST", "/runs/\(run)/actions/confirm", as: "mario", json: #"{"tokenCode":"\#(await Self.code(setup))"}"#)
+            #expect(limited.status == 429)
+            #expect(limited.body.contains("Too many failed MFA attempts on this environment"))
+            // Another server of the same database whose STS cannot be reached: nothing changes, the run stays planned.
+            let (other, otherBase) = try await world.startAnotherServer(RunWorld.fast + ["--sts-endpoint", "http://127.0.0.1:9"])
+            let unreachable = try await world.call("POST", "/runs/\(run)/actions/confirm", json: #"{"tokenCode":"\#(await Self.code(setup))"}"#, on: otherBase)
+            _ = await other.stop()
+            #expect(unreachable.status == 502)
+            #expect(unreachable.body.contains("AWS STS could not be reached, so nothing was done"))
+            #expect(try await world.state(run) == "planned")
+            // The owner still authenticates with a good code.
+            let good = try await world.call("POST", "/runs/\(run)/actions/confirm", json: #"{"tokenCode":"\#(await Self.freshCode(setup))"}"#)
+            #expect(good.status == 200, "\(good.body)")
+            try await world.expect(run, reaches: "applied")
+        }
+    }
+
     @Test func plansAndAppliesNeedsACodeBeforeQueueing() async throws {
         try await Self.withMFAWorld { world, setup in
             try await Self.setVariables(world, setup)

@@ -87,7 +87,8 @@ import Testing
         _ = try await visit(browser, base, "/terraform/acme/environments/prod")
         try await browser.type("release 1", into: "#run-message")
         try await browser.click("form[action='/terraform/acme/environments/prod/runs'] button[type=submit]")
-        var page = try await browser.reload(until: "<button type=\"submit\">Authenticate</button>")
+        // No reload: the page's script follows the run and shows the token field once it is planned.
+        var page = try await browser.waitFor("<button type=\"submit\">Authenticate</button>", seconds: 120)
         #expect(page.contains(#"data-mfa="neutral""#))
         try await browser.screenshot("04-run-planned")
         try await browser.type(await MFARunTests.wrongCode(setup), into: "#token-code")
@@ -99,7 +100,7 @@ import Testing
         try await browser.screenshot("05-authentication-failed")
         try await browser.type(await MFARunTests.code(setup), into: "#token-code")
         try await browser.click("form[action$='/confirm'] button[type=submit]")
-        page = try await browser.reload(until: "Apply complete!")
+        page = try await browser.waitFor("Apply complete!", seconds: 120)
         #expect(page.contains(#"data-mfa="authenticated""#) && page.contains("Authenticated with MFA by mario"))
         try await check(browser)
         try await browser.screenshot("06-applied")

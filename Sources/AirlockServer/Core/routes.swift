@@ -25,6 +25,7 @@ func routes(_ app: Application) throws {
     try app.register(collection: StateBackendRoutes())
 
     app.get(Stylesheet.path) { _ in Stylesheet.response() }
+    app.get(Script.path) { _ in Script.response() }
     let pages = app.grouped(app.sessions.middleware, SessionUserAuthenticator(), PageErrorMiddleware(), CSRFMiddleware())
     try pages.register(collection: LoginPages())
     let memberPages = pages.grouped(LoginRequiredMiddleware())

@@ -18,6 +18,7 @@ struct RunPages: RouteCollection {
         let environment = routes.grouped("terraform", ":organization", "environments", ":environment")
         environment.post("runs", use: queue)
         environment.get("runs", ":run", use: show)
+        environment.get("runs", ":run", "live", use: live)
         environment.post("runs", ":run", "confirm", use: confirm)
         environment.post("runs", ":run", "discard", use: discard)
         environment.post("runs", ":run", "cancel", use: cancel)
@@ -116,7 +117,8 @@ struct RunPages: RouteCollection {
             "<tr><td><time datetime=\"\(Self.isoDate(event.at))\">\(Self.isoDate(event.at))</time></td><td>\(event.toState.replacingOccurrences(of: "_", with: " "))</td><td>\(event.actor)</td><td>\(event.note ?? "")</td></tr>"
         }
         let error: HTML? = run.errorMessage.map { "<p class=\"flash flash-error\" role=\"alert\">\($0)</p>" }
-        let refresh: HTML? = run.state.isFinal ? nil : "<p><a href=\"\(base)\">Refresh</a> to see its progress.</p>"
+        let refresh: HTML? = run.state.isFinal ? nil
+            : "<p class=\"muted\" data-live=\"\(base)/live\" data-state=\"\(run.state.rawValue)\">This page follows the run (or <a href=\"\(base)\">refresh</a> it).</p><script src=\"/assets/airlock.js\" defer></script>"
         return Layout.render("Run #\(run.number) of \(located.organization)/\(located.environment)", """
             <p><a href="\(EnvironmentPages.path(located.organization, located.environment))">Back to the environment</a></p>
             <p>State: \(Self.stateBadge(run.state)) · \(run.message) · queued by \(run.createdBy)</p>
@@ -133,6 +135,20 @@ struct RunPages: RouteCollection {
             <h2>History</h2>
             <table><thead><tr><th scope="col">When</th><th scope="col">State</th><th scope="col">By</th><th scope="col">Note</th></tr></thead><tbody>\(eventRows)</tbody></table>
             """, for: request)
+    }
+
+    /// What the page's script polls: the state and both logs.
+    struct Live: Content {
+        let state: String
+        let planLog: String
+        let applyLog: String
+    }
+
+    func live(_ request: Request) async throws -> Live {
+        let located = try await Self.locate(request)
+        let runID = try located.run.requireID()
+        return Live(state: located.run.state.rawValue, planLog: try await Self.log(runID, .plan, on: request.db),
+                    applyLog: try await Self.log(runID, .apply, on: request.db))
     }
 
     func confirm(_ request: Request) async throws -> Response {
