@@ -32,7 +32,7 @@ struct RunExecutor: Sendable {
               let environment = try await TerraformEnvironment.query(on: database).filter(\.$id == run.$environment.id)
                 .with(\.$organization).first(),
               let version = try await ConfigurationVersion.find(run.$configurationVersion.id, on: database) else {
-            throw RunEngineError.notSQL
+            throw RunEngineError.runVanished
         }
         let environmentID = try environment.requireID()
         // The organization's variables, then the environment's (which win on the same key).

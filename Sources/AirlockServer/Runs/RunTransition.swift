@@ -30,10 +30,13 @@ enum RunTransition {
 /// Failures of the run engine's own machinery (not of Terraform).
 enum RunEngineError: Error, CustomStringConvertible {
     case notSQL
+    /// The run, its environment or its configuration was deleted while it was being executed.
+    case runVanished
 
     var description: String {
         switch self {
         case .notSQL: "The run queue needs an SQL database (SQLite or PostgreSQL)."
+        case .runVanished: "The run, its environment or its configuration version no longer exists."
         }
     }
 }
