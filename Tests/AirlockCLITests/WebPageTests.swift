@@ -151,7 +151,8 @@ import Testing
             #expect(try await olivia.get("/terraform/acme/environments/prod").body.contains("Created environment prod."))
             let duplicate = try await olivia.submit("/terraform/acme/environments", [("name", "prod")])
             #expect(duplicate.location == "/terraform/acme/environments")
-            #expect(try await olivia.get("/terraform/acme/environments").body.contains("already"))
+            let duplicatePage = try await olivia.get("/terraform/acme/environments")
+            #expect(duplicatePage.body.contains(#"id="environment-name-error""#) && duplicatePage.body.contains("already"))
             let secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYSECRETVALUE"
             _ = try await olivia.get("/settings/organization_variables")
             #expect(try await olivia.submit("/settings/organization_variables",
@@ -163,7 +164,8 @@ import Testing
             let variables = try await olivia.get("/settings/organization_variables")
             #expect(variables.body.contains("AWS_SECRET_ACCESS_KEY") && variables.body.contains("Sensitive: write-only"))
             #expect(variables.body.contains("AKIAPLAIN") && !variables.body.contains("1BAD</code>"))
-            #expect(variables.body.contains("role=\"alert\""), "the invalid key's refusal is shown")
+            #expect(variables.body.contains(#"<p class="field-error" id="variable-key-error" role="alert">"#), "the refusal is shown beside the key")
+            #expect(variables.body.components(separatedBy: "1BAD").count == 2, "once, beside the field, not again at the top")
 
             // (path, expected status for: other organization's owner, member, owner)
             let matrix: [(String, [Int])] = [

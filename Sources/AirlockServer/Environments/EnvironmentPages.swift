@@ -42,7 +42,8 @@ struct EnvironmentPages: RouteCollection {
         let form: HTML = membership.role == .owner ? """
             <form method="post" action="/terraform/\(organization.name)/environments"><fieldset><legend>New environment</legend>\(CSRF.field(for: request))
             <label for="environment-name">Name</label>
-            <input id="environment-name" name="name" required pattern="[a-z0-9][a-z0-9._\\-]{1,38}" aria-describedby="environment-name-help">
+            <input id="environment-name" name="name" required pattern="[a-z0-9][a-z0-9._\\-]{1,38}" aria-describedby="environment-name-help environment-name-error">
+            \(Flash.fieldError("environment-name", on: request))
             <p id="environment-name-help" class="muted">2 to 39 characters: lower-case letters, digits, dot, dash, underscore.</p>
             <button type="submit">Create environment</button></fieldset></form>
             """ : "<p class=\"muted\">Only owners create environments.</p>"
@@ -57,7 +58,8 @@ struct EnvironmentPages: RouteCollection {
         let organization = try request.parameters.require("organization")
         let form = try request.content.decode(CreateForm.self)
         let userID = try request.userID
-        return try await request.formAction(success: "Created environment \(form.name).", failure: "/terraform/\(organization)/environments") {
+        return try await request.formAction(success: "Created environment \(form.name).", failure: "/terraform/\(organization)/environments",
+                                            fields: ["invalid_name": "environment-name", "name_taken": "environment-name"]) {
             let environment = try await Environments.create(form.name, in: organization, actorID: userID, on: request.db)
             return Self.path(organization, environment.name)
         }
@@ -99,7 +101,8 @@ struct EnvironmentPages: RouteCollection {
         }
         let variableForm: HTML = isOwner ? """
             <form method="post" action="\(variablesPath)"><fieldset><legend>Add or replace an environment variable</legend>\(CSRF.field(for: request))
-            <label for="environment-variable-key">Key</label><input id="environment-variable-key" name="key" required pattern="[A-Za-z_][A-Za-z0-9_]{0,127}" autocomplete="off">
+            <label for="environment-variable-key">Key</label><input id="environment-variable-key" name="key" required pattern="[A-Za-z_][A-Za-z0-9_]{0,127}" autocomplete="off" aria-describedby="environment-variable-key-error">
+            \(Flash.fieldError("environment-variable-key", on: request))
             <label for="environment-variable-value">Value</label><input id="environment-variable-value" name="value" autocomplete="off">
             <label><input type="checkbox" name="sensitive"> Sensitive (write-only: never shown again)</label>
             <p><button type="submit">Save variable</button></p></fieldset></form>
@@ -116,6 +119,7 @@ struct EnvironmentPages: RouteCollection {
             \(CSRF.field(for: request))
             <label for="mfa">AWS Multi-Factor Authentication</label>
             <select id="mfa" name="mfa" aria-describedby="mfa-help"\(disabled)>\(options)</select>
+            \(Flash.fieldError("mfa", on: request))
             <p id="mfa-help" class="muted">Which runs need a token code from the MFA device of the organization variable AWS_MFA_SERIAL_NUMBER.
             Enabling it needs AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_MFA_SERIAL_NUMBER at <a href="\(VariablesPage.pagePath(for: organization))">/settings/organization_variables</a>.
             All runs queued after saving follow the new level.</p>
@@ -123,6 +127,7 @@ struct EnvironmentPages: RouteCollection {
             <input id="plan-role" name="plan_role_arn" value="\(environment.planRoleARN ?? "")" placeholder="arn:aws:iam::123456789012:role/terraform-read-only"\(disabled)>
             <label for="apply-role">AWS apply role ARN (optional)</label>
             <input id="apply-role" name="apply_role_arn" value="\(environment.applyRoleARN ?? "")" placeholder="arn:aws:iam::123456789012:role/terraform-apply"\(disabled)>
+            \(Flash.fieldError("apply-role", on: request))
             <p class="muted">Airlock assumes the role with the run's session (SourceIdentity: the approving user); one role may serve both.</p>
             \(save)
             </fieldset></form>
@@ -136,7 +141,8 @@ struct EnvironmentPages: RouteCollection {
         let name = try request.parameters.require("environment")
         let form = try request.content.decode(VariableForm.self)
         let userID = try request.userID
-        return try await request.formAction(redirectTo: Self.path(organization, name) + "/settings", success: "Saved \(form.key).") {
+        return try await request.formAction(redirectTo: Self.path(organization, name) + "/settings", success: "Saved \(form.key).",
+                                            fields: ["invalid_key": "environment-variable-key", "organization_variable_only": "environment-variable-key"]) {
             try await EnvironmentVariables.set(form.key, value: form.value ?? "", sensitive: form.sensitive != nil, in: organization, name,
                                                actorID: userID, secrets: request.application.secretBox, on: request.db)
         }
@@ -157,7 +163,8 @@ struct EnvironmentPages: RouteCollection {
         let name = try request.parameters.require("environment")
         let form = try request.content.decode(SettingsForm.self)
         let userID = try request.userID
-        return try await request.formAction(redirectTo: Self.path(organization, name) + "/settings", success: "Settings saved.") {
+        return try await request.formAction(redirectTo: Self.path(organization, name) + "/settings", success: "Settings saved.",
+                                            fields: ["mfa_not_configured": "mfa", "invalid_role_arn": "apply-role"]) {
             _ = try await EnvironmentSettings.update(name, in: organization,
                                                      change: .init(mfaLevel: form.mfa, planRoleARN: form.plan_role_arn ?? "",
                                                                    applyRoleARN: form.apply_role_arn ?? ""),

@@ -36,7 +36,8 @@ struct OrganizationPages: RouteCollection {
             <form method="post" action="/organizations"><fieldset><legend>New organization</legend>
             \(CSRF.field(for: request))
             <label for="organization-name">Name</label>
-            <input id="organization-name" name="name" required pattern="[a-z0-9][a-z0-9._\\-]{1,38}" aria-describedby="organization-name-help">
+            <input id="organization-name" name="name" required pattern="[a-z0-9][a-z0-9._\\-]{1,38}" aria-describedby="organization-name-help organization-name-error">
+            \(Flash.fieldError("organization-name", on: request))
             <p id="organization-name-help" class="muted">2 to 39 characters: lower-case letters, digits, dot, dash, underscore.</p>
             <button type="submit">Create organization</button>
             </fieldset></form>
@@ -46,7 +47,8 @@ struct OrganizationPages: RouteCollection {
     func create(_ request: Request) async throws -> Response {
         let form = try request.content.decode(CreateForm.self)
         let userID = try request.userID
-        return try await request.formAction(success: "Created organization \(form.name); you are its owner.", failure: "/") {
+        return try await request.formAction(success: "Created organization \(form.name); you are its owner.", failure: "/",
+                                            fields: ["invalid_name": "organization-name", "name_taken": "organization-name"]) {
             let organization = try await Organizations.create(name: form.name, creatorID: userID, on: request.db)
             return "/organizations/\(organization.name)"
         }
@@ -72,7 +74,8 @@ struct OrganizationPages: RouteCollection {
         }
         let addForm: HTML = isOwner ? """
             <form method="post" action="/organizations/\(organization.name)/members"><fieldset><legend>Add a member</legend>\(csrf)
-            <label for="member-username">Username</label><input id="member-username" name="username" required>
+            <label for="member-username">Username</label><input id="member-username" name="username" required aria-describedby="member-username-error">
+            \(Flash.fieldError("member-username", on: request))
             <label for="member-role">Role</label><select id="member-role" name="role">\(Self.roleOptions(selected: .member))</select>
             <p><button type="submit">Add member</button></p></fieldset></form>
             """ : "<p class=\"muted\">Only owners add and remove members.</p>"
@@ -88,7 +91,8 @@ struct OrganizationPages: RouteCollection {
         let name = try request.parameters.require("organization")
         let form = try request.content.decode(MemberForm.self)
         let userID = try request.userID
-        return try await request.formAction(redirectTo: "/organizations/\(name)", success: "\(form.username) is now \(form.role == .owner ? "an owner" : "a member").") {
+        return try await request.formAction(redirectTo: "/organizations/\(name)", success: "\(form.username) is now \(form.role == .owner ? "an owner" : "a member").",
+                                            fields: ["unknown_user": "member-username"]) {
             try await Organizations.setMember(form.username, role: form.role, in: name, actorID: userID, on: request.db)
         }
     }

@@ -57,10 +57,12 @@ struct VariablesPage: RouteCollection {
             <form method="post" action="\(Self.path)"><fieldset><legend>Add or replace a variable</legend>\(csrf)
             <input type="hidden" name="organization" value="\(organization.name)">
             <label for="variable-key">Key</label>
-            <input id="variable-key" name="key" required pattern="[A-Za-z_][A-Za-z0-9_]{0,127}" aria-describedby="variable-key-help" autocomplete="off">
+            <input id="variable-key" name="key" required pattern="[A-Za-z_][A-Za-z0-9_]{0,127}" aria-describedby="variable-key-help variable-key-error" autocomplete="off">
+            \(Flash.fieldError("variable-key", on: request))
             <p id="variable-key-help" class="muted">An environment variable name, such as AWS_ACCESS_KEY_ID.</p>
             <label for="variable-value">Value</label>
-            <input id="variable-value" name="value" autocomplete="off">
+            <input id="variable-value" name="value" autocomplete="off" aria-describedby="variable-value-error">
+            \(Flash.fieldError("variable-value", on: request))
             <label><input type="checkbox" name="sensitive"> Sensitive (write-only: never shown again)</label>
             <p><button type="submit">Save variable</button></p>
             </fieldset></form>
@@ -77,7 +79,8 @@ struct VariablesPage: RouteCollection {
         let form = try request.content.decode(SetForm.self)
         let userID = try request.userID
         let back = Self.pagePath(for: form.organization)
-        return try await request.formAction(redirectTo: back, success: "Saved \(form.key).") {
+        return try await request.formAction(redirectTo: back, success: "Saved \(form.key).",
+                                            fields: ["invalid_key": "variable-key", "value_too_long": "variable-value"]) {
             try await OrganizationVariables.set(form.key, value: form.value, sensitive: form.sensitive != nil, in: form.organization,
                                                 actorID: userID, secrets: request.application.secretBox, on: request.db)
         }

@@ -5,8 +5,10 @@ enum Layout {
     /// Renders a page for `request`.
     static func render(_ title: String, _ content: HTML, status: HTTPResponseStatus = .ok, for request: Request) -> Response {
         let user = request.auth.get(User.self)
-        let flash = Flash.take(from: request).map { flash -> HTML in
-            "<p class=\"flash flash-\(flash.kind.rawValue)\" role=\"\(flash.kind == .error ? "alert" : "status")\">\(flash.message)</p>"
+        // A refusal about one field is shown beside it when the page has that field; otherwise at the top.
+        let flash = Flash.take(from: request).flatMap { flash -> HTML? in
+            if let field = flash.field, content.text.contains("id=\"\(field)-error\"") { return nil }
+            return "<p class=\"flash flash-\(flash.kind.rawValue)\" role=\"\(flash.kind == .error ? "alert" : "status")\">\(flash.message)</p>"
         }
         let navigation: HTML = user.map { user in
             """

@@ -40,6 +40,7 @@ enum Stylesheet {
         .mfa-lock { display: flex; gap: .5rem; align-items: center; flex-wrap: wrap; padding: .5rem .75rem; border: 2px solid #8c959f; background: #fff; }
         .mfa-lock-authenticated { border-color: #1a7f37; color: #116329; }
         .mfa-lock-failed { border-color: #cf222e; color: #a40e26; }
+        .field-error { color: #a40e26; font-weight: 600; margin: .25rem 0; }
         .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
         """
 }
