@@ -94,6 +94,8 @@ import Testing
             #expect(planCalls.map(\.action) == ["GetSessionToken"])
             #expect(planCalls.allSatisfy { !$0.carriedTokenCode && $0.accessKeyID == Self.anika.accessKeyID })
 
+            let listed = try await world.call("GET", "/organizations/acme/environments/prod/runs", as: "mario")
+            #expect(listed.body.contains(#""mfa":"applies_only""#), "the run list shows each run's level")
             // Applying needs one.
             let noCode = try await world.action(run, "confirm", as: "mario")
             #expect(noCode.status == 400)

@@ -64,6 +64,7 @@ enum Runs {
         return try await Run.query(on: database).filter(\.$environment.$id == environment.requireID()).sort(\.$number, .descending)
             .field(\.$id).field(\.$environment.$id).field(\.$number).field(\.$configurationVersion.$id).field(\.$message)
             .field(\.$state).field(\.$createdBy).field(\.$queuedAt).field(\.$hasChanges).field(\.$errorMessage).field(\.$cancelRequested)
+            .field(\.$storedMFALevel).field(\.$planAuthenticatedBy).field(\.$applyAuthenticatedBy)
             .limit(200).all()
     }
 
