@@ -18,6 +18,18 @@ struct RunExecutor: Sendable {
 
     /// Runs the phase to a final or waiting state; never throws (failures make the run errored).
     func execute(_ claim: RunQueue.Claim) async {
+        // The claim's lease is renewed from the start, not only while Terraform runs: preparing the phase
+        // (STS, the working folder) must not let it expire on a busy machine.
+        let queue = self.queue
+        let interval = max(0.5, settings.leaseDuration / 4)
+        let keepAlive = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(interval))
+                if Task.isCancelled { break }
+                _ = try? await queue.renew(claim.runID)
+            }
+        }
+        defer { keepAlive.cancel() }
         do {
             try await executePhase(claim)
         } catch {
