@@ -1,11 +1,11 @@
 import Foundation
 
 /// Lowercase hexadecimal, as SigV4 and the credential cache keys use it.
-enum Hex {
+public enum Hex {
     private static let digits: [UInt8] = Array("0123456789abcdef".utf8)
 
     /// Hex of a digest or any contiguous bytes.
-    static func encode<Bytes: ContiguousBytes>(_ bytes: Bytes) -> String {
+    public static func encode<Bytes: ContiguousBytes>(_ bytes: Bytes) -> String {
         bytes.withUnsafeBytes { buffer in
             String(unsafeUninitializedCapacity: buffer.count * 2) { out in
                 digits.withUnsafeBufferPointer { table in

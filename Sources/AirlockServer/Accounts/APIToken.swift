@@ -1,3 +1,4 @@
+import AirlockAWS
 import Crypto
 import Fluent
 import Foundation
@@ -27,10 +28,10 @@ final class APIToken: Model, @unchecked Sendable {
     static func generate() -> String {
         var generator = SystemRandomNumberGenerator()
         let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
-        return prefix + bytes.map { String(format: "%02x", $0) }.joined()
+        return prefix + Hex.encode(bytes)
     }
 
     static func hash(_ token: String) -> String {
-        SHA256.hash(data: Array(token.utf8)).map { String(format: "%02x", $0) }.joined()
+        Hex.encode(SHA256.hash(data: Array(token.utf8)))
     }
 }

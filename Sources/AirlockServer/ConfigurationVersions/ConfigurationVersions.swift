@@ -1,3 +1,4 @@
+import AirlockAWS
 import Crypto
 import Fluent
 import Foundation
@@ -10,7 +11,7 @@ enum ConfigurationVersions {
                        on database: any Database) async throws -> ConfigurationVersion {
         let environment = try await Environments.find(environmentName, in: organization, actorID: try actor.requireID(), on: database)
         _ = try ConfigurationArchive.entries(of: archive)
-        let digest = SHA256.hash(data: archive).map { String(format: "%02x", $0) }.joined()
+        let digest = Hex.encode(SHA256.hash(data: archive))
         let environmentID = try environment.requireID()
         return try await database.transaction { database in
             try await RowLock.lock(TerraformEnvironment.schema, id: environmentID, on: database)

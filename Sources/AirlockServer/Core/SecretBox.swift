@@ -1,3 +1,4 @@
+import AirlockAWS
 import Crypto
 import Foundation
 #if canImport(Glibc)
@@ -82,6 +83,6 @@ public struct SecretBox: Sendable {
     /// A secret derived from the key for `context` (HMAC-SHA256, hex): the same on every server sharing the
     /// key, never stored.
     func derivedSecret(for context: String) -> String {
-        HMAC<SHA256>.authenticationCode(for: Array(context.utf8), using: key).map { String(format: "%02x", $0) }.joined()
+        Hex.encode(HMAC<SHA256>.authenticationCode(for: Array(context.utf8), using: key))
     }
 }

@@ -127,7 +127,7 @@ struct RunExecutor: Sendable {
                 try await finishRun(claim, to: .plannedAndFinished, note: "No changes", columns: ["has_changes": false, "base_state_serial": baseSerial], log: log)
             case .exited(2):
                 let plan = try Data(contentsOf: workspace.plan)
-                let digest = SHA256.hash(data: plan).map { String(format: "%02x", $0) }.joined()
+                let digest = Hex.encode(SHA256.hash(data: plan))
                 let sealed = try secrets.seal(plan, boundTo: "plan:\(claim.runID.uuidString)")
                 await log.note("Plan saved (sha256 \(digest.prefix(12))); waiting for Confirm & Apply.")
                 keepWorkspace = true
@@ -143,7 +143,7 @@ struct RunExecutor: Sendable {
                 return
             }
             let plan = try secrets.unseal(sealed, boundTo: "plan:\(claim.runID.uuidString)")
-            let digest = SHA256.hash(data: plan).map { String(format: "%02x", $0) }.joined()
+            let digest = Hex.encode(SHA256.hash(data: plan))
             guard digest == expected else {
                 let reason = "The saved plan does not match its recorded hash; it was not applied."
                 try await finishRun(claim, to: .errored, note: reason, columns: ["error_message": reason], log: log)

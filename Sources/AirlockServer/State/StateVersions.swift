@@ -1,3 +1,4 @@
+import AirlockAWS
 import Crypto
 import Fluent
 import Foundation
@@ -31,7 +32,7 @@ enum StateVersions {
         guard let header = try? JSONDecoder().decode(Header.self, from: state) else {
             throw Refused(description: "The state is not Terraform state JSON (no serial and lineage).")
         }
-        let digest = SHA256.hash(data: state).map { String(format: "%02x", $0) }.joined()
+        let digest = Hex.encode(SHA256.hash(data: state))
         return try await database.transaction { database in
             try await RowLock.lock(TerraformEnvironment.schema, id: environmentID, on: database)
             if let latest = try await latest(of: environmentID, on: database) {
