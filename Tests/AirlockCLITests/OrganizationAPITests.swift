@@ -6,7 +6,7 @@ import Testing
 /// another organization, a member and an owner; nothing leaks across organizations.
 @Suite struct OrganizationAPITests {
     let data = FileManager.default.temporaryDirectory.appendingPathComponent("airlock-orgs-\(UUID().uuidString)")
-    var environment: [String: String] { ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": data.path] }
+    var environment: [String: String] { ["PATH": PythonInstallation.path(ProcessInfo.processInfo.environment["PATH"]), "HOME": data.path] }
 
     func admin(_ arguments: [String], database: TestDatabase, stdin: String? = nil) async throws -> String {
         let result = try await CommandRunner.run(CLIWorld.airlockBinary, ["admin"] + arguments + ["--data-dir", data.path] + database.arguments,
@@ -54,7 +54,8 @@ import Testing
 
     /// Starts `airlock serve` on a free port over the data folder and database; returns it and its base URL.
     func startServer(_ database: TestDatabase, arguments: [String] = []) async throws -> (RunningProcess, String) {
-        let server = try RunningProcess(CLIWorld.airlockBinary, ["serve", "--data-dir", data.path, "--port", "0"] + database.arguments + arguments,
+        let server = try RunningProcess(CLIWorld.airlockBinary, ["serve", "--data-dir", data.path, "--port", "0"] + database.arguments
+                                        + PythonInstallation.serveArguments + arguments,
                                         environment: environment)
         let printed = try await server.waitFor("Airlock listening on")
         guard let range = printed.range(of: #"http://127\.0\.0\.1:[0-9]+"#, options: .regularExpression) else {

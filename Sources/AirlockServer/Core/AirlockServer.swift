@@ -16,6 +16,8 @@ public enum AirlockServer {
         try FileManager.default.createDirectory(at: configuration.dataDirectory, withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o700])
         let secrets = try SecretBox.load(dataDirectory: configuration.dataDirectory, environment: ProcessInfo.processInfo.environment)
+        let (workRoot, sandbox) = try await prepareRuns(configuration)
+        if case .unsandboxed = sandbox { announce(RunSandbox.unsandboxedWarning) }
         let stop = StopSignals()
         let app = try await Application.make(Environment(name: "production", arguments: ["airlock"]))
         do {
@@ -28,7 +30,8 @@ public enum AirlockServer {
         let port = app.http.server.shared.localAddress?.port ?? configuration.port
         let workers: RunWorkers
         do {
-            workers = try await startRunWorkers(app, configuration, database: database, secrets: secrets, port: port)
+            workers = try await startRunWorkers(app, configuration, database: database, secrets: secrets, port: port,
+                                                workRoot: workRoot, sandbox: sandbox)
         } catch {
             await app.server.shutdown()
             try? await app.asyncShutdown()
@@ -44,16 +47,37 @@ public enum AirlockServer {
 }
 
 extension AirlockServer {
+    /// The runs' work folder and sandbox, checked: a sandbox that does not work here stops the start with
+    /// what to do about it.
+    static func prepareRuns(_ configuration: ServerConfiguration) async throws -> (URL, RunSandbox) {
+        let workRoot = try RunsFolder.prepare(for: configuration)
+        guard !configuration.unsandboxedRuns else { return (workRoot, .unsandboxed) }
+        let environment = ProcessInfo.processInfo.environment
+        guard let executable = configuration.bubblewrapBinary ?? Bubblewrap.find(path: environment["PATH"]) else {
+            throw RunSandboxError.notInstalled
+        }
+        let bubblewrap = Bubblewrap(executable: executable, terraform: terraformBinary(configuration),
+                                    serverEnvironment: environment.filter { RunEngineSettings.passedThrough.contains($0.key) },
+                                    readOnlyPaths: configuration.sandboxReadOnlyPaths)
+        try await bubblewrap.verify(scratch: workRoot)
+        return (workRoot, .bubblewrap(bubblewrap))
+    }
+
+    /// The Terraform runs use: the configured one, else `terraform` on PATH.
+    static func terraformBinary(_ configuration: ServerConfiguration) -> String {
+        configuration.terraformBinary ?? RunEngineSettings.findTerraform(path: ProcessInfo.processInfo.environment["PATH"]) ?? "terraform"
+    }
+
     /// Starts the run workers on the shared queue; Terraform reaches this server's state backend on loopback.
     static func startRunWorkers(_ app: Application, _ configuration: ServerConfiguration, database: DatabaseChoice, secrets: SecretBox,
-                                port: Int) async throws -> RunWorkers {
+                                port: Int, workRoot: URL, sandbox: RunSandbox) async throws -> RunWorkers {
         let environment = ProcessInfo.processInfo.environment
-        let terraform = configuration.terraformBinary ?? RunEngineSettings.findTerraform(path: environment["PATH"]) ?? "terraform"
+        let terraform = terraformBinary(configuration)
         let host = ["0.0.0.0", "::", "localhost"].contains(configuration.hostname) ? "127.0.0.1" : configuration.hostname
         let settings = RunEngineSettings(
             terraformBinary: terraform, concurrency: configuration.concurrency, phaseTimeout: configuration.runTimeout,
             cancelGracePeriod: configuration.cancelGracePeriod, leaseDuration: configuration.runLease,
-            workRoot: configuration.dataDirectory.appendingPathComponent("work"),
+            workRoot: workRoot, sandbox: sandbox,
             passthroughEnvironment: environment.filter { RunEngineSettings.passedThrough.contains($0.key) }
         )
         let isSQLite = if case .sqlite = database { true } else { false }

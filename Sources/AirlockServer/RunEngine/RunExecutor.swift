@@ -53,14 +53,15 @@ struct RunExecutor: Sendable {
         let environmentVariables = try await EnvironmentVariables.forRun(environmentID: environmentID, secrets: secrets, on: database)
         let overridden = Set(environmentVariables.map(\.key))
         let variables = organizationVariables.filter { !overridden.contains($0.key) } + environmentVariables
-        // The same token in both phases: Terraform keeps the backend's settings in the saved plan.
-        // The same token in both phases: Terraform keeps the backend's settings in the saved plan.
+        // The same token in both phases: Terraform keeps the backend's settings in the saved plan. What it
+        // may do follows the run's state: read during the plan, read, lock and write during the apply.
         let token = "airlock_run_" + secrets.derivedSecret(for: "state-backend:\(claim.runID.uuidString)")
         let keys = AWSAccess.keys(in: variables)
         var masked = variables.filter(\.sensitive).map(\.value) + [token]
         if let keys { masked += [keys.credentials.accessKeyID, keys.credentials.secretAccessKey] }
         let log = try await RunLogWriter(runID: claim.runID, phase: claim.phase, secrets: masked,
                                          maximumBytes: settings.logLimitBytes, database: database)
+        if case .unsandboxed = settings.sandbox { await log.note(RunSandbox.unsandboxedWarning) }
         run.backendTokenHash = APIToken.hash(token)
         try await run.save(on: database)
         let session: AWSCredentials?
@@ -106,11 +107,12 @@ struct RunExecutor: Sendable {
         }
         let queue = self.queue
         let runID = claim.runID
-        let terraform = TerraformInvocation(settings: settings, environment: terraformEnvironment, directory: workspace.folder, log: log,
+        let terraform = TerraformInvocation(settings: settings, environment: terraformEnvironment, workspace: workspace, log: log,
                                             heartbeat: { try await queue.renew(runID) })
         if kept == nil {
             await log.note("Configuration \(version.sha256.prefix(12)) in a fresh working folder; state on the Airlock server.")
-            let initialized = try await terraform.run(["init", "-input=false", "-no-color"])
+            // -reconfigure: a backend recorded in an uploaded .terraform folder is ignored, never migrated from.
+            let initialized = try await terraform.run(["init", "-input=false", "-no-color", "-reconfigure"])
             guard initialized == .exited(0) else {
                 try await finish(claim, outcome: initialized, failure: "terraform init failed", log: log)
                 return
@@ -121,12 +123,14 @@ struct RunExecutor: Sendable {
         switch claim.phase {
         case .plan:
             let baseSerial = try await StateVersions.latest(of: environmentID, on: database)?.serial
-            let outcome = try await terraform.run(["plan", "-input=false", "-no-color", "-detailed-exitcode", "-out=\(RunWorkspace.planFile)"])
+            // A plan only reads the state (its token may not lock or write it).
+            let outcome = try await terraform.run(["plan", "-input=false", "-no-color", "-lock=false", "-detailed-exitcode",
+                                                   "-out=\(RunWorkspace.planFile)"])
             switch outcome {
             case .exited(0):
                 try await finishRun(claim, to: .plannedAndFinished, note: "No changes", columns: ["has_changes": false, "base_state_serial": baseSerial], log: log)
             case .exited(2):
-                let plan = try Data(contentsOf: workspace.plan)
+                let plan = try workspace.readPlan()
                 let digest = Hex.encode(SHA256.hash(data: plan))
                 let sealed = try secrets.seal(plan, boundTo: "plan:\(claim.runID.uuidString)")
                 await log.note("Plan saved (sha256 \(digest.prefix(12))); waiting for Confirm & Apply.")
@@ -149,7 +153,7 @@ struct RunExecutor: Sendable {
                 try await finishRun(claim, to: .errored, note: reason, columns: ["error_message": reason], log: log)
                 return
             }
-            try plan.write(to: workspace.plan)
+            try workspace.writePlan(plan)
             await log.note("Applying the saved plan (sha256 \(digest.prefix(12))).")
             let outcome = try await terraform.run(["apply", "-input=false", "-no-color", RunWorkspace.planFile])
             if outcome == .exited(0) {

@@ -15,11 +15,11 @@ final class RunWorkers: Sendable {
          recoverAllOnStart: Bool, logger: Logger) async throws {
         let workerID = "\(ProcessInfo.processInfo.hostName)-\(getpid())-\(UUID().uuidString.prefix(8))"
         let queue = RunQueue(database: database, workerID: workerID, leaseDuration: settings.leaseDuration)
-        try FileManager.default.createDirectory(at: settings.workRoot, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         if recoverAllOnStart {
             let recovered = try await queue.recoverExpired(before: .infinity)
             if recovered > 0 { logger.warning("Marked \(recovered) run(s) errored that were executing when the server last stopped.") }
         }
+        try await RunWorkspace.sweep(root: settings.workRoot, database: database)
         let executor = RunExecutor(settings: settings, queue: queue, secrets: secrets, aws: aws, serverURL: serverURL)
         let doorbell = self.doorbell
         var tasks: [Task<Void, Never>] = (0..<settings.concurrency).map { _ in

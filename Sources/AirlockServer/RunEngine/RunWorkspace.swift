@@ -1,24 +1,35 @@
 import Fluent
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
-/// A run phase's fresh working folder: the configuration extracted safely, and an override file that
-/// points Terraform's state at this server's http backend. Removed when the phase ends.
+/// A run phase's own folder under the server's work root (never inside the data folder), holding only
+/// what the phase needs: `config/`, Terraform's working folder (the configuration extracted safely, the
+/// override that points its state at this server's http backend, the saved plan), `home/`, Terraform's
+/// home, and the sandbox's `/etc/passwd` and `/etc/group`. A sandboxed run sees `config/` and `home/` and
+/// nothing else of it. Removed when the phase ends, except a plan's folder kept for its apply.
 struct RunWorkspace {
     static let overrideFile = "airlock_backend_override.tf"
     static let planFile = "airlock.tfplan"
-    let folder: URL
+    /// The phase's folder (0700).
+    let root: URL
+
+    /// Terraform's working folder.
+    var folder: URL { root.appendingPathComponent("config") }
+    /// Terraform's `HOME`.
+    var home: URL { root.appendingPathComponent("home") }
+    var passwd: URL { root.appendingPathComponent("passwd") }
+    var group: URL { root.appendingPathComponent("group") }
+    var plan: URL { folder.appendingPathComponent(Self.planFile) }
 
     /// - Parameters:
     ///   - backendAddress: the environment's state URL on this server.
     ///   - backendToken: the run's own credential for it.
-    static func prepare(root: URL, runID: UUID, phase: RunLogChunk.Phase, archive: Data, backendAddress: String,
+    static func prepare(root workRoot: URL, runID: UUID, phase: RunLogChunk.Phase, archive: Data, backendAddress: String,
                         backendToken: String) throws -> RunWorkspace {
-        let folder = root.appendingPathComponent("\(runID.uuidString.lowercased())-\(phase.rawValue)")
-        let files = FileManager.default
-        try? files.removeItem(at: folder)
-        try files.createDirectory(at: folder.appendingPathComponent(".home"), withIntermediateDirectories: true,
-                                  attributes: [.posixPermissions: 0o700])
-        try ConfigurationArchive.extract(try ConfigurationArchive.entries(of: archive), into: folder)
+        let workspace = try make(at: workRoot.appendingPathComponent("\(runID.uuidString.lowercased())-\(phase.rawValue)"))
+        try ConfigurationArchive.extract(try ConfigurationArchive.entries(of: archive), into: workspace.folder)
         let override = """
             # Written by Airlock: the environment's state lives on the Airlock server.
             terraform {
@@ -32,35 +43,89 @@ struct RunWorkspace {
             }
 
             """
-        try Data(override.utf8).write(to: folder.appendingPathComponent(overrideFile))
-        FileManager.default.createFile(atPath: folder.appendingPathComponent(".home/terraformrc").path, contents: Data())
-        return RunWorkspace(folder: folder)
+        try workspace.writeNew(Data(override.utf8), to: overrideFile)
+        FileManager.default.createFile(atPath: workspace.home.appendingPathComponent("terraformrc").path, contents: Data())
+        return workspace
+    }
+
+    /// An empty workspace for checking the sandbox.
+    static func scratch(in workRoot: URL) throws -> RunWorkspace {
+        try make(at: workRoot.appendingPathComponent("check-\(UUID().uuidString.lowercased())"))
+    }
+
+    private static func make(at root: URL) throws -> RunWorkspace {
+        let files = FileManager.default
+        try? files.removeItem(at: root)
+        try files.createDirectory(at: root, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
+        let workspace = RunWorkspace(root: root)
+        try files.createDirectory(at: workspace.folder, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
+        try files.createDirectory(at: workspace.home, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
+        let (user, group) = (getuid(), getgid())
+        try Data("airlock:x:\(user):\(group):Airlock run:\(workspace.home.path):/bin/sh\n".utf8).write(to: workspace.passwd)
+        try Data("airlock:x:\(group):\n".utf8).write(to: workspace.group)
+        return workspace
     }
 
     /// The plan's folder kept for the apply on this server: initialised, with the saved plan in it.
-    static func kept(root: URL, runID: UUID) -> RunWorkspace? {
-        let folder = root.appendingPathComponent("\(runID.uuidString.lowercased())-plan")
-        guard FileManager.default.fileExists(atPath: folder.appendingPathComponent(".terraform").path) else { return nil }
-        return RunWorkspace(folder: folder)
+    static func kept(root workRoot: URL, runID: UUID) -> RunWorkspace? {
+        let workspace = RunWorkspace(root: workRoot.appendingPathComponent("\(runID.uuidString.lowercased())-plan"))
+        let attributes = try? FileManager.default.attributesOfItem(atPath: workspace.folder.appendingPathComponent(".terraform").path)
+        guard attributes?[.type] as? FileAttributeType == .typeDirectory else { return nil }
+        return workspace
     }
 
-    var home: URL { folder.appendingPathComponent(".home") }
-    var plan: URL { folder.appendingPathComponent(Self.planFile) }
+    /// The saved plan, read without following a link the run may have put in its place.
+    func readPlan() throws -> Data {
+        // Every process of the phase has ended (its sandbox with it), so nothing swaps the file meanwhile;
+        // O_NOFOLLOW and O_NONBLOCK hold even so (a FIFO must not hang the worker).
+        let attributes = try? FileManager.default.attributesOfItem(atPath: plan.path)
+        guard attributes?[.type] as? FileAttributeType == .typeRegular else { throw RunWorkspaceError.planUnreadable("not a regular file") }
+        let descriptor = open(plan.path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
+        guard descriptor >= 0 else { throw RunWorkspaceError.planUnreadable(String(cString: strerror(errno))) }
+        let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
+        return try handle.readToEnd() ?? Data()
+    }
+
+    /// Writes the saved plan for an apply, replacing whatever the run left at its name.
+    func writePlan(_ data: Data) throws {
+        unlink(plan.path)
+        try writeNew(data, to: Self.planFile)
+    }
+
+    /// Creates `name` in the working folder; never writes through an existing file or link.
+    private func writeNew(_ data: Data, to name: String) throws {
+        let descriptor = open(folder.appendingPathComponent(name).path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw RunWorkspaceError.unwritable(name, String(cString: strerror(errno))) }
+        let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
+        try handle.write(contentsOf: data)
+    }
 
     func remove() {
-        try? FileManager.default.removeItem(at: folder)
+        try? FileManager.default.removeItem(at: root)
     }
 
-    /// Removes kept plan folders of runs that will not be applied here any more (discarded, canceled,
-    /// errored, or gone).
-    static func sweep(root: URL, database: any Database) async throws {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []
-        for name in names where name.hasSuffix("-plan") {
-            guard let runID = UUID(uuidString: String(name.dropLast("-plan".count))) else { continue }
+    /// Removes the folders of runs that are over (or gone): every phase's folder is kept while its run
+    /// may still execute or be applied here, and no longer.
+    static func sweep(root workRoot: URL, database: any Database) async throws {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: workRoot.path)) ?? []
+        for name in names {
+            guard let dash = name.lastIndex(of: "-"), let runID = UUID(uuidString: String(name[..<dash])) else { continue }
             let run = try await Run.query(on: database).filter(\.$id == runID).field(\.$id).field(\.$state).first()
-            if run.map({ $0.state.isFinal }) ?? true {
-                try? FileManager.default.removeItem(at: root.appendingPathComponent(name))
-            }
+            if let run, !run.state.isFinal { continue }
+            try? FileManager.default.removeItem(at: workRoot.appendingPathComponent(name))
+        }
+    }
+}
+
+/// A working folder that could not be used.
+enum RunWorkspaceError: Error, CustomStringConvertible {
+    case planUnreadable(String)
+    case unwritable(String, String)
+
+    var description: String {
+        switch self {
+        case let .planUnreadable(reason): "The saved plan could not be read (\(reason))."
+        case let .unwritable(name, reason): "\(name) could not be written in the run's working folder (\(reason))."
         }
     }
 }

@@ -4,10 +4,12 @@ import Foundation
 import Glibc
 #endif
 
-/// A child process for long-running work (Terraform): in its own process group, with default signal
-/// handling and no blocked signals (whatever the server inherited), standard input from /dev/null,
-/// standard output and error merged into one pipe, and no other descriptor of the server. Output arrives
-/// on `output`; blocking reads and the wait happen on Dispatch threads, never on Swift concurrency's.
+/// A child process for long-running work (Terraform, or the sandbox around it): in its own session (so
+/// its own process group, and no controlling terminal), with default signal handling and no blocked
+/// signals (whatever the server inherited), standard input from /dev/null, standard output and error
+/// merged into one pipe, and no other descriptor of the server than those it is given. It is started on
+/// the `LauncherThread`. Output arrives on `output`; blocking reads and the wait happen on their own
+/// threads, never on Swift concurrency's.
 final class SpawnedProcess: Sendable {
     let pid: pid_t
     /// The merged output, in the order written; finishes when every writer has closed it.
@@ -18,7 +20,8 @@ final class SpawnedProcess: Sendable {
         let description: String
     }
 
-    init(executable: String, arguments: [String], environment: [String: String], directory: URL) throws {
+    /// - Parameter descriptors: the server's descriptors the child gets, as 3, 4, ... in this order.
+    init(executable: String, arguments: [String], environment: [String: String], directory: URL, passing descriptors: [Int32] = []) throws {
         var pipe: [Int32] = [0, 0]
         guard Glibc.pipe(&pipe) == 0 else { throw SpawnFailed(description: "Cannot create a pipe: \(String(cString: strerror(errno)))") }
         _ = fcntl(pipe[0], F_SETFD, FD_CLOEXEC)
@@ -29,7 +32,10 @@ final class SpawnedProcess: Sendable {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_adddup2(&actions, pipe[1], 1)
         posix_spawn_file_actions_adddup2(&actions, pipe[1], 2)
-        try GlibcSpawnExtensions.closeFrom(&actions, 3)
+        for (index, descriptor) in descriptors.enumerated() {
+            posix_spawn_file_actions_adddup2(&actions, descriptor, 3 + Int32(index))
+        }
+        try GlibcSpawnExtensions.closeFrom(&actions, 3 + Int32(descriptors.count))
         try GlibcSpawnExtensions.changeDirectory(&actions, directory.path)
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
@@ -42,16 +48,19 @@ final class SpawnedProcess: Sendable {
         sigemptyset(&empty)
         posix_spawnattr_setsigdefault(&attributes, &defaults)
         posix_spawnattr_setsigmask(&attributes, &empty)
-        posix_spawnattr_setpgroup(&attributes, 0)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETPGROUP))
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK | GlibcSpawnExtensions.setSessionFlag))
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
             for pointer in argv { free(pointer) }
             for pointer in envp { free(pointer) }
         }
-        var child: pid_t = 0
-        let spawned = posix_spawn(&child, executable, &actions, &attributes, argv, envp)
+        let (spawned, child) = try withUnsafeMutablePointer(to: &actions) { actions in
+            try withUnsafeMutablePointer(to: &attributes) { attributes in
+                let spawn = SpawnRequest(executable: executable, actions: actions, attributes: attributes, argv: argv, envp: envp)
+                return try LauncherThread.shared.run { spawn.start() }
+            }
+        }
         close(pipe[1])
         guard spawned == 0 else {
             close(pipe[0])
@@ -94,7 +103,7 @@ final class SpawnedProcess: Sendable {
         return -1
     }
 
-    /// SIGINT to the process itself: Terraform stops gracefully, saving what it has.
+    /// SIGINT to the process itself (not its group): Terraform stops gracefully, saving what it has.
     func interrupt() {
         kill(pid, SIGINT)
     }
@@ -105,9 +114,30 @@ final class SpawnedProcess: Sendable {
     }
 }
 
+/// What `posix_spawn` needs, carried to the launcher thread. The pointers stay valid because the caller
+/// waits for the spawn before it frees them.
+private struct SpawnRequest: @unchecked Sendable {
+    // @unchecked: the pointers are only read, on one thread at a time (the caller is blocked meanwhile).
+    let executable: String
+    let actions: UnsafeMutablePointer<posix_spawn_file_actions_t>
+    let attributes: UnsafeMutablePointer<posix_spawnattr_t>
+    let argv: [UnsafeMutablePointer<CChar>?]
+    let envp: [UnsafeMutablePointer<CChar>?]
+
+    /// `posix_spawn`'s result and the child's pid.
+    func start() -> (Int32, pid_t) {
+        var child: pid_t = 0
+        let result = posix_spawn(&child, executable, actions, attributes, argv, envp)
+        return (result, child)
+    }
+}
+
 /// glibc's `posix_spawn_file_actions_addclosefrom_np` and `_addchdir_np` (glibc 2.34 and 2.29), which
 /// Swift's Glibc module does not export; looked up once at run time.
 enum GlibcSpawnExtensions {
+    /// glibc's `POSIX_SPAWN_SETSID` (2.26 and later), which Swift's Glibc module does not export.
+    static let setSessionFlag: Int32 = 0x80
+
     private typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
     private typealias ChangeDirectory = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32
 

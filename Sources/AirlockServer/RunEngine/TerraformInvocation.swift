@@ -16,14 +16,14 @@ struct TerraformInvocation {
 
     let settings: RunEngineSettings
     let environment: [String: String]
-    let directory: URL
+    let workspace: RunWorkspace
     let log: RunLogWriter
     let heartbeat: Heartbeat
 
     func run(_ arguments: [String]) async throws -> Outcome {
         await log.note("$ terraform \(arguments.joined(separator: " "))")
-        let process = try SpawnedProcess(executable: settings.terraformBinary, arguments: arguments, environment: environment,
-                                         directory: directory)
+        let process = try settings.sandbox.launch(settings.terraformBinary, arguments: arguments, environment: environment,
+                                                  workspace: workspace)
         let deadline = Date().addingTimeInterval(settings.phaseTimeout)
         let log = self.log
         let reader = Task {
@@ -43,7 +43,7 @@ struct TerraformInvocation {
                 try? await Task.sleep(for: .milliseconds(500))
                 if Task.isCancelled { break }
                 if let current = stopping {
-                    if Date().timeIntervalSince(current.since) > settings.cancelGracePeriod { process.killGroup() }
+                    if Date().timeIntervalSince(current.since) > settings.cancelGracePeriod { process.killAll() }
                     continue
                 }
                 var reason: Outcome? = Date() > deadline ? .timedOut : nil
@@ -65,7 +65,7 @@ struct TerraformInvocation {
         }
         let status = await process.waitForExit()
         // Whatever it started must not outlive it (nor keep the output open).
-        process.killGroup()
+        process.killAll()
         monitor.cancel()
         let stoppedFor = await monitor.value
         await reader.value
