@@ -19,4 +19,4 @@ echo "== server suites on PostgreSQL"
 pg_dir="$(mktemp -d)/postgres"
 trap 'scripts/stop-postgres.sh "$pg_dir"' EXIT
 AIRLOCK_TEST_POSTGRES_URL="$(scripts/start-postgres.sh "$pg_dir")" \
-  swift test --filter 'ServeTests|AdminAndTokenTests|OrganizationAPITests|VariableAPITests|EnvironmentAPITests|WebPageTests|ServerClientCommandTests|RunLifecycleTests|ArchiveSafetyTests|RunScaleOutTests|RunCLITests|RunPageTests|MFARunTests|RunMFAPromptTests|MFAPageTests|RunAuthorizationTests|WebUITests'
+  swift test --filter 'ServeTests|AdminAndTokenTests|OrganizationAPITests|VariableAPITests|EnvironmentAPITests|WebPageTests|ServerClientCommandTests|RunLifecycleTests|ArchiveSafetyTests|RunScaleOutTests|RunCLITests|RunPageTests|MFARunTests|RunMFAPromptTests|MFAPageTests|RunAuthorizationTests|WebUITests|RunIsolationTests'

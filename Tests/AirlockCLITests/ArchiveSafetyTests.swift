@@ -40,6 +40,37 @@ import Testing
                 (#"add("pipe", type=tarfile.FIFOTYPE)"#, "pipe is a FIFO."),
                 ("for i in range(10001): add(f\"f{i}\", b\"x\")", "it has more than 10000 entries."),
                 (#"add("zeros.bin", bytes(130 * 1024 * 1024))"#, "more than 128 MiB"),
+                // Links that each look harmless as text and together lead out of the tree, then a file through them.
+                ("""
+                add("y", type=tarfile.SYMTYPE, linkname=".")
+                add("x", type=tarfile.SYMTYPE, linkname="y/..")
+                add("w", type=tarfile.SYMTYPE, linkname="x/..")
+                add("w/FILE", b"x")
+                """, "w/FILE lies under the symbolic link w."),
+                ("""
+                add("y", type=tarfile.SYMTYPE, linkname=".")
+                add("x", type=tarfile.SYMTYPE, linkname="y/..")
+                """, "x links outside the archive's folder (y/.., through its links)."),
+                // The same chain, the links declared in the opposite order.
+                ("""
+                add("x", type=tarfile.SYMTYPE, linkname="sub/y/../..")
+                add("sub/y", type=tarfile.SYMTYPE, linkname="..")
+                """, "x links outside the archive's folder (sub/y/../.., through its links)."),
+                ("""
+                add("a", type=tarfile.SYMTYPE, linkname="b")
+                add("b", type=tarfile.SYMTYPE, linkname="a/c")
+                """, "is part of a loop of symbolic links."),
+                // A folder entry through a link that stays inside is refused too: nothing is written through a link.
+                ("""
+                add("d", type=tarfile.SYMTYPE, linkname="modules")
+                add("modules", type=tarfile.DIRTYPE)
+                add("d/inner.tf", b"x")
+                """, "d/inner.tf lies under the symbolic link d."),
+                // Override files could replace the backend Airlock sets; Airlock's own names are its own.
+                (#"add("zzz_override.tf", b'terraform {\n backend "local" {}\n}\n')"#, "zzz_override.tf is an override file at the top level."),
+                (#"add("override.tf.json", b'{}')"#, "override.tf.json is an override file at the top level."),
+                (#"add("airlock_backend_override.tf", b'')"#, "airlock_backend_override.tf is a name Airlock writes itself"),
+                (#"add("airlock.tfplan", type=tarfile.SYMTYPE, linkname="main.tf")"#, "airlock.tfplan is a name Airlock writes itself"),
             ]
             for (script, message) in cases {
                 let response = try await world.upload(try await Self.archive(script))
@@ -57,6 +88,9 @@ import Testing
             // A link that stays inside the tree is fine.
             let inside = try await world.upload(try await Self.archive(#"add("modules/self", type=tarfile.SYMTYPE, linkname="../main.tf")"#))
             #expect(inside.status == 201, "\(inside.body)")
+            // So are override files inside modules (Terraform merges them into the module, not the root).
+            let moduleOverride = try await world.upload(try await Self.archive(#"add("modules/net/x_override.tf", b'locals {}')"#))
+            #expect(moduleOverride.status == 201, "\(moduleOverride.body)")
             let big = try await LocalHTTP.send("POST", world.base + "/api/v1/organizations/acme/environments/prod/configuration-versions",
                                                headers: [("Authorization", "Bearer \(world.tokens["olivia"]!)")],
                                                body: Data(count: 17 << 20), contentType: "application/gzip")

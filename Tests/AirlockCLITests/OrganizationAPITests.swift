@@ -55,7 +55,7 @@ import Testing
     /// Starts `airlock serve` on a free port over the data folder and database; returns it and its base URL.
     func startServer(_ database: TestDatabase, arguments: [String] = []) async throws -> (RunningProcess, String) {
         let server = try RunningProcess(CLIWorld.airlockBinary, ["serve", "--data-dir", data.path, "--port", "0"] + database.arguments
-                                        + PythonInstallation.serveArguments + arguments,
+                                        + (arguments.contains("--unsandboxed-runs") ? [] : PythonInstallation.serveArguments) + arguments,
                                         environment: environment)
         let printed = try await server.waitFor("Airlock listening on")
         guard let range = printed.range(of: #"http://127\.0\.0\.1:[0-9]+"#, options: .regularExpression) else {

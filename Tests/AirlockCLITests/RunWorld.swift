@@ -51,20 +51,23 @@ struct RunWorld {
         try await upload(try await TerraformConfiguration.archive(files), to: environment, as: user)
     }
 
-    func upload(_ archive: Data, to environment: String = "prod", as user: String = "olivia") async throws -> LocalHTTP.Response {
-        try await LocalHTTP.send("POST", base + "/api/v1/organizations/acme/environments/\(environment)/configuration-versions",
+    func upload(_ archive: Data, to environment: String = "prod", in organization: String = "acme", as user: String = "olivia") async throws -> LocalHTTP.Response {
+        try await LocalHTTP.send("POST", base + "/api/v1/organizations/\(organization)/environments/\(environment)/configuration-versions",
                                         headers: [("Authorization", "Bearer \(tokens[user]!)")], body: archive, contentType: "application/gzip")
     }
 
     /// Queues a plan; returns the run's id.
-    func queue(_ environment: String = "prod", message: String = "test", as user: String = "olivia", on server: String? = nil) async throws -> String {
-        let response = try await call("POST", "/organizations/acme/environments/\(environment)/runs", as: user, json: #"{"message":"\#(message)"}"#, on: server)
+    func queue(_ environment: String = "prod", in organization: String = "acme", message: String = "test", as user: String = "olivia",
+               on server: String? = nil) async throws -> String {
+        let response = try await call("POST", "/organizations/\(organization)/environments/\(environment)/runs", as: user,
+                                      json: #"{"message":"\#(message)"}"#, on: server)
         #expect(response.status == 201, "\(response.body)")
         return try Self.field("id", of: response.body) ?? ""
     }
 
     func run(_ id: String) async throws -> [String: Any] {
-        let response = try await call("GET", "/runs/\(id)")
+        var response = try await call("GET", "/runs/\(id)")
+        if response.status == 404 { response = try await call("GET", "/runs/\(id)", as: "otto") }  // a run of the other organization
         return try JSONSerialization.jsonObject(with: Data(response.body.utf8)) as? [String: Any] ?? [:]
     }
 
@@ -98,7 +101,19 @@ struct RunWorld {
     }
 
     func log(_ id: String, _ phase: String) async throws -> String {
-        try await call("GET", "/runs/\(id)/logs/\(phase)").body
+        let response = try await call("GET", "/runs/\(id)/logs/\(phase)")
+        return response.status == 404 ? try await call("GET", "/runs/\(id)/logs/\(phase)", as: "otto").body : response.body
+    }
+
+    /// Waits (on the run's own progress) until the phase's log holds `text`.
+    func waitForLog(_ id: String, _ phase: String, containing text: String, seconds: Double = 180,
+                    sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if try await log(id, phase).contains(text) { return }
+            try await Task.sleep(for: .milliseconds(150))
+        }
+        Issue.record("the \(phase) log of run \(id) never showed \(text)", sourceLocation: sourceLocation)
     }
 
     func action(_ id: String, _ action: String, as user: String = "olivia") async throws -> LocalHTTP.Response {

@@ -32,30 +32,82 @@ enum ConfigurationArchive {
         guard entries.contains(where: { !$0.path.contains("/") && ($0.path.hasSuffix(".tf") || $0.path.hasSuffix(".tf.json")) }) else {
             throw APIError.invalidArchive("it has no .tf or .tf.json file at its top level.")
         }
+        if let reserved = entries.first(where: { reservedNames.contains($0.path) }) {
+            throw APIError.invalidArchive("\(reserved.path) is a name Airlock writes itself in the working folder; rename it.")
+        }
+        if let override = entries.first(where: { isOverrideFile($0.path) }) {
+            throw APIError.invalidArchive("\(override.path) is an override file at the top level. Airlock's own override file sets the state backend and must not be overridden; merge its content into a regular .tf file.")
+        }
         return entries
     }
 
+    /// Names Airlock writes at the top of a run's working folder.
+    static let reservedNames: Set<String> = [RunWorkspace.overrideFile, RunWorkspace.planFile]
+
+    /// Terraform's override files of the root module (`override.tf`, `*_override.tf`, and `.tf.json`):
+    /// Terraform merges them last, in name order, so one could replace the backend Airlock sets.
+    static func isOverrideFile(_ path: String) -> Bool {
+        guard !path.contains("/") else { return false }
+        for suffix in [".tf", ".tf.json"] where path.hasSuffix(suffix) {
+            let stem = path.dropLast(suffix.count)
+            if stem == "override" || stem.hasSuffix("_override") { return true }
+        }
+        return false
+    }
+
     /// Writes checked entries under `folder` (which must exist). Files are 0644, or 0755 if executable.
+    /// No link is ever followed, whatever the entries hold: each component is opened with `O_NOFOLLOW`
+    /// under the one before it, and an entry that would pass through a link (or a file) is refused.
     static func extract(_ entries: [TarArchive.Entry], into folder: URL) throws {
-        let files = FileManager.default
+        let root = open(folder.path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+        guard root >= 0 else { throw APIError.invalidArchive("the working folder could not be opened (\(String(cString: strerror(errno)))).") }
+        defer { close(root) }
         for entry in entries {
-            let target = folder.appendingPathComponent(entry.path)
-            try files.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
-            // Replace whatever an earlier entry put here, never write through it.
-            if (try? files.attributesOfItem(atPath: target.path)) != nil, entry.kind != .directory {
-                try files.removeItem(at: target)
+            var parts = entry.path.split(separator: "/").map(String.init)
+            guard let name = parts.popLast() else { continue }
+            var directory = root
+            defer { if directory != root { close(directory) } }
+            for part in parts {
+                let next = try openDirectory(part, in: directory, creating: true, entry: entry.path)
+                if directory != root { close(directory) }
+                directory = next
             }
             switch entry.kind {
             case .directory:
-                try files.createDirectory(at: target, withIntermediateDirectories: true)
+                close(try openDirectory(name, in: directory, creating: true, entry: entry.path))
             case let .symlink(destination):
-                try files.createSymbolicLink(atPath: target.path, withDestinationPath: destination)
+                try removeExisting(name, in: directory, entry: entry.path)
+                guard symlinkat(destination, directory, name) == 0 else { throw unwritable(entry.path) }
             case let .file(executable):
-                guard files.createFile(atPath: target.path, contents: entry.contents,
-                                       attributes: [.posixPermissions: executable ? 0o755 : 0o644]) else {
-                    throw APIError.invalidArchive("\(entry.path) could not be written.")
-                }
+                try removeExisting(name, in: directory, entry: entry.path)
+                let file = openat(directory, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, executable ? 0o755 : 0o644)
+                guard file >= 0 else { throw unwritable(entry.path) }
+                let handle = FileHandle(fileDescriptor: file, closeOnDealloc: true)
+                try handle.write(contentsOf: entry.contents)
             }
         }
+    }
+
+    /// The folder `name` in `directory`, made if missing; refused if it is a link or not a folder.
+    private static func openDirectory(_ name: String, in directory: Int32, creating: Bool, entry: String) throws -> Int32 {
+        var opened = openat(directory, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+        if opened < 0, errno == ENOENT, creating {
+            guard mkdirat(directory, name, 0o755) == 0 else { throw unwritable(entry) }
+            opened = openat(directory, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+        }
+        guard opened >= 0 else { throw APIError.invalidArchive("\(entry) passes through \(name), which is a link or a file.") }
+        return opened
+    }
+
+    /// Replaces whatever an earlier entry put at `name` (never writing through it); a folder stays and
+    /// refuses the entry.
+    private static func removeExisting(_ name: String, in directory: Int32, entry: String) throws {
+        guard unlinkat(directory, name, 0) == 0 || errno == ENOENT else {
+            throw APIError.invalidArchive("\(entry) would replace a folder of the archive.")
+        }
+    }
+
+    private static func unwritable(_ entry: String) -> APIError {
+        APIError.invalidArchive("\(entry) could not be written (\(String(cString: strerror(errno)))).")
     }
 }

@@ -86,7 +86,50 @@ struct TarArchive {
                 throw Refused(description: "it has more than \(limits.maximumEntries) entries.")
             }
         }
+        try checkLinksTogether(entries)
         return entries
+    }
+
+    /// Links checked as a whole, the way a file system follows them: each link's target, resolved through
+    /// the other links, stays inside the tree (`y -> .`, `x -> y/..` each look harmless alone, and together
+    /// make `x` the folder above), and no entry lies under a link.
+    static func checkLinksTogether(_ entries: [Entry]) throws {
+        var links: [String: String] = [:]
+        for entry in entries {
+            if case let .symlink(target) = entry.kind { links[entry.path] = target } else { links[entry.path] = nil }
+        }
+        guard !links.isEmpty else { return }
+        for entry in entries {
+            var prefix = ""
+            for part in entry.path.split(separator: "/").dropLast() {
+                prefix += prefix.isEmpty ? String(part) : "/" + part
+                if links[prefix] != nil { throw Refused(description: "\(entry.path) lies under the symbolic link \(prefix).") }
+            }
+        }
+        for (path, target) in links.sorted(by: { $0.key < $1.key }) {
+            _ = try resolve(target, from: path, links: links, depth: 0)
+        }
+    }
+
+    /// The components `target` (a link at `path`) leads to, following the archive's links; throws when it
+    /// leads out of the tree or loops.
+    private static func resolve(_ target: String, from path: String, links: [String: String], depth: Int) throws -> [String] {
+        guard depth < 40 else { throw Refused(description: "\(path) is part of a loop of symbolic links.") }
+        guard !target.hasPrefix("/") else { throw Refused(description: "\(path) links to an absolute path (\(target)).") }
+        var parts = path.split(separator: "/").dropLast().map(String.init)
+        for part in target.split(separator: "/", omittingEmptySubsequences: true) where part != "." {
+            if part == ".." {
+                guard !parts.isEmpty else { throw Refused(description: "\(path) links outside the archive's folder (\(target), through its links).") }
+                parts.removeLast()
+            } else {
+                parts.append(String(part))
+                let reached = parts.joined(separator: "/")
+                if let next = links[reached] {
+                    parts = try resolve(next, from: reached, links: links, depth: depth + 1)
+                }
+            }
+        }
+        return parts
     }
 
     /// `name` as a relative path inside the tree: no leading `/`, no `..`, `.` and empty parts dropped.

@@ -42,6 +42,9 @@ struct TerraformInvocation {
             while !Task.isCancelled {
                 try? await Task.sleep(for: .milliseconds(500))
                 if Task.isCancelled { break }
+                // A line Terraform wrote before going quiet (a long provisioner) reaches readers now, not
+                // with its next output.
+                try? await log.flush()
                 if let current = stopping {
                     if Date().timeIntervalSince(current.since) > settings.cancelGracePeriod { process.killAll() }
                     continue

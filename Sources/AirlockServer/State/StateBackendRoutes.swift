@@ -4,17 +4,33 @@ import NIOHTTP1
 import Vapor
 
 /// `/state/:organization/:environment`: Terraform's built-in `http` backend, which every run's override
-/// file points at. A run authenticates with its own token (basic auth password) and may read, write and
-/// lock; a member may read with an API token (so `terraform state pull` works from a laptop), and an owner
-/// may also write and lock (`terraform state push`, e.g. to move an existing state into Airlock).
+/// file points at. A run authenticates with its own token (basic auth password): while it plans it may
+/// only read; while it applies it may also lock, write and unlock. A member may read with an API token (so
+/// `terraform state pull` works from a laptop), and an owner may also lock, write and unlock (`terraform
+/// state push`, `force-unlock`). While the state is locked, a write or an unlock must name the lock's ID.
 struct StateBackendRoutes: RouteCollection {
     enum Caller {
-        case run(UUID)
+        /// A run's Terraform; `applying` says whether the run is in its apply.
+        case run(UUID, applying: Bool)
         case owner
         case member
 
         var mayWrite: Bool {
-            if case .member = self { false } else { true }
+            switch self {
+            case let .run(_, applying): applying
+            case .owner: true
+            case .member: false
+            }
+        }
+
+        /// Only an owner releases a lock without naming it (`terraform force-unlock`).
+        var mayForceUnlock: Bool {
+            if case .owner = self { true } else { false }
+        }
+
+        var refusal: String {
+            if case .run = self { "A run's token only reads the state during a plan; it locks and writes it during the apply." }
+            else { "Only a run or an organization owner locks and writes an environment's state." }
         }
     }
 
@@ -39,9 +55,17 @@ struct StateBackendRoutes: RouteCollection {
 
     func write(_ request: Request) async throws -> Response {
         let (environment, caller) = try await authorize(request)
-        guard caller.mayWrite else { throw Abort(.forbidden, reason: "Only a run or an organization owner writes an environment's state.") }
-        let runID: UUID? = if case let .run(id) = caller { id } else { nil }
+        guard caller.mayWrite else { throw Abort(.forbidden, reason: caller.refusal) }
+        let runID: UUID? = if case let .run(id, _) = caller { id } else { nil }
         guard let body = request.body.data else { throw Abort(.badRequest, reason: "No state in the request.") }
+        let held = try await TerraformEnvironment.find(environment.requireID(), on: request.db)?.stateLock.flatMap(StateLockInfo.id(in:))
+        let given: String? = request.query["ID"]
+        if let held, given != held {
+            throw Abort(.conflict, reason: "The state is locked (lock \(held)); a write must carry that lock's ID.")
+        }
+        if held == nil, runID != nil {
+            throw Abort(.conflict, reason: "A run writes the state only while it holds the state's lock.")
+        }
         do {
             try await StateVersions.store(Data(body.readableBytesView), for: try environment.requireID(), runID: runID,
                                           secrets: request.application.secretBox, on: request.db)
@@ -53,7 +77,7 @@ struct StateBackendRoutes: RouteCollection {
 
     func lock(_ request: Request) async throws -> Response {
         let (environment, caller) = try await authorize(request)
-        guard caller.mayWrite else { throw Abort(.forbidden, reason: "Only a run or an organization owner locks an environment's state.") }
+        guard caller.mayWrite else { throw Abort(.forbidden, reason: caller.refusal) }
         let info = request.body.string ?? "{}"
         let environmentID = try environment.requireID()
         return try await request.db.transaction { database in
@@ -72,9 +96,23 @@ struct StateBackendRoutes: RouteCollection {
 
     func unlock(_ request: Request) async throws -> Response {
         let (environment, caller) = try await authorize(request)
-        guard caller.mayWrite else { throw Abort(.forbidden, reason: "Only a run or an organization owner unlocks an environment's state.") }
-        try await TerraformEnvironment.query(on: request.db).filter(\.$id == environment.requireID()).set(\.$stateLock, to: nil).update()
-        return Response(status: .ok)
+        guard caller.mayWrite else { throw Abort(.forbidden, reason: caller.refusal) }
+        let given = request.body.string.flatMap(StateLockInfo.id(in:))
+        // An owner's `terraform force-unlock` sends no lock information; anyone else names the lock.
+        if given == nil, !caller.mayForceUnlock {
+            throw Abort(.conflict, reason: "An unlock must name the lock's ID.")
+        }
+        let environmentID = try environment.requireID()
+        return try await request.db.transaction { database in
+            try await RowLock.lock(TerraformEnvironment.schema, id: environmentID, on: database)
+            guard let current = try await TerraformEnvironment.find(environmentID, on: database) else { throw Abort(.notFound) }
+            if let given, let held = current.stateLock.flatMap(StateLockInfo.id(in:)), held != given {
+                throw Abort(.conflict, reason: "The state is locked by lock \(held), not \(given).")
+            }
+            current.stateLock = nil
+            try await current.save(on: database)
+            return Response(status: .ok)
+        }
     }
 
     /// The environment of the URL and who is calling; 401 without credentials, 404 for what they cannot see.
@@ -95,7 +133,7 @@ struct StateBackendRoutes: RouteCollection {
                 .filter(\.$backendTokenHash == hash).filter(\.$state ~~ RunState.executing).first() else {
                 throw Abort(.unauthorized, reason: "This run token is not valid (the run is over).")
             }
-            return (environment, .run(try run.requireID()))
+            return (environment, .run(try run.requireID(), applying: run.state == .applying))
         }
         guard let token = try await APIToken.query(on: request.db).filter(\.$tokenHash == hash).first(),
               let membership = try await Membership.query(on: request.db).filter(\.$organization.$id == environment.$organization.id)
