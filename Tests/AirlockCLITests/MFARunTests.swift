@@ -21,7 +21,7 @@ import Testing
         resource "terraform_data" "probe" {
           input = var.attempt
           provisioner "local-exec" {
-            command = "env | sort > \\"$DUMP_DIR/env\\"; aws sts get-caller-identity --output text --query Arn > \\"$DUMP_DIR/identity\\" 2>&1; if aws sts assume-role --role-arn \(mfaRole) --role-session-name inside > /dev/null 2> \\"$DUMP_DIR/assume-error\\"; then echo ASSUME=ok; else echo ASSUME=failed; fi"
+            command = "drop() { curl -s --data-binary @- \\"$DROP_URL/$1\\"; }; env | sort | drop env; aws sts get-caller-identity --output text --query Arn 2>&1 | drop identity; if error=$(aws sts assume-role --role-arn \(mfaRole) --role-session-name inside 2>&1 > /dev/null); then echo ASSUME=ok; else echo ASSUME=failed; fi; printf %s \\"$error\\" | drop assume-error"
           }
         }
         """]
@@ -29,6 +29,7 @@ import Testing
     struct Setup {
         let sts: TestSTS
         let dump: URL
+        let drop: FileDrop
     }
 
     static func withMFAWorld(_ body: (inout RunWorld, Setup) async throws -> Void) async throws {
@@ -36,19 +37,23 @@ import Testing
         let dump = FileManager.default.temporaryDirectory.appendingPathComponent("airlock-dump-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dump, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dump) }
+        // The run's sandbox shows it no folder of ours: its provisioner posts what it saw.
+        let drop = try await FileDrop.start(into: dump)
         do {
             try await RunWorld.with(serveArguments: RunWorld.fast + ["--sts-endpoint", sts.endpoint.absoluteString]) { world in
-                try await body(&world, Setup(sts: sts, dump: dump))
+                try await body(&world, Setup(sts: sts, dump: dump, drop: drop))
             }
         } catch {
             try? await sts.stop()
+            await drop.stop()
             throw error
         }
         try await sts.stop()
+        await drop.stop()
     }
 
     static func setVariables(_ world: RunWorld, _ setup: Setup, keys: Bool = true) async throws {
-        var variables: [(String, String, Bool)] = [("DUMP_DIR", setup.dump.path, false), ("AWS_ENDPOINT_URL_STS", setup.sts.endpoint.absoluteString, false),
+        var variables: [(String, String, Bool)] = [("DROP_URL", setup.drop.url, false), ("AWS_ENDPOINT_URL_STS", setup.sts.endpoint.absoluteString, false),
                                                    ("AWS_DEFAULT_REGION", "us-east-1", false)]
         if keys {
             variables += [("AWS_ACCESS_KEY_ID", anika.accessKeyID, false), ("AWS_SECRET_ACCESS_KEY", anika.secretAccessKey, true),

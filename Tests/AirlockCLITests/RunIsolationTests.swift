@@ -263,4 +263,26 @@ import Testing
             }
         }
     }
+
+    /// A configuration's own `cloud` or `backend` block gives way to Airlock's override: the state lands on
+    /// the Airlock server, not where the configuration wanted it.
+    @Test(arguments: ["cloud {\n organization = \"elsewhere\"\n workspaces { name = \"x\" }\n }",
+                      "backend \"local\" {\n path = \"/tmp/airlock-elsewhere.tfstate\"\n }"])
+    func aConfigurationsOwnBackendGivesWayToAirlocks(_ block: String) async throws {
+        try await RunWorld.with { world in
+            #expect(try await world.upload(["main.tf": """
+                terraform {
+                  \(block)
+                }
+                resource "terraform_data" "here" { input = "kept by airlock" }
+                """]).status == 201)
+            let run = try await world.queue()
+            try await world.expect(run, reaches: "planned")
+            #expect(try await world.action(run, "confirm").status == 200)
+            try await world.expect(run, reaches: "applied")
+            let owner = [("Authorization", "Basic " + Data("x:\(world.tokens["olivia"]!)".utf8).base64EncodedString())]
+            let state = try await LocalHTTP.get(world.base + "/state/acme/prod", headers: owner)
+            #expect(state.status == 200 && state.body.contains("kept by airlock"), "\(state.body)")
+        }
+    }
 }

@@ -62,10 +62,18 @@ actor RunLogWriter {
     /// Stores what is queued.
     func flush() async throws {
         guard !pendingText.isEmpty else { return }
+        // Text and number are taken before the save's suspension: flushes may interleave (a timer's and the
+        // reader's), and each chunk must keep its own place.
         let text = pendingText
+        let number = sequence
         pendingText = ""
-        try await RunLogChunk(runID: runID, phase: phase, sequence: sequence, text: text).save(on: database)
         sequence += 1
+        do {
+            try await RunLogChunk(runID: runID, phase: phase, sequence: number, text: text).save(on: database)
+        } catch {
+            pendingText = text + pendingText
+            throw error
+        }
     }
 
     /// Stores everything, including an unfinished last line.
