@@ -33,4 +33,28 @@ import Testing
         #expect(result.stderr.contains("Unsupported database URL: expected postgres://user:password@host:port/database"))
         #expect(!FileManager.default.fileExists(atPath: "/tmp/unused-airlock"))
     }
+
+    /// A sandbox that cannot be made stops the start, saying what to do; so does a work folder inside the
+    /// data folder. Nothing listens.
+    @Test func aServerWhoseRunsCannotBeIsolatedDoesNotStart() async throws {
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent("airlock-unsandboxable-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: data) }
+        let broken = try await CommandRunner.run(CLIWorld.airlockBinary, ["serve", "--data-dir", data.path, "--port", "0", "--bwrap", "/bin/false"],
+                                                 environment: ["PATH": "/usr/bin:/bin"])
+        #expect(broken.status == 255)
+        #expect(broken.stderr.contains("Airlock runs Terraform in a bubblewrap sandbox, and /bin/false could not make one here"), "\(broken.stderr)")
+        #expect(broken.stderr.contains("Install bubblewrap") && broken.stderr.contains("--unsandboxed-runs"))
+        #expect(!broken.stdout.contains("Airlock listening on"))
+
+        let missing = try await CommandRunner.run(CLIWorld.airlockBinary, ["serve", "--data-dir", data.path, "--port", "0"],
+                                                  environment: ["PATH": "/nonexistent"])
+        #expect(missing.status == 255)
+        #expect(missing.stderr.contains("bwrap is not on PATH"), "\(missing.stderr)")
+
+        let inside = try await CommandRunner.run(CLIWorld.airlockBinary, ["serve", "--data-dir", data.path, "--port", "0",
+                                                                          "--work-dir", data.appendingPathComponent("work").path],
+                                                 environment: ["PATH": "/usr/bin:/bin"])
+        #expect(inside.status == 255)
+        #expect(inside.stderr.contains("is inside the data folder"), "\(inside.stderr)")
+    }
 }
