@@ -58,4 +58,25 @@ import Testing
         }
         try? FileManager.default.removeItem(at: organizations.data)
     }
+
+    /// Names that would change how Terraform or its sandbox start, and NUL characters, are refused for the
+    /// organization and for an environment, and nothing is stored.
+    @Test func namesThatChangeHowRunsStartAreRefused() async throws {
+        try await organizations.withServer { base, tokens, _ in
+            #expect(try await organizations.call(base, "POST", "/organizations/acme/environments", as: tokens["olivia"], json: #"{"name":"prod"}"#).status == 201)
+            for key in ["PATH", "HOME", "LD_PRELOAD", "LD_LIBRARY_PATH", "TF_CLI_ARGS", "TF_CLI_ARGS_plan", "TF_DATA_DIR", "PYTHONPATH"] {
+                for scope in ["/organizations/acme/variables/", "/organizations/acme/environments/prod/variables/"] {
+                    let response = try await organizations.call(base, "PUT", scope + key, as: tokens["olivia"], json: #"{"value":"/tmp/x"}"#)
+                    #expect(response.status == 400, "\(scope)\(key): \(response.body)")
+                    #expect(response.body.contains(#""code":"reserved_key""#) && response.body.contains("\(key) is set by Airlock"), "\(response.body)")
+                }
+            }
+            let nul = try await organizations.call(base, "PUT", "/organizations/acme/variables/GREETING", as: tokens["olivia"], json: #"{"value":"a\u0000--bind"}"#)
+            #expect(nul.status == 400 && nul.body.contains(#""code":"invalid_value""#), "\(nul.body)")
+            #expect(try await organizations.call(base, "GET", "/organizations/acme/variables", as: tokens["olivia"]).body == "[]")
+            #expect(try await organizations.call(base, "GET", "/organizations/acme/environments/prod/variables", as: tokens["olivia"]).body == "[]")
+            // Names that merely start alike are fine.
+            #expect(try await organizations.call(base, "PUT", "/organizations/acme/variables/PATHFINDER", as: tokens["olivia"], json: #"{"value":"x"}"#).status == 200)
+        }
+    }
 }

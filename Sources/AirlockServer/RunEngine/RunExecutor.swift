@@ -93,7 +93,13 @@ struct RunExecutor: Sendable {
         defer { if !keepWorkspace { workspace.remove() } }
         var terraformEnvironment = settings.passthroughEnvironment
         // Long-term AWS keys never reach Terraform: only the session credentials made for this phase.
-        for variable in variables where !AWSAccess.withheldVariables.contains(variable.key) { terraformEnvironment[variable.key] = variable.value }
+        for variable in variables where !AWSAccess.withheldVariables.contains(variable.key) && !VariableRules.isReserved(variable.key) {
+            terraformEnvironment[variable.key] = variable.value
+        }
+        let ignored = variables.map(\.key).filter(VariableRules.isReserved)
+        if !ignored.isEmpty {
+            await log.note("Ignored variables that Airlock sets itself or that would change how Terraform starts: \(ignored.joined(separator: ", ")).")
+        }
         if let session {
             terraformEnvironment["AWS_ACCESS_KEY_ID"] = session.accessKeyID
             terraformEnvironment["AWS_SECRET_ACCESS_KEY"] = session.secretAccessKey

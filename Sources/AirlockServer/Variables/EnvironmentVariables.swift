@@ -18,9 +18,8 @@ enum EnvironmentVariables {
 
     static func set(_ key: String, value: String, sensitive: Bool, in organization: String, _ environmentName: String, actorID: UUID,
                     secrets: SecretBox, on database: any Database) async throws {
-        guard OrganizationVariables.isValidKey(key) else { throw APIError.invalidKey(key) }
+        try VariableRules.check(key, value: value)
         guard !AWSAccess.withheldVariables.contains(key) else { throw APIError.organizationLevelOnly(key) }
-        guard value.utf8.count <= OrganizationVariables.maximumValueLength else { throw APIError.valueTooLong }
         _ = try await Organizations.requireOwner(actorID, in: organization, on: database)
         let environment = try await Environments.find(environmentName, in: organization, actorID: actorID, on: database)
         let environmentID = try environment.requireID()

