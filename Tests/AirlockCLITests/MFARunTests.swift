@@ -254,10 +254,15 @@ import Testing
             #expect(roles.map(\.roleARN) == [Self.openRole, Self.mfaRole])
             #expect(roles.map(\.sourceIdentity) == ["mario", "olivia"], "the planner, then the approver")
 
-            // Without MFA, the apply role (whose trust demands MFA) is out of reach: the run errors with STS's message.
-            // (With no plan role, the apply role serves both.)
+            // An unguarded plan never gets the apply role: with no plan role it runs on a session without one.
             #expect(try await world.call("PATCH", "/organizations/acme/environments/prod", json: #"{"mfa":"never","planRoleArn":""}"#).status == 200)
+            #expect(try await world.upload(["main.tf": "resource \"terraform_data\" \"x\" {\n  input = \"2\"\n}\n"]).status == 201)
+            let assumedBefore = await setup.sts.engine.received.filter { $0.action == "AssumeRole" }.count
             let unprotected = try await world.queue()
+            try await world.expect(unprotected, reaches: "planned")
+            #expect(await setup.sts.engine.received.filter { $0.action == "AssumeRole" }.count == assumedBefore, "no role during the plan")
+            // The unguarded apply reaches for the apply role, whose trust demands MFA: it errors with STS's message.
+            #expect(try await world.action(unprotected, "confirm").status == 200)
             try await world.expect(unprotected, reaches: "errored")
             let message = try await world.run(unprotected)["errorMessage"] as? String ?? ""
             #expect(message.contains("An error occurred (AccessDenied) when calling the AssumeRole operation"), "\(message)")

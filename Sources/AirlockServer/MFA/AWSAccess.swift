@@ -32,6 +32,11 @@ struct AWSAccess: Sendable {
         [accessKeyVariable, secretKeyVariable, serialVariable].filter { !keys.contains($0) }
     }
 
+    /// The role session's name for a run's phase, as CloudTrail shows it: `airlock-<user>-<run number>-<phase>`.
+    static func sessionName(user: String, runNumber: Int, phase: RunLogChunk.Phase) -> String {
+        "airlock-\(user)-\(runNumber)-\(phase.rawValue)"
+    }
+
     /// Session credentials: GetSessionToken (with the MFA device and code when given), then, with a role,
     /// AssumeRole under that session with the approving user as SourceIdentity.
     /// Returns the credentials and STS's request id of the GetSessionToken.

@@ -42,11 +42,11 @@ enum MFAGate {
             try await record(false, nil, error.reason)
             throw error
         }
-        let role = target.phase == .plan ? target.environment.planRoleARN ?? target.environment.applyRoleARN
-            : target.environment.applyRoleARN ?? target.environment.planRoleARN
+        let role = target.environment.roleARN(for: target.phase, mfaAuthenticated: true)
         do {
             let (credentials, requestID) = try await access.session(keys, tokenCode: code, roleARN: role, user: user.username,
-                                                                    sessionName: "airlock-\(user.username)-\(target.runNumber)-\(target.phase.rawValue)")
+                                                                    sessionName: AWSAccess.sessionName(user: user.username, runNumber: target.runNumber,
+                                                                                                       phase: target.phase))
             try await record(true, requestID, nil)
             return try SealedCredentials.seal(credentials, runID: target.runID, phase: target.phase, secrets: secrets)
         } catch {

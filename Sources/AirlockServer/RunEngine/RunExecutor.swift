@@ -189,13 +189,13 @@ struct RunExecutor: Sendable {
             throw APIError.mfaCodeRequired(serial: keys?.serial, phase: claim.phase)
         }
         guard let keys else { return nil }
-        let role = claim.phase == .plan ? environment.planRoleARN ?? environment.applyRoleARN : environment.applyRoleARN ?? environment.planRoleARN
+        let role = environment.roleARN(for: claim.phase, mfaAuthenticated: false)
         let approver = claim.phase == .plan ? run.createdBy
             : try await RunEvent.query(on: database).filter(\.$run.$id == claim.runID).filter(\.$toState == RunState.applyQueued.rawValue)
                 .sort(\.$at, .descending).first()?.actor ?? run.createdBy
         do {
             let (credentials, _) = try await aws.session(keys, tokenCode: nil, roleARN: role, user: approver,
-                                                         sessionName: "airlock-\(approver)-\(run.number)-\(claim.phase.rawValue)")
+                                                         sessionName: AWSAccess.sessionName(user: approver, runNumber: run.number, phase: claim.phase))
             await log.masking([credentials.accessKeyID, credentials.secretAccessKey, credentials.sessionToken ?? ""])
             await log.note("AWS session credentials from STS (no MFA)\(role.map { " for role \($0)" } ?? "").")
             return credentials
