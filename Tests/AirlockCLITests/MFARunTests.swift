@@ -32,7 +32,7 @@ import Testing
         let drop: FileDrop
     }
 
-    static func withMFAWorld(_ body: (inout RunWorld, Setup) async throws -> Void) async throws {
+    static func withMFAWorld(serveArguments: [String] = [], _ body: (inout RunWorld, Setup) async throws -> Void) async throws {
         let sts = try await TestSTS.start(directory: directory)
         let dump = FileManager.default.temporaryDirectory.appendingPathComponent("airlock-dump-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dump, withIntermediateDirectories: true)
@@ -40,7 +40,7 @@ import Testing
         // The run's sandbox shows it no folder of ours: its provisioner posts what it saw.
         let drop = try await FileDrop.start(into: dump)
         do {
-            try await RunWorld.with(serveArguments: RunWorld.fast + ["--sts-endpoint", sts.endpoint.absoluteString]) { world in
+            try await RunWorld.with(serveArguments: RunWorld.fast + ["--sts-endpoint", sts.endpoint.absoluteString] + serveArguments) { world in
                 try await body(&world, Setup(sts: sts, dump: dump, drop: drop))
             }
         } catch {
@@ -234,6 +234,39 @@ import Testing
             let environment = try String(contentsOf: setup.dump.appendingPathComponent("env"), encoding: .utf8)
             #expect(environment.contains("AWS_SESSION_TOKEN=") && !environment.contains(Self.anika.secretAccessKey))
             #expect(await setup.sts.engine.received.filter { $0.action == "GetSessionToken" }.allSatisfy { !$0.carriedTokenCode })
+        }
+    }
+
+    @Test func confirmHoldsARunToTheEnvironmentsCurrentLevelAndCancelDeletesItsSealedCredentials() async throws {
+        try await Self.withMFAWorld(serveArguments: ["--concurrency", "1"]) { world, setup in
+            try await Self.setVariables(world, setup)
+            #expect(try await world.upload(["main.tf": "resource \"terraform_data\" \"x\" {\n  input = \"raised\"\n}\n"]).status == 201)
+            let run = try await world.queue()
+            try await world.expect(run, reaches: "planned")
+            // The owner raises "never" to "applies only": the run planned before is held to it.
+            #expect(try await world.call("PATCH", "/organizations/acme/environments/prod", json: #"{"mfa":"applies_only"}"#).status == 200)
+            let withoutCode = try await world.action(run, "confirm")
+            #expect(withoutCode.status == 400 && withoutCode.body.contains("mfa_code_required"), "\(withoutCode.body)")
+            #expect(try await world.state(run) == "planned")
+
+            // Another environment's apply holds the only worker, so the confirmed apply waits with its sealed credentials.
+            #expect(try await world.call("POST", "/organizations/acme/environments", json: #"{"name":"busy"}"#).status == 201)
+            #expect(try await world.upload(["main.tf": "resource \"terraform_data\" \"busy\" {\n  provisioner \"local-exec\" { command = \"echo BUSY; sleep 60\" }\n}\n"],
+                                           to: "busy").status == 201)
+            let busy = try await world.queue("busy")
+            try await world.expect(busy, reaches: "planned")
+            #expect(try await world.action(busy, "confirm").status == 200)
+            try await world.waitForLog(busy, "apply", containing: "BUSY")
+            let confirmed = try await world.call("POST", "/runs/\(run)/actions/confirm", json: #"{"tokenCode":"\#(await Self.code(setup))"}"#)
+            #expect(confirmed.status == 200, "\(confirmed.body)")
+            #expect(try await world.state(run) == "apply_queued")
+            let sealed = "SELECT count(*) FROM runs WHERE apply_credentials_sealed IS NOT NULL"
+            #expect(try await world.sql(sealed) == "1")
+            #expect(try await world.action(run, "cancel").status == 200)
+            #expect(try await world.state(run) == "canceled")
+            #expect(try await world.sql(sealed) == "0", "the credentials of an apply that will not run are deleted")
+            #expect(try await world.action(busy, "cancel").status == 200)
+            try await world.expect(busy, reaches: "canceled")
         }
     }
 

@@ -13,6 +13,20 @@ enum MFALevel: String, Codable, Sendable, CaseIterable {
         }
     }
 
+    /// The stricter of two levels: a run confirmed after an owner raised the setting is held to the new one.
+    static func stricter(_ first: MFALevel, _ second: MFALevel) -> MFALevel {
+        first.strictness >= second.strictness ? first : second
+    }
+
+    /// How many phases need a code.
+    private var strictness: Int {
+        switch self {
+        case .never: 0
+        case .appliesOnly: 1
+        case .plansAndApplies: 2
+        }
+    }
+
     func requiresMFA(for phase: RunLogChunk.Phase) -> Bool {
         switch (self, phase) {
         case (.never, _), (.appliesOnly, .plan): false

@@ -231,6 +231,9 @@ struct RunExecutor: Sendable {
         columns["lease_owner"] = String?.none
         columns["backend_token_hash"] = String?.none
         columns["cancel_requested"] = false
+        // No sealed credentials outlive a phase, whatever ended it.
+        columns["plan_credentials_sealed"] = String?.none
+        columns["apply_credentials_sealed"] = String?.none
         let from: RunState = claim.phase == .plan ? .planning : .applying
         try await RunTransition.move(claim.runID, from: [from], to: state, actor: "airlock", note: note, columns: columns, on: database)
     }
@@ -242,7 +245,8 @@ struct RunExecutor: Sendable {
         }
         let from: RunState = claim.phase == .plan ? .planning : .applying
         _ = try? await RunTransition.move(claim.runID, from: [from], to: .errored, actor: "airlock", note: reason,
-                                          columns: ["error_message": reason, "lease_owner": String?.none, "backend_token_hash": String?.none],
+                                          columns: ["error_message": reason, "lease_owner": String?.none, "backend_token_hash": String?.none,
+                                                    "plan_credentials_sealed": String?.none, "apply_credentials_sealed": String?.none],
                                           on: database)
     }
 }

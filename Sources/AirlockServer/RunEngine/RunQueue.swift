@@ -79,7 +79,9 @@ struct RunQueue: Sendable {
             let phase = state == .planning ? "plan" : "apply"
             let reason = "The server running this \(phase) stopped before it finished; the run was marked errored. Queue a new plan."
             guard try await RunTransition.move(runID, from: [state], to: .errored, actor: "airlock", note: reason,
-                                               columns: ["error_message": reason, "lease_owner": String?.none], on: database) else { continue }
+                                               columns: ["error_message": reason, "lease_owner": String?.none,
+                                                         "plan_credentials_sealed": String?.none, "apply_credentials_sealed": String?.none],
+                                               on: database) else { continue }
             try await TerraformEnvironment.query(on: database).filter(\.$id == environmentID).set(\.$stateLock, to: nil).update()
             let log = try await RunLogWriter(runID: runID, phase: state == .planning ? .plan : .apply, secrets: [], maximumBytes: 1 << 20,
                                              database: database)

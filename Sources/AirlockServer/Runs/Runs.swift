@@ -84,7 +84,8 @@ enum Runs {
         try await RunEvent.query(on: database).filter(\.$run.$id == runID).sort(\.$at).all()
     }
 
-    /// "Confirm & Apply": planned → apply_queued. When the run's MFA level covers applies, `tokenCode` is
+    /// "Confirm & Apply": planned → apply_queued. When the run's MFA level, or the environment's current one
+    /// (the stricter wins: raising the setting covers runs planned before), covers applies, `tokenCode` is
     /// exchanged with STS first ("Authenticate"); if that fails the run stays planned.
     static func confirm(_ runID: UUID, actor: User, tokenCode: String? = nil, aws: AWSAccess?, secrets: SecretBox,
                         on database: any Database) async throws -> Located {
@@ -93,8 +94,10 @@ enum Runs {
         guard run.state == .planned else { throw APIError.invalidTransition("confirmed", state: run.state) }
         var columns: [String: any Encodable & Sendable] = [:]
         var note = "Apply confirmed"
-        if run.mfaLevel.requiresMFA(for: .apply) {
-            guard let environment = try await TerraformEnvironment.find(run.$environment.id, on: database) else { throw APIError.runNotFound }
+        guard let environment = try await TerraformEnvironment.find(run.$environment.id, on: database) else { throw APIError.runNotFound }
+        let level = MFALevel.stricter(run.mfaLevel, environment.mfaLevel)
+        if level != run.mfaLevel { columns["mfa_level"] = level.rawValue }
+        if level.requiresMFA(for: .apply) {
             guard let tokenCode else { throw APIError.mfaCodeRequired(serial: try await serial(of: environment, secrets: secrets, on: database), phase: .apply) }
             columns["apply_credentials_sealed"] = try await MFAGate.authenticate(
                 code: tokenCode, user: actor,
@@ -125,8 +128,10 @@ enum Runs {
     /// records it canceled.
     static func cancel(_ runID: UUID, actor: User, on database: any Database) async throws -> Located {
         _ = try await find(runID, actorID: try actor.requireID(), on: database)
+        // Credentials sealed for an apply that will not run are deleted with the cancel.
         if try await RunTransition.move(runID, from: [.pending, .applyQueued], to: .canceled, actor: actor.username,
-                                        note: "Canceled before it started", columns: ["lease_owner": String?.none], on: database) {
+                                        note: "Canceled before it started",
+                                        columns: ["lease_owner": String?.none, "apply_credentials_sealed": String?.none], on: database) {
             return try await find(runID, actorID: try actor.requireID(), on: database)
         }
         let state = try await currentState(runID, on: database)
