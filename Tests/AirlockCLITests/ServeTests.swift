@@ -57,4 +57,23 @@ import Testing
         #expect(inside.status == 255)
         #expect(inside.stderr.contains("is inside the data folder"), "\(inside.stderr)")
     }
+
+    /// The data folder is 0700 and the database and key 0600, even in a folder someone made 0755 under a
+    /// permissive umask.
+    @Test func theDataFolderAndItsSecretsAreTheServersAlone() async throws {
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent("airlock-modes-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: data) }
+        try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
+        let server = try RunningProcess("/bin/sh", ["-c", "umask 022; exec \"$0\" \"$@\"", CLIWorld.airlockBinary, "serve", "--data-dir", data.path, "--port", "0"],
+                                        environment: ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": data.path])
+        _ = try await server.waitFor("Airlock listening on")
+        func mode(_ name: String) -> Int {
+            let path = name.isEmpty ? data.path : data.appendingPathComponent(name).path
+            return ((try? FileManager.default.attributesOfItem(atPath: path))?[.posixPermissions] as? NSNumber)?.intValue ?? -1
+        }
+        #expect(mode("") == 0o700)
+        #expect(mode("airlock.sqlite") == 0o600)
+        #expect(mode("secret.key") == 0o600)
+        #expect(await server.stop() == 0)
+    }
 }

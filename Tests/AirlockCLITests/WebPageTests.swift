@@ -76,6 +76,12 @@ import Testing
             _ = try await elsewhere.get("/login")
             let redirected = try await elsewhere.submit("/login", [("username", "olivia"), ("password", password), ("next", "//evil.example/x")])
             #expect(redirected.location == "/")
+            // Nor to another site through a control character, nor a raw header through CR/LF.
+            for next in ["/%0d%0aSet-Cookie:%20injected=1", "/%09/evil.example", "/%0a/evil.example", "/%5c/evil.example", "/%7f/x"] {
+                let page = try await elsewhere.get("/login?next=" + next)
+                #expect(page.status == 303 && page.location == "/", "\(next): \(page.status) \(page.location ?? "-")")
+                #expect(!page.setCookies.contains { $0.contains("injected") }, "\(next)")
+            }
         }
     }
 

@@ -37,7 +37,10 @@ struct LoginPages: RouteCollection {
 
     /// Where to go after logging in: a path on this server only, never another site.
     static func safeDestination(_ next: String?) -> String {
-        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\") else { return "/" }
+        // A path of this site in printable ASCII: no scheme or `//` host, no backslash (browsers read it as
+        // `/`), no control character or space (a tab is dropped by browsers, CR/LF would end the header).
+        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"),
+              next.unicodeScalars.allSatisfy({ (0x21...0x7E).contains($0.value) && $0 != "\\" }) else { return "/" }
         return next
     }
 

@@ -22,6 +22,7 @@ public enum AirlockServer {
         let app = try await Application.make(Environment(name: "production", arguments: ["airlock"]))
         do {
             try await configure(app, database: database, secrets: secrets, secureCookies: configuration.usesTLS)
+            try DataFolderPermissions.tighten(configuration.dataDirectory)
             try await app.server.start(address: .hostname(configuration.hostname, port: configuration.port))
         } catch {
             try? await app.asyncShutdown()
@@ -102,6 +103,7 @@ extension AirlockServer {
         app.logger.logLevel = .warning
         do {
             try await configure(app, database: database, secrets: secrets)
+            try DataFolderPermissions.tighten(configuration.dataDirectory)
             let result = try await body(app.db)
             try await app.asyncShutdown()
             return result
