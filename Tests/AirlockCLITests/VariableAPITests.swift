@@ -79,4 +79,35 @@ import Testing
             #expect(try await organizations.call(base, "PUT", "/organizations/acme/variables/PATHFINDER", as: tokens["olivia"], json: #"{"value":"x"}"#).status == 200)
         }
     }
+
+    /// The AWS secret key (and a session token) are stored sensitive even when the request says otherwise:
+    /// a member never reads them.
+    @Test func theAWSSecretKeyIsAlwaysSensitive() async throws {
+        try await organizations.withServer { base, tokens, _ in
+            let secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYNOTSENSITIVE"
+            for key in ["AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"] {
+                let set = try await organizations.call(base, "PUT", "/organizations/acme/variables/\(key)", as: tokens["olivia"],
+                                                       json: #"{"value":"\#(secret)","sensitive":false}"#)
+                #expect(set.status == 200 && set.body == #"{"key":"\#(key)","sensitive":true}"#, "\(set.body)")
+            }
+            let listed = try await organizations.call(base, "GET", "/organizations/acme/variables", as: tokens["mario"])
+            #expect(listed.status == 200 && !listed.body.contains(secret), "\(listed.body)")
+        }
+    }
+
+    /// A secret key stored readable before the rule is made sensitive by the migration at the next start.
+    @Test func theMigrationMakesAnOlderReadableSecretKeySensitive() async throws {
+        try await RunWorld.with { world in
+            let secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYSTOREDBEFORE"
+            #expect(try await world.call("PUT", "/organizations/acme/variables/AWS_SECRET_ACCESS_KEY", json: #"{"value":"\#(secret)"}"#).status == 200)
+            // As a server before the rule left it: readable, and the migration not yet run.
+            _ = try await world.sql("UPDATE organization_variables SET sensitive = false WHERE key = 'AWS_SECRET_ACCESS_KEY'")
+            _ = try await world.sql("DELETE FROM _fluent_migrations WHERE name LIKE '%MarkAWSSecretsSensitive%'")
+            #expect(try await world.call("GET", "/organizations/acme/variables", as: "mario").body.contains(secret), "the setup holds")
+            #expect(await world.server.stop() == 0)
+            (world.server, world.base) = try await world.startAnotherServer()
+            let listed = try await world.call("GET", "/organizations/acme/variables", as: "mario")
+            #expect(listed.status == 200 && !listed.body.contains(secret), "\(listed.body)")
+        }
+    }
 }

@@ -32,6 +32,7 @@ public func configure(_ app: Application, database: DatabaseChoice, secrets: Sec
     app.migrations.add(CreateRunsAndState())
     app.migrations.add(AddMFA())
     app.migrations.add(CreateEnvironmentVariable())
+    app.migrations.add(UpdateOrganizationVariableMarkAWSSecretsSensitive())
     try await app.autoMigrate()
     try routes(app)
 }

@@ -10,8 +10,7 @@ extension APIHandler {
 
     func setEnvironmentVariable(_ input: Operations.SetEnvironmentVariable.Input) async throws -> Operations.SetEnvironmentVariable.Output {
         guard case let .json(body) = input.body else { throw APIError.unsupportedBody }
-        let sensitive = body.sensitive ?? false
-        try await EnvironmentVariables.set(input.path.key, value: body.value, sensitive: sensitive, in: input.path.organization,
+        let sensitive = try await EnvironmentVariables.set(input.path.key, value: body.value, sensitive: body.sensitive ?? false, in: input.path.organization,
                                            input.path.environment, actorID: try Self.actorID, secrets: try Self.secrets, on: try Self.database)
         return .ok(.init(body: .json(.init(key: input.path.key, sensitive: sensitive, value: sensitive ? nil : body.value))))
     }

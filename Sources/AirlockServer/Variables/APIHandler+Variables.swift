@@ -10,8 +10,8 @@ extension APIHandler {
 
     func setVariable(_ input: Operations.SetVariable.Input) async throws -> Operations.SetVariable.Output {
         guard case let .json(body) = input.body else { throw APIError.unsupportedBody }
-        let sensitive = body.sensitive ?? false
-        try await OrganizationVariables.set(input.path.key, value: body.value, sensitive: sensitive, in: input.path.organization,
+        let sensitive = try await OrganizationVariables.set(input.path.key, value: body.value, sensitive: body.sensitive ?? false,
+                                                            in: input.path.organization,
                                             actorID: try Self.actorID, secrets: try Self.secrets,
                                             on: try Self.database)
         return .ok(.init(body: .json(.init(key: input.path.key, sensitive: sensitive, value: sensitive ? nil : body.value))))

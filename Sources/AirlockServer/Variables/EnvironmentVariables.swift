@@ -16,9 +16,12 @@ enum EnvironmentVariables {
             }
     }
 
+    /// Returns whether the variable is stored sensitive.
+    @discardableResult
     static func set(_ key: String, value: String, sensitive: Bool, in organization: String, _ environmentName: String, actorID: UUID,
-                    secrets: SecretBox, on database: any Database) async throws {
+                    secrets: SecretBox, on database: any Database) async throws -> Bool {
         try VariableRules.check(key, value: value)
+        let sensitive = VariableRules.isSensitive(key, asked: sensitive)
         guard !AWSAccess.withheldVariables.contains(key) else { throw APIError.organizationLevelOnly(key) }
         _ = try await Organizations.requireOwner(actorID, in: organization, on: database)
         let environment = try await Environments.find(environmentName, in: organization, actorID: actorID, on: database)
@@ -35,6 +38,7 @@ enum EnvironmentVariables {
                 try await EnvironmentVariable(environmentID: environmentID, key: key, valueSealed: sealed, sensitive: sensitive).save(on: database)
             }
         }
+        return sensitive
     }
 
     static func delete(_ key: String, in organization: String, _ environmentName: String, actorID: UUID, on database: any Database) async throws {

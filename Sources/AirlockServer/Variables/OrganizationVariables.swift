@@ -23,9 +23,12 @@ enum OrganizationVariables {
     }
 
     /// Creates or replaces a variable (owners only).
+    /// Returns whether the variable is stored sensitive.
+    @discardableResult
     static func set(_ key: String, value: String, sensitive: Bool, in name: String, actorID: UUID,
-                    secrets: SecretBox, on database: any Database) async throws {
+                    secrets: SecretBox, on database: any Database) async throws -> Bool {
         try VariableRules.check(key, value: value)
+        let sensitive = VariableRules.isSensitive(key, asked: sensitive)
         try await database.transaction { database in
             try await RowLock.writeLock(on: database)
             let organization = try await Organizations.requireOwner(actorID, in: name, on: database)
@@ -41,6 +44,7 @@ enum OrganizationVariables {
                     .save(on: database)
             }
         }
+        return sensitive
     }
 
     /// Deletes a variable (owners only).

@@ -18,6 +18,14 @@ enum VariableRules {
     /// Prefixes of reserved names: `LD_PRELOAD`, `LD_LIBRARY_PATH`, ...; `TF_CLI_ARGS` and `TF_CLI_ARGS_plan`, ...
     static let reservedPrefixes = ["LD_", "TF_CLI_ARGS"]
 
+    /// Stored sensitive (write-only, masked) whatever the request says: long-term and session secrets.
+    static let alwaysSensitive: Set<String> = [AWSAccess.secretKeyVariable, "AWS_SESSION_TOKEN"]
+
+    /// Whether a variable is stored sensitive: as asked, or always for `alwaysSensitive` names.
+    static func isSensitive(_ key: String, asked: Bool) -> Bool {
+        asked || alwaysSensitive.contains(key)
+    }
+
     static func isReserved(_ key: String) -> Bool {
         reservedNames.contains(key) || reservedPrefixes.contains { key.hasPrefix($0) }
     }
