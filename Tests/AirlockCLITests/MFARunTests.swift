@@ -6,6 +6,11 @@ import Testing
 /// The reference document's feature end to end: the environment setting, "applies only" and "plans and
 /// applies" through the real Terraform and the project's test STS, and proof that only session
 /// credentials ever reach Terraform.
+/// The server's limit of failed MFA attempts per user and environment in 15 minutes.
+enum MFALimit {
+    static let failures = 5
+}
+
 @Suite(.serialized) struct MFARunTests {
     static let directory = TestSTSDirectory.reference()
     static var anika: TestSTSDirectory.User { directory.users[0] }
@@ -183,15 +188,53 @@ import Testing
             #expect(limited.body.contains("Too many failed MFA attempts on this environment"))
             // Another server of the same database whose STS cannot be reached: nothing changes, the run stays planned.
             let (other, otherBase) = try await world.startAnotherServer(RunWorld.fast + ["--sts-endpoint", "http://127.0.0.1:9"])
-            let unreachable = try await world.call("POST", "/runs/\(run)/actions/confirm", json: #"{"tokenCode":"\#(await Self.code(setup))"}"#, on: otherBase)
+            // An unreachable STS is not the user's failure: more attempts than the limit all say so, none is refused as too many.
+            // (A batch as large as the limit at once, then one more: attempts count while they wait for STS.)
+            let (url, token, code) = (otherBase + "/api/v1/runs/\(run)/actions/confirm", world.tokens["olivia"] ?? "", await Self.code(setup))
+            let attempt = { @Sendable in
+                try await LocalHTTP.send("POST", url, headers: [("Authorization", "Bearer \(token)")], json: #"{"tokenCode":"\#(code)"}"#)
+            }
+            var answers = try await withThrowingTaskGroup(of: LocalHTTP.Response.self) { group in
+                for _ in 0..<MFALimit.failures { group.addTask { try await attempt() } }
+                return try await group.reduce(into: [LocalHTTP.Response]()) { $0.append($1) }
+            }
+            answers.append(try await attempt())
+            for unreachable in answers {
+                #expect(unreachable.status == 502)
+                #expect(unreachable.body.contains("AWS STS could not be reached, so nothing was done"))
+            }
             _ = await other.stop()
-            #expect(unreachable.status == 502)
-            #expect(unreachable.body.contains("AWS STS could not be reached, so nothing was done"))
             #expect(try await world.state(run) == "planned")
             // The owner still authenticates with a good code.
             let good = try await world.call("POST", "/runs/\(run)/actions/confirm", json: #"{"tokenCode":"\#(await Self.freshCode(setup))"}"#)
             #expect(good.status == 200, "\(good.body)")
             try await world.expect(run, reaches: "applied")
+        }
+    }
+
+    /// Twenty wrong codes at once: the limit holds exactly, and no more codes than it allows reach STS.
+    @Test func parallelWrongCodesReachSTSNoMoreThanTheLimit() async throws {
+        try await Self.withMFAWorld { world, setup in
+            try await Self.setVariables(world, setup)
+            #expect(try await world.call("PATCH", "/organizations/acme/environments/prod", json: #"{"mfa":"applies_only"}"#).status == 200)
+            #expect(try await world.upload(["main.tf": "resource \"terraform_data\" \"x\" {\n  input = \"1\"\n}\n"]).status == 201)
+            let run = try await world.queue()
+            try await world.expect(run, reaches: "planned")
+            let codesSent = { await setup.sts.engine.received.filter { $0.action == "GetSessionToken" && $0.carriedTokenCode }.count }
+            let before = await codesSent()
+            let (url, token, wrong) = (world.base + "/api/v1/runs/\(run)/actions/confirm", world.tokens["mario"] ?? "", await Self.wrongCode(setup))
+            let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+                for _ in 0..<20 {
+                    group.addTask {
+                        try await LocalHTTP.send("POST", url, headers: [("Authorization", "Bearer \(token)")], json: #"{"tokenCode":"\#(wrong)"}"#).status
+                    }
+                }
+                return try await group.reduce(into: [Int]()) { $0.append($1) }
+            }
+            #expect(statuses.filter { $0 == 403 }.count == MFALimit.failures, "\(statuses)")
+            #expect(statuses.filter { $0 == 429 }.count == 20 - MFALimit.failures, "\(statuses)")
+            #expect(await codesSent() - before == MFALimit.failures)
+            #expect(try await world.state(run) == "planned")
         }
     }
 

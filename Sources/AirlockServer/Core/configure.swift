@@ -33,6 +33,7 @@ public func configure(_ app: Application, database: DatabaseChoice, secrets: Sec
     app.migrations.add(AddMFA())
     app.migrations.add(CreateEnvironmentVariable())
     app.migrations.add(UpdateOrganizationVariableMarkAWSSecretsSensitive())
+    app.migrations.add(UpdateMFAAuthenticationAddCountsAsFailure())
     try await app.autoMigrate()
     try routes(app)
 }

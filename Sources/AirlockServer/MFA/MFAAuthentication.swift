@@ -16,11 +16,13 @@ final class MFAAuthentication: Model, @unchecked Sendable {
     @OptionalField(key: "sts_request_id") var stsRequestID: String?
     @OptionalField(key: "error") var error: String?
     @Field(key: "at") var at: Double
+    /// Whether the attempt counts against the failure limit; nil on rows from before (they count if failed).
+    @OptionalField(key: "counts_as_failure") var countsAsFailure: Bool?
 
     init() {}
 
     init(environmentID: UUID, runID: UUID?, username: String, phase: RunLogChunk.Phase, succeeded: Bool, stsRequestID: String?,
-         error: String?) {
+         error: String?, countsAsFailure: Bool) {
         self.$environment.id = environmentID
         self.runID = runID
         self.username = username
@@ -28,6 +30,7 @@ final class MFAAuthentication: Model, @unchecked Sendable {
         self.succeeded = succeeded
         self.stsRequestID = stsRequestID
         self.error = error
+        self.countsAsFailure = countsAsFailure
         self.at = Date().timeIntervalSince1970
     }
 }

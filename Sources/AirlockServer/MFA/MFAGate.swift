@@ -24,36 +24,63 @@ enum MFAGate {
         let code = code.trimmingCharacters(in: .whitespaces)
         guard code.count == 6, code.allSatisfy(\.isASCII), code.allSatisfy(\.isNumber) else { throw APIError.invalidMFACode }
         let environmentID = try target.environment.requireID()
-        let since = Date().timeIntervalSince1970 - failureWindow
-        let failures = try await MFAAuthentication.query(on: database).filter(\.$environment.$id == environmentID)
-            .filter(\.$username == user.username).filter(\.$succeeded == false).filter(\.$at >= since).all()
-        if failures.count >= maximumFailures {
-            let oldest = failures.map(\.at).min() ?? since
-            throw APIError.tooManyMFAFailures(minutes: max(1, Int((oldest + failureWindow - Date().timeIntervalSince1970) / 60) + 1))
-        }
         let variables = try await OrganizationVariables.forRun(organizationID: target.organizationID, secrets: secrets, on: database)
         let missing = AWSAccess.missingForMFA(variables.map(\.key))
-        let record = { (succeeded: Bool, requestID: String?, error: String?) in
-            try await MFAAuthentication(environmentID: environmentID, runID: target.runID, username: user.username,
-                                        phase: target.phase, succeeded: succeeded, stsRequestID: requestID, error: error).save(on: database)
-        }
         guard missing.isEmpty, let keys = AWSAccess.keys(in: variables), let access else {
             let error = APIError.mfaNotConfigured(missing: missing.isEmpty ? [AWSAccess.accessKeyVariable] : missing)
-            try await record(false, nil, error.reason)
+            try await MFAAuthentication(environmentID: environmentID, runID: target.runID, username: user.username, phase: target.phase,
+                                        succeeded: false, stsRequestID: nil, error: error.reason, countsAsFailure: false).save(on: database)
             throw error
         }
+        let attempt = try await reserveAttempt(for: user, target: target, environmentID: environmentID, on: database)
         let role = target.environment.roleARN(for: target.phase, mfaAuthenticated: true)
         do {
             let (credentials, requestID) = try await access.session(keys, tokenCode: code, roleARN: role, user: user.username,
                                                                     sessionName: AWSAccess.sessionName(user: user.username, runNumber: target.runNumber,
                                                                                                        phase: target.phase))
-            try await record(true, requestID, nil)
+            try await settle(attempt, succeeded: true, requestID: requestID, error: nil, counts: false, on: database)
             return try SealedCredentials.seal(credentials, runID: target.runID, phase: target.phase, secrets: secrets)
         } catch {
             let refusal = AWSAccess.describe(error)
-            try await record(false, (error as? AWSServiceError)?.requestID, refusal.reason)
+            // A code STS refused is the user's failure; an STS that could not be reached is not.
+            let refusedBySTS = error is AWSServiceError
+            try await settle(attempt, succeeded: false, requestID: (error as? AWSServiceError)?.requestID, error: refusal.reason,
+                             counts: refusedBySTS, on: database)
             throw refusal
         }
+    }
+
+    /// Counts the user's failures on the environment and records this attempt as one (until it is settled)
+    /// in one transaction that holds the environment's row: parallel attempts queue here, so no more than
+    /// `maximumFailures` codes ever reach STS in a window.
+    private static func reserveAttempt(for user: User, target: Target, environmentID: UUID,
+                                       on database: any Database) async throws -> MFAAuthentication {
+        try await database.transaction { database in
+            try await RowLock.lock(TerraformEnvironment.schema, id: environmentID, on: database)
+            let since = Date().timeIntervalSince1970 - failureWindow
+            let failures = try await MFAAuthentication.query(on: database).filter(\.$environment.$id == environmentID)
+                .filter(\.$username == user.username).filter(\.$succeeded == false).filter(\.$at >= since)
+                .group(.or) { $0.filter(\.$countsAsFailure == true).filter(\.$countsAsFailure == nil) }
+                .all()
+            if failures.count >= maximumFailures {
+                let oldest = failures.map(\.at).min() ?? since
+                throw APIError.tooManyMFAFailures(minutes: max(1, Int((oldest + failureWindow - Date().timeIntervalSince1970) / 60) + 1))
+            }
+            let attempt = MFAAuthentication(environmentID: environmentID, runID: target.runID, username: user.username, phase: target.phase,
+                                            succeeded: false, stsRequestID: nil, error: "Waiting for AWS STS.", countsAsFailure: true)
+            try await attempt.save(on: database)
+            return attempt
+        }
+    }
+
+    /// Records how an attempt ended.
+    private static func settle(_ attempt: MFAAuthentication, succeeded: Bool, requestID: String?, error: String?, counts: Bool,
+                               on database: any Database) async throws {
+        attempt.succeeded = succeeded
+        attempt.stsRequestID = requestID
+        attempt.error = error
+        attempt.countsAsFailure = counts
+        try await attempt.save(on: database)
     }
 
     /// The newest attempt on a run's phase: the lock icon's state.
