@@ -118,7 +118,10 @@ import Testing
         #expect(page.contains("<button type=\"submit\">Authenticate</button>"))
         try await browser.type(await MFARunTests.freshCode(setup), into: "#token-code")
         try await browser.click("form[action='/terraform/acme/environments/prod/runs'] button[type=submit]")
-        page = try await browser.reload(until: "<button type=\"submit\">Authenticate</button>")
+        // The run's page once planned (its confirm form), not the environment page's queue form, which has an
+        // Authenticate button too.
+        page = try await browser.reload(until: "/confirm\"")
+        #expect(page.contains("<button type=\"submit\">Authenticate</button>"))
         #expect(page.contains("Authenticated with MFA by olivia"))
         try await browser.screenshot("07-plans-and-applies-planned")
         try await browser.type(await MFARunTests.freshCode(setup), into: "#token-code")
