@@ -46,9 +46,8 @@ public struct INIFile: Sendable, Equatable {
             sections.append(Section(name: section.name, values: values))
         }
 
-        for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        for (index, line) in Self.universalLines(text).enumerated() {
             let lineNumber = index + 1
-            let line = rawLine.hasSuffix("\r") ? String(rawLine.dropLast()) : String(rawLine)
             let stripped = line.trimmingWhitespace()
             if stripped.hasPrefix("#") || stripped.hasPrefix(";") { continue }
             if stripped.isEmpty {
@@ -124,5 +123,27 @@ extension StringProtocol {
             return ""
         }
         return String(self[first...last])
+    }
+}
+
+extension INIFile {
+    /// The lines of `text`, ended as Python's universal newlines end them: `\n`, `\r\n` (a file edited on
+    /// Windows) or `\r`. Read scalar by scalar: as a Character, `\r\n` is one grapheme that `\n` never matches.
+    static func universalLines(_ text: String) -> [String] {
+        var lines: [String] = []
+        var current = String.UnicodeScalarView()
+        var afterCarriageReturn = false
+        for scalar in text.unicodeScalars {
+            defer { afterCarriageReturn = scalar == "\r" }
+            if scalar == "\n", afterCarriageReturn { continue }
+            if scalar == "\n" || scalar == "\r" {
+                lines.append(String(current))
+                current = String.UnicodeScalarView()
+            } else {
+                current.append(scalar)
+            }
+        }
+        lines.append(String(current))
+        return lines
     }
 }

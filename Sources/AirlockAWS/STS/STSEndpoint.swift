@@ -18,6 +18,18 @@ public struct STSEndpoint: Sendable, Equatable {
         public var description: String { "Invalid endpoint URL \"\(value)\" from \(origin): expected http:// or https:// and a host" }
     }
 
+    /// A region botocore would not build an endpoint for (e.g. `eu-west-1 ; comment`: configparser keeps
+    /// an inline comment as part of the value).
+    public struct InvalidRegion: Error, CustomStringConvertible {
+        public let region: String
+        public var description: String { "Provided region_name '\(region)' doesn't match a supported format." }
+    }
+
+    /// botocore's check of a region name: letters, digits and hyphens, at most 63, not starting or ending with a hyphen.
+    static func isValidRegion(_ region: String) -> Bool {
+        region.wholeMatch(of: /[a-zA-Z0-9](?:[a-zA-Z0-9\-]{0,61}[a-zA-Z0-9])?/) != nil
+    }
+
     public static func resolve(
         region: String?, profile: Profile? = nil, config: SharedConfig? = nil,
         environment: [String: String] = ProcessInfo.processInfo.environment
@@ -43,10 +55,16 @@ public struct STSEndpoint: Sendable, Equatable {
                 return STSEndpoint(url: url, signingRegion: signingRegion)
             }
         }
+        var components = URLComponents()
+        components.scheme = "https"
         guard let region, !region.isEmpty, region != "aws-global" else {
-            return STSEndpoint(url: URL(string: "https://sts.amazonaws.com")!, signingRegion: "us-east-1")
+            components.host = "sts.amazonaws.com"
+            guard let url = components.url else { throw InvalidRegion(region: "aws-global") }
+            return STSEndpoint(url: url, signingRegion: "us-east-1")
         }
-        let suffix = region.hasPrefix("cn-") ? "amazonaws.com.cn" : "amazonaws.com"
-        return STSEndpoint(url: URL(string: "https://sts.\(region).\(suffix)")!, signingRegion: region)
+        guard isValidRegion(region) else { throw InvalidRegion(region: region) }
+        components.host = "sts.\(region).\(region.hasPrefix("cn-") ? "amazonaws.com.cn" : "amazonaws.com")"
+        guard let url = components.url else { throw InvalidRegion(region: region) }
+        return STSEndpoint(url: url, signingRegion: region)
     }
 }

@@ -68,4 +68,16 @@ import Testing
     @Test func aBadNestedLineIsAnErrorWithItsLine() {
         #expect(throws: ConfigError.self) { try INIFile(parsing: "[x]\ns3 =\n  no-equals-here\n", path: "c") }
     }
+
+    /// A file edited on Windows (CRLF) or an old Mac (CR) reads as the AWS CLI reads it.
+    @Test func readsWindowsAndOldMacLineEndings() throws {
+        for ending in ["\r\n", "\r"] {
+            let text = ["[default]", "region = eu-west-1", "", "[profile dev]", "role_arn = arn:aws:iam::123456789012:role/dev", ""]
+                .joined(separator: ending)
+            let file = try INIFile(parsing: text, path: "/home/u/.aws/config")
+            #expect(file.sections.map(\.name) == ["default", "profile dev"], "\(ending.debugDescription)")
+            #expect(file.sections[0].values["region"] == .string("eu-west-1"))
+            #expect(file.sections[1].values["role_arn"] == .string("arn:aws:iam::123456789012:role/dev"))
+        }
+    }
 }

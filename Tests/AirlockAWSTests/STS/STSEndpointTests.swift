@@ -47,4 +47,19 @@ import Testing
     @Test func aMalformedURLNamesWhereItCameFrom() {
         #expect(throws: STSEndpoint.InvalidURL.self) { try resolve(nil, region: "us-east-1", ["AWS_ENDPOINT_URL_STS": "sts.local"]) }
     }
+
+    /// A region botocore refuses (an inline comment kept in the value, a space, an empty label) is a clear
+    /// error with botocore's message, never a crash.
+    @Test func aMalformedRegionIsBotocoresErrorNotACrash() throws {
+        for region in ["eu-west-1 ; comment", "eu west 1", "-eu-west-1", "eu-west-1/x", "eu..west"] {
+            #expect(throws: STSEndpoint.InvalidRegion.self, "\(region)") { try STSEndpoint.resolve(region: region, environment: [:]) }
+        }
+        do {
+            _ = try STSEndpoint.resolve(region: "eu-west-1 ; comment", environment: [:])
+            Issue.record("a malformed region was accepted")
+        } catch {
+            #expect("\(error)" == "Provided region_name 'eu-west-1 ; comment' doesn't match a supported format.")
+        }
+        #expect(try STSEndpoint.resolve(region: "cn-north-1", environment: [:]).url.absoluteString == "https://sts.cn-north-1.amazonaws.com.cn")
+    }
 }
