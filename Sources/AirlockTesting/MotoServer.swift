@@ -28,7 +28,7 @@ public final class MotoServer: Sendable {
         let handle = try FileHandle(forWritingTo: log)
         process.standardOutput = handle
         process.standardError = handle
-        try process.run()
+        try ProcessLaunch.run(process)
         let server = MotoServer(endpoint: URL(string: "http://127.0.0.1:\(port)")!, process: process)
         for _ in 0..<300 {
             if !process.isRunning {

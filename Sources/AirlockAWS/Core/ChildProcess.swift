@@ -42,7 +42,7 @@ public enum ChildProcess {
             exited.continuation.yield(finished.terminationStatus)
             exited.continuation.finish()
         }
-        try process.run()
+        try ProcessLaunch.run(process)
         if let input {
             DispatchQueue.global().async {
                 stdin.fileHandleForWriting.write(input)

@@ -1,3 +1,4 @@
+import AirlockAWS
 import Foundation
 import Synchronization
 #if canImport(Glibc)
@@ -38,7 +39,7 @@ public final class RunningProcess: Sendable {
             continuation.yield(finished.terminationStatus)
             continuation.finish()
         }
-        try process.run()
+        try ProcessLaunch.run(process)
     }
 
     deinit {
