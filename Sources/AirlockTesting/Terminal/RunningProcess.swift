@@ -9,7 +9,6 @@ import Glibc
 /// they come, so the test can wait for a line such as `listening on`.
 public final class RunningProcess: Sendable {
     private let process: Process
-    private let pipe: Pipe
     private let output = OutputBuffer()
     private let exited: AsyncStream<Int32>
 
@@ -25,32 +24,22 @@ public final class RunningProcess: Sendable {
         let (stream, continuation) = AsyncStream<Int32>.makeStream()
         exited = stream
         self.process = process
-        self.pipe = pipe
-        pipe.fileHandleForReading.readabilityHandler = { [output] handle in
-            let data = handle.availableData
-            if data.isEmpty {
-                handle.readabilityHandler = nil
-                output.finish()
-            } else {
-                output.append(String(decoding: data, as: UTF8.self))
-            }
-        }
         process.terminationHandler = { finished in
             continuation.yield(finished.terminationStatus)
             continuation.finish()
         }
         try ProcessLaunch.run(process)
+        // A thread of its own reads the output with blocking reads until end of file. (A Dispatch readability
+        // source, released while a late handler ran, crashed the test process in Dispatch's event loop.)
+        let reader = pipe.fileHandleForReading
+        Thread.detachNewThread { [output] in
+            while true {
+                let data = reader.availableData
+                if data.isEmpty { break }
+                output.append(String(decoding: data, as: UTF8.self))
+            }
+        }
     }
-
-    deinit {
-        // Foundation closes the pipe's descriptor with the last reference to it. While the readability
-        // handler's Dispatch source still watches that descriptor (the output has not ended: a child of
-        // the process may still hold it), closing it lets the number be reused under the source, which
-        // crashes Dispatch's event loop. Such a pipe is kept open for the rest of the test run instead.
-        if !output.isFinished { Self.keptOpen.withLock { $0.append(pipe) } }
-    }
-
-    private static let keptOpen = Mutex<[Pipe]>([])
 
     /// Everything printed so far.
     public var printed: String { output.text }
@@ -81,10 +70,6 @@ public final class RunningProcess: Sendable {
 /// Text collected from another thread.
 private final class OutputBuffer: Sendable {
     private let storage = Mutex("")
-    private let finished = Mutex(false)
     func append(_ text: String) { storage.withLock { $0 += text } }
     var text: String { storage.withLock { $0 } }
-    /// The output ended (end of file seen; the handler is gone).
-    func finish() { finished.withLock { $0 = true } }
-    var isFinished: Bool { finished.withLock { $0 } }
 }
