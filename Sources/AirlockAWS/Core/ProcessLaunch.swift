@@ -1,8 +1,8 @@
 import Foundation
 
-/// Starts Foundation `Process`es one at a time. On Linux, `Process.run()` called from several threads at
-/// once has crashed this project's test process (in `Process.run` itself, and in Dispatch's event loop that
-/// its child monitoring uses); a launch takes a millisecond, so serializing launches costs nothing.
+/// Starts Foundation `Process`es one at a time. On Linux, `Process.run()` walks every open descriptor and
+/// registers the child with a shared run loop; the test process, which starts many children from parallel
+/// tests, crashed inside it once. Serializing launches is a precaution that costs a millisecond per launch.
 public enum ProcessLaunch {
     private static let lock = NSLock()
 
