@@ -70,6 +70,16 @@ enum MFALimit {
         }
     }
 
+    /// The AWS variables set, "applies only" on prod, and a run planned there; returns the run's id.
+    static func plannedUnderAppliesOnly(_ world: RunWorld, _ setup: Setup) async throws -> String {
+        try await setVariables(world, setup)
+        #expect(try await world.call("PATCH", "/organizations/acme/environments/prod", json: #"{"mfa":"applies_only"}"#).status == 200)
+        #expect(try await world.upload(["main.tf": "resource \"terraform_data\" \"x\" {\n  input = \"1\"\n}\n"]).status == 201)
+        let run = try await world.queue()
+        try await world.expect(run, reaches: "planned")
+        return run
+    }
+
     static func code(_ setup: Setup) async -> String {
         await setup.sts.engine.currentCode(forUser: "anika")!
     }
@@ -174,11 +184,7 @@ enum MFALimit {
 
     @Test func failedAttemptsAreLimitedAndAnUnreachableSTSChangesNothing() async throws {
         try await Self.withMFAWorld { world, setup in
-            try await Self.setVariables(world, setup)
-            #expect(try await world.call("PATCH", "/organizations/acme/environments/prod", json: #"{"mfa":"applies_only"}"#).status == 200)
-            #expect(try await world.upload(["main.tf": "resource \"terraform_data\" \"x\" {\n  input = \"1\"\n}\n"]).status == 201)
-            let run = try await world.queue()
-            try await world.expect(run, reaches: "planned")
+            let run = try await Self.plannedUnderAppliesOnly(world, setup)
             for _ in 0..<5 {
                 let wrong = try await world.call("POST", "/runs/\(run)/actions/confirm", as: "mario", json: #"{"tokenCode":"\#(await Self.wrongCode(setup))"}"#)
                 #expect(wrong.status == 403)
@@ -215,11 +221,7 @@ enum MFALimit {
     /// Twenty wrong codes at once: the limit holds exactly, and no more codes than it allows reach STS.
     @Test func parallelWrongCodesReachSTSNoMoreThanTheLimit() async throws {
         try await Self.withMFAWorld { world, setup in
-            try await Self.setVariables(world, setup)
-            #expect(try await world.call("PATCH", "/organizations/acme/environments/prod", json: #"{"mfa":"applies_only"}"#).status == 200)
-            #expect(try await world.upload(["main.tf": "resource \"terraform_data\" \"x\" {\n  input = \"1\"\n}\n"]).status == 201)
-            let run = try await world.queue()
-            try await world.expect(run, reaches: "planned")
+            let run = try await Self.plannedUnderAppliesOnly(world, setup)
             let codesSent = { await setup.sts.engine.received.filter { $0.action == "GetSessionToken" && $0.carriedTokenCode }.count }
             let before = await codesSent()
             let (url, token, wrong) = (world.base + "/api/v1/runs/\(run)/actions/confirm", world.tokens["mario"] ?? "", await Self.wrongCode(setup))
