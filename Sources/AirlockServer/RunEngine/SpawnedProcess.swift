@@ -103,11 +103,6 @@ final class SpawnedProcess: Sendable {
         return -1
     }
 
-    /// SIGINT to the process itself (not its group): Terraform stops gracefully, saving what it has.
-    func interrupt() {
-        kill(pid, SIGINT)
-    }
-
     /// SIGKILL to the whole process group, so nothing it started lingers (or holds the output open).
     func killGroup() {
         kill(-pid, SIGKILL)
