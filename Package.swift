@@ -60,6 +60,22 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // In-process fixtures for the server's own tests: the app configured on a scratch database (SQLite or
+        // PostgreSQL), a movable clock, the test STS; requests through VaporTesting.
+        .target(
+            name: "AirlockServerTesting",
+            dependencies: [
+                "AirlockAWS",
+                "AirlockServer",
+                "AirlockTesting",
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "VaporTesting", package: "vapor"),
+                .product(name: "Fluent", package: "fluent"),
+                .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
+                .product(name: "SQLKit", package: "sql-kit"),
+            ],
+            swiftSettings: strictSettings
+        ),
         // `airlock serve`: the Vapor app. A folder per domain (Accounts/, ...), each with its models,
         // migrations and routes; Core/ holds configuration and the database choice.
         .target(
@@ -75,6 +91,8 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             // openapi.yaml is the API's contract: swift-openapi-generator builds the JSON API's types and
             // routing from it (API/APIHandler.swift implements the operations).
@@ -139,6 +157,19 @@ let package = Package(
         .testTarget(
             name: "AirlockAWSTests",
             dependencies: ["AirlockAWS", "AirlockTesting"],
+            swiftSettings: strictSettings
+        ),
+        // The server's rules and authorization in-process (AirlockServerTesting), on SQLite and on PostgreSQL.
+        .testTarget(
+            name: "AirlockServerTests",
+            dependencies: [
+                "AirlockAWS", "AirlockServer", "AirlockServerTesting", "AirlockTesting",
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "VaporTesting", package: "vapor"),
+                .product(name: "Fluent", package: "fluent"),
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
             swiftSettings: strictSettings
         ),
         // Drives the built `airlock` binary, in tmux for terminal behaviour, beside the real AWS CLI.

@@ -6,8 +6,31 @@ public struct Airlock: AsyncParsableCommand {
         commandName: "airlock",
         abstract: "Run Terraform against AWS behind multi-factor authentication.",
         version: "0.1.0",
-        subcommands: [Serve.self, Admin.self, Login.self, Logout.self, Org.self, Env.self, Push.self, RunCommand.self, Exec.self, CredentialProcess.self, Export.self, WhoAmI.self, Cache.self, TOTPCode.self]
+        subcommands: [Serve.self, Admin.self, Login.self, Logout.self, Org.self, Env.self, Push.self, RunCommand.self, Token.self, Exec.self, CredentialProcess.self, Export.self, WhoAmI.self, Cache.self, TOTPCode.self]
     )
 
     public init() {}
+}
+
+extension Airlock {
+    /// Parses the command line and runs the command; every failure is reported the one CLI way: its message
+    /// on standard error and exit status 255, as the AWS CLI reports them (usage errors and help as
+    /// ArgumentParser shows them).
+    public static func runReportingFailures() async {
+        var command: any ParsableCommand
+        do {
+            command = try parseAsRoot()
+        } catch {
+            exit(withError: error)  // usage errors, help and the version, as ArgumentParser shows them
+        }
+        do {
+            if var asynchronous = command as? any AsyncParsableCommand {
+                try await asynchronous.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: CLIFailure.report(error))
+        }
+    }
 }

@@ -11,6 +11,25 @@ public enum LocalHTTP {
         public let body: String
     }
 
+    /// An answer whose head has come and whose body is still coming.
+    public struct Streaming: Sendable {
+        public let status: Int
+        fileprivate let response: HTTPClientResponse
+
+        /// The rest of the body, once the server ends it.
+        public func rest() async throws -> String {
+            String(buffer: try await response.body.collect(upTo: 16 << 20))
+        }
+    }
+
+    /// A GET that returns as soon as the answer's head has come.
+    public static func open(_ url: String, headers: [(String, String)] = []) async throws -> Streaming {
+        var request = HTTPClientRequest(url: url)
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(600))
+        return Streaming(status: Int(response.status.code), response: response)
+    }
+
     public static func get(_ url: String, headers: [(String, String)] = []) async throws -> Response {
         try await send("GET", url, headers: headers)
     }

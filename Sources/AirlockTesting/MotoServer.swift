@@ -9,29 +9,31 @@ import NIOHTTP1
 /// created in it.
 public final class MotoServer: Sendable {
     public let endpoint: URL
-    private let process: Process
+    private let pid: pid_t
+    private let exitStatus = ExitStatus()
 
-    private init(endpoint: URL, process: Process) {
+    private init(endpoint: URL, pid: pid_t) {
         self.endpoint = endpoint
-        self.process = process
+        self.pid = pid
+        Thread.detachNewThread { [exitStatus] in exitStatus.record(ChildExit.wait(pid)) }
     }
+
+    private var isRunning: Bool { exitStatus.status == nil }
 
     /// Starts `moto_server` (from PATH, or `MOTO_SERVER`) and waits until it answers.
     public static func start() async throws -> MotoServer {
         let port = try FreePort.find()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         let command = ProcessInfo.processInfo.environment["MOTO_SERVER"] ?? "moto_server"
-        process.arguments = [command, "-H", "127.0.0.1", "-p", String(port)]
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("moto-\(port).log")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         let handle = try FileHandle(forWritingTo: log)
-        process.standardOutput = handle
-        process.standardError = handle
-        try ProcessLaunch.run(process)
-        let server = MotoServer(endpoint: URL(string: "http://127.0.0.1:\(port)")!, process: process)
+        let pid = try PosixSpawn.start("/usr/bin/env", [command, "-H", "127.0.0.1", "-p", String(port)],
+                                       environment: ProcessInfo.processInfo.environment,
+                                       descriptors: [.nullDevice, .descriptor(handle.fileDescriptor), .descriptor(handle.fileDescriptor)])
+        try handle.close()
+        let server = MotoServer(endpoint: URL(string: "http://127.0.0.1:\(port)")!, pid: pid)
         for _ in 0..<300 {
-            if !process.isRunning {
+            if !server.isRunning {
                 throw TestServerError.didNotStart("moto_server", output: (try? String(contentsOf: log, encoding: .utf8)) ?? "")
             }
             if await server.answers() { return server }
@@ -58,10 +60,8 @@ public final class MotoServer: Sendable {
     }
 
     public func stop() {
-        guard process.isRunning else { return }
-        // SIGKILL, not SIGTERM: a child of the test process inherits its blocked-signal mask, and moto keeps
-        // no state worth flushing.
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        guard isRunning else { return }
+        kill(pid, SIGKILL)
+        while isRunning { usleep(10_000) }
     }
 }

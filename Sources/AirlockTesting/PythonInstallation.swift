@@ -7,17 +7,21 @@ import Foundation
 public enum PythonInstallation {
     /// The real path of `python3`'s `sys.prefix`, or nil without a Python on PATH.
     public static let prefix: String? = {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", "import os, sys; print(os.path.realpath(sys.prefix))"]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        do { try ProcessLaunch.run(process) } catch { return nil }
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        guard let pipe = try? ChildPipe() else { return nil }
+        let pid: pid_t
+        do {
+            pid = try PosixSpawn.start("/usr/bin/env", ["python3", "-c", "import os, sys; print(os.path.realpath(sys.prefix))"],
+                                       environment: ProcessInfo.processInfo.environment,
+                                       descriptors: [.nullDevice, .descriptor(pipe.writeEnd), .nullDevice])
+        } catch {
+            pipe.closeBoth()
+            return nil
+        }
+        close(pipe.writeEnd)
+        let data = FileHandle(fileDescriptor: pipe.readEnd, closeOnDealloc: true).readDataToEndOfFile()
+        let status = ChildExit.wait(pid)
         let path = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        return process.terminationStatus == 0 && path.hasPrefix("/") ? path : nil
+        return status == 0 && path.hasPrefix("/") ? path : nil
     }()
 
     /// `PATH` with this Python's `bin` first.

@@ -15,6 +15,6 @@ enum Entrypoint {
             handler.logLevel = level
             return handler
         }
-        await Airlock.main(nil)
+        await Airlock.runReportingFailures()
     }
 }

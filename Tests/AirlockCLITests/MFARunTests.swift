@@ -198,7 +198,10 @@ enum MFALimit {
             // (A batch as large as the limit at once, then one more: attempts count while they wait for STS.)
             let (url, token, code) = (otherBase + "/api/v1/runs/\(run)/actions/confirm", world.tokens["olivia"] ?? "", await Self.code(setup))
             let attempt = { @Sendable in
-                try await LocalHTTP.send("POST", url, headers: [("Authorization", "Bearer \(token)")], json: #"{"tokenCode":"\#(code)"}"#)
+                // A connection of its own per attempt: each waits out STS's connect timeout, and a pooled
+                // connection the slow server has closed meanwhile must not be reused (it was reset once in CI).
+                try await LocalHTTP.send("POST", url, headers: [("Authorization", "Bearer \(token)"), ("Connection", "close")],
+                                         json: #"{"tokenCode":"\#(code)"}"#)
             }
             var answers = try await withThrowingTaskGroup(of: LocalHTTP.Response.self) { group in
                 for _ in 0..<MFALimit.failures { group.addTask { try await attempt() } }

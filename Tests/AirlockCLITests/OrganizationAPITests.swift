@@ -65,6 +65,17 @@ import Testing
         return (server, String(printed[range]))
     }
 
+    /// Runs `query` on the server's database (sqlite3 on the data folder's file, or psql); returns its output.
+    func sql(_ query: String, database: TestDatabase) async throws -> String {
+        if database.url != nil {
+            return try await database.query(query).trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        let result = try await CommandRunner.run("/usr/bin/env", ["sqlite3", "-cmd", ".timeout 10000", data.appendingPathComponent("airlock.sqlite").path, query],
+                                                 environment: ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"])
+        guard result.status == 0 else { throw TestServerError.didNotStart("sqlite3", output: result.stderr) }
+        return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
     func call(_ base: String, _ method: String, _ path: String, as token: String?, json: String? = nil) async throws -> LocalHTTP.Response {
         let url = base.hasSuffix("/api/v1") ? base + path : base + "/api/v1" + path
         return try await LocalHTTP.send(method, url, headers: token.map { [("Authorization", "Bearer \($0)")] } ?? [], json: json)

@@ -128,13 +128,7 @@ struct RunWorld {
     /// Runs SQL on the server's database (psql on PostgreSQL, sqlite3 on the data folder's SQLite) and
     /// returns its output, trimmed.
     func sql(_ query: String) async throws -> String {
-        if database.url != nil {
-            return try await database.query(query).trimmingCharacters(in: .whitespacesAndNewlines)
-        }
-        let result = try await CommandRunner.run("/usr/bin/env", ["sqlite3", fixture.data.appendingPathComponent("airlock.sqlite").path, query],
-                                                 environment: ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"])
-        guard result.status == 0 else { throw TestServerError.didNotStart("sqlite3", output: result.stderr) }
-        return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        try await fixture.sql(query, database: database)
     }
 
     static func field(_ name: String, of json: String) throws -> String? {

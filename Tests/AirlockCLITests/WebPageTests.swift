@@ -106,11 +106,78 @@ import Testing
         }
     }
 
+    @Test func showingTheLoginPageStoresNothingAndDeadSessionsArePurged() async throws {
+        try await withPages { base, database, restart in
+            let sessions = "SELECT COUNT(*) FROM _fluent_sessions"
+            for _ in 0..<30 {
+                let page = try await Browser(base: base).get("/login")
+                #expect(page.status == 200)
+                #expect(!page.setCookies.contains { $0.hasPrefix("airlock_session=") })
+            }
+            #expect(try await fixture.sql(sessions, database: database) == "0", "a cookieless visit stored a session")
+            let olivia = Browser(base: base)
+            #expect(try await olivia.logIn("olivia", password: password).status == 303)
+            #expect(try await fixture.sql(sessions, database: database) == "1")
+            // What older servers left: anonymous sessions, and one whose login expired.
+            let userID = UUID().uuidString
+            try await _ = fixture.sql("""
+                INSERT INTO _fluent_sessions (id, key, data) VALUES
+                ('\(UUID().uuidString.lowercased())', 'anonymous-1', '{"csrf":"x"}'),
+                ('\(UUID().uuidString.lowercased())', 'anonymous-2', '{}'),
+                ('\(UUID().uuidString.lowercased())', 'expired', '{"user_id":"\(userID)","expires_at":"1000"}')
+                """, database: database)
+            #expect(try await fixture.sql(sessions, database: database) == "4")
+            let newBase = try await restart()
+            #expect(try await fixture.sql(sessions, database: database) == "1", "the server purges dead sessions when it starts")
+            let after = Browser(base: newBase)
+            await after.setCookies(await olivia.cookies)
+            #expect(try await after.get("/organizations/acme").status == 200, "the live session stays")
+        }
+    }
+
+    @Test func failedLoginsAreThrottledWithoutLockingTheUserOut() async throws {
+        try await withPages { base, _, _ in
+            // Twenty wrong passwords at once from one address (a thread and a connection each): at most five are checked.
+            let answers = await RawHTTP.inParallel(20) { try RawHTTP.logIn("mario", password: "guess", at: base, from: "127.0.0.1") }
+            let results = answers.map { $0.prefix(12) }
+            #expect(results.filter { $0 == "HTTP/1.1 401" }.count <= 5, "\(results)")
+            #expect(results.filter { $0 == "HTTP/1.1 429" }.count >= 15, "\(results)")
+            let throttled = try await Browser(base: base).logIn("mario", password: password)
+            #expect(throttled.status == 429, "even the right password waits")
+            #expect(throttled.body.contains("Too many failed logins for mario from your address. Try again in 15 minutes"))
+            // Another address is not affected by this one's failures.
+            let elsewhere = try RawHTTP.logIn("mario", password: password, at: base, from: "127.0.0.2")
+            #expect(elsewhere.hasPrefix("HTTP/1.1 303"), "\(elsewhere.prefix(300))")
+
+            // Many addresses guessing olivia's password: past the account's limit, those that failed are refused...
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for host in 10..<31 {
+                    group.addTask {
+                        for _ in 0..<5 { _ = try RawHTTP.logIn("olivia", password: "guess", at: base, from: "127.0.0.\(host)") }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            let guesser = try RawHTTP.logIn("olivia", password: password, at: base, from: "127.0.0.10")
+            #expect(guesser.hasPrefix("HTTP/1.1 429"), "\(guesser.prefix(300))")
+            let failedOnce = try RawHTTP.logIn("olivia", password: "typo", at: base, from: "127.0.0.40")
+            #expect(failedOnce.hasPrefix("HTTP/1.1 401"))
+            let afterTypo = try RawHTTP.logIn("olivia", password: password, at: base, from: "127.0.0.40")
+            #expect(afterTypo.contains("olivia is receiving many failed logins"), "\(afterTypo.prefix(400))")
+            // ...and olivia, on a machine that has not failed, still logs in: no lock-out an attacker can cause.
+            let olivia = try RawHTTP.logIn("olivia", password: password, at: base, from: "127.0.0.50")
+            #expect(olivia.hasPrefix("HTTP/1.1 303"), "\(olivia.prefix(300))")
+        }
+    }
+
     @Test func cookiesAreSecureBehindTLS() async throws {
         try await withPages(serveArguments: ["--external-url", "https://airlock.example.com"]) { base, _, _ in
             let browser = Browser(base: base)
             let page = try await browser.get("/login")
-            let cookie = try #require(page.setCookies.first { $0.hasPrefix("airlock_session=") })
+            let form = try #require(page.setCookies.first { $0.hasPrefix("airlock_login_csrf=") })
+            #expect(form.contains("Secure") && form.contains("HttpOnly") && form.contains("SameSite=Strict"))
+            let loggedIn = try await browser.submit("/login", [("username", "olivia"), ("password", password)])
+            let cookie = try #require(loggedIn.setCookies.first { $0.hasPrefix("airlock_session=") })
             #expect(cookie.contains("Secure") && cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"))
         }
     }

@@ -34,7 +34,7 @@ public struct STSClient: Sendable {
         if let tokenCode { parameters.append(("TokenCode", tokenCode)) }
         let xml = try await call("GetSessionToken", parameters, retryable: tokenCode == nil)
         return SessionTokenResult(
-            credentials: try Self.credentials(in: xml, result: "GetSessionTokenResult", endpoint: endpoint),
+            credentials: try STSCredentialsResult.credentials(in: xml, result: "GetSessionTokenResult", endpoint: endpoint),
             requestID: xml.text("ResponseMetadata", "RequestId")
         )
     }
@@ -55,7 +55,7 @@ public struct STSClient: Sendable {
         let xml = try await call("AssumeRole", parameters, retryable: request.tokenCode == nil)
         let result = xml.child("AssumeRoleResult")
         return AssumeRoleResult(
-            credentials: try Self.credentials(in: xml, result: "AssumeRoleResult", endpoint: endpoint),
+            credentials: try STSCredentialsResult.credentials(in: xml, result: "AssumeRoleResult", endpoint: endpoint),
             assumedRoleARN: result?.text("AssumedRoleUser", "Arn") ?? "",
             assumedRoleID: result?.text("AssumedRoleUser", "AssumedRoleId") ?? "",
             packedPolicySize: result?.text("PackedPolicySize").flatMap { Int($0) },
@@ -81,21 +81,5 @@ public struct STSClient: Sendable {
             AWSQueryRequest(service: "sts", action: action, version: Self.apiVersion, parameters: parameters, retryable: retryable),
             endpoint: endpoint, region: region, credentials: credentials
         )
-    }
-
-    static func credentials(in xml: XMLTree, result: String, endpoint: URL) throws -> AWSCredentials {
-        guard let node = xml.at(result, "Credentials"),
-              let keyID = node.text("AccessKeyId"), let secret = node.text("SecretAccessKey"),
-              let token = node.text("SessionToken"), let expiration = node.text("Expiration") else {
-            throw AWSTransportError.unreadableResponse(
-                endpoint: endpoint.absoluteString, httpStatus: 200, reason: "\(result) lacks Credentials"
-            )
-        }
-        guard let date = ISO8601Timestamp.parse(expiration) else {
-            throw AWSTransportError.unreadableResponse(
-                endpoint: endpoint.absoluteString, httpStatus: 200, reason: "unreadable Expiration \(expiration)"
-            )
-        }
-        return AWSCredentials(accessKeyID: keyID, secretAccessKey: secret, sessionToken: token, expiration: date)
     }
 }

@@ -32,18 +32,14 @@ extension Airlock {
             func run() async throws {
                 let password = (readLine(strippingNewline: true) ?? "")
                 let username = username
-                do {
-                    _ = try await AirlockServer.withDatabase(data.configuration()) { database in
-                        try await Accounts.createUser(username: username, password: password, on: database)
-                    }
-                } catch {
-                    throw CLIFailure.report(error)
+                _ = try await AirlockServer.withDatabase(data.configuration()) { database in
+                    try await Accounts.createUser(username: username, password: password, on: database)
                 }
                 print("Created user \(username).")
             }
         }
 
-        /// `airlock admin create-token --username U [--name N]`
+        /// `airlock admin create-token --username U [--name N] [--expires-in-days D]`
         struct CreateToken: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
                 commandName: "create-token",
@@ -58,15 +54,13 @@ extension Airlock {
             @Option(help: "What the token is for.")
             var name: String = "cli"
 
+            @Option(name: .customLong("expires-in-days"), help: "Days until the token stops working (1 to 3650); without it, it works until revoked.")
+            var expiresInDays: Int?
+
             func run() async throws {
-                let (username, name) = (username, name)
-                let token: String
-                do {
-                    token = try await AirlockServer.withDatabase(data.configuration()) { database in
-                        try await Accounts.issueToken(username: username, name: name, on: database)
-                    }
-                } catch {
-                    throw CLIFailure.report(error)
+                let (username, name, days) = (username, name, expiresInDays)
+                let token = try await AirlockServer.withDatabase(data.configuration()) { database in
+                    try await Accounts.issueToken(username: username, name: name, expiresInDays: days, on: database)
                 }
                 print(token)
             }
@@ -90,12 +84,8 @@ extension Airlock {
 
             func run() async throws {
                 let (name, owner) = (name, owner)
-                do {
-                    try await AirlockServer.withDatabase(data.configuration()) { database in
-                        try await Organizations.create(name: name, ownerUsername: owner, on: database)
-                    }
-                } catch {
-                    throw CLIFailure.report(error)
+                try await AirlockServer.withDatabase(data.configuration()) { database in
+                    try await Organizations.create(name: name, ownerUsername: owner, on: database)
                 }
                 print("Created organization \(name), owned by \(owner).")
             }
@@ -120,12 +110,8 @@ extension Airlock {
 
             func run() async throws {
                 let (organization, username, role) = (organization, username, role)
-                do {
-                    try await AirlockServer.withDatabase(data.configuration()) { database in
-                        try await Organizations.setMember(username, role: role, in: organization, on: database)
-                    }
-                } catch {
-                    throw CLIFailure.report(error)
+                try await AirlockServer.withDatabase(data.configuration()) { database in
+                    try await Organizations.setMember(username, role: role, in: organization, on: database)
                 }
                 print("\(username) is now \(role == "owner" ? "an owner" : "a member") of \(organization).")
             }

@@ -22,22 +22,18 @@ extension Airlock {
             func run() async throws {
                 let environment = ProcessInfo.processInfo.environment
                 let cache = RoleSessionCache.awsCLI(environment: environment)
-                do {
-                    var removed = 0
-                    if let profile {
-                        var options = try ProfileOptions.parse(["--profile", profile])
-                        options.noCache = false
-                        let session = try CredentialSession(options: options, environment: environment)
-                        let keys = Result { try session.resolver.cacheKeys() }
-                        await session.close()
-                        for key in try keys.get() { removed += try cache.clear(key: key) }
-                    } else {
-                        removed = try cache.clear()
-                    }
-                    print("Removed \(removed) cached role session\(removed == 1 ? "" : "s").")
-                } catch {
-                    throw CLIFailure.report(error)
+                var removed = 0
+                if let profile {
+                    var options = try ProfileOptions.parse(["--profile", profile])
+                    options.noCache = false
+                    let session = try CredentialSession(options: options, environment: environment)
+                    let keys = Result { try session.resolver.cacheKeys() }
+                    await session.close()
+                    for key in try keys.get() { removed += try cache.clear(key: key) }
+                } else {
+                    removed = try cache.clear()
                 }
+                print("Removed \(removed) cached role session\(removed == 1 ? "" : "s").")
             }
         }
     }

@@ -19,13 +19,9 @@ extension Airlock {
             var org: String
 
             func run() async throws {
-                do {
-                    let api = try server.api()
-                    let environments = try await api.call { try await $0.listEnvironments(path: .init(organization: org)).ok.body.json }
-                    for environment in environments { print("\(environment.organization)/\(environment.name)") }
-                } catch {
-                    throw CLIFailure.report(error)
-                }
+                let api = try server.api()
+                let environments = try await api.call { try await $0.listEnvironments(path: .init(organization: org)).ok.body.json }
+                for environment in environments { print("\(environment.organization)/\(environment.name)") }
             }
         }
 
@@ -38,17 +34,13 @@ extension Airlock {
             var environment: EnvironmentAddress
 
             func run() async throws {
-                do {
-                    let api = try server.api()
-                    let address = environment
-                    let created = try await api.call {
-                        try await $0.createEnvironment(path: .init(organization: address.organization), body: .json(.init(name: address.environment)))
-                            .created.body.json
-                    }
-                    print("Created environment \(created.organization)/\(created.name).")
-                } catch {
-                    throw CLIFailure.report(error)
+                let api = try server.api()
+                let address = environment
+                let created = try await api.call {
+                    try await $0.createEnvironment(path: .init(organization: address.organization), body: .json(.init(name: address.environment)))
+                        .created.body.json
                 }
+                print("Created environment \(created.organization)/\(created.name).")
             }
         }
 
@@ -61,16 +53,12 @@ extension Airlock {
             var environment: EnvironmentAddress
 
             func run() async throws {
-                do {
-                    let api = try server.api()
-                    let address = environment
-                    _ = try await api.call {
-                        try await $0.deleteEnvironment(path: .init(organization: address.organization, environment: address.environment)).noContent
-                    }
-                    print("Deleted environment \(address).")
-                } catch {
-                    throw CLIFailure.report(error)
+                let api = try server.api()
+                let address = environment
+                _ = try await api.call {
+                    try await $0.deleteEnvironment(path: .init(organization: address.organization, environment: address.environment)).noContent
                 }
+                print("Deleted environment \(address).")
             }
         }
     }

@@ -21,20 +21,16 @@ extension Airlock {
         var tokenStdin = false
 
         func run() async throws {
-            do {
-                let url = try ServerLogins.normalized(server)
-                let token = try readToken(for: url)
-                let api = AirlockAPI(server: url, token: token)
-                let user = try await api.call { try await $0.getCurrentUser().ok.body.json }
-                let file = ServerLogins.file(environment: ProcessInfo.processInfo.environment)
-                var logins = try ServerLogins.load(from: file)
-                logins.servers[url.absoluteString] = .init(token: token, username: user.username)
-                logins.defaultServer = url.absoluteString
-                try logins.save(to: file)
-                print("Logged in to \(url.absoluteString) as \(user.username).")
-            } catch {
-                throw CLIFailure.report(error)
-            }
+            let url = try ServerLogins.normalized(server)
+            let token = try readToken(for: url)
+            let api = AirlockAPI(server: url, token: token)
+            let user = try await api.call { try await $0.getCurrentUser().ok.body.json }
+            let file = ServerLogins.file(environment: ProcessInfo.processInfo.environment)
+            var logins = try ServerLogins.load(from: file)
+            logins.servers[url.absoluteString] = .init(token: token, username: user.username)
+            logins.defaultServer = url.absoluteString
+            try logins.save(to: file)
+            print("Logged in to \(url.absoluteString) as \(user.username).")
         }
 
         private func readToken(for url: URL) throws -> String {
@@ -65,20 +61,16 @@ extension Airlock {
         var server: String?
 
         func run() async throws {
-            do {
-                let file = ServerLogins.file(environment: ProcessInfo.processInfo.environment)
-                var logins = try ServerLogins.load(from: file)
-                guard let chosen = try server.map({ try ServerLogins.normalized($0).absoluteString }) ?? logins.defaultServer,
-                      logins.servers.removeValue(forKey: chosen) != nil else {
-                    print("Not logged in.")
-                    return
-                }
-                if logins.defaultServer == chosen { logins.defaultServer = logins.servers.keys.sorted().first }
-                try logins.save(to: file)
-                print("Logged out of \(chosen).")
-            } catch {
-                throw CLIFailure.report(error)
+            let file = ServerLogins.file(environment: ProcessInfo.processInfo.environment)
+            var logins = try ServerLogins.load(from: file)
+            guard let chosen = try server.map({ try ServerLogins.normalized($0).absoluteString }) ?? logins.defaultServer,
+                  logins.servers.removeValue(forKey: chosen) != nil else {
+                print("Not logged in.")
+                return
             }
+            if logins.defaultServer == chosen { logins.defaultServer = logins.servers.keys.sorted().first }
+            try logins.save(to: file)
+            print("Logged out of \(chosen).")
         }
     }
 }

@@ -16,13 +16,9 @@ extension Airlock {
             @OptionGroup var server: ServerOptions
 
             func run() async throws {
-                do {
-                    let api = try server.api()
-                    let organizations = try await api.call { try await $0.listOrganizations().ok.body.json }
-                    for organization in organizations { print("\(organization.name)\t\(organization.role.rawValue)") }
-                } catch {
-                    throw CLIFailure.report(error)
-                }
+                let api = try server.api()
+                let organizations = try await api.call { try await $0.listOrganizations().ok.body.json }
+                for organization in organizations { print("\(organization.name)\t\(organization.role.rawValue)") }
             }
         }
     }

@@ -20,18 +20,14 @@ extension Airlock {
         var env: EnvironmentAddress
 
         func run() async throws {
-            do {
-                let api = try server.api()
-                let archive = try ConfigurationPacker.pack(URL(fileURLWithPath: directory))
-                let address = env
-                let version = try await api.call {
-                    try await $0.uploadConfigurationVersion(path: .init(organization: address.organization, environment: address.environment),
-                                                            body: .applicationGzip(HTTPBody(archive))).created.body.json
-                }
-                print("Uploaded configuration \(version.sha256.prefix(12)) (\(version.size) bytes) to \(address) as version \(version.id).")
-            } catch {
-                throw CLIFailure.report(error)
+            let api = try server.api()
+            let archive = try ConfigurationPacker.pack(URL(fileURLWithPath: directory))
+            let address = env
+            let version = try await api.call {
+                try await $0.uploadConfigurationVersion(path: .init(organization: address.organization, environment: address.environment),
+                                                        body: .applicationGzip(HTTPBody(archive))).created.body.json
             }
+            print("Uploaded configuration \(version.sha256.prefix(12)) (\(version.size) bytes) to \(address) as version \(version.id).")
         }
     }
 }

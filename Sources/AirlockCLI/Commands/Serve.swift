@@ -65,7 +65,20 @@ extension Airlock {
                                  discussion: "Any configuration can then read the server's secret key and database: only for a server whose every user may read all of its data. Warned about at start and in every run's log."))
         var unsandboxedRuns = false
 
+        @Option(name: .customLong("keep-state-versions"), help: "State versions kept per environment, newest first; the current one always (0 keeps all).")
+        var keepStateVersions = Retention().stateVersions
+
+        @Option(name: .customLong("keep-unused-uploads"), help: "Configuration uploads no run used, kept per environment, newest first (0 keeps all).")
+        var keepUnusedUploads = Retention().unusedConfigurationVersions
+
+        @Option(name: .customLong("keep-run-logs-days"), help: "Days finished runs' logs are kept; the runs and their events stay (0 keeps all).")
+        var keepRunLogsDays = Retention().runLogDays
+
         func validate() throws {
+            for (flag, value) in [("--keep-state-versions", keepStateVersions), ("--keep-unused-uploads", keepUnusedUploads),
+                                  ("--keep-run-logs-days", keepRunLogsDays)] where value < 0 {
+                throw ValidationError("\(flag) is a count, 0 or more (0 keeps everything).")
+            }
             if let stsEndpoint, URL(string: stsEndpoint)?.host == nil {
                 throw ValidationError("--sts-endpoint must be an http:// or https:// address.")
             }
@@ -103,13 +116,12 @@ extension Airlock {
             configuration.sandboxReadOnlyPaths = sandboxReadOnly
             configuration.bubblewrapBinary = bubblewrapBinary
             configuration.unsandboxedRuns = unsandboxedRuns
-            do {
-                try await AirlockServer.serve(configuration) { line in
-                    // Written straight to the descriptor: a supervisor or test reading a pipe sees it at once.
-                    FileHandle.standardOutput.write(Data((line + "\n").utf8))
-                }
-            } catch {
-                throw CLIFailure.report(error)
+            configuration.retention.stateVersions = keepStateVersions
+            configuration.retention.unusedConfigurationVersions = keepUnusedUploads
+            configuration.retention.runLogDays = keepRunLogsDays
+            try await AirlockServer.serve(configuration) { line in
+                // Written straight to the descriptor: a supervisor or test reading a pipe sees it at once.
+                FileHandle.standardOutput.write(Data((line + "\n").utf8))
             }
         }
     }

@@ -29,27 +29,21 @@ struct CredentialSession {
         try? await client.shutdown()
     }
 
-    /// Runs `body` with this session, closes it, and turns Airlock's errors into their message on
-    /// standard error and exit status 255, as the AWS CLI reports them.
+    /// Runs `body` with this session and closes it.
     static func run<T>(_ options: ProfileOptions, _ body: (CredentialSession) async throws -> T) async throws -> T {
-        let session: CredentialSession
-        do {
-            session = try CredentialSession(options: options)
-        } catch {
-            throw CLIFailure.report(error)
-        }
+        let session = try CredentialSession(options: options)
         do {
             let result = try await body(session)
             await session.close()
             return result
         } catch {
             await session.close()
-            throw CLIFailure.report(error)
+            throw error
         }
     }
 }
 
-/// How a command failure reaches the user.
+/// How a command failure reaches the user: `Airlock.runReportingFailures()` sends every error through here.
 enum CLIFailure {
     /// Prints the error's message (never a secret: Airlock's errors carry none) and returns the exit code to throw.
     static func report(_ error: any Error) -> any Error {

@@ -13,14 +13,9 @@ struct RunClient {
     let api: AirlockAPI
     let address: EnvironmentAddress
 
-    /// Runs `body`, reporting failures the CLI way; its result is the exit status.
+    /// Runs `body`; its result is the exit status.
     static func perform(_ target: Airlock.RunCommand.Target, _ body: (RunClient) async throws -> Int32) async throws {
-        let status: Int32
-        do {
-            status = try await body(RunClient(api: try target.server.api(), address: target.env))
-        } catch {
-            throw CLIFailure.report(error)
-        }
+        let status = try await body(RunClient(api: try target.server.api(), address: target.env))
         if status != 0 { throw ExitCode(status) }
     }
 

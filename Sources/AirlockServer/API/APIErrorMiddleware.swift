@@ -26,18 +26,34 @@ struct APIErrorMiddleware: AsyncMiddleware {
             }
             let status = HTTPResponseStatus(statusCode: error.httpStatus.code)
             if status == .internalServerError { return try Self.response(for: underlying, request: request) }
-            let message = status == .unsupportedMediaType ? APIError.unsupportedBody.reason : "The request does not match the API: \(error.causeDescription)."
+            let unsupported = error.operationID == Operations.UploadConfigurationVersion.id ? APIError.unsupportedArchiveType : .unsupportedBody
+            let message = status == .unsupportedMediaType ? unsupported.reason : "The request does not match the API: \(error.causeDescription)."
             return try Self.render(status: status, code: Self.code(for: status), message: message)
-        } catch {
-            if Self.wantsPage(request) {
-                // A browser on a URL no page route matched: answer with a page, not JSON.
-                var (status, message) = PageErrorMiddleware.describe(error, request: request)
-                if status == .notFound { message = "There is no page at this address." }
-                return Layout.render(status == .notFound ? "Not found" : "Something went wrong",
-                                     "<p role=\"alert\">\(message)</p><p><a href=\"/\">Go to Airlock</a></p>", status: status, for: request)
+        } catch let error as any AbortError where error.status == .notFound && !(error is APIError) {
+            // No route took the request: a path the server knows with another method answers 405.
+            let allowed = AllowedMethods.at(request.url.path, in: request.application.routes)
+            if !allowed.isEmpty, !allowed.contains(request.method) {
+                let response = try Self.render(status: .methodNotAllowed, code: "method_not_allowed",
+                                               message: "\(request.method.rawValue) is not an operation here; use \(allowed.map(\.rawValue).joined(separator: ", ")).")
+                response.headers.replaceOrAdd(name: .allow, value: allowed.map(\.rawValue).joined(separator: ", "))
+                return response
             }
-            return try Self.response(for: error, request: request)
+            return try Self.fallback(error, request: request)
+        } catch {
+            return try Self.fallback(error, request: request)
         }
+    }
+
+    /// Any other error: a page for a browser on a URL no page route matched, JSON otherwise.
+    private static func fallback(_ error: any Error, request: Request) throws -> Response {
+        if Self.wantsPage(request) {
+            // A browser on a URL no page route matched: answer with a page, not JSON.
+            var (status, message) = PageErrorMiddleware.describe(error, request: request)
+            if status == .notFound { message = "There is no page at this address." }
+            return Layout.render(status == .notFound ? "Not found" : "Something went wrong",
+                                 "<p role=\"alert\">\(message)</p><p><a href=\"/\">Go to Airlock</a></p>", status: status, for: request)
+        }
+        return try Self.response(for: error, request: request)
     }
 
     /// A browser asking for a page rather than a client of the API.
@@ -76,6 +92,7 @@ struct APIErrorMiddleware: AsyncMiddleware {
         case .payloadTooLarge: "body_too_large"
         case .unsupportedMediaType: "unsupported_media_type"
         case .conflict: "conflict"
+        case .methodNotAllowed: "method_not_allowed"
         default: status.reasonPhrase.lowercased().replacingOccurrences(of: " ", with: "_")
         }
     }

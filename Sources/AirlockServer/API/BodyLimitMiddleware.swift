@@ -1,22 +1,31 @@
-import Vapor
+import HTTPTypes
+import NIOCore
+import OpenAPIRuntime
 
-/// Reads a request's body up to `maximumBytes` before the operation runs, so that an oversize body is
-/// refused with 413 `body_too_large` before anything is decoded or written. (The generated routes stream
-/// bodies, so Vapor's own collection limit does not apply to them.)
-struct BodyLimitMiddleware: AsyncMiddleware {
-    let defaultMaximumBytes: Int
-    /// Larger limits for some routes, by the path's last component (e.g. configuration uploads).
-    let maximumBytesByLastComponent: [String: Int]
+/// Reads an operation's body up to its limit before the operation decodes it, so that an oversize body is
+/// refused with 413 `body_too_large` before anything is decoded or written. It runs after authentication
+/// and after `OwnerOnlyOperations`: nothing of an anonymous caller's body is read, and a member learns
+/// nothing about an owner's operation from its limits.
+struct BodyLimitMiddleware: ServerMiddleware {
+    /// Room for the largest valid body: a 65,536-character variable value, every character JSON-escaped.
+    static let defaultMaximumBytes = 1 << 20
+    /// Operations that read their body as a stream themselves, with their limits: only a declared
+    /// `Content-Length` is checked here.
+    static let streamedMaximumBytes: [String: Int] = [
+        Operations.UploadConfigurationVersion.id: ConfigurationArchive.maximumCompressedBytes,
+    ]
 
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        let last = request.url.path.split(separator: "/").last.map(String.init) ?? ""
-        let maximumBytes = maximumBytesByLastComponent[last] ?? defaultMaximumBytes
-        if let length = request.headers.first(name: .contentLength).flatMap(Int.init), length > maximumBytes {
-            throw Abort(.payloadTooLarge, reason: "The request body is larger than \(maximumBytes / 1024) KiB.")
+    func intercept(_ request: HTTPRequest, body: HTTPBody?, metadata: ServerRequestMetadata, operationID: String,
+                   next: @Sendable (HTTPRequest, HTTPBody?, ServerRequestMetadata) async throws -> (HTTPResponse, HTTPBody?))
+        async throws -> (HTTPResponse, HTTPBody?) {
+        let streamed = Self.streamedMaximumBytes[operationID]
+        let maximumBytes = streamed ?? Self.defaultMaximumBytes
+        if let length = request.headerFields[.contentLength].flatMap(Int.init), length > maximumBytes {
+            throw APIError.bodyTooLarge(maximumBytes: maximumBytes)
         }
-        if request.body.data == nil, request.method != .GET, request.method != .HEAD {
-            _ = try await request.body.collect(max: maximumBytes).get()
-        }
-        return try await next.respond(to: request)
+        guard streamed == nil, let body else { return try await next(request, body, metadata) }
+        let collected = Array(try await body.collect(upTo: maximumBytes).readableBytesView)
+        try JSONNullGuard.check(collected, contentType: request.headerFields[.contentType])
+        return try await next(request, HTTPBody(collected), metadata)
     }
 }

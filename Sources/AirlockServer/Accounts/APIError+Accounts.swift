@@ -11,4 +11,10 @@ extension APIError {
     static func unknownUser(_ username: String) -> APIError {
         APIError(status: .notFound, code: "unknown_user", reason: "There is no user \"\(username)\".")
     }
+
+    static let invalidTokenName = APIError(status: .badRequest, code: "invalid_token_name",
+                                           reason: "A token's name is 1 to 100 characters, not only spaces, without control characters (say what the token is for).")
+    static let invalidTokenLifetime = APIError(status: .badRequest, code: "invalid_token_lifetime",
+                                               reason: "A token expires in 1 to \(APITokens.maximumLifetimeDays) days, or never (leave the lifetime out).")
+    static let tokenNotFound = APIError(status: .notFound, code: "unknown_token", reason: "You have no such API token.")
 }

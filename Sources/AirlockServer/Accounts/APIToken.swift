@@ -15,13 +15,25 @@ final class APIToken: Model, @unchecked Sendable {
     @Field(key: "name") var name: String
     @Field(key: "token_hash") var tokenHash: String
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    /// When the token stops working (seconds since 1970); nil: it works until it is revoked.
+    @OptionalField(key: "expires_at") var expiresAt: Double?
+    /// When the token last authenticated a request (seconds since 1970), to within `lastUseGranularity`.
+    @OptionalField(key: "last_used_at") var lastUsedAt: Double?
 
     init() {}
 
-    init(userID: UUID, name: String, tokenHash: String) {
+    init(userID: UUID, name: String, tokenHash: String, expiresAt: Double? = nil) {
         self.$user.id = userID
         self.name = name
         self.tokenHash = tokenHash
+        self.expiresAt = expiresAt
+    }
+
+    /// How stale `lastUsedAt` may be: the token's row is written at most this often, not on every request.
+    static let lastUseGranularity: TimeInterval = 5 * 60
+
+    func isExpired(at now: Date) -> Bool {
+        expiresAt.map { $0 <= now.timeIntervalSince1970 } ?? false
     }
 
     /// A new random token: the prefix and 32 random bytes in hex.

@@ -6,25 +6,25 @@ public enum Accounts {
     static let minimumPasswordLength = 12
 
     /// Creates a user with a bcrypt password hash. Refuses invalid names, short passwords and taken names.
-    public static func createUser(username: String, password: String, on database: any Database) async throws -> UUID {
+    /// `hashCost` is bcrypt's work factor: keep the default; in-process tests pass the minimum (4).
+    public static func createUser(username: String, password: String, hashCost: Int = 12, on database: any Database) async throws -> UUID {
         _ = try ResourceName.validated(username, names: "Usernames", code: "invalid_username")
         guard password.count >= minimumPasswordLength else { throw APIError.passwordTooShort }
         if try await User.query(on: database).filter(\.$username == username).first() != nil {
             throw APIError.usernameTaken(username)
         }
-        let user = User(username: username, passwordHash: try Bcrypt.hash(password))
+        let user = User(username: username, passwordHash: try Bcrypt.hash(password, cost: hashCost))
         try await user.save(on: database)
         return try user.requireID()
     }
 
-    /// Issues an API token for a user and returns it: the only time it is ever shown.
-    public static func issueToken(username: String, name: String, on database: any Database) async throws -> String {
+    /// Issues an API token for a user and returns it: the only time it is ever shown. It expires after
+    /// `expiresInDays` (nil: when it is revoked).
+    public static func issueToken(username: String, name: String, expiresInDays: Int? = nil, on database: any Database) async throws -> String {
         guard let user = try await User.query(on: database).filter(\.$username == username).first() else {
             throw APIError.unknownUser(username)
         }
-        let token = APIToken.generate()
-        try await APIToken(userID: try user.requireID(), name: name, tokenHash: APIToken.hash(token)).save(on: database)
-        return token
+        return try await APITokens.issue(to: try user.requireID(), name: name, expiresInDays: expiresInDays, now: Date(), on: database).token
     }
 
     /// The user with this username and password, or nil. Unknown users cost the same bcrypt check as wrong

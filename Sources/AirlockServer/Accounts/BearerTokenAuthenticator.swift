@@ -5,12 +5,24 @@ import Vapor
 struct BearerTokenAuthenticator: AsyncBearerAuthenticator {
     func authenticate(bearer: BearerAuthorization, for request: Request) async throws {
         guard bearer.token.hasPrefix(APIToken.prefix) else { return }
-        let token = try await APIToken.query(on: request.db)
+        guard let token = try await APIToken.query(on: request.db)
             .filter(\.$tokenHash == APIToken.hash(bearer.token))
             .with(\.$user)
-            .first()
-        if let user = token?.user { request.auth.login(user) }
+            .first() else { return }
+        let now = request.application.clock.now
+        guard !token.isExpired(at: now) else { return }
+        request.auth.login(token.user)
+        request.storage[CurrentTokenKey.self] = try token.requireID()
+        if (token.lastUsedAt ?? 0) < now.timeIntervalSince1970 - APIToken.lastUseGranularity {
+            try await APIToken.query(on: request.db).filter(\.$id == token.requireID())
+                .set(\.$lastUsedAt, to: now.timeIntervalSince1970).update()
+        }
     }
 }
 
 extension User: Authenticatable {}
+
+/// The id of the API token that authenticated the request.
+struct CurrentTokenKey: StorageKey {
+    typealias Value = UUID
+}

@@ -22,10 +22,17 @@ struct LoginPages: RouteCollection {
 
     func logIn(_ request: Request) async throws -> Response {
         let form = try request.content.decode(LoginForm.self)
+        let attempt: LoginAttempt
+        do {
+            attempt = try await LoginThrottle.attempt(form.username, from: request.clientAddress, at: request.application.clock.now, on: request.db)
+        } catch let refused as LoginThrottle.Refused {
+            return Self.page(next: form.next, username: form.username, error: refused.description, status: .tooManyRequests, for: request)
+        }
         guard let user = try await Accounts.authenticate(username: form.username, password: form.password, on: request) else {
             return Self.page(next: form.next, username: form.username, error: "Incorrect username or password.",
                              status: .unauthorized, for: request)
         }
+        try await LoginThrottle.succeeded(attempt, on: request.db)
         try await WebSession.logIn(user, on: request)
         return request.redirect(to: Self.safeDestination(form.next), redirectType: .normal)
     }
@@ -46,7 +53,7 @@ struct LoginPages: RouteCollection {
 
     static func page(next: String?, username: String, error: String?, status: HTTPResponseStatus, for request: Request) -> Response {
         let message: HTML? = error.map { "<p class=\"flash flash-error\" role=\"alert\" id=\"login-error\">\($0)</p>" }
-        return Layout.render("Log in", """
+        let response = Layout.render("Log in", """
             \(message)
             <form method="post" action="/login">
             \(CSRF.field(for: request))
@@ -58,5 +65,7 @@ struct LoginPages: RouteCollection {
             <p><button type="submit">Log in</button></p>
             </form>
             """, status: status, for: request)
+        CSRF.setAnonymousCookie(on: response, for: request, secure: WebSession.usesSecureCookies(request.application))
+        return response
     }
 }

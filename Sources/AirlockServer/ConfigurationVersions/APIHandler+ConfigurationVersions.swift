@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import NIOCore
 import OpenAPIRuntime
 import Vapor
 
@@ -12,10 +13,13 @@ extension APIHandler {
     }
 
     func uploadConfigurationVersion(_ input: Operations.UploadConfigurationVersion.Input) async throws -> Operations.UploadConfigurationVersion.Output {
-        guard case let .applicationGzip(body) = input.body else { throw APIError.unsupportedBody }
-        let archive = try await Data(collecting: body, upTo: ConfigurationArchive.maximumCompressedBytes)
-        let version = try await ConfigurationVersions.upload(archive, to: input.path.organization, input.path.environment,
-                                                             actor: try Self.request.auth.require(User.self), on: try Self.database)
+        guard case let .applicationGzip(body) = input.body else { throw APIError.unsupportedArchiveType }
+        let request = try Self.request
+        let version = try await ConfigurationVersions.upload(to: input.path.organization, input.path.environment,
+                                                             actor: try request.auth.require(User.self), threadPool: request.application.threadPool,
+                                                             on: request.db) {
+            try await body.collect(upTo: ConfigurationArchive.maximumCompressedBytes)
+        }
         return .created(.init(body: .json(try .init(version))))
     }
 }

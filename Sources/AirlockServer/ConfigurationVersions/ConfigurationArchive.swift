@@ -9,26 +9,14 @@ enum ConfigurationArchive {
     static let maximumCompressedBytes = 16 << 20
     static let limits = TarArchive.Limits(maximumEntries: 10_000, maximumBytes: 128 << 20)
 
-    /// The checked entries of `archive`; throws `APIError.invalidArchive` with the reason.
-    static func entries(of archive: Data) throws -> [TarArchive.Entry] {
-        guard archive.count <= maximumCompressedBytes else {
+    /// The entries of `archive`, checked, without their contents; throws `APIError.invalidArchive` with the
+    /// reason. Inflates as it reads (a window at a time, stopping at the limit): run it off the event loop.
+    @discardableResult
+    static func check(_ archive: ByteBuffer) throws -> [TarArchive.Entry] {
+        guard archive.readableBytes <= maximumCompressedBytes else {
             throw APIError.invalidArchive("it is larger than \(maximumCompressedBytes >> 20) MiB.")
         }
-        var buffer = ByteBuffer(bytes: archive)
-        let tar: ByteBuffer
-        do {
-            tar = try buffer.decompress(with: .gzip(), maxSize: limits.maximumBytes + (limits.maximumEntries + 2) * 1024)
-        } catch let error as CompressNIOError where error == .bufferOverflow {
-            throw APIError.invalidArchive("it expands to more than \(limits.maximumBytes >> 20) MiB.")
-        } catch {
-            throw APIError.invalidArchive("it is not gzip-compressed (make it with tar -czf).")
-        }
-        let entries: [TarArchive.Entry]
-        do {
-            entries = try TarArchive.entries(of: Data(tar.readableBytesView), limits: limits)
-        } catch let refused as TarArchive.Refused {
-            throw APIError.invalidArchive(refused.description)
-        }
+        let entries = try reading(archive) { try TarArchive.entries(in: &$0, limits: limits, keepingContents: false) }
         guard entries.contains(where: { !$0.path.contains("/") && ($0.path.hasSuffix(".tf") || $0.path.hasSuffix(".tf.json")) }) else {
             throw APIError.invalidArchive("it has no .tf or .tf.json file at its top level.")
         }
@@ -39,6 +27,22 @@ enum ConfigurationArchive {
             throw APIError.invalidArchive("\(override.path) is an override file at the top level. Airlock's own override file sets the state backend and must not be overridden; merge its content into a regular .tf file.")
         }
         return entries
+    }
+
+    /// Runs `body` on the inflating reader of `archive`, turning what goes wrong into `invalidArchive`.
+    private static func reading<T>(_ archive: ByteBuffer, _ body: (inout GzipSource) throws -> T) throws -> T {
+        // The tar stream may hold headers and padding beyond the contents' limit.
+        let inflatedLimit = limits.maximumBytes + (limits.maximumEntries + 2) * 1024
+        do {
+            var source = try GzipSource(archive, maximumBytes: inflatedLimit)
+            return try body(&source)
+        } catch is GzipSource.Overflow {
+            throw APIError.invalidArchive("it expands to more than \(limits.maximumBytes >> 20) MiB.")
+        } catch is GzipSource.Corrupt {
+            throw APIError.invalidArchive("it is not gzip-compressed (make it with tar -czf).")
+        } catch let refused as TarArchive.Refused {
+            throw APIError.invalidArchive(refused.description)
+        }
     }
 
     /// Names Airlock writes at the top of a run's working folder.
@@ -55,36 +59,43 @@ enum ConfigurationArchive {
         return false
     }
 
-    /// Writes checked entries under `folder` (which must exist). Files are 0644, or 0755 if executable.
-    /// No link is ever followed, whatever the entries hold: each component is opened with `O_NOFOLLOW`
-    /// under the one before it, and an entry that would pass through a link (or a file) is refused.
-    static func extract(_ entries: [TarArchive.Entry], into folder: URL) throws {
+    /// Checks `archive` and writes its entries under `folder` (which must exist), one entry in memory at a
+    /// time. Files are 0644, or 0755 if executable. No link is ever followed, whatever the entries hold:
+    /// each component is opened with `O_NOFOLLOW` under the one before it, and an entry that would pass
+    /// through a link (or a file) is refused.
+    static func extract(_ archive: Data, into folder: URL) throws {
+        let buffer = ByteBuffer(bytes: archive)
+        try check(buffer)
         let root = open(folder.path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
         guard root >= 0 else { throw APIError.invalidArchive("the working folder could not be opened (\(String(cString: strerror(errno)))).") }
         defer { close(root) }
-        for entry in entries {
-            var parts = entry.path.split(separator: "/").map(String.init)
-            guard let name = parts.popLast() else { continue }
-            var directory = root
-            defer { if directory != root { close(directory) } }
-            for part in parts {
-                let next = try openDirectory(part, in: directory, creating: true, entry: entry.path)
-                if directory != root { close(directory) }
-                directory = next
-            }
-            switch entry.kind {
-            case .directory:
-                close(try openDirectory(name, in: directory, creating: true, entry: entry.path))
-            case let .symlink(destination):
-                try removeExisting(name, in: directory, entry: entry.path)
-                guard symlinkat(destination, directory, name) == 0 else { throw unwritable(entry.path) }
-            case let .file(executable):
-                try removeExisting(name, in: directory, entry: entry.path)
-                let file = openat(directory, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, executable ? 0o755 : 0o644)
-                guard file >= 0 else { throw unwritable(entry.path) }
-                let handle = FileHandle(fileDescriptor: file, closeOnDealloc: true)
-                try handle.write(contentsOf: entry.contents)
-            }
+        try reading(buffer) { source in
+            try TarArchive.forEachEntry(in: &source, limits: limits, keepingContents: true) { try write($0, under: root) }
+        }
+    }
+
+    private static func write(_ entry: TarArchive.Entry, under root: Int32) throws {
+        var parts = entry.path.split(separator: "/").map(String.init)
+        guard let name = parts.popLast() else { return }
+        var directory = root
+        defer { if directory != root { close(directory) } }
+        for part in parts {
+            let next = try openDirectory(part, in: directory, creating: true, entry: entry.path)
+            if directory != root { close(directory) }
+            directory = next
+        }
+        switch entry.kind {
+        case .directory:
+            close(try openDirectory(name, in: directory, creating: true, entry: entry.path))
+        case let .symlink(destination):
+            try removeExisting(name, in: directory, entry: entry.path)
+            guard symlinkat(destination, directory, name) == 0 else { throw unwritable(entry.path) }
+        case let .file(executable):
+            try removeExisting(name, in: directory, entry: entry.path)
+            let file = openat(directory, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, executable ? 0o755 : 0o644)
+            guard file >= 0 else { throw unwritable(entry.path) }
+            let handle = FileHandle(fileDescriptor: file, closeOnDealloc: true)
+            try handle.write(contentsOf: entry.contents)
         }
     }
 

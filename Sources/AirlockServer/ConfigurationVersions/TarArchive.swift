@@ -26,35 +26,68 @@ struct TarArchive {
         let description: String
     }
 
-    /// The archive's entries, checked.
+    /// The archive's entries, checked, contents included.
     static func entries(of data: Data, limits: Limits = Limits()) throws -> [Entry] {
+        var source = TarBytes(data)
+        return try entries(in: &source, limits: limits, keepingContents: true)
+    }
+
+    /// The entries read from `source`, checked one by one and then together (links). Without
+    /// `keepingContents` each entry's contents are skipped, so checking needs memory for the paths only.
+    static func entries(in source: inout some TarSource, limits: Limits, keepingContents: Bool) throws -> [Entry] {
         var entries: [Entry] = []
+        try forEachEntry(in: &source, limits: limits, keepingContents: keepingContents) { entries.append($0) }
+        try checkLinksTogether(entries)
+        return entries
+    }
+
+    /// Reads `source` entry by entry, refusing any entry that is unsafe alone (links are checked together
+    /// by `checkLinksTogether`), and hands each to `body`: one entry's contents in memory at a time.
+    static func forEachEntry(in source: inout some TarSource, limits: Limits, keepingContents: Bool,
+                             _ body: (Entry) throws -> Void) throws {
         var offset = 0
         var longName: String?
         var longLink: String?
         var paxPath: String?
         var paxLink: String?
         var totalBytes = 0
-        let bytes = [UInt8](data)
-        while offset + 512 <= bytes.count {
-            let header = bytes[offset..<(offset + 512)]
+        var count = 0
+        while true {
+            let header = ArraySlice(try source.read(512))
+            if header.count < 512 {
+                guard header.allSatisfy({ $0 == 0 }) else { throw Refused(description: "it is truncated.") }
+                break
+            }
             if header.allSatisfy({ $0 == 0 }) { break }
             guard checksumMatches(header) else { throw Refused(description: "it is not a tar archive (bad header checksum at byte \(offset)).") }
             let size = try number(header, 124, 12)
             let type = header[header.startIndex + 156]
-            let bodyStart = offset + 512
-            guard size >= 0, bodyStart + size <= bytes.count else { throw Refused(description: "it is truncated.") }
-            let body = Data(bytes[bodyStart..<(bodyStart + size)])
-            offset = bodyStart + (size + 511) / 512 * 512
+            guard size >= 0 else { throw Refused(description: "it has a malformed header.") }
             totalBytes += size
             guard totalBytes <= limits.maximumBytes else {
                 throw Refused(description: "it holds more than \(limits.maximumBytes >> 20) MiB.")
             }
+            let isMetadata = [UInt8(ascii: "L"), UInt8(ascii: "K"), UInt8(ascii: "x"), UInt8(ascii: "g")].contains(type)
+            if isMetadata, size > maximumMetadataBytes {
+                throw Refused(description: "it has a long-name or pax header over \(maximumMetadataBytes >> 10) KiB.")
+            }
+            let padded = (size + 511) / 512 * 512
+            let contents: Data
+            if isMetadata || keepingContents {
+                let bytes = try source.read(size)
+                guard bytes.count == size else { throw Refused(description: "it is truncated.") }
+                contents = Data(bytes)
+                try skip(padded - size, in: &source)
+            } else {
+                contents = Data()
+                try skip(padded, in: &source)
+            }
+            offset += 512 + padded
             switch type {
-            case UInt8(ascii: "L"): longName = cString(body); continue
-            case UInt8(ascii: "K"): longLink = cString(body); continue
+            case UInt8(ascii: "L"): longName = cString(contents); continue
+            case UInt8(ascii: "K"): longLink = cString(contents); continue
             case UInt8(ascii: "x"):
-                let records = pax(body)
+                let records = pax(contents)
                 paxPath = records["path"]
                 paxLink = records["linkpath"]
                 continue
@@ -80,13 +113,24 @@ struct TarArchive {
             default: throw Refused(description: "\(name) has an unsupported entry type \(Character(UnicodeScalar(type))).")
             }
             if path.isEmpty { continue }  // "./" itself
-            entries.append(Entry(path: path, kind: kind, contents: body))
-            guard entries.count <= limits.maximumEntries else {
+            count += 1
+            guard count <= limits.maximumEntries else {
                 throw Refused(description: "it has more than \(limits.maximumEntries) entries.")
             }
+            try body(Entry(path: path, kind: kind, contents: contents))
         }
-        try checkLinksTogether(entries)
-        return entries
+    }
+
+    /// Largest GNU long name or pax header accepted.
+    static let maximumMetadataBytes = 64 << 10
+
+    private static func skip(_ count: Int, in source: inout some TarSource) throws {
+        var left = count
+        while left > 0 {
+            let chunk = try source.read(min(left, 64 << 10))
+            guard !chunk.isEmpty else { throw Refused(description: "it is truncated.") }
+            left -= chunk.count
+        }
     }
 
     /// Links checked as a whole, the way a file system follows them: each link's target, resolved through

@@ -21,8 +21,10 @@ public enum AirlockServer {
         let stop = StopSignals()
         let app = try await Application.make(Environment(name: "production", arguments: ["airlock"]))
         do {
-            try await configure(app, database: database, secrets: secrets, secureCookies: configuration.usesTLS)
+            let aws = AWSAccess(endpoint: try configuration.resolvedSTSEndpoint(), region: configuration.awsRegion, client: AWSQueryClient())
+            try await configure(app, database: database, secrets: secrets, aws: aws, secureCookies: configuration.usesTLS)
             try DataFolderPermissions.tighten(configuration.dataDirectory)
+            try await Housekeeping.tidy(app.db, retention: configuration.retention, now: app.clock.now)
             try await app.server.start(address: .hostname(configuration.hostname, port: configuration.port))
         } catch {
             try? await app.asyncShutdown()
@@ -38,10 +40,11 @@ public enum AirlockServer {
             try? await app.asyncShutdown()
             throw error
         }
+        let housekeeping = Housekeeping(database: app.db, retention: configuration.retention, clock: app.clock, logger: app.logger)
         announce("Airlock listening on http://\(configuration.hostname):\(port) (\(database.redactedDescription))")
         await stop.wait()
+        await housekeeping.stop()
         await workers.stop()
-        try? await app.awsAccess?.client.shutdown()
         await app.server.shutdown()
         try await app.asyncShutdown()
     }
@@ -82,9 +85,7 @@ extension AirlockServer {
             passthroughEnvironment: environment.filter { RunEngineSettings.passedThrough.contains($0.key) }
         )
         let isSQLite = if case .sqlite = database { true } else { false }
-        let aws = AWSAccess(endpoint: try configuration.resolvedSTSEndpoint(), region: configuration.awsRegion, client: AWSQueryClient())
-        app.awsAccess = aws
-        let workers = try await RunWorkers(settings: settings, database: app.db, secrets: secrets, aws: aws,
+        let workers = try await RunWorkers(settings: settings, database: app.db, secrets: secrets, aws: app.awsAccess,
                                            serverURL: "http://\(host):\(port)", recoverAllOnStart: isSQLite, logger: app.logger)
         app.runWorkers = workers
         return workers
@@ -102,7 +103,8 @@ extension AirlockServer {
         let app = try await Application.make(Environment(name: "production", arguments: ["airlock"]))
         app.logger.logLevel = .warning
         do {
-            try await configure(app, database: database, secrets: secrets)
+            let aws = AWSAccess(endpoint: try configuration.resolvedSTSEndpoint(), region: configuration.awsRegion, client: AWSQueryClient())
+            try await configure(app, database: database, secrets: secrets, aws: aws)
             try DataFolderPermissions.tighten(configuration.dataDirectory)
             let result = try await body(app.db)
             try await app.asyncShutdown()

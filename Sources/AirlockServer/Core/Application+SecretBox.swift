@@ -7,10 +7,7 @@ extension Application {
 
     /// The key that encrypts values at rest; set by `configure`.
     var secretBox: SecretBox {
-        get {
-            guard let box = storage[SecretBoxKey.self] else { fatalError("configure(_:database:secrets:) sets the secret box before any route runs") }
-            return box
-        }
+        get { configured(SecretBoxKey.self) }
         set { storage[SecretBoxKey.self] = newValue }
     }
 }

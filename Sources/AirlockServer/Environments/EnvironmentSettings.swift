@@ -30,10 +30,12 @@ enum EnvironmentSettings {
         return environment
     }
 
-    /// `arn:aws:iam::123456789012:role/Name` (paths allowed).
+    /// An IAM role's ARN: `arn:aws:iam::123456789012:role/Name` (any partition, paths allowed, IAM's
+    /// characters). The OpenAPI document states the same pattern (empty clears); a test compares the two.
+    static let roleARNPattern = "^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]{1,512}$"
+
     static func isRoleARN(_ value: String) -> Bool {
-        let parts = value.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
-        return parts.count == 6 && parts[0] == "arn" && parts[2] == "iam" && parts[4].count == 12 && parts[4].allSatisfy(\.isNumber)
-            && parts[5].hasPrefix("role/") && parts[5].count > 5
+        guard let regex = try? Regex(roleARNPattern) else { return false }
+        return value.wholeMatch(of: regex) != nil
     }
 }

@@ -3,7 +3,7 @@ import Foundation
 import Vapor
 
 /// How the server reaches AWS STS, and the AWS credentials of an organization's variables.
-struct AWSAccess: Sendable {
+public struct AWSAccess: Sendable {
     static let accessKeyVariable = "AWS_ACCESS_KEY_ID"
     static let secretKeyVariable = "AWS_SECRET_ACCESS_KEY"
     static let serialVariable = "AWS_MFA_SERIAL_NUMBER"
@@ -14,6 +14,13 @@ struct AWSAccess: Sendable {
     let endpoint: URL
     let region: String
     let client: AWSQueryClient
+
+    /// STS at `endpoint` in `region`, called through `client` (which `configure` shuts down with the app).
+    public init(endpoint: URL, region: String, client: AWSQueryClient) {
+        self.endpoint = endpoint
+        self.region = region
+        self.client = client
+    }
 
     /// The organization's long-term keys and MFA serial, from its variables.
     struct Keys: Sendable {
@@ -63,9 +70,9 @@ extension Application {
         typealias Value = AWSAccess
     }
 
-    /// How this server reaches AWS STS; set when it starts serving.
-    var awsAccess: AWSAccess? {
-        get { storage[AWSAccessKey.self] }
+    /// How this server reaches AWS STS; set by `configure`.
+    var awsAccess: AWSAccess {
+        get { configured(AWSAccessKey.self) }
         set { storage[AWSAccessKey.self] = newValue }
     }
 }

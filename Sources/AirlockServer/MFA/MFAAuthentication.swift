@@ -22,7 +22,7 @@ final class MFAAuthentication: Model, @unchecked Sendable {
     init() {}
 
     init(environmentID: UUID, runID: UUID?, username: String, phase: RunLogChunk.Phase, succeeded: Bool, stsRequestID: String?,
-         error: String?, countsAsFailure: Bool) {
+         error: String?, countsAsFailure: Bool, at: Date) {
         self.$environment.id = environmentID
         self.runID = runID
         self.username = username
@@ -31,6 +31,6 @@ final class MFAAuthentication: Model, @unchecked Sendable {
         self.stsRequestID = stsRequestID
         self.error = error
         self.countsAsFailure = countsAsFailure
-        self.at = Date().timeIntervalSince1970
+        self.at = at.timeIntervalSince1970
     }
 }

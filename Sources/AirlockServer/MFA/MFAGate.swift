@@ -19,27 +19,28 @@ enum MFAGate {
         let runNumber: Int
     }
 
-    static func authenticate(code: String, user: User, target: Target, access: AWSAccess?, secrets: SecretBox,
+    static func authenticate(code: String, user: User, target: Target, services: MFAServices,
                              on database: any Database) async throws -> String {
         let code = code.trimmingCharacters(in: .whitespaces)
-        guard code.count == 6, code.allSatisfy(\.isASCII), code.allSatisfy(\.isNumber) else { throw APIError.invalidMFACode }
+        guard MFACodeRequest.isWellFormed(code) else { throw APIError.invalidMFACode }
         let environmentID = try target.environment.requireID()
-        let variables = try await OrganizationVariables.forRun(organizationID: target.organizationID, secrets: secrets, on: database)
+        let now = services.clock.now
+        let variables = try await OrganizationVariables.forRun(organizationID: target.organizationID, secrets: services.secrets, on: database)
         let missing = AWSAccess.missingForMFA(variables.map(\.key))
-        guard missing.isEmpty, let keys = AWSAccess.keys(in: variables), let access else {
+        guard missing.isEmpty, let keys = AWSAccess.keys(in: variables) else {
             let error = APIError.mfaNotConfigured(missing: missing.isEmpty ? [AWSAccess.accessKeyVariable] : missing)
             try await MFAAuthentication(environmentID: environmentID, runID: target.runID, username: user.username, phase: target.phase,
-                                        succeeded: false, stsRequestID: nil, error: error.reason, countsAsFailure: false).save(on: database)
+                                        succeeded: false, stsRequestID: nil, error: error.reason, countsAsFailure: false, at: now).save(on: database)
             throw error
         }
-        let attempt = try await reserveAttempt(for: user, target: target, environmentID: environmentID, on: database)
+        let attempt = try await reserveAttempt(for: user, target: target, environmentID: environmentID, now: now, on: database)
         let role = target.environment.roleARN(for: target.phase, mfaAuthenticated: true)
         do {
-            let (credentials, requestID) = try await access.session(keys, tokenCode: code, roleARN: role, user: user.username,
+            let (credentials, requestID) = try await services.aws.session(keys, tokenCode: code, roleARN: role, user: user.username,
                                                                     sessionName: AWSAccess.sessionName(user: user.username, runNumber: target.runNumber,
                                                                                                        phase: target.phase))
             try await settle(attempt, succeeded: true, requestID: requestID, error: nil, counts: false, on: database)
-            return try SealedCredentials.seal(credentials, runID: target.runID, phase: target.phase, secrets: secrets)
+            return try SealedCredentials.seal(credentials, runID: target.runID, phase: target.phase, secrets: services.secrets)
         } catch {
             let refusal = AWSAccess.describe(error)
             // A code STS refused is the user's failure; an STS that could not be reached is not.
@@ -53,21 +54,21 @@ enum MFAGate {
     /// Counts the user's failures on the environment and records this attempt as one (until it is settled)
     /// in one transaction that holds the environment's row: parallel attempts queue here, so no more than
     /// `maximumFailures` codes ever reach STS in a window.
-    private static func reserveAttempt(for user: User, target: Target, environmentID: UUID,
+    private static func reserveAttempt(for user: User, target: Target, environmentID: UUID, now: Date,
                                        on database: any Database) async throws -> MFAAuthentication {
         try await database.transaction { database in
             try await RowLock.lock(TerraformEnvironment.schema, id: environmentID, on: database)
-            let since = Date().timeIntervalSince1970 - failureWindow
+            let since = now.timeIntervalSince1970 - failureWindow
             let failures = try await MFAAuthentication.query(on: database).filter(\.$environment.$id == environmentID)
                 .filter(\.$username == user.username).filter(\.$succeeded == false).filter(\.$at >= since)
                 .group(.or) { $0.filter(\.$countsAsFailure == true).filter(\.$countsAsFailure == nil) }
                 .all()
             if failures.count >= maximumFailures {
                 let oldest = failures.map(\.at).min() ?? since
-                throw APIError.tooManyMFAFailures(minutes: max(1, Int((oldest + failureWindow - Date().timeIntervalSince1970) / 60) + 1))
+                throw APIError.tooManyMFAFailures(minutes: max(1, Int((oldest + failureWindow - now.timeIntervalSince1970) / 60) + 1))
             }
             let attempt = MFAAuthentication(environmentID: environmentID, runID: target.runID, username: user.username, phase: target.phase,
-                                            succeeded: false, stsRequestID: nil, error: "Waiting for AWS STS.", countsAsFailure: true)
+                                            succeeded: false, stsRequestID: nil, error: "Waiting for AWS STS.", countsAsFailure: true, at: now)
             try await attempt.save(on: database)
             return attempt
         }

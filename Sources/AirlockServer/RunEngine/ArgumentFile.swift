@@ -1,3 +1,4 @@
+import AirlockAWS
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -15,11 +16,11 @@ struct ArgumentFile {
 
     init(_ arguments: [String]) throws {
         guard let create = Self.memoryFileCreate else {
-            throw SpawnedProcess.SpawnFailed(description: "This C library has no memfd_create (glibc 2.27 or later needed).")
+            throw SpawnError("This C library has no memfd_create (glibc 2.27 or later needed).")
         }
         let descriptor = create("airlock-sandbox", Self.closeOnExec)
         guard descriptor >= 0 else {
-            throw SpawnedProcess.SpawnFailed(description: "Cannot create the sandbox's argument file: \(String(cString: strerror(errno)))")
+            throw SpawnError("Cannot create the sandbox's argument file: \(String(cString: strerror(errno)))")
         }
         var bytes: [UInt8] = []
         for argument in arguments { bytes += Array(argument.utf8) + [0] }
@@ -29,7 +30,7 @@ struct ArgumentFile {
             if count < 0, errno == EINTR { continue }
             guard count > 0 else {
                 Glibc.close(descriptor)
-                throw SpawnedProcess.SpawnFailed(description: "Cannot write the sandbox's argument file: \(String(cString: strerror(errno)))")
+                throw SpawnError("Cannot write the sandbox's argument file: \(String(cString: strerror(errno)))")
             }
             written += count
         }

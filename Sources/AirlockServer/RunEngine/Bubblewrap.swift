@@ -1,3 +1,4 @@
+import AirlockAWS
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -73,24 +74,20 @@ public struct Bubblewrap: Sendable {
         let options = try sandboxOptions(environment: environment, workspace: workspace)
         let argumentFile = try ArgumentFile(options)
         defer { argumentFile.close() }
-        var info: [Int32] = [0, 0]
-        guard pipe(&info) == 0 else { throw SpawnedProcess.SpawnFailed(description: "Cannot create a pipe: \(String(cString: strerror(errno)))") }
-        _ = fcntl(info[0], F_SETFD, FD_CLOEXEC)
-        _ = fcntl(info[1], F_SETFD, FD_CLOEXEC)
+        let info = try ChildPipe()
         let spawned: SpawnedProcess
         do {
             // The options (with the run's variables) come through descriptor 3, so they never show in
             // the server's process list; bwrap reports Terraform's pid on descriptor 4.
             spawned = try SpawnedProcess(executable: executable, arguments: ["--args", "3", "--info-fd", "4", "--", program] + arguments,
-                                         environment: [:], directory: workspace.folder, passing: [argumentFile.descriptor, info[1]])
+                                         environment: [:], directory: workspace.folder, passing: [argumentFile.descriptor, info.writeEnd])
         } catch {
-            Glibc.close(info[0])
-            Glibc.close(info[1])
+            info.closeBoth()
             throw error
         }
-        Glibc.close(info[1])
+        Glibc.close(info.writeEnd)
         let process = RunProcess(spawned: spawned, inner: nil)
-        let readEnd = info[0]
+        let readEnd = info.readEnd
         Thread.detachNewThread {
             var report = Data()
             var buffer = [UInt8](repeating: 0, count: 4096)

@@ -1,3 +1,4 @@
+import AirlockAWS
 import Dispatch
 import Foundation
 import Synchronization
@@ -45,7 +46,7 @@ final class LauncherThread: Sendable {
 
         func wait() throws -> T {
             done.wait()
-            guard let value = result.withLock({ $0 }) else { throw SpawnedProcess.SpawnFailed(description: "The launcher thread gave no result.") }
+            guard let value = result.withLock({ $0 }) else { throw SpawnError("The launcher thread gave no result.") }
             return try value.get()
         }
     }

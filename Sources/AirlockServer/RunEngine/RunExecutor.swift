@@ -33,7 +33,9 @@ struct RunExecutor: Sendable {
         do {
             try await executePhase(claim)
         } catch {
-            let log = try? await RunLogWriter(runID: claim.runID, phase: claim.phase, secrets: [], maximumBytes: settings.logLimitBytes,
+            // The error's text may quote anything the phase handled: it is masked like Terraform's output.
+            let masked = (try? await maskedValues(of: claim)) ?? []
+            let log = try? await RunLogWriter(runID: claim.runID, phase: claim.phase, secrets: masked, maximumBytes: settings.logLimitBytes,
                                               database: database)
             await fail(claim, reason: "Airlock could not run the \(claim.phase.rawValue): \(error)", log: log)
         }
@@ -47,19 +49,10 @@ struct RunExecutor: Sendable {
             throw RunEngineError.runVanished
         }
         let environmentID = try environment.requireID()
-        // The organization's variables, then the environment's (which win on the same key).
-        let organizationVariables = try await OrganizationVariables.forRun(organizationID: try environment.organization.requireID(),
-                                                                           secrets: secrets, on: database)
-        let environmentVariables = try await EnvironmentVariables.forRun(environmentID: environmentID, secrets: secrets, on: database)
-        let overridden = Set(environmentVariables.map(\.key))
-        let variables = organizationVariables.filter { !overridden.contains($0.key) } + environmentVariables
-        // The same token in both phases: Terraform keeps the backend's settings in the saved plan. What it
-        // may do follows the run's state: read during the plan, read, lock and write during the apply.
-        let token = "airlock_run_" + secrets.derivedSecret(for: "state-backend:\(claim.runID.uuidString)")
+        let variables = try await variables(of: environment)
+        let token = stateToken(of: claim)
         let keys = AWSAccess.keys(in: variables)
-        var masked = variables.filter(\.sensitive).map(\.value) + [token]
-        if let keys { masked += [keys.credentials.accessKeyID, keys.credentials.secretAccessKey] }
-        let log = try await RunLogWriter(runID: claim.runID, phase: claim.phase, secrets: masked,
+        let log = try await RunLogWriter(runID: claim.runID, phase: claim.phase, secrets: Self.masked(variables, token: token),
                                          maximumBytes: settings.logLimitBytes, database: database)
         if case .unsandboxed = settings.sandbox { await log.note(RunSandbox.unsandboxedWarning) }
         run.backendTokenHash = APIToken.hash(token)
@@ -69,7 +62,7 @@ struct RunExecutor: Sendable {
             session = try await sessionCredentials(for: run, claim: claim, environment: environment, keys: keys, log: log)
         } catch let refusal as APIError {
             await log.note(refusal.reason)
-            try await finishRun(claim, to: .errored, note: refusal.reason, columns: ["error_message": refusal.reason], log: log)
+            try await finishRun(claim, to: .errored, note: refusal.reason, changes: .error(refusal.reason), log: log)
             return
         }
 
@@ -78,7 +71,7 @@ struct RunExecutor: Sendable {
             guard current == run.baseStateSerial else {
                 let reason = "The environment's state changed since this plan (it was made on serial \(run.baseStateSerial.map(String.init) ?? "none"), the state is now at serial \(current.map(String.init) ?? "none")). Queue a new plan."
                 await log.note(reason)
-                try await finishRun(claim, to: .errored, note: reason, columns: ["error_message": reason], log: log)
+                try await finishRun(claim, to: .errored, note: reason, changes: .error(reason), log: log)
                 return
             }
         }
@@ -134,7 +127,7 @@ struct RunExecutor: Sendable {
                                                    "-out=\(RunWorkspace.planFile)"])
             switch outcome {
             case .exited(0):
-                try await finishRun(claim, to: .plannedAndFinished, note: "No changes", columns: ["has_changes": false, "base_state_serial": baseSerial], log: log)
+                try await finishRun(claim, to: .plannedAndFinished, note: "No changes", changes: RunChanges().set(\.$hasChanges, to: false).set(\.$baseStateSerial, to: baseSerial), log: log)
             case .exited(2):
                 let plan = try workspace.readPlan()
                 let digest = Hex.encode(SHA256.hash(data: plan))
@@ -142,32 +135,64 @@ struct RunExecutor: Sendable {
                 await log.note("Plan saved (sha256 \(digest.prefix(12))); waiting for Confirm & Apply.")
                 keepWorkspace = true
                 try await finishRun(claim, to: .planned, note: "Planned with changes",
-                                    columns: ["has_changes": true, "plan_sealed": sealed, "plan_sha256": digest, "base_state_serial": baseSerial],
+                                    changes: RunChanges().set(\.$hasChanges, to: true).set(\.$planSealed, to: sealed)
+                                        .set(\.$planSHA256, to: digest).set(\.$baseStateSerial, to: baseSerial),
                                     log: log)
             default:
                 try await finish(claim, outcome: outcome, failure: "terraform plan failed", log: log)
             }
         case .apply:
             guard let sealed = run.planSealed, let expected = run.planSHA256 else {
-                try await finishRun(claim, to: .errored, note: "The run has no saved plan.", columns: ["error_message": "The run has no saved plan."], log: log)
+                try await finishRun(claim, to: .errored, note: "The run has no saved plan.", changes: .error("The run has no saved plan."), log: log)
                 return
             }
             let plan = try secrets.unseal(sealed, boundTo: "plan:\(claim.runID.uuidString)")
             let digest = Hex.encode(SHA256.hash(data: plan))
             guard digest == expected else {
                 let reason = "The saved plan does not match its recorded hash; it was not applied."
-                try await finishRun(claim, to: .errored, note: reason, columns: ["error_message": reason], log: log)
+                try await finishRun(claim, to: .errored, note: reason, changes: .error(reason), log: log)
                 return
             }
             try workspace.writePlan(plan)
             await log.note("Applying the saved plan (sha256 \(digest.prefix(12))).")
             let outcome = try await terraform.run(["apply", "-input=false", "-no-color", RunWorkspace.planFile])
             if outcome == .exited(0) {
-                try await finishRun(claim, to: .applied, note: "Applied", columns: [:], log: log)
+                try await finishRun(claim, to: .applied, note: "Applied", changes: RunChanges(), log: log)
             } else {
                 try await finish(claim, outcome: outcome, failure: "terraform apply failed", log: log)
             }
         }
+    }
+
+    /// The organization's variables, then the environment's (which win on the same key).
+    private func variables(of environment: TerraformEnvironment) async throws -> [OrganizationVariables.Unsealed] {
+        let organizationVariables = try await OrganizationVariables.forRun(organizationID: environment.$organization.id,
+                                                                           secrets: secrets, on: database)
+        let environmentVariables = try await EnvironmentVariables.forRun(environmentID: try environment.requireID(), secrets: secrets,
+                                                                         on: database)
+        let overridden = Set(environmentVariables.map(\.key))
+        return organizationVariables.filter { !overridden.contains($0.key) } + environmentVariables
+    }
+
+    /// The run's credential for the state backend. The same token in both phases: Terraform keeps the
+    /// backend's settings in the saved plan. What it may do follows the run's state: read during the plan;
+    /// read, lock and write during the apply.
+    private func stateToken(of claim: RunQueue.Claim) -> String {
+        "airlock_run_" + secrets.derivedSecret(for: "state-backend:\(claim.runID.uuidString)")
+    }
+
+    /// What a phase's log never shows: the sensitive variables, the run's state token, the AWS keys.
+    static func masked(_ variables: [OrganizationVariables.Unsealed], token: String) -> [String] {
+        var masked = variables.filter(\.sensitive).map(\.value) + [token]
+        if let keys = AWSAccess.keys(in: variables) { masked += [keys.credentials.accessKeyID, keys.credentials.secretAccessKey] }
+        return masked
+    }
+
+    /// `masked` for a claim whose phase failed before its log was set up.
+    private func maskedValues(of claim: RunQueue.Claim) async throws -> [String] {
+        guard let run = try await Run.find(claim.runID, on: database),
+              let environment = try await TerraformEnvironment.find(run.$environment.id, on: database) else { return [] }
+        return Self.masked(try await variables(of: environment), token: stateToken(of: claim))
     }
 
     /// The AWS session credentials for the phase: those an MFA authentication made for it (taken from the
@@ -178,8 +203,12 @@ struct RunExecutor: Sendable {
         let sealed = claim.phase == .plan ? run.planCredentialsSealed : run.applyCredentialsSealed
         let authenticatedBy = claim.phase == .plan ? run.planAuthenticatedBy : run.applyAuthenticatedBy
         if let sealed {
-            let column = claim.phase == .plan ? "plan_credentials_sealed" : "apply_credentials_sealed"
-            try await RunColumns.clear(column, of: claim.runID, on: database)
+            let taken = Run.query(on: database).filter(\.$id == claim.runID)
+            if claim.phase == .plan {
+                try await taken.set(\.$planCredentialsSealed, to: nil).update()
+            } else {
+                try await taken.set(\.$applyCredentialsSealed, to: nil).update()
+            }
             let credentials = try SealedCredentials.unseal(sealed, runID: claim.runID, phase: claim.phase, secrets: secrets)
             await log.masking([credentials.accessKeyID, credentials.secretAccessKey, credentials.sessionToken ?? ""])
             if let authenticatedBy { await log.line("Authenticated with MFA by \(authenticatedBy)") }
@@ -209,44 +238,46 @@ struct RunExecutor: Sendable {
         switch outcome {
         case .canceled:
             await log.note("Canceled.")
-            try await finishRun(claim, to: .canceled, note: "Canceled during the \(claim.phase.rawValue)", columns: [:], log: log)
+            try await finishRun(claim, to: .canceled, note: "Canceled during the \(claim.phase.rawValue)", changes: RunChanges(), log: log)
         case .timedOut:
             let reason = "The \(claim.phase.rawValue) took longer than \(Int(settings.phaseTimeout)) seconds and was stopped."
             await log.note(reason)
-            try await finishRun(claim, to: .errored, note: reason, columns: ["error_message": reason], log: log)
+            try await finishRun(claim, to: .errored, note: reason, changes: .error(reason), log: log)
         case .leaseLost:
             await log.note("This server lost the run (its claim expired); it was stopped here.")
             try await log.finish()
         case let .exited(status):
             let reason = "\(failure) (exit status \(status)); see the \(claim.phase.rawValue) log."
             await log.note(reason)
-            try await finishRun(claim, to: .errored, note: reason, columns: ["error_message": reason], log: log)
+            try await finishRun(claim, to: .errored, note: reason, changes: .error(reason), log: log)
         }
     }
 
-    private func finishRun(_ claim: RunQueue.Claim, to state: RunState, note: String, columns: [String: any Encodable & Sendable],
+    private func finishRun(_ claim: RunQueue.Claim, to state: RunState, note: String, changes: RunChanges,
                            log: RunLogWriter) async throws {
+        try await releaseStateLock(of: claim, log: log)
         try await log.finish()
-        var columns = columns
-        columns["lease_owner"] = String?.none
-        columns["backend_token_hash"] = String?.none
-        columns["cancel_requested"] = false
-        // No sealed credentials outlive a phase, whatever ended it.
-        columns["plan_credentials_sealed"] = String?.none
-        columns["apply_credentials_sealed"] = String?.none
         let from: RunState = claim.phase == .plan ? .planning : .applying
-        try await RunTransition.move(claim.runID, from: [from], to: state, actor: "airlock", note: note, columns: columns, on: database)
+        try await RunTransition.move(claim.runID, from: [from], to: state, actor: "airlock", note: note,
+                                     changes: changes.merging(.phaseEnded), on: database)
+    }
+
+    /// A Terraform that ends its apply still holding the state lock (killed after a cancel or a timeout,
+    /// or crashed) cannot release it: the server does, and says so in the log.
+    private func releaseStateLock(of claim: RunQueue.Claim, log: RunLogWriter?) async throws {
+        guard claim.phase == .apply, let environmentID = try await Run.find(claim.runID, on: database)?.$environment.id,
+              let released = try await StateLocks.release(heldBy: claim.runID, in: environmentID, on: database) else { return }
+        await log?.note("Released the state lock Terraform left behind\(released.isEmpty ? "" : " (lock \(released))").")
     }
 
     private func fail(_ claim: RunQueue.Claim, reason: String, log: RunLogWriter?) async {
+        try? await releaseStateLock(of: claim, log: log)
         if let log {
             await log.note(reason)
             try? await log.finish()
         }
         let from: RunState = claim.phase == .plan ? .planning : .applying
         _ = try? await RunTransition.move(claim.runID, from: [from], to: .errored, actor: "airlock", note: reason,
-                                          columns: ["error_message": reason, "lease_owner": String?.none, "backend_token_hash": String?.none,
-                                                    "plan_credentials_sealed": String?.none, "apply_credentials_sealed": String?.none],
-                                          on: database)
+                                          changes: RunChanges.error(reason).merging(.phaseEnded), on: database)
     }
 }

@@ -1,19 +1,20 @@
 import Fluent
 import Foundation
 
-/// Writes a run phase's log as Terraform produces it: split into lines, every sensitive value masked,
-/// stored in the database in chunks (so a crash loses at most the last fraction of a second, and any server
-/// can stream it), and capped with a clear marker.
+/// Writes a run phase's log as Terraform produces it: every sensitive value masked (`LogMask`: as it is and
+/// in its common encodings, across lines and across the pieces Terraform's output arrives in), stored in
+/// the database in chunks (so a crash loses at most the last fraction of a second, and any server can
+/// stream it), and capped with a clear marker.
 actor RunLogWriter {
-    static let mask = "***"
     let runID: UUID
     let phase: RunLogChunk.Phase
     private let database: any Database
-    private var secrets: [String]
+    private var mask: LogMask
     private let maximumBytes: Int
     private var sequence = 0
     private var pendingText = ""
-    private var partialLine = Data()
+    /// Output not shown yet: its end could be the beginning of a sensitive value.
+    private var held: [UInt8] = []
     private var writtenBytes = 0
     private var truncated = false
 
@@ -23,40 +24,32 @@ actor RunLogWriter {
         self.runID = runID
         self.phase = phase
         self.database = database
-        // Longest first, so a secret containing another is masked whole.
-        self.secrets = secrets.filter { $0.count >= 4 }.sorted { $0.count > $1.count }
+        self.mask = LogMask(secrets)
         self.maximumBytes = maximumBytes
         let last = try await RunLogChunk.query(on: database).filter(\.$run.$id == runID).filter(\.$phase == phase).max(\.$sequence)
         sequence = (last ?? -1) + 1
     }
 
-    /// Terraform's raw output; complete lines are masked and queued for the next flush.
+    /// Terraform's raw output, masked and queued for the next flush (all but a tail that could be the
+    /// beginning of a sensitive value, which waits for what follows).
     func append(_ data: Data) {
-        partialLine.append(data)
-        while let newline = partialLine.firstIndex(of: UInt8(ascii: "\n")) {
-            let line = partialLine[partialLine.startIndex...newline]
-            partialLine.removeSubrange(partialLine.startIndex...newline)
-            add(String(decoding: line, as: UTF8.self))
-        }
-        if partialLine.count > 16 * 1024 {  // a very long line without a newline: take it as it is
-            add(String(decoding: partialLine, as: UTF8.self))
-            partialLine.removeAll()
-        }
+        held.append(contentsOf: data)
+        release(all: false)
     }
 
     /// More values to mask from now on (credentials made for the phase).
     func masking(_ values: [String]) {
-        secrets = (secrets + values.filter { $0.count >= 4 }).sorted { $0.count > $1.count }
+        mask.add(values)
     }
 
-    /// A line as it is (e.g. "Authenticated with MFA by ...").
+    /// A line as it is (e.g. "Authenticated with MFA by ..."), masked like Terraform's.
     func line(_ text: String) {
-        add(text + "\n")
+        append(Data((text + "\n").utf8))
     }
 
     /// A line of Airlock's own (e.g. what it is doing), masked like Terraform's.
     func note(_ line: String) {
-        add("[airlock] " + line + "\n")
+        self.line("[airlock] " + line)
     }
 
     /// Stores what is queued.
@@ -70,6 +63,7 @@ actor RunLogWriter {
         sequence += 1
         do {
             try await RunLogChunk(runID: runID, phase: phase, sequence: number, text: text).save(on: database)
+            await RunLogBell.shared.ring(runID)
         } catch {
             pendingText = text + pendingText
             throw error
@@ -78,19 +72,23 @@ actor RunLogWriter {
 
     /// Stores everything, including an unfinished last line.
     func finish() async throws {
-        if !partialLine.isEmpty {
-            add(String(decoding: partialLine, as: UTF8.self) + "\n")
-            partialLine.removeAll()
+        if !held.isEmpty {
+            let unfinishedLine = held.last != UInt8(ascii: "\n")
+            release(all: true)
+            if unfinishedLine { add("\n") }
         }
         try await flush()
     }
 
-    private func add(_ line: String) {
+    private func release(all: Bool) {
+        let cut = all ? held.count : Self.characterBoundary(held, atOrBefore: mask.releasable(held))
+        guard cut > 0 else { return }
+        add(String(decoding: mask.masked(Array(held[..<cut])), as: UTF8.self))
+        held.removeFirst(cut)
+    }
+
+    private func add(_ masked: String) {
         guard !truncated else { return }
-        var masked = line
-        for secret in secrets where masked.contains(secret) {
-            masked = masked.replacingOccurrences(of: secret, with: Self.mask)
-        }
         if writtenBytes + masked.utf8.count > maximumBytes {
             truncated = true
             pendingText += "\n[airlock] The log reached its limit of \(maximumBytes / 1024) KiB; Terraform's further output was not kept.\n"
@@ -98,5 +96,16 @@ actor RunLogWriter {
         }
         writtenBytes += masked.utf8.count
         pendingText += masked
+    }
+
+    /// `cut`, or the start of the UTF-8 character it would split. Output arrives in pipe reads that may end
+    /// inside a character (Terraform's box-drawing "│" is three bytes): its first bytes wait for the rest.
+    static func characterBoundary(_ bytes: [UInt8], atOrBefore cut: Int) -> Int {
+        var start = cut
+        while start > 0, cut - start < 3, bytes[start - 1] & 0b1100_0000 == 0b1000_0000 { start -= 1 }
+        guard start > 0 else { return cut }
+        let lead = bytes[start - 1]
+        let length = lead >= 0b1111_0000 ? 4 : lead >= 0b1110_0000 ? 3 : lead >= 0b1100_0000 ? 2 : 1
+        return start - 1 + length > cut ? start - 1 : cut
     }
 }

@@ -32,22 +32,25 @@ struct RunQueue: Sendable {
         let active = RunState.active.map(\.rawValue)
         let queued = RunState.queued.map(\.rawValue)
         let now = Date().timeIntervalSince1970
+        let (id, state, environment, number) = (Run.column(\.$id), Run.column(\.$state), Run.column(\.$environment.$id), Run.column(\.$number))
+        let (leaseOwner, leaseExpiresAt, queuedAt) = (Run.column(\.$leaseOwner), Run.column(\.$leaseExpiresAt), Run.column(\.$queuedAt))
+        let runs = SQLIdentifier(Run.schema)
         let query: SQLQueryString = """
-            UPDATE runs SET state = CASE WHEN state = \(bind: RunState.pending.rawValue) THEN \(bind: RunState.planning.rawValue) ELSE \(bind: RunState.applying.rawValue) END,
-              lease_owner = \(bind: workerID), lease_expires_at = \(bind: now + leaseDuration)
-            WHERE id = (
-              SELECT r.id FROM runs r
-              WHERE r.state IN (\(binds: queued))
-                AND NOT EXISTS (SELECT 1 FROM runs o WHERE o.environment_id = r.environment_id AND o.number < r.number
-                                AND o.state IN (\(binds: active)))
-              ORDER BY r.queued_at LIMIT 1\(skipLocked))
-            AND state IN (\(binds: queued))
-            RETURNING id, state
+            UPDATE \(runs) SET \(state) = CASE WHEN \(state) = \(bind: RunState.pending.rawValue) THEN \(bind: RunState.planning.rawValue) ELSE \(bind: RunState.applying.rawValue) END,
+              \(leaseOwner) = \(bind: workerID), \(leaseExpiresAt) = \(bind: now + leaseDuration)
+            WHERE \(id) = (
+              SELECT r.\(id) FROM \(runs) r
+              WHERE r.\(state) IN (\(binds: queued))
+                AND NOT EXISTS (SELECT 1 FROM \(runs) o WHERE o.\(environment) = r.\(environment) AND o.\(number) < r.\(number)
+                                AND o.\(state) IN (\(binds: active)))
+              ORDER BY r.\(queuedAt) LIMIT 1\(skipLocked))
+            AND \(state) IN (\(binds: queued))
+            RETURNING \(id), \(state)
             """
         guard let row = try await sql.raw(query).first() else { return nil }
-        let runID = try row.decode(column: "id", as: UUID.self)
-        let state = try row.decode(column: "state", as: String.self)
-        let phase: RunLogChunk.Phase = state == RunState.planning.rawValue ? .plan : .apply
+        let runID = try row.decode(column: id.string, as: UUID.self)
+        let claimed = try row.decode(column: state.string, as: String.self)
+        let phase: RunLogChunk.Phase = claimed == RunState.planning.rawValue ? .plan : .apply
         try await RunEvent(runID: runID, from: phase == .plan ? .pending : .applyQueued, to: phase == .plan ? .planning : .applying,
                            actor: "airlock", note: "Started by worker \(workerID)").save(on: database)
         return Claim(runID: runID, phase: phase)
@@ -56,33 +59,32 @@ struct RunQueue: Sendable {
     /// Extends the lease. Returns whether a cancel was requested, or nil if the lease was lost (the run was
     /// recovered as errored by another server).
     func renew(_ runID: UUID) async throws -> Bool? {
-        let rows = try await sql.update(Run.schema).set("lease_expires_at", to: Date().timeIntervalSince1970 + leaseDuration)
-            .where("id", .equal, runID).where("lease_owner", .equal, workerID)
-            .where("state", .in, RunState.executing.map(\.rawValue))
-            .returning("cancel_requested").all()
-        return try rows.first?.decode(column: "cancel_requested", as: Bool.self)
+        let rows = try await sql.update(Run.schema).set(Run.column(\.$leaseExpiresAt), to: SQLBind(Date().timeIntervalSince1970 + leaseDuration))
+            .where(Run.column(\.$id), .equal, SQLBind(runID)).where(Run.column(\.$leaseOwner), .equal, SQLBind(workerID))
+            .where(Run.column(\.$state), .in, SQLBind.group(RunState.executing.map(\.rawValue)))
+            .returning(Run.column(\.$cancelRequested)).all()
+        return try rows.first?.decode(column: Run.column(\.$cancelRequested).string, as: Bool.self)
     }
 
-    /// Marks errored every executing run whose lease ran out before `deadline` (by default now), frees its
-    /// environment's Terraform state lock, and says why in its log. Returns how many it recovered.
+    /// Marks errored every executing run whose lease ran out before `deadline` (by default now), frees the Terraform
+    /// state lock it held, and says why in its log. Returns how many it recovered.
     @discardableResult
     func recoverExpired(before deadline: Double = Date().timeIntervalSince1970) async throws -> Int {
-        let rows = try await sql.select().column("id").column("state").column("environment_id").from(Run.schema)
-            .where("state", .in, RunState.executing.map(\.rawValue))
-            .where(SQLBinaryExpression(SQLIdentifier("lease_expires_at"), .lessThan, SQLBind(deadline)))
+        let rows = try await sql.select().column(Run.column(\.$id)).column(Run.column(\.$state)).column(Run.column(\.$environment.$id))
+            .from(Run.schema)
+            .where(Run.column(\.$state), .in, SQLBind.group(RunState.executing.map(\.rawValue)))
+            .where(Run.column(\.$leaseExpiresAt), .lessThan, SQLBind(deadline))
             .all()
         var recovered = 0
         for row in rows {
-            let runID = try row.decode(column: "id", as: UUID.self)
-            let environmentID = try row.decode(column: "environment_id", as: UUID.self)
-            guard let state = RunState(rawValue: try row.decode(column: "state", as: String.self)) else { continue }
+            let runID = try row.decode(column: Run.column(\.$id).string, as: UUID.self)
+            let environmentID = try row.decode(column: Run.column(\.$environment.$id).string, as: UUID.self)
+            guard let state = RunState(rawValue: try row.decode(column: Run.column(\.$state).string, as: String.self)) else { continue }
             let phase = state == .planning ? "plan" : "apply"
             let reason = "The server running this \(phase) stopped before it finished; the run was marked errored. Queue a new plan."
             guard try await RunTransition.move(runID, from: [state], to: .errored, actor: "airlock", note: reason,
-                                               columns: ["error_message": reason, "lease_owner": String?.none,
-                                                         "plan_credentials_sealed": String?.none, "apply_credentials_sealed": String?.none],
-                                               on: database) else { continue }
-            try await TerraformEnvironment.query(on: database).filter(\.$id == environmentID).set(\.$stateLock, to: nil).update()
+                                               changes: RunChanges.error(reason).merging(.phaseEnded), on: database) else { continue }
+            try await StateLocks.release(heldBy: runID, in: environmentID, on: database)
             let log = try await RunLogWriter(runID: runID, phase: state == .planning ? .plan : .apply, secrets: [], maximumBytes: 1 << 20,
                                              database: database)
             await log.note(reason)

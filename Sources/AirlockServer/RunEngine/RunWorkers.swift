@@ -79,7 +79,7 @@ actor Doorbell {
         let id = UUID()
         let timer = Task { [self] in
             try? await Task.sleep(for: timeout)
-            await self.wake(id)
+            self.wake(id)
         }
         await withCheckedContinuation { waiters[id] = $0 }
         timer.cancel()

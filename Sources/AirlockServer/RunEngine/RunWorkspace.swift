@@ -29,7 +29,7 @@ struct RunWorkspace {
     static func prepare(root workRoot: URL, runID: UUID, phase: RunLogChunk.Phase, archive: Data, backendAddress: String,
                         backendToken: String) throws -> RunWorkspace {
         let workspace = try make(at: workRoot.appendingPathComponent("\(runID.uuidString.lowercased())-\(phase.rawValue)"))
-        try ConfigurationArchive.extract(try ConfigurationArchive.entries(of: archive), into: workspace.folder)
+        try ConfigurationArchive.extract(archive, into: workspace.folder)
         let override = """
             # Written by Airlock: the environment's state lives on the Airlock server.
             terraform {
@@ -44,7 +44,7 @@ struct RunWorkspace {
 
             """
         try workspace.writeNew(Data(override.utf8), to: overrideFile)
-        FileManager.default.createFile(atPath: workspace.home.appendingPathComponent("terraformrc").path, contents: Data())
+        _ = FileManager.default.createFile(atPath: workspace.home.appendingPathComponent("terraformrc").path, contents: Data())
         return workspace
     }
 

@@ -20,7 +20,7 @@ extension APIHandler {
         let request = try Self.request
         let run = try await Runs.queuePlan(in: input.path.organization, input.path.environment, configurationVersionID: versionID,
                                            message: body.message, tokenCode: body.tokenCode, actor: try request.auth.require(User.self),
-                                           aws: request.application.awsAccess, secrets: request.application.secretBox, on: request.db)
+                                           mfa: request.application.mfaServices, on: request.db)
         request.application.runWorkers?.notify()
         let located = try await Runs.find(try run.requireID(), actorID: try Self.actorID, on: request.db)
         return .created(.init(body: .json(try await Self.describe(located, withEvents: true))))
@@ -36,7 +36,7 @@ extension APIHandler {
         var tokenCode: String?
         if case let .json(body) = input.body { tokenCode = body.tokenCode }
         let located = try await Runs.confirm(try Self.runID(input.path.run), actor: try request.auth.require(User.self), tokenCode: tokenCode,
-                                             aws: request.application.awsAccess, secrets: request.application.secretBox, on: request.db)
+                                             mfa: request.application.mfaServices, on: request.db)
         request.application.runWorkers?.notify()
         return .ok(.init(body: .json(try await Self.describe(located, withEvents: true))))
     }

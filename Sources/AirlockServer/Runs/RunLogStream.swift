@@ -2,12 +2,21 @@ import Fluent
 import Foundation
 
 /// A run phase's stored log as a stream of text: everything stored so far, then (when following) what is
-/// stored next, until the phase is over. Reads the database, so it follows a run executing on any server.
+/// stored next, until the phase is over, or at once when it never will run (a discarded run's apply).
+/// Reads the database, so it follows a run executing on any server.
+///
+/// A follower starts with an empty chunk, which sends the answer's head at once, reads again when the run
+/// rings `RunLogBell` (or every `idleCheck`, for a run on another server), and writes an empty chunk every
+/// `heartbeat`: nothing on the wire, but a write to a client that has gone away fails and ends the stream.
 enum RunLogStream {
+    static let heartbeat: Duration = .seconds(1)
+    static let idleCheck: Duration = .seconds(5)
+
     static func chunks(of runID: UUID, phase: RunLogChunk.Phase, follow: Bool, on database: any Database) -> AsyncThrowingStream<String, any Error> {
         AsyncThrowingStream { continuation in
             let task = Task {
-                var next = 0
+                var next = -1  // a retention note (`Retention`) comes first
+                if follow { continuation.yield("") }
                 do {
                     while !Task.isCancelled {
                         // Whether the phase was over before reading: then what is read is the whole rest.
@@ -19,7 +28,11 @@ enum RunLogStream {
                             next = chunk.sequence + 1
                         }
                         if !follow || over { break }
-                        try await Task.sleep(for: .milliseconds(200))
+                        for _ in 0..<Int(idleCheck / heartbeat) where !Task.isCancelled {
+                            let rung = await RunLogBell.shared.wait(for: runID, upTo: heartbeat)
+                            continuation.yield("")
+                            if rung { break }
+                        }
                     }
                     continuation.finish()
                 } catch {

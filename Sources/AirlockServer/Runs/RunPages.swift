@@ -45,7 +45,7 @@ struct RunPages: RouteCollection {
         if mfaLevel.requiresMFA(for: .plan) {
             let recent = try await MFAAuthentication.query(on: request.db).filter(\.$environment.$id == environmentID)
                 .filter(\.$username == user.username).filter(\.$phase == .plan).sort(\.$at, .descending).first()
-            let status: MFALockView.Status = recent.map { !$0.succeeded && Date().timeIntervalSince1970 - $0.at < 600 } == true
+            let status: MFALockView.Status = recent.map { !$0.succeeded && request.application.clock.now.timeIntervalSince1970 - $0.at < 600 } == true
                 ? MFALockView.status(of: recent) : .neutral
             submit = "\(MFALockView.render(status))\(MFALockView.tokenField())"
         } else {
@@ -75,7 +75,7 @@ struct RunPages: RouteCollection {
         return try await request.formAction(success: "Plan queued.", failure: EnvironmentPages.path(organization, environment)) {
             let run = try await Runs.queuePlan(in: organization, environment, configurationVersionID: nil,
                                                message: message?.isEmpty == false ? message : nil, tokenCode: form.token_code, actor: user,
-                                               aws: request.application.awsAccess, secrets: request.application.secretBox, on: request.db)
+                                               mfa: request.application.mfaServices, on: request.db)
             request.application.runWorkers?.notify()
             return "\(EnvironmentPages.path(organization, environment))/runs/\(try run.requireID().uuidString.lowercased())"
         }
@@ -154,8 +154,7 @@ struct RunPages: RouteCollection {
     func confirm(_ request: Request) async throws -> Response {
         let code = try? request.content.decode(TokenForm.self).token_code
         return try await act(request, success: "Apply confirmed; it starts shortly.") {
-            try await Runs.confirm($0, actor: $1, tokenCode: code?.isEmpty == false ? code : nil, aws: request.application.awsAccess,
-                                   secrets: request.application.secretBox, on: request.db)
+            try await Runs.confirm($0, actor: $1, tokenCode: code?.isEmpty == false ? code : nil, mfa: request.application.mfaServices, on: request.db)
         }
     }
 

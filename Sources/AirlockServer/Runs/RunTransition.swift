@@ -7,23 +7,26 @@ import SQLKit
 /// `RunEvent` in the same transaction.
 enum RunTransition {
     /// Moves `runID` from one of `from` to `to`; returns false if the run was not in `from`.
-    /// `columns` are further columns to set in the same update.
+    /// `changes` are written in the same update, so only if the run moves.
     @discardableResult
     static func move(_ runID: UUID, from: [RunState], to: RunState, actor: String, note: String? = nil,
-                     columns: [String: any Encodable & Sendable] = [:], on database: any Database) async throws -> Bool {
+                     changes: RunChanges = RunChanges(), on database: any Database) async throws -> Bool {
         precondition(from.allSatisfy { $0.successors.contains(to) }, "\(from) → \(to) is not a run transition")
-        return try await database.transaction { database in
+        let moved = try await database.transaction { database in
             guard let sql = database as? any SQLDatabase else { throw RunEngineError.notSQL }
-            var update = sql.update(Run.schema).set("state", to: to.rawValue)
-            for (column, value) in columns { update = update.set(SQLIdentifier(column), to: SQLBind(value)) }
-            let rows = try await update.where("id", .equal, runID).where("state", .in, from.map(\.rawValue))
-                .returning("state").all()
+            var update = sql.update(Run.schema).set(Run.column(\.$state), to: SQLBind(to.rawValue))
+            for (column, value) in changes.assignments { update = update.set(column, to: value) }
+            let rows = try await update.where(Run.column(\.$id), .equal, SQLBind(runID))
+                .where(Run.column(\.$state), .in, SQLBind.group(from.map(\.rawValue)))
+                .returning(Run.column(\.$state)).all()
             guard !rows.isEmpty else { return false }
             let previous = try await RunEvent.query(on: database).filter(\.$run.$id == runID).sort(\.$at, .descending).first()
             try await RunEvent(runID: runID, from: previous.flatMap { RunState(rawValue: $0.toState) }, to: to, actor: actor, note: note)
                 .save(on: database)
             return true
         }
+        if moved { await RunLogBell.shared.ring(runID) }  // followers of its log look again
+        return moved
     }
 }
 

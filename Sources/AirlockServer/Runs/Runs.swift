@@ -16,7 +16,7 @@ enum Runs {
     /// Under "plans and applies" the plan needs `tokenCode`: it is exchanged with STS first, and nothing is
     /// queued if that fails.
     static func queuePlan(in organization: String, _ environmentName: String, configurationVersionID: UUID?, message: String?,
-                          tokenCode: String? = nil, actor: User, aws: AWSAccess?, secrets: SecretBox,
+                          tokenCode: String? = nil, actor: User, mfa: MFAServices,
                           on database: any Database) async throws -> Run {
         let message = message ?? "Queued by \(actor.username)"
         guard message.count <= 500 else { throw APIError.messageTooLong }
@@ -25,11 +25,11 @@ enum Runs {
         let runID = UUID()
         var authenticated: String?
         if environment.mfaLevel.requiresMFA(for: .plan) {
-            guard let tokenCode else { throw APIError.mfaCodeRequired(serial: try await serial(of: environment, secrets: secrets, on: database), phase: .plan) }
+            guard let tokenCode else { throw APIError.mfaCodeRequired(serial: try await serial(of: environment, secrets: mfa.secrets, on: database), phase: .plan) }
             authenticated = try await MFAGate.authenticate(
                 code: tokenCode, user: actor,
                 target: .init(environment: environment, organizationID: environment.$organization.id, runID: runID, phase: .plan, runNumber: 0),
-                access: aws, secrets: secrets, on: database)
+                services: mfa, on: database)
         }
         let planCredentials = authenticated
         return try await database.transaction { database in
@@ -87,28 +87,28 @@ enum Runs {
     /// "Confirm & Apply": planned → apply_queued. When the run's MFA level, or the environment's current one
     /// (the stricter wins: raising the setting covers runs planned before), covers applies, `tokenCode` is
     /// exchanged with STS first ("Authenticate"); if that fails the run stays planned.
-    static func confirm(_ runID: UUID, actor: User, tokenCode: String? = nil, aws: AWSAccess?, secrets: SecretBox,
+    static func confirm(_ runID: UUID, actor: User, tokenCode: String? = nil, mfa: MFAServices,
                         on database: any Database) async throws -> Located {
         let located = try await find(runID, actorID: try actor.requireID(), on: database)
         let run = located.run
         guard run.state == .planned else { throw APIError.invalidTransition("confirmed", state: run.state) }
-        var columns: [String: any Encodable & Sendable] = [:]
+        var changes = RunChanges()
         var note = "Apply confirmed"
         guard let environment = try await TerraformEnvironment.find(run.$environment.id, on: database) else { throw APIError.runNotFound }
         let level = MFALevel.stricter(run.mfaLevel, environment.mfaLevel)
-        if level != run.mfaLevel { columns["mfa_level"] = level.rawValue }
+        if level != run.mfaLevel { changes = changes.set(\.$storedMFALevel, to: level) }
         if level.requiresMFA(for: .apply) {
-            guard let tokenCode else { throw APIError.mfaCodeRequired(serial: try await serial(of: environment, secrets: secrets, on: database), phase: .apply) }
-            columns["apply_credentials_sealed"] = try await MFAGate.authenticate(
+            guard let tokenCode else { throw APIError.mfaCodeRequired(serial: try await serial(of: environment, secrets: mfa.secrets, on: database), phase: .apply) }
+            let sealed = try await MFAGate.authenticate(
                 code: tokenCode, user: actor,
                 target: .init(environment: environment, organizationID: environment.$organization.id, runID: runID, phase: .apply,
                               runNumber: run.number),
-                access: aws, secrets: secrets, on: database)
-            columns["apply_authenticated_by"] = actor.username
+                services: mfa, on: database)
+            changes = changes.set(\.$applyCredentialsSealed, to: sealed).set(\.$applyAuthenticatedBy, to: actor.username)
             note = "Authenticated with MFA by \(actor.username); apply confirmed"
         }
         guard try await RunTransition.move(runID, from: [.planned], to: .applyQueued, actor: actor.username, note: note,
-                                           columns: columns, on: database) else {
+                                           changes: changes, on: database) else {
             throw APIError.invalidTransition("confirmed", state: try await currentState(runID, on: database))
         }
         return try await find(runID, actorID: try actor.requireID(), on: database)
@@ -131,7 +131,7 @@ enum Runs {
         // Credentials sealed for an apply that will not run are deleted with the cancel.
         if try await RunTransition.move(runID, from: [.pending, .applyQueued], to: .canceled, actor: actor.username,
                                         note: "Canceled before it started",
-                                        columns: ["lease_owner": String?.none, "apply_credentials_sealed": String?.none], on: database) {
+                                        changes: RunChanges().set(\.$leaseOwner, to: nil).set(\.$applyCredentialsSealed, to: nil), on: database) {
             return try await find(runID, actorID: try actor.requireID(), on: database)
         }
         let state = try await currentState(runID, on: database)

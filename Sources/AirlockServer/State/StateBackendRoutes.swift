@@ -37,9 +37,27 @@ struct StateBackendRoutes: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let state = routes.grouped("state", ":organization", ":environment")
         state.get(use: read)
-        state.on(.POST, body: .collect(maxSize: "256mb"), use: write)
-        state.on(.RAW(value: "LOCK"), "lock", body: .collect(maxSize: "64kb"), use: lock)
-        state.on(.RAW(value: "UNLOCK"), "lock", body: .collect(maxSize: "64kb"), use: unlock)
+        // Bodies are streamed and read only after the caller is authorized (`readBody(of:upTo:)`).
+        state.on(.POST, body: .stream, use: write)
+        state.on(.RAW(value: "LOCK"), "lock", body: .stream, use: lock)
+        state.on(.RAW(value: "UNLOCK"), "lock", body: .stream, use: unlock)
+    }
+
+    /// Largest state accepted.
+    static let maximumStateBytes = 256 << 20
+    /// Largest lock information accepted.
+    static let maximumLockBytes = 64 << 10
+
+    /// The request's body, read now (after authorization), refused with 413 past `maximumBytes`.
+    private func readBody(of request: Request, upTo maximumBytes: Int) async throws -> ByteBuffer? {
+        if let length = request.headers.first(name: .contentLength).flatMap(Int.init), length > maximumBytes {
+            throw APIError.bodyTooLarge(maximumBytes: maximumBytes)
+        }
+        do {
+            return try await request.body.collect(max: maximumBytes).get()
+        } catch let error as any AbortError where error.status == .payloadTooLarge {
+            throw APIError.bodyTooLarge(maximumBytes: maximumBytes)
+        }
     }
 
     func read(_ request: Request) async throws -> Response {
@@ -57,7 +75,9 @@ struct StateBackendRoutes: RouteCollection {
         let (environment, caller) = try await authorize(request)
         guard caller.mayWrite else { throw Abort(.forbidden, reason: caller.refusal) }
         let runID: UUID? = if case let .run(id, _) = caller { id } else { nil }
-        guard let body = request.body.data else { throw Abort(.badRequest, reason: "No state in the request.") }
+        guard let body = try await readBody(of: request, upTo: Self.maximumStateBytes), body.readableBytes > 0 else {
+            throw Abort(.badRequest, reason: "No state in the request.")
+        }
         let held = try await TerraformEnvironment.find(environment.requireID(), on: request.db)?.stateLock.flatMap(StateLockInfo.id(in:))
         let given: String? = request.query["ID"]
         if let held, given != held {
@@ -78,7 +98,7 @@ struct StateBackendRoutes: RouteCollection {
     func lock(_ request: Request) async throws -> Response {
         let (environment, caller) = try await authorize(request)
         guard caller.mayWrite else { throw Abort(.forbidden, reason: caller.refusal) }
-        let info = request.body.string ?? "{}"
+        let info = try await readBody(of: request, upTo: Self.maximumLockBytes).map { String(buffer: $0) } ?? "{}"
         let environmentID = try environment.requireID()
         return try await request.db.transaction { database in
             try await RowLock.lock(TerraformEnvironment.schema, id: environmentID, on: database)
@@ -89,6 +109,7 @@ struct StateBackendRoutes: RouteCollection {
                 return Response(status: .locked, headers: headers, body: .init(string: held))
             }
             current.stateLock = info
+            if case let .run(runID, _) = caller { current.stateLockRunID = runID } else { current.stateLockRunID = nil }
             try await current.save(on: database)
             return Response(status: .ok)
         }
@@ -97,7 +118,7 @@ struct StateBackendRoutes: RouteCollection {
     func unlock(_ request: Request) async throws -> Response {
         let (environment, caller) = try await authorize(request)
         guard caller.mayWrite else { throw Abort(.forbidden, reason: caller.refusal) }
-        let given = request.body.string.flatMap(StateLockInfo.id(in:))
+        let given = try await readBody(of: request, upTo: Self.maximumLockBytes).map { String(buffer: $0) }.flatMap(StateLockInfo.id(in:))
         // An owner's `terraform force-unlock` sends no lock information; anyone else names the lock.
         if given == nil, !caller.mayForceUnlock {
             throw Abort(.conflict, reason: "An unlock must name the lock's ID.")
@@ -110,6 +131,7 @@ struct StateBackendRoutes: RouteCollection {
                 throw Abort(.conflict, reason: "The state is locked by lock \(held), not \(given).")
             }
             current.stateLock = nil
+            current.stateLockRunID = nil
             try await current.save(on: database)
             return Response(status: .ok)
         }
@@ -135,7 +157,7 @@ struct StateBackendRoutes: RouteCollection {
             }
             return (environment, .run(try run.requireID(), applying: run.state == .applying))
         }
-        guard let token = try await APIToken.query(on: request.db).filter(\.$tokenHash == hash).first(),
+        guard let token = try await APIToken.query(on: request.db).filter(\.$tokenHash == hash).first(), !token.isExpired(at: request.application.clock.now),
               let membership = try await Membership.query(on: request.db).filter(\.$organization.$id == environment.$organization.id)
                 .filter(\.$user.$id == token.$user.id).first() else {
             throw APIError.environmentNotFound(name)

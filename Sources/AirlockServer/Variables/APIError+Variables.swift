@@ -15,8 +15,8 @@ extension APIError {
         APIError(status: .badRequest, code: "invalid_value", reason: "The value of \(key) holds a NUL character, which no environment variable can carry.")
     }
 
-    static let valueTooLong = APIError(status: .payloadTooLarge, code: "value_too_long",
-                                       reason: "Variable values are at most \(VariableRules.maximumValueLength) bytes.")
+    static let valueTooLong = APIError(status: .badRequest, code: "value_too_long",
+                                       reason: "Variable values are at most \(VariableRules.maximumValueLength) characters.")
 
     static func variableNotFound(_ key: String) -> APIError {
         APIError(status: .notFound, code: "unknown_variable", reason: "There is no variable \"\(key)\".")

@@ -26,6 +26,14 @@ enum VariableRules {
         asked || alwaysSensitive.contains(key)
     }
 
+    /// The OpenAPI document's pattern for a key the API accepts: valid and not reserved (and, for an
+    /// environment's variable, not one of `excluded`). The document states it; a test compares the two.
+    static func keyPattern(excluding excluded: [String] = []) -> String {
+        let names = (reservedNames.sorted() + excluded.sorted()).joined(separator: "|")
+        let prefixes = reservedPrefixes.joined(separator: "|")
+        return "^(?!(?:\(names))$)(?!\(prefixes))[A-Za-z_][A-Za-z0-9_]{0,127}$"
+    }
+
     static func isReserved(_ key: String) -> Bool {
         reservedNames.contains(key) || reservedPrefixes.contains { key.hasPrefix($0) }
     }
@@ -35,6 +43,7 @@ enum VariableRules {
         guard isValidKey(key) else { throw APIError.invalidKey(key) }
         guard !isReserved(key) else { throw APIError.reservedKey(key) }
         guard !value.contains("\0") else { throw APIError.valueWithNUL(key) }
-        guard value.utf8.count <= maximumValueLength else { throw APIError.valueTooLong }
+        // Counted in Unicode code points, as the OpenAPI document's maxLength counts.
+        guard value.unicodeScalars.count <= maximumValueLength else { throw APIError.valueTooLong }
     }
 }

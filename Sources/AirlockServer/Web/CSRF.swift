@@ -2,17 +2,21 @@ import Crypto
 import Foundation
 import Vapor
 
-/// Cross-site request forgery protection: each session has a random token, every form carries it in a hidden
-/// `csrf_token` field, and `CSRFMiddleware` refuses a form post whose token does not match.
+/// Cross-site request forgery protection: every form carries a random token in a hidden `csrf_token` field,
+/// and `CSRFMiddleware` refuses a form post whose token does not match. A logged-in session keeps its token
+/// in the session; an anonymous visitor (the login form) gets it in a cookie of its own, so that showing the
+/// login page stores nothing on the server.
 enum CSRF {
     static let fieldName = "csrf_token"
+    /// The anonymous visitor's token (HttpOnly, SameSite=Strict).
+    static let anonymousCookieName = "airlock_login_csrf"
     private static let sessionKey = "csrf"
 
-    /// The session's token, created (with the session) on first use.
+    /// The token the request's forms carry: the session's, created on first use, or the anonymous one.
     static func token(for request: Request) -> String {
+        guard request.hasSession else { return anonymousToken(for: request) }
         if let token = request.session.data[sessionKey] { return token }
-        let token = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0).base64EncodedString() }
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+        let token = random()
         request.session.data[sessionKey] = token
         return token
     }
@@ -22,16 +26,49 @@ enum CSRF {
         "<input type=\"hidden\" name=\"\(fieldName)\" value=\"\(token(for: request))\">"
     }
 
-    /// Whether `submitted` is the session's token (compared in constant time).
+    /// The anonymous visitor's token: the one its cookie holds, or a new one that `setAnonymousCookie`
+    /// must send.
+    static func anonymousToken(for request: Request) -> String {
+        if let existing = request.cookies[anonymousCookieName]?.string, existing.count == 43,
+           existing.utf8.allSatisfy({ $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") || (0x30...0x39).contains($0)
+                                      || (0x41...0x5a).contains($0) || (0x61...0x7a).contains($0) }) {
+            return existing
+        }
+        if let made = request.storage[AnonymousTokenKey.self] { return made }
+        let made = random()
+        request.storage[AnonymousTokenKey.self] = made
+        return made
+    }
+
+    /// Sends the anonymous token's cookie when this request made one.
+    static func setAnonymousCookie(on response: Response, for request: Request, secure: Bool) {
+        guard let made = request.storage[AnonymousTokenKey.self] else { return }
+        response.cookies[anonymousCookieName] = HTTPCookies.Value(string: made, maxAge: 60 * 60, path: "/login", isSecure: secure,
+                                                                  isHTTPOnly: true, sameSite: .strict)
+    }
+
+    /// Whether `submitted` is the request's token (compared in constant time): the session's when it has
+    /// one, otherwise the anonymous cookie's.
     static func isValid(_ submitted: String?, for request: Request) -> Bool {
-        guard request.hasSession, let expected = request.session.data[sessionKey], let submitted else { return false }
+        let expected = request.hasSession ? request.session.data[sessionKey] : request.cookies[anonymousCookieName]?.string
+        guard let expected, let submitted else { return false }
         let lhs = Array(expected.utf8), rhs = Array(submitted.utf8)
         guard lhs.count == rhs.count else { return false }
         return zip(lhs, rhs).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
     }
+
+    /// 256 random bits, base64url without padding (43 characters).
+    private static func random() -> String {
+        SymmetricKey(size: .bits256).withUnsafeBytes { Data($0).base64EncodedString() }
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+
+    private struct AnonymousTokenKey: StorageKey {
+        typealias Value = String
+    }
 }
 
-/// Refuses a POST to a page whose form lacks the session's CSRF token, before any handler runs.
+/// Refuses a POST to a page whose form lacks the request's CSRF token, before any handler runs.
 struct CSRFMiddleware: AsyncMiddleware {
     struct Form: Decodable {
         let csrf_token: String?

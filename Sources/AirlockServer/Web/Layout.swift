@@ -12,7 +12,7 @@ enum Layout {
         }
         let navigation: HTML = user.map { user in
             """
-            <nav aria-label="Main"><a href="/">Organizations</a> <a href="/settings/organization_variables">Variables</a></nav>
+            <nav aria-label="Main"><a href="/">Organizations</a> <a href="/settings/organization_variables">Variables</a> <a href="/settings/tokens">API tokens</a></nav>
             <form class="logout" method="post" action="/logout">\(CSRF.field(for: request))<span>\(user.username)</span> <button type="submit">Log out</button></form>
             """
         } ?? .empty

@@ -19,6 +19,11 @@ enum WebSession {
         }
     }
 
+    /// Whether the server's cookies are Secure (its external address is https).
+    static func usesSecureCookies(_ app: Application) -> Bool {
+        app.sessions.configuration.cookieFactory(SessionID(string: "")).isSecure
+    }
+
     /// Logs `user` in on a fresh session id (the anonymous one is deleted, so a planted cookie is worthless).
     static func logIn(_ user: User, on request: Request) async throws {
         if let oldID = request.session.id {
@@ -27,7 +32,7 @@ enum WebSession {
         request.session.id = nil
         request.session.data = SessionData()
         request.session.data[userKey] = try user.requireID().uuidString
-        request.session.data[expiresKey] = String(Int(Date().timeIntervalSince1970 + lifetime))
+        request.session.data[expiresKey] = String(Int(request.application.clock.now.timeIntervalSince1970 + lifetime))
         request.auth.login(user)
     }
 
@@ -37,11 +42,30 @@ enum WebSession {
         request.session.destroy()
     }
 
+    /// Deletes the stored sessions that are expired or belong to nobody (none is made for anonymous visitors
+    /// any more; older servers made one per visit).
+    static func purge(before now: Date, on database: any Database) async throws {
+        var keys: [SessionID] = []
+        var offset = 0
+        while true {
+            let records = try await SessionRecord.query(on: database).sort(\.$id).range(offset..<(offset + 500)).all()
+            for record in records {
+                let expires = record.data[expiresKey].flatMap(TimeInterval.init) ?? 0
+                if record.data[userKey] == nil || expires <= now.timeIntervalSince1970 { keys.append(record.key) }
+            }
+            guard records.count == 500 else { break }
+            offset += 500
+        }
+        for start in stride(from: 0, to: keys.count, by: 500) {
+            try await SessionRecord.query(on: database).filter(\.$key ~~ Array(keys[start..<min(keys.count, start + 500)])).delete()
+        }
+    }
+
     /// The user a session belongs to, if it is logged in and not expired.
     static func userID(in request: Request) -> UUID? {
         guard request.hasSession, let id = request.session.data[userKey].flatMap(UUID.init(uuidString:)),
               let expires = request.session.data[expiresKey].flatMap(TimeInterval.init),
-              Date().timeIntervalSince1970 < expires else { return nil }
+              request.application.clock.now.timeIntervalSince1970 < expires else { return nil }
         return id
     }
 }

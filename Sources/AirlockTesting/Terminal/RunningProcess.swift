@@ -8,38 +8,58 @@ import Glibc
 /// A long-running program started by a test (a server), whose standard output and error are collected as
 /// they come, so the test can wait for a line such as `listening on`.
 public final class RunningProcess: Sendable {
-    private let process: Process
+    private let pid: pid_t
+    private let name: String
     private let output = OutputBuffer()
     private let exited: AsyncStream<Int32>
+    private let exitStatus = ExitStatus()
+
+    /// The most memory the process has held so far (its resident high-water mark), in MiB.
+    public var peakResidentMiB: Int {
+        let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
+        let line = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") }
+        let kilobytes = line?.split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? 0
+        return kilobytes / 1024
+    }
+
+    /// The processor time the process has used so far (user and system), in seconds.
+    public var processorSeconds: Double {
+        let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
+        // Fields after the command's closing parenthesis; utime and stime are the 12th and 13th of them.
+        guard let close = stat.lastIndex(of: ")") else { return 0 }
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
 
     public init(_ executable: String, _ arguments: [String], environment: [String: String]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.environment = environment
-        process.standardInput = FileHandle.nullDevice
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
+        let pipe = try ChildPipe()
+        do {
+            pid = try PosixSpawn.start(executable, arguments, environment: environment,
+                                       descriptors: [.nullDevice, .descriptor(pipe.writeEnd), .descriptor(pipe.writeEnd)])
+        } catch {
+            pipe.closeBoth()
+            throw error
+        }
+        close(pipe.writeEnd)
+        name = URL(fileURLWithPath: executable).lastPathComponent
         let (stream, continuation) = AsyncStream<Int32>.makeStream()
         exited = stream
-        self.process = process
-        process.terminationHandler = { finished in
-            continuation.yield(finished.terminationStatus)
+        let chunks = ChildPipe.chunks(from: pipe.readEnd)
+        Task { [output] in
+            for await chunk in chunks { output.append(String(decoding: chunk, as: UTF8.self)) }
+        }
+        Task { [exitStatus, pid] in
+            for await code in ChildExit.watch(pid) {
+                exitStatus.record(code)
+                continuation.yield(code)
+            }
             continuation.finish()
         }
-        try ProcessLaunch.run(process)
-        // A thread of its own reads the output with blocking reads until end of file. (A Dispatch readability
-        // source, released while a late handler ran, crashed the test process in Dispatch's event loop.)
-        let reader = pipe.fileHandleForReading
-        Thread.detachNewThread { [output] in
-            while true {
-                let data = reader.availableData
-                if data.isEmpty { break }
-                output.append(String(decoding: data, as: UTF8.self))
-            }
-        }
     }
+
+    /// Whether the process is still running (has not been reaped).
+    private var isRunning: Bool { exitStatus.status == nil }
 
     /// Everything printed so far.
     public var printed: String { output.text }
@@ -49,10 +69,11 @@ public final class RunningProcess: Sendable {
     public func waitFor(_ text: String, seconds: Double = 60) async throws -> String {
         let deadline = Date().addingTimeInterval(seconds)
         while true {
+            let ended = !isRunning
             let current = printed
             if current.contains(text) { return current }
-            if !process.isRunning || Date() > deadline {
-                throw TestServerError.didNotStart(process.executableURL?.lastPathComponent ?? "process", output: current)
+            if ended || Date() > deadline {
+                throw TestServerError.didNotStart(name, output: current)
             }
             try await Task.sleep(for: .milliseconds(50))
         }
@@ -60,10 +81,9 @@ public final class RunningProcess: Sendable {
 
     /// Sends `signal` (SIGTERM by default) and returns the exit status.
     public func stop(signal: Int32 = SIGTERM) async -> Int32 {
-        if process.isRunning { kill(process.processIdentifier, signal) }
-        var status: Int32 = -1
-        for await code in exited { status = code }
-        return status
+        if isRunning { kill(pid, signal) }
+        for await _ in exited {}
+        return exitStatus.status ?? -1
     }
 }
 

@@ -19,13 +19,10 @@ public final class TmuxSession: Sendable {
         socket = "airlock-test-\(UUID().uuidString.prefix(8))"
         let exports = environment.map { "\($0.key)=\(Self.quoted($0.value))" }.sorted().joined(separator: " ")
         let script = "env -i \(exports) sh -c \(Self.quoted(command)); echo \"[exit $?]\"; sleep 600"
-        // The tmux server outlives this call. It must hold none of this process's descriptors (pipes other
-        // tests are reading would never end), so bash closes every inherited one before starting it.
+        // The tmux server outlives this call. It holds none of this process's descriptors (`PosixSpawn`
+        // passes only 0, 1 and 2), so pipes other tests are reading still end.
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("\(socket).log").path
-        let start = """
-            for fd in $(ls /proc/$$/fd); do [ "$fd" -gt 2 ] && eval "exec $fd>&-" 2>/dev/null; done
-            exec tmux -L \(socket) new-session -d -s \(name) -x 200 -y 50 \(Self.quoted(script)) >\(log) 2>&1
-            """
+        let start = "exec tmux -L \(socket) new-session -d -s \(name) -x 200 -y 50 \(Self.quoted(script)) >\(log) 2>&1"
         let result = try await ChildProcess.run(URL(fileURLWithPath: "/bin/bash"), ["-c", start],
                                                 environment: Self.environment, discardOutput: true)
         guard result.status == 0 else {

@@ -1,4 +1,5 @@
-import AirlockServer
+@testable import AirlockServer
+import AirlockServerTesting
 import AirlockTesting
 import Foundation
 import Testing
@@ -16,23 +17,28 @@ import Vapor
         #expect(result.stdout == "valid\n", "\(result.stderr)")
     }
 
+    @Test func theDocumentStatesTheServersRulesForKeysAndRoles() throws {
+        let text = try String(contentsOf: Self.document, encoding: .utf8)
+        let organizationKey = VariableRules.keyPattern()
+        let environmentKey = VariableRules.keyPattern(excluding: Array(AWSAccess.withheldVariables))
+        #expect(text.contains("pattern: \"\(organizationKey)\""))
+        #expect(text.contains("pattern: \"\(environmentKey)\""))
+        let role = "^(" + EnvironmentSettings.roleARNPattern.dropFirst().dropLast() + ")?$"
+        #expect(text.components(separatedBy: "pattern: \"\(role)\"").count == 3, "both role fields state \(role)")
+    }
+
     @Test func everyAPIRouteIsDocumentedAndNothingElse() async throws {
-        // setup: the real app on a throwaway SQLite database
-        let data = FileManager.default.temporaryDirectory.appendingPathComponent("airlock-openapi-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: data) }
-        let app = try await Application.make(.testing)
-        try await configure(app, database: .sqlite(path: data.appendingPathComponent("db.sqlite").path),
-                            secrets: try SecretBox.load(dataDirectory: data, environment: [:]))
-        let routes = Set(app.routes.all.compactMap { route -> String? in
-            let path = route.path.map { component -> String in
-                let text = component.description
-                return text.hasPrefix(":") ? "{\(text.dropFirst())}" : text
-            }
-            guard path.starts(with: ["api", "v1"]) else { return nil }
-            return "\(route.method.rawValue) /" + path.dropFirst(2).joined(separator: "/")
-        })
-        try await app.asyncShutdown()
+        // setup: the real app, in-process
+        let routes = try await ServerFixture.routes { app in
+            Set(app.routes.all.compactMap { route -> String? in
+                let path = route.path.map { component -> String in
+                    let text = component.description
+                    return text.hasPrefix(":") ? "{\(text.dropFirst())}" : text
+                }
+                guard path.starts(with: ["api", "v1"]) else { return nil }
+                return "\(route.method.rawValue) /" + path.dropFirst(2).joined(separator: "/")
+            })
+        }
         // act: the operations the document declares
         let text = try String(contentsOf: Self.document, encoding: .utf8)
         var documented: Set<String> = []

@@ -1,0 +1,75 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A pipe between this process and a child. No other child can inherit either end: `PosixSpawn` closes
+/// every descriptor a child is not given (and both ends are close-on-exec besides). The child gets its end
+/// as one of its descriptors, and this process closes that end right after the spawn.
+public struct ChildPipe: Sendable {
+    public let readEnd: Int32
+    public let writeEnd: Int32
+
+    public init() throws(SpawnError) {
+        var ends: [Int32] = [0, 0]
+        guard pipe(&ends) == 0 else { throw SpawnError("Cannot create a pipe: \(String(cString: strerror(errno)))") }
+        for end in ends { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
+        readEnd = ends[0]
+        writeEnd = ends[1]
+    }
+
+    /// Closes both ends (when the child could not be started).
+    public func closeBoth() {
+        close(readEnd)
+        close(writeEnd)
+    }
+
+    /// Reads `descriptor` to its end on a thread of its own, yielding what arrives, then closes it.
+    public static func chunks(from descriptor: Int32) -> AsyncStream<Data> {
+        let (stream, continuation) = AsyncStream<Data>.makeStream()
+        Thread.detachNewThread {
+            var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+            while true {
+                let count = read(descriptor, &buffer, buffer.count)
+                if count > 0 {
+                    continuation.yield(Data(buffer[0..<count]))
+                } else if count < 0, errno == EINTR {
+                    continue
+                } else {
+                    break
+                }
+            }
+            close(descriptor)
+            continuation.finish()
+        }
+        return stream
+    }
+
+    /// Everything read from `descriptor` to its end (which then closes it).
+    public static func readAll(from descriptor: Int32) async -> Data {
+        var data = Data()
+        for await chunk in chunks(from: descriptor) { data.append(chunk) }
+        return data
+    }
+
+    /// Writes `data` to `descriptor` on a thread of its own, then closes it. A reader that went away ends
+    /// the write quietly: SIGPIPE is blocked on that thread, so `write` fails with EPIPE instead of the
+    /// signal ending this process.
+    public static func write(_ data: Data, to descriptor: Int32) {
+        Thread.detachNewThread {
+            var blocked = sigset_t()
+            sigemptyset(&blocked)
+            sigaddset(&blocked, SIGPIPE)
+            pthread_sigmask(SIG_BLOCK, &blocked, nil)
+            let bytes = [UInt8](data)
+            var written = 0
+            while written < bytes.count {
+                let count = bytes[written...].withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
+                if count < 0, errno == EINTR { continue }
+                guard count > 0 else { break }
+                written += count
+            }
+            close(descriptor)
+        }
+    }
+}
