@@ -4,7 +4,19 @@ import NIOCore
 import NIOHTTP1
 
 /// Plain HTTP requests to servers a test started on loopback.
+///
+/// Every request has a connection of its own (`Connection: close`): tests start, kill and restart servers
+/// whose ports the kernel hands out again, and a pooled connection to a server that has gone must never
+/// carry the next request. A failure names the request it belongs to.
 public enum LocalHTTP {
+    /// A request that got no answer, with the request it was.
+    public struct RequestFailed: Error, CustomStringConvertible {
+        public let method: String
+        public let url: String
+        public let underlying: any Error
+        public var description: String { "\(method) \(url) failed: \(underlying)" }
+    }
+
     public struct Response: Sendable {
         public let status: Int
         public let headers: [(String, String)]
@@ -26,7 +38,7 @@ public enum LocalHTTP {
     public static func open(_ url: String, headers: [(String, String)] = []) async throws -> Streaming {
         var request = HTTPClientRequest(url: url)
         for (name, value) in headers { request.headers.add(name: name, value: value) }
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(600))
+        let response = try await execute(request, timeout: .seconds(600))
         return Streaming(status: Int(response.status.code), response: response)
     }
 
@@ -46,9 +58,24 @@ public enum LocalHTTP {
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         if let contentType { request.headers.add(name: "Content-Type", value: contentType) }
         if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
-        let body = try await response.body.collect(upTo: 16 << 20)
+        let response = try await execute(request, timeout: .seconds(30))
+        let body: ByteBuffer
+        do {
+            body = try await response.body.collect(upTo: 16 << 20)
+        } catch {
+            throw RequestFailed(method: method, url: url, underlying: error)
+        }
         return Response(status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) },
                         body: String(buffer: body))
+    }
+
+    private static func execute(_ request: HTTPClientRequest, timeout: TimeAmount) async throws -> HTTPClientResponse {
+        var request = request
+        if !request.headers.contains(name: "Connection") { request.headers.add(name: "Connection", value: "close") }
+        do {
+            return try await HTTPClient.shared.execute(request, timeout: timeout)
+        } catch {
+            throw RequestFailed(method: request.method.rawValue, url: request.url, underlying: error)
+        }
     }
 }

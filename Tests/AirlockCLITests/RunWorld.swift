@@ -31,7 +31,10 @@ struct RunWorld {
             try await body(&world!)
             #expect(await world!.server.stop() == 0)
         } catch {
-            if let world { _ = await world.server.stop() }
+            if let world {
+                _ = await world.server.stop()
+                Issue.record("The server's output, for the error below:\n\(world.server.printed.suffix(6000))")
+            }
             await database.drop()
             throw error
         }
