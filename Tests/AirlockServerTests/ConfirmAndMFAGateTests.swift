@@ -10,13 +10,13 @@ import VaporTesting
 /// "Confirm & Apply" and the MFA gate, in-process against the test STS: the level that governs a confirm,
 /// what a right and a wrong code leave behind, and the failure limit over the server's clock.
 @Suite struct ConfirmAndMFAGateTests {
-    /// The refusal `body` threw, as the API would answer it.
-    func refusal(_ body: () async throws -> Void) async -> APIError? {
+    /// The domain's refusal `body` threw, if it threw one.
+    func refusal(_ body: () async throws -> Void) async -> (any Refusal)? {
         do {
             try await body()
             return nil
         } catch {
-            return error as? APIError
+            return error as? any Refusal
         }
     }
 
@@ -31,7 +31,7 @@ import VaporTesting
                 _ = try await Runs.confirm(try run.requireID(), actor: try await fixture.user("olivia"), mfa: fixture.app.mfaServices,
                                            on: fixture.app.db)
             }
-            #expect(again?.status == .conflict, "a run is confirmed once")
+            #expect(again?.kind == .conflict, "a run is confirmed once")
         }
     }
 
@@ -71,14 +71,14 @@ import VaporTesting
                                            mfa: fixture.app.mfaServices, on: fixture.app.db)
             }
             #expect(refused?.code == "mfa_failed")
-            #expect(refused?.reason.contains("MultiFactorAuthentication") == true || refused?.reason.contains("MFA") == true, "\(String(describing: refused))")
+            #expect(refused?.message.contains("MultiFactorAuthentication") == true || refused?.message.contains("MFA") == true, "\(String(describing: refused))")
             let stored = try #require(try await Run.find(try run.requireID(), on: fixture.app.db))
             #expect(stored.state == .planned)
             #expect(stored.applyCredentialsSealed == nil)
             let attempts = try await MFAAuthentication.query(on: fixture.app.db).all()
             #expect(attempts.count == 1)
             #expect(attempts.first?.succeeded == false)
-            #expect(attempts.first?.error == refused?.reason, "the attempt records STS's refusal, never the code")
+            #expect(attempts.first?.error == refused?.message, "the attempt records STS's refusal, never the code")
             #expect(!attempts.contains { ($0.error ?? "").contains(codes.wrong) })
         }
     }
@@ -151,8 +151,8 @@ import VaporTesting
                                            mfa: fixture.app.mfaServices, on: fixture.app.db)
             }
             #expect(refused?.code == "mfa_not_configured")
-            #expect(refused?.reason.contains(AWSAccess.secretKeyVariable) == true)
-            #expect(refused?.reason.contains(AWSAccess.serialVariable) == true)
+            #expect(refused?.message.contains(AWSAccess.secretKeyVariable) == true)
+            #expect(refused?.message.contains(AWSAccess.serialVariable) == true)
             #expect(await fixture.sts?.engine.received.isEmpty == true)
             #expect(try await MFAAuthentication.query(on: fixture.app.db).filter(\.$countsAsFailure == true).count() == 0)
         }

@@ -1,13 +1,33 @@
 import Vapor
 
-/// A refusal the API and the admin commands report: an HTTP status, a stable snake_case code, and a message
-/// a user can act on. Each domain adds its cases in `APIError+<Domain>.swift`.
+/// How the API reports a refusal: an HTTP status, a stable snake_case code, and a message a user can act
+/// on. Domains throw their own `Refusal`s, turned into an `APIError` here at the edge; the cases below are
+/// the HTTP layer's own (bodies and media types).
 struct APIError: AbortError, CustomStringConvertible {
     let status: HTTPResponseStatus
     let code: String
     let reason: String
 
     var description: String { reason }
+}
+
+extension APIError {
+    /// A domain's refusal as the API answers it.
+    init(_ refusal: any Refusal) {
+        self.init(status: Self.status(of: refusal.kind), code: refusal.code, reason: refusal.message)
+    }
+
+    static func status(of kind: RefusalKind) -> HTTPResponseStatus {
+        switch kind {
+        case .invalid: .badRequest
+        case .notFound: .notFound
+        case .conflict: .conflict
+        case .forbidden: .forbidden
+        case .unprocessable: .unprocessableEntity
+        case .tooManyAttempts: .tooManyRequests
+        case .upstreamUnavailable: .badGateway
+        }
+    }
 }
 
 extension APIError {

@@ -21,7 +21,7 @@ struct APIErrorMiddleware: AsyncMiddleware {
             // A generated operation failed: report what caused it (the handler's own error, a body that is not
             // the documented JSON, ...).
             let underlying = error.underlyingError
-            if underlying is APIError || underlying is any AbortError || underlying is DecodingError {
+            if underlying is any Refusal || underlying is any AbortError || underlying is DecodingError {
                 return try Self.response(for: underlying, request: request)
             }
             let status = HTTPResponseStatus(statusCode: error.httpStatus.code)
@@ -63,6 +63,9 @@ struct APIErrorMiddleware: AsyncMiddleware {
 
     private static func response(for error: any Error, request: Request) throws -> Response {
         switch error {
+        case let refusal as any Refusal:
+            let error = APIError(refusal)
+            return try render(status: error.status, code: error.code, message: error.reason)
         case let error as APIError:
             return try render(status: error.status, code: error.code, message: error.reason)
         case let error as any AbortError:

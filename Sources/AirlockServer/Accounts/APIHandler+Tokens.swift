@@ -21,7 +21,7 @@ extension APIHandler {
     }
 
     func revokeAPIToken(_ input: Operations.RevokeAPIToken.Input) async throws -> Operations.RevokeAPIToken.Output {
-        guard let id = UUID(uuidString: input.path.id) else { throw APIError.tokenNotFound }
+        guard let id = UUID(uuidString: input.path.id) else { throw AccountRefusal.tokenNotFound }
         try await APITokens.revoke(id, of: try Self.actorID, on: try Self.database)
         return .noContent(.init())
     }

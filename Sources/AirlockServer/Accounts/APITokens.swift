@@ -11,7 +11,7 @@ public enum APITokens {
     static func issue(to userID: UUID, name: String, expiresInDays days: Int?, now: Date,
                       on database: any Database) async throws -> (token: String, record: APIToken) {
         let name = try validatedName(name)
-        if let days, !(1...maximumLifetimeDays).contains(days) { throw APIError.invalidTokenLifetime }
+        if let days, !(1...maximumLifetimeDays).contains(days) { throw AccountRefusal.invalidTokenLifetime }
         let token = APIToken.generate()
         let record = APIToken(userID: userID, name: name, tokenHash: APIToken.hash(token),
                               expiresAt: days.map { now.timeIntervalSince1970 + Double($0) * 86_400 })
@@ -27,7 +27,7 @@ public enum APITokens {
     /// Revokes one of the user's own tokens; another user's token is "not found".
     static func revoke(_ id: UUID, of userID: UUID, on database: any Database) async throws {
         guard let token = try await APIToken.query(on: database).filter(\.$id == id).filter(\.$user.$id == userID).first() else {
-            throw APIError.tokenNotFound
+            throw AccountRefusal.tokenNotFound
         }
         try await token.delete(on: database)
     }
@@ -37,7 +37,7 @@ public enum APITokens {
         let scalars = name.unicodeScalars
         let isControl: (Unicode.Scalar) -> Bool = { $0.value < 0x20 || $0.value == 0x7F }
         guard (1...100).contains(scalars.count), !scalars.contains(where: isControl), scalars.contains(where: { $0.value > 0x20 && !isControl($0) }) else {
-            throw APIError.invalidTokenName
+            throw AccountRefusal.invalidTokenName
         }
         return name
     }

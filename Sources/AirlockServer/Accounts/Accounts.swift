@@ -9,9 +9,9 @@ public enum Accounts {
     /// `hashCost` is bcrypt's work factor: keep the default; in-process tests pass the minimum (4).
     public static func createUser(username: String, password: String, hashCost: Int = 12, on database: any Database) async throws -> UUID {
         _ = try ResourceName.validated(username, names: "Usernames", code: "invalid_username")
-        guard password.count >= minimumPasswordLength else { throw APIError.passwordTooShort }
+        guard password.count >= minimumPasswordLength else { throw AccountRefusal.passwordTooShort }
         if try await User.query(on: database).filter(\.$username == username).first() != nil {
-            throw APIError.usernameTaken(username)
+            throw AccountRefusal.usernameTaken(username)
         }
         let user = User(username: username, passwordHash: try Bcrypt.hash(password, cost: hashCost))
         try await user.save(on: database)
@@ -22,7 +22,7 @@ public enum Accounts {
     /// `expiresInDays` (nil: when it is revoked).
     public static func issueToken(username: String, name: String, expiresInDays: Int? = nil, on database: any Database) async throws -> String {
         guard let user = try await User.query(on: database).filter(\.$username == username).first() else {
-            throw APIError.unknownUser(username)
+            throw AccountRefusal.unknownUser(username)
         }
         return try await APITokens.issue(to: try user.requireID(), name: name, expiresInDays: expiresInDays, now: Date(), on: database).token
     }

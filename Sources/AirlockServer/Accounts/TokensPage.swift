@@ -31,11 +31,11 @@ struct TokensPage: RouteCollection {
         let form = try request.content.decode(CreateForm.self)
         let days = form.expires == "never" ? nil : Int(form.expires)
         do {
-            if form.expires != "never", days == nil { throw APIError.invalidTokenLifetime }
+            if form.expires != "never", days == nil { throw AccountRefusal.invalidTokenLifetime }
             let (token, record) = try await APITokens.issue(to: try request.userID, name: form.name, expiresInDays: days, now: request.application.clock.now, on: request.db)
             return try await Self.page(issued: (token, record.name), for: request)
-        } catch let error as APIError {
-            Flash.set(.error, error.reason, field: ["invalid_token_name": "token-name", "invalid_token_lifetime": "token-expires"][error.code],
+        } catch let error as AccountRefusal {
+            Flash.set(.error, error.message, field: ["invalid_token_name": "token-name", "invalid_token_lifetime": "token-expires"][error.code],
                       on: request)
             return request.redirect(to: Self.path, redirectType: .normal)
         }
@@ -45,7 +45,7 @@ struct TokensPage: RouteCollection {
         let form = try request.content.decode(RevokeForm.self)
         let userID = try request.userID
         return try await request.formAction(redirectTo: Self.path, success: "Revoked the token; it no longer works.") {
-            guard let id = UUID(uuidString: form.id) else { throw APIError.tokenNotFound }
+            guard let id = UUID(uuidString: form.id) else { throw AccountRefusal.tokenNotFound }
             try await APITokens.revoke(id, of: userID, on: request.db)
         }
     }

@@ -9,22 +9,22 @@ enum ConfigurationArchive {
     static let maximumCompressedBytes = 16 << 20
     static let limits = TarArchive.Limits(maximumEntries: 10_000, maximumBytes: 128 << 20)
 
-    /// The entries of `archive`, checked, without their contents; throws `APIError.invalidArchive` with the
+    /// The entries of `archive`, checked, without their contents; throws `ArchiveRefusal` with the
     /// reason. Inflates as it reads (a window at a time, stopping at the limit): run it off the event loop.
     @discardableResult
     static func check(_ archive: ByteBuffer) throws -> [TarArchive.Entry] {
         guard archive.readableBytes <= maximumCompressedBytes else {
-            throw APIError.invalidArchive("it is larger than \(maximumCompressedBytes >> 20) MiB.")
+            throw ArchiveRefusal(reason: "it is larger than \(maximumCompressedBytes >> 20) MiB.")
         }
         let entries = try reading(archive) { try TarArchive.entries(in: &$0, limits: limits, keepingContents: false) }
         guard entries.contains(where: { !$0.path.contains("/") && ($0.path.hasSuffix(".tf") || $0.path.hasSuffix(".tf.json")) }) else {
-            throw APIError.invalidArchive("it has no .tf or .tf.json file at its top level.")
+            throw ArchiveRefusal(reason: "it has no .tf or .tf.json file at its top level.")
         }
         if let reserved = entries.first(where: { reservedNames.contains($0.path) }) {
-            throw APIError.invalidArchive("\(reserved.path) is a name Airlock writes itself in the working folder; rename it.")
+            throw ArchiveRefusal(reason: "\(reserved.path) is a name Airlock writes itself in the working folder; rename it.")
         }
         if let override = entries.first(where: { isOverrideFile($0.path) }) {
-            throw APIError.invalidArchive("\(override.path) is an override file at the top level. Airlock's own override file sets the state backend and must not be overridden; merge its content into a regular .tf file.")
+            throw ArchiveRefusal(reason: "\(override.path) is an override file at the top level. Airlock's own override file sets the state backend and must not be overridden; merge its content into a regular .tf file.")
         }
         return entries
     }
@@ -37,11 +37,11 @@ enum ConfigurationArchive {
             var source = try GzipSource(archive, maximumBytes: inflatedLimit)
             return try body(&source)
         } catch is GzipSource.Overflow {
-            throw APIError.invalidArchive("it expands to more than \(limits.maximumBytes >> 20) MiB.")
+            throw ArchiveRefusal(reason: "it expands to more than \(limits.maximumBytes >> 20) MiB.")
         } catch is GzipSource.Corrupt {
-            throw APIError.invalidArchive("it is not gzip-compressed (make it with tar -czf).")
+            throw ArchiveRefusal(reason: "it is not gzip-compressed (make it with tar -czf).")
         } catch let refused as TarArchive.Refused {
-            throw APIError.invalidArchive(refused.description)
+            throw ArchiveRefusal(reason: refused.description)
         }
     }
 
@@ -67,7 +67,7 @@ enum ConfigurationArchive {
         let buffer = ByteBuffer(bytes: archive)
         try check(buffer)
         let root = open(folder.path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
-        guard root >= 0 else { throw APIError.invalidArchive("the working folder could not be opened (\(String(cString: strerror(errno)))).") }
+        guard root >= 0 else { throw ArchiveRefusal(reason: "the working folder could not be opened (\(String(cString: strerror(errno)))).") }
         defer { close(root) }
         try reading(buffer) { source in
             try TarArchive.forEachEntry(in: &source, limits: limits, keepingContents: true) { try write($0, under: root) }
@@ -106,7 +106,7 @@ enum ConfigurationArchive {
             guard mkdirat(directory, name, 0o755) == 0 else { throw unwritable(entry) }
             opened = openat(directory, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
         }
-        guard opened >= 0 else { throw APIError.invalidArchive("\(entry) passes through \(name), which is a link or a file.") }
+        guard opened >= 0 else { throw ArchiveRefusal(reason: "\(entry) passes through \(name), which is a link or a file.") }
         return opened
     }
 
@@ -114,11 +114,11 @@ enum ConfigurationArchive {
     /// refuses the entry.
     private static func removeExisting(_ name: String, in directory: Int32, entry: String) throws {
         guard unlinkat(directory, name, 0) == 0 || errno == ENOENT else {
-            throw APIError.invalidArchive("\(entry) would replace a folder of the archive.")
+            throw ArchiveRefusal(reason: "\(entry) would replace a folder of the archive.")
         }
     }
 
-    private static func unwritable(_ entry: String) -> APIError {
-        APIError.invalidArchive("\(entry) could not be written (\(String(cString: strerror(errno)))).")
+    private static func unwritable(_ entry: String) -> ArchiveRefusal {
+        ArchiveRefusal(reason: "\(entry) could not be written (\(String(cString: strerror(errno)))).")
     }
 }

@@ -14,14 +14,14 @@ enum EnvironmentSettings {
     static func update(_ name: String, in organization: String, change: Change, actorID: UUID, secrets: SecretBox,
                        on database: any Database) async throws -> TerraformEnvironment {
         for arn in [change.planRoleARN, change.applyRoleARN].compactMap({ $0 }) where !arn.isEmpty && !isRoleARN(arn) {
-            throw APIError.invalidRoleARN(arn)
+            throw MFARefusal.invalidRoleARN(arn)
         }
         let owned = try await Organizations.requireOwner(actorID, in: organization, on: database)
         let environment = try await Environments.find(name, in: organization, actorID: actorID, on: database)
         if let level = change.mfaLevel, level != .never {
             let keys = try await OrganizationVariables.forRun(organizationID: try owned.requireID(), secrets: secrets, on: database).map(\.key)
             let missing = AWSAccess.missingForMFA(keys)
-            guard missing.isEmpty else { throw APIError.mfaNotConfigured(missing: missing) }
+            guard missing.isEmpty else { throw MFARefusal.notConfigured(missing: missing) }
         }
         if let level = change.mfaLevel { environment.mfaLevel = level }
         if let arn = change.planRoleARN { environment.planRoleARN = arn.isEmpty ? nil : arn }

@@ -13,7 +13,7 @@ enum Environments {
         let (organization, _) = try await Organizations.membership(of: actorID, in: organizationName, on: database)
         guard let environment = try await TerraformEnvironment.query(on: database)
             .filter(\.$organization.$id == organization.requireID()).filter(\.$name == name).first() else {
-            throw APIError.environmentNotFound(name)
+            throw EnvironmentRefusal.notFound(name)
         }
         return environment
     }
@@ -26,7 +26,7 @@ enum Environments {
             let organizationID = try organization.requireID()
             if try await TerraformEnvironment.query(on: database)
                 .filter(\.$organization.$id == organizationID).filter(\.$name == name).first() != nil {
-                throw APIError.environmentNameTaken(name)
+                throw EnvironmentRefusal.nameTaken(name)
             }
             let environment = TerraformEnvironment(organizationID: organizationID, name: name)
             try await environment.save(on: database)
@@ -38,7 +38,7 @@ enum Environments {
         let organization = try await Organizations.requireOwner(actorID, in: organizationName, on: database)
         guard let environment = try await TerraformEnvironment.query(on: database)
             .filter(\.$organization.$id == organization.requireID()).filter(\.$name == name).first() else {
-            throw APIError.environmentNotFound(name)
+            throw EnvironmentRefusal.notFound(name)
         }
         try await environment.delete(on: database)
     }

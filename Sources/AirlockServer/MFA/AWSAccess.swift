@@ -59,8 +59,8 @@ public struct AWSAccess: Sendable {
     }
 
     /// A user-facing message for a failed STS call: STS's own line, or why it could not be reached.
-    static func describe(_ error: any Error) -> APIError {
-        if let error = error as? AWSServiceError { return .mfaFailed(error.description) }
+    static func describe(_ error: any Error) -> MFARefusal {
+        if let error = error as? AWSServiceError { return .refusedBySTS(error.description) }
         return .stsUnreachable(String(describing: error))
     }
 }

@@ -22,15 +22,15 @@ enum MFAGate {
     static func authenticate(code: String, user: User, target: Target, services: MFAServices,
                              on database: any Database) async throws -> String {
         let code = code.trimmingCharacters(in: .whitespaces)
-        guard MFACodeRequest.isWellFormed(code) else { throw APIError.invalidMFACode }
+        guard MFACodeRequest.isWellFormed(code) else { throw MFARefusal.malformedCode }
         let environmentID = try target.environment.requireID()
         let now = services.clock.now
         let variables = try await OrganizationVariables.forRun(organizationID: target.organizationID, secrets: services.secrets, on: database)
         let missing = AWSAccess.missingForMFA(variables.map(\.key))
         guard missing.isEmpty, let keys = AWSAccess.keys(in: variables) else {
-            let error = APIError.mfaNotConfigured(missing: missing.isEmpty ? [AWSAccess.accessKeyVariable] : missing)
+            let error = MFARefusal.notConfigured(missing: missing.isEmpty ? [AWSAccess.accessKeyVariable] : missing)
             try await MFAAuthentication(environmentID: environmentID, runID: target.runID, username: user.username, phase: target.phase,
-                                        succeeded: false, stsRequestID: nil, error: error.reason, countsAsFailure: false, at: now).save(on: database)
+                                        succeeded: false, stsRequestID: nil, error: error.message, countsAsFailure: false, at: now).save(on: database)
             throw error
         }
         let attempt = try await reserveAttempt(for: user, target: target, environmentID: environmentID, now: now, on: database)
@@ -45,7 +45,7 @@ enum MFAGate {
             let refusal = AWSAccess.describe(error)
             // A code STS refused is the user's failure; an STS that could not be reached is not.
             let refusedBySTS = error is AWSServiceError
-            try await settle(attempt, succeeded: false, requestID: (error as? AWSServiceError)?.requestID, error: refusal.reason,
+            try await settle(attempt, succeeded: false, requestID: (error as? AWSServiceError)?.requestID, error: refusal.message,
                              counts: refusedBySTS, on: database)
             throw refusal
         }
@@ -65,7 +65,7 @@ enum MFAGate {
                 .all()
             if failures.count >= maximumFailures {
                 let oldest = failures.map(\.at).min() ?? since
-                throw APIError.tooManyMFAFailures(minutes: max(1, Int((oldest + failureWindow - now.timeIntervalSince1970) / 60) + 1))
+                throw MFARefusal.tooManyFailures(minutes: max(1, Int((oldest + failureWindow - now.timeIntervalSince1970) / 60) + 1))
             }
             let attempt = MFAAuthentication(environmentID: environmentID, runID: target.runID, username: user.username, phase: target.phase,
                                             succeeded: false, stsRequestID: nil, error: "Waiting for AWS STS.", countsAsFailure: true, at: now)

@@ -11,7 +11,7 @@ public enum Organizations {
         return try await database.transaction { database in
             try await RowLock.writeLock(on: database)
             if try await Organization.query(on: database).filter(\.$name == name).first() != nil {
-                throw APIError.organizationNameTaken(name)
+                throw OrganizationRefusal.nameTaken(name)
             }
             let organization = Organization(name: name)
             try await organization.save(on: database)
@@ -23,18 +23,18 @@ public enum Organizations {
     /// Creates an organization owned by the user named `owner` (for `airlock admin`).
     public static func create(name: String, ownerUsername: String, on database: any Database) async throws {
         guard let owner = try await User.query(on: database).filter(\.$username == ownerUsername).first() else {
-            throw APIError.unknownUser(ownerUsername)
+            throw AccountRefusal.unknownUser(ownerUsername)
         }
         _ = try await create(name: name, creatorID: try owner.requireID(), on: database)
     }
 
     /// Adds a user to an organization or changes their role, on behalf of its owners (for `airlock admin`).
     public static func setMember(_ username: String, role: String, in name: String, on database: any Database) async throws {
-        guard let role = Membership.Role(rawValue: role) else { throw APIError.invalidRole(role) }
+        guard let role = Membership.Role(rawValue: role) else { throw OrganizationRefusal.invalidRole(role) }
         guard let organization = try await Organization.query(on: database).filter(\.$name == name).first(),
               let owner = try await Membership.query(on: database).filter(\.$organization.$id == organization.requireID())
                 .filter(\.$role == .owner).first() else {
-            throw APIError.organizationNotFound(name)
+            throw OrganizationRefusal.notFound(name)
         }
         try await setMember(username, role: role, in: name, actorID: owner.$user.id, on: database)
     }
@@ -51,7 +51,7 @@ public enum Organizations {
         guard let organization = try await Organization.query(on: database).filter(\.$name == name).first(),
               let membership = try await Membership.query(on: database)
                 .filter(\.$organization.$id == organization.requireID()).filter(\.$user.$id == userID).first() else {
-            throw APIError.organizationNotFound(name)
+            throw OrganizationRefusal.notFound(name)
         }
         return (organization, membership)
     }
@@ -71,7 +71,7 @@ public enum Organizations {
             try await RowLock.writeLock(on: database)
             let organization = try await requireOwner(actorID, in: name, on: database)
             guard let user = try await User.query(on: database).filter(\.$username == username).first() else {
-                throw APIError.unknownUser(username)
+                throw AccountRefusal.unknownUser(username)
             }
             let organizationID = try organization.requireID()
             if let existing = try await Membership.query(on: database)
@@ -94,7 +94,7 @@ public enum Organizations {
             guard let user = try await User.query(on: database).filter(\.$username == username).first(),
                   let membership = try await Membership.query(on: database)
                     .filter(\.$organization.$id == organizationID).filter(\.$user.$id == user.requireID()).first() else {
-                throw APIError.unknownMember(username)
+                throw OrganizationRefusal.unknownMember(username)
             }
             if membership.role == .owner { try await refuseIfLastOwner(organizationID, on: database) }
             try await membership.delete(on: database)
@@ -103,7 +103,7 @@ public enum Organizations {
 
     static func requireOwner(_ userID: UUID, in name: String, on database: any Database) async throws -> Organization {
         let (organization, membership) = try await membership(of: userID, in: name, on: database)
-        guard membership.role == .owner else { throw APIError.ownersOnly }
+        guard membership.role == .owner else { throw OrganizationRefusal.ownersOnly }
         return organization
     }
 
@@ -113,6 +113,6 @@ public enum Organizations {
         try await RowLock.lock(Organization.schema, id: organizationID, on: database)
         let owners = try await Membership.query(on: database)
             .filter(\.$organization.$id == organizationID).filter(\.$role == .owner).count()
-        if owners <= 1 { throw APIError.lastOwner }
+        if owners <= 1 { throw OrganizationRefusal.lastOwner }
     }
 }

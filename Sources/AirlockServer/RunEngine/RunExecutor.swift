@@ -60,9 +60,9 @@ struct RunExecutor: Sendable {
         let session: AWSCredentials?
         do {
             session = try await sessionCredentials(for: run, claim: claim, environment: environment, keys: keys, log: log)
-        } catch let refusal as APIError {
-            await log.note(refusal.reason)
-            try await finishRun(claim, to: .errored, note: refusal.reason, changes: .error(refusal.reason), log: log)
+        } catch let refusal as MFARefusal {
+            await log.note(refusal.message)
+            try await finishRun(claim, to: .errored, note: refusal.message, changes: .error(refusal.message), log: log)
             return
         }
 
@@ -215,7 +215,7 @@ struct RunExecutor: Sendable {
             return credentials
         }
         if run.mfaLevel.requiresMFA(for: claim.phase) {
-            throw APIError.mfaCodeRequired(serial: keys?.serial, phase: claim.phase)
+            throw MFARefusal.codeRequired(serial: keys?.serial, phase: claim.phase)
         }
         guard let keys else { return nil }
         let role = environment.roleARN(for: claim.phase, mfaAuthenticated: false)

@@ -14,7 +14,7 @@ extension APIHandler {
     func queueRun(_ input: Operations.QueueRun.Input) async throws -> Operations.QueueRun.Output {
         guard case let .json(body) = input.body else { throw APIError.unsupportedBody }
         let versionID = try body.configurationVersion.map { text in
-            guard let id = UUID(uuidString: text) else { throw APIError.configurationVersionNotFound(text) }
+            guard let id = UUID(uuidString: text) else { throw RunRefusal.configurationVersionNotFound(text) }
             return id
         }
         let request = try Self.request
@@ -65,7 +65,7 @@ extension APIHandler {
     }
 
     static func runID(_ text: String) throws -> UUID {
-        guard let id = UUID(uuidString: text) else { throw APIError.runNotFound }
+        guard let id = UUID(uuidString: text) else { throw RunRefusal.notFound }
         return id
     }
 

@@ -179,10 +179,10 @@ struct RunPages: RouteCollection {
 
     /// The run of the URL, if the visitor may see it and it belongs to the URL's environment.
     static func locate(_ request: Request) async throws -> Runs.Located {
-        guard let runID = UUID(uuidString: try request.parameters.require("run")) else { throw APIError.runNotFound }
+        guard let runID = UUID(uuidString: try request.parameters.require("run")) else { throw RunRefusal.notFound }
         let located = try await Runs.find(runID, actorID: try request.userID, on: request.db)
         guard located.organization == (try request.parameters.require("organization")),
-              located.environment == (try request.parameters.require("environment")) else { throw APIError.runNotFound }
+              located.environment == (try request.parameters.require("environment")) else { throw RunRefusal.notFound }
         return located
     }
 

@@ -19,13 +19,13 @@ enum Runs {
                           tokenCode: String? = nil, actor: User, mfa: MFAServices,
                           on database: any Database) async throws -> Run {
         let message = message ?? "Queued by \(actor.username)"
-        guard message.count <= 500 else { throw APIError.messageTooLong }
+        guard message.count <= 500 else { throw RunRefusal.messageTooLong }
         let environment = try await Environments.find(environmentName, in: organization, actorID: try actor.requireID(), on: database)
         let environmentID = try environment.requireID()
         let runID = UUID()
         var authenticated: String?
         if environment.mfaLevel.requiresMFA(for: .plan) {
-            guard let tokenCode else { throw APIError.mfaCodeRequired(serial: try await serial(of: environment, secrets: mfa.secrets, on: database), phase: .plan) }
+            guard let tokenCode else { throw MFARefusal.codeRequired(serial: try await serial(of: environment, secrets: mfa.secrets, on: database), phase: .plan) }
             authenticated = try await MFAGate.authenticate(
                 code: tokenCode, user: actor,
                 target: .init(environment: environment, organizationID: environment.$organization.id, runID: runID, phase: .plan, runNumber: 0),
@@ -38,12 +38,12 @@ enum Runs {
             if let configurationVersionID {
                 version = try await ConfigurationVersion.query(on: database).filter(\.$id == configurationVersionID)
                     .filter(\.$environment.$id == environmentID).field(\.$id).first()
-                guard version != nil else { throw APIError.configurationVersionNotFound(configurationVersionID.uuidString) }
+                guard version != nil else { throw RunRefusal.configurationVersionNotFound(configurationVersionID.uuidString) }
             } else {
                 version = try await ConfigurationVersion.query(on: database).filter(\.$environment.$id == environmentID)
                     .sort(\.$uploadedAt, .descending).field(\.$id).first()
             }
-            guard let versionID = version?.id else { throw APIError.noConfiguration }
+            guard let versionID = version?.id else { throw RunRefusal.noConfiguration }
             let last = try await Run.query(on: database).filter(\.$environment.$id == environmentID).max(\.$number) ?? 0
             let run = Run(id: runID, environmentID: environmentID, number: last + 1, configurationVersionID: versionID, message: message,
                           createdBy: actor.username, mfaLevel: environment.mfaLevel)
@@ -75,7 +75,7 @@ enum Runs {
                 .with(\.$organization).first(),
               try await Membership.query(on: database).filter(\.$organization.$id == environment.$organization.id)
                 .filter(\.$user.$id == actorID).first() != nil else {
-            throw APIError.runNotFound
+            throw RunRefusal.notFound
         }
         return Located(run: run, organization: environment.organization.name, environment: environment.name)
     }
@@ -91,14 +91,14 @@ enum Runs {
                         on database: any Database) async throws -> Located {
         let located = try await find(runID, actorID: try actor.requireID(), on: database)
         let run = located.run
-        guard run.state == .planned else { throw APIError.invalidTransition("confirmed", state: run.state) }
+        guard run.state == .planned else { throw RunRefusal.invalidTransition(action: "confirmed", state: run.state) }
         var changes = RunChanges()
         var note = "Apply confirmed"
-        guard let environment = try await TerraformEnvironment.find(run.$environment.id, on: database) else { throw APIError.runNotFound }
+        guard let environment = try await TerraformEnvironment.find(run.$environment.id, on: database) else { throw RunRefusal.notFound }
         let level = MFALevel.stricter(run.mfaLevel, environment.mfaLevel)
         if level != run.mfaLevel { changes = changes.set(\.$storedMFALevel, to: level) }
         if level.requiresMFA(for: .apply) {
-            guard let tokenCode else { throw APIError.mfaCodeRequired(serial: try await serial(of: environment, secrets: mfa.secrets, on: database), phase: .apply) }
+            guard let tokenCode else { throw MFARefusal.codeRequired(serial: try await serial(of: environment, secrets: mfa.secrets, on: database), phase: .apply) }
             let sealed = try await MFAGate.authenticate(
                 code: tokenCode, user: actor,
                 target: .init(environment: environment, organizationID: environment.$organization.id, runID: runID, phase: .apply,
@@ -109,7 +109,7 @@ enum Runs {
         }
         guard try await RunTransition.move(runID, from: [.planned], to: .applyQueued, actor: actor.username, note: note,
                                            changes: changes, on: database) else {
-            throw APIError.invalidTransition("confirmed", state: try await currentState(runID, on: database))
+            throw RunRefusal.invalidTransition(action: "confirmed", state: try await currentState(runID, on: database))
         }
         return try await find(runID, actorID: try actor.requireID(), on: database)
     }
@@ -119,7 +119,7 @@ enum Runs {
         _ = try await find(runID, actorID: try actor.requireID(), on: database)
         guard try await RunTransition.move(runID, from: [.planned], to: .discarded, actor: actor.username, note: "Plan discarded",
                                            on: database) else {
-            throw APIError.invalidTransition("discarded", state: try await currentState(runID, on: database))
+            throw RunRefusal.invalidTransition(action: "discarded", state: try await currentState(runID, on: database))
         }
         return try await find(runID, actorID: try actor.requireID(), on: database)
     }
@@ -135,7 +135,7 @@ enum Runs {
             return try await find(runID, actorID: try actor.requireID(), on: database)
         }
         let state = try await currentState(runID, on: database)
-        guard RunState.executing.contains(state) else { throw APIError.invalidTransition("canceled", state: state) }
+        guard RunState.executing.contains(state) else { throw RunRefusal.invalidTransition(action: "canceled", state: state) }
         try await Run.query(on: database).filter(\.$id == runID).set(\.$cancelRequested, to: true).update()
         try await RunEvent(runID: runID, from: state, to: state, actor: actor.username, note: "Cancel requested").save(on: database)
         return try await find(runID, actorID: try actor.requireID(), on: database)
@@ -143,7 +143,7 @@ enum Runs {
 
     static func currentState(_ runID: UUID, on database: any Database) async throws -> RunState {
         guard let run = try await Run.query(on: database).filter(\.$id == runID).field(\.$id).field(\.$state).first() else {
-            throw APIError.runNotFound
+            throw RunRefusal.notFound
         }
         return run.state
     }

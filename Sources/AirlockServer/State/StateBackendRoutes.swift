@@ -147,7 +147,7 @@ struct StateBackendRoutes: RouteCollection {
         let name = try request.parameters.require("environment")
         guard let environment = try await TerraformEnvironment.query(on: request.db).join(Organization.self, on: \TerraformEnvironment.$organization.$id == \Organization.$id)
             .filter(Organization.self, \.$name == organization).filter(\.$name == name).first() else {
-            throw APIError.environmentNotFound(name)
+            throw EnvironmentRefusal.notFound(name)
         }
         let hash = APIToken.hash(basic.password)
         if basic.password.hasPrefix("airlock_run_") {
@@ -160,7 +160,7 @@ struct StateBackendRoutes: RouteCollection {
         guard let token = try await APIToken.query(on: request.db).filter(\.$tokenHash == hash).first(), !token.isExpired(at: request.application.clock.now),
               let membership = try await Membership.query(on: request.db).filter(\.$organization.$id == environment.$organization.id)
                 .filter(\.$user.$id == token.$user.id).first() else {
-            throw APIError.environmentNotFound(name)
+            throw EnvironmentRefusal.notFound(name)
         }
         return (environment, membership.role == .owner ? .owner : .member)
     }

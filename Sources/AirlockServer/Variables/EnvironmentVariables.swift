@@ -22,7 +22,7 @@ enum EnvironmentVariables {
                     secrets: SecretBox, on database: any Database) async throws -> Bool {
         try VariableRules.check(key, value: value)
         let sensitive = VariableRules.isSensitive(key, asked: sensitive)
-        guard !AWSAccess.withheldVariables.contains(key) else { throw APIError.organizationLevelOnly(key) }
+        guard !AWSAccess.withheldVariables.contains(key) else { throw VariableRefusal.organizationLevelOnly(key) }
         _ = try await Organizations.requireOwner(actorID, in: organization, on: database)
         let environment = try await Environments.find(environmentName, in: organization, actorID: actorID, on: database)
         let environmentID = try environment.requireID()
@@ -46,7 +46,7 @@ enum EnvironmentVariables {
         let environment = try await Environments.find(environmentName, in: organization, actorID: actorID, on: database)
         guard let variable = try await EnvironmentVariable.query(on: database).filter(\.$environment.$id == environment.requireID())
             .filter(\.$key == key).first() else {
-            throw APIError.variableNotFound(key)
+            throw VariableRefusal.notFound(key)
         }
         try await variable.delete(on: database)
     }

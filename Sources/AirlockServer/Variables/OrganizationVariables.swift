@@ -52,7 +52,7 @@ enum OrganizationVariables {
         let organization = try await Organizations.requireOwner(actorID, in: name, on: database)
         guard let variable = try await OrganizationVariable.query(on: database)
             .filter(\.$organization.$id == organization.requireID()).filter(\.$key == key).first() else {
-            throw APIError.variableNotFound(key)
+            throw VariableRefusal.notFound(key)
         }
         try await variable.delete(on: database)
     }

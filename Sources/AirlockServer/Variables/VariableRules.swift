@@ -40,10 +40,10 @@ enum VariableRules {
 
     /// Throws the refusal a user sees when `key` or `value` may not be stored.
     static func check(_ key: String, value: String) throws {
-        guard isValidKey(key) else { throw APIError.invalidKey(key) }
-        guard !isReserved(key) else { throw APIError.reservedKey(key) }
-        guard !value.contains("\0") else { throw APIError.valueWithNUL(key) }
+        guard isValidKey(key) else { throw VariableRefusal.invalidKey(key) }
+        guard !isReserved(key) else { throw VariableRefusal.reservedKey(key) }
+        guard !value.contains("\0") else { throw VariableRefusal.valueWithNUL(key) }
         // Counted in Unicode code points, as the OpenAPI document's maxLength counts.
-        guard value.unicodeScalars.count <= maximumValueLength else { throw APIError.valueTooLong }
+        guard value.unicodeScalars.count <= maximumValueLength else { throw VariableRefusal.valueTooLong }
     }
 }

@@ -18,6 +18,8 @@ struct PageErrorMiddleware: AsyncMiddleware {
     /// The status and message to show for `error`.
     static func describe(_ error: any Error, request: Request) -> (HTTPResponseStatus, String) {
         switch error {
+        case let refusal as any Refusal:
+            return (APIError.status(of: refusal.kind), refusal.message)
         case let error as any AbortError:
             return (error.status, error.reason)
         case is DecodingError:

@@ -1,0 +1,41 @@
+/// Why an operation on organizations or their members was refused.
+enum OrganizationRefusal: Refusal {
+    case nameTaken(String)
+    /// What a user cannot see does not exist for them: never "forbidden".
+    case notFound(String)
+    case ownersOnly
+    case unknownMember(String)
+    case lastOwner
+    case invalidRole(String)
+
+    var kind: RefusalKind {
+        switch self {
+        case .nameTaken, .lastOwner: .conflict
+        case .notFound, .unknownMember: .notFound
+        case .ownersOnly: .forbidden
+        case .invalidRole: .invalid
+        }
+    }
+
+    var code: String {
+        switch self {
+        case .nameTaken: "name_taken"
+        case .notFound: "not_found"
+        case .ownersOnly: "owners_only"
+        case .unknownMember: "unknown_member"
+        case .lastOwner: "last_owner"
+        case .invalidRole: "invalid_role"
+        }
+    }
+
+    var message: String {
+        switch self {
+        case let .nameTaken(name): "The organization name \"\(name)\" is taken."
+        case let .notFound(name): "There is no organization \"\(name)\" that you belong to."
+        case .ownersOnly: "Only the organization's owners can do this."
+        case let .unknownMember(username): "\"\(username)\" is not a member of this organization."
+        case .lastOwner: "An organization needs at least one owner: make someone else an owner first."
+        case let .invalidRole(role): "There is no role \"\(role)\"; roles are owner and member."
+        }
+    }
+}

@@ -1,0 +1,43 @@
+import Foundation
+
+/// Why an operation on a run was refused.
+enum RunRefusal: Refusal {
+    case notFound
+    case noConfiguration
+    case configurationVersionNotFound(String)
+    /// The run is not in a state this action applies to; `action` is a past participle ("confirmed").
+    case invalidTransition(action: String, state: RunState)
+    case messageTooLong
+
+    var kind: RefusalKind {
+        switch self {
+        case .notFound, .configurationVersionNotFound: .notFound
+        case .noConfiguration, .invalidTransition: .conflict
+        case .messageTooLong: .invalid
+        }
+    }
+
+    var code: String {
+        switch self {
+        case .notFound, .configurationVersionNotFound: "not_found"
+        case .noConfiguration: "no_configuration"
+        case .invalidTransition: "invalid_transition"
+        case .messageTooLong: "invalid_message"
+        }
+    }
+
+    var message: String {
+        switch self {
+        case .notFound:
+            "There is no such run, or you cannot see it."
+        case .noConfiguration:
+            "The environment has no configuration yet; upload one first (airlock push DIR --env ORG/ENV)."
+        case let .configurationVersionNotFound(id):
+            "The environment has no configuration version \(id)."
+        case let .invalidTransition(action, state):
+            "A run that is \(state.rawValue.replacingOccurrences(of: "_", with: " ")) cannot be \(action)."
+        case .messageTooLong:
+            "Run messages are at most 500 characters."
+        }
+    }
+}
