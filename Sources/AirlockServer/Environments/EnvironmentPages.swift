@@ -89,7 +89,7 @@ struct EnvironmentPages: RouteCollection {
             \(CSRF.field(for: request))<p>This removes the environment and everything recorded for it.</p>
             <button type="submit">Delete environment</button></fieldset></form>
             """ : .empty
-        let variables = try await EnvironmentVariables.list(in: organization, environment.name, actorID: try request.userID,
+        let variables = try await Variables.list(.environment(organization: organization, environment: environment.name), actorID: try request.userID,
                                                             secrets: request.application.secretBox, on: request.db)
         let variablesPath = "\(Self.path(organization, environment.name))/settings/variables"
         let variableRows = variables.map { variable -> HTML in
@@ -143,7 +143,7 @@ struct EnvironmentPages: RouteCollection {
         let userID = try request.userID
         return try await request.formAction(redirectTo: Self.path(organization, name) + "/settings", success: "Saved \(form.key).",
                                             fields: ["invalid_key": "environment-variable-key", "organization_variable_only": "environment-variable-key"]) {
-            try await EnvironmentVariables.set(form.key, value: form.value ?? "", sensitive: form.sensitive != nil, in: organization, name,
+            try await Variables.set(form.key, value: form.value ?? "", sensitive: form.sensitive != nil, in: .environment(organization: organization, environment: name),
                                                actorID: userID, secrets: request.application.secretBox, on: request.db)
         }
     }
@@ -154,7 +154,7 @@ struct EnvironmentPages: RouteCollection {
         let form = try request.content.decode(VariableForm.self)
         let userID = try request.userID
         return try await request.formAction(redirectTo: Self.path(organization, name) + "/settings", success: "Deleted \(form.key).") {
-            try await EnvironmentVariables.delete(form.key, in: organization, name, actorID: userID, on: request.db)
+            try await Variables.delete(form.key, in: .environment(organization: organization, environment: name), actorID: userID, on: request.db)
         }
     }
 

@@ -19,7 +19,7 @@ enum EnvironmentSettings {
         let owned = try await Organizations.requireOwner(actorID, in: organization, on: database)
         let environment = try await Environments.find(name, in: organization, actorID: actorID, on: database)
         if let level = change.mfaLevel, level != .never {
-            let keys = try await OrganizationVariables.forRun(organizationID: try owned.requireID(), secrets: secrets, on: database).map(\.key)
+            let keys = try await Variables.ofOrganization(try owned.requireID(), secrets: secrets, on: database).map(\.key)
             let missing = AWSAccess.missingForMFA(keys)
             guard missing.isEmpty else { throw MFARefusal.notConfigured(missing: missing) }
         }

@@ -28,7 +28,7 @@ public struct AWSAccess: Sendable {
         let serial: String?
     }
 
-    static func keys(in variables: [OrganizationVariables.Unsealed]) -> Keys? {
+    static func keys(in variables: [UnsealedVariable]) -> Keys? {
         let values = Dictionary(variables.map { ($0.key, $0.value) }, uniquingKeysWith: { $1 })
         guard let id = values[accessKeyVariable], let secret = values[secretKeyVariable], !id.isEmpty, !secret.isEmpty else { return nil }
         return Keys(credentials: AWSCredentials(accessKeyID: id, secretAccessKey: secret), serial: values[serialVariable])

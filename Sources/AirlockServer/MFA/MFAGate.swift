@@ -25,7 +25,7 @@ enum MFAGate {
         guard MFACodeRequest.isWellFormed(code) else { throw MFARefusal.malformedCode }
         let environmentID = try target.environment.requireID()
         let now = services.clock.now
-        let variables = try await OrganizationVariables.forRun(organizationID: target.organizationID, secrets: services.secrets, on: database)
+        let variables = try await Variables.ofOrganization(target.organizationID, secrets: services.secrets, on: database)
         let missing = AWSAccess.missingForMFA(variables.map(\.key))
         guard missing.isEmpty, let keys = AWSAccess.keys(in: variables) else {
             let error = MFARefusal.notConfigured(missing: missing.isEmpty ? [AWSAccess.accessKeyVariable] : missing)

@@ -49,7 +49,7 @@ struct RunExecutor: Sendable {
             throw RunEngineError.runVanished
         }
         let environmentID = try environment.requireID()
-        let variables = try await variables(of: environment)
+        let variables = try await Variables.forRun(of: environment, secrets: secrets, on: database)
         let token = stateToken(of: claim)
         let keys = AWSAccess.keys(in: variables)
         let log = try await RunLogWriter(runID: claim.runID, phase: claim.phase, secrets: Self.masked(variables, token: token),
@@ -164,16 +164,6 @@ struct RunExecutor: Sendable {
         }
     }
 
-    /// The organization's variables, then the environment's (which win on the same key).
-    private func variables(of environment: TerraformEnvironment) async throws -> [OrganizationVariables.Unsealed] {
-        let organizationVariables = try await OrganizationVariables.forRun(organizationID: environment.$organization.id,
-                                                                           secrets: secrets, on: database)
-        let environmentVariables = try await EnvironmentVariables.forRun(environmentID: try environment.requireID(), secrets: secrets,
-                                                                         on: database)
-        let overridden = Set(environmentVariables.map(\.key))
-        return organizationVariables.filter { !overridden.contains($0.key) } + environmentVariables
-    }
-
     /// The run's credential for the state backend. The same token in both phases: Terraform keeps the
     /// backend's settings in the saved plan. What it may do follows the run's state: read during the plan;
     /// read, lock and write during the apply.
@@ -182,7 +172,7 @@ struct RunExecutor: Sendable {
     }
 
     /// What a phase's log never shows: the sensitive variables, the run's state token, the AWS keys.
-    static func masked(_ variables: [OrganizationVariables.Unsealed], token: String) -> [String] {
+    static func masked(_ variables: [UnsealedVariable], token: String) -> [String] {
         var masked = variables.filter(\.sensitive).map(\.value) + [token]
         if let keys = AWSAccess.keys(in: variables) { masked += [keys.credentials.accessKeyID, keys.credentials.secretAccessKey] }
         return masked
@@ -192,7 +182,7 @@ struct RunExecutor: Sendable {
     private func maskedValues(of claim: RunQueue.Claim) async throws -> [String] {
         guard let run = try await Run.find(claim.runID, on: database),
               let environment = try await TerraformEnvironment.find(run.$environment.id, on: database) else { return [] }
-        return Self.masked(try await variables(of: environment), token: stateToken(of: claim))
+        return Self.masked(try await Variables.forRun(of: environment, secrets: secrets, on: database), token: stateToken(of: claim))
     }
 
     /// The AWS session credentials for the phase: those an MFA authentication made for it (taken from the

@@ -150,7 +150,7 @@ enum Runs {
 
     /// The MFA serial the organization's variables name (shown in prompts; not a secret).
     static func serial(of environment: TerraformEnvironment, secrets: SecretBox, on database: any Database) async throws -> String? {
-        try await OrganizationVariables.forRun(organizationID: environment.$organization.id, secrets: secrets, on: database)
+        try await Variables.ofOrganization(environment.$organization.id, secrets: secrets, on: database)
             .first { $0.key == AWSAccess.serialVariable }?.value
     }
 }

@@ -24,8 +24,19 @@ final class EnvironmentVariable: Model, @unchecked Sendable {
         self.sensitive = sensitive
     }
 
-    static func context(environmentID: UUID, key: String) -> String {
-        "environment-variable:\(environmentID.uuidString):\(key)"
+}
+
+extension EnvironmentVariable: ScopedVariable {
+    static let scopeSchema = TerraformEnvironment.schema
+    static let scopeID: KeyPath<EnvironmentVariable, FieldProperty<EnvironmentVariable, UUID>> = \EnvironmentVariable.$environment.$id
+    static let keyColumn: KeyPath<EnvironmentVariable, FieldProperty<EnvironmentVariable, String>> = \EnvironmentVariable.$key
+
+    static func context(scopeID: UUID, key: String) -> String {
+        "environment-variable:\(scopeID.uuidString):\(key)"
+    }
+
+    convenience init(scopeID: UUID, key: String, valueSealed: String, sensitive: Bool) {
+        self.init(environmentID: scopeID, key: key, valueSealed: valueSealed, sensitive: sensitive)
     }
 }
 

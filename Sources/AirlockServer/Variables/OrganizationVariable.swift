@@ -24,8 +24,18 @@ final class OrganizationVariable: Model, @unchecked Sendable {
         self.sensitive = sensitive
     }
 
-    /// What the ciphertext is bound to: a value moved to another organization or key does not decrypt.
-    static func context(organizationID: UUID, key: String) -> String {
-        "organization-variable:\(organizationID.uuidString):\(key)"
+}
+
+extension OrganizationVariable: ScopedVariable {
+    static let scopeSchema = Organization.schema
+    static let scopeID: KeyPath<OrganizationVariable, FieldProperty<OrganizationVariable, UUID>> = \OrganizationVariable.$organization.$id
+    static let keyColumn: KeyPath<OrganizationVariable, FieldProperty<OrganizationVariable, String>> = \OrganizationVariable.$key
+
+    static func context(scopeID: UUID, key: String) -> String {
+        "organization-variable:\(scopeID.uuidString):\(key)"
+    }
+
+    convenience init(scopeID: UUID, key: String, valueSealed: String, sensitive: Bool) {
+        self.init(organizationID: scopeID, key: key, valueSealed: valueSealed, sensitive: sensitive)
     }
 }

@@ -37,7 +37,7 @@ struct VariablesPage: RouteCollection {
             name = organizations[0].0.name
         }
         let (organization, membership) = try await Organizations.membership(of: userID, in: name, on: request.db)
-        let variables = try await OrganizationVariables.list(in: name, actorID: userID, secrets: request.application.secretBox, on: request.db)
+        let variables = try await Variables.list(.organization(name), actorID: userID, secrets: request.application.secretBox, on: request.db)
         let isOwner = membership.role == .owner
         let csrf = CSRF.field(for: request)
         let rows = variables.map { variable -> HTML in
@@ -81,7 +81,7 @@ struct VariablesPage: RouteCollection {
         let back = Self.pagePath(for: form.organization)
         return try await request.formAction(redirectTo: back, success: "Saved \(form.key).",
                                             fields: ["invalid_key": "variable-key", "value_too_long": "variable-value"]) {
-            try await OrganizationVariables.set(form.key, value: form.value, sensitive: form.sensitive != nil, in: form.organization,
+            try await Variables.set(form.key, value: form.value, sensitive: form.sensitive != nil, in: .organization(form.organization),
                                                 actorID: userID, secrets: request.application.secretBox, on: request.db)
         }
     }
@@ -90,7 +90,7 @@ struct VariablesPage: RouteCollection {
         let form = try request.content.decode(DeleteForm.self)
         let userID = try request.userID
         return try await request.formAction(redirectTo: Self.pagePath(for: form.organization), success: "Deleted \(form.key).") {
-            try await OrganizationVariables.delete(form.key, in: form.organization, actorID: userID, on: request.db)
+            try await Variables.delete(form.key, in: .organization(form.organization), actorID: userID, on: request.db)
         }
     }
 
