@@ -3,6 +3,7 @@ import AirlockServer
 import AirlockTesting
 import Fluent
 import Foundation
+import NIOPosix
 import Synchronization
 import Vapor
 import VaporTesting
@@ -32,6 +33,10 @@ public struct ServerFixture: Sendable {
         let sts = withSTS ? try await TestSTS.start(directory: .reference()) : nil
         let app = try await Application.make(.testing)
         app.logger.logLevel = .warning
+        // A thread pool of the app's own, as a server process has: SQLite's statements run on it, and a
+        // writer waiting for SQLite's lock spins on its thread. Apps of parallel tests sharing the process's
+        // two-thread pool could each hold a thread that way and starve the writers that hold the locks.
+        app.threadPool = NIOThreadPool(numberOfThreads: 2)
         do {
             let clock = TestClock()
             let endpoint = sts?.endpoint ?? URL(string: "http://127.0.0.1:9")!  // the discard port: nothing answers

@@ -5,9 +5,10 @@ import NIOHTTP1
 
 /// Plain HTTP requests to servers a test started on loopback.
 ///
-/// Every request has a connection of its own (`Connection: close`): tests start, kill and restart servers
-/// whose ports the kernel hands out again, and a pooled connection to a server that has gone must never
-/// carry the next request. A failure names the request it belongs to.
+/// A failure names the request it belongs to. Requests share `HTTPClient.shared`'s kept-alive connections:
+/// a client that closes after each request (`Connection: close`, or one use per connection) makes the
+/// server close as soon as it answers, before it has read the rest of an upload it refused early (a 413
+/// on a large body), and the client then fails writing instead of reading the answer.
 public enum LocalHTTP {
     /// A request that got no answer, with the request it was.
     public struct RequestFailed: Error, CustomStringConvertible {
@@ -70,8 +71,6 @@ public enum LocalHTTP {
     }
 
     private static func execute(_ request: HTTPClientRequest, timeout: TimeAmount) async throws -> HTTPClientResponse {
-        var request = request
-        if !request.headers.contains(name: "Connection") { request.headers.add(name: "Connection", value: "close") }
         do {
             return try await HTTPClient.shared.execute(request, timeout: timeout)
         } catch {

@@ -27,3 +27,11 @@ final class RunLogChunk: Model, @unchecked Sendable {
         self.text = text
     }
 }
+
+extension RunLogChunk {
+    /// A phase's whole log as stored so far.
+    static func text(of runID: UUID, _ phase: Phase, on database: any Database) async throws -> String {
+        try await query(on: database).filter(\.$run.$id == runID).filter(\.$phase == phase).sort(\.$sequence).all()
+            .map(\.text).joined()
+    }
+}

@@ -80,6 +80,14 @@ enum Runs {
         return Located(run: run, organization: environment.organization.name, environment: environment.name)
     }
 
+    /// A run the actor may see that belongs to the named environment (a page's URL), or 404.
+    static func find(_ runID: UUID, in organization: String, _ environment: String, actorID: UUID,
+                     on database: any Database) async throws -> Located {
+        let located = try await find(runID, actorID: actorID, on: database)
+        guard located.organization == organization, located.environment == environment else { throw RunRefusal.notFound }
+        return located
+    }
+
     static func events(of runID: UUID, on database: any Database) async throws -> [RunEvent] {
         try await RunEvent.query(on: database).filter(\.$run.$id == runID).sort(\.$at).all()
     }

@@ -1,0 +1,33 @@
+import Foundation
+
+extension EnvironmentPage {
+    /// The page's body; `csrf` is the visitor's form field.
+    func render(csrf: HTML) -> HTML {
+        let base = EnvironmentPages.path(organization, environment)
+        let rows = runs.map { run -> HTML in
+            """
+            <tr><td><a href="\(base)/runs/\(run.id?.uuidString.lowercased() ?? "")">#\(run.number)</a></td>
+            <td>\(RunPages.stateBadge(run.state))</td><td>\(run.message)</td><td>\(run.createdBy)</td>
+            <td><time datetime="\(RunPages.isoDate(run.queuedAt))">\(RunPages.isoDate(run.queuedAt))</time></td></tr>
+            """
+        }
+        let table: HTML = rows.isEmpty ? "<p class=\"muted\">No runs yet.</p>" : """
+            <table><thead><tr><th scope="col">Run</th><th scope="col">State</th><th scope="col">Message</th><th scope="col">Queued by</th><th scope="col">Queued</th></tr></thead>
+            <tbody>\(rows)</tbody></table>
+            """
+        let submit: HTML = planLock.map { "\(MFALockView.render($0))\(MFALockView.tokenField())" }
+            ?? "<p><button type=\"submit\">Queue plan</button></p>"
+        let auditTable = MFALockView.auditTable(authentications) { "\(base)/runs/\($0.uuidString.lowercased())" }
+        return """
+            <p><a href="\(base)/settings">Settings</a> · <a href="/terraform/\(organization)/environments">All environments</a></p>
+            <p>AWS Multi-Factor Authentication: <strong>\(mfaLevel.label)</strong></p>
+            <form method="post" action="\(base)/runs"><fieldset><legend>Queue plan</legend>\(csrf)
+            <label for="run-message">Message (optional)</label><input id="run-message" name="message" maxlength="500">
+            \(submit)</fieldset></form>
+            <h2>Runs</h2>
+            \(table)
+            <h2>MFA authentications</h2>
+            \(auditTable)
+            """
+    }
+}

@@ -1,0 +1,26 @@
+import Fluent
+import Foundation
+
+/// Everything an environment's settings page shows, read by one query function (`load`);
+/// `EnvironmentSettingsPage+View.swift` only renders it.
+struct EnvironmentSettingsPage {
+    let organization: String
+    let environment: String
+    let mfaLevel: MFALevel
+    let planRoleARN: String?
+    let applyRoleARN: String?
+    /// Owners change settings and variables; members see them read-only.
+    let isOwner: Bool
+    let variables: [ListedVariable]
+
+    static func load(organization: String, environment name: String, actorID: UUID, secrets: SecretBox,
+                     on database: any Database) async throws -> EnvironmentSettingsPage {
+        let (_, membership) = try await Organizations.membership(of: actorID, in: organization, on: database)
+        let environment = try await Environments.find(name, in: organization, actorID: actorID, on: database)
+        return EnvironmentSettingsPage(
+            organization: organization, environment: environment.name, mfaLevel: environment.mfaLevel,
+            planRoleARN: environment.planRoleARN, applyRoleARN: environment.applyRoleARN, isOwner: membership.role == .owner,
+            variables: try await Variables.list(.environment(organization: organization, environment: environment.name), actorID: actorID,
+                                                secrets: secrets, on: database))
+    }
+}

@@ -1,0 +1,64 @@
+extension EnvironmentSettingsPage {
+    /// The page's body; `csrf` is the visitor's form field, `fieldError` the flash message about a field.
+    func render(csrf: HTML, fieldError: (String) -> HTML?) -> HTML {
+        let path = EnvironmentPages.path(organization, environment)
+        let disabled = HTML(trusted: isOwner ? "" : " disabled")
+        let options = MFALevel.allCases.map { level -> HTML in
+            "<option value=\"\(level.rawValue)\"\(HTML(trusted: level == mfaLevel ? " selected" : ""))>\(level.label)</option>"
+        }
+        let save: HTML = isOwner ? "<p><button type=\"submit\">Save</button></p>"
+            : "<p class=\"muted\">Only organization owners change these settings.</p>"
+        let delete: HTML = isOwner ? """
+            <form method="post" action="\(path)/settings/delete"><fieldset><legend>Delete this environment</legend>
+            \(csrf)<p>This removes the environment and everything recorded for it.</p>
+            <button type="submit">Delete environment</button></fieldset></form>
+            """ : .empty
+        return """
+            <p><a href="\(path)">Back to the environment</a></p>
+            <form method="post" action="\(path)/settings"><fieldset><legend>AWS</legend>
+            \(csrf)
+            <label for="mfa">AWS Multi-Factor Authentication</label>
+            <select id="mfa" name="mfa" aria-describedby="mfa-help"\(disabled)>\(options)</select>
+            \(fieldError("mfa"))
+            <p id="mfa-help" class="muted">Which runs need a token code from the MFA device of the organization variable AWS_MFA_SERIAL_NUMBER.
+            Enabling it needs AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_MFA_SERIAL_NUMBER at <a href="\(VariablesPage.pagePath(for: organization))">/settings/organization_variables</a>.
+            All runs queued after saving follow the new level.</p>
+            <label for="plan-role">AWS plan role ARN (optional)</label>
+            <input id="plan-role" name="plan_role_arn" value="\(planRoleARN ?? "")" placeholder="arn:aws:iam::123456789012:role/terraform-read-only"\(disabled)>
+            <label for="apply-role">AWS apply role ARN (optional)</label>
+            <input id="apply-role" name="apply_role_arn" value="\(applyRoleARN ?? "")" placeholder="arn:aws:iam::123456789012:role/terraform-apply"\(disabled)>
+            \(fieldError("apply-role"))
+            <p class="muted">Airlock assumes the role with the run's session (SourceIdentity: the approving user); one role may serve both.</p>
+            \(save)
+            </fieldset></form>
+            \(variablesSection(path: "\(path)/settings/variables", csrf: csrf, fieldError: fieldError))
+            \(delete)
+            """
+    }
+
+    private func variablesSection(path: String, csrf: HTML, fieldError: (String) -> HTML?) -> HTML {
+        let rows = variables.map { variable -> HTML in
+            let value: HTML = variable.value.map { "<code>\($0)</code>" } ?? "<span class=\"write-only\">Sensitive: write-only</span>"
+            let remove: HTML = isOwner ? """
+                <form class="inline" method="post" action="\(path)/delete">\(csrf)<input type="hidden" name="key" value="\(variable.key)"><button type="submit" aria-label="Delete \(variable.key)">Delete</button></form>
+                """ : .empty
+            return "<tr><td><code>\(variable.key)</code></td><td>\(value)</td><td>\(remove)</td></tr>"
+        }
+        let form: HTML = isOwner ? """
+            <form method="post" action="\(path)"><fieldset><legend>Add or replace an environment variable</legend>\(csrf)
+            <label for="environment-variable-key">Key</label><input id="environment-variable-key" name="key" required pattern="[A-Za-z_][A-Za-z0-9_]{0,127}" autocomplete="off" aria-describedby="environment-variable-key-error">
+            \(fieldError("environment-variable-key"))
+            <label for="environment-variable-value">Value</label><input id="environment-variable-value" name="value" autocomplete="off">
+            <label><input type="checkbox" name="sensitive"> Sensitive (write-only: never shown again)</label>
+            <p><button type="submit">Save variable</button></p></fieldset></form>
+            """ : .empty
+        let table: HTML = rows.isEmpty ? "<p class=\"muted\">None.</p>"
+            : "<table><thead><tr><th scope=\"col\">Key</th><th scope=\"col\">Value</th><th scope=\"col\"><span class=\"visually-hidden\">Actions</span></th></tr></thead><tbody>\(rows)</tbody></table>"
+        return """
+            <h2>Environment variables</h2>
+            <p class="muted">Passed to Terraform with the organization's variables; the same key here wins.</p>
+            \(table)
+            \(form)
+            """
+    }
+}

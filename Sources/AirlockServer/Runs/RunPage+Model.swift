@@ -1,0 +1,42 @@
+import Fluent
+import Foundation
+
+/// Everything a run's page shows, read by one query function (`load`), so the page's data is testable
+/// without HTTP; `RunPage+View.swift` only renders it.
+struct RunPage {
+    let organization: String
+    let environment: String
+    let run: Run
+    let events: [RunEvent]
+    let planLog: String
+    let applyLog: String
+    /// The lock icon next to the token field (or alone once the gate is behind the run).
+    let lock: MFALockView.Status?
+    /// Whether "Confirm & Apply" needs a token code.
+    let confirmNeedsCode: Bool
+    /// The run's MFA authentications, newest first.
+    let authentications: [MFAAuthentication]
+
+    var runID: UUID { run.id ?? UUID() }
+
+    /// The run `runID` as `actorID` may see it, in the URL's organization and environment; `RunRefusal.notFound`
+    /// otherwise (another organization's run looks like a missing one).
+    static func load(runID: UUID, organization: String, environment: String, actorID: UUID,
+                     on database: any Database) async throws -> RunPage {
+        let run = try await Runs.find(runID, in: organization, environment, actorID: actorID, on: database).run
+        let applyAttempt = try await MFAGate.latest(runID: runID, phase: .apply, on: database)
+        let planAttempt = try await MFAGate.latest(runID: runID, phase: .plan, on: database)
+        let confirmNeedsCode = run.state == .planned && run.mfaLevel.requiresMFA(for: .apply)
+        let lock: MFALockView.Status? = if run.state == .planned {
+            confirmNeedsCode ? MFALockView.status(of: applyAttempt) : nil
+        } else {
+            (applyAttempt ?? planAttempt).map { MFALockView.status(of: $0) }
+        }
+        return RunPage(organization: organization, environment: environment, run: run,
+                       events: try await Runs.events(of: runID, on: database),
+                       planLog: try await RunLogChunk.text(of: runID, .plan, on: database),
+                       applyLog: try await RunLogChunk.text(of: runID, .apply, on: database),
+                       lock: lock, confirmNeedsCode: confirmNeedsCode,
+                       authentications: try await MFAAuthentication.query(on: database).filter(\.$runID == runID).sort(\.$at, .descending).all())
+    }
+}

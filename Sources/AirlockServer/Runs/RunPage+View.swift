@@ -1,0 +1,49 @@
+import Foundation
+
+extension RunPage {
+    var path: String { "\(EnvironmentPages.path(organization, environment))/runs/\(runID.uuidString.lowercased())" }
+
+    /// The page's body; `csrf` is the visitor's form field.
+    func render(csrf: HTML) -> HTML {
+        var actions: [HTML] = []
+        var gate: HTML? = lock.map { MFALockView.render($0) }
+        if run.state == .planned {
+            if confirmNeedsCode {
+                gate = """
+                    <form method="post" action="\(path)/confirm"><fieldset><legend>Confirm &amp; Apply with AWS MFA</legend>\(csrf)
+                    \(gate)
+                    \(MFALockView.tokenField())
+                    </fieldset></form>
+                    """
+            } else {
+                actions.append("<form class=\"inline\" method=\"post\" action=\"\(path)/confirm\">\(csrf)<button type=\"submit\">Confirm &amp; Apply</button></form>")
+            }
+            actions.append("<form class=\"inline\" method=\"post\" action=\"\(path)/discard\">\(csrf)<button type=\"submit\">Discard</button></form>")
+        }
+        if RunState.queued.contains(run.state) || RunState.executing.contains(run.state) {
+            actions.append("<form class=\"inline\" method=\"post\" action=\"\(path)/cancel\">\(csrf)<button type=\"submit\">Cancel</button></form>")
+        }
+        let eventRows = events.map { event -> HTML in
+            "<tr><td><time datetime=\"\(RunPages.isoDate(event.at))\">\(RunPages.isoDate(event.at))</time></td><td>\(event.toState.replacingOccurrences(of: "_", with: " "))</td><td>\(event.actor)</td><td>\(event.note ?? "")</td></tr>"
+        }
+        let error: HTML? = run.errorMessage.map { "<p class=\"flash flash-error\" role=\"alert\">\($0)</p>" }
+        let refresh: HTML? = run.state.isFinal ? nil
+            : "<p class=\"muted\" data-live=\"\(path)/live\" data-state=\"\(run.state.rawValue)\">This page follows the run (or <a href=\"\(path)\">refresh</a> it).</p><script src=\"/assets/airlock.js\" defer></script>"
+        return """
+            <p><a href="\(EnvironmentPages.path(organization, environment))">Back to the environment</a></p>
+            <p>State: \(RunPages.stateBadge(run.state)) · \(run.message) · queued by \(run.createdBy)</p>
+            \(error)
+            \(gate)
+            <p>\(actions)</p>
+            \(refresh)
+            <h2>Plan log</h2>
+            <pre class="log" id="plan-log" tabindex="0">\(planLog.isEmpty ? "(not started)" : planLog)</pre>
+            <h2>Apply log</h2>
+            <pre class="log" id="apply-log" tabindex="0">\(applyLog.isEmpty ? "(not started)" : applyLog)</pre>
+            <h2>MFA authentications</h2>
+            \(MFALockView.auditTable(authentications) { _ in nil })
+            <h2>History</h2>
+            <table><thead><tr><th scope="col">When</th><th scope="col">State</th><th scope="col">By</th><th scope="col">Note</th></tr></thead><tbody>\(eventRows)</tbody></table>
+            """
+    }
+}
