@@ -118,7 +118,8 @@ let package = Package(
             name: "AirlockCLI",
             dependencies: [
                 "AirlockAWS",
-                "AirlockServer",
+                // `airlock serve` and `airlock admin` (the server is Linux-only: its run sandbox is bubblewrap).
+                .target(name: "AirlockServer", condition: .when(platforms: [.linux])),
                 "AirlockAPIClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "CompressNIO", package: "compress-nio"),

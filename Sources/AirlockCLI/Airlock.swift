@@ -6,10 +6,19 @@ public struct Airlock: AsyncParsableCommand {
         commandName: "airlock",
         abstract: "Run Terraform against AWS behind multi-factor authentication.",
         version: "0.1.0",
-        subcommands: [Serve.self, Admin.self, Login.self, Logout.self, Org.self, Env.self, Push.self, RunCommand.self, Token.self, Exec.self, CredentialProcess.self, Export.self, WhoAmI.self, Cache.self, TOTPCode.self]
+        subcommands: serverCommands + [Login.self, Logout.self, Org.self, Env.self, Push.self, RunCommand.self, Token.self, Exec.self, CredentialProcess.self, Export.self, WhoAmI.self, Cache.self, TOTPCode.self]
     )
 
     public init() {}
+
+    /// `serve` and `admin`, where the server builds (Linux); none elsewhere.
+    static var serverCommands: [any ParsableCommand.Type] {
+        #if canImport(AirlockServer)
+        [Serve.self, Admin.self]
+        #else
+        []
+        #endif
+    }
 }
 
 extension Airlock {

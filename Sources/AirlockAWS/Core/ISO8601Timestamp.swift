@@ -1,6 +1,8 @@
 import Foundation
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// Reads the RFC 3339 timestamps AWS writes: `2011-07-11T19:55:29Z`, `2011-07-11T19:55:29.611Z`,

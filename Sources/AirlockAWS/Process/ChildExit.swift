@@ -1,6 +1,8 @@
 import Foundation
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// Reaps a spawned child on a thread of its own (a blocking `waitpid` for exactly that pid, so no other

@@ -1,6 +1,8 @@
 import Foundation
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// A pipe between this process and a child. No other child can inherit either end: `PosixSpawn` closes
@@ -61,14 +63,7 @@ public struct ChildPipe: Sendable {
             sigemptyset(&blocked)
             sigaddset(&blocked, SIGPIPE)
             pthread_sigmask(SIG_BLOCK, &blocked, nil)
-            let bytes = [UInt8](data)
-            var written = 0
-            while written < bytes.count {
-                let count = bytes[written...].withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
-                if count < 0, errno == EINTR { continue }
-                guard count > 0 else { break }
-                written += count
-            }
+            data.withUnsafeBytes { _ = DescriptorWrite.all($0, to: descriptor) }
             close(descriptor)
         }
     }

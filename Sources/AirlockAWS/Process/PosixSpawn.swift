@@ -1,5 +1,7 @@
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// Starts programs with `posix_spawn`, the only way this project starts one. The child gets exactly the
@@ -21,7 +23,7 @@ public enum PosixSpawn {
         _ executable: String, _ arguments: [String], environment: [String: String], descriptors: [ChildDescriptor],
         directory: String? = nil, newSession: Bool = false, launcher: Launcher? = nil
     ) throws(SpawnError) -> pid_t {
-        var actions = posix_spawn_file_actions_t()
+        var actions = SpawnPlatform.makeFileActions()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         for (index, descriptor) in descriptors.enumerated() {
@@ -32,9 +34,9 @@ public enum PosixSpawn {
                 posix_spawn_file_actions_adddup2(&actions, parent, Int32(index))
             }
         }
-        try GlibcSpawnExtensions.closeFrom(&actions, Int32(descriptors.count))
-        if let directory { try GlibcSpawnExtensions.changeDirectory(&actions, directory) }
-        var attributes = posix_spawnattr_t()
+        try SpawnPlatform.closeOthers(&actions, from: Int32(descriptors.count))
+        if let directory { try SpawnPlatform.changeDirectory(&actions, directory) }
+        var attributes = SpawnPlatform.makeAttributes()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
         var defaults = sigset_t()
@@ -45,7 +47,8 @@ public enum PosixSpawn {
         sigemptyset(&empty)
         posix_spawnattr_setsigdefault(&attributes, &defaults)
         posix_spawnattr_setsigmask(&attributes, &empty)
-        let flags = POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK | (newSession ? GlibcSpawnExtensions.setSessionFlag : 0)
+        let flags = Int32(POSIX_SPAWN_SETSIGDEF) | Int32(POSIX_SPAWN_SETSIGMASK) | SpawnPlatform.closeOthersFlag
+            | (newSession ? SpawnPlatform.setSessionFlag : 0)
         posix_spawnattr_setflags(&attributes, Int16(flags))
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
@@ -82,8 +85,8 @@ private struct SpawnRequest: @unchecked Sendable {
     // @unchecked: the pointers are only read, by one thread at a time, and stay valid throughout: the
     // caller of `PosixSpawn.start` is blocked until the spawn returns and frees them only afterwards.
     let executable: String
-    let actions: UnsafeMutablePointer<posix_spawn_file_actions_t>
-    let attributes: UnsafeMutablePointer<posix_spawnattr_t>
+    let actions: UnsafeMutablePointer<SpawnPlatform.FileActions>
+    let attributes: UnsafeMutablePointer<SpawnPlatform.Attributes>
     let argv: [UnsafeMutablePointer<CChar>?]
     let envp: [UnsafeMutablePointer<CChar>?]
 

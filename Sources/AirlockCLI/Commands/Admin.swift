@@ -1,3 +1,5 @@
+// The server's commands exist where the server builds (Linux); the client commands build everywhere.
+#if canImport(AirlockServer)
 import AirlockServer
 import ArgumentParser
 import Foundation
@@ -118,3 +120,4 @@ extension Airlock {
         }
     }
 }
+#endif

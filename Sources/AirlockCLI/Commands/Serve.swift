@@ -1,3 +1,5 @@
+// The server's commands exist where the server builds (Linux); the client commands build everywhere.
+#if canImport(AirlockServer)
 import AirlockAWS
 import AirlockServer
 import ArgumentParser
@@ -126,3 +128,4 @@ extension Airlock {
         }
     }
 }
+#endif

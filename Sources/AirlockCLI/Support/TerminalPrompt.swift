@@ -1,6 +1,9 @@
+import AirlockAWS
 import Foundation
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// Asks for a secret on the controlling terminal (`/dev/tty`), not on standard input or output, so it works
@@ -63,14 +66,6 @@ struct TerminalPrompt: ~Copyable {
     /// Writes a message to the terminal.
     func write(_ text: String) {
         var text = text
-        text.withUTF8 { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let written = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                if written < 0 && errno == EINTR { continue }
-                guard written > 0 else { return }
-                offset += written
-            }
-        }
+        text.withUTF8 { _ = DescriptorWrite.all(UnsafeRawBufferPointer($0), to: fd) }
     }
 }
