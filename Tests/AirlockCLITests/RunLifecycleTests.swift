@@ -173,6 +173,30 @@ import Testing
         }
     }
 
+    /// SIGTERM during an apply: the server interrupts Terraform as a cancel does (Terraform stops its work,
+    /// saves the state it reached and releases the lock), records why, keeps serving the state backend until
+    /// Terraform has ended, and exits cleanly; the environment is free for the next server's runs.
+    @Test func sigtermInterruptsTheApplyRecordsWhyAndLeavesTheEnvironmentFree() async throws {
+        try await RunWorld.with { world in
+            #expect(try await world.upload(Self.resources(sleep: 60)).status == 201)
+            let run = try await world.queue()
+            try await world.expect(run, reaches: "planned", or: [])
+            #expect(try await world.action(run, "confirm").status == 200)
+            try await world.expect(run, reaches: "applying", or: [])
+            for _ in 0..<200 where !(try await world.log(run, "apply").contains("token=")) { try await Task.sleep(for: .milliseconds(100)) }
+            #expect(await world.server.stop() == 0, "\(world.server.printed)")
+            (world.server, world.base) = try await world.startAnotherServer()
+            #expect(try await world.state(run) == "errored")
+            let message = try await world.run(run)["errorMessage"] as? String ?? ""
+            #expect(message.hasPrefix("The server stopped during the apply: Terraform was interrupted"), "\(message)")
+            let log = try await world.log(run, "apply")
+            #expect(log.contains("Interrupt received") || log.contains("interrupted"), "Terraform itself saw the interrupt: \(log)")
+            #expect(try await world.upload(Self.outputsOnlyWithData).status == 201)
+            let next = try await world.queue()
+            try await world.expect(next, reaches: "planned", or: ["planned_and_finished"])
+        }
+    }
+
     @Test func aPhasePastItsTimeoutIsStoppedAndErrored() async throws {
         try await RunWorld.with(serveArguments: RunWorld.fast + ["--run-timeout", "4s"]) { world in
             #expect(try await world.upload(Self.resources(sleep: 60)).status == 201)

@@ -9,6 +9,8 @@ import Foundation
 struct RunExecutor: Sendable {
     let settings: RunEngineSettings
     let queue: RunQueue
+    /// Whether the server is stopping: Terraform is then interrupted like a cancel interrupts it.
+    let shutdown: ShutdownRequest
     let secrets: SecretBox
     let aws: AWSAccess
     /// This server's address as Terraform reaches it, e.g. `http://127.0.0.1:8080`.
@@ -107,7 +109,7 @@ struct RunExecutor: Sendable {
         let queue = self.queue
         let runID = claim.runID
         let terraform = TerraformInvocation(settings: settings, environment: terraformEnvironment, workspace: workspace, log: log,
-                                            heartbeat: { try await queue.renew(runID) })
+                                            shutdown: shutdown, heartbeat: { try await queue.renew(runID) })
         if kept == nil {
             await log.note("Configuration \(version.sha256.prefix(12)) in a fresh working folder; state on the Airlock server.")
             // -reconfigure: a backend recorded in an uploaded .terraform folder is ignored, never migrated from.
@@ -231,6 +233,11 @@ struct RunExecutor: Sendable {
             try await finishRun(claim, to: .canceled, note: "Canceled during the \(claim.phase.rawValue)", changes: RunChanges(), log: log)
         case .timedOut:
             let reason = "The \(claim.phase.rawValue) took longer than \(Int(settings.phaseTimeout)) seconds and was stopped."
+            await log.note(reason)
+            try await finishRun(claim, to: .errored, note: reason, changes: .error(reason), log: log)
+        case .serverStopped:
+            let reason = "The server stopped during the \(claim.phase.rawValue): Terraform was interrupted (it saves the state it reached and "
+                + "releases the lock) and this run ends here. Queue a new plan once the server is back."
             await log.note(reason)
             try await finishRun(claim, to: .errored, note: reason, changes: .error(reason), log: log)
         case .leaseLost:

@@ -3,10 +3,13 @@ import Foundation
 import Logging
 
 /// This server's run workers: `concurrency` loops that claim runs from the shared queue and execute them,
-/// plus the recovery of runs whose server died. Started with the server, stopped before it shuts down.
+/// plus the recovery of runs whose server died. Started with the server, stopped (`stop`) before its HTTP
+/// side, which Terraform still needs for the state while it stops.
 final class RunWorkers: Sendable {
-    private let tasks: [Task<Void, Never>]
+    private let workers: [Task<Void, Never>]
+    private let recovery: Task<Void, Never>
     private let doorbell = Doorbell()
+    private let shutdown = ShutdownRequest()
 
     /// - Parameters:
     ///   - recoverAllOnStart: true with SQLite, where no other server can be executing a run: runs left
@@ -20,11 +23,12 @@ final class RunWorkers: Sendable {
             if recovered > 0 { logger.warning("Marked \(recovered) run(s) errored that were executing when the server last stopped.") }
         }
         try await RunWorkspace.sweep(root: settings.workRoot, database: database)
-        let executor = RunExecutor(settings: settings, queue: queue, secrets: secrets, aws: aws, serverURL: serverURL)
-        let doorbell = self.doorbell
-        var tasks: [Task<Void, Never>] = (0..<settings.concurrency).map { _ in
+        let executor = RunExecutor(settings: settings, queue: queue, shutdown: shutdown, secrets: secrets, aws: aws, serverURL: serverURL)
+        let (doorbell, shutdown) = (self.doorbell, self.shutdown)
+        workers = (0..<settings.concurrency).map { _ in
+            // Not stopped by cancellation: a canceled task would end its phase's wait for Terraform at once.
             Task {
-                while !Task.isCancelled {
+                while !shutdown.isRequested {
                     do {
                         if let claim = try await queue.claimNext() {
                             await executor.execute(claim)
@@ -38,7 +42,7 @@ final class RunWorkers: Sendable {
                 }
             }
         }
-        tasks.append(Task {
+        recovery = Task {
             while !Task.isCancelled {
                 try? await Task.sleep(for: .seconds(max(1, settings.leaseDuration / 3)))
                 do {
@@ -48,8 +52,7 @@ final class RunWorkers: Sendable {
                     logger.error("Recovering runs failed: \(error)")
                 }
             }
-        })
-        self.tasks = tasks
+        }
     }
 
     /// Tells idle workers to look at the queue now (a run was queued or confirmed here).
@@ -58,10 +61,15 @@ final class RunWorkers: Sendable {
         Task { await doorbell.ring() }
     }
 
-    /// Stops claiming; runs being executed are interrupted with the tasks (their leases then expire).
+    /// Stops claiming runs, interrupts the Terraform of each phase being executed (SIGINT, as a cancel does:
+    /// Terraform saves the state it reached and releases the lock; SIGKILL after the cancel grace period),
+    /// records those runs errored with the reason, and returns once every worker has ended.
     func stop() async {
-        for task in tasks { task.cancel() }
-        for task in tasks { await task.value }
+        shutdown.request()
+        await doorbell.ring()
+        recovery.cancel()
+        for worker in workers { await worker.value }
+        await recovery.value
     }
 }
 

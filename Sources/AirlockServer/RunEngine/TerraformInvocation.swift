@@ -1,13 +1,15 @@
 import Foundation
 
-/// One `terraform` command of a run: its output goes to the run's log, and it is interrupted (then killed
-/// after a grace period) when the run is canceled, when it times out, or when the server loses the run.
+/// One `terraform` command of a run: its output goes to the run's log, and it is interrupted (SIGINT: Terraform
+/// finishes the operations under way, saves the state and releases its lock), then killed after the cancel grace
+/// period, when the run is canceled, times out, when the server loses the run or when the server stops.
 struct TerraformInvocation {
     enum Outcome: Equatable {
         case exited(Int32)
         case canceled
         case timedOut
         case leaseLost
+        case serverStopped
     }
 
     /// What the invocation checks every few seconds: nil when the lease was lost, else whether a cancel
@@ -18,6 +20,7 @@ struct TerraformInvocation {
     let environment: [String: String]
     let workspace: RunWorkspace
     let log: RunLogWriter
+    let shutdown: ShutdownRequest
     let heartbeat: Heartbeat
 
     func run(_ arguments: [String]) async throws -> Outcome {
@@ -49,7 +52,7 @@ struct TerraformInvocation {
                     if Date().timeIntervalSince(current.since) > settings.cancelGracePeriod { process.killAll() }
                     continue
                 }
-                var reason: Outcome? = Date() > deadline ? .timedOut : nil
+                var reason: Outcome? = Date() > deadline ? .timedOut : shutdown.isRequested ? .serverStopped : nil
                 do {
                     switch try await heartbeat() {
                     case .some(true): reason = .canceled
