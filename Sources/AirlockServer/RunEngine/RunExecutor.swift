@@ -3,9 +3,10 @@ import Crypto
 import Fluent
 import Foundation
 
-/// Executes a claimed run phase with the real Terraform: `init` then `plan -out`, or `init` then `apply`
-/// of exactly the saved plan (checked by hash) on the state the plan was made on. Terraform's environment
-/// holds the organization's variables and only what it needs of the server's.
+/// Executes a claimed run phase with the real Terraform: `init` then `plan -out`; then `apply` of exactly the
+/// saved plan (checked by hash) on the state the plan was made on, in the plan's folder when this server made
+/// the plan, else after an `init` of a fresh folder. Terraform's environment holds the run's variables, its
+/// session credentials and only `RunEngineSettings.passedThrough` of the server's (see the README).
 struct RunExecutor: Sendable {
     let settings: RunEngineSettings
     let queue: RunQueue
