@@ -5,7 +5,7 @@ import Testing
 /// The API answers only what its OpenAPI document declares, and tells a caller who may not act nothing
 /// about the request's body.
 @Suite struct APIContractTests {
-    let fixture = OrganizationAPITests()
+    let fixture = ServerProcessFixture()
 
     @Test func ownerOnlyOperationsAreAuthorizedBeforeTheirBodyIsReadOrChecked() async throws {
         try await fixture.withServer { base, tokens, _ in

@@ -5,7 +5,7 @@ import Testing
 /// A user's own API tokens: issued with an expiry, listed, revoked, through the API, the CLI and the pages.
 /// A revoked or expired token authenticates nothing, on the API and on the state backend.
 @Suite struct APITokenTests {
-    let fixture = OrganizationAPITests()
+    let fixture = ServerProcessFixture()
 
     @Test func tokensAreListedRevokedAndExpireThroughTheAPI() async throws {
         try await fixture.withServer { base, tokens, database in
@@ -76,7 +76,7 @@ import Testing
 
             // The pages: issue one (shown once), see it listed, revoke it.
             let browser = Browser(base: base)
-            #expect(try await browser.logIn("olivia", password: OrganizationAPITests.password).status == 303)
+            #expect(try await browser.logIn("olivia", password: ServerProcessFixture.password).status == 303)
             _ = try await browser.get("/settings/tokens")
             let page = try await browser.submit("/settings/tokens", [("name", "from the page"), ("expires", "30")])
             #expect(page.status == 200)

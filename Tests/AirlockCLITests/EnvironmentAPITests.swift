@@ -4,7 +4,7 @@ import Testing
 
 /// Environments through the API: owners create and delete, members read, other organizations see nothing.
 @Suite struct EnvironmentAPITests {
-    let organizations = OrganizationAPITests()
+    let organizations = ServerProcessFixture()
 
     @Test func theAuthorizationMatrixAndBadInput() async throws {
         try await organizations.withServer { base, tokens, _ in

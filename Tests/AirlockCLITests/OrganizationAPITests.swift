@@ -2,110 +2,17 @@ import AirlockTesting
 import Foundation
 import Testing
 
-/// The organizations API through a running `airlock serve`: every route against anonymous, a user of
-/// another organization, a member and an owner; nothing leaks across organizations.
+/// The organizations API through a running `airlock serve`: the last owner, bad input. (Who may call what is
+/// `AuthorizationTests`, in-process.)
 @Suite struct OrganizationAPITests {
-    let data = FileManager.default.temporaryDirectory.appendingPathComponent("airlock-orgs-\(UUID().uuidString)")
-    var environment: [String: String] { ["PATH": PythonInstallation.path(ProcessInfo.processInfo.environment["PATH"]), "HOME": data.path] }
+    let fixture = ServerProcessFixture()
 
-    func admin(_ arguments: [String], database: TestDatabase, stdin: String? = nil) async throws -> String {
-        let result = try await CommandRunner.run(CLIWorld.airlockBinary, ["admin"] + arguments + ["--data-dir", data.path] + database.arguments,
-                                                 environment: environment, stdin: stdin)
-        guard result.status == 0 else { throw TestServerError.didNotStart("airlock admin", output: result.stderr) }
-        return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-    }
-
-    /// Users olivia (owner of acme), mario (member of acme) and otto (owner of other), with tokens; a running server.
-    func withServer(keepData: Bool = false, _ body: (_ base: String, _ tokens: [String: String], _ database: TestDatabase) async throws -> Void) async throws {
-        let database = try await TestDatabase.make()
-        defer { if !keepData { try? FileManager.default.removeItem(at: data) } }
-        do {
-            let tokens = try await prepareUsers(database)
-            let (server, base) = try await startServer(database)
-            do {
-                try await body(base + "/api/v1", tokens, database)
-            } catch {
-                _ = await server.stop()
-                throw error
-            }
-            #expect(await server.stop() == 0)
-        } catch {
-            await database.drop()
-            throw error
-        }
-        await database.drop()
-    }
-
-    static let password = "a long enough password"
-
-    /// Creates olivia (owner of acme), mario (member of acme) and otto (owner of other), each with an API
-    /// token and the password `password`.
-    func prepareUsers(_ database: TestDatabase) async throws -> [String: String] {
-        var tokens: [String: String] = [:]
-        for user in ["olivia", "mario", "otto"] {
-            _ = try await admin(["create-user", "--username", user, "--password-stdin"], database: database, stdin: Self.password + "\n")
-            tokens[user] = try await admin(["create-token", "--username", user], database: database)
-        }
-        _ = try await admin(["create-org", "--name", "acme", "--owner", "olivia"], database: database)
-        _ = try await admin(["create-org", "--name", "other", "--owner", "otto"], database: database)
-        _ = try await admin(["add-member", "--organization", "acme", "--username", "mario", "--role", "member"], database: database)
-        return tokens
-    }
-
-    /// Starts `airlock serve` on a free port over the data folder and database; returns it and its base URL.
-    func startServer(_ database: TestDatabase, arguments: [String] = []) async throws -> (RunningProcess, String) {
-        let server = try RunningProcess(CLIWorld.airlockBinary, ["serve", "--data-dir", data.path, "--port", "0"] + database.arguments
-                                        + (arguments.contains("--unsandboxed-runs") ? [] : PythonInstallation.serveArguments) + arguments,
-                                        environment: environment)
-        let printed = try await server.waitFor("Airlock listening on")
-        guard let range = printed.range(of: #"http://127\.0\.0\.1:[0-9]+"#, options: .regularExpression) else {
-            _ = await server.stop()
-            throw TestServerError.didNotStart("airlock serve", output: printed)
-        }
-        return (server, String(printed[range]))
-    }
-
-    /// Runs `query` on the server's database (sqlite3 on the data folder's file, or psql); returns its output.
-    func sql(_ query: String, database: TestDatabase) async throws -> String {
-        if database.url != nil {
-            return try await database.query(query).trimmingCharacters(in: .whitespacesAndNewlines)
-        }
-        let result = try await CommandRunner.run("/usr/bin/env", ["sqlite3", "-cmd", ".timeout 10000", data.appendingPathComponent("airlock.sqlite").path, query],
-                                                 environment: ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"])
-        guard result.status == 0 else { throw TestServerError.didNotStart("sqlite3", output: result.stderr) }
-        return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    func withServer(_ body: (_ base: String, _ tokens: [String: String], _ database: TestDatabase) async throws -> Void) async throws {
+        try await fixture.withServer(body)
     }
 
     func call(_ base: String, _ method: String, _ path: String, as token: String?, json: String? = nil) async throws -> LocalHTTP.Response {
-        let url = base.hasSuffix("/api/v1") ? base + path : base + "/api/v1" + path
-        return try await LocalHTTP.send(method, url, headers: token.map { [("Authorization", "Bearer \($0)")] } ?? [], json: json)
-    }
-
-    @Test func theAuthorizationMatrix() async throws {
-        try await withServer { base, tokens, _ in
-            // (method, path, body, expected status for: anonymous, other organization's user, member, owner)
-            let matrix: [(String, String, String?, [Int])] = [
-                ("GET", "/organizations/acme", nil, [401, 404, 200, 200]),
-                ("GET", "/organizations/acme/members", nil, [401, 404, 200, 200]),
-                ("PUT", "/organizations/acme/members/mario", #"{"role":"member"}"#, [401, 404, 403, 200]),
-                ("DELETE", "/organizations/acme/members/mario", nil, [401, 404, 403, 204]),
-            ]
-            for (method, path, json, expected) in matrix {
-                for (index, who) in [nil, "otto", "mario", "olivia"].enumerated() {
-                    let response = try await call(base, method, path, as: who.flatMap { tokens[$0] }, json: json)
-                    #expect(response.status == expected[index], "\(method) \(path) as \(who ?? "anonymous"): \(response.body)")
-                    if response.status >= 400 { #expect(response.body.hasPrefix(#"{"error":{"#), "\(response.body)") }
-                }
-            }
-            // mario was removed by the last row.
-            let listed = try await call(base, "GET", "/organizations", as: tokens["mario"])
-            #expect(listed.body == "[]")
-            let otto = try await call(base, "GET", "/organizations", as: tokens["otto"])
-            #expect(otto.body == #"[{"name":"other","role":"owner"}]"#)
-            let hidden = try await call(base, "GET", "/organizations/other/members", as: tokens["olivia"])
-            #expect(hidden.status == 404)
-            #expect(!hidden.body.contains("otto"))
-        }
+        try await fixture.call(base, method, path, as: token, json: json)
     }
 
     @Test func theLastOwnerStays() async throws {

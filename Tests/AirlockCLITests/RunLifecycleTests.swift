@@ -101,7 +101,7 @@ import Testing
             let apply = try await world.log(run, "apply")
             #expect(apply.contains("token=***") && !apply.contains(Self.secret) && !apply.contains("org-level-secret"))
             let settings = Browser(base: world.base)
-            _ = try await settings.logIn("mario", password: OrganizationAPITests.password)
+            _ = try await settings.logIn("mario", password: ServerProcessFixture.password)
             let page = try await settings.get("/terraform/acme/environments/prod/settings")
             #expect(page.body.contains("from-the-environment") && page.body.contains("Sensitive: write-only") && !page.body.contains(Self.secret))
         }

@@ -10,7 +10,7 @@ import Testing
                                          json: #"{"value":"\#(RunLifecycleTests.secret)","sensitive":true}"#).status == 200)
             #expect(try await world.upload(RunLifecycleTests.resources()).status == 201)
             let mario = Browser(base: world.base)
-            #expect(try await mario.logIn("mario", password: OrganizationAPITests.password).status == 303)
+            #expect(try await mario.logIn("mario", password: ServerProcessFixture.password).status == 303)
             let environment = try await mario.get("/terraform/acme/environments/prod")
             #expect(environment.body.contains("Queue plan"))
             let queued = try await mario.submit("/terraform/acme/environments/prod/runs", [("message", "from the page")])
@@ -33,7 +33,7 @@ import Testing
             #expect(try await mario.get(runPath).body.contains("A run that is applied cannot be discarded."))
             // Another organization's user cannot see it, even at a URL naming it.
             let otto = Browser(base: world.base)
-            _ = try await otto.logIn("otto", password: OrganizationAPITests.password)
+            _ = try await otto.logIn("otto", password: ServerProcessFixture.password)
             #expect(try await otto.get(runPath).status == 404)
             #expect(try await otto.get("/terraform/other/environments/prod/runs/\(runID)").status == 404)
         }

@@ -5,7 +5,7 @@ import Testing
 /// A running `airlock serve` with the acme fixture (olivia owner, mario member, otto elsewhere), a real
 /// Terraform, and helpers that drive runs through the JSON API.
 struct RunWorld {
-    let fixture: OrganizationAPITests
+    let fixture: ServerProcessFixture
     let database: TestDatabase
     let tokens: [String: String]
     let terraform: String
@@ -19,7 +19,7 @@ struct RunWorld {
     static func with(_ version: TerraformVersion = .v1_15, serveArguments: [String] = fast,
                      _ body: (inout RunWorld) async throws -> Void) async throws {
         let database = try await TestDatabase.make()
-        let fixture = OrganizationAPITests()
+        let fixture = ServerProcessFixture()
         defer { try? FileManager.default.removeItem(at: fixture.data) }
         var world: RunWorld?
         do {

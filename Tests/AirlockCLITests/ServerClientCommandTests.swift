@@ -5,7 +5,7 @@ import Testing
 /// `airlock login`, `org` and `env` against a running server, through the client generated from
 /// `openapi.yaml`: tokens stored 0600, the server's refusals shown as they are, an unreachable server named.
 @Suite struct ServerClientCommandTests {
-    let fixture = OrganizationAPITests()
+    let fixture = ServerProcessFixture()
 
     func airlock(_ arguments: [String], home: URL, stdin: String? = nil, environment: [String: String] = [:]) async throws -> CommandRunner.Result {
         try await CommandRunner.run(CLIWorld.airlockBinary, arguments,

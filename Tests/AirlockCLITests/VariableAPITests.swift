@@ -5,7 +5,7 @@ import Testing
 /// Organization variables through the API: owners write, members read (never a sensitive value), other
 /// organizations see nothing, and every value is encrypted at rest.
 @Suite struct VariableAPITests {
-    let organizations = OrganizationAPITests()
+    let organizations = ServerProcessFixture()
 
     @Test func ownersWriteMembersReadAndSensitiveValuesAreWriteOnly() async throws {
         try await organizations.withServer(keepData: true) { base, tokens, database in

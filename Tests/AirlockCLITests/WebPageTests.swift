@@ -6,8 +6,8 @@ import Testing
 /// sessions, CSRF on every form, anonymous visitors sent to the log-in page, the reference's URLs, and
 /// the same authorization as the API (404 for what a visitor cannot see, owners-only changes).
 @Suite struct WebPageTests {
-    let fixture = OrganizationAPITests()
-    let password = OrganizationAPITests.password
+    let fixture = ServerProcessFixture()
+    let password = ServerProcessFixture.password
 
     /// A server over the acme/other fixture; `body` gets its base URL, the database, and a way to restart it.
     func withPages(serveArguments: [String] = [],

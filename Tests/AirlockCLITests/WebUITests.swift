@@ -28,7 +28,7 @@ import Testing
     static func logIn(_ browser: WebDriver, _ base: String, as user: String) async throws {
         try await browser.open(base + "/login")
         try await browser.type(user, into: "#username")
-        try await browser.type(OrganizationAPITests.password, into: "#password")
+        try await browser.type(ServerProcessFixture.password, into: "#password")
         try await browser.click("form[action='/login'] button[type=submit]")
         _ = try await browser.waitFor("<h1>Organizations</h1>")
         try await check(browser)

@@ -24,7 +24,13 @@ import VaporTesting
     static func expectations(run: String) -> [Expectation] {
         [
             Expectation(method: .GET, path: "/organizations/acme", body: nil, statuses: [.unauthorized, .notFound, .ok, .ok]),
+            Expectation(method: .GET, path: "/organizations/acme/members", body: nil, statuses: [.unauthorized, .notFound, .ok, .ok]),
+            Expectation(method: .DELETE, path: "/organizations/acme/members/nobody", body: nil,
+                        statuses: [.unauthorized, .notFound, .forbidden, .notFound]),
             Expectation(method: .GET, path: "/organizations/acme/variables", body: nil, statuses: [.unauthorized, .notFound, .ok, .ok]),
+            Expectation(method: .GET, path: "/organizations/acme/environments/prod/runs", body: nil, statuses: [.unauthorized, .notFound, .ok, .ok]),
+            Expectation(method: .GET, path: "/organizations/acme/environments/prod/configuration-versions", body: nil,
+                        statuses: [.unauthorized, .notFound, .ok, .ok]),
             Expectation(method: .PUT, path: "/organizations/acme/variables/REGION", body: #"{"value": "eu-west-1", "sensitive": false}"#,
                         statuses: [.unauthorized, .notFound, .forbidden, .ok]),
             Expectation(method: .PATCH, path: "/organizations/acme/environments/prod", body: invalidForEveryone,

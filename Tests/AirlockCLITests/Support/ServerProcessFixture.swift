@@ -1,0 +1,84 @@
+import AirlockTesting
+import Foundation
+import Testing
+
+/// A real `airlock serve` for the end-to-end suites: a data folder of its own, the users olivia (owner of
+/// acme), mario (member of acme) and otto (owner of other) made with `airlock admin`, and helpers to start
+/// servers on it, call their API and read their database.
+struct ServerProcessFixture {
+    let data = FileManager.default.temporaryDirectory.appendingPathComponent("airlock-orgs-\(UUID().uuidString)")
+    var environment: [String: String] { ["PATH": PythonInstallation.path(ProcessInfo.processInfo.environment["PATH"]), "HOME": data.path] }
+
+    func admin(_ arguments: [String], database: TestDatabase, stdin: String? = nil) async throws -> String {
+        let result = try await CommandRunner.run(CLIWorld.airlockBinary, ["admin"] + arguments + ["--data-dir", data.path] + database.arguments,
+                                                 environment: environment, stdin: stdin)
+        guard result.status == 0 else { throw TestServerError.didNotStart("airlock admin", output: result.stderr) }
+        return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Users olivia (owner of acme), mario (member of acme) and otto (owner of other), with tokens; a running server.
+    func withServer(keepData: Bool = false, _ body: (_ base: String, _ tokens: [String: String], _ database: TestDatabase) async throws -> Void) async throws {
+        let database = try await TestDatabase.make()
+        defer { if !keepData { try? FileManager.default.removeItem(at: data) } }
+        do {
+            let tokens = try await prepareUsers(database)
+            let (server, base) = try await startServer(database)
+            do {
+                try await body(base + "/api/v1", tokens, database)
+            } catch {
+                _ = await server.stop()
+                throw error
+            }
+            #expect(await server.stop() == 0)
+        } catch {
+            await database.drop()
+            throw error
+        }
+        await database.drop()
+    }
+
+    static let password = "a long enough password"
+
+    /// Creates olivia (owner of acme), mario (member of acme) and otto (owner of other), each with an API
+    /// token and the password `password`.
+    func prepareUsers(_ database: TestDatabase) async throws -> [String: String] {
+        var tokens: [String: String] = [:]
+        for user in ["olivia", "mario", "otto"] {
+            _ = try await admin(["create-user", "--username", user, "--password-stdin"], database: database, stdin: Self.password + "\n")
+            tokens[user] = try await admin(["create-token", "--username", user], database: database)
+        }
+        _ = try await admin(["create-org", "--name", "acme", "--owner", "olivia"], database: database)
+        _ = try await admin(["create-org", "--name", "other", "--owner", "otto"], database: database)
+        _ = try await admin(["add-member", "--organization", "acme", "--username", "mario", "--role", "member"], database: database)
+        return tokens
+    }
+
+    /// Starts `airlock serve` on a free port over the data folder and database; returns it and its base URL.
+    func startServer(_ database: TestDatabase, arguments: [String] = []) async throws -> (RunningProcess, String) {
+        let server = try RunningProcess(CLIWorld.airlockBinary, ["serve", "--data-dir", data.path, "--port", "0"] + database.arguments
+                                        + (arguments.contains("--unsandboxed-runs") ? [] : PythonInstallation.serveArguments) + arguments,
+                                        environment: environment)
+        let printed = try await server.waitFor("Airlock listening on")
+        guard let range = printed.range(of: #"http://127\.0\.0\.1:[0-9]+"#, options: .regularExpression) else {
+            _ = await server.stop()
+            throw TestServerError.didNotStart("airlock serve", output: printed)
+        }
+        return (server, String(printed[range]))
+    }
+
+    /// Runs `query` on the server's database (sqlite3 on the data folder's file, or psql); returns its output.
+    func sql(_ query: String, database: TestDatabase) async throws -> String {
+        if database.url != nil {
+            return try await database.query(query).trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        let result = try await CommandRunner.run("/usr/bin/env", ["sqlite3", "-cmd", ".timeout 10000", data.appendingPathComponent("airlock.sqlite").path, query],
+                                                 environment: ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"])
+        guard result.status == 0 else { throw TestServerError.didNotStart("sqlite3", output: result.stderr) }
+        return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    func call(_ base: String, _ method: String, _ path: String, as token: String?, json: String? = nil) async throws -> LocalHTTP.Response {
+        let url = base.hasSuffix("/api/v1") ? base + path : base + "/api/v1" + path
+        return try await LocalHTTP.send(method, url, headers: token.map { [("Authorization", "Bearer \($0)")] } ?? [], json: json)
+    }
+}
