@@ -39,27 +39,30 @@ public enum LocalHTTP {
     public static func open(_ url: String, headers: [(String, String)] = []) async throws -> Streaming {
         var request = HTTPClientRequest(url: url)
         for (name, value) in headers { request.headers.add(name: name, value: value) }
-        let response = try await execute(request, timeout: .seconds(600))
+        let response = try await execute(request, timeout: .seconds(600), using: .shared)
         return Streaming(status: Int(response.status.code), response: response)
     }
 
-    public static func get(_ url: String, headers: [(String, String)] = []) async throws -> Response {
-        try await send("GET", url, headers: headers)
+    public static func get(_ url: String, headers: [(String, String)] = [], using client: HTTPClient = .shared) async throws -> Response {
+        try await send("GET", url, headers: headers, using: client)
     }
 
     /// Any method, with an optional JSON body.
-    public static func send(_ method: String, _ url: String, headers: [(String, String)] = [], json: String? = nil) async throws -> Response {
-        try await send(method, url, headers: headers, body: json.map { Data($0.utf8) }, contentType: json == nil ? nil : "application/json")
+    public static func send(_ method: String, _ url: String, headers: [(String, String)] = [], json: String? = nil,
+                            using client: HTTPClient = .shared) async throws -> Response {
+        try await send(method, url, headers: headers, body: json.map { Data($0.utf8) }, contentType: json == nil ? nil : "application/json",
+                       using: client)
     }
 
-    /// Any method, with any body.
-    public static func send(_ method: String, _ url: String, headers: [(String, String)] = [], body: Data?, contentType: String?) async throws -> Response {
+    /// Any method, with any body; `client` is another client (one that trusts a test CA, say).
+    public static func send(_ method: String, _ url: String, headers: [(String, String)] = [], body: Data?, contentType: String?,
+                            using client: HTTPClient = .shared) async throws -> Response {
         var request = HTTPClientRequest(url: url)
         request.method = HTTPMethod(rawValue: method)
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         if let contentType { request.headers.add(name: "Content-Type", value: contentType) }
         if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
-        let response = try await execute(request, timeout: .seconds(30))
+        let response = try await execute(request, timeout: .seconds(30), using: client)
         let body: ByteBuffer
         do {
             body = try await response.body.collect(upTo: 16 << 20)
@@ -70,9 +73,9 @@ public enum LocalHTTP {
                         body: String(buffer: body))
     }
 
-    private static func execute(_ request: HTTPClientRequest, timeout: TimeAmount) async throws -> HTTPClientResponse {
+    private static func execute(_ request: HTTPClientRequest, timeout: TimeAmount, using client: HTTPClient) async throws -> HTTPClientResponse {
         do {
-            return try await HTTPClient.shared.execute(request, timeout: timeout)
+            return try await client.execute(request, timeout: timeout)
         } catch {
             throw RequestFailed(method: request.method.rawValue, url: request.url, underlying: error)
         }

@@ -29,6 +29,15 @@ extension Airlock {
                                    discussion: "With https, session cookies are marked Secure."))
         var externalURL: String?
 
+        @Option(name: .customLong("tls-certificate"),
+                help: ArgumentHelp("Serve HTTPS with this PEM certificate chain (with --tls-key); Terraform's own CLI talks only HTTPS.",
+                                   discussion: "Runs reach the server by the name the certificate is for (--external-url's host, else --hostname) and must trust it: a private CA's file in SSL_CERT_FILE of the server's environment reaches them.",
+                                   valueName: "path"))
+        var tlsCertificate: String?
+
+        @Option(name: .customLong("tls-key"), help: ArgumentHelp("The certificate's private key (PEM, unencrypted).", valueName: "path"))
+        var tlsKey: String?
+
         @Option(name: .customLong("terraform-bin"), help: "The terraform executable (default: terraform on PATH).")
         var terraformBinary: String?
 
@@ -97,6 +106,14 @@ extension Airlock {
             if unsandboxedRuns, !sandboxReadOnly.isEmpty || bubblewrapBinary != nil {
                 throw ValidationError("--sandbox-read-only and --bwrap configure the sandbox, which --unsandboxed-runs turns off.")
             }
+            if (tlsCertificate == nil) != (tlsKey == nil) {
+                throw ValidationError("--tls-certificate and --tls-key go together: give both to serve HTTPS, or neither.")
+            }
+            for (flag, path) in [("--tls-certificate", tlsCertificate), ("--tls-key", tlsKey)] {
+                if let path, !FileManager.default.isReadableFile(atPath: path) {
+                    throw ValidationError("\(flag): cannot read \(path).")
+                }
+            }
             if let externalURL {
                 guard let url = URL(string: externalURL), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host != nil else {
                     throw ValidationError("--external-url must be an http:// or https:// address, such as https://airlock.example.com.")
@@ -107,6 +124,9 @@ extension Airlock {
         func run() async throws {
             var configuration = data.configuration(hostname: hostname, port: port)
             configuration.externalURL = externalURL.flatMap(URL.init(string:))
+            if let tlsCertificate, let tlsKey {
+                configuration.tls = ServerTLSFiles(certificateChain: URL(fileURLWithPath: tlsCertificate), privateKey: URL(fileURLWithPath: tlsKey))
+            }
             configuration.terraformBinary = terraformBinary
             configuration.concurrency = concurrency
             configuration.runTimeout = TimeInterval(runTimeout.seconds)

@@ -25,6 +25,7 @@ public enum AirlockServer {
             try await configure(app, database: database, secrets: secrets, aws: aws, secureCookies: configuration.usesTLS)
             try DataFolderPermissions.tighten(configuration.dataDirectory)
             try await Housekeeping.tidy(app.db, retention: configuration.retention, now: app.clock.now)
+            if let tls = configuration.tls { app.http.server.configuration.tlsConfiguration = try tls.serverConfiguration() }
             try await app.server.start(address: .hostname(configuration.hostname, port: configuration.port))
         } catch {
             try? await app.asyncShutdown()
@@ -41,7 +42,7 @@ public enum AirlockServer {
             throw error
         }
         let housekeeping = Housekeeping(database: app.db, retention: configuration.retention, clock: app.clock, logger: app.logger)
-        announce("Airlock listening on http://\(configuration.hostname):\(port) (\(database.redactedDescription))")
+        announce("Airlock listening on \(configuration.tls == nil ? "http" : "https")://\(configuration.hostname):\(port) (\(database.redactedDescription))")
         await stop.wait()
         await housekeeping.stop()
         await workers.stop()
@@ -77,7 +78,6 @@ extension AirlockServer {
                                 port: Int, workRoot: URL, sandbox: RunSandbox) async throws -> RunWorkers {
         let environment = ProcessInfo.processInfo.environment
         let terraform = terraformBinary(configuration)
-        let host = ["0.0.0.0", "::", "localhost"].contains(configuration.hostname) ? "127.0.0.1" : configuration.hostname
         let settings = RunEngineSettings(
             terraformBinary: terraform, concurrency: configuration.concurrency, phaseTimeout: configuration.runTimeout,
             cancelGracePeriod: configuration.cancelGracePeriod, leaseDuration: configuration.runLease,
@@ -86,7 +86,7 @@ extension AirlockServer {
         )
         let isSQLite = if case .sqlite = database { true } else { false }
         let workers = try await RunWorkers(settings: settings, database: app.db, secrets: secrets, aws: app.awsAccess,
-                                           serverURL: "http://\(host):\(port)", recoverAllOnStart: isSQLite, logger: app.logger)
+                                           serverURL: configuration.runsAddress(port: port), recoverAllOnStart: isSQLite, logger: app.logger)
         app.runWorkers = workers
         return workers
     }

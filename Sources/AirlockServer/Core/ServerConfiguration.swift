@@ -12,6 +12,8 @@ public struct ServerConfiguration: Sendable {
     /// The address browsers use (e.g. `https://airlock.example.com` behind a TLS proxy); https makes the
     /// session cookie Secure.
     public var externalURL: URL?
+    /// The server's own TLS (`--tls-certificate`, `--tls-key`); nil serves plain HTTP, e.g. behind a TLS proxy.
+    public var tls: ServerTLSFiles?
     /// The `terraform` executable; nil looks for `terraform` on PATH.
     public var terraformBinary: String?
     /// Runs this server executes at once.
@@ -53,5 +55,13 @@ public struct ServerConfiguration: Sendable {
     }
 
     /// Whether browsers reach the server over https, so cookies must be Secure.
-    public var usesTLS: Bool { externalURL?.scheme?.lowercased() == "https" }
+    public var usesTLS: Bool { tls != nil || externalURL?.scheme?.lowercased() == "https" }
+
+    /// The address this server's runs reach it at (their state backend): its own port on loopback, or, when it
+    /// serves TLS, the name its certificate is for (the external URL's host, else the listening name).
+    func runsAddress(port: Int) -> String {
+        let listening = ["0.0.0.0", "::", "localhost"].contains(hostname) ? "127.0.0.1" : hostname
+        guard tls != nil else { return "http://\(listening):\(port)" }
+        return "https://\(externalURL?.host ?? listening):\(port)"
+    }
 }

@@ -7,7 +7,11 @@ import Testing
 /// servers on it, call their API and read their database.
 struct ServerProcessFixture {
     let data = FileManager.default.temporaryDirectory.appendingPathComponent("airlock-orgs-\(UUID().uuidString)")
-    var environment: [String: String] { ["PATH": PythonInstallation.path(ProcessInfo.processInfo.environment["PATH"]), "HOME": data.path] }
+    /// More of the servers' environment (e.g. `SSL_CERT_FILE` for runs of a server with a private CA).
+    var extraEnvironment: [String: String] = [:]
+    var environment: [String: String] {
+        extraEnvironment.merging(["PATH": PythonInstallation.path(ProcessInfo.processInfo.environment["PATH"]), "HOME": data.path]) { $1 }
+    }
 
     func admin(_ arguments: [String], database: TestDatabase, stdin: String? = nil) async throws -> String {
         let result = try await CommandRunner.run(CLIWorld.airlockBinary, ["admin"] + arguments + ["--data-dir", data.path] + database.arguments,
@@ -59,7 +63,7 @@ struct ServerProcessFixture {
                                         + (arguments.contains("--unsandboxed-runs") ? [] : PythonInstallation.serveArguments) + arguments,
                                         environment: environment)
         let printed = try await server.waitFor("Airlock listening on")
-        guard let range = printed.range(of: #"http://127\.0\.0\.1:[0-9]+"#, options: .regularExpression) else {
+        guard let range = printed.range(of: #"https?://127\.0\.0\.1:[0-9]+"#, options: .regularExpression) else {
             _ = await server.stop()
             throw TestServerError.didNotStart("airlock serve", output: printed)
         }
