@@ -23,6 +23,7 @@ func routes(_ app: Application) throws {
                                       middlewares: [OwnerOnlyOperations(), BodyLimitMiddleware()])
 
     try app.register(collection: StateBackendRoutes())
+    try app.register(collection: TFEAPI())
 
     app.get(Stylesheet.path) { _ in Stylesheet.response() }
     app.get(Script.path) { _ in Script.response() }

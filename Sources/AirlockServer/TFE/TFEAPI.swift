@@ -1,0 +1,81 @@
+import Fluent
+import Vapor
+
+/// The subset of Terraform Enterprise's API v2 (JSON:API) that Terraform's own CLI uses with a `cloud` block or
+/// a `remote` backend: organizations are TFE organizations, environments are workspaces. Requests carry an
+/// Airlock API token (`terraform login`, `TF_TOKEN_<host>`, `credentials.tfrc.json`).
+struct TFEAPI: RouteCollection {
+    static let basePath = "/api/v2/"
+    /// The TFE API version these answers follow (go-tfe reads it from every answer).
+    static let apiVersion = "2.6"
+
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get(ServiceDiscovery.path) { _ in ServiceDiscovery.document }
+        let api = routes.grouped("api", "v2").grouped(TFEErrorMiddleware(), BearerTokenAuthenticator(),
+                                                      User.guardMiddleware(throwing: TFEError.unauthorized))
+        api.get("ping") { _ in HTTPStatus.noContent }
+        api.get("organizations", ":organization", "entitlement-set", use: entitlements)
+        api.get("organizations", ":organization", "workspaces", ":workspace", use: workspace)
+        api.post("organizations", ":organization", "workspaces", use: createWorkspace)
+        api.get("workspaces", ":workspace", "current-state-version", use: currentStateVersion)
+        api.get("state-versions", ":version", "download", use: downloadState)
+        api.get("workspaces", ":workspace", "current-state-version-outputs", use: currentOutputs)
+    }
+
+    func currentOutputs(_ request: Request) async throws -> Response {
+        let environment = try await TFEWorkspace.environment(try request.parameters.require("workspace"), actorID: try request.userID, on: request.db)
+        let environmentID = try environment.requireID()
+        guard let latest = try await StateVersions.latest(of: environmentID, on: request.db),
+              let state = try await StateVersions.current(of: environmentID, secrets: request.application.secretBox, on: request.db) else {
+            throw TFEError(status: .notFound, detail: "The workspace has no state yet.")
+        }
+        return try TFEStateOutputs.response(state: state, versionID: try TFEStateVersion.id(of: latest))
+    }
+
+    /// What `terraform state pull|list`, `show` and `output` read: the environment's newest state.
+    func currentStateVersion(_ request: Request) async throws -> Response {
+        let environment = try await TFEWorkspace.environment(try request.parameters.require("workspace"), actorID: try request.userID, on: request.db)
+        guard let latest = try await StateVersions.latest(of: try environment.requireID(), on: request.db) else {
+            throw TFEError(status: .notFound, detail: "The workspace has no state yet.")
+        }
+        return try TFEDocument.response(try TFEStateVersion.resource(latest))
+    }
+
+    func downloadState(_ request: Request) async throws -> Response {
+        let version = try await TFEStateVersion.find(try request.parameters.require("version"), actorID: try request.userID, on: request.db)
+        let state = try request.application.secretBox.unseal(version.stateSealed,
+                                                             boundTo: StateVersion.context(environmentID: version.$environment.id, serial: version.serial))
+        let response = Response(status: .ok, body: .init(data: state))
+        response.headers.contentType = .json
+        return response
+    }
+
+    /// `terraform init` creates the workspace it names when it does not exist: an environment, owners only.
+    func createWorkspace(_ request: Request) async throws -> Response {
+        struct Body: Decodable {
+            struct Data: Decodable {
+                struct Attributes: Decodable { let name: String }
+                let attributes: Attributes
+            }
+            let data: Data
+        }
+        let organization = try await TFEOrganization.find(request)
+        let name = try TFEDocument.decode(Body.self, from: request).data.attributes.name
+        let environment = try await Environments.create(name, in: organization.name, actorID: try request.userID, on: request.db)
+        return try TFEDocument.response(try TFEWorkspace.resource(environment, organization: organization.name), status: .created)
+    }
+
+    func entitlements(_ request: Request) async throws -> Response {
+        let organization = try await TFEOrganization.find(request)
+        return try TFEDocument.response(.init(type: "entitlement-sets", id: "org-\(organization.name)", attributes: [
+            "operations": true, "private-module-registry": false, "sentinel": false, "state-storage": true, "teams": false, "vcs-integrations": false,
+        ]))
+    }
+
+    func workspace(_ request: Request) async throws -> Response {
+        let organization = try await TFEOrganization.find(request)
+        let environment = try await Environments.find(try request.parameters.require("workspace"), in: organization.name,
+                                                      actorID: try request.userID, on: request.db)
+        return try TFEDocument.response(try TFEWorkspace.resource(environment, organization: organization.name))
+    }
+}

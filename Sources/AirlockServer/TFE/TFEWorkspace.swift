@@ -1,0 +1,41 @@
+import Fluent
+import Vapor
+import Foundation
+
+/// An environment as a TFE workspace: remote execution (plans and applies run on Airlock, behind its MFA gate).
+enum TFEWorkspace {
+    /// The workspace id TFE clients use in later paths: `ws-` and the environment's id.
+    static func id(of environment: TerraformEnvironment) throws -> String {
+        "ws-" + (try environment.requireID()).uuidString.lowercased()
+    }
+
+    static func resource(_ environment: TerraformEnvironment, organization: String) throws -> TFEResource {
+        TFEResource(type: "workspaces", id: try id(of: environment), attributes: [
+            "name": .string(environment.name),
+            "execution-mode": "remote",
+            "operations": true,
+            "auto-apply": false,
+            "locked": false,
+            "terraform-version": "",
+            "working-directory": "",
+            "allow-destroy-plan": true,
+            "structured-run-output-enabled": false,
+            "actions": ["is-destroyable": true],
+            "permissions": ["can-queue-run": true, "can-queue-apply": true, "can-read-state-versions": true,
+                            "can-create-state-versions": true, "can-update": true, "can-lock": true, "can-unlock": true],
+        ], relationships: ["organization": ["data": ["type": "organizations", "id": .string(organization)]]])
+    }
+}
+
+extension TFEWorkspace {
+    /// The environment of a TFE workspace id, if the caller may see it; a refusal as for a missing one otherwise.
+    static func environment(_ id: String, actorID: UUID, on database: any Database) async throws -> TerraformEnvironment {
+        guard id.hasPrefix("ws-"), let uuid = UUID(uuidString: String(id.dropFirst(3))),
+              let environment = try await TerraformEnvironment.query(on: database).filter(\.$id == uuid).with(\.$organization).first(),
+              try await Membership.query(on: database).filter(\.$organization.$id == environment.$organization.id)
+                .filter(\.$user.$id == actorID).first() != nil else {
+            throw TFEError(status: .notFound, detail: "There is no such workspace, or you cannot see it.")
+        }
+        return environment
+    }
+}

@@ -1,0 +1,138 @@
+import AirlockTesting
+import AsyncHTTPClient
+import Foundation
+import Testing
+
+/// The stock `terraform` CLI against `airlock serve` over HTTPS, through a `cloud` block: init (the workspace is
+/// the environment, created for an owner), then the state and outputs of runs Airlock made.
+@Suite struct TerraformCLITests {
+    /// A server on HTTPS with a throwaway CA, and a folder whose `main.tf` names it in a `cloud` block.
+    struct CloudWorld {
+        let authority: TestCertificateAuthority
+        let fixture: ServerProcessFixture
+        let database: TestDatabase
+        let tokens: [String: String]
+        let server: RunningProcess
+        let base: String
+        let client: HTTPClient
+        let folder: URL
+
+        var host: String { "localhost:" + (base.split(separator: ":").last.map(String.init) ?? "") }
+
+        /// `terraform ARGUMENTS` in a folder of `main.tf` naming `workspace`, with `user`'s token (or `token`).
+        func terraform(_ arguments: [String], workspace: String = "production", as user: String = "olivia",
+                       token: String? = nil) async throws -> CommandRunner.Result {
+            let work = folder.appendingPathComponent("\(workspace)-\(user)")
+            try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+            try """
+                terraform {
+                  cloud {
+                    hostname     = "\(host)"
+                    organization = "acme"
+                    workspaces { name = "\(workspace)" }
+                  }
+                }
+                output "greeting" { value = "hello" }
+                """.write(to: work.appendingPathComponent("main.tf"), atomically: true, encoding: .utf8)
+            let configuration = work.appendingPathComponent("terraformrc")
+            try "credentials \"\(host)\" {\n  token = \"\(token ?? tokens[user] ?? "")\"\n}\n".write(to: configuration, atomically: true, encoding: .utf8)
+            let environment = [
+                "PATH": PythonInstallation.path(ProcessInfo.processInfo.environment["PATH"]), "HOME": work.path,
+                "TF_CLI_CONFIG_FILE": configuration.path, "SSL_CERT_FILE": authority.certificateFile.path,
+                "TF_IN_AUTOMATION": "1", "CHECKPOINT_DISABLE": "1",
+            ]
+            return try await CommandRunner.run(try await TerraformVersion.v1_15.executable(), ["-chdir=\(work.path)"] + arguments + ["-no-color"],
+                                               environment: environment)
+        }
+
+        func api(_ method: String, _ path: String, json: String? = nil, as user: String = "olivia") async throws -> LocalHTTP.Response {
+            try await LocalHTTP.send(method, base + "/api/v1" + path, headers: [("Authorization", "Bearer \(tokens[user] ?? "")")], json: json,
+                                     using: client)
+        }
+
+        static func with(_ body: (CloudWorld) async throws -> Void) async throws {
+            let authority = try await TestCertificateAuthority.make()
+            defer { authority.remove() }
+            var fixture = ServerProcessFixture()
+            fixture.extraEnvironment["SSL_CERT_FILE"] = authority.certificateFile.path
+            defer { try? FileManager.default.removeItem(at: fixture.data) }
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("airlock-tfcli-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let database = try await TestDatabase.make()
+            let client = authority.client()
+            do {
+                let tokens = try await fixture.prepareUsers(database)
+                let (server, base) = try await fixture.startServer(database, arguments: RunWorld.fast + [
+                    "--terraform-bin", try await TerraformVersion.v1_15.executable(), "--hostname", "127.0.0.1",
+                    "--tls-certificate", authority.serverCertificateFile.path, "--tls-key", authority.serverKeyFile.path,
+                ])
+                try await body(CloudWorld(authority: authority, fixture: fixture, database: database, tokens: tokens, server: server,
+                                          base: base, client: client, folder: folder))
+                #expect(await server.stop() == 0)
+            } catch {
+                try? await client.shutdown()
+                await database.drop()
+                throw error
+            }
+            try await client.shutdown()
+            await database.drop()
+        }
+    }
+
+    @Test func initCreatesTheWorkspaceForAnOwnerAndRefusesOthersClearly() async throws {
+        try await CloudWorld.with { world in
+            let initialized = try await world.terraform(["init", "-input=false"])
+            #expect(initialized.status == 0, "\(initialized.stdout)\(initialized.stderr)")
+            #expect(initialized.stdout.contains("has been successfully initialized"))
+            #expect(try await world.api("GET", "/organizations/acme/environments/production").status == 200, "the workspace is an environment")
+            // Again: the workspace exists now.
+            #expect(try await world.terraform(["init", "-input=false"]).status == 0)
+            // A member cannot create one, and another organization's owner does not see acme.
+            let member = try await world.terraform(["init", "-input=false"], workspace: "staging", as: "mario")
+            #expect(member.status != 0)
+            #expect(member.stderr.contains("Only the organization's owners can do this."), "\(member.stderr)")
+            let stranger = try await world.terraform(["init", "-input=false"], workspace: "staging", as: "otto")
+            #expect(stranger.status != 0)
+            #expect(stranger.stderr.contains("organization \"acme\" at host \(world.host) not found"), "\(stranger.stderr)")
+            let wrongToken = try await world.terraform(["init", "-input=false"], workspace: "staging", token: "airlock_not-a-token")
+            #expect(wrongToken.status != 0)
+            #expect(wrongToken.stderr.lowercased().contains("unauthorized") || wrongToken.stderr.contains("token"), "\(wrongToken.stderr)")
+            #expect(try await world.api("GET", "/organizations/acme/environments/staging").status == 404, "nothing was created")
+        }
+    }
+
+    @Test func stateAndOutputsOfAirlocksRunsReachTerraform() async throws {
+        try await CloudWorld.with { world in
+            #expect(try await world.terraform(["init", "-input=false"]).status == 0)
+            let noState = try await world.terraform(["output"])
+            #expect(!noState.stdout.contains("greeting"), "no state yet: \(noState.stdout)")
+            // A run Airlock plans and applies writes the environment's state.
+            let archive = try await TerraformConfiguration.archive(["main.tf": #"output "greeting" { value = "hello" }"# + "\n"])
+            let upload = try await LocalHTTP.send("POST", world.base + "/api/v1/organizations/acme/environments/production/configuration-versions",
+                                                  headers: [("Authorization", "Bearer \(world.tokens["olivia"] ?? "")")], body: archive,
+                                                  contentType: "application/gzip", using: world.client)
+            #expect(upload.status == 201, "\(upload.body)")
+            let queued = try await world.api("POST", "/organizations/acme/environments/production/runs", json: #"{"message":"seed"}"#)
+            let run = try #require(try RunWorld.field("id", of: queued.body))
+            var state = ""
+            for _ in 0..<600 where !["planned", "planned_and_finished", "errored"].contains(state) {
+                try await Task.sleep(for: .milliseconds(200))
+                state = try RunWorld.field("state", of: try await world.api("GET", "/runs/\(run)").body) ?? ""
+            }
+            #expect(try await world.api("POST", "/runs/\(run)/actions/confirm", json: "{}").status == 200)
+            for _ in 0..<600 where !["applied", "errored"].contains(state) {
+                try await Task.sleep(for: .milliseconds(200))
+                state = try RunWorld.field("state", of: try await world.api("GET", "/runs/\(run)").body) ?? ""
+            }
+            #expect(state == "applied")
+            let output = try await world.terraform(["output", "-raw", "greeting"])
+            #expect(output.status == 0, "\(output.stderr)")
+            #expect(output.stdout == "hello")
+            let pulled = try await world.terraform(["state", "pull"])
+            #expect(pulled.stdout.contains(#""serial": 1"#), "\(pulled.stdout)")
+            // A member reads them too.
+            #expect(try await world.terraform(["init", "-input=false"], as: "mario").status == 0)
+            #expect(try await world.terraform(["output", "-raw", "greeting"], as: "mario").stdout == "hello")
+        }
+    }
+}
