@@ -19,9 +19,11 @@ import Testing
 
         var host: String { "localhost:" + (base.split(separator: ":").last.map(String.init) ?? "") }
 
-        /// `terraform ARGUMENTS` in a folder of `main.tf` naming `workspace`, with `user`'s token (or `token`).
+        /// `terraform ARGUMENTS` in a folder of `main.tf` naming `workspace` (with `resources` after the cloud block),
+        /// with `user`'s token (or `token`).
         func terraform(_ arguments: [String], workspace: String = "production", as user: String = "olivia",
-                       token: String? = nil) async throws -> CommandRunner.Result {
+                       token: String? = nil, resources: String = #"output "greeting" { value = "hello" }"#,
+                       stdin: String? = nil) async throws -> CommandRunner.Result {
             let work = folder.appendingPathComponent("\(workspace)-\(user)")
             try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
             try """
@@ -32,7 +34,7 @@ import Testing
                     workspaces { name = "\(workspace)" }
                   }
                 }
-                output "greeting" { value = "hello" }
+                \(resources)
                 """.write(to: work.appendingPathComponent("main.tf"), atomically: true, encoding: .utf8)
             let configuration = work.appendingPathComponent("terraformrc")
             try "credentials \"\(host)\" {\n  token = \"\(token ?? tokens[user] ?? "")\"\n}\n".write(to: configuration, atomically: true, encoding: .utf8)
@@ -42,7 +44,7 @@ import Testing
                 "TF_IN_AUTOMATION": "1", "CHECKPOINT_DISABLE": "1",
             ]
             return try await CommandRunner.run(try await TerraformVersion.v1_15.executable(), ["-chdir=\(work.path)"] + arguments + ["-no-color"],
-                                               environment: environment)
+                                               environment: environment, stdin: stdin)
         }
 
         func api(_ method: String, _ path: String, json: String? = nil, as user: String = "olivia") async throws -> LocalHTTP.Response {
@@ -50,7 +52,13 @@ import Testing
                                      using: client)
         }
 
-        static func with(_ body: (CloudWorld) async throws -> Void) async throws {
+        /// The environment's newest run, as the API shows it.
+        func newestRun() async throws -> [String: Any]? {
+            let runs = try await api("GET", "/organizations/acme/environments/production/runs")
+            return (try JSONSerialization.jsonObject(with: Data(runs.body.utf8)) as? [[String: Any]])?.first
+        }
+
+        static func with(serveArguments: [String] = [], _ body: (CloudWorld) async throws -> Void) async throws {
             let authority = try await TestCertificateAuthority.make()
             defer { authority.remove() }
             var fixture = ServerProcessFixture()
@@ -65,7 +73,7 @@ import Testing
                 let (server, base) = try await fixture.startServer(database, arguments: RunWorld.fast + [
                     "--terraform-bin", try await TerraformVersion.v1_15.executable(), "--hostname", "127.0.0.1",
                     "--tls-certificate", authority.serverCertificateFile.path, "--tls-key", authority.serverKeyFile.path,
-                ])
+                ] + serveArguments)
                 try await body(CloudWorld(authority: authority, fixture: fixture, database: database, tokens: tokens, server: server,
                                           base: base, client: client, folder: folder))
                 #expect(await server.stop() == 0)
@@ -134,5 +142,80 @@ import Testing
             #expect(try await world.terraform(["init", "-input=false"], as: "mario").status == 0)
             #expect(try await world.terraform(["output", "-raw", "greeting"], as: "mario").stdout == "hello")
         }
+    }
+
+    static let thing = #"resource "terraform_data" "thing" { input = "INPUT" }"# + "\n" + #"output "input" { value = terraform_data.thing.output }"#
+
+    /// `terraform plan` is a speculative run: Terraform streams the plan Airlock made, the run ends planned and
+    /// finished, and it can never be applied.
+    @Test func planIsASpeculativeRunThatCannotBeApplied() async throws {
+        try await CloudWorld.with { world in
+            #expect(try await world.terraform(["init", "-input=false"]).status == 0)
+            let planned = try await world.terraform(["plan", "-input=false"], resources: Self.thing)
+            #expect(planned.status == 0, "\(planned.stdout)\(planned.stderr)")
+            #expect(planned.stdout.contains("Plan: 1 to add, 0 to change, 0 to destroy."), "\(planned.stdout)")
+            let run = try #require(try await world.newestRun())
+            #expect(run["state"] as? String == "planned_and_finished")
+            let id = try #require(run["id"] as? String)
+            #expect(try await world.api("POST", "/runs/\(id)/actions/confirm", json: "{}").status == 409, "never appliable")
+            let pulled = try await world.terraform(["state", "pull"])
+            #expect(pulled.stdout.contains(#""serial": 0"#) && pulled.stdout.contains(#""resources": []"#), "nothing was applied: \(pulled.stdout)")
+        }
+    }
+
+    /// `terraform apply -auto-approve`, then `terraform apply` answered "yes": Airlock's runs, applied.
+    @Test func applyWithAutoApproveAndWithYes() async throws {
+        try await CloudWorld.with { world in
+            #expect(try await world.terraform(["init", "-input=false"]).status == 0)
+            let first = try await world.terraform(["apply", "-input=false", "-auto-approve"], resources: Self.thing.replacingOccurrences(of: "INPUT", with: "one"))
+            #expect(first.status == 0, "\(first.stdout)\(first.stderr)")
+            #expect(first.stdout.contains("Apply complete! Resources: 1 added, 0 changed, 0 destroyed."), "\(first.stdout)")
+            #expect(try await world.newestRun()?["state"] as? String == "applied")
+            let second = try await world.terraform(["apply"], resources: Self.thing.replacingOccurrences(of: "INPUT", with: "two"), stdin: "yes\n")
+            #expect(second.status == 0, "\(second.stdout)\(second.stderr)")
+            #expect(second.stdout.contains("Apply complete! Resources: 0 added, 1 changed, 0 destroyed."), "\(second.stdout)")
+            let events = try await world.api("GET", "/runs/\(try #require(try await world.newestRun()?["id"] as? String))")
+            #expect(events.body.contains(#""actor":"olivia""#) && events.body.contains("apply_queued"), "\(events.body)")
+            #expect(try await world.terraform(["output", "-raw", "input"]).stdout == "two")
+        }
+    }
+
+    /// Where the apply needs an MFA code, Terraform's approval leaves the run planned; the streamed log says
+    /// where to give the code, and `terraform apply` finishes by itself once someone authenticates.
+    @Test func anApplyThatNeedsMFAWaitsForTheCodeGivenElsewhere() async throws {
+        let sts = try await TestSTS.start(directory: TestSTSDirectory.reference())
+        do {
+            try await CloudWorld.with(serveArguments: ["--sts-endpoint", sts.endpoint.absoluteString]) { world in
+                let user = TestSTSDirectory.reference().users[0]
+                for (key, value, sensitive) in [("AWS_ACCESS_KEY_ID", user.accessKeyID, false), ("AWS_SECRET_ACCESS_KEY", user.secretAccessKey, true),
+                                                ("AWS_MFA_SERIAL_NUMBER", user.mfaSerial ?? "", false)] {
+                    #expect(try await world.api("PUT", "/organizations/acme/variables/\(key)", json: #"{"value":"\#(value)","sensitive":\#(sensitive)}"#).status == 200)
+                }
+                #expect(try await world.terraform(["init", "-input=false"]).status == 0)
+                #expect(try await world.api("PATCH", "/organizations/acme/environments/production", json: #"{"mfa":"applies_only"}"#).status == 200)
+                let apply = Task { try await world.terraform(["apply", "-input=false", "-auto-approve"], resources: Self.thing) }
+                var waiting: [String: Any]?
+                for _ in 0..<600 where waiting == nil {
+                    try await Task.sleep(for: .milliseconds(200))
+                    if let run = try await world.newestRun(), run["state"] as? String == "planned", let id = run["id"] as? String,
+                       try await world.api("GET", "/runs/\(id)/logs/apply").body.contains("needs an AWS MFA token code") {
+                        waiting = run
+                    }
+                }
+                let id = try #require(waiting?["id"] as? String)
+                let code = try #require(await sts.engine.currentCode(forUser: user.name))
+                let confirmed = try await world.api("POST", "/runs/\(id)/actions/confirm", json: #"{"tokenCode":"\#(code)"}"#, as: "mario")
+                #expect(confirmed.status == 200, "\(confirmed.body)")
+                let result = try await apply.value
+                #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+                #expect(result.stdout.contains("needs an AWS MFA token code for it. The run waits, planned: authenticate on https://"), "\(result.stdout)")
+                #expect(result.stdout.contains("Authenticated with MFA by mario"), "\(result.stdout)")
+                #expect(result.stdout.contains("Apply complete! Resources: 1 added"), "\(result.stdout)")
+            }
+        } catch {
+            try? await sts.stop()
+            throw error
+        }
+        try await sts.stop()
     }
 }

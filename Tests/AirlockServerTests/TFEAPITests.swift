@@ -71,4 +71,25 @@ import VaporTesting
             #expect(!otto.body.string.contains("\"value\""))
         }
     }
+
+    /// Upload and log URLs need no token: only the server can make one, for its one purpose.
+    @Test func capabilityURLsAreTheServersOwnAndForOnePurpose() async throws {
+        try await ServerFixture.with { fixture in
+            let environment = try await fixture.environment()
+            let created = try await send(fixture, .POST, "/api/v2/workspaces/\(try TFEWorkspace.id(of: environment))/configuration-versions", as: "mario",
+                                         json: #"{"data":{"type":"configuration-versions","attributes":{"speculative":true}}}"#)
+            #expect(created.status == .created, "\(created.body.string)")
+            let url = try #require(created.body.string.range(of: #"/api/v2/uploads/[^"]+"#, options: .regularExpression).map { String(created.body.string[$0]) })
+            let token = String(url.dropFirst("/api/v2/uploads/".count))
+            let id = try #require(UUID(uuidString: String(token.prefix(36))))
+            #expect(TFECapability.verify(token, .upload, secrets: fixture.app.secretBox) == id)
+            #expect(TFECapability.verify(token, .planLog, secrets: fixture.app.secretBox) == nil, "a token is for one purpose")
+            let tampered = String(token.dropLast()) + (token.hasSuffix("0") ? "1" : "0")
+            #expect(TFECapability.verify(tampered, .upload, secrets: fixture.app.secretBox) == nil)
+            #expect(try await send(fixture, .PUT, "/api/v2/uploads/\(tampered)", as: nil).status == .notFound)
+            #expect(try await send(fixture, .GET, "/api/v2/plan-logs/\(token)", as: nil).status == .notFound)
+            let forged = UUID().uuidString.lowercased() + "." + String(repeating: "0", count: 64)
+            #expect(try await send(fixture, .GET, "/api/v2/apply-logs/\(forged)", as: nil).status == .notFound)
+        }
+    }
 }

@@ -85,8 +85,8 @@ extension AirlockServer {
             passthroughEnvironment: environment.filter { RunEngineSettings.passedThrough.contains($0.key) }
         )
         let isSQLite = if case .sqlite = database { true } else { false }
-        let workers = try await RunWorkers(settings: settings, database: app.db, secrets: secrets, aws: app.awsAccess,
-                                           serverURL: configuration.runsAddress(port: port), recoverAllOnStart: isSQLite, logger: app.logger)
+        let workers = try await RunWorkers(settings: settings, database: app.db, mfa: app.mfaServices,
+                                           serverURL: configuration.runsAddress(port: port), pagesAddress: configuration.pagesAddress(port: port), recoverAllOnStart: isSQLite, logger: app.logger)
         app.runWorkers = workers
         return workers
     }

@@ -57,6 +57,13 @@ public struct ServerConfiguration: Sendable {
     /// Whether browsers reach the server over https, so cookies must be Secure.
     public var usesTLS: Bool { tls != nil || externalURL?.scheme?.lowercased() == "https" }
 
+    /// Where people reach this server's pages: the external URL, else its own listening address.
+    func pagesAddress(port: Int) -> String {
+        if let externalURL { return externalURL.absoluteString.hasSuffix("/") ? String(externalURL.absoluteString.dropLast()) : externalURL.absoluteString }
+        let listening = ["0.0.0.0", "::"].contains(hostname) ? "127.0.0.1" : hostname
+        return "\(tls == nil ? "http" : "https")://\(listening):\(port)"
+    }
+
     /// The address this server's runs reach it at (their state backend): its own port on loopback, or, when it
     /// serves TLS, the name its certificate is for (the external URL's host, else the listening name).
     func runsAddress(port: Int) -> String {

@@ -44,6 +44,8 @@ public func configure(_ app: Application, database: DatabaseChoice, secrets: Sec
     app.migrations.add(CreateLoginAttempt())
     app.migrations.add(UpdateEnvironmentAddStateLockRunID())
     app.migrations.add(UpdateAPITokenAddExpiryAndLastUse())
+    app.migrations.add(UpdateRunAddTerraformCLIFields())
+    app.migrations.add(CreateTFEConfigurationUpload())
     try await app.autoMigrate()
     try routes(app)
 }

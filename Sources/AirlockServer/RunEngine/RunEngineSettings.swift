@@ -14,6 +14,8 @@ public struct RunEngineSettings: Sendable {
     public var leaseDuration: TimeInterval
     /// The most log kept per phase.
     public var logLimitBytes: Int
+    /// The most a phase's log keeps.
+    public static let defaultLogLimitBytes = 4 << 20
     /// Where runs' working folders are made (outside the data folder).
     public var workRoot: URL
     /// Where Terraform executes.
@@ -22,7 +24,7 @@ public struct RunEngineSettings: Sendable {
     public var passthroughEnvironment: [String: String]
 
     public init(terraformBinary: String, concurrency: Int = 4, phaseTimeout: TimeInterval = 2 * 60 * 60,
-                cancelGracePeriod: TimeInterval = 10, leaseDuration: TimeInterval = 30, logLimitBytes: Int = 4 << 20,
+                cancelGracePeriod: TimeInterval = 10, leaseDuration: TimeInterval = 30, logLimitBytes: Int = defaultLogLimitBytes,
                 workRoot: URL, sandbox: RunSandbox, passthroughEnvironment: [String: String]) {
         self.terraformBinary = terraformBinary
         self.concurrency = concurrency

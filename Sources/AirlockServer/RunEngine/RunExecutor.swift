@@ -12,10 +12,15 @@ struct RunExecutor: Sendable {
     let queue: RunQueue
     /// Whether the server is stopping: Terraform is then interrupted like a cancel interrupts it.
     let shutdown: ShutdownRequest
-    let secrets: SecretBox
-    let aws: AWSAccess
+    /// STS, the secret box and the clock, as the MFA gate uses them (for runs confirmed on approval).
+    let mfa: MFAServices
     /// This server's address as Terraform reaches it, e.g. `http://127.0.0.1:8080`.
     let serverURL: String
+    /// Where people reach this server's pages.
+    let pagesAddress: String
+
+    var secrets: SecretBox { mfa.secrets }
+    var aws: AWSAccess { mfa.aws }
 
     var database: any Database { queue.database }
 
@@ -131,6 +136,10 @@ struct RunExecutor: Sendable {
             switch outcome {
             case .exited(0):
                 try await finishRun(claim, to: .plannedAndFinished, note: "No changes", changes: RunChanges().set(\.$hasChanges, to: false).set(\.$baseStateSerial, to: baseSerial), log: log)
+            case .exited(2) where run.isPlanOnly:
+                await log.note("A speculative plan: it is never applied.")
+                try await finishRun(claim, to: .plannedAndFinished, note: "Planned with changes (speculative)",
+                                    changes: RunChanges().set(\.$hasChanges, to: true).set(\.$baseStateSerial, to: baseSerial), log: log)
             case .exited(2):
                 let plan = try workspace.readPlan()
                 let digest = Hex.encode(SHA256.hash(data: plan))
@@ -141,6 +150,10 @@ struct RunExecutor: Sendable {
                                     changes: RunChanges().set(\.$hasChanges, to: true).set(\.$planSealed, to: sealed)
                                         .set(\.$planSHA256, to: digest).set(\.$baseStateSerial, to: baseSerial),
                                     log: log)
+                if run.autoApply == true, let creator = try await User.query(on: database).filter(\.$username == run.createdBy).first() {
+                    _ = try await RunAutoApply.confirm(claim.runID, for: creator, mfa: mfa, pagesAddress: pagesAddress,
+                                                       logLimitBytes: settings.logLimitBytes, on: database)
+                }
             default:
                 try await finish(claim, outcome: outcome, failure: "terraform plan failed", log: log)
             }

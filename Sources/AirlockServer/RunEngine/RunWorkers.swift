@@ -14,7 +14,9 @@ final class RunWorkers: Sendable {
     /// - Parameters:
     ///   - recoverAllOnStart: true with SQLite, where no other server can be executing a run: runs left
     ///     executing by a previous process are recovered at once rather than when their lease expires.
-    init(settings: RunEngineSettings, database: any Database, secrets: SecretBox, aws: AWSAccess, serverURL: String,
+    /// - Parameters:
+    ///   - pagesAddress: where people reach this server's pages (for the "waiting for an MFA code" line).
+    init(settings: RunEngineSettings, database: any Database, mfa: MFAServices, serverURL: String, pagesAddress: String,
          recoverAllOnStart: Bool, logger: Logger) async throws {
         let workerID = "\(ProcessInfo.processInfo.hostName)-\(getpid())-\(UUID().uuidString.prefix(8))"
         let queue = RunQueue(database: database, workerID: workerID, leaseDuration: settings.leaseDuration)
@@ -23,7 +25,8 @@ final class RunWorkers: Sendable {
             if recovered > 0 { logger.warning("Marked \(recovered) run(s) errored that were executing when the server last stopped.") }
         }
         try await RunWorkspace.sweep(root: settings.workRoot, database: database)
-        let executor = RunExecutor(settings: settings, queue: queue, shutdown: shutdown, secrets: secrets, aws: aws, serverURL: serverURL)
+        let executor = RunExecutor(settings: settings, queue: queue, shutdown: shutdown, mfa: mfa, serverURL: serverURL,
+                                   pagesAddress: pagesAddress)
         let (doorbell, shutdown) = (self.doorbell, self.shutdown)
         workers = (0..<settings.concurrency).map { _ in
             // Not stopped by cancellation: a canceled task would end its phase's wait for Terraform at once.

@@ -40,6 +40,13 @@ final class Run: Model, @unchecked Sendable {
     @OptionalField(key: "apply_credentials_sealed") var applyCredentialsSealed: String?
     @OptionalField(key: "plan_authenticated_by") var planAuthenticatedBy: String?
     @OptionalField(key: "apply_authenticated_by") var applyAuthenticatedBy: String?
+    /// A speculative plan: it ends planned and finished, never appliable (nil in runs from before the column).
+    @OptionalField(key: "plan_only") var planOnly: Bool?
+
+    /// Confirmed for its creator once planned (`terraform apply -auto-approve`), where no MFA code is needed.
+    @OptionalField(key: "auto_apply") var autoApply: Bool?
+
+    var isPlanOnly: Bool { planOnly ?? false }
 
     init() {}
 

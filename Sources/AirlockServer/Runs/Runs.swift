@@ -16,7 +16,7 @@ enum Runs {
     /// Under "plans and applies" the plan needs `tokenCode`: it is exchanged with STS first, and nothing is
     /// queued if that fails.
     static func queuePlan(in organization: String, _ environmentName: String, configurationVersionID: UUID?, message: String?,
-                          tokenCode: String? = nil, actor: User, mfa: MFAServices,
+                          tokenCode: String? = nil, planOnly: Bool = false, autoApply: Bool = false, actor: User, mfa: MFAServices,
                           on database: any Database) async throws -> Run {
         let message = message ?? "Queued by \(actor.username)"
         guard message.count <= 500 else { throw RunRefusal.messageTooLong }
@@ -47,13 +47,17 @@ enum Runs {
             let last = try await Run.query(on: database).filter(\.$environment.$id == environmentID).max(\.$number) ?? 0
             let run = Run(id: runID, environmentID: environmentID, number: last + 1, configurationVersionID: versionID, message: message,
                           createdBy: actor.username, mfaLevel: environment.mfaLevel)
+            run.planOnly = planOnly
+            run.autoApply = autoApply && !planOnly
             if let planCredentials {
                 run.planCredentialsSealed = planCredentials
                 run.planAuthenticatedBy = actor.username
             }
             try await run.save(on: database)
             try await RunEvent(runID: runID, from: nil, to: .pending, actor: actor.username,
-                               note: planCredentials == nil ? "Plan queued" : "Authenticated with MFA by \(actor.username); plan queued").save(on: database)
+                               note: planCredentials == nil ? (planOnly ? "Speculative plan queued (never applied)" : "Plan queued")
+                                   : "Authenticated with MFA by \(actor.username); \(planOnly ? "speculative plan queued (never applied)" : "plan queued")")
+                .save(on: database)
             return run
         }
     }

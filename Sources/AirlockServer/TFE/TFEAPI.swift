@@ -11,6 +11,11 @@ struct TFEAPI: RouteCollection {
 
     func boot(routes: any RoutesBuilder) throws {
         routes.get(ServiceDiscovery.path) { _ in ServiceDiscovery.document }
+        // What Terraform fetches without its token: the URL is the capability (TFECapability).
+        let capabilities = routes.grouped("api", "v2").grouped(TFEErrorMiddleware())
+        capabilities.on(.PUT, "uploads", ":token", body: .collect(maxSize: ByteCount(value: ConfigurationArchive.maximumCompressedBytes)), use: upload)
+        capabilities.get("plan-logs", ":token") { try await self.readLog($0, phase: .plan) }
+        capabilities.get("apply-logs", ":token") { try await self.readLog($0, phase: .apply) }
         let api = routes.grouped("api", "v2").grouped(TFEErrorMiddleware(), BearerTokenAuthenticator(),
                                                       User.guardMiddleware(throwing: TFEError.unauthorized))
         api.get("ping") { _ in HTTPStatus.noContent }
@@ -20,6 +25,23 @@ struct TFEAPI: RouteCollection {
         api.get("workspaces", ":workspace", "current-state-version", use: currentStateVersion)
         api.get("state-versions", ":version", "download", use: downloadState)
         api.get("workspaces", ":workspace", "current-state-version-outputs", use: currentOutputs)
+        api.post("workspaces", ":workspace", "configuration-versions", use: createConfigurationVersion)
+        api.get("configuration-versions", ":version", use: readConfigurationVersion)
+        api.post("runs", use: createRun)
+        api.get("runs", ":run", use: readRun)
+        api.post("runs", ":run", "actions", "cancel", use: cancelRun)
+        api.post("runs", ":run", "actions", "apply", use: applyRun)
+        api.post("runs", ":run", "actions", "discard", use: discardRun)
+        api.get("runs", ":run", "run-events", use: runEvents)
+        api.get("workspaces", ":workspace", "runs", use: workspaceRuns)
+        api.get("plans", ":plan") { try await self.readPhase($0, phase: .plan) }
+        api.get("applies", ":apply") { try await self.readPhase($0, phase: .apply) }
+        // Any other TFE endpoint: a JSON:API answer Terraform can show, not the JSON API's.
+        for method in [HTTPMethod.GET, .POST, .PATCH, .PUT, .DELETE] {
+            api.on(method, "**") { request -> Response in
+                throw TFEError(status: .notFound, detail: "Airlock does not offer \(request.method.rawValue) \(request.url.path) of the TFE API.")
+            }
+        }
     }
 
     func currentOutputs(_ request: Request) async throws -> Response {

@@ -25,6 +25,21 @@ enum TFEDocument {
         try encoded(Many(data: resources), status: .ok)
     }
 
+    private struct Page: Encodable {
+        struct Meta: Encodable {
+            let pagination: [String: JSONValue]
+        }
+        let data: [TFEResource]
+        let meta: Meta
+    }
+
+    /// A list as one page, with the pagination go-tfe reads.
+    static func page(_ resources: [TFEResource]) throws -> Response {
+        try encoded(Page(data: resources, meta: .init(pagination: [
+            "current-page": 1, "total-pages": 1, "prev-page": nil, "next-page": nil, "total-count": .int(resources.count),
+        ])), status: .ok)
+    }
+
     /// A request's JSON:API body (sent as `application/vnd.api+json`).
     static func decode<Body: Decodable>(_ type: Body.Type, from request: Request) throws -> Body {
         try JSONDecoder().decode(type, from: Data((request.body.data ?? ByteBuffer()).readableBytesView))

@@ -1,0 +1,218 @@
+import Fluent
+import Foundation
+import Vapor
+
+/// Configuration versions, runs, plans, applies and their logs: what `terraform plan` through a `cloud`
+/// block does.
+extension TFEAPI {
+    /// The address Terraform reached this server at, for URLs it fetches itself (upload, logs).
+    static func publicBase(_ request: Request) -> String {
+        let scheme = request.application.http.server.configuration.tlsConfiguration == nil ? "http" : "https"
+        return "\(scheme)://\(request.headers.first(name: .host) ?? "localhost")"
+    }
+
+    func createConfigurationVersion(_ request: Request) async throws -> Response {
+        struct Body: Decodable {
+            struct Data: Decodable {
+                struct Attributes: Decodable { let speculative: Bool? }
+                let attributes: Attributes?
+            }
+            let data: Data?
+        }
+        let environment = try await TFEWorkspace.environment(try request.parameters.require("workspace"), actorID: try request.userID, on: request.db)
+        let speculative = (try? TFEDocument.decode(Body.self, from: request))?.data?.attributes?.speculative ?? false
+        let upload = TFEConfigurationUpload(environmentID: try environment.requireID(), userID: try request.userID, speculative: speculative,
+                                            at: request.application.clock.now)
+        try await upload.save(on: request.db)
+        return try TFEDocument.response(try Self.configurationResource(upload, request: request), status: .created)
+    }
+
+    func readConfigurationVersion(_ request: Request) async throws -> Response {
+        let upload = try await Self.configurationUpload(try request.parameters.require("version"), actorID: try request.userID, on: request.db)
+        return try TFEDocument.response(try Self.configurationResource(upload, request: request))
+    }
+
+    /// The PUT to an upload URL (no token: the URL is the capability) stores the archive as the environment's
+    /// configuration version, checked like any upload.
+    func upload(_ request: Request) async throws -> HTTPStatus {
+        guard let id = TFECapability.verify(try request.parameters.require("token"), .upload, secrets: request.application.secretBox),
+              let upload = try await TFEConfigurationUpload.query(on: request.db).filter(\.$id == id)
+                .with(\.$user).with(\.$environment, { $0.with(\.$organization) }).first() else {
+            throw TFEError(status: .notFound, detail: "This upload URL is not valid.")
+        }
+        guard upload.$configurationVersion.id == nil else { throw TFEError(status: .conflict, detail: "This configuration version is uploaded already.") }
+        let body = request.body.data ?? ByteBuffer()
+        let version = try await ConfigurationVersions.upload(to: upload.environment.organization.name, upload.environment.name, actor: upload.user,
+                                                             threadPool: request.application.threadPool, on: request.db) { body }
+        upload.$configurationVersion.id = try version.requireID()
+        try await upload.save(on: request.db)
+        return .ok
+    }
+
+    func createRun(_ request: Request) async throws -> Response {
+        struct Body: Decodable {
+            struct Reference: Decodable {
+                struct Data: Decodable { let id: String }
+                let data: Data
+            }
+            struct Data: Decodable {
+                struct Attributes: Decodable {
+                    let message: String?
+                    let isDestroy: Bool?
+                    let planOnly: Bool?
+                    let autoApply: Bool?
+                    enum CodingKeys: String, CodingKey {
+                        case message
+                        case isDestroy = "is-destroy"
+                        case planOnly = "plan-only"
+                        case autoApply = "auto-apply"
+                    }
+                }
+                struct Relationships: Decodable {
+                    let workspace: Reference
+                    let configurationVersion: Reference?
+                    enum CodingKeys: String, CodingKey {
+                        case workspace
+                        case configurationVersion = "configuration-version"
+                    }
+                }
+                let attributes: Attributes?
+                let relationships: Relationships
+            }
+            let data: Data
+        }
+        let body = try TFEDocument.decode(Body.self, from: request)
+        let user = try request.auth.require(User.self)
+        let environment = try await TFEWorkspace.environment(body.data.relationships.workspace.data.id, actorID: try user.requireID(), on: request.db)
+        guard body.data.attributes?.isDestroy != true else {
+            throw TFEError(status: .unprocessableEntity, detail: "Airlock does not run destroy plans through Terraform's CLI yet; queue the run with airlock run.")
+        }
+        guard let reference = body.data.relationships.configurationVersion?.data.id else {
+            throw TFEError(status: .unprocessableEntity, detail: "A run needs its configuration version (Airlock does not take runs without one).")
+        }
+        let upload = try await Self.configurationUpload(reference, actorID: try user.requireID(), on: request.db)
+        guard let versionID = upload.$configurationVersion.id, upload.$environment.id == (try environment.requireID()) else {
+            throw TFEError(status: .unprocessableEntity, detail: "The configuration version was not uploaded to this workspace.")
+        }
+        let planOnly = upload.speculative || body.data.attributes?.planOnly == true
+        guard !environment.mfaLevel.requiresMFA(for: .plan) else {
+            throw TFEError(status: .conflict,
+                           detail: "This environment needs an AWS MFA token code before a plan; queue it with airlock run plan or on the environment's page.")
+        }
+        let run = try await Runs.queuePlan(in: environment.organization.name, environment.name, configurationVersionID: versionID,
+                                           message: body.data.attributes?.message, planOnly: planOnly,
+                                           autoApply: body.data.attributes?.autoApply == true, actor: user,
+                                           mfa: request.application.mfaServices, on: request.db)
+        request.application.runWorkers?.notify()
+        return try TFEDocument.response(try TFERun.resource(run, configurationUpload: try upload.requireID()), status: .created)
+    }
+
+    func readRun(_ request: Request) async throws -> Response {
+        let run = try await TFERun.find(try request.parameters.require("run"), prefix: "run", actorID: try request.userID, on: request.db)
+        let upload = try await TFEConfigurationUpload.query(on: request.db).filter(\.$configurationVersion.$id == run.$configurationVersion.id)
+            .sort(\.$createdAt, .descending).first()
+        return try TFEDocument.response(try TFERun.resource(run, configurationUpload: try upload?.requireID()))
+    }
+
+    func readPhase(_ request: Request, phase: RunLogChunk.Phase) async throws -> Response {
+        let prefix = phase == .plan ? "plan" : "apply"
+        let run = try await TFERun.find(try request.parameters.require(prefix), prefix: prefix, actorID: try request.userID, on: request.db)
+        let token = TFECapability.token(phase == .plan ? .planLog : .applyLog, id: try run.requireID(), secrets: request.application.secretBox)
+        let url = "\(Self.publicBase(request))\(Self.basePath)\(prefix)-logs/\(token)"
+        return try TFEDocument.response(try TFERun.phaseResource(run, phase: phase, logURL: url))
+    }
+
+    /// A phase's log as Terraform reads it: STX, the log so far, and ETX once the phase is over; `offset` and
+    /// `limit` select bytes of that.
+    func readLog(_ request: Request, phase: RunLogChunk.Phase) async throws -> Response {
+        guard let runID = TFECapability.verify(try request.parameters.require("token"), phase == .plan ? .planLog : .applyLog,
+                                               secrets: request.application.secretBox),
+              let run = try await Run.find(runID, on: request.db) else {
+            throw TFEError(status: .notFound, detail: "This log URL is not valid.")
+        }
+        var bytes: [UInt8] = [0x02]
+        if phase == .apply {
+            // Terraform's CLI drops the first three lines of an apply's log (TFE repeats the version there):
+            // three lines of the run's own, so that none of the apply's is lost.
+            bytes += Array("[airlock] The apply of run #\(run.number)\n[airlock] Queued by \(run.createdBy)\n[airlock] \(run.message)\n".utf8)
+        }
+        bytes += Array(try await RunLogChunk.text(of: runID, phase, on: request.db).utf8)
+        if TFERun.phaseIsOver(run.state, phase: phase) { bytes.append(0x03) }
+        let offset = min(max(0, (try? request.query.get(Int.self, at: "offset")) ?? 0), bytes.count)
+        let limit = max(0, (try? request.query.get(Int.self, at: "limit")) ?? bytes.count)
+        let slice = bytes[offset..<min(bytes.count, offset + limit)]
+        let response = Response(status: .ok, body: .init(data: Data(slice)))
+        response.headers.contentType = .plainText
+        return response
+    }
+
+    /// The environment's runs, newest first (Terraform counts those ahead of its own in the queue).
+    func workspaceRuns(_ request: Request) async throws -> Response {
+        let environment = try await TFEWorkspace.environment(try request.parameters.require("workspace"), actorID: try request.userID, on: request.db)
+        let runs = try await Runs.list(in: environment.organization.name, environment.name, actorID: try request.userID, on: request.db)
+        return try TFEDocument.page(try runs.prefix(100).map { try TFERun.resource($0, configurationUpload: nil) })
+    }
+
+    /// The run's history (Airlock's transitions) as TFE run events.
+    func runEvents(_ request: Request) async throws -> Response {
+        let run = try await TFERun.find(try request.parameters.require("run"), prefix: "run", actorID: try request.userID, on: request.db)
+        let events = try await Runs.events(of: try run.requireID(), on: request.db)
+        return try TFEDocument.response(try events.map { event in
+            TFEResource(type: "run-events", id: "re-" + (try event.requireID()).uuidString.lowercased(), attributes: [
+                "action": .string(event.toState),
+                "description": .string(event.note ?? ""),
+                "created-at": .string(ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: event.at))),
+            ])
+        })
+    }
+
+    /// Terraform's "yes": Confirm & Apply. Where the apply needs an MFA code, the run stays planned and its
+    /// apply log (which Terraform streams) says where to give the code; the apply starts once someone does.
+    func applyRun(_ request: Request) async throws -> Response {
+        let run = try await TFERun.find(try request.parameters.require("run"), prefix: "run", actorID: try request.userID, on: request.db)
+        guard run.state == .planned else { throw RunRefusal.invalidTransition(action: "confirmed", state: run.state) }
+        if try await RunAutoApply.confirm(try run.requireID(), for: try request.auth.require(User.self), mfa: request.application.mfaServices,
+                                          pagesAddress: Self.publicBase(request), logLimitBytes: RunEngineSettings.defaultLogLimitBytes,
+                                          on: request.db) {
+            request.application.runWorkers?.notify()
+        }
+        return Response(status: .accepted)
+    }
+
+    func discardRun(_ request: Request) async throws -> Response {
+        let run = try await TFERun.find(try request.parameters.require("run"), prefix: "run", actorID: try request.userID, on: request.db)
+        _ = try await Runs.discard(try run.requireID(), actor: try request.auth.require(User.self), on: request.db)
+        request.application.runWorkers?.notify()
+        return Response(status: .accepted)
+    }
+
+    func cancelRun(_ request: Request) async throws -> Response {
+        let run = try await TFERun.find(try request.parameters.require("run"), prefix: "run", actorID: try request.userID, on: request.db)
+        _ = try await Runs.cancel(try run.requireID(), actor: try request.auth.require(User.self), on: request.db)
+        request.application.runWorkers?.notify()
+        return Response(status: .accepted)
+    }
+
+    static func configurationResource(_ upload: TFEConfigurationUpload, request: Request) throws -> TFEResource {
+        let id = try upload.requireID()
+        return TFEResource(type: "configuration-versions", id: "cv-" + id.uuidString.lowercased(), attributes: [
+            "status": .string(upload.$configurationVersion.id == nil ? "pending" : "uploaded"),
+            "speculative": .bool(upload.speculative),
+            "auto-queue-runs": false,
+            "source": "tfe-api",
+            "upload-url": upload.$configurationVersion.id == nil
+                ? .string("\(publicBase(request))\(basePath)uploads/\(TFECapability.token(.upload, id: id, secrets: request.application.secretBox))")
+                : .null,
+        ])
+    }
+
+    /// A TFE configuration version the caller may see.
+    static func configurationUpload(_ id: String, actorID: UUID, on database: any Database) async throws -> TFEConfigurationUpload {
+        guard id.hasPrefix("cv-"), let uuid = UUID(uuidString: String(id.dropFirst(3))),
+              let upload = try await TFEConfigurationUpload.find(uuid, on: database) else {
+            throw TFEError(status: .notFound, detail: "There is no such configuration version, or you cannot see it.")
+        }
+        _ = try await TFEWorkspace.environment("ws-" + upload.$environment.id.uuidString.lowercased(), actorID: actorID, on: database)
+        return upload
+    }
+}

@@ -1,0 +1,44 @@
+import Fluent
+import Foundation
+
+/// A TFE configuration version: made empty by `POST .../configuration-versions`, filled by the PUT to its
+/// upload URL with a configuration version of the environment (identical archives share one).
+final class TFEConfigurationUpload: Model, @unchecked Sendable {
+    // @unchecked: a Fluent model instance belongs to the one request that loaded it.
+    static let schema = "tfe_configuration_uploads"
+
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "environment_id") var environment: TerraformEnvironment
+    @Parent(key: "user_id") var user: User
+    /// `terraform plan`'s upload: its runs are plan-only.
+    @Field(key: "speculative") var speculative: Bool
+    @OptionalParent(key: "configuration_version_id") var configurationVersion: ConfigurationVersion?
+    @Field(key: "created_at") var createdAt: Double
+
+    init() {}
+
+    init(environmentID: UUID, userID: UUID, speculative: Bool, at time: Date) {
+        self.$environment.id = environmentID
+        self.$user.id = userID
+        self.speculative = speculative
+        self.createdAt = time.timeIntervalSince1970
+    }
+}
+
+/// The `tfe_configuration_uploads` table.
+struct CreateTFEConfigurationUpload: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(TFEConfigurationUpload.schema)
+            .id()
+            .field("environment_id", .uuid, .required, .references(TerraformEnvironment.schema, "id", onDelete: .cascade))
+            .field("user_id", .uuid, .required, .references(User.schema, "id", onDelete: .cascade))
+            .field("speculative", .bool, .required)
+            .field("configuration_version_id", .uuid, .references(ConfigurationVersion.schema, "id", onDelete: .setNull))
+            .field("created_at", .double, .required)
+            .create()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(TFEConfigurationUpload.schema).delete()
+    }
+}

@@ -1,0 +1,83 @@
+import Fluent
+import Foundation
+import Vapor
+
+/// Airlock's runs as TFE runs, plans and applies (`run-`, `plan-` and `apply-` and the run's id).
+enum TFERun {
+    static func id(_ prefix: String, of runID: UUID) -> String { "\(prefix)-\(runID.uuidString.lowercased())" }
+
+    /// The run id in `run-…`, `plan-…` or `apply-…`.
+    static func runID(_ id: String, prefix: String) -> UUID? {
+        guard id.hasPrefix(prefix + "-") else { return nil }
+        return UUID(uuidString: String(id.dropFirst(prefix.count + 1)))
+    }
+
+    /// The run of a TFE id, if the caller may see it; a refusal as for a missing one otherwise.
+    static func find(_ id: String, prefix: String, actorID: UUID, on database: any Database) async throws -> Run {
+        guard let runID = runID(id, prefix: prefix) else { throw TFEError(status: .notFound, detail: "There is no such \(prefix), or you cannot see it.") }
+        do {
+            return try await Runs.find(runID, actorID: actorID, on: database).run
+        } catch is RunRefusal {
+            throw TFEError(status: .notFound, detail: "There is no such \(prefix), or you cannot see it.")
+        }
+    }
+
+    static func resource(_ run: Run, configurationUpload: UUID?) throws -> TFEResource {
+        let runID = try run.requireID()
+        var relationships: [String: JSONValue] = [
+            "plan": ["data": ["type": "plans", "id": .string(id("plan", of: runID))]],
+            "apply": ["data": ["type": "applies", "id": .string(id("apply", of: runID))]],
+            "workspace": ["data": ["type": "workspaces", "id": .string("ws-" + run.$environment.id.uuidString.lowercased())]],
+        ]
+        if let configurationUpload {
+            relationships["configuration-version"] = ["data": ["type": "configuration-versions", "id": .string("cv-" + configurationUpload.uuidString.lowercased())]]
+        }
+        return TFEResource(type: "runs", id: id("run", of: runID), attributes: [
+            "status": .string(run.state.rawValue),
+            "message": .string(run.message),
+            "has-changes": .bool(run.hasChanges ?? false),
+            "is-destroy": false,
+            "plan-only": .bool(run.isPlanOnly),
+            "auto-apply": false,
+            "source": "tfe-api",
+            "created-at": .string(ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: run.queuedAt))),
+            "actions": [
+                "is-cancelable": .bool(RunState.queued.contains(run.state) || RunState.executing.contains(run.state)),
+                "is-confirmable": .bool(run.state == .planned),
+                "is-discardable": .bool(run.state == .planned),
+                "is-force-cancelable": false,
+            ],
+            "permissions": ["can-apply": true, "can-cancel": true, "can-discard": true, "can-force-execute": false, "can-force-cancel": false],
+        ], relationships: relationships)
+    }
+
+    /// A phase as a TFE plan or apply: its status and the URL its log is read from.
+    static func phaseResource(_ run: Run, phase: RunLogChunk.Phase, logURL: String) throws -> TFEResource {
+        let runID = try run.requireID()
+        return TFEResource(type: phase == .plan ? "plans" : "applies", id: id(phase == .plan ? "plan" : "apply", of: runID), attributes: [
+            "status": .string(phaseStatus(run.state, phase: phase)),
+            "log-read-url": .string(logURL),
+            "has-changes": .bool(run.hasChanges ?? false),
+        ])
+    }
+
+    /// TFE's status of a plan or an apply (pending, running, finished, errored, canceled, unreachable).
+    static func phaseStatus(_ state: RunState, phase: RunLogChunk.Phase) -> String {
+        switch (phase, state) {
+        case (.plan, .pending): "pending"
+        case (.plan, .planning): "running"
+        case (.plan, .errored), (.apply, .errored): "errored"
+        case (.plan, .canceled), (.apply, .canceled): "canceled"
+        case (.plan, _): "finished"
+        case (.apply, .pending), (.apply, .planning), (.apply, .planned), (.apply, .applyQueued): "pending"
+        case (.apply, .applying): "running"
+        case (.apply, .applied): "finished"
+        case (.apply, _): "unreachable"
+        }
+    }
+
+    /// Whether the phase's log is complete (the reader gets its end marker).
+    static func phaseIsOver(_ state: RunState, phase: RunLogChunk.Phase) -> Bool {
+        !["pending", "running"].contains(phaseStatus(state, phase: phase))
+    }
+}
