@@ -211,6 +211,21 @@ import Testing
                 #expect(result.stdout.contains("needs an AWS MFA token code for it. The run waits, planned: authenticate on https://"), "\(result.stdout)")
                 #expect(result.stdout.contains("Authenticated with MFA by mario"), "\(result.stdout)")
                 #expect(result.stdout.contains("Apply complete! Resources: 1 added"), "\(result.stdout)")
+                // Discarding a waiting run ends `terraform apply` too.
+                let again = Task { try await world.terraform(["apply", "-input=false", "-auto-approve"],
+                                                             resources: Self.thing.replacingOccurrences(of: "INPUT", with: "again")) }
+                var second: String?
+                for _ in 0..<600 where second == nil {
+                    try await Task.sleep(for: .milliseconds(200))
+                    if let run = try await world.newestRun(), run["id"] as? String != id, run["state"] as? String == "planned",
+                       let runID = run["id"] as? String, try await world.api("GET", "/runs/\(runID)/logs/apply").body.contains("needs an AWS MFA token code") {
+                        second = runID
+                    }
+                }
+                #expect(try await world.api("POST", "/runs/\(try #require(second))/actions/discard", json: "{}").status == 200)
+                let discarded = try await again.value
+                #expect(discarded.status != 0, "terraform apply fails: \(discarded.stdout)\(discarded.stderr)")
+                #expect(try await world.api("GET", "/runs/\(try #require(second))").body.contains(#""state":"discarded""#))
             }
         } catch {
             try? await sts.stop()

@@ -137,6 +137,7 @@ extension TFEAPI {
             bytes += Array("[airlock] The apply of run #\(run.number)\n[airlock] Queued by \(run.createdBy)\n[airlock] \(run.message)\n".utf8)
         }
         bytes += Array(try await RunLogChunk.text(of: runID, phase, on: request.db).utf8)
+        if let closing = TFERun.closingLine(of: run, phase: phase) { bytes += Array(closing.utf8) }
         if TFERun.phaseIsOver(run.state, phase: phase) { bytes.append(0x03) }
         let offset = min(max(0, (try? request.query.get(Int.self, at: "offset")) ?? 0), bytes.count)
         let limit = max(0, (try? request.query.get(Int.self, at: "limit")) ?? bytes.count)
@@ -171,6 +172,8 @@ extension TFEAPI {
     func applyRun(_ request: Request) async throws -> Response {
         let run = try await TFERun.find(try request.parameters.require("run"), prefix: "run", actorID: try request.userID, on: request.db)
         guard run.state == .planned else { throw RunRefusal.invalidTransition(action: "confirmed", state: run.state) }
+        // Approved in Terraform: what a later discard of the waiting run is told against.
+        try await Run.query(on: request.db).filter(\.$id == (try run.requireID())).set(\.$autoApply, to: true).update()
         if try await RunAutoApply.confirm(try run.requireID(), for: try request.auth.require(User.self), mfa: request.application.mfaServices,
                                           pagesAddress: Self.publicBase(request), logLimitBytes: RunEngineSettings.defaultLogLimitBytes,
                                           on: request.db) {

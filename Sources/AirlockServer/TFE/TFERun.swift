@@ -33,7 +33,7 @@ enum TFERun {
             relationships["configuration-version"] = ["data": ["type": "configuration-versions", "id": .string("cv-" + configurationUpload.uuidString.lowercased())]]
         }
         return TFEResource(type: "runs", id: id("run", of: runID), attributes: [
-            "status": .string(run.state.rawValue),
+            "status": .string(status(of: run)),
             "message": .string(run.message),
             "has-changes": .bool(run.hasChanges ?? false),
             "is-destroy": false,
@@ -49,6 +49,19 @@ enum TFERun {
             ],
             "permissions": ["can-apply": true, "can-cancel": true, "can-discard": true, "can-force-execute": false, "can-force-cancel": false],
         ], relationships: relationships)
+    }
+
+    /// TFE's status of a run: Airlock's state, except that a run whose apply Terraform approved and which was
+    /// then discarded (it waited for an MFA code) is canceled, so that `terraform apply` fails rather than
+    /// ending as if it had applied.
+    static func status(of run: Run) -> String {
+        run.state == .discarded && run.autoApply == true ? "canceled" : run.state.rawValue
+    }
+
+    /// The line that ends the log of an apply that never came.
+    static func closingLine(of run: Run, phase: RunLogChunk.Phase) -> String? {
+        guard phase == .apply, run.autoApply == true, [.discarded, .canceled].contains(run.state) else { return nil }
+        return "[airlock] The run was \(run.state.rawValue) before its apply: nothing was applied.\n"
     }
 
     /// A phase as a TFE plan or apply: its status and the URL its log is read from.
