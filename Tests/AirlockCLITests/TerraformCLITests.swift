@@ -23,12 +23,13 @@ import Testing
         /// with `user`'s token (or `token`).
         func terraform(_ arguments: [String], workspace: String = "production", as user: String = "olivia",
                        token: String? = nil, resources: String = #"output "greeting" { value = "hello" }"#,
-                       stdin: String? = nil) async throws -> CommandRunner.Result {
+                       stdin: String? = nil, version: TerraformVersion = .v1_15) async throws -> CommandRunner.Result {
             let work = folder.appendingPathComponent("\(workspace)-\(user)")
             try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+            // Terraform 1.0 knows only the `remote` backend; 1.1 and later the `cloud` block.
             try """
                 terraform {
-                  cloud {
+                  \(version == .v1_0 ? #"backend "remote""# : "cloud") {
                     hostname     = "\(host)"
                     organization = "acme"
                     workspaces { name = "\(workspace)" }
@@ -43,7 +44,7 @@ import Testing
                 "TF_CLI_CONFIG_FILE": configuration.path, "SSL_CERT_FILE": authority.certificateFile.path,
                 "TF_IN_AUTOMATION": "1", "CHECKPOINT_DISABLE": "1",
             ]
-            return try await CommandRunner.run(try await TerraformVersion.v1_15.executable(), ["-chdir=\(work.path)"] + arguments + ["-no-color"],
+            return try await CommandRunner.run(try await version.executable(), ["-chdir=\(work.path)"] + arguments + ["-no-color"],
                                                environment: environment, stdin: stdin)
         }
 
@@ -232,5 +233,22 @@ import Testing
             throw error
         }
         try await sts.stop()
+    }
+
+    /// Terraform 1.0.3 with `backend "remote"`: the same plan and apply.
+    @Test func terraform1_0WithTheRemoteBackendPlansAndApplies() async throws {
+        try await CloudWorld.with { world in
+            let resources = Self.thing.replacingOccurrences(of: "INPUT", with: "legacy")
+            let initialized = try await world.terraform(["init", "-input=false"], version: .v1_0)
+            #expect(initialized.status == 0, "\(initialized.stdout)\(initialized.stderr)")
+            let planned = try await world.terraform(["plan", "-input=false"], resources: resources, version: .v1_0)
+            #expect(planned.stdout.contains("Plan: 1 to add, 0 to change, 0 to destroy."), "\(planned.stdout)\(planned.stderr)")
+            #expect(try await world.newestRun()?["state"] as? String == "planned_and_finished")
+            let applied = try await world.terraform(["apply", "-input=false", "-auto-approve"], resources: resources, version: .v1_0)
+            #expect(applied.status == 0, "\(applied.stdout)\(applied.stderr)")
+            #expect(applied.stdout.contains("Apply complete! Resources: 1 added, 0 changed, 0 destroyed."), "\(applied.stdout)")
+            let output = try await world.terraform(["output", "-raw", "input"], resources: resources, version: .v1_0)
+            #expect(output.stdout == "legacy", "\(output.stdout)\(output.stderr)")
+        }
     }
 }
