@@ -164,8 +164,9 @@ import Testing
         }
     }
 
-    /// `terraform apply -auto-approve`, then `terraform apply` answered "yes": Airlock's runs, applied.
-    @Test func applyWithAutoApproveAndWithYes() async throws {
+    /// `terraform apply -auto-approve`, then `terraform apply` answered "yes", then `terraform destroy`:
+    /// Airlock's runs, applied.
+    @Test func applyWithAutoApproveWithYesAndDestroy() async throws {
         try await CloudWorld.with { world in
             #expect(try await world.terraform(["init", "-input=false"]).status == 0)
             let first = try await world.terraform(["apply", "-input=false", "-auto-approve"], resources: Self.thing.replacingOccurrences(of: "INPUT", with: "one"))
@@ -178,6 +179,11 @@ import Testing
             let events = try await world.api("GET", "/runs/\(try #require(try await world.newestRun()?["id"] as? String))")
             #expect(events.body.contains(#""actor":"olivia""#) && events.body.contains("apply_queued"), "\(events.body)")
             #expect(try await world.terraform(["output", "-raw", "input"]).stdout == "two")
+            // terraform destroy: a plan made with -destroy, applied.
+            let destroyed = try await world.terraform(["destroy", "-input=false", "-auto-approve"], resources: Self.thing.replacingOccurrences(of: "INPUT", with: "two"))
+            #expect(destroyed.status == 0, "\(destroyed.stdout)\(destroyed.stderr)")
+            #expect(destroyed.stdout.contains("Apply complete! Resources: 0 added, 0 changed, 1 destroyed."), "\(destroyed.stdout)")
+            #expect(try await world.terraform(["state", "pull"]).stdout.contains(#""resources": []"#))
         }
     }
 

@@ -132,7 +132,7 @@ struct RunExecutor: Sendable {
             let baseSerial = try await StateVersions.latest(of: environmentID, on: database)?.serial
             // A plan only reads the state (its token may not lock or write it).
             let outcome = try await terraform.run(["plan", "-input=false", "-no-color", "-lock=false", "-detailed-exitcode",
-                                                   "-out=\(RunWorkspace.planFile)"])
+                                                   "-out=\(RunWorkspace.planFile)"] + (run.isDestroy == true ? ["-destroy"] : []))
             switch outcome {
             case .exited(0):
                 try await finishRun(claim, to: .plannedAndFinished, note: "No changes", changes: RunChanges().set(\.$hasChanges, to: false).set(\.$baseStateSerial, to: baseSerial), log: log)

@@ -46,6 +46,9 @@ final class Run: Model, @unchecked Sendable {
     /// Confirmed for its creator once planned (`terraform apply -auto-approve`), where no MFA code is needed.
     @OptionalField(key: "auto_apply") var autoApply: Bool?
 
+    /// A plan made with `-destroy` (`terraform destroy`): applying it destroys the environment's resources.
+    @OptionalField(key: "is_destroy") var isDestroy: Bool?
+
     var isPlanOnly: Bool { planOnly ?? false }
 
     init() {}

@@ -31,7 +31,7 @@ extension RunPage {
             : "<p class=\"muted\" data-live=\"\(path)/live\" data-state=\"\(run.state.rawValue)\">This page follows the run (or <a href=\"\(path)\">refresh</a> it).</p><script src=\"/assets/airlock.js\" defer></script>"
         return """
             <p><a href="\(EnvironmentPages.path(organization, environment))">Back to the environment</a></p>
-            <p>State: \(RunPages.stateBadge(run.state)) · \(run.message) · queued by \(run.createdBy)</p>
+            <p>State: \(RunPages.stateBadge(run.state))\(run.isDestroy == true ? " · <strong>destroy</strong>" as HTML : .empty) · \(run.message) · queued by \(run.createdBy)</p>
             \(error)
             \(gate)
             <p>\(actions)</p>

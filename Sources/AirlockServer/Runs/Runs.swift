@@ -16,7 +16,8 @@ enum Runs {
     /// Under "plans and applies" the plan needs `tokenCode`: it is exchanged with STS first, and nothing is
     /// queued if that fails.
     static func queuePlan(in organization: String, _ environmentName: String, configurationVersionID: UUID?, message: String?,
-                          tokenCode: String? = nil, planOnly: Bool = false, autoApply: Bool = false, actor: User, mfa: MFAServices,
+                          tokenCode: String? = nil, planOnly: Bool = false, autoApply: Bool = false, destroy: Bool = false,
+                          actor: User, mfa: MFAServices,
                           on database: any Database) async throws -> Run {
         let message = message ?? "Queued by \(actor.username)"
         guard message.count <= 500 else { throw RunRefusal.messageTooLong }
@@ -49,6 +50,7 @@ enum Runs {
                           createdBy: actor.username, mfaLevel: environment.mfaLevel)
             run.planOnly = planOnly
             run.autoApply = autoApply && !planOnly
+            run.isDestroy = destroy
             if let planCredentials {
                 run.planCredentialsSealed = planCredentials
                 run.planAuthenticatedBy = actor.username

@@ -84,9 +84,6 @@ extension TFEAPI {
         let body = try TFEDocument.decode(Body.self, from: request)
         let user = try request.auth.require(User.self)
         let environment = try await TFEWorkspace.environment(body.data.relationships.workspace.data.id, actorID: try user.requireID(), on: request.db)
-        guard body.data.attributes?.isDestroy != true else {
-            throw TFEError(status: .unprocessableEntity, detail: "Airlock does not run destroy plans through Terraform's CLI yet; queue the run with airlock run.")
-        }
         guard let reference = body.data.relationships.configurationVersion?.data.id else {
             throw TFEError(status: .unprocessableEntity, detail: "A run needs its configuration version (Airlock does not take runs without one).")
         }
@@ -101,7 +98,8 @@ extension TFEAPI {
         }
         let run = try await Runs.queuePlan(in: environment.organization.name, environment.name, configurationVersionID: versionID,
                                            message: body.data.attributes?.message, planOnly: planOnly,
-                                           autoApply: body.data.attributes?.autoApply == true, actor: user,
+                                           autoApply: body.data.attributes?.autoApply == true, destroy: body.data.attributes?.isDestroy == true,
+                                           actor: user,
                                            mfa: request.application.mfaServices, on: request.db)
         request.application.runWorkers?.notify()
         return try TFEDocument.response(try TFERun.resource(run, configurationUpload: try upload.requireID()), status: .created)

@@ -36,7 +36,7 @@ enum TFERun {
             "status": .string(status(of: run)),
             "message": .string(run.message),
             "has-changes": .bool(run.hasChanges ?? false),
-            "is-destroy": false,
+            "is-destroy": .bool(run.isDestroy ?? false),
             "plan-only": .bool(run.isPlanOnly),
             "auto-apply": false,
             "source": "tfe-api",
