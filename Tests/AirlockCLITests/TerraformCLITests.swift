@@ -24,6 +24,20 @@ import Testing
         func terraform(_ arguments: [String], workspace: String = "production", as user: String = "olivia",
                        token: String? = nil, resources: String = #"output "greeting" { value = "hello" }"#,
                        stdin: String? = nil, version: TerraformVersion = .v1_15) async throws -> CommandRunner.Result {
+            let (executable, all, environment) = try await command(arguments, workspace: workspace, as: user, token: token, resources: resources,
+                                                                   version: version)
+            return try await CommandRunner.run(executable, all, environment: environment, stdin: stdin)
+        }
+
+        /// The same, started in the background (to be interrupted).
+        func startTerraform(_ arguments: [String], resources: String) async throws -> RunningProcess {
+            let (executable, all, environment) = try await command(arguments, workspace: "production", as: "olivia", token: nil, resources: resources,
+                                                                   version: .v1_15)
+            return try RunningProcess(executable, all, environment: environment)
+        }
+
+        private func command(_ arguments: [String], workspace: String, as user: String, token: String?, resources: String,
+                             version: TerraformVersion) async throws -> (String, [String], [String: String]) {
             let work = folder.appendingPathComponent("\(workspace)-\(user)")
             try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
             // Terraform 1.0 knows only the `remote` backend; 1.1 and later the `cloud` block.
@@ -44,8 +58,7 @@ import Testing
                 "TF_CLI_CONFIG_FILE": configuration.path, "SSL_CERT_FILE": authority.certificateFile.path,
                 "TF_IN_AUTOMATION": "1", "CHECKPOINT_DISABLE": "1",
             ]
-            return try await CommandRunner.run(try await version.executable(), ["-chdir=\(work.path)"] + arguments + ["-no-color"],
-                                               environment: environment, stdin: stdin)
+            return (try await version.executable(), ["-chdir=\(work.path)"] + arguments + ["-no-color"], environment)
         }
 
         func api(_ method: String, _ path: String, json: String? = nil, as user: String = "olivia") async throws -> LocalHTTP.Response {
@@ -255,6 +268,34 @@ import Testing
             #expect(applied.stdout.contains("Apply complete! Resources: 1 added, 0 changed, 0 destroyed."), "\(applied.stdout)")
             let output = try await world.terraform(["output", "-raw", "input"], resources: resources, version: .v1_0)
             #expect(output.stdout == "legacy", "\(output.stdout)\(output.stderr)")
+        }
+    }
+
+    /// Ctrl-C while `terraform apply` waits for its run (queued behind a planned one): its run is canceled.
+    @Test func ctrlCWhileTheRunWaitsCancelsIt() async throws {
+        try await CloudWorld.with { world in
+            #expect(try await world.terraform(["init", "-input=false"]).status == 0)
+            // A plan waiting for Confirm & Apply holds the environment's queue.
+            let archive = try await TerraformConfiguration.archive(["main.tf": Self.thing])
+            let upload = try await LocalHTTP.send("POST", world.base + "/api/v1/organizations/acme/environments/production/configuration-versions",
+                                                  headers: [("Authorization", "Bearer \(world.tokens["olivia"] ?? "")")], body: archive,
+                                                  contentType: "application/gzip", using: world.client)
+            #expect(upload.status == 201)
+            let holding = try #require(try RunWorld.field("id", of: try await world.api("POST", "/organizations/acme/environments/production/runs",
+                                                                                         json: #"{"message":"holds the queue"}"#).body))
+            for _ in 0..<600 where try await world.newestRun()?["state"] as? String != "planned" { try await Task.sleep(for: .milliseconds(200)) }
+            let terraform = try await world.startTerraform(["apply", "-input=false", "-auto-approve"], resources: Self.thing)
+            _ = try await terraform.waitFor("Waiting for", seconds: 120)
+            var waiting: String?
+            for _ in 0..<600 where waiting == nil {
+                try await Task.sleep(for: .milliseconds(100))
+                if let run = try await world.newestRun(), let id = run["id"] as? String, id != holding, run["state"] as? String == "pending" { waiting = id }
+            }
+            let id = try #require(waiting)
+            _ = await terraform.stop(signal: SIGINT)
+            #expect(terraform.printed.contains("The remote operation was successfully cancelled."), "\(terraform.printed)")
+            #expect(try await world.api("GET", "/runs/\(id)").body.contains(#""state":"canceled""#), "\(terraform.printed)")
+            #expect(try await world.api("GET", "/runs/\(holding)").body.contains(#""state":"planned""#), "the other run is untouched")
         }
     }
 }
