@@ -37,9 +37,13 @@ public actor Browser {
     public let base: String
     public private(set) var cookies: [String: String] = [:]
     private var lastCSRFToken: String?
+    private let client: HTTPClient
 
-    public init(base: String) {
+    /// - Parameter client: another client than the default one (one that trusts a test CA, say); it must not
+    ///   follow redirects.
+    public init(base: String, client: HTTPClient? = nil) {
         self.base = base
+        self.client = client ?? Self.client
     }
 
     /// Replaces the cookie jar (e.g. to replay a cookie after logging out).
@@ -76,7 +80,7 @@ public actor Browser {
             request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
             request.body = .bytes(ByteBuffer(string: Self.encode(form)))
         }
-        let response = try await Self.client.execute(request, timeout: .seconds(60))
+        let response = try await client.execute(request, timeout: .seconds(60))
         let body = String(buffer: try await response.body.collect(upTo: 16 << 20))
         let page = Page(status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) }, body: body)
         for line in page.setCookies {

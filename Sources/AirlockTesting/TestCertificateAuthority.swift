@@ -37,11 +37,12 @@ public struct TestCertificateAuthority: Sendable {
         return authority
     }
 
-    /// An HTTP client that trusts only this CA; shut it down after use.
+    /// An HTTP client that trusts only this CA (and follows no redirect, as `Browser` needs); shut it down after use.
     public func client() -> HTTPClient {
         var tls = TLSConfiguration.makeClientConfiguration()
         tls.trustRoots = .file(certificateFile.path)
-        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: .init(tlsConfiguration: tls))
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup,
+                          configuration: .init(tlsConfiguration: tls, redirectConfiguration: .disallow))
     }
 
     public func remove() {

@@ -36,6 +36,34 @@ import Testing
             return try RunningProcess(executable, all, environment: environment)
         }
 
+        /// `terraform login` and what follows: no credentials block, a browser that writes the URL it is asked to
+        /// open into `browserLog`, HOME in `home` (where Terraform keeps the token it receives).
+        func loginCommand(_ arguments: [String], home: URL, browserLog: URL) async throws -> (String, [String], [String: String]) {
+            let bin = home.appendingPathComponent("bin")
+            try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
+            // Where Terraform keeps credentials.tfrc.json (it does not make the folder itself).
+            try FileManager.default.createDirectory(at: home.appendingPathComponent(".terraform.d"), withIntermediateDirectories: true)
+            let opener = bin.appendingPathComponent("xdg-open")
+            try "#!/bin/sh\nprintf '%s' \"$1\" > '\(browserLog.path)'\n".write(to: opener, atomically: true, encoding: .utf8)
+            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: opener.path)
+            try """
+                terraform {
+                  cloud {
+                    hostname     = "\(host)"
+                    organization = "acme"
+                    workspaces { name = "production" }
+                  }
+                }
+                output "greeting" { value = "hello" }
+                """.write(to: home.appendingPathComponent("main.tf"), atomically: true, encoding: .utf8)
+            // No TF_CLI_CONFIG_FILE: with it set, Terraform does not read the CLI folder where login saves the token.
+            let environment = [
+                "PATH": bin.path + ":" + PythonInstallation.path(ProcessInfo.processInfo.environment["PATH"]), "HOME": home.path,
+                "SSL_CERT_FILE": authority.certificateFile.path, "CHECKPOINT_DISABLE": "1", "DISPLAY": ":0",
+            ]
+            return (try await TerraformVersion.v1_15.executable(), ["-chdir=\(home.path)"] + arguments + ["-no-color"], environment)
+        }
+
         private func command(_ arguments: [String], workspace: String, as user: String, token: String?, resources: String,
                              version: TerraformVersion) async throws -> (String, [String], [String: String]) {
             let work = folder.appendingPathComponent("\(workspace)-\(user)")
@@ -296,6 +324,52 @@ import Testing
             #expect(terraform.printed.contains("The remote operation was successfully cancelled."), "\(terraform.printed)")
             #expect(try await world.api("GET", "/runs/\(id)").body.contains(#""state":"canceled""#), "\(terraform.printed)")
             #expect(try await world.api("GET", "/runs/\(holding)").body.contains(#""state":"planned""#), "the other run is untouched")
+        }
+    }
+
+    /// `terraform login HOST`: the browser page asks the logged-in user to approve, Terraform receives an API
+    /// token and uses it.
+    @Test func terraformLoginGetsATokenTheUserApproved() async throws {
+        try await CloudWorld.with { world in
+            let home = world.folder.appendingPathComponent("login-home")
+            try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+            let browserLog = home.appendingPathComponent("opened-url")
+            let (executable, arguments, environment) = try await world.loginCommand(["login", world.host], home: home, browserLog: browserLog)
+            let login = Task { try await CommandRunner.run(executable, arguments, environment: environment, stdin: "yes\n") }
+            var opened = ""
+            for _ in 0..<600 where opened.isEmpty {
+                try await Task.sleep(for: .milliseconds(100))
+                opened = (try? String(contentsOf: browserLog, encoding: .utf8)) ?? ""
+            }
+            let authorize = try #require(opened.range(of: "/app/oauth2/authorize").map { String(opened[$0.lowerBound...]) }, "\(opened)")
+            let browser = Browser(base: world.base, client: world.client)
+            #expect(try await browser.logIn("olivia", password: ServerProcessFixture.password).status == 303)
+            let page = try await browser.get(authorize)
+            #expect(page.status == 200, "\(page.body)")
+            #expect(page.body.contains("asks for an API token for <strong>olivia</strong>"))
+            let fields = ["client_id", "response_type", "redirect_uri", "state", "code_challenge", "code_challenge_method"].compactMap { name -> (String, String)? in
+                guard let range = page.body.range(of: #"name="\#(name)" value=""#) else { return nil }
+                let rest = page.body[range.upperBound...]
+                return rest.firstIndex(of: "\"").map { (name, String(rest[..<$0]).replacingOccurrences(of: "&amp;", with: "&")) }
+            }
+            #expect(fields.count == 6, "\(page.body)")
+            let approved = try await browser.submit("/app/oauth2/authorize", fields + [("decision", "approve")])
+            let redirect = try #require(approved.location, "\(approved.status) \(approved.body)")
+            #expect(redirect.hasPrefix("http://localhost:") && redirect.contains("code=alc_"), "\(redirect)")
+            _ = try? await LocalHTTP.get(redirect)  // what the browser does next: Terraform's listener takes the code
+            let result = try await login.value
+            #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+            let saved = try String(contentsOf: home.appendingPathComponent(".terraform.d/credentials.tfrc.json"), encoding: .utf8)
+            #expect(saved.contains("airlock_"), "\(saved)")
+            // The token works for Terraform, with nothing else configured.
+            let (initExecutable, initArguments, initEnvironment) = try await world.loginCommand(["init", "-input=false"], home: home, browserLog: browserLog)
+            let initialized = try await CommandRunner.run(initExecutable, initArguments, environment: initEnvironment)
+            #expect(initialized.status == 0, "\(initialized.stdout)\(initialized.stderr)")
+            // A code works once.
+            let code = try #require(URLComponents(string: redirect)?.queryItems?.first { $0.name == "code" }?.value)
+            let replay = try await LocalHTTP.send("POST", world.base + "/oauth2/token", body: Data("grant_type=authorization_code&code=\(code)&code_verifier=x&redirect_uri=y&client_id=terraform-cli".utf8),
+                                                  contentType: "application/x-www-form-urlencoded", using: world.client)
+            #expect(replay.status == 400 && replay.body.contains("invalid_grant"), "\(replay.body)")
         }
     }
 }

@@ -46,6 +46,7 @@ public func configure(_ app: Application, database: DatabaseChoice, secrets: Sec
     app.migrations.add(UpdateAPITokenAddExpiryAndLastUse())
     app.migrations.add(UpdateRunAddTerraformCLIFields())
     app.migrations.add(CreateTFEConfigurationUpload())
+    app.migrations.add(CreateTerraformLoginCode())
     try await app.autoMigrate()
     try routes(app)
 }

@@ -24,6 +24,7 @@ func routes(_ app: Application) throws {
 
     try app.register(collection: StateBackendRoutes())
     try app.register(collection: TFEAPI())
+    try app.register(collection: TerraformLoginToken())
 
     app.get(Stylesheet.path) { _ in Stylesheet.response() }
     app.get(Script.path) { _ in Script.response() }
@@ -35,4 +36,5 @@ func routes(_ app: Application) throws {
     try memberPages.register(collection: TokensPage())
     try memberPages.register(collection: EnvironmentPages())
     try memberPages.register(collection: RunPages())
+    try memberPages.register(collection: TerraformLoginPages())
 }

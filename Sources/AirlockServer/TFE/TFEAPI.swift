@@ -19,6 +19,7 @@ struct TFEAPI: RouteCollection {
         let api = routes.grouped("api", "v2").grouped(TFEErrorMiddleware(), BearerTokenAuthenticator(),
                                                       User.guardMiddleware(throwing: TFEError.unauthorized))
         api.get("ping") { _ in HTTPStatus.noContent }
+        api.get("account", "details", use: accountDetails)
         api.get("organizations", ":organization", "entitlement-set", use: entitlements)
         api.get("organizations", ":organization", "workspaces", ":workspace", use: workspace)
         api.post("organizations", ":organization", "workspaces", use: createWorkspace)
@@ -85,6 +86,13 @@ struct TFEAPI: RouteCollection {
         let name = try TFEDocument.decode(Body.self, from: request).data.attributes.name
         let environment = try await Environments.create(name, in: organization.name, actorID: try request.userID, on: request.db)
         return try TFEDocument.response(try TFEWorkspace.resource(environment, organization: organization.name), status: .created)
+    }
+
+    /// Who the token belongs to (`terraform login` greets them).
+    func accountDetails(_ request: Request) async throws -> Response {
+        let user = try request.auth.require(User.self)
+        return try TFEDocument.response(.init(type: "users", id: "user-" + (try user.requireID()).uuidString.lowercased(),
+                                              attributes: ["username": .string(user.username), "email": ""]))
     }
 
     func entitlements(_ request: Request) async throws -> Response {
