@@ -199,6 +199,12 @@ import Testing
             let run = try #require(try await world.newestRun())
             #expect(run["state"] as? String == "planned_and_finished")
             let id = try #require(run["id"] as? String)
+            // The link Terraform prints leads to the run's page.
+            let link = try #require(planned.stdout.range(of: #"/app/acme/production/runs/run-[0-9a-f-]+"#, options: .regularExpression)
+                .map { String(planned.stdout[$0]) })
+            let browser = Browser(base: world.base, client: world.client)
+            _ = try await browser.logIn("mario", password: ServerProcessFixture.password)
+            #expect(try await browser.get(link).location == "/terraform/acme/environments/production/runs/\(id)")
             #expect(try await world.api("POST", "/runs/\(id)/actions/confirm", json: "{}").status == 409, "never appliable")
             let pulled = try await world.terraform(["state", "pull"])
             #expect(pulled.stdout.contains(#""serial": 0"#) && pulled.stdout.contains(#""resources": []"#), "nothing was applied: \(pulled.stdout)")

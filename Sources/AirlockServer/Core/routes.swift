@@ -37,4 +37,5 @@ func routes(_ app: Application) throws {
     try memberPages.register(collection: EnvironmentPages())
     try memberPages.register(collection: RunPages())
     try memberPages.register(collection: TerraformLoginPages())
+    try memberPages.register(collection: TFERunLink())
 }
