@@ -82,13 +82,19 @@ import VaporTesting
             let url = try #require(created.body.string.range(of: #"/api/v2/uploads/[^"]+"#, options: .regularExpression).map { String(created.body.string[$0]) })
             let token = String(url.dropFirst("/api/v2/uploads/".count))
             let id = try #require(UUID(uuidString: String(token.prefix(36))))
-            #expect(TFECapability.verify(token, .upload, secrets: fixture.app.secretBox) == id)
-            #expect(TFECapability.verify(token, .planLog, secrets: fixture.app.secretBox) == nil, "a token is for one purpose")
+            let (secrets, now) = (fixture.app.secretBox, fixture.clock.now)
+            #expect(TFECapability.verify(token, .upload, now: now, secrets: secrets) == id)
+            #expect(TFECapability.verify(token, .planLog, now: now, secrets: secrets) == nil, "a token is for one purpose")
             let tampered = String(token.dropLast()) + (token.hasSuffix("0") ? "1" : "0")
-            #expect(TFECapability.verify(tampered, .upload, secrets: fixture.app.secretBox) == nil)
+            #expect(TFECapability.verify(tampered, .upload, now: now, secrets: secrets) == nil)
+            let parts = token.split(separator: ".")
+            let extended = "\(parts[0]).\((Int(parts[1]) ?? 0) + 3600).\(parts[2])"
+            #expect(TFECapability.verify(extended, .upload, now: now, secrets: secrets) == nil, "the expiry is signed")
+            #expect(TFECapability.verify(token, .upload, now: now.addingTimeInterval(TFECapability.Purpose.upload.lifetime + 1), secrets: secrets) == nil,
+                    "and it passes")
             #expect(try await send(fixture, .PUT, "/api/v2/uploads/\(tampered)", as: nil).status == .notFound)
             #expect(try await send(fixture, .GET, "/api/v2/plan-logs/\(token)", as: nil).status == .notFound)
-            let forged = UUID().uuidString.lowercased() + "." + String(repeating: "0", count: 64)
+            let forged = UUID().uuidString.lowercased() + ".4102444800." + String(repeating: "0", count: 64)
             #expect(try await send(fixture, .GET, "/api/v2/apply-logs/\(forged)", as: nil).status == .notFound)
         }
     }

@@ -35,7 +35,8 @@ extension TFEAPI {
     /// The PUT to an upload URL (no token: the URL is the capability) stores the archive as the environment's
     /// configuration version, checked like any upload.
     func upload(_ request: Request) async throws -> HTTPStatus {
-        guard let id = TFECapability.verify(try request.parameters.require("token"), .upload, secrets: request.application.secretBox),
+        guard let id = TFECapability.verify(try request.parameters.require("token"), .upload, now: request.application.clock.now,
+                                            secrets: request.application.secretBox),
               let upload = try await TFEConfigurationUpload.query(on: request.db).filter(\.$id == id)
                 .with(\.$user).with(\.$environment, { $0.with(\.$organization) }).first() else {
             throw TFEError(status: .notFound, detail: "This upload URL is not valid.")
@@ -115,7 +116,8 @@ extension TFEAPI {
     func readPhase(_ request: Request, phase: RunLogChunk.Phase) async throws -> Response {
         let prefix = phase == .plan ? "plan" : "apply"
         let run = try await TFERun.find(try request.parameters.require(prefix), prefix: prefix, actorID: try request.userID, on: request.db)
-        let token = TFECapability.token(phase == .plan ? .planLog : .applyLog, id: try run.requireID(), secrets: request.application.secretBox)
+        let token = TFECapability.token(phase == .plan ? .planLog : .applyLog, id: try run.requireID(), now: request.application.clock.now,
+                                        secrets: request.application.secretBox)
         let url = "\(Self.publicBase(request))\(Self.basePath)\(prefix)-logs/\(token)"
         return try TFEDocument.response(try TFERun.phaseResource(run, phase: phase, logURL: url))
     }
@@ -124,7 +126,7 @@ extension TFEAPI {
     /// `limit` select bytes of that.
     func readLog(_ request: Request, phase: RunLogChunk.Phase) async throws -> Response {
         guard let runID = TFECapability.verify(try request.parameters.require("token"), phase == .plan ? .planLog : .applyLog,
-                                               secrets: request.application.secretBox),
+                                               now: request.application.clock.now, secrets: request.application.secretBox),
               let run = try await Run.find(runID, on: request.db) else {
             throw TFEError(status: .notFound, detail: "This log URL is not valid.")
         }
@@ -202,7 +204,7 @@ extension TFEAPI {
             "auto-queue-runs": false,
             "source": "tfe-api",
             "upload-url": upload.$configurationVersion.id == nil
-                ? .string("\(publicBase(request))\(basePath)uploads/\(TFECapability.token(.upload, id: id, secrets: request.application.secretBox))")
+                ? .string("\(publicBase(request))\(basePath)uploads/\(TFECapability.token(.upload, id: id, now: request.application.clock.now, secrets: request.application.secretBox))")
                 : .null,
         ])
     }

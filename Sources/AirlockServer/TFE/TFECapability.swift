@@ -1,27 +1,42 @@
-import Crypto
 import Foundation
 
-/// URLs Terraform fetches without its token (the upload URL, the log URLs): the path carries the id and an
-/// HMAC of it under a key derived from the server's secret, so only the server can have made it.
+/// URLs Terraform fetches without its token (the upload URL, the log URLs): the path carries the id, when it
+/// stops working, and an HMAC of both under a key derived from the server's secret for that one purpose, so
+/// only the server can have made it, and a leaked one works for that one thing, for a while.
 enum TFECapability {
     enum Purpose: String {
         case upload = "tfe-upload"
         case planLog = "tfe-plan-log"
         case applyLog = "tfe-apply-log"
+
+        /// How long a URL works: an upload follows its creation at once; a log is read for as long as its
+        /// run lasts (a phase's time limit, and a wait for an MFA code).
+        var lifetime: TimeInterval {
+            switch self {
+            case .upload: 60 * 60
+            case .planLog, .applyLog: 24 * 60 * 60
+            }
+        }
     }
 
-    static func token(_ purpose: Purpose, id: UUID, secrets: SecretBox) -> String {
-        "\(id.uuidString.lowercased()).\(secrets.derivedSecret(for: "\(purpose.rawValue):\(id.uuidString.lowercased())"))"
+    static func token(_ purpose: Purpose, id: UUID, now: Date, secrets: SecretBox) -> String {
+        let expires = Int(now.timeIntervalSince1970 + purpose.lifetime)
+        return "\(id.uuidString.lowercased()).\(expires).\(signature(purpose, id: id, expires: expires, secrets: secrets))"
     }
 
-    /// The id a token names, if the server made it for `purpose`.
-    static func verify(_ token: String, _ purpose: Purpose, secrets: SecretBox) -> UUID? {
-        let parts = token.split(separator: ".", maxSplits: 1)
-        guard parts.count == 2, let id = UUID(uuidString: String(parts[0])) else { return nil }
-        let expected = Array(secrets.derivedSecret(for: "\(purpose.rawValue):\(id.uuidString.lowercased())").utf8)
-        let given = Array(parts[1].utf8)
+    /// The id a token names, if the server made it for `purpose` and it has not expired.
+    static func verify(_ token: String, _ purpose: Purpose, now: Date, secrets: SecretBox) -> UUID? {
+        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3, let id = UUID(uuidString: String(parts[0])), let expires = Int(parts[1]),
+              Double(expires) >= now.timeIntervalSince1970 else { return nil }
+        let expected = Array(signature(purpose, id: id, expires: expires, secrets: secrets).utf8)
+        let given = Array(parts[2].utf8)
         // Constant time: the comparison says nothing about how much of a guess was right.
         guard given.count == expected.count, zip(given, expected).reduce(0, { $0 | ($1.0 ^ $1.1) }) == 0 else { return nil }
         return id
+    }
+
+    private static func signature(_ purpose: Purpose, id: UUID, expires: Int, secrets: SecretBox) -> String {
+        secrets.derivedSecret(for: "\(purpose.rawValue):\(id.uuidString.lowercased()):\(expires)")
     }
 }
