@@ -99,20 +99,13 @@ struct StateBackendRoutes: RouteCollection {
         let (environment, caller) = try await authorize(request)
         guard caller.mayWrite else { throw Abort(.forbidden, reason: caller.refusal) }
         let info = try await readBody(of: request, upTo: Self.maximumLockBytes).map { String(buffer: $0) } ?? "{}"
-        let environmentID = try environment.requireID()
-        return try await request.db.transaction { database in
-            try await RowLock.lock(TerraformEnvironment.schema, id: environmentID, on: database)
-            guard let current = try await TerraformEnvironment.find(environmentID, on: database) else { throw Abort(.notFound) }
-            if let held = current.stateLock {
-                var headers = HTTPHeaders()
-                headers.contentType = .json
-                return Response(status: .locked, headers: headers, body: .init(string: held))
-            }
-            current.stateLock = info
-            if case let .run(runID, _) = caller { current.stateLockRunID = runID } else { current.stateLockRunID = nil }
-            try await current.save(on: database)
-            return Response(status: .ok)
+        let runID: UUID? = if case let .run(id, _) = caller { id } else { nil }
+        if let held = try await StateLocks.take(info, in: try environment.requireID(), for: runID, on: request.db) {
+            var headers = HTTPHeaders()
+            headers.contentType = .json
+            return Response(status: .locked, headers: headers, body: .init(string: held))
         }
+        return Response(status: .ok)
     }
 
     func unlock(_ request: Request) async throws -> Response {
@@ -123,18 +116,12 @@ struct StateBackendRoutes: RouteCollection {
         if given == nil, !caller.mayForceUnlock {
             throw Abort(.conflict, reason: "An unlock must name the lock's ID.")
         }
-        let environmentID = try environment.requireID()
-        return try await request.db.transaction { database in
-            try await RowLock.lock(TerraformEnvironment.schema, id: environmentID, on: database)
-            guard let current = try await TerraformEnvironment.find(environmentID, on: database) else { throw Abort(.notFound) }
-            if let given, let held = current.stateLock.flatMap(StateLockInfo.id(in:)), held != given {
-                throw Abort(.conflict, reason: "The state is locked by lock \(held), not \(given).")
-            }
-            current.stateLock = nil
-            current.stateLockRunID = nil
-            try await current.save(on: database)
-            return Response(status: .ok)
+        do {
+            try await StateLocks.release(given, in: try environment.requireID(), on: request.db)
+        } catch let refused as StateLocks.Refused {
+            throw Abort(.conflict, reason: refused.description)
         }
+        return Response(status: .ok)
     }
 
     /// The environment of the URL and who is calling; 401 without credentials, 404 for what they cannot see.
