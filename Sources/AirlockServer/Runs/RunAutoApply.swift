@@ -13,7 +13,7 @@ enum RunAutoApply {
             return true
         } catch MFARefusal.codeRequired {
             let located = try await Runs.find(runID, actorID: try actor.requireID(), on: database)
-            let page = "\(pagesAddress)\(EnvironmentPages.path(located.organization, located.environment))/runs/\(runID.uuidString.lowercased())"
+            let page = pagesAddress + RunPages.path(located.organization, located.environment, run: runID)
             let log = try await RunLogWriter(runID: runID, phase: .apply, secrets: [], maximumBytes: logLimitBytes, database: database)
             await log.note("\(actor.username) approved the apply; this environment needs an AWS MFA token code for it. The run waits, planned: "
                 + "authenticate on \(page) or with `airlock run apply --env \(located.organization)/\(located.environment) --run \(runID.uuidString.lowercased())`, "

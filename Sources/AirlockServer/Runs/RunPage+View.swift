@@ -1,7 +1,7 @@
 import Foundation
 
 extension RunPage {
-    var path: String { "\(EnvironmentPages.path(organization, environment))/runs/\(runID.uuidString.lowercased())" }
+    var path: String { RunPages.path(organization, environment, run: runID) }
 
     /// The page's body; `csrf` is the visitor's form field.
     func render(csrf: HTML) -> HTML {

@@ -35,7 +35,7 @@ struct RunPages: RouteCollection {
                                                message: message?.isEmpty == false ? message : nil, tokenCode: form.token_code, actor: user,
                                                mfa: request.application.mfaServices, on: request.db)
             request.application.runWorkers?.notify()
-            return "\(EnvironmentPages.path(organization, environment))/runs/\(try run.requireID().uuidString.lowercased())"
+            return Self.path(organization, environment, run: try run.requireID())
         }
     }
 
@@ -78,7 +78,7 @@ struct RunPages: RouteCollection {
         let located = try await Self.locate(request)
         let user = try request.auth.require(User.self)
         let runID = try located.run.requireID()
-        let back = "\(EnvironmentPages.path(located.organization, located.environment))/runs/\(runID.uuidString.lowercased())"
+        let back = Self.path(located.organization, located.environment, run: runID)
         return try await request.formAction(redirectTo: back, success: success) {
             _ = try await action(runID, user)
             request.application.runWorkers?.notify()
@@ -97,6 +97,11 @@ struct RunPages: RouteCollection {
         guard let runID = UUID(uuidString: try request.parameters.require("run")) else { throw RunRefusal.notFound }
         return try await Runs.find(runID, in: try request.parameters.require("organization"), try request.parameters.require("environment"),
                                    actorID: try request.userID, on: request.db)
+    }
+
+    /// The page of run `runID` of an environment.
+    static func path(_ organization: String, _ environment: String, run runID: UUID) -> String {
+        "\(EnvironmentPages.path(organization, environment))/runs/\(runID.uuidString.lowercased())"
     }
 
     static func stateBadge(_ state: RunState) -> HTML {

@@ -159,7 +159,7 @@ extension TFEAPI {
         let run = try await TFERun.find(try request.parameters.require("run"), prefix: "run", actorID: try request.userID, on: request.db)
         let events = try await Runs.events(of: try run.requireID(), on: request.db)
         return try TFEDocument.response(try events.map { event in
-            TFEResource(type: "run-events", id: "re-" + (try event.requireID()).uuidString.lowercased(), attributes: [
+            TFEResource(type: "run-events", id: TFEID.make("re", try event.requireID()), attributes: [
                 "action": .string(event.toState),
                 "description": .string(event.note ?? ""),
                 "created-at": .string(ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: event.at))),
@@ -198,7 +198,7 @@ extension TFEAPI {
 
     static func configurationResource(_ upload: TFEConfigurationUpload, request: Request) throws -> TFEResource {
         let id = try upload.requireID()
-        return TFEResource(type: "configuration-versions", id: "cv-" + id.uuidString.lowercased(), attributes: [
+        return TFEResource(type: "configuration-versions", id: TFEID.make("cv", id), attributes: [
             "status": .string(upload.$configurationVersion.id == nil ? "pending" : "uploaded"),
             "speculative": .bool(upload.speculative),
             "auto-queue-runs": false,
@@ -211,11 +211,10 @@ extension TFEAPI {
 
     /// A TFE configuration version the caller may see.
     static func configurationUpload(_ id: String, actorID: UUID, on database: any Database) async throws -> TFEConfigurationUpload {
-        guard id.hasPrefix("cv-"), let uuid = UUID(uuidString: String(id.dropFirst(3))),
-              let upload = try await TFEConfigurationUpload.find(uuid, on: database) else {
+        guard let uuid = TFEID.parse(id, prefix: "cv"), let upload = try await TFEConfigurationUpload.find(uuid, on: database) else {
             throw TFEError(status: .notFound, detail: "There is no such configuration version, or you cannot see it.")
         }
-        _ = try await TFEWorkspace.environment("ws-" + upload.$environment.id.uuidString.lowercased(), actorID: actorID, on: database)
+        _ = try await TFEWorkspace.environment(upload.$environment.id, actorID: actorID, on: database)
         return upload
     }
 }

@@ -91,7 +91,7 @@ struct TFEAPI: RouteCollection {
     /// Who the token belongs to (`terraform login` greets them).
     func accountDetails(_ request: Request) async throws -> Response {
         let user = try request.auth.require(User.self)
-        return try TFEDocument.response(.init(type: "users", id: "user-" + (try user.requireID()).uuidString.lowercased(),
+        return try TFEDocument.response(.init(type: "users", id: TFEID.make("user", try user.requireID()),
                                               attributes: ["username": .string(user.username), "email": ""]))
     }
 

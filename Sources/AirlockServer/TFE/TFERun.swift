@@ -4,17 +4,11 @@ import Vapor
 
 /// Airlock's runs as TFE runs, plans and applies (`run-`, `plan-` and `apply-` and the run's id).
 enum TFERun {
-    static func id(_ prefix: String, of runID: UUID) -> String { "\(prefix)-\(runID.uuidString.lowercased())" }
-
-    /// The run id in `run-…`, `plan-…` or `apply-…`.
-    static func runID(_ id: String, prefix: String) -> UUID? {
-        guard id.hasPrefix(prefix + "-") else { return nil }
-        return UUID(uuidString: String(id.dropFirst(prefix.count + 1)))
-    }
+    static func id(_ prefix: String, of runID: UUID) -> String { TFEID.make(prefix, runID) }
 
     /// The run of a TFE id, if the caller may see it; a refusal as for a missing one otherwise.
     static func find(_ id: String, prefix: String, actorID: UUID, on database: any Database) async throws -> Run {
-        guard let runID = runID(id, prefix: prefix) else { throw TFEError(status: .notFound, detail: "There is no such \(prefix), or you cannot see it.") }
+        guard let runID = TFEID.parse(id, prefix: prefix) else { throw TFEError(status: .notFound, detail: "There is no such \(prefix), or you cannot see it.") }
         do {
             return try await Runs.find(runID, actorID: actorID, on: database).run
         } catch is RunRefusal {
@@ -27,10 +21,10 @@ enum TFERun {
         var relationships: [String: JSONValue] = [
             "plan": ["data": ["type": "plans", "id": .string(id("plan", of: runID))]],
             "apply": ["data": ["type": "applies", "id": .string(id("apply", of: runID))]],
-            "workspace": ["data": ["type": "workspaces", "id": .string("ws-" + run.$environment.id.uuidString.lowercased())]],
+            "workspace": ["data": ["type": "workspaces", "id": .string(TFEID.make("ws", run.$environment.id))]],
         ]
         if let configurationUpload {
-            relationships["configuration-version"] = ["data": ["type": "configuration-versions", "id": .string("cv-" + configurationUpload.uuidString.lowercased())]]
+            relationships["configuration-version"] = ["data": ["type": "configuration-versions", "id": .string(TFEID.make("cv", configurationUpload))]]
         }
         return TFEResource(type: "runs", id: id("run", of: runID), attributes: [
             "status": .string(status(of: run)),

@@ -6,11 +6,10 @@ import Vapor
 struct TFERunLink: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.get("app", ":organization", ":workspace", "runs", ":run") { request -> Response in
-            guard let runID = TFERun.runID(try request.parameters.require("run"), prefix: "run") else { throw RunRefusal.notFound }
+            guard let runID = TFEID.parse(try request.parameters.require("run"), prefix: "run") else { throw RunRefusal.notFound }
             let located = try await Runs.find(runID, in: try request.parameters.require("organization"), try request.parameters.require("workspace"),
                                               actorID: try request.userID, on: request.db)
-            let path = "\(EnvironmentPages.path(located.organization, located.environment))/runs/\(runID.uuidString.lowercased())"
-            return request.redirect(to: path, redirectType: .normal)
+            return request.redirect(to: RunPages.path(located.organization, located.environment, run: runID), redirectType: .normal)
         }
     }
 }

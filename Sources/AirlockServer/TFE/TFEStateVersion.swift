@@ -5,7 +5,7 @@ import Foundation
 /// An environment's state versions as TFE state versions (`sv-` and the version's id).
 enum TFEStateVersion {
     static func id(of version: StateVersion) throws -> String {
-        "sv-" + (try version.requireID()).uuidString.lowercased()
+        TFEID.make("sv", try version.requireID())
     }
 
     static func resource(_ version: StateVersion) throws -> TFEResource {
@@ -21,11 +21,10 @@ enum TFEStateVersion {
 
     /// The state version of a TFE id, if the caller may see its environment.
     static func find(_ id: String, actorID: UUID, on database: any Database) async throws -> StateVersion {
-        guard id.hasPrefix("sv-"), let uuid = UUID(uuidString: String(id.dropFirst(3))),
-              let version = try await StateVersion.find(uuid, on: database) else {
+        guard let uuid = TFEID.parse(id, prefix: "sv"), let version = try await StateVersion.find(uuid, on: database) else {
             throw TFEError(status: .notFound, detail: "There is no such state version, or you cannot see it.")
         }
-        _ = try await TFEWorkspace.environment("ws-" + version.$environment.id.uuidString.lowercased(), actorID: actorID, on: database)
+        _ = try await TFEWorkspace.environment(version.$environment.id, actorID: actorID, on: database)
         return version
     }
 }

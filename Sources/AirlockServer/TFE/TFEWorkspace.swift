@@ -6,7 +6,7 @@ import Foundation
 enum TFEWorkspace {
     /// The workspace id TFE clients use in later paths: `ws-` and the environment's id.
     static func id(of environment: TerraformEnvironment) throws -> String {
-        "ws-" + (try environment.requireID()).uuidString.lowercased()
+        TFEID.make("ws", try environment.requireID())
     }
 
     static func resource(_ environment: TerraformEnvironment, organization: String) throws -> TFEResource {
@@ -30,8 +30,12 @@ enum TFEWorkspace {
 extension TFEWorkspace {
     /// The environment of a TFE workspace id, if the caller may see it; a refusal as for a missing one otherwise.
     static func environment(_ id: String, actorID: UUID, on database: any Database) async throws -> TerraformEnvironment {
-        guard id.hasPrefix("ws-"), let uuid = UUID(uuidString: String(id.dropFirst(3))),
-              let environment = try await TerraformEnvironment.query(on: database).filter(\.$id == uuid).with(\.$organization).first(),
+        try await environment(TFEID.parse(id, prefix: "ws"), actorID: actorID, on: database)
+    }
+
+    /// The environment `id` (with its organization), if the caller is a member of its organization.
+    static func environment(_ id: UUID?, actorID: UUID, on database: any Database) async throws -> TerraformEnvironment {
+        guard let id, let environment = try await TerraformEnvironment.query(on: database).filter(\.$id == id).with(\.$organization).first(),
               try await Membership.query(on: database).filter(\.$organization.$id == environment.$organization.id)
                 .filter(\.$user.$id == actorID).first() != nil else {
             throw TFEError(status: .notFound, detail: "There is no such workspace, or you cannot see it.")
