@@ -52,4 +52,23 @@ import VaporTesting
             #expect(try await TerraformLoginCode.query(on: database).filter(\.$codeHash == code).count() == 0, "only hashes are stored")
         }
     }
+
+    /// Codes and abandoned uploads do not pile up: housekeeping deletes them once they can no longer be used.
+    @Test func housekeepingDeletesExpiredCodesAndAbandonedUploads() async throws {
+        try await ServerFixture.with { fixture in
+            let (database, clock) = (fixture.app.db, fixture.clock)
+            let olivia = try await fixture.user("olivia")
+            let environment = try await fixture.environment()
+            _ = try await TerraformLogin.issueCode(for: try Self.request(), user: olivia, now: clock.now, on: database)
+            try await TFEConfigurationUpload(environmentID: try environment.requireID(), userID: try olivia.requireID(), speculative: true,
+                                             at: clock.now).save(on: database)
+            try await Housekeeping.tidy(database, retention: Retention(), now: clock.now)
+            #expect(try await TerraformLoginCode.query(on: database).count() == 1, "still usable")
+            #expect(try await TFEConfigurationUpload.query(on: database).count() == 1)
+            clock.advance(by: TFECapability.Purpose.upload.lifetime + 1)
+            try await Housekeeping.tidy(database, retention: Retention(), now: clock.now)
+            #expect(try await TerraformLoginCode.query(on: database).count() == 0)
+            #expect(try await TFEConfigurationUpload.query(on: database).count() == 0)
+        }
+    }
 }

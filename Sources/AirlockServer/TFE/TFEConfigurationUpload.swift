@@ -25,6 +25,14 @@ final class TFEConfigurationUpload: Model, @unchecked Sendable {
     }
 }
 
+extension TFEConfigurationUpload {
+    /// Deletes uploads never filled whose upload URL has expired (made, then abandoned).
+    static func purgeAbandoned(before now: Date, on database: any Database) async throws {
+        try await query(on: database).filter(\.$configurationVersion.$id == nil)
+            .filter(\.$createdAt < now.timeIntervalSince1970 - TFECapability.Purpose.upload.lifetime).delete()
+    }
+}
+
 /// The `tfe_configuration_uploads` table.
 struct CreateTFEConfigurationUpload: AsyncMigration {
     func prepare(on database: any Database) async throws {

@@ -91,6 +91,11 @@ enum TerraformLogin {
         }
     }
 
+    /// Deletes codes past their time, used or not (only their hashes were kept).
+    static func purge(before now: Date, on database: any Database) async throws {
+        try await TerraformLoginCode.query(on: database).filter(\.$expiresAt < now.timeIntervalSince1970).delete()
+    }
+
     /// PKCE's S256: base64url(SHA-256(verifier)) without padding.
     static func challenge(of verifier: String) -> String {
         Data(SHA256.hash(data: Data(verifier.utf8))).base64EncodedString()
