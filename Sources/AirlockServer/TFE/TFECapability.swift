@@ -29,10 +29,7 @@ enum TFECapability {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3, let id = UUID(uuidString: String(parts[0])), let expires = Int(parts[1]),
               Double(expires) >= now.timeIntervalSince1970 else { return nil }
-        let expected = Array(signature(purpose, id: id, expires: expires, secrets: secrets).utf8)
-        let given = Array(parts[2].utf8)
-        // Constant time: the comparison says nothing about how much of a guess was right.
-        guard given.count == expected.count, zip(given, expected).reduce(0, { $0 | ($1.0 ^ $1.1) }) == 0 else { return nil }
+        guard ConstantTime.equal(String(parts[2]), signature(purpose, id: id, expires: expires, secrets: secrets)) else { return nil }
         return id
     }
 

@@ -98,7 +98,6 @@ enum TerraformLogin {
 
     /// PKCE's S256: base64url(SHA-256(verifier)) without padding.
     static func challenge(of verifier: String) -> String {
-        Data(SHA256.hash(data: Data(verifier.utf8))).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        Data(SHA256.hash(data: Data(verifier.utf8))).base64URLEncodedString
     }
 }

@@ -52,15 +52,12 @@ enum CSRF {
     static func isValid(_ submitted: String?, for request: Request) -> Bool {
         let expected = request.hasSession ? request.session.data[sessionKey] : request.cookies[anonymousCookieName]?.string
         guard let expected, let submitted else { return false }
-        let lhs = Array(expected.utf8), rhs = Array(submitted.utf8)
-        guard lhs.count == rhs.count else { return false }
-        return zip(lhs, rhs).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+        return ConstantTime.equal(expected, submitted)
     }
 
     /// 256 random bits, base64url without padding (43 characters).
     private static func random() -> String {
-        SymmetricKey(size: .bits256).withUnsafeBytes { Data($0).base64EncodedString() }
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        SymmetricKey(size: .bits256).withUnsafeBytes { Data($0).base64URLEncodedString }
     }
 
     private struct AnonymousTokenKey: StorageKey {
