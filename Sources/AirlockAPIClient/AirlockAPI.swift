@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import NIOCore
+import NIOSSL
 import HTTPTypes
 import OpenAPIAsyncHTTPClient
 import OpenAPIRuntime
@@ -28,10 +29,16 @@ public struct AirlockAPI: Sendable {
     }
 
     /// The process's HTTP client for the API: a server that refuses connections fails the call at once
-    /// rather than being retried until the request's deadline.
+    /// rather than being retried until the request's deadline. Besides the system's roots it trusts the CA
+    /// certificates in `SSL_CERT_FILE`, as Terraform, curl and OpenSSL do (a server with a private CA's certificate).
     public static let httpClient: HTTPClient = {
         var configuration = HTTPClient.Configuration(timeout: .init(connect: .seconds(10), read: .seconds(120)))
         configuration.connectionPool.retryConnectionEstablishment = false
+        if let file = ProcessInfo.processInfo.environment["SSL_CERT_FILE"], !file.isEmpty {
+            var tls = TLSConfiguration.makeClientConfiguration()
+            tls.additionalTrustRoots = [.file(file)]
+            configuration.tlsConfiguration = tls
+        }
         return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
     }()
 

@@ -117,11 +117,7 @@ import Testing
         let sts = try await TestSTS.start(directory: TestSTSDirectory.reference())
         do {
             try await CloudWorld.with(serveArguments: ["--sts-endpoint", sts.endpoint.absoluteString]) { world in
-                let user = TestSTSDirectory.reference().users[0]
-                for (key, value, sensitive) in [("AWS_ACCESS_KEY_ID", user.accessKeyID, false), ("AWS_SECRET_ACCESS_KEY", user.secretAccessKey, true),
-                                                ("AWS_MFA_SERIAL_NUMBER", user.mfaSerial ?? "", false)] {
-                    #expect(try await world.api("PUT", "/organizations/acme/variables/\(key)", json: #"{"value":"\#(value)","sensitive":\#(sensitive)}"#).status == 200)
-                }
+                let user = try await Self.setAWSVariables(world)
                 #expect(try await world.terraform(["init", "-input=false"]).status == 0)
                 #expect(try await world.api("PATCH", "/organizations/acme/environments/production", json: #"{"mfa":"applies_only"}"#).status == 200)
                 let apply = Task { try await world.terraform(["apply", "-input=false", "-auto-approve"], resources: Self.thing) }
@@ -163,6 +159,132 @@ import Testing
             throw error
         }
         try await sts.stop()
+    }
+
+    /// `terraform state push`: an owner's state becomes the environment's newest version (the workspace locked
+    /// around the push and free after it); a member's push is refused with Airlock's message and stores nothing.
+    @Test func statePushStoresAnOwnersStateAndRefusesAMembers() async throws {
+        try await CloudWorld.with { world in
+            #expect(try await world.terraform(["init", "-input=false"]).status == 0)
+            #expect(try await world.terraform(["init", "-input=false"], as: "mario").status == 0)
+            let file = world.folder.appendingPathComponent("pushed.tfstate")
+            func write(serial: Int, value: String) throws {
+                try #"{"version":4,"terraform_version":"1.15.5","serial":\#(serial),"lineage":"pushed-lineage","outputs":{"pushed":{"value":"\#(value)","type":"string"}},"resources":[],"check_results":null}"#
+                    .write(to: file, atomically: true, encoding: .utf8)
+            }
+            try write(serial: 3, value: "by mario")
+            let member = try await world.terraform(["state", "push", file.path], as: "mario")
+            #expect(member.status != 0)
+            #expect(member.stderr.contains("Only an owner of acme locks an environment's state"), "\(member.stdout)\(member.stderr)")
+            try write(serial: 3, value: "yes")
+            let pushed = try await world.terraform(["state", "push", file.path])
+            #expect(pushed.status == 0, "\(pushed.stdout)\(pushed.stderr)")
+            #expect(try await world.terraform(["output", "-raw", "pushed"], as: "mario").stdout == "yes")
+            // Pulled, edited and pushed again (Terraform gave the first push into an empty workspace a lineage of its
+            // own): the workspace was unlocked after the first push.
+            var pulled = try #require(try JSONSerialization.jsonObject(with: Data(try await world.terraform(["state", "pull"]).stdout.utf8)) as? [String: Any])
+            let serial = try #require(pulled["serial"] as? Int)
+            pulled["serial"] = serial + 1
+            pulled["outputs"] = ["pushed": ["value": "again", "type": "string"]]
+            try JSONSerialization.data(withJSONObject: pulled).write(to: file)
+            let again = try await world.terraform(["state", "push", file.path])
+            #expect(again.status == 0, "\(again.stdout)\(again.stderr)")
+            #expect(try await world.terraform(["output", "-raw", "pushed"]).stdout == "again")
+            let stored = try JSONSerialization.jsonObject(with: Data(try await world.terraform(["state", "pull"]).stdout.utf8)) as? [String: Any]
+            #expect((stored?["serial"] as? Int ?? 0) > serial, "a new version")
+            // A lock left by someone's Terraform (here through the state backend): pushes wait; an owner's
+            // `terraform force-unlock` frees it.
+            let basic = "Basic " + Data("olivia:\(world.tokens["olivia"] ?? "")".utf8).base64EncodedString()
+            let locked = try await LocalHTTP.send("LOCK", world.base + "/state/acme/production/lock", headers: [("Authorization", basic)],
+                                                  json: #"{"ID":"left-behind","Who":"someone@laptop"}"#, using: world.client)
+            #expect(locked.status == 200, "\(locked.body)")
+            let blocked = try await world.terraform(["state", "push", file.path])
+            #expect(blocked.status != 0)
+            #expect(blocked.stderr.contains("already locked"), "\(blocked.stderr)")
+            let unlocked = try await world.terraform(["force-unlock", "-force", "acme/production"])
+            #expect(unlocked.status == 0, "\(unlocked.stdout)\(unlocked.stderr)")
+            #expect(try await world.terraform(["force-unlock", "-force", "acme/production"], as: "mario").status != 0, "owners only")
+        }
+    }
+
+    /// Under "plans and applies" Terraform's run waits for a code before its plan too: the plan's log (which
+    /// Terraform streams) says where to give it; given on the run's page, the plan starts; the apply's code given
+    /// with `airlock run apply`; `terraform apply` finishes by itself.
+    @Test func aPlanThatNeedsMFAWaitsForTheCodeOnTheRunPage() async throws {
+        let sts = try await TestSTS.start(directory: TestSTSDirectory.reference())
+        do {
+            try await CloudWorld.with(serveArguments: ["--sts-endpoint", sts.endpoint.absoluteString]) { world in
+                let user = try await Self.setAWSVariables(world)
+                #expect(try await world.terraform(["init", "-input=false"]).status == 0)
+                #expect(try await world.api("PATCH", "/organizations/acme/environments/production", json: #"{"mfa":"plans_and_applies"}"#).status == 200)
+                let apply = Task { try await world.terraform(["apply", "-input=false", "-auto-approve"], resources: Self.thing) }
+                var waiting: String?
+                for _ in 0..<600 where waiting == nil {
+                    try await Task.sleep(for: .milliseconds(200))
+                    if let run = try await world.newestRun(), run["waitingForPlanCode"] as? Bool == true, let id = run["id"] as? String,
+                       try await world.api("GET", "/runs/\(id)/logs/plan").body.contains("needs an AWS MFA token code for the plan") {
+                        waiting = id
+                    }
+                }
+                let id = try #require(waiting)
+                let browser = Browser(base: world.base, client: world.client)
+                _ = try await browser.logIn("mario", password: ServerProcessFixture.password)
+                let runPath = "/terraform/acme/environments/production/runs/\(id)"
+                #expect(try await browser.get(runPath).body.contains("Start the plan with AWS MFA"))
+                let code = try #require(await sts.engine.currentCode(forUser: user.name))
+                #expect(try await browser.submit(runPath + "/authenticate-plan", [("token_code", code)]).location == runPath)
+                var planned = false
+                for _ in 0..<600 where !planned {
+                    try await Task.sleep(for: .milliseconds(200))
+                    planned = try await world.api("GET", "/runs/\(id)/logs/apply").body.contains("needs an AWS MFA token code for it")
+                }
+                await sts.engine.advanceClock(by: 30)  // a code not used yet
+                let applyCode = try #require(await sts.engine.currentCode(forUser: user.name))
+                let confirmed = try await world.airlock(["run", "apply", "--env", "acme/production", "--run", id, "--mfa-code", applyCode], as: "olivia")
+                #expect(confirmed.status == 0, "\(confirmed.stdout)\(confirmed.stderr)")
+                let result = try await apply.value
+                #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+                #expect(result.stdout.contains("needs an AWS MFA token code for the plan. The run waits, queued: authenticate on https://"), "\(result.stdout)")
+                #expect(result.stdout.contains("Authenticated with MFA by mario"), "\(result.stdout)")
+                #expect(result.stdout.contains("Authenticated with MFA by olivia"), "\(result.stdout)")
+                #expect(result.stdout.contains("Apply complete! Resources: 1 added"), "\(result.stdout)")
+                // `terraform plan` waits the same way; `airlock run plan --run` gives it the code and follows the plan.
+                let plan = Task { try await world.terraform(["plan", "-input=false"], resources: Self.thing.replacingOccurrences(of: "INPUT", with: "next")) }
+                var speculative: String?
+                for _ in 0..<600 where speculative == nil {
+                    try await Task.sleep(for: .milliseconds(200))
+                    if let run = try await world.newestRun(), run["id"] as? String != id, run["waitingForPlanCode"] as? Bool == true {
+                        speculative = run["id"] as? String
+                    }
+                }
+                let planID = try #require(speculative)
+                await sts.engine.advanceClock(by: 30)
+                let planCode = try #require(await sts.engine.currentCode(forUser: user.name))
+                let authenticated = try await world.airlock(["run", "plan", "--env", "acme/production", "--run", planID, "--mfa-code", planCode], as: "mario")
+                #expect(authenticated.status == 0, "\(authenticated.stdout)\(authenticated.stderr)")
+                #expect(authenticated.stdout.contains("Authenticated the plan of run #2"), "\(authenticated.stdout)")
+                let planResult = try await plan.value
+                #expect(planResult.status == 0, "\(planResult.stdout)\(planResult.stderr)")
+                #expect(planResult.stdout.contains("Plan: 0 to add, 1 to change, 0 to destroy."), "\(planResult.stdout)")
+                let refused = try await world.airlock(["run", "plan", "--env", "acme/production", "--run", id, "--mfa-code", "123456"])
+                #expect(refused.status != 0)
+                #expect(refused.stderr.contains("does not wait for an MFA token code for its plan (it is applied)"), "\(refused.stderr)")
+            }
+        } catch {
+            try? await sts.stop()
+            throw error
+        }
+        try await sts.stop()
+    }
+
+    /// acme's AWS variables: the test STS's MFA user's keys and device, set through the API.
+    static func setAWSVariables(_ world: CloudWorld) async throws -> TestSTSDirectory.User {
+        let user = TestSTSDirectory.reference().users[0]
+        for (key, value, sensitive) in [("AWS_ACCESS_KEY_ID", user.accessKeyID, false), ("AWS_SECRET_ACCESS_KEY", user.secretAccessKey, true),
+                                        ("AWS_MFA_SERIAL_NUMBER", user.mfaSerial ?? "", false)] {
+            #expect(try await world.api("PUT", "/organizations/acme/variables/\(key)", json: #"{"value":"\#(value)","sensitive":\#(sensitive)}"#).status == 200)
+        }
+        return user
     }
 
     /// Terraform 1.0.3 with `backend "remote"`: the same plan and apply.

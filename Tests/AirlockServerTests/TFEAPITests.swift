@@ -1,5 +1,6 @@
 @testable import AirlockServer
 import AirlockServerTesting
+import Crypto
 import Fluent
 import Foundation
 import Testing
@@ -96,6 +97,54 @@ import VaporTesting
             #expect(try await send(fixture, .GET, "/api/v2/plan-logs/\(token)", as: nil).status == .notFound)
             let forged = UUID().uuidString.lowercased() + ".4102444800." + String(repeating: "0", count: 64)
             #expect(try await send(fixture, .GET, "/api/v2/apply-logs/\(forged)", as: nil).status == .notFound)
+        }
+    }
+
+    /// `terraform state push`: owners lock the workspace, push the state inline (after TFE's "missing state"
+    /// refusal of the upload-URL form) and unlock; members only read; the state's rules hold.
+    @Test func ownersLockPushAndUnlockTheStateMembersOnlyReadIt() async throws {
+        try await ServerFixture.with { fixture in
+            let environment = try await fixture.environment()
+            let workspace = try TFEWorkspace.id(of: environment)
+            func push(_ state: String, serial: Int, lineage: String = "l-1", md5: String? = nil, as user: String = "olivia") async throws -> TestingHTTPResponse {
+                let digest = md5 ?? Insecure.MD5.hash(data: Data(state.utf8)).map { String(format: "%02x", $0) }.joined()
+                return try await send(fixture, .POST, "/api/v2/workspaces/\(workspace)/state-versions", as: user, json: """
+                    {"data":{"type":"state-versions","attributes":{"serial":\(serial),"lineage":"\(lineage)","md5":"\(digest)","state":"\(Data(state.utf8).base64EncodedString())"}}}
+                    """)
+            }
+            let state = #"{"version":4,"serial":1,"lineage":"l-1","outputs":{"pushed":{"value":"yes","type":"string"}},"resources":[]}"#
+            let member = try await send(fixture, .POST, "/api/v2/workspaces/\(workspace)/actions/lock", as: "mario", json: #"{"reason":"x"}"#)
+            #expect(member.status == .forbidden, "\(member.body.string)")
+            #expect(member.body.string.contains("Only an owner of acme locks"))
+            #expect(try await push(state, serial: 1).status == .conflict, "not locked")
+            let locked = try await send(fixture, .POST, "/api/v2/workspaces/\(workspace)/actions/lock", as: "olivia", json: #"{"reason":"x"}"#)
+            #expect(locked.status == .ok, "\(locked.body.string)")
+            #expect(locked.body.string.contains(#""locked":true"#))
+            #expect(try await send(fixture, .POST, "/api/v2/workspaces/\(workspace)/actions/lock", as: "olivia", json: "{}").status == .conflict)
+            let withoutState = try await send(fixture, .POST, "/api/v2/workspaces/\(workspace)/state-versions", as: "olivia",
+                                              json: #"{"data":{"type":"state-versions","attributes":{"serial":1,"lineage":"l-1","md5":"00"}}}"#)
+            #expect(withoutState.status == .unprocessableEntity)
+            #expect(withoutState.body.string.contains("param is missing or the value is empty: state"), "go-tfe's cue to send it inline")
+            #expect(try await push(state, serial: 1, as: "mario").status == .forbidden)
+            #expect(try await push(state, serial: 1, md5: String(repeating: "0", count: 32)).status == .unprocessableEntity)
+            #expect(try await push(state, serial: 2).status == .unprocessableEntity, "the serial named is the state's")
+            let pushed = try await push(state, serial: 1)
+            #expect(pushed.status == .created, "\(pushed.body.string)")
+            let older = try await push(state.replacingOccurrences(of: #""serial":1"#, with: #""serial":0"#), serial: 0)
+            #expect(older.status == .conflict)
+            #expect(older.body.string.contains("not newer than the stored 1"), "\(older.body.string)")
+            let outputs = try await send(fixture, .GET, "/api/v2/workspaces/\(workspace)/current-state-version-outputs", as: "mario")
+            #expect(outputs.body.string.contains(#""name":"pushed""#), "\(outputs.body.string)")
+            #expect(try await send(fixture, .POST, "/api/v2/workspaces/\(workspace)/actions/unlock", as: "olivia").status == .ok)
+            #expect(try await TerraformEnvironment.find(try environment.requireID(), on: fixture.app.db)?.stateLock == nil)
+            // force-unlock releases any lock, an owner's only.
+            _ = try await StateLocks.take(#"{"ID":"someone-elses"}"#, in: try environment.requireID(), for: nil, on: fixture.app.db)
+            let unlockOther = try await send(fixture, .POST, "/api/v2/workspaces/\(workspace)/actions/unlock", as: "olivia")
+            #expect(unlockOther.status == .conflict, "\(unlockOther.body.string)")
+            #expect(try await send(fixture, .POST, "/api/v2/workspaces/\(workspace)/actions/force-unlock", as: "mario").status == .forbidden)
+            #expect(try await send(fixture, .POST, "/api/v2/workspaces/\(workspace)/actions/force-unlock", as: "otto").status == .notFound)
+            #expect(try await send(fixture, .POST, "/api/v2/workspaces/\(workspace)/actions/force-unlock", as: "olivia").status == .ok)
+            #expect(try await TerraformEnvironment.find(try environment.requireID(), on: fixture.app.db)?.stateLock == nil)
         }
     }
 }

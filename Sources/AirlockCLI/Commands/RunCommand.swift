@@ -27,7 +27,9 @@ extension Airlock {
         }
 
         struct Plan: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Queue a plan of the newest configuration and follow its log.")
+            static let configuration = CommandConfiguration(
+                abstract: "Queue a plan of the newest configuration and follow its log.",
+                discussion: "With --run, authenticate that run's plan instead: a run terraform queued under \"plans and applies\" waits for an MFA token code.")
 
             @OptionGroup var target: Target
 
@@ -40,6 +42,9 @@ extension Airlock {
             func run() async throws {
                 try await RunClient.perform(target) { client in
                     let environment = try await client.environment()
+                    if let id = target.run {
+                        return try await authenticate(id, client: client, serial: environment.mfaSerialNumber)
+                    }
                     let queued = try await client.withMFA(needed: environment.mfa == .plansAndApplies, serial: environment.mfaSerialNumber,
                                                           flag: target.mfaCode) { code in
                         try await client.queue(message: message, tokenCode: code)
@@ -51,6 +56,25 @@ extension Airlock {
                     print(RunClient.summary(finished))
                     return [.planned, .plannedAndFinished].contains(finished.state) ? 0 : 1
                 }
+            }
+
+            /// Gives the waiting plan of run `id` its MFA token code, then follows the plan.
+            private func authenticate(_ id: String, client: RunClient, serial: String?) async throws -> Int32 {
+                let run = try await client.show(id)
+                guard run.waitingForPlanCode == true else {
+                    throw CLIError("Run #\(run.number) does not wait for an MFA token code for its plan (it is \(run.state.rawValue.replacingOccurrences(of: "_", with: " "))).")
+                }
+                let authenticated = try await client.withMFA(needed: true, serial: serial, flag: target.mfaCode) { code in
+                    try await client.call {
+                        try await $0.authenticatePlan(path: .init(run: id), body: .json(.init(tokenCode: code ?? ""))).ok.body.json
+                    }
+                }
+                print("Authenticated the plan of run #\(authenticated.number); it starts when the runs ahead of it are over.")
+                guard !noFollow else { return 0 }
+                try await client.follow(id, phase: .plan)
+                let finished = try await client.show(id)
+                print(RunClient.summary(finished))
+                return [.planned, .plannedAndFinished, .applyQueued, .applying, .applied].contains(finished.state) ? 0 : 1
             }
         }
 

@@ -3,7 +3,8 @@ import Foundation
 import SQLKit
 
 /// The run queue, kept in the database so that every server sharing it takes part: a worker claims the
-/// oldest queued run whose environment has no earlier unfinished run (the environment lock), holds a
+/// oldest queued run whose environment has no earlier unfinished run (the environment lock) and that does not
+/// wait for its plan's MFA code (`Run.waitsForPlanCode`), holds a
 /// lease on it while it works, and a run whose lease runs out (its server died) is marked errored.
 /// On PostgreSQL the claim skips rows another server is claiming (`FOR UPDATE SKIP LOCKED`); on SQLite
 /// the single claiming statement is atomic. Either way no run is executed twice.
@@ -34,6 +35,9 @@ struct RunQueue: Sendable {
         let now = Date().timeIntervalSince1970
         let (id, state, environment, number) = (Run.column(\.$id), Run.column(\.$state), Run.column(\.$environment.$id), Run.column(\.$number))
         let (leaseOwner, leaseExpiresAt, queuedAt) = (Run.column(\.$leaseOwner), Run.column(\.$leaseExpiresAt), Run.column(\.$queuedAt))
+        let (mfaLevel, planAuthenticatedBy) = (Run.column(\.$storedMFALevel), Run.column(\.$planAuthenticatedBy))
+        // `Run.waitsForPlanCode`: a pending run whose level needs a plan code and that nobody authenticated waits.
+        let planCodeLevels = MFALevel.allCases.filter { $0.requiresMFA(for: .plan) }.map(\.rawValue)
         let runs = SQLIdentifier(Run.schema)
         let query: SQLQueryString = """
             UPDATE \(runs) SET \(state) = CASE WHEN \(state) = \(bind: RunState.pending.rawValue) THEN \(bind: RunState.planning.rawValue) ELSE \(bind: RunState.applying.rawValue) END,
@@ -41,6 +45,8 @@ struct RunQueue: Sendable {
             WHERE \(id) = (
               SELECT r.\(id) FROM \(runs) r
               WHERE r.\(state) IN (\(binds: queued))
+                AND (r.\(state) <> \(bind: RunState.pending.rawValue) OR r.\(planAuthenticatedBy) IS NOT NULL
+                     OR COALESCE(r.\(mfaLevel), \(bind: MFALevel.never.rawValue)) NOT IN (\(binds: planCodeLevels)))
                 AND NOT EXISTS (SELECT 1 FROM \(runs) o WHERE o.\(environment) = r.\(environment) AND o.\(number) < r.\(number)
                                 AND o.\(state) IN (\(binds: active)))
               ORDER BY r.\(queuedAt) LIMIT 1\(skipLocked))

@@ -41,6 +41,15 @@ extension APIHandler {
         return .ok(.init(body: .json(try await Self.describe(located, withEvents: true))))
     }
 
+    func authenticatePlan(_ input: Operations.AuthenticatePlan.Input) async throws -> Operations.AuthenticatePlan.Output {
+        guard case let .json(body) = input.body else { throw APIError.unsupportedBody }
+        let request = try Self.request
+        let located = try await Runs.authenticatePlan(try Self.runID(input.path.run), actor: try request.auth.require(User.self),
+                                                      tokenCode: body.tokenCode, mfa: request.application.mfaServices, on: request.db)
+        request.application.runWorkers?.notify()
+        return .ok(.init(body: .json(try await Self.describe(located, withEvents: true))))
+    }
+
     func discardRun(_ input: Operations.DiscardRun.Input) async throws -> Operations.DiscardRun.Output {
         let request = try Self.request
         let located = try await Runs.discard(try Self.runID(input.path.run), actor: try request.auth.require(User.self), on: request.db)
@@ -84,6 +93,7 @@ extension Components.Schemas.Run {
             queuedAt: Date(timeIntervalSince1970: run.queuedAt), hasChanges: run.hasChanges, errorMessage: run.errorMessage,
             cancelRequested: run.cancelRequested,
             mfa: .init(run.mfaLevel), planAuthenticatedBy: run.planAuthenticatedBy, applyAuthenticatedBy: run.applyAuthenticatedBy,
+            waitingForPlanCode: run.waitsForPlanCode,
             events: events?.map { event in
                 .init(from: event.fromState.flatMap(Components.Schemas.RunState.init(rawValue:)),
                       to: Components.Schemas.RunState(rawValue: event.toState) ?? .errored,

@@ -51,6 +51,11 @@ final class Run: Model, @unchecked Sendable {
 
     var isPlanOnly: Bool { planOnly ?? false }
 
+    /// Queued without the MFA token code its plan needs (Terraform's CLI cannot ask for one): no worker
+    /// takes it until someone authenticates (`Runs.authenticatePlan`), and it holds the environment's queue
+    /// meanwhile. `RunQueue.claimNext` applies the same rule in SQL.
+    var waitsForPlanCode: Bool { state == .pending && mfaLevel.requiresMFA(for: .plan) && planAuthenticatedBy == nil }
+
     init() {}
 
     init(id: UUID? = nil, environmentID: UUID, number: Int, configurationVersionID: UUID, message: String, createdBy: String,

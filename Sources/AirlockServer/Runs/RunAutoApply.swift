@@ -12,13 +12,8 @@ enum RunAutoApply {
             _ = try await Runs.confirm(runID, actor: actor, tokenCode: nil, mfa: mfa, on: database)
             return true
         } catch MFARefusal.codeRequired {
-            let located = try await Runs.find(runID, actorID: try actor.requireID(), on: database)
-            let page = pagesAddress + RunPages.path(located.organization, located.environment, run: runID)
-            let log = try await RunLogWriter(runID: runID, phase: .apply, secrets: [], maximumBytes: logLimitBytes, database: database)
-            await log.note("\(actor.username) approved the apply; this environment needs an AWS MFA token code for it. The run waits, planned: "
-                + "authenticate on \(page) or with `airlock run apply --env \(located.organization)/\(located.environment) --run \(runID.uuidString.lowercased())`, "
-                + "and the apply starts (discard the run there to stop waiting).")
-            try await log.flush()
+            try await RunMFAWait.note(try await Runs.find(runID, actorID: try actor.requireID(), on: database), phase: .apply,
+                                      approvedBy: actor.username, pagesAddress: pagesAddress, logLimitBytes: logLimitBytes, on: database)
             return false
         }
     }

@@ -14,6 +14,8 @@ struct RunPage {
     let lock: MFALockView.Status?
     /// Whether "Confirm & Apply" needs a token code.
     let confirmNeedsCode: Bool
+    /// Whether the run waits for a token code before its plan (queued by Terraform's CLI).
+    let planNeedsCode: Bool
     /// The run's MFA authentications, newest first.
     let authentications: [MFAAuthentication]
 
@@ -29,6 +31,8 @@ struct RunPage {
         let confirmNeedsCode = run.state == .planned && run.mfaLevel.requiresMFA(for: .apply)
         let lock: MFALockView.Status? = if run.state == .planned {
             confirmNeedsCode ? MFALockView.status(of: applyAttempt) : nil
+        } else if run.waitsForPlanCode {
+            MFALockView.status(of: planAttempt)
         } else {
             (applyAttempt ?? planAttempt).map { MFALockView.status(of: $0) }
         }
@@ -36,7 +40,7 @@ struct RunPage {
                        events: try await Runs.events(of: runID, on: database),
                        planLog: try await RunLogChunk.text(of: runID, .plan, on: database),
                        applyLog: try await RunLogChunk.text(of: runID, .apply, on: database),
-                       lock: lock, confirmNeedsCode: confirmNeedsCode,
+                       lock: lock, confirmNeedsCode: confirmNeedsCode, planNeedsCode: run.waitsForPlanCode,
                        authentications: try await MFAAuthentication.query(on: database).filter(\.$runID == runID).sort(\.$at, .descending).all())
     }
 }

@@ -20,6 +20,15 @@ extension RunPage {
             }
             actions.append("<form class=\"inline\" method=\"post\" action=\"\(path)/discard\">\(csrf)<button type=\"submit\">Discard</button></form>")
         }
+        if planNeedsCode {
+            gate = """
+                <form method="post" action="\(path)/authenticate-plan"><fieldset><legend>Start the plan with AWS MFA</legend>\(csrf)
+                <p>This run waits for an AWS MFA token code before its plan.</p>
+                \(gate)
+                \(MFALockView.tokenField())
+                </fieldset></form>
+                """
+        }
         if RunState.queued.contains(run.state) || RunState.executing.contains(run.state) {
             actions.append("<form class=\"inline\" method=\"post\" action=\"\(path)/cancel\">\(csrf)<button type=\"submit\">Cancel</button></form>")
         }

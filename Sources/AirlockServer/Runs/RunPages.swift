@@ -2,8 +2,8 @@ import Fluent
 import Vapor
 
 /// The runs of an environment on its page, and each run's page:
-/// `/terraform/:organization/environments/:environment/runs/:run`, with "Confirm & Apply", "Discard"
-/// and "Cancel".
+/// `/terraform/:organization/environments/:environment/runs/:run`, with "Confirm & Apply", "Discard",
+/// "Cancel", and the token field of a plan that waits for an MFA code.
 struct RunPages: RouteCollection {
     struct QueueForm: Content {
         let message: String?
@@ -20,6 +20,7 @@ struct RunPages: RouteCollection {
         environment.get("runs", ":run", use: show)
         environment.get("runs", ":run", "live", use: live)
         environment.post("runs", ":run", "confirm", use: confirm)
+        environment.post("runs", ":run", "authenticate-plan", use: authenticatePlan)
         environment.post("runs", ":run", "discard", use: discard)
         environment.post("runs", ":run", "cancel", use: cancel)
     }
@@ -63,6 +64,14 @@ struct RunPages: RouteCollection {
         let code = try? request.content.decode(TokenForm.self).token_code
         return try await act(request, success: "Apply confirmed; it starts shortly.") {
             try await Runs.confirm($0, actor: $1, tokenCode: code?.isEmpty == false ? code : nil, mfa: request.application.mfaServices, on: request.db)
+        }
+    }
+
+    func authenticatePlan(_ request: Request) async throws -> Response {
+        let code = try? request.content.decode(TokenForm.self).token_code
+        return try await act(request, success: "Plan authenticated; it starts shortly.") {
+            try await Runs.authenticatePlan($0, actor: $1, tokenCode: code?.isEmpty == false ? code : nil, mfa: request.application.mfaServices,
+                                            on: request.db)
         }
     }
 

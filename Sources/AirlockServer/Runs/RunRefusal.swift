@@ -8,11 +8,13 @@ enum RunRefusal: Refusal {
     /// The run is not in a state this action applies to; `action` is a past participle ("confirmed").
     case invalidTransition(action: String, state: RunState)
     case messageTooLong
+    /// "Authenticate" for a plan that does not wait for a code (it has one, or it is past waiting).
+    case notWaitingForPlanCode(state: RunState)
 
     var kind: RefusalKind {
         switch self {
         case .notFound, .configurationVersionNotFound: .notFound
-        case .noConfiguration, .invalidTransition: .conflict
+        case .noConfiguration, .invalidTransition, .notWaitingForPlanCode: .conflict
         case .messageTooLong: .invalid
         }
     }
@@ -23,6 +25,7 @@ enum RunRefusal: Refusal {
         case .noConfiguration: "no_configuration"
         case .invalidTransition: "invalid_transition"
         case .messageTooLong: "invalid_message"
+        case .notWaitingForPlanCode: "not_waiting_for_mfa"
         }
     }
 
@@ -38,6 +41,9 @@ enum RunRefusal: Refusal {
             "A run that is \(state.rawValue.replacingOccurrences(of: "_", with: " ")) cannot be \(action)."
         case .messageTooLong:
             "Run messages are at most 500 characters."
+        case let .notWaitingForPlanCode(state):
+            state == .pending ? "This run's plan is authenticated already (or needs no MFA token code); it starts when the runs ahead of it are over."
+                : "This run does not wait for an MFA token code for its plan: it is \(state.rawValue.replacingOccurrences(of: "_", with: " "))."
         }
     }
 }

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 
 /// Run operations, independent of HTTP: every member of the environment's organization queues plans,
 /// confirms, discards and cancels; nobody else sees the run (404).
@@ -14,10 +15,11 @@ enum Runs {
     /// Queues a plan of `configurationVersionID` (default: the newest upload) behind the environment's
     /// earlier runs.
     /// Under "plans and applies" the plan needs `tokenCode`: it is exchanged with STS first, and nothing is
-    /// queued if that fails.
+    /// queued if that fails. Without one the plan is refused, or, with `waitForPlanCode` (Terraform's CLI, which
+    /// cannot ask for a code), queued to wait for someone to authenticate it (`authenticatePlan`).
     static func queuePlan(in organization: String, _ environmentName: String, configurationVersionID: UUID?, message: String?,
-                          tokenCode: String? = nil, planOnly: Bool = false, autoApply: Bool = false, destroy: Bool = false,
-                          actor: User, mfa: MFAServices,
+                          tokenCode: String? = nil, waitForPlanCode: Bool = false, planOnly: Bool = false, autoApply: Bool = false,
+                          destroy: Bool = false, actor: User, mfa: MFAServices,
                           on database: any Database) async throws -> Run {
         let message = message ?? "Queued by \(actor.username)"
         guard message.count <= 500 else { throw RunRefusal.messageTooLong }
@@ -25,7 +27,7 @@ enum Runs {
         let environmentID = try environment.requireID()
         let runID = UUID()
         var authenticated: String?
-        if environment.mfaLevel.requiresMFA(for: .plan) {
+        if environment.mfaLevel.requiresMFA(for: .plan), tokenCode != nil || !waitForPlanCode {
             guard let tokenCode else { throw MFARefusal.codeRequired(serial: try await serial(of: environment, secrets: mfa.secrets, on: database), phase: .plan) }
             authenticated = try await MFAGate.authenticate(
                 code: tokenCode, user: actor,
@@ -56,10 +58,15 @@ enum Runs {
                 run.planAuthenticatedBy = actor.username
             }
             try await run.save(on: database)
-            try await RunEvent(runID: runID, from: nil, to: .pending, actor: actor.username,
-                               note: planCredentials == nil ? (planOnly ? "Speculative plan queued (never applied)" : "Plan queued")
-                                   : "Authenticated with MFA by \(actor.username); \(planOnly ? "speculative plan queued (never applied)" : "plan queued")")
-                .save(on: database)
+            let queued = planOnly ? "Speculative plan queued (never applied)" : "Plan queued"
+            let note = if planCredentials != nil {
+                "Authenticated with MFA by \(actor.username); \(queued.lowercased())"
+            } else if run.waitsForPlanCode {
+                "\(queued); waiting for an AWS MFA token code for the plan"
+            } else {
+                queued
+            }
+            try await RunEvent(runID: runID, from: nil, to: .pending, actor: actor.username, note: note).save(on: database)
             return run
         }
     }
@@ -125,6 +132,38 @@ enum Runs {
                                            changes: changes, on: database) else {
             throw RunRefusal.invalidTransition(action: "confirmed", state: try await currentState(runID, on: database))
         }
+        return try await find(runID, actorID: try actor.requireID(), on: database)
+    }
+
+    /// "Authenticate" a plan queued to wait for its MFA token code (by Terraform's CLI): the code is exchanged
+    /// with STS, and the plan starts once the runs ahead of it are over. If STS refuses it, the run keeps waiting.
+    static func authenticatePlan(_ runID: UUID, actor: User, tokenCode: String?, mfa: MFAServices,
+                                 on database: any Database) async throws -> Located {
+        let run = try await find(runID, actorID: try actor.requireID(), on: database).run
+        guard run.waitsForPlanCode else { throw RunRefusal.notWaitingForPlanCode(state: run.state) }
+        guard let environment = try await TerraformEnvironment.find(run.$environment.id, on: database) else { throw RunRefusal.notFound }
+        guard let tokenCode else { throw MFARefusal.codeRequired(serial: try await serial(of: environment, secrets: mfa.secrets, on: database), phase: .plan) }
+        let sealed = try await MFAGate.authenticate(
+            code: tokenCode, user: actor,
+            target: .init(environment: environment, organizationID: environment.$organization.id, runID: runID, phase: .plan, runNumber: run.number),
+            services: mfa, on: database)
+        // Only if it still waits: a cancel, or another member's code, may have come first.
+        let authenticated = try await database.transaction { database in
+            guard let sql = database as? any SQLDatabase else { throw RunEngineError.notSQL }
+            let rows = try await sql.update(Run.schema)
+                .set(Run.column(\.$planCredentialsSealed), to: SQLBind(sealed)).set(Run.column(\.$planAuthenticatedBy), to: SQLBind(actor.username))
+                .where(Run.column(\.$id), .equal, SQLBind(runID)).where(Run.column(\.$state), .equal, SQLBind(RunState.pending.rawValue))
+                .where(Run.column(\.$planAuthenticatedBy), .is, SQLLiteral.null)
+                .returning(Run.column(\.$id)).all()
+            guard !rows.isEmpty else { return false }
+            try await RunEvent(runID: runID, from: .pending, to: .pending, actor: actor.username,
+                               note: "Authenticated with MFA by \(actor.username); the plan may start").save(on: database)
+            return true
+        }
+        guard authenticated else {
+            throw RunRefusal.notWaitingForPlanCode(state: try await currentState(runID, on: database))
+        }
+        await RunLogBell.shared.ring(runID)
         return try await find(runID, actorID: try actor.requireID(), on: database)
     }
 

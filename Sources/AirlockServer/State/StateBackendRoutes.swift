@@ -37,7 +37,7 @@ struct StateBackendRoutes: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         let state = routes.grouped("state", ":organization", ":environment")
         state.get(use: read)
-        // Bodies are streamed and read only after the caller is authorized (`readBody(of:upTo:)`).
+        // Bodies are streamed and read only after the caller is authorized (`Request.collectBody(upTo:)`).
         state.on(.POST, body: .stream, use: write)
         state.on(.RAW(value: "LOCK"), "lock", body: .stream, use: lock)
         state.on(.RAW(value: "UNLOCK"), "lock", body: .stream, use: unlock)
@@ -47,18 +47,6 @@ struct StateBackendRoutes: RouteCollection {
     static let maximumStateBytes = 256 << 20
     /// Largest lock information accepted.
     static let maximumLockBytes = 64 << 10
-
-    /// The request's body, read now (after authorization), refused with 413 past `maximumBytes`.
-    private func readBody(of request: Request, upTo maximumBytes: Int) async throws -> ByteBuffer? {
-        if let length = request.headers.first(name: .contentLength).flatMap(Int.init), length > maximumBytes {
-            throw APIError.bodyTooLarge(maximumBytes: maximumBytes)
-        }
-        do {
-            return try await request.body.collect(max: maximumBytes).get()
-        } catch let error as any AbortError where error.status == .payloadTooLarge {
-            throw APIError.bodyTooLarge(maximumBytes: maximumBytes)
-        }
-    }
 
     func read(_ request: Request) async throws -> Response {
         let (environment, _) = try await authorize(request)
@@ -75,7 +63,7 @@ struct StateBackendRoutes: RouteCollection {
         let (environment, caller) = try await authorize(request)
         guard caller.mayWrite else { throw Abort(.forbidden, reason: caller.refusal) }
         let runID: UUID? = if case let .run(id, _) = caller { id } else { nil }
-        guard let body = try await readBody(of: request, upTo: Self.maximumStateBytes), body.readableBytes > 0 else {
+        guard let body = try await request.collectBody(upTo: Self.maximumStateBytes), body.readableBytes > 0 else {
             throw Abort(.badRequest, reason: "No state in the request.")
         }
         let held = try await TerraformEnvironment.find(environment.requireID(), on: request.db)?.stateLock.flatMap(StateLockInfo.id(in:))
@@ -98,7 +86,7 @@ struct StateBackendRoutes: RouteCollection {
     func lock(_ request: Request) async throws -> Response {
         let (environment, caller) = try await authorize(request)
         guard caller.mayWrite else { throw Abort(.forbidden, reason: caller.refusal) }
-        let info = try await readBody(of: request, upTo: Self.maximumLockBytes).map { String(buffer: $0) } ?? "{}"
+        let info = try await request.collectBody(upTo: Self.maximumLockBytes).map { String(buffer: $0) } ?? "{}"
         let runID: UUID? = if case let .run(id, _) = caller { id } else { nil }
         if let held = try await StateLocks.take(info, in: try environment.requireID(), for: runID, on: request.db) {
             var headers = HTTPHeaders()
@@ -111,7 +99,7 @@ struct StateBackendRoutes: RouteCollection {
     func unlock(_ request: Request) async throws -> Response {
         let (environment, caller) = try await authorize(request)
         guard caller.mayWrite else { throw Abort(.forbidden, reason: caller.refusal) }
-        let given = try await readBody(of: request, upTo: Self.maximumLockBytes).map { String(buffer: $0) }.flatMap(StateLockInfo.id(in:))
+        let given = try await request.collectBody(upTo: Self.maximumLockBytes).map { String(buffer: $0) }.flatMap(StateLockInfo.id(in:))
         // An owner's `terraform force-unlock` sends no lock information; anyone else names the lock.
         if given == nil, !caller.mayForceUnlock {
             throw Abort(.conflict, reason: "An unlock must name the lock's ID.")

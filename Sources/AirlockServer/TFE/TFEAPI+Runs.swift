@@ -93,16 +93,18 @@ extension TFEAPI {
             throw TFEError(status: .unprocessableEntity, detail: "The configuration version was not uploaded to this workspace.")
         }
         let planOnly = upload.speculative || body.data.attributes?.planOnly == true
-        guard !environment.mfaLevel.requiresMFA(for: .plan) else {
-            throw TFEError(status: .conflict,
-                           detail: "This environment needs an AWS MFA token code before a plan; queue it with airlock run plan or on the environment's page.")
-        }
         let run = try await Runs.queuePlan(in: environment.organization.name, environment.name, configurationVersionID: versionID,
-                                           message: body.data.attributes?.message, planOnly: planOnly,
+                                           message: body.data.attributes?.message, waitForPlanCode: true, planOnly: planOnly,
                                            autoApply: body.data.attributes?.autoApply == true, destroy: body.data.attributes?.isDestroy == true,
                                            actor: user,
                                            mfa: request.application.mfaServices, on: request.db)
-        request.application.runWorkers?.notify()
+        if run.waitsForPlanCode {
+            try await RunMFAWait.note(.init(run: run, organization: environment.organization.name, environment: environment.name), phase: .plan,
+                                      approvedBy: nil, pagesAddress: Self.publicBase(request), logLimitBytes: RunEngineSettings.defaultLogLimitBytes,
+                                      on: request.db)
+        } else {
+            request.application.runWorkers?.notify()
+        }
         return try TFEDocument.response(try TFERun.resource(run, configurationUpload: try upload.requireID()), status: .created)
     }
 

@@ -26,6 +26,10 @@ struct TFEAPI: RouteCollection {
         api.get("workspaces", ":workspace", "current-state-version", use: currentStateVersion)
         api.get("state-versions", ":version", "download", use: downloadState)
         api.get("workspaces", ":workspace", "current-state-version-outputs", use: currentOutputs)
+        api.on(.POST, "workspaces", ":workspace", "state-versions", body: .stream, use: createStateVersion)
+        api.post("workspaces", ":workspace", "actions", "lock", use: lockWorkspace)
+        api.post("workspaces", ":workspace", "actions", "unlock", use: unlockWorkspace)
+        api.post("workspaces", ":workspace", "actions", "force-unlock", use: forceUnlockWorkspace)
         api.post("workspaces", ":workspace", "configuration-versions", use: createConfigurationVersion)
         api.get("configuration-versions", ":version", use: readConfigurationVersion)
         api.post("runs", use: createRun)
@@ -45,34 +49,6 @@ struct TFEAPI: RouteCollection {
         }
     }
 
-    func currentOutputs(_ request: Request) async throws -> Response {
-        let environment = try await TFEWorkspace.environment(try request.parameters.require("workspace"), actorID: try request.userID, on: request.db)
-        let environmentID = try environment.requireID()
-        guard let latest = try await StateVersions.latest(of: environmentID, on: request.db),
-              let state = try await StateVersions.current(of: environmentID, secrets: request.application.secretBox, on: request.db) else {
-            throw TFEError(status: .notFound, detail: "The workspace has no state yet.")
-        }
-        return try TFEStateOutputs.response(state: state, versionID: try TFEStateVersion.id(of: latest))
-    }
-
-    /// What `terraform state pull|list`, `show` and `output` read: the environment's newest state.
-    func currentStateVersion(_ request: Request) async throws -> Response {
-        let environment = try await TFEWorkspace.environment(try request.parameters.require("workspace"), actorID: try request.userID, on: request.db)
-        guard let latest = try await StateVersions.latest(of: try environment.requireID(), on: request.db) else {
-            throw TFEError(status: .notFound, detail: "The workspace has no state yet.")
-        }
-        return try TFEDocument.response(try TFEStateVersion.resource(latest))
-    }
-
-    func downloadState(_ request: Request) async throws -> Response {
-        let version = try await TFEStateVersion.find(try request.parameters.require("version"), actorID: try request.userID, on: request.db)
-        let state = try request.application.secretBox.unseal(version.stateSealed,
-                                                             boundTo: StateVersion.context(environmentID: version.$environment.id, serial: version.serial))
-        let response = Response(status: .ok, body: .init(data: state))
-        response.headers.contentType = .json
-        return response
-    }
-
     /// `terraform init` creates the workspace it names when it does not exist: an environment, owners only.
     func createWorkspace(_ request: Request) async throws -> Response {
         struct Body: Decodable {
@@ -85,7 +61,7 @@ struct TFEAPI: RouteCollection {
         let organization = try await TFEOrganization.find(request)
         let name = try TFEDocument.decode(Body.self, from: request).data.attributes.name
         let environment = try await Environments.create(name, in: organization.name, actorID: try request.userID, on: request.db)
-        return try TFEDocument.response(try TFEWorkspace.resource(environment, organization: organization.name), status: .created)
+        return try TFEDocument.response(try TFEWorkspace.resource(environment, organization: organization.name, ownedByCaller: true), status: .created)
     }
 
     /// Who the token belongs to (`terraform login` greets them).
@@ -103,9 +79,10 @@ struct TFEAPI: RouteCollection {
     }
 
     func workspace(_ request: Request) async throws -> Response {
-        let organization = try await TFEOrganization.find(request)
+        let (organization, membership) = try await Organizations.membership(of: try request.userID, in: try request.parameters.require("organization"),
+                                                                            on: request.db)
         let environment = try await Environments.find(try request.parameters.require("workspace"), in: organization.name,
                                                       actorID: try request.userID, on: request.db)
-        return try TFEDocument.response(try TFEWorkspace.resource(environment, organization: organization.name))
+        return try TFEDocument.response(try TFEWorkspace.resource(environment, organization: organization.name, ownedByCaller: membership.role == .owner))
     }
 }

@@ -45,11 +45,15 @@ enum TFERun {
         ], relationships: relationships)
     }
 
-    /// TFE's status of a run: Airlock's state, except that a run whose apply Terraform approved and which was
-    /// then discarded (it waited for an MFA code) is canceled, so that `terraform apply` fails rather than
-    /// ending as if it had applied.
+    /// TFE's status of a run: Airlock's state, except that
+    /// - a run whose apply Terraform approved and which was then discarded (it waited for an MFA code) is
+    ///   canceled, so that `terraform apply` fails rather than ending as if it had applied;
+    /// - a run waiting for its plan's MFA code is plan_queued, past pending, so that Terraform streams the plan's
+    ///   log, which says where to authenticate (for a pending run it only prints "Waiting for the plan to start").
     static func status(of run: Run) -> String {
-        run.state == .discarded && run.autoApply == true ? "canceled" : run.state.rawValue
+        if run.state == .discarded && run.autoApply == true { return "canceled" }
+        if run.waitsForPlanCode { return "plan_queued" }
+        return run.state.rawValue
     }
 
     /// The line that ends the log of an apply that never came.

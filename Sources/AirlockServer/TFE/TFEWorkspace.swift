@@ -9,7 +9,8 @@ enum TFEWorkspace {
         TFEID.make("ws", try environment.requireID())
     }
 
-    static func resource(_ environment: TerraformEnvironment, organization: String) throws -> TFEResource {
+    /// - Parameter ownedByCaller: whether the caller owns the organization: only owners lock and push the state.
+    static func resource(_ environment: TerraformEnvironment, organization: String, ownedByCaller: Bool) throws -> TFEResource {
         TFEResource(type: "workspaces", id: try id(of: environment), attributes: [
             "name": .string(environment.name),
             "execution-mode": "remote",
@@ -22,7 +23,8 @@ enum TFEWorkspace {
             "structured-run-output-enabled": false,
             "actions": ["is-destroyable": true],
             "permissions": ["can-queue-run": true, "can-queue-apply": true, "can-read-state-versions": true,
-                            "can-create-state-versions": true, "can-update": true, "can-lock": true, "can-unlock": true],
+                            "can-create-state-versions": .bool(ownedByCaller), "can-update": .bool(ownedByCaller),
+                            "can-lock": .bool(ownedByCaller), "can-unlock": .bool(ownedByCaller), "can-force-unlock": .bool(ownedByCaller)],
         ], relationships: ["organization": ["data": ["type": "organizations", "id": .string(organization)]]])
     }
 }

@@ -91,6 +91,16 @@ struct CloudWorld {
                                  using: client)
     }
 
+    /// `airlock ARGUMENTS` as `user`, against this server (trusting its CA through SSL_CERT_FILE).
+    func airlock(_ arguments: [String], as user: String = "olivia") async throws -> CommandRunner.Result {
+        let home = folder.appendingPathComponent("airlock-\(user)")
+        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+        return try await CommandRunner.run(CLIWorld.airlockBinary, arguments, environment: [
+            "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": home.path, "AIRLOCK_SERVER": base,
+            "AIRLOCK_TOKEN": tokens[user] ?? "", "SSL_CERT_FILE": authority.certificateFile.path,
+        ])
+    }
+
     /// The environment's newest run, as the API shows it.
     func newestRun() async throws -> [String: Any]? {
         let runs = try await api("GET", "/organizations/acme/environments/production/runs")
