@@ -132,4 +132,65 @@ import Testing
         _ = try await visit(browser, base, "/terraform/acme/environments/prod")
         try await browser.screenshot("09-environment-with-audit")
     }
+
+    /// An owner requires personal devices; a member's code from the shared device is refused (the lock red with
+    /// why); they register their own device on the organization's page and approve with it.
+    @Test(.enabled(if: hasChromium, "needs Debian's chromium and chromium-driver"))
+    func aMemberRegistersTheirOwnDeviceAndApprovesWithIt() async throws {
+        try await MFARunTests.withMFAWorld { world, setup in
+            let browser = try await WebDriver.start()
+            do {
+                try await Self.personalDeviceFlow(browser, world, setup)
+            } catch {
+                try? await browser.screenshot("failure-personal-device")
+                await browser.quit()
+                throw error
+            }
+            await browser.quit()
+        }
+    }
+
+    static func personalDeviceFlow(_ browser: WebDriver, _ world: RunWorld, _ setup: MFARunTests.Setup) async throws {
+        let (base, device) = (world.base, "arn:aws:iam::123456789012:mfa/mario-phone")
+        try await MFARunTests.setVariables(world, setup)
+        try await logIn(browser, base, as: "olivia")
+        _ = try await visit(browser, base, "/terraform/acme/environments/prod/settings")
+        try await browser.click("#mfa option[value=applies_only]")
+        try await browser.click("input[name=require_personal_mfa_device]")
+        try await browser.click("form[action='/terraform/acme/environments/prod/settings'] button[type=submit]")
+        let saved = try await browser.waitFor("Settings saved.")
+        #expect(saved.contains(#"name="require_personal_mfa_device" value="on" checked="""#), "the box stays ticked")
+        try await browser.click("form[action='/logout'] button")
+        #expect(try await world.upload(["main.tf": "resource \"terraform_data\" \"release\" {\n  input = \"1\"\n}\n"]).status == 201)
+
+        try await logIn(browser, base, as: "mario")
+        _ = try await visit(browser, base, "/terraform/acme/environments/prod")
+        try await browser.click("form[action='/terraform/acme/environments/prod/runs'] button[type=submit]")
+        _ = try await browser.waitFor("<button type=\"submit\">Authenticate</button>", seconds: 120)
+        let runPage = try await browser.currentURL()
+        let shared = try #require(await setup.sts.engine.currentCode(forDevice: MFARunTests.anika.mfaSerial!))
+        try await browser.type(shared, into: "#token-code")
+        try await browser.click("form[action$='/confirm'] button[type=submit]")
+        var page = try await browser.waitFor(#"data-mfa="failed""#)
+        #expect(page.contains("This environment requires your own MFA device"), "\(page)")
+        try await browser.screenshot("10-personal-device-required")
+
+        _ = try await visit(browser, base, "/organizations/acme")
+        try await browser.type(device, into: "#mfa-device-serial")
+        try await browser.click("form[action='/organizations/acme/mfa-device'] button[type=submit]")
+        page = try await browser.waitFor("now go to AWS with your own device")
+        #expect(page.contains("<code>\(device)</code>"))
+        try await browser.screenshot("11-personal-device-registered")
+
+        try await browser.open(runPage)
+        _ = try await check(browser)
+        try await browser.type(try #require(await setup.sts.engine.currentCode(forDevice: device)), into: "#token-code")
+        try await browser.click("form[action$='/confirm'] button[type=submit]")
+        page = try await browser.waitFor("Apply complete!", seconds: 120)
+        #expect(page.contains("Authenticated with MFA by mario"))
+        #expect(page.contains("MFA device: \(device)"))
+        #expect(page.contains("<td><code>\(device)</code></td>"), "the audit names the device")
+        try await check(browser)
+        try await browser.screenshot("12-approved-with-own-device")
+    }
 }

@@ -47,6 +47,9 @@ public func configure(_ app: Application, database: DatabaseChoice, secrets: Sec
     app.migrations.add(UpdateRunAddTerraformCLIFields())
     app.migrations.add(CreateTFEConfigurationUpload())
     app.migrations.add(CreateTerraformLoginCode())
+    app.migrations.add(CreatePersonalMFADevice())
+    app.migrations.add(UpdateMFAAuthenticationAddDeviceSerial())
+    app.migrations.add(UpdateEnvironmentAddRequirePersonalMFADevice())
     try await app.autoMigrate()
     try routes(app)
 }

@@ -32,6 +32,7 @@ func routes(_ app: Application) throws {
     try pages.register(collection: LoginPages())
     let memberPages = pages.grouped(LoginRequiredMiddleware())
     try memberPages.register(collection: OrganizationPages())
+    try memberPages.register(collection: PersonalMFADevicePages())
     try memberPages.register(collection: VariablesPage())
     try memberPages.register(collection: TokensPage())
     try memberPages.register(collection: EnvironmentPages())

@@ -34,7 +34,8 @@ extension APIHandler {
     func updateEnvironmentSettings(_ input: Operations.UpdateEnvironmentSettings.Input) async throws -> Operations.UpdateEnvironmentSettings.Output {
         guard case let .json(body) = input.body else { throw APIError.unsupportedBody }
         let change = EnvironmentSettings.Change(mfaLevel: body.mfa.flatMap { MFALevel(rawValue: $0.rawValue) },
-                                                planRoleARN: body.planRoleArn, applyRoleARN: body.applyRoleArn)
+                                                planRoleARN: body.planRoleArn, applyRoleARN: body.applyRoleArn,
+                                                requirePersonalMFADevice: body.requirePersonalMfaDevice)
         let environment = try await EnvironmentSettings.update(input.path.environment, in: input.path.organization, change: change,
                                                                actorID: try Self.actorID, secrets: try Self.secrets, on: try Self.database)
         return .ok(.init(body: .json(.init(environment, organization: input.path.organization,
@@ -59,17 +60,18 @@ extension APIHandler {
         return .ok(.init(body: .json(items)))
     }
 
-    /// The organization's AWS_MFA_SERIAL_NUMBER, shown to members for prompts.
+    /// The MFA serial the caller's codes go with (their own device, else AWS_MFA_SERIAL_NUMBER), for prompts.
     static func serialNumber(of environment: TerraformEnvironment?) async throws -> String? {
         guard let environment else { return nil }
-        return try await Runs.serial(of: environment, secrets: try secrets, on: try database)
+        return try await Runs.serial(of: environment, for: try actorID, secrets: try secrets, on: try database)
     }
 }
 
 extension Components.Schemas.Environment {
     init(_ environment: TerraformEnvironment, organization: String, serial: String?) {
         self.init(name: environment.name, organization: organization, mfa: .init(environment.mfaLevel),
-                  planRoleArn: environment.planRoleARN, applyRoleArn: environment.applyRoleARN, mfaSerialNumber: serial)
+                  planRoleArn: environment.planRoleARN, applyRoleArn: environment.applyRoleARN, mfaSerialNumber: serial,
+                  requirePersonalMfaDevice: environment.requiresPersonalMFADevice)
     }
 }
 
@@ -77,6 +79,6 @@ extension Components.Schemas.MFAAuthentication {
     init(_ record: MFAAuthentication) {
         self.init(username: record.username, at: Date(timeIntervalSince1970: record.at), run: record.runID?.uuidString.lowercased(),
                   phase: record.phase == .plan ? .plan : .apply, succeeded: record.succeeded, stsRequestId: record.stsRequestID,
-                  error: record.error)
+                  error: record.error, deviceSerial: record.deviceSerial)
     }
 }

@@ -23,6 +23,9 @@ final class TerraformEnvironment: Model, @unchecked Sendable {
     /// Roles the server assumes for Terraform: a plan role (e.g. read-only) and an apply role.
     @OptionalField(key: "plan_role_arn") var planRoleARN: String?
     @OptionalField(key: "apply_role_arn") var applyRoleARN: String?
+    /// Codes must come from the person's own registered MFA device (nil on rows from before: not required).
+    @OptionalField(key: "require_personal_mfa_device") var storedRequirePersonalMFADevice: Bool?
+    var requiresPersonalMFADevice: Bool { storedRequirePersonalMFADevice ?? false }
 
     init() {}
 

@@ -17,6 +17,8 @@ struct EnvironmentPages: RouteCollection {
         let mfa: MFALevel
         let plan_role_arn: String?
         let apply_role_arn: String?
+        /// A checkbox: present ("on") when ticked.
+        let require_personal_mfa_device: String?
     }
 
     func boot(routes: any RoutesBuilder) throws {
@@ -111,7 +113,8 @@ struct EnvironmentPages: RouteCollection {
                                             fields: ["mfa_not_configured": "mfa", "invalid_role_arn": "apply-role"]) {
             _ = try await EnvironmentSettings.update(name, in: organization,
                                                      change: .init(mfaLevel: form.mfa, planRoleARN: form.plan_role_arn ?? "",
-                                                                   applyRoleARN: form.apply_role_arn ?? ""),
+                                                                   applyRoleARN: form.apply_role_arn ?? "",
+                                                                   requirePersonalMFADevice: form.require_personal_mfa_device != nil),
                                                      actorID: userID, secrets: request.application.secretBox, on: request.db)
         }
     }

@@ -1,7 +1,8 @@
 import Fluent
 import Foundation
 
-/// An environment's settings: "AWS Multi-Factor Authentication" and the roles for plans and applies.
+/// An environment's settings: "AWS Multi-Factor Authentication", the roles for plans and applies, and whether
+/// codes must come from each person's own device.
 /// Owners change them; a change governs runs queued afterwards.
 enum EnvironmentSettings {
     struct Change: Sendable {
@@ -9,6 +10,7 @@ enum EnvironmentSettings {
         /// Empty clears; nil keeps.
         var planRoleARN: String?
         var applyRoleARN: String?
+        var requirePersonalMFADevice: Bool?
     }
 
     static func update(_ name: String, in organization: String, change: Change, actorID: UUID, secrets: SecretBox,
@@ -26,6 +28,7 @@ enum EnvironmentSettings {
         if let level = change.mfaLevel { environment.mfaLevel = level }
         if let arn = change.planRoleARN { environment.planRoleARN = arn.isEmpty ? nil : arn }
         if let arn = change.applyRoleARN { environment.applyRoleARN = arn.isEmpty ? nil : arn }
+        if let required = change.requirePersonalMFADevice { environment.storedRequirePersonalMFADevice = required }
         try await environment.save(on: database)
         return environment
     }

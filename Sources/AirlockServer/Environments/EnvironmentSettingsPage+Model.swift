@@ -9,6 +9,7 @@ struct EnvironmentSettingsPage {
     let mfaLevel: MFALevel
     let planRoleARN: String?
     let applyRoleARN: String?
+    let requiresPersonalMFADevice: Bool
     /// Owners change settings and variables; members see them read-only.
     let isOwner: Bool
     let variables: [ListedVariable]
@@ -19,7 +20,8 @@ struct EnvironmentSettingsPage {
         let environment = try await Environments.find(name, in: organization, actorID: actorID, on: database)
         return EnvironmentSettingsPage(
             organization: organization, environment: environment.name, mfaLevel: environment.mfaLevel,
-            planRoleARN: environment.planRoleARN, applyRoleARN: environment.applyRoleARN, isOwner: membership.role == .owner,
+            planRoleARN: environment.planRoleARN, applyRoleARN: environment.applyRoleARN,
+            requiresPersonalMFADevice: environment.requiresPersonalMFADevice, isOwner: membership.role == .owner,
             variables: try await Variables.list(.environment(organization: organization, environment: environment.name), actorID: actorID,
                                                 secrets: secrets, on: database))
     }

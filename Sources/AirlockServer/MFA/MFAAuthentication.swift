@@ -1,8 +1,8 @@
 import Fluent
 import Foundation
 
-/// One MFA authentication attempt, kept for audit: who, when, which environment, run and phase, the result,
-/// STS's request id and error. Never the code.
+/// One MFA authentication attempt, kept for audit: who, with which device, when, which environment, run and
+/// phase, the result, STS's request id and error. Never the code.
 final class MFAAuthentication: Model, @unchecked Sendable {
     // @unchecked: a Fluent model instance belongs to the one request or task that loaded it.
     static let schema = "mfa_authentications"
@@ -18,11 +18,13 @@ final class MFAAuthentication: Model, @unchecked Sendable {
     @Field(key: "at") var at: Double
     /// Whether the attempt counts against the failure limit; nil on rows from before (they count if failed).
     @OptionalField(key: "counts_as_failure") var countsAsFailure: Bool?
+    /// The device whose code was sent (nil: none was sent, or a row from before personal devices).
+    @OptionalField(key: "device_serial") var deviceSerial: String?
 
     init() {}
 
     init(environmentID: UUID, runID: UUID?, username: String, phase: RunLogChunk.Phase, succeeded: Bool, stsRequestID: String?,
-         error: String?, countsAsFailure: Bool, at: Date) {
+         error: String?, countsAsFailure: Bool, deviceSerial: String? = nil, at: Date) {
         self.$environment.id = environmentID
         self.runID = runID
         self.username = username
@@ -31,6 +33,7 @@ final class MFAAuthentication: Model, @unchecked Sendable {
         self.stsRequestID = stsRequestID
         self.error = error
         self.countsAsFailure = countsAsFailure
+        self.deviceSerial = deviceSerial
         self.at = at.timeIntervalSince1970
     }
 }

@@ -4,8 +4,10 @@ import Foundation
 import Vapor
 
 /// Exchanges a user's MFA token code for session credentials for one run phase: the code must be 6 digits
-/// (checked before STS is called), failed attempts are limited per user and environment, and every
-/// attempt is recorded (never the code). The credentials come back sealed for the run.
+/// (checked before STS is called), it is sent with the person's own device if they registered one (else the
+/// organization's shared serial, unless the environment requires personal devices), failed attempts are
+/// limited per user and environment, and every attempt is recorded with its device (never the code). The
+/// credentials come back sealed for the run.
 enum MFAGate {
     static let maximumFailures = 5
     static let failureWindow: TimeInterval = 15 * 60
@@ -26,17 +28,28 @@ enum MFAGate {
         let environmentID = try target.environment.requireID()
         let now = services.clock.now
         let variables = try await Variables.ofOrganization(target.organizationID, secrets: services.secrets, on: database)
-        let missing = AWSAccess.missingForMFA(variables.map(\.key))
-        guard missing.isEmpty, let keys = AWSAccess.keys(in: variables) else {
+        let keys = AWSAccess.keys(in: variables)
+        let serial: String?
+        do {
+            serial = try await PersonalMFADevices.serial(for: try user.requireID(), environment: target.environment, shared: keys?.serial, on: database)
+        } catch let refusal as MFARefusal {
+            try await MFAAuthentication(environmentID: environmentID, runID: target.runID, username: user.username, phase: target.phase,
+                                        succeeded: false, stsRequestID: nil, error: refusal.message, countsAsFailure: false, at: now).save(on: database)
+            throw refusal
+        }
+        // A person with their own device needs no shared serial.
+        let missing = AWSAccess.missingForMFA(variables.map(\.key)).filter { serial == nil || $0 != AWSAccess.serialVariable }
+        guard missing.isEmpty, let keys, let serial else {
             let error = MFARefusal.notConfigured(missing: missing.isEmpty ? [AWSAccess.accessKeyVariable] : missing)
             try await MFAAuthentication(environmentID: environmentID, runID: target.runID, username: user.username, phase: target.phase,
                                         succeeded: false, stsRequestID: nil, error: error.message, countsAsFailure: false, at: now).save(on: database)
             throw error
         }
-        let attempt = try await reserveAttempt(for: user, target: target, environmentID: environmentID, now: now, on: database)
+        let attempt = try await reserveAttempt(for: user, target: target, environmentID: environmentID, serial: serial, now: now, on: database)
         let role = target.environment.roleARN(for: target.phase, mfaAuthenticated: true)
         do {
-            let (credentials, requestID) = try await services.aws.session(keys, tokenCode: code, roleARN: role, user: user.username,
+            let (credentials, requestID) = try await services.aws.session(.init(credentials: keys.credentials, serial: serial), tokenCode: code,
+                                                                          roleARN: role, user: user.username,
                                                                     sessionName: AWSAccess.sessionName(user: user.username, runNumber: target.runNumber,
                                                                                                        phase: target.phase))
             try await settle(attempt, succeeded: true, requestID: requestID, error: nil, counts: false, on: database)
@@ -54,7 +67,7 @@ enum MFAGate {
     /// Counts the user's failures on the environment and records this attempt as one (until it is settled)
     /// in one transaction that holds the environment's row: parallel attempts queue here, so no more than
     /// `maximumFailures` codes ever reach STS in a window.
-    private static func reserveAttempt(for user: User, target: Target, environmentID: UUID, now: Date,
+    private static func reserveAttempt(for user: User, target: Target, environmentID: UUID, serial: String, now: Date,
                                        on database: any Database) async throws -> MFAAuthentication {
         try await database.transaction { database in
             try await RowLock.lock(TerraformEnvironment.schema, id: environmentID, on: database)
@@ -68,7 +81,8 @@ enum MFAGate {
                 throw MFARefusal.tooManyFailures(minutes: max(1, Int((oldest + failureWindow - now.timeIntervalSince1970) / 60) + 1))
             }
             let attempt = MFAAuthentication(environmentID: environmentID, runID: target.runID, username: user.username, phase: target.phase,
-                                            succeeded: false, stsRequestID: nil, error: "Waiting for AWS STS.", countsAsFailure: true, at: now)
+                                            succeeded: false, stsRequestID: nil, error: "Waiting for AWS STS.", countsAsFailure: true,
+                                            deviceSerial: serial, at: now)
             try await attempt.save(on: database)
             return attempt
         }

@@ -43,10 +43,10 @@ enum MFALockView {
             let time = ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: record.at))
             let run: HTML = record.runID.flatMap { id in runLink(id).map { "<a href=\"\($0)\">run</a>" } } ?? .empty
             let result: HTML = record.succeeded ? "succeeded" : "failed: \(record.error ?? "")"
-            return "<tr><td><time datetime=\"\(time)\">\(time)</time></td><td>\(record.username)</td><td>\(record.phase.rawValue)</td><td>\(run)</td><td>\(result)</td><td><code>\(record.stsRequestID ?? "")</code></td></tr>"
+            return "<tr><td><time datetime=\"\(time)\">\(time)</time></td><td>\(record.username)</td><td><code>\(record.deviceSerial ?? "")</code></td><td>\(record.phase.rawValue)</td><td>\(run)</td><td>\(result)</td><td><code>\(record.stsRequestID ?? "")</code></td></tr>"
         }
         return """
-            <table><thead><tr><th scope="col">When</th><th scope="col">User</th><th scope="col">Phase</th><th scope="col">Run</th><th scope="col">Result</th><th scope="col">STS request id</th></tr></thead>
+            <table><thead><tr><th scope="col">When</th><th scope="col">User</th><th scope="col">Device</th><th scope="col">Phase</th><th scope="col">Run</th><th scope="col">Result</th><th scope="col">STS request id</th></tr></thead>
             <tbody>\(rows)</tbody></table>
             """
     }

@@ -10,13 +10,20 @@ enum MFARefusal: Refusal {
     case notConfigured(missing: [String])
     case tooManyFailures(minutes: Int)
     case invalidRoleARN(String)
+    /// Not an MFA device's ARN or a hardware token's serial.
+    case invalidDeviceSerial(String)
+    /// The environment requires the person's own device and they registered none.
+    case personalDeviceRequired(organization: String)
+    /// The caller registered no device of their own.
+    case noPersonalDevice
 
     var kind: RefusalKind {
         switch self {
-        case .codeRequired, .malformedCode, .invalidRoleARN: .invalid
+        case .codeRequired, .malformedCode, .invalidRoleARN, .invalidDeviceSerial: .invalid
         case .refusedBySTS: .forbidden
         case .stsUnreachable: .upstreamUnavailable
-        case .notConfigured: .conflict
+        case .notConfigured, .personalDeviceRequired: .conflict
+        case .noPersonalDevice: .notFound
         case .tooManyFailures: .tooManyAttempts
         }
     }
@@ -30,6 +37,9 @@ enum MFARefusal: Refusal {
         case .notConfigured: "mfa_not_configured"
         case .tooManyFailures: "too_many_mfa_failures"
         case .invalidRoleARN: "invalid_role_arn"
+        case .invalidDeviceSerial: "invalid_mfa_device"
+        case .personalDeviceRequired: "personal_mfa_device_required"
+        case .noPersonalDevice: "no_mfa_device"
         }
     }
 
@@ -49,6 +59,12 @@ enum MFARefusal: Refusal {
             "Too many failed MFA attempts on this environment; try again in \(minutes) minute\(minutes == 1 ? "" : "s")."
         case let .invalidRoleARN(value):
             "\"\(value)\" is not an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME)."
+        case let .invalidDeviceSerial(value):
+            "\"\(value)\" is not an MFA device: give its ARN (arn:aws:iam::ACCOUNT:mfa/NAME) or a hardware token's serial (9 to 256 characters)."
+        case .noPersonalDevice:
+            "You registered no MFA device of your own here; your codes go with the organization's AWS_MFA_SERIAL_NUMBER."
+        case let .personalDeviceRequired(organization):
+            "This environment requires your own MFA device: register it for \(organization) (your organization's page, or airlock mfa-device set --org \(organization) SERIAL)."
         }
     }
 }

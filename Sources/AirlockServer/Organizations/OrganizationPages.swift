@@ -60,6 +60,7 @@ struct OrganizationPages: RouteCollection {
         let members = try await Organizations.members(of: name, actorID: try request.userID, on: request.db)
         let isOwner = membership.role == .owner
         let csrf = CSRF.field(for: request)
+        let device = try await PersonalMFADevices.find(userID: try request.userID, organizationID: try organization.requireID(), on: request.db)
         let rows = members.map { username, role -> HTML in
             let actions: HTML = isOwner ? """
                 <form class="inline" method="post" action="/organizations/\(organization.name)/members">\(csrf)
@@ -84,6 +85,7 @@ struct OrganizationPages: RouteCollection {
             <h2>Members</h2>
             <table><thead><tr><th scope="col">User</th><th scope="col">Role</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead><tbody>\(rows)</tbody></table>
             \(addForm)
+            \(PersonalMFADevicePages.section(organization: organization.name, device: device, csrf: csrf, request: request))
             """, for: request)
     }
 

@@ -217,7 +217,12 @@ struct RunExecutor: Sendable {
             }
             let credentials = try SealedCredentials.unseal(sealed, runID: claim.runID, phase: claim.phase, secrets: secrets)
             await log.masking([credentials.accessKeyID, credentials.secretAccessKey, credentials.sessionToken ?? ""])
-            if let authenticatedBy { await log.line("Authenticated with MFA by \(authenticatedBy)") }
+            if let authenticatedBy {
+                await log.line("Authenticated with MFA by \(authenticatedBy)")
+                if let device = try await MFAGate.latest(runID: claim.runID, phase: claim.phase, on: database)?.deviceSerial {
+                    await log.note("MFA device: \(device)")
+                }
+            }
             return credentials
         }
         if run.mfaLevel.requiresMFA(for: claim.phase) {

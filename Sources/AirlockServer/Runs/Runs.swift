@@ -28,7 +28,7 @@ enum Runs {
         let runID = UUID()
         var authenticated: String?
         if environment.mfaLevel.requiresMFA(for: .plan), tokenCode != nil || !waitForPlanCode {
-            guard let tokenCode else { throw MFARefusal.codeRequired(serial: try await serial(of: environment, secrets: mfa.secrets, on: database), phase: .plan) }
+            guard let tokenCode else { throw MFARefusal.codeRequired(serial: try await serial(of: environment, for: try actor.requireID(), secrets: mfa.secrets, on: database), phase: .plan) }
             authenticated = try await MFAGate.authenticate(
                 code: tokenCode, user: actor,
                 target: .init(environment: environment, organizationID: environment.$organization.id, runID: runID, phase: .plan, runNumber: 0),
@@ -119,7 +119,7 @@ enum Runs {
         let level = MFALevel.stricter(run.mfaLevel, environment.mfaLevel)
         if level != run.mfaLevel { changes = changes.set(\.$storedMFALevel, to: level) }
         if level.requiresMFA(for: .apply) {
-            guard let tokenCode else { throw MFARefusal.codeRequired(serial: try await serial(of: environment, secrets: mfa.secrets, on: database), phase: .apply) }
+            guard let tokenCode else { throw MFARefusal.codeRequired(serial: try await serial(of: environment, for: try actor.requireID(), secrets: mfa.secrets, on: database), phase: .apply) }
             let sealed = try await MFAGate.authenticate(
                 code: tokenCode, user: actor,
                 target: .init(environment: environment, organizationID: environment.$organization.id, runID: runID, phase: .apply,
@@ -142,7 +142,7 @@ enum Runs {
         let run = try await find(runID, actorID: try actor.requireID(), on: database).run
         guard run.waitsForPlanCode else { throw RunRefusal.notWaitingForPlanCode(state: run.state) }
         guard let environment = try await TerraformEnvironment.find(run.$environment.id, on: database) else { throw RunRefusal.notFound }
-        guard let tokenCode else { throw MFARefusal.codeRequired(serial: try await serial(of: environment, secrets: mfa.secrets, on: database), phase: .plan) }
+        guard let tokenCode else { throw MFARefusal.codeRequired(serial: try await serial(of: environment, for: try actor.requireID(), secrets: mfa.secrets, on: database), phase: .plan) }
         let sealed = try await MFAGate.authenticate(
             code: tokenCode, user: actor,
             target: .init(environment: environment, organizationID: environment.$organization.id, runID: runID, phase: .plan, runNumber: run.number),
@@ -201,9 +201,11 @@ enum Runs {
         return run.state
     }
 
-    /// The MFA serial the organization's variables name (shown in prompts; not a secret).
-    static func serial(of environment: TerraformEnvironment, secrets: SecretBox, on database: any Database) async throws -> String? {
-        try await Variables.ofOrganization(environment.$organization.id, secrets: secrets, on: database)
+    /// The MFA serial `userID`'s code goes with (shown in prompts; not a secret): their own device, else the one
+    /// the organization's variables name; nil where the environment requires a personal device they lack.
+    static func serial(of environment: TerraformEnvironment, for userID: UUID, secrets: SecretBox, on database: any Database) async throws -> String? {
+        let shared = try await Variables.ofOrganization(environment.$organization.id, secrets: secrets, on: database)
             .first { $0.key == AWSAccess.serialVariable }?.value
+        return try? await PersonalMFADevices.serial(for: userID, environment: environment, shared: shared, on: database)
     }
 }

@@ -4,7 +4,23 @@ import Foundation
 /// The IAM world a test STS knows: users with access keys and virtual MFA devices, and roles with trust
 /// policies.
 public struct TestSTSDirectory: Sendable {
-    /// An IAM user with one access key and, optionally, one virtual MFA device.
+    /// A virtual MFA device: its ARN (`arn:aws:iam::ACCOUNT:mfa/NAME`) or a hardware token's serial, and its
+    /// base32 TOTP seed.
+    public struct MFADevice: Sendable {
+        public var serial: String
+        public var secret: String
+
+        public init(serial: String, secret: String) {
+            self.serial = serial
+            self.secret = secret
+        }
+
+        /// The device's code generator.
+        public var totp: TOTP? { try? TOTP(base32Secret: secret) }
+    }
+
+    /// An IAM user with one access key and, optionally, MFA devices (IAM allows eight): `mfaSerial` and
+    /// `mfaSecret` name the first, `otherMFADevices` the rest.
     public struct User: Sendable {
         public var name: String
         public var accountID: String
@@ -14,15 +30,22 @@ public struct TestSTSDirectory: Sendable {
         public var mfaSerial: String?
         /// The device's base32 TOTP seed.
         public var mfaSecret: String?
+        public var otherMFADevices: [MFADevice]
 
         public init(name: String, accountID: String = "123456789012", accessKeyID: String, secretAccessKey: String,
-                    mfaSerial: String? = nil, mfaSecret: String? = nil) {
+                    mfaSerial: String? = nil, mfaSecret: String? = nil, otherMFADevices: [MFADevice] = []) {
             self.name = name
             self.accountID = accountID
             self.accessKeyID = accessKeyID
             self.secretAccessKey = secretAccessKey
             self.mfaSerial = mfaSerial
             self.mfaSecret = mfaSecret
+            self.otherMFADevices = otherMFADevices
+        }
+
+        /// Every MFA device of the user.
+        public var mfaDevices: [MFADevice] {
+            (mfaSerial.flatMap { serial in mfaSecret.map { [MFADevice(serial: serial, secret: $0)] } } ?? []) + otherMFADevices
         }
 
         public var arn: String { "arn:aws:iam::\(accountID):user/\(name)" }
@@ -70,13 +93,16 @@ public struct TestSTSDirectory: Sendable {
         self.roles = roles
     }
 
-    /// The reference document's world: user `anika` with a virtual MFA device, role `cli-role` whose trust
-    /// policy demands MFA, and `open-role` that does not.
+    /// The reference document's world: user `anika` with a virtual MFA device (and two more, each a person's
+    /// own: `mario-phone`, `olivia-key`), role `cli-role` whose trust policy demands MFA, and `open-role` that
+    /// does not.
     public static func reference(accountID: String = "123456789012") -> TestSTSDirectory {
         let anika = User(
             name: "anika", accountID: accountID,
             accessKeyID: "AKIAANIKA00000000001", secretAccessKey: "anikaSecretKey/0000000000000000000000001",
-            mfaSerial: "arn:aws:iam::\(accountID):mfa/cli-user", mfaSecret: "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+            mfaSerial: "arn:aws:iam::\(accountID):mfa/cli-user", mfaSecret: "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP",
+            otherMFADevices: [MFADevice(serial: "arn:aws:iam::\(accountID):mfa/mario-phone", secret: "MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U"),
+                              MFADevice(serial: "arn:aws:iam::\(accountID):mfa/olivia-key", secret: "ONSWG4TFORZWK3DFMFZXIYLOMRSWC4TU")]
         )
         return TestSTSDirectory(users: [anika], roles: [
             Role(name: "cli-role", accountID: accountID, trustedPrincipals: [anika.arn], requiresMFA: true),

@@ -13,6 +13,8 @@ public actor TestSTSEngine {
         public var accessKeyID: String? = nil
         public var roleARN: String? = nil
         public var sourceIdentity: String? = nil
+        /// The MFA device the request named (`SerialNumber`).
+        public var serialNumber: String? = nil
     }
 
     let directory: TestSTSDirectory
@@ -45,6 +47,11 @@ public actor TestSTSEngine {
         directory.users.first { $0.name == name }?.totp?.code(at: now)
     }
 
+    /// The MFA code the device `serial` shows now.
+    public func currentCode(forDevice serial: String) -> String? {
+        directory.users.lazy.flatMap(\.mfaDevices).first { $0.serial == serial }?.totp?.code(at: now)
+    }
+
     public func handle(_ request: TestSTSRequest) async -> TestSTSResponse {
         requestCounter += 1
         let requestID = String(format: "00000000-0000-4000-8000-%012d", requestCounter)
@@ -73,7 +80,7 @@ public actor TestSTSEngine {
             String(authorization[range.upperBound...].prefix { $0 != "/" })
         }
         return Received(action: action, carriedTokenCode: parameters["TokenCode"] != nil, errorCode: errorCode, accessKeyID: keyID,
-                        roleARN: parameters["RoleArn"], sourceIdentity: parameters["SourceIdentity"])
+                        roleARN: parameters["RoleArn"], sourceIdentity: parameters["SourceIdentity"], serialNumber: parameters["SerialNumber"])
     }
 
     private func respond(to request: TestSTSRequest, action: String, parameters: [String: String], requestID: String) -> TestSTSResponse {
@@ -120,7 +127,7 @@ public actor TestSTSEngine {
         guard code.allSatisfy(\.isASCIIDigit) else {
             throw .constraint("tokenCode", "Member must satisfy regular expression pattern: [\\d]*", value: nil)
         }
-        guard user.mfaSerial == serial, let totp = user.totp else { throw .unknownMFADevice }
+        guard let totp = user.mfaDevices.first(where: { $0.serial == serial })?.totp else { throw .unknownMFADevice }
         guard let step = totp.matchingCounter(for: code, at: now),
               !usedCodes[serial, default: []].contains(step) else { throw .invalidMFACode }
         usedCodes[serial, default: []].insert(step)
