@@ -193,4 +193,61 @@ import Testing
         try await check(browser)
         try await browser.screenshot("12-approved-with-own-device")
     }
+
+    /// Four eyes and two approvals in the browser: the owner sets them on the settings page; the member who queued
+    /// the run is refused with why; two other people approve, the page counting, and the apply runs.
+    @Test(.enabled(if: hasChromium, "needs Debian's chromium and chromium-driver"))
+    func fourEyesAndTwoApprovals() async throws {
+        try await MFARunTests.withMFAWorld { world, setup in
+            let browser = try await WebDriver.start()
+            do {
+                try await Self.fourEyesFlow(browser, world)
+            } catch {
+                try? await browser.screenshot("failure-four-eyes")
+                await browser.quit()
+                throw error
+            }
+            await browser.quit()
+        }
+    }
+
+    static func fourEyesFlow(_ browser: WebDriver, _ world: RunWorld) async throws {
+        let base = world.base
+        #expect(try await world.call("PUT", "/organizations/acme/members/otto", json: #"{"role":"member"}"#).status == 200)
+        try await logIn(browser, base, as: "olivia")
+        _ = try await visit(browser, base, "/terraform/acme/environments/prod/settings")
+        try await browser.click("input[name=approver_must_differ]")
+        try await browser.type("2", into: "#required-approvals")
+        try await browser.click("form[action='/terraform/acme/environments/prod/settings'] button[type=submit]")
+        let saved = try await browser.waitFor("Settings saved.")
+        #expect(saved.contains(#"name="approver_must_differ" value="on" checked="""#))
+        #expect(saved.contains(#"value="2""#), "two approvals kept")
+        try await browser.click("form[action='/logout'] button")
+        #expect(try await world.upload(["main.tf": "resource \"terraform_data\" \"release\" {\n  input = \"1\"\n}\n"]).status == 201)
+
+        try await logIn(browser, base, as: "mario")
+        _ = try await visit(browser, base, "/terraform/acme/environments/prod")
+        try await browser.click("form[action='/terraform/acme/environments/prod/runs'] button[type=submit]")
+        var page = try await browser.waitFor("Confirm &amp; Apply</button>", seconds: 120)
+        let runPage = try await browser.currentURL()
+        #expect(page.contains("Approvals: 0 of 2"))
+        try await browser.click("form[action$='/confirm'] button[type=submit]")
+        page = try await browser.waitFor("Four eyes: mario queued this run")
+        try await check(browser)
+        try await browser.screenshot("13-four-eyes-refused")
+        try await browser.click("form[action='/logout'] button")
+
+        for (user, expected) in [("olivia", "Approvals: 1 of 2 (olivia)"), ("otto", "Apply complete!")] {
+            try await logIn(browser, base, as: user)
+            try await browser.open(runPage)
+            _ = try await check(browser)
+            try await browser.click("form[action$='/confirm'] button[type=submit]")
+            page = try await browser.waitFor(expected, seconds: 120)
+            try await check(browser)
+            if user == "olivia" { try await browser.click("form[action='/logout'] button") }
+        }
+        #expect(page.contains("Approvals: 2 of 2 (olivia, otto)"))
+        #expect(page.contains("Apply confirmed (approval 2 of 2)"))
+        try await browser.screenshot("14-two-approvals-applied")
+    }
 }

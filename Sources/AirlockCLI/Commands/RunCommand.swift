@@ -94,6 +94,12 @@ extension Airlock {
                             try await $0.confirmRun(path: .init(run: id), body: code.map { .json(.init(tokenCode: $0)) }).ok.body.json
                         }
                     }
+                    if confirmed.state == .planned {
+                        let approvals = confirmed.approvals ?? []
+                        print("Approved run #\(confirmed.number) (\(approvals.count) of \(confirmed.requiredApprovals ?? approvals.count) approvals: "
+                            + "\(approvals.map(\.username).joined(separator: ", "))); the apply starts with the last.")
+                        return 0
+                    }
                     print("Confirmed run #\(confirmed.number); applying.")
                     try await client.follow(id, phase: .apply)
                     let finished = try await client.show(id)

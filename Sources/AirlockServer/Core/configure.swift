@@ -50,6 +50,8 @@ public func configure(_ app: Application, database: DatabaseChoice, secrets: Sec
     app.migrations.add(CreatePersonalMFADevice())
     app.migrations.add(UpdateMFAAuthenticationAddDeviceSerial())
     app.migrations.add(UpdateEnvironmentAddRequirePersonalMFADevice())
+    app.migrations.add(CreateRunApproval())
+    app.migrations.add(UpdateEnvironmentAddApprovalRules())
     try await app.autoMigrate()
     try routes(app)
 }

@@ -35,7 +35,8 @@ extension APIHandler {
         guard case let .json(body) = input.body else { throw APIError.unsupportedBody }
         let change = EnvironmentSettings.Change(mfaLevel: body.mfa.flatMap { MFALevel(rawValue: $0.rawValue) },
                                                 planRoleARN: body.planRoleArn, applyRoleARN: body.applyRoleArn,
-                                                requirePersonalMFADevice: body.requirePersonalMfaDevice)
+                                                requirePersonalMFADevice: body.requirePersonalMfaDevice,
+                                                approverMustDiffer: body.approverMustDifferFromQueuer, requiredApprovals: body.requiredApprovals)
         let environment = try await EnvironmentSettings.update(input.path.environment, in: input.path.organization, change: change,
                                                                actorID: try Self.actorID, secrets: try Self.secrets, on: try Self.database)
         return .ok(.init(body: .json(.init(environment, organization: input.path.organization,
@@ -71,7 +72,8 @@ extension Components.Schemas.Environment {
     init(_ environment: TerraformEnvironment, organization: String, serial: String?) {
         self.init(name: environment.name, organization: organization, mfa: .init(environment.mfaLevel),
                   planRoleArn: environment.planRoleARN, applyRoleArn: environment.applyRoleARN, mfaSerialNumber: serial,
-                  requirePersonalMfaDevice: environment.requiresPersonalMFADevice)
+                  requirePersonalMfaDevice: environment.requiresPersonalMFADevice,
+                  approverMustDifferFromQueuer: environment.approverMustDiffer, requiredApprovals: environment.requiredApprovals)
     }
 }
 

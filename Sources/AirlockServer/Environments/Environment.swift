@@ -26,6 +26,14 @@ final class TerraformEnvironment: Model, @unchecked Sendable {
     /// Codes must come from the person's own registered MFA device (nil on rows from before: not required).
     @OptionalField(key: "require_personal_mfa_device") var storedRequirePersonalMFADevice: Bool?
     var requiresPersonalMFADevice: Bool { storedRequirePersonalMFADevice ?? false }
+    /// Four eyes: the person who queued a run may not approve its apply (nil on rows from before: they may).
+    @OptionalField(key: "approver_must_differ") var storedApproverMustDiffer: Bool?
+    var approverMustDiffer: Bool { storedApproverMustDiffer ?? false }
+    /// How many distinct people approve an apply before it starts (nil on rows from before: one).
+    @OptionalField(key: "required_approvals") var storedRequiredApprovals: Int?
+    var requiredApprovals: Int { max(1, storedRequiredApprovals ?? 1) }
+    /// The most approvals an environment may require.
+    static let maximumRequiredApprovals = 10
 
     init() {}
 

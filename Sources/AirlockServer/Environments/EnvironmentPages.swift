@@ -19,6 +19,8 @@ struct EnvironmentPages: RouteCollection {
         let apply_role_arn: String?
         /// A checkbox: present ("on") when ticked.
         let require_personal_mfa_device: String?
+        let approver_must_differ: String?
+        let required_approvals: Int?
     }
 
     func boot(routes: any RoutesBuilder) throws {
@@ -110,11 +112,14 @@ struct EnvironmentPages: RouteCollection {
         let form = try request.content.decode(SettingsForm.self)
         let userID = try request.userID
         return try await request.formAction(redirectTo: Self.path(organization, name) + "/settings", success: "Settings saved.",
-                                            fields: ["mfa_not_configured": "mfa", "invalid_role_arn": "apply-role"]) {
+                                            fields: ["mfa_not_configured": "mfa", "invalid_role_arn": "apply-role",
+                                                     "invalid_required_approvals": "required-approvals"]) {
             _ = try await EnvironmentSettings.update(name, in: organization,
                                                      change: .init(mfaLevel: form.mfa, planRoleARN: form.plan_role_arn ?? "",
                                                                    applyRoleARN: form.apply_role_arn ?? "",
-                                                                   requirePersonalMFADevice: form.require_personal_mfa_device != nil),
+                                                                   requirePersonalMFADevice: form.require_personal_mfa_device != nil,
+                                                                   approverMustDiffer: form.approver_must_differ != nil,
+                                                                   requiredApprovals: form.required_approvals ?? 1),
                                                      actorID: userID, secrets: request.application.secretBox, on: request.db)
         }
     }

@@ -2,11 +2,14 @@
 enum EnvironmentRefusal: Refusal {
     case nameTaken(String)
     case notFound(String)
+    /// Required approvals outside 1 to the maximum.
+    case invalidRequiredApprovals(Int)
 
     var kind: RefusalKind {
         switch self {
         case .nameTaken: .conflict
         case .notFound: .notFound
+        case .invalidRequiredApprovals: .invalid
         }
     }
 
@@ -14,6 +17,7 @@ enum EnvironmentRefusal: Refusal {
         switch self {
         case .nameTaken: "name_taken"
         case .notFound: "not_found"
+        case .invalidRequiredApprovals: "invalid_required_approvals"
         }
     }
 
@@ -21,6 +25,8 @@ enum EnvironmentRefusal: Refusal {
         switch self {
         case let .nameTaken(name): "The organization already has an environment \"\(name)\"."
         case let .notFound(name): "There is no environment \"\(name)\" in this organization."
+        case let .invalidRequiredApprovals(count):
+            "Required approvals must be 1 to \(TerraformEnvironment.maximumRequiredApprovals), not \(count)."
         }
     }
 }

@@ -1,8 +1,8 @@
 import Fluent
 import Foundation
 
-/// An environment's settings: "AWS Multi-Factor Authentication", the roles for plans and applies, and whether
-/// codes must come from each person's own device.
+/// An environment's settings: "AWS Multi-Factor Authentication", the roles for plans and applies, whether codes
+/// must come from each person's own device, and who approves applies (four eyes, how many people).
 /// Owners change them; a change governs runs queued afterwards.
 enum EnvironmentSettings {
     struct Change: Sendable {
@@ -11,12 +11,19 @@ enum EnvironmentSettings {
         var planRoleARN: String?
         var applyRoleARN: String?
         var requirePersonalMFADevice: Bool?
+        /// Four eyes: the person who queued a run may not approve its apply.
+        var approverMustDiffer: Bool?
+        /// Distinct people who approve an apply before it starts.
+        var requiredApprovals: Int?
     }
 
     static func update(_ name: String, in organization: String, change: Change, actorID: UUID, secrets: SecretBox,
                        on database: any Database) async throws -> TerraformEnvironment {
         for arn in [change.planRoleARN, change.applyRoleARN].compactMap({ $0 }) where !arn.isEmpty && !isRoleARN(arn) {
             throw MFARefusal.invalidRoleARN(arn)
+        }
+        if let count = change.requiredApprovals, !(1...TerraformEnvironment.maximumRequiredApprovals).contains(count) {
+            throw EnvironmentRefusal.invalidRequiredApprovals(count)
         }
         let owned = try await Organizations.requireOwner(actorID, in: organization, on: database)
         let environment = try await Environments.find(name, in: organization, actorID: actorID, on: database)
@@ -29,6 +36,8 @@ enum EnvironmentSettings {
         if let arn = change.planRoleARN { environment.planRoleARN = arn.isEmpty ? nil : arn }
         if let arn = change.applyRoleARN { environment.applyRoleARN = arn.isEmpty ? nil : arn }
         if let required = change.requirePersonalMFADevice { environment.storedRequirePersonalMFADevice = required }
+        if let differ = change.approverMustDiffer { environment.storedApproverMustDiffer = differ }
+        if let count = change.requiredApprovals { environment.storedRequiredApprovals = count }
         try await environment.save(on: database)
         return environment
     }

@@ -10,6 +10,8 @@ struct EnvironmentSettingsPage {
     let planRoleARN: String?
     let applyRoleARN: String?
     let requiresPersonalMFADevice: Bool
+    let approverMustDiffer: Bool
+    let requiredApprovals: Int
     /// Owners change settings and variables; members see them read-only.
     let isOwner: Bool
     let variables: [ListedVariable]
@@ -21,7 +23,8 @@ struct EnvironmentSettingsPage {
         return EnvironmentSettingsPage(
             organization: organization, environment: environment.name, mfaLevel: environment.mfaLevel,
             planRoleARN: environment.planRoleARN, applyRoleARN: environment.applyRoleARN,
-            requiresPersonalMFADevice: environment.requiresPersonalMFADevice, isOwner: membership.role == .owner,
+            requiresPersonalMFADevice: environment.requiresPersonalMFADevice, approverMustDiffer: environment.approverMustDiffer,
+            requiredApprovals: environment.requiredApprovals, isOwner: membership.role == .owner,
             variables: try await Variables.list(.environment(organization: organization, environment: environment.name), actorID: actorID,
                                                 secrets: secrets, on: database))
     }

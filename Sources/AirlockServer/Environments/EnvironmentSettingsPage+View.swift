@@ -25,6 +25,11 @@ extension EnvironmentSettingsPage {
             All runs queued after saving follow the new level.</p>
             <label><input type="checkbox" name="require_personal_mfa_device" value="on"\(HTML(trusted: requiresPersonalMFADevice ? " checked" : ""))\(disabled) aria-describedby="personal-device-help"> Require personal MFA devices</label>
             <p id="personal-device-help" class="muted">Each person's code must come from their own device, registered on the organization's page; the shared AWS_MFA_SERIAL_NUMBER is refused here.</p>
+            <label><input type="checkbox" name="approver_must_differ" value="on"\(HTML(trusted: approverMustDiffer ? " checked" : ""))\(disabled) aria-describedby="four-eyes-help"> Four eyes: whoever queued a run may not approve its apply</label>
+            <label for="required-approvals">Approvals before an apply starts</label>
+            <input id="required-approvals" name="required_approvals" type="number" min="1" max="\(TerraformEnvironment.maximumRequiredApprovals)" value="\(requiredApprovals)" aria-describedby="four-eyes-help required-approvals-error"\(disabled)>
+            \(fieldError("required-approvals"))
+            <p id="four-eyes-help" class="muted">Each approval is a different person's "Confirm &amp; Apply" (with their own code where the apply needs one); the apply starts with the last.</p>
             <label for="plan-role">AWS plan role ARN (optional)</label>
             <input id="plan-role" name="plan_role_arn" value="\(planRoleARN ?? "")" placeholder="arn:aws:iam::123456789012:role/terraform-read-only"\(disabled)>
             <label for="apply-role">AWS apply role ARN (optional)</label>

@@ -79,8 +79,14 @@ extension APIHandler {
     }
 
     static func describe(_ located: Runs.Located, withEvents: Bool) async throws -> Components.Schemas.Run {
-        let events = withEvents ? try await Runs.events(of: try located.run.requireID(), on: try database) : nil
-        return try .init(located.run, organization: located.organization, environment: located.environment, events: events)
+        var run = try Components.Schemas.Run(located.run, organization: located.organization, environment: located.environment, events: nil)
+        guard withEvents else { return run }
+        let runID = try located.run.requireID()
+        let database = try database
+        run.events = try await Runs.events(of: runID, on: database).map(Components.Schemas.RunEvent.init)
+        run.approvals = try await Runs.approvals(of: runID, on: database).map { .init(username: $0.username, at: Date(timeIntervalSince1970: $0.at)) }
+        run.requiredApprovals = try await TerraformEnvironment.find(located.run.$environment.id, on: database)?.requiredApprovals
+        return run
     }
 }
 
@@ -94,12 +100,16 @@ extension Components.Schemas.Run {
             cancelRequested: run.cancelRequested,
             mfa: .init(run.mfaLevel), planAuthenticatedBy: run.planAuthenticatedBy, applyAuthenticatedBy: run.applyAuthenticatedBy,
             waitingForPlanCode: run.waitsForPlanCode,
-            events: events?.map { event in
-                .init(from: event.fromState.flatMap(Components.Schemas.RunState.init(rawValue:)),
-                      to: Components.Schemas.RunState(rawValue: event.toState) ?? .errored,
-                      at: Date(timeIntervalSince1970: event.at), actor: event.actor, note: event.note)
-            }
+            events: events?.map(Components.Schemas.RunEvent.init)
         )
+    }
+}
+
+extension Components.Schemas.RunEvent {
+    init(_ event: RunEvent) {
+        self.init(from: event.fromState.flatMap(Components.Schemas.RunState.init(rawValue:)),
+                  to: Components.Schemas.RunState(rawValue: event.toState) ?? .errored,
+                  at: Date(timeIntervalSince1970: event.at), actor: event.actor, note: event.note)
     }
 }
 

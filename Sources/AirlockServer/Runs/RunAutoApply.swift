@@ -2,19 +2,26 @@ import Fluent
 import Foundation
 
 /// Confirms a planned run for someone who already said yes in Terraform (`-auto-approve`, or its prompt):
-/// at once where the apply needs no MFA code; otherwise the run stays planned, and the apply log (which
-/// Terraform is streaming) says where to give the code. The apply starts when someone authenticates.
+/// at once where the apply needs no MFA code and no other approval; otherwise the run stays planned, and the
+/// apply log (which Terraform is streaming) says what it waits for and where to give it. The apply starts when
+/// the people it needs have approved.
 enum RunAutoApply {
-    /// Returns whether the run was confirmed; false when it waits for an MFA code (the log says so).
+    /// Returns whether the apply was queued; false when the run waits (the log says for what).
     static func confirm(_ runID: UUID, for actor: User, mfa: MFAServices, pagesAddress: String, logLimitBytes: Int,
                         on database: any Database) async throws -> Bool {
+        let reason: RunWaitNote.Reason
         do {
-            _ = try await Runs.confirm(runID, actor: actor, tokenCode: nil, mfa: mfa, on: database)
-            return true
+            let confirmed = try await Runs.confirm(runID, actor: actor, tokenCode: nil, mfa: mfa, on: database)
+            if confirmed.run.state != .planned { return true }
+            let required = try await TerraformEnvironment.find(confirmed.run.$environment.id, on: database)?.requiredApprovals ?? 1
+            reason = .moreApprovals(approvals: try await Runs.approvals(of: runID, on: database).count, required: required)
         } catch MFARefusal.codeRequired {
-            try await RunMFAWait.note(try await Runs.find(runID, actorID: try actor.requireID(), on: database), phase: .apply,
-                                      approvedBy: actor.username, pagesAddress: pagesAddress, logLimitBytes: logLimitBytes, on: database)
-            return false
+            reason = .applyCode(approvedBy: actor.username)
+        } catch let RunRefusal.queuerCannotApprove(queuer) {
+            reason = .fourEyes(queuer: queuer)
         }
+        try await RunWaitNote.write(reason, for: try await Runs.find(runID, actorID: try actor.requireID(), on: database),
+                                    pagesAddress: pagesAddress, logLimitBytes: logLimitBytes, on: database)
+        return false
     }
 }

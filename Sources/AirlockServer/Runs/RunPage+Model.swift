@@ -16,6 +16,9 @@ struct RunPage {
     let confirmNeedsCode: Bool
     /// Whether the run waits for a token code before its plan (queued by Terraform's CLI).
     let planNeedsCode: Bool
+    /// Who approved the apply so far, and how many approvals it needs.
+    let approvals: [RunApproval]
+    let requiredApprovals: Int
     /// The run's MFA authentications, newest first.
     let authentications: [MFAAuthentication]
 
@@ -41,6 +44,8 @@ struct RunPage {
                        planLog: try await RunLogChunk.text(of: runID, .plan, on: database),
                        applyLog: try await RunLogChunk.text(of: runID, .apply, on: database),
                        lock: lock, confirmNeedsCode: confirmNeedsCode, planNeedsCode: run.waitsForPlanCode,
+                       approvals: try await Runs.approvals(of: runID, on: database),
+                       requiredApprovals: try await TerraformEnvironment.find(run.$environment.id, on: database)?.requiredApprovals ?? 1,
                        authentications: try await MFAAuthentication.query(on: database).filter(\.$runID == runID).sort(\.$at, .descending).all())
     }
 }

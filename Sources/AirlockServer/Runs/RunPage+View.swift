@@ -20,6 +20,9 @@ extension RunPage {
             }
             actions.append("<form class=\"inline\" method=\"post\" action=\"\(path)/discard\">\(csrf)<button type=\"submit\">Discard</button></form>")
         }
+        let approved: HTML? = requiredApprovals > 1 || !approvals.isEmpty
+            ? "<p id=\"approvals\">Approvals: \(approvals.count) of \(requiredApprovals)\(approvals.isEmpty ? "" : " (" + approvals.map(\.username).joined(separator: ", ") + ")")</p>"
+            : nil
         if planNeedsCode {
             gate = """
                 <form method="post" action="\(path)/authenticate-plan"><fieldset><legend>Start the plan with AWS MFA</legend>\(csrf)
@@ -42,6 +45,7 @@ extension RunPage {
             <p><a href="\(EnvironmentPages.path(organization, environment))">Back to the environment</a></p>
             <p>State: \(RunPages.stateBadge(run.state))\(run.isDestroy == true ? " · <strong>destroy</strong>" as HTML : .empty) · \(run.message) · queued by \(run.createdBy)</p>
             \(error)
+            \(approved)
             \(gate)
             <p>\(actions)</p>
             \(refresh)

@@ -10,11 +10,16 @@ enum RunRefusal: Refusal {
     case messageTooLong
     /// "Authenticate" for a plan that does not wait for a code (it has one, or it is past waiting).
     case notWaitingForPlanCode(state: RunState)
+    /// Four eyes: the person who queued the run approves its apply.
+    case queuerCannotApprove(queuer: String)
+    /// The person approved this run already; more approvals are needed from others.
+    case alreadyApproved(approvals: Int, required: Int)
 
     var kind: RefusalKind {
         switch self {
         case .notFound, .configurationVersionNotFound: .notFound
-        case .noConfiguration, .invalidTransition, .notWaitingForPlanCode: .conflict
+        case .noConfiguration, .invalidTransition, .notWaitingForPlanCode, .alreadyApproved: .conflict
+        case .queuerCannotApprove: .forbidden
         case .messageTooLong: .invalid
         }
     }
@@ -26,6 +31,8 @@ enum RunRefusal: Refusal {
         case .invalidTransition: "invalid_transition"
         case .messageTooLong: "invalid_message"
         case .notWaitingForPlanCode: "not_waiting_for_mfa"
+        case .queuerCannotApprove: "four_eyes"
+        case .alreadyApproved: "already_approved"
         }
     }
 
@@ -41,6 +48,10 @@ enum RunRefusal: Refusal {
             "A run that is \(state.rawValue.replacingOccurrences(of: "_", with: " ")) cannot be \(action)."
         case .messageTooLong:
             "Run messages are at most 500 characters."
+        case let .queuerCannotApprove(queuer):
+            "Four eyes: \(queuer) queued this run, so another member must approve its apply."
+        case let .alreadyApproved(approvals, required):
+            "You approved this run already (\(approvals) of \(required) approvals); another member must approve it too."
         case let .notWaitingForPlanCode(state):
             state == .pending ? "This run's plan is authenticated already (or needs no MFA token code); it starts when the runs ahead of it are over."
                 : "This run does not wait for an MFA token code for its plan: it is \(state.rawValue.replacingOccurrences(of: "_", with: " "))."

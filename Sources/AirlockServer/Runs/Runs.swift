@@ -105,34 +105,79 @@ enum Runs {
         try await RunEvent.query(on: database).filter(\.$run.$id == runID).sort(\.$at).all()
     }
 
-    /// "Confirm & Apply": planned → apply_queued. When the run's MFA level, or the environment's current one
-    /// (the stricter wins: raising the setting covers runs planned before), covers applies, `tokenCode` is
-    /// exchanged with STS first ("Authenticate"); if that fails the run stays planned.
+    /// "Confirm & Apply": one person's approval of a planned run. When the run's MFA level, or the environment's
+    /// current one (the stricter wins: raising the setting covers runs planned before), covers applies, `tokenCode`
+    /// is exchanged with STS first ("Authenticate"); if that fails the run stays planned. The environment's
+    /// four-eyes rules hold: the person who queued the run may be refused, and the apply is queued (planned →
+    /// apply_queued) only with the last of the distinct approvals required; before that the run stays planned.
     static func confirm(_ runID: UUID, actor: User, tokenCode: String? = nil, mfa: MFAServices,
                         on database: any Database) async throws -> Located {
         let located = try await find(runID, actorID: try actor.requireID(), on: database)
         let run = located.run
         guard run.state == .planned else { throw RunRefusal.invalidTransition(action: "confirmed", state: run.state) }
-        var changes = RunChanges()
-        var note = "Apply confirmed"
         guard let environment = try await TerraformEnvironment.find(run.$environment.id, on: database) else { throw RunRefusal.notFound }
+        if environment.approverMustDiffer, actor.username == run.createdBy { throw RunRefusal.queuerCannotApprove(queuer: run.createdBy) }
+        let required = environment.requiredApprovals
+        let earlier = try await RunApproval.query(on: database).filter(\.$run.$id == runID).all()
+        if earlier.contains(where: { $0.username == actor.username }) {
+            throw RunRefusal.alreadyApproved(approvals: earlier.count, required: required)
+        }
+        var changes = RunChanges()
+        // What the run's history says: the apply confirmed with the last approval, or one approval before it.
+        var (confirmedNote, approvedNote) = ("Apply confirmed", "Approved")
         let level = MFALevel.stricter(run.mfaLevel, environment.mfaLevel)
         if level != run.mfaLevel { changes = changes.set(\.$storedMFALevel, to: level) }
         if level.requiresMFA(for: .apply) {
-            guard let tokenCode else { throw MFARefusal.codeRequired(serial: try await serial(of: environment, for: try actor.requireID(), secrets: mfa.secrets, on: database), phase: .apply) }
+            guard let tokenCode else {
+                throw MFARefusal.codeRequired(serial: try await serial(of: environment, for: try actor.requireID(), secrets: mfa.secrets, on: database),
+                                              phase: .apply)
+            }
             let sealed = try await MFAGate.authenticate(
                 code: tokenCode, user: actor,
                 target: .init(environment: environment, organizationID: environment.$organization.id, runID: runID, phase: .apply,
                               runNumber: run.number),
                 services: mfa, on: database)
             changes = changes.set(\.$applyCredentialsSealed, to: sealed).set(\.$applyAuthenticatedBy, to: actor.username)
-            note = "Authenticated with MFA by \(actor.username); apply confirmed"
+            (confirmedNote, approvedNote) = ("Authenticated with MFA by \(actor.username); apply confirmed",
+                                             "Authenticated with MFA by \(actor.username); approved")
         }
-        guard try await RunTransition.move(runID, from: [.planned], to: .applyQueued, actor: actor.username, note: note,
-                                           changes: changes, on: database) else {
-            throw RunRefusal.invalidTransition(action: "confirmed", state: try await currentState(runID, on: database))
+        let (approvedAt, finalChanges, notes) = (mfa.clock.now, changes, (confirmed: confirmedNote, approved: approvedNote))
+        let count = try await database.transaction { database -> Int in
+            // Approvals of one run are counted one at a time: two last approvals cannot both miss the count.
+            try await RowLock.lock(Run.schema, id: runID, on: database)
+            let state = try await currentState(runID, on: database)
+            guard state == .planned else { throw RunRefusal.invalidTransition(action: "confirmed", state: state) }
+            let approvals = try await RunApproval.query(on: database).filter(\.$run.$id == runID).all()
+            if approvals.contains(where: { $0.username == actor.username }) {
+                throw RunRefusal.alreadyApproved(approvals: approvals.count, required: required)
+            }
+            try await RunApproval(runID: runID, username: actor.username, at: approvedAt).save(on: database)
+            let count = approvals.count + 1
+            let tally = required > 1 ? " (approval \(count) of \(required))" : ""
+            guard count >= required else {
+                try await RunEvent(runID: runID, from: .planned, to: .planned, actor: actor.username, note: notes.approved + tally).save(on: database)
+                return count
+            }
+            guard try await RunTransition.move(runID, from: [.planned], to: .applyQueued, actor: actor.username, note: notes.confirmed + tally,
+                                               changes: finalChanges, on: database) else {
+                throw RunRefusal.invalidTransition(action: "confirmed", state: try await currentState(runID, on: database))
+            }
+            return count
         }
+        if count < required {
+            // The apply's log (which Terraform may be streaming) counts the approvals.
+            let log = try await RunLogWriter(runID: runID, phase: .apply, secrets: [], maximumBytes: RunEngineSettings.defaultLogLimitBytes,
+                                             database: database)
+            await log.note("\(actor.username) approved the apply (\(count) of \(required) approvals); it starts with the last.")
+            try await log.flush()
+        }
+        await RunLogBell.shared.ring(runID)
         return try await find(runID, actorID: try actor.requireID(), on: database)
+    }
+
+    /// Who approved the run's apply so far, in order.
+    static func approvals(of runID: UUID, on database: any Database) async throws -> [RunApproval] {
+        try await RunApproval.query(on: database).filter(\.$run.$id == runID).sort(\.$at).all()
     }
 
     /// "Authenticate" a plan queued to wait for its MFA token code (by Terraform's CLI): the code is exchanged

@@ -99,9 +99,8 @@ extension TFEAPI {
                                            actor: user,
                                            mfa: request.application.mfaServices, on: request.db)
         if run.waitsForPlanCode {
-            try await RunMFAWait.note(.init(run: run, organization: environment.organization.name, environment: environment.name), phase: .plan,
-                                      approvedBy: nil, pagesAddress: Self.publicBase(request), logLimitBytes: RunEngineSettings.defaultLogLimitBytes,
-                                      on: request.db)
+            try await RunWaitNote.write(.planCode, for: .init(run: run, organization: environment.organization.name, environment: environment.name),
+                                        pagesAddress: Self.publicBase(request), logLimitBytes: RunEngineSettings.defaultLogLimitBytes, on: request.db)
         } else {
             request.application.runWorkers?.notify()
         }

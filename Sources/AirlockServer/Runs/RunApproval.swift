@@ -1,0 +1,39 @@
+import Fluent
+import Foundation
+
+/// One person's approval of a run's apply ("Confirm & Apply", with their MFA code where the apply needs one).
+/// Where an environment requires several approvals, the apply is queued with the last one.
+final class RunApproval: Model, @unchecked Sendable {
+    // @unchecked: a Fluent model instance belongs to the one request that loaded it.
+    static let schema = "run_approvals"
+
+    @ID(key: .id) var id: UUID?
+    @Parent(key: "run_id") var run: Run
+    @Field(key: "username") var username: String
+    @Field(key: "at") var at: Double
+
+    init() {}
+
+    init(runID: UUID, username: String, at time: Date) {
+        self.$run.id = runID
+        self.username = username
+        self.at = time.timeIntervalSince1970
+    }
+}
+
+/// The `run_approvals` table: one approval per person and run.
+struct CreateRunApproval: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await database.schema(RunApproval.schema)
+            .id()
+            .field("run_id", .uuid, .required, .references(Run.schema, "id", onDelete: .cascade))
+            .field("username", .string, .required)
+            .field("at", .double, .required)
+            .unique(on: "run_id", "username")
+            .create()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(RunApproval.schema).delete()
+    }
+}

@@ -1,0 +1,42 @@
+import Fluent
+import Foundation
+
+/// The line a run's log gets when it waits for people (Terraform's CLI streams that log, so its user reads
+/// it): what waits and why, where to act (the run's page or the airlock CLI), and how to stop waiting.
+enum RunWaitNote {
+    enum Reason {
+        /// The plan needs someone's AWS MFA token code.
+        case planCode
+        /// `approvedBy` approved the apply, which needs an AWS MFA token code.
+        case applyCode(approvedBy: String)
+        /// The apply needs `required` approvals and has `approvals`.
+        case moreApprovals(approvals: Int, required: Int)
+        /// Four eyes: `queuer` queued the run and may not approve its apply.
+        case fourEyes(queuer: String)
+    }
+
+    static func write(_ reason: Reason, for located: Runs.Located, pagesAddress: String, logLimitBytes: Int,
+                      on database: any Database) async throws {
+        let runID = try located.run.requireID()
+        let page = pagesAddress + RunPages.path(located.organization, located.environment, run: runID)
+        let phase: RunLogChunk.Phase = if case .planCode = reason { .plan } else { .apply }
+        let command = "`airlock run \(phase.rawValue) --env \(located.organization)/\(located.environment) --run \(runID.uuidString.lowercased())`"
+        let text = switch reason {
+        case .planCode:
+            "This environment needs an AWS MFA token code for the plan. The run waits, queued: authenticate on \(page) or with "
+                + "\(command), and the plan starts (cancel the run there to stop waiting)."
+        case let .applyCode(approvedBy):
+            "\(approvedBy) approved the apply; this environment needs an AWS MFA token code for it. The run waits, "
+                + "planned: authenticate on \(page) or with \(command), and the apply starts (discard the run there to stop waiting)."
+        case let .moreApprovals(approvals, required):
+            "The apply needs \(required) people's approvals and has \(approvals). The run waits, planned: another member approves on "
+                + "\(page) or with \(command), and the apply starts with the last approval (discard the run there to stop waiting)."
+        case let .fourEyes(queuer):
+            "Four eyes: \(queuer) queued this run, so another member must approve its apply. The run waits, planned: approve on "
+                + "\(page) or with \(command) (discard the run there to stop waiting)."
+        }
+        let log = try await RunLogWriter(runID: runID, phase: phase, secrets: [], maximumBytes: logLimitBytes, database: database)
+        await log.note(text)
+        try await log.flush()
+    }
+}

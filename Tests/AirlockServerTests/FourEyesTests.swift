@@ -1,0 +1,127 @@
+@testable import AirlockServer
+import AirlockServerTesting
+import AirlockTesting
+import Fluent
+import Foundation
+import Testing
+import Vapor
+import VaporTesting
+
+/// Four eyes, in-process: an environment may refuse the apply's approval to whoever queued the run, and may
+/// require several people's approvals (each with their own code, each audited) before the apply starts.
+@Suite struct FourEyesTests {
+    func refusal(_ body: () async throws -> Void) async -> (any Refusal)? {
+        do {
+            try await body()
+            return nil
+        } catch {
+            return error as? any Refusal
+        }
+    }
+
+    func settings(_ fixture: ServerFixture, _ object: [String: any Sendable]) async throws {
+        let response = try await fixture.call(.PATCH, "/organizations/acme/environments/prod", as: "olivia", object: object)
+        try #require(response.status == .ok, "\(response.body.string)")
+    }
+
+    @Test func whoeverQueuedTheRunMayNotApproveItsApply() async throws {
+        try await ServerFixture.with { fixture in
+            let environment = try await fixture.environment()
+            try await settings(fixture, ["approverMustDifferFromQueuer": true])
+            let run = try await fixture.run(on: environment, by: "mario", reaching: .planned)
+            let runID = try run.requireID()
+            let refused = await refusal {
+                _ = try await Runs.confirm(runID, actor: try await fixture.user("mario"), mfa: fixture.app.mfaServices, on: fixture.app.db)
+            }
+            #expect(refused?.code == "four_eyes")
+            #expect(refused?.message == "Four eyes: mario queued this run, so another member must approve its apply.")
+            let overAPI = try await fixture.call(.POST, "/runs/\(runID.uuidString.lowercased())/actions/confirm", as: "mario", json: "{}")
+            #expect(overAPI.status == .forbidden)
+            #expect(overAPI.body.string.contains("four_eyes"))
+            // Terraform's -auto-approve for its creator: the run waits, and the apply log says who must approve.
+            #expect(try await RunAutoApply.confirm(runID, for: try await fixture.user("mario"), mfa: fixture.app.mfaServices,
+                                                   pagesAddress: "https://airlock.example", logLimitBytes: 1 << 20, on: fixture.app.db) == false)
+            let log = try await RunLogChunk.text(of: runID, .apply, on: fixture.app.db)
+            #expect(log.contains("Four eyes: mario queued this run, so another member must approve its apply."), "\(log)")
+            #expect(log.contains("https://airlock.example/terraform/acme/environments/prod/runs/"))
+            let approved = try await Runs.confirm(runID, actor: try await fixture.user("olivia"), mfa: fixture.app.mfaServices, on: fixture.app.db)
+            #expect(approved.run.state == .applyQueued)
+        }
+    }
+
+    @Test func twoPeopleApproveEachWithTheirOwnCodeBeforeTheApplyStarts() async throws {
+        try await ServerFixture.with(sts: true) { fixture in
+            try await fixture.setAWSVariables()
+            let environment = try await fixture.environment(mfa: .appliesOnly)
+            try await settings(fixture, ["requiredApprovals": 2])
+            let (phone, key) = ("arn:aws:iam::123456789012:mfa/mario-phone", "arn:aws:iam::123456789012:mfa/olivia-key")
+            for (user, serial) in [("mario", phone), ("olivia", key)] {
+                #expect(try await fixture.call(.PUT, "/organizations/acme/mfa-device", as: user, object: ["serial": serial]).status == .ok)
+            }
+            let run = try await fixture.run(on: environment, by: "mario", reaching: .planned)
+            let runID = try run.requireID()
+            let (mario, olivia) = (try await fixture.user("mario"), try await fixture.user("olivia"))
+            let code = { (serial: String) async throws -> String in try #require(await fixture.sts?.engine.currentCode(forDevice: serial)) }
+            let first = try await Runs.confirm(runID, actor: mario, tokenCode: try await code(phone), mfa: fixture.app.mfaServices, on: fixture.app.db)
+            #expect(first.run.state == .planned, "one approval of two")
+            #expect(first.run.applyCredentialsSealed == nil, "no credentials wait for the apply yet")
+            #expect(try await Runs.events(of: runID, on: fixture.app.db).last?.note == "Authenticated with MFA by mario; approved (approval 1 of 2)")
+            #expect(try await RunLogChunk.text(of: runID, .apply, on: fixture.app.db).contains("mario approved the apply (1 of 2 approvals)"))
+            let sent = await fixture.sts?.engine.received.count
+            let again = await refusal {
+                _ = try await Runs.confirm(runID, actor: mario, tokenCode: "123456", mfa: fixture.app.mfaServices, on: fixture.app.db)
+            }
+            #expect(again?.code == "already_approved")
+            #expect(await fixture.sts?.engine.received.count == sent, "refused before STS")
+            let second = try await Runs.confirm(runID, actor: olivia, tokenCode: try await code(key), mfa: fixture.app.mfaServices, on: fixture.app.db)
+            #expect(second.run.state == .applyQueued)
+            #expect(second.run.applyAuthenticatedBy == "olivia")
+            #expect(try await Runs.events(of: runID, on: fixture.app.db).last?.note == "Authenticated with MFA by olivia; apply confirmed (approval 2 of 2)")
+            let audited = try await MFAAuthentication.query(on: fixture.app.db).filter(\.$succeeded == true).sort(\.$at).all()
+            #expect(audited.map(\.username) == ["mario", "olivia"])
+            #expect(audited.map(\.deviceSerial) == [phone, key])
+            let shown = try await fixture.call(.GET, "/runs/\(runID.uuidString.lowercased())", as: "mario")
+            #expect(shown.body.string.contains(#""requiredApprovals":2"#), "\(shown.body.string)")
+            #expect(shown.body.string.contains(#""username":"mario""#) && shown.body.string.contains(#""username":"olivia""#))
+            let page = try await RunPage.load(runID: runID, organization: "acme", environment: "prod", actorID: try mario.requireID(), on: fixture.app.db)
+            #expect(page.render(csrf: .empty).text.contains("Approvals: 2 of 2 (mario, olivia)"))
+        }
+    }
+
+    @Test func approvalsArrivingTogetherQueueTheApplyOnce() async throws {
+        try await ServerFixture.with { fixture in
+            let environment = try await fixture.environment()
+            try await settings(fixture, ["requiredApprovals": 2])
+            let run = try await fixture.run(on: environment, by: "mario", reaching: .planned)
+            let runID = try run.requireID()
+            let (mario, olivia, services, database) = (try await fixture.user("mario"), try await fixture.user("olivia"), fixture.app.mfaServices,
+                                                       fixture.app.db)
+            async let first = Runs.confirm(runID, actor: mario, mfa: services, on: database)
+            async let second = Runs.confirm(runID, actor: olivia, mfa: services, on: database)
+            _ = try await (first, second)
+            #expect(try await Runs.currentState(runID, on: database) == .applyQueued)
+            #expect(try await Runs.approvals(of: runID, on: database).count == 2)
+            #expect(try await RunEvent.query(on: database).filter(\.$run.$id == runID).filter(\.$toState == RunState.applyQueued.rawValue).count() == 1)
+        }
+    }
+
+    @Test func requiredApprovalsAreOneToTen() async throws {
+        try await ServerFixture.with { fixture in
+            _ = try await fixture.environment()
+            for count in [0, 11] {
+                let refused = try await fixture.call(.PATCH, "/organizations/acme/environments/prod", as: "olivia", object: ["requiredApprovals": count])
+                #expect(refused.status == .badRequest, "\(count): \(refused.body.string)")
+            }
+            let member = try await fixture.call(.PATCH, "/organizations/acme/environments/prod", as: "mario", object: ["requiredApprovals": 2])
+            #expect(member.status == .forbidden)
+            await #expect(throws: EnvironmentRefusal.self) {
+                _ = try await EnvironmentSettings.update("prod", in: "acme", change: .init(requiredApprovals: 0),
+                                                         actorID: try await fixture.user("olivia").requireID(), secrets: fixture.app.secretBox,
+                                                         on: fixture.app.db)
+            }
+            let set = try await fixture.call(.PATCH, "/organizations/acme/environments/prod", as: "olivia",
+                                             object: ["requiredApprovals": 3, "approverMustDifferFromQueuer": true])
+            #expect(set.body.string.contains(#""requiredApprovals":3"#) && set.body.string.contains(#""approverMustDifferFromQueuer":true"#))
+        }
+    }
+}
