@@ -54,6 +54,10 @@ extension Airlock {
                                    discussion: "A run whose server dies is marked errored this long after."))
         var runLease: DurationOption = DurationOption(argument: "30s")!
 
+        @Option(help: ArgumentHelp("The pause before a failed notification is sent again (e.g. 10s).",
+                                   discussion: "Each retry waits three times longer (at most an hour); six attempts in all."))
+        var notificationRetryBase: DurationOption = DurationOption(argument: "10s")!
+
         @Option(help: "AWS STS endpoint for MFA authentications and run sessions (default: https://sts.REGION.amazonaws.com).")
         var stsEndpoint: String?
 
@@ -132,6 +136,7 @@ extension Airlock {
             configuration.runTimeout = TimeInterval(runTimeout.seconds)
             configuration.cancelGracePeriod = TimeInterval(cancelGracePeriod.seconds)
             configuration.runLease = TimeInterval(runLease.seconds)
+            configuration.notificationRetryBase = TimeInterval(notificationRetryBase.seconds)
             configuration.stsEndpoint = stsEndpoint.flatMap(URL.init(string:))
             configuration.awsRegion = awsRegion
             configuration.workDirectory = workDir.map { URL(fileURLWithPath: $0) }

@@ -11,6 +11,8 @@ struct OwnerOnlyOperations: ServerMiddleware {
         Operations.SetVariable.id, Operations.DeleteVariable.id,
         Operations.CreateEnvironment.id, Operations.UpdateEnvironmentSettings.id, Operations.DeleteEnvironment.id,
         Operations.SetEnvironmentVariable.id, Operations.DeleteEnvironmentVariable.id,
+        Operations.ListNotificationDestinations.id, Operations.AddNotificationDestination.id, Operations.RemoveNotificationDestination.id,
+        Operations.ListNotificationDeliveries.id,
     ]
 
     func intercept(_ request: HTTPRequest, body: HTTPBody?, metadata: ServerRequestMetadata, operationID: String,

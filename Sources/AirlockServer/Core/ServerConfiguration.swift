@@ -38,6 +38,8 @@ public struct ServerConfiguration: Sendable {
     public var sandboxReadOnlyPaths: [String] = []
     /// How much history is kept (state versions, unused uploads, run logs).
     public var retention = Retention()
+    /// The pause before a failed notification's first retry (then three times longer each time, at most an hour).
+    public var notificationRetryBase: TimeInterval = 10
 
     /// The STS endpoint in use: the one given, else the region's (throws for a region AWS could not have).
     public func resolvedSTSEndpoint() throws -> URL {

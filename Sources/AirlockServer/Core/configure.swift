@@ -52,6 +52,8 @@ public func configure(_ app: Application, database: DatabaseChoice, secrets: Sec
     app.migrations.add(UpdateEnvironmentAddRequirePersonalMFADevice())
     app.migrations.add(CreateRunApproval())
     app.migrations.add(UpdateEnvironmentAddApprovalRules())
+    app.migrations.add(CreateNotificationDestination())
+    app.migrations.add(CreateNotificationDelivery())
     try await app.autoMigrate()
     try routes(app)
 }

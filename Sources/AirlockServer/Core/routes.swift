@@ -33,6 +33,7 @@ func routes(_ app: Application) throws {
     let memberPages = pages.grouped(LoginRequiredMiddleware())
     try memberPages.register(collection: OrganizationPages())
     try memberPages.register(collection: PersonalMFADevicePages())
+    try memberPages.register(collection: NotificationPages())
     try memberPages.register(collection: VariablesPage())
     try memberPages.register(collection: TokensPage())
     try memberPages.register(collection: EnvironmentPages())

@@ -60,6 +60,12 @@ enum MFAGate {
             let refusedBySTS = error is AWSServiceError
             try await settle(attempt, succeeded: false, requestID: (error as? AWSServiceError)?.requestID, error: refusal.message,
                              counts: refusedBySTS, on: database)
+            if refusedBySTS {
+                try await Notifications.record(.mfaFailed, environmentID: environmentID, runID: target.runID,
+                                               detail: "AWS STS refused \(user.username)'s MFA token code for the \(target.phase.rawValue)"
+                                                   + (target.runNumber > 0 ? " of run #\(target.runNumber)" : "") + ": \(refusal.message)",
+                                               at: now, on: database)
+            }
             throw refusal
         }
     }

@@ -81,7 +81,7 @@ struct OrganizationPages: RouteCollection {
             <p><button type="submit">Add member</button></p></fieldset></form>
             """ : "<p class=\"muted\">Only owners add and remove members.</p>"
         return Layout.render("Organization \(organization.name)", """
-            <p><a href="/terraform/\(organization.name)/environments">Environments</a> · <a href="/settings/organization_variables?organization=\(organization.name)">Organization variables</a></p>
+            <p><a href="/terraform/\(organization.name)/environments">Environments</a> · <a href="/settings/organization_variables?organization=\(organization.name)">Organization variables</a>\(isOwner ? " · <a href=\"\(NotificationPages.path(organization.name))\">Notifications</a>" as HTML : .empty)</p>
             <h2>Members</h2>
             <table><thead><tr><th scope="col">User</th><th scope="col">Role</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead><tbody>\(rows)</tbody></table>
             \(addForm)

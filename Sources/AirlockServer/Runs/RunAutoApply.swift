@@ -20,8 +20,15 @@ enum RunAutoApply {
         } catch let RunRefusal.queuerCannotApprove(queuer) {
             reason = .fourEyes(queuer: queuer)
         }
-        try await RunWaitNote.write(reason, for: try await Runs.find(runID, actorID: try actor.requireID(), on: database),
-                                    pagesAddress: pagesAddress, logLimitBytes: logLimitBytes, on: database)
+        let located = try await Runs.find(runID, actorID: try actor.requireID(), on: database)
+        try await RunWaitNote.write(reason, for: located, pagesAddress: pagesAddress, logLimitBytes: logLimitBytes, on: database)
+        let waitsFor = switch reason {
+        case .applyCode: "an MFA token code for its apply"
+        case .moreApprovals, .fourEyes: "another member's approval of its apply"
+        case .planCode: "an MFA token code for its plan"
+        }
+        try await Notifications.record(.runWaiting, environmentID: located.run.$environment.id, runID: runID,
+                                       detail: "Run #\(located.run.number) is planned and waits for \(waitsFor).", at: mfa.clock.now, on: database)
         return false
     }
 }

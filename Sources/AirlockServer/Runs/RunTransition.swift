@@ -23,6 +23,7 @@ enum RunTransition {
             let previous = try await RunEvent.query(on: database).filter(\.$run.$id == runID).sort(\.$at, .descending).first()
             try await RunEvent(runID: runID, from: previous.flatMap { RunState(rawValue: $0.toState) }, to: to, actor: actor, note: note)
                 .save(on: database)
+            try await Notifications.runMoved(runID, to: to, on: database)
             return true
         }
         if moved { await RunLogBell.shared.ring(runID) }  // followers of its log look again

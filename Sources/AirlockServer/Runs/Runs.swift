@@ -67,6 +67,10 @@ enum Runs {
                 queued
             }
             try await RunEvent(runID: runID, from: nil, to: .pending, actor: actor.username, note: note).save(on: database)
+            if run.waitsForPlanCode {
+                try await Notifications.record(.runWaiting, environmentID: environmentID, runID: runID,
+                                               detail: "Run #\(run.number) waits for an MFA token code for its plan.", at: mfa.clock.now, on: database)
+            }
             return run
         }
     }

@@ -1,0 +1,26 @@
+/// Why an operation on notification destinations was refused.
+enum NotificationRefusal: Refusal {
+    case invalidURL(String)
+    case notFound
+
+    var kind: RefusalKind {
+        switch self {
+        case .invalidURL: .unprocessable
+        case .notFound: .notFound
+        }
+    }
+
+    var code: String {
+        switch self {
+        case .invalidURL: "invalid_url"
+        case .notFound: "not_found"
+        }
+    }
+
+    var message: String {
+        switch self {
+        case .invalidURL: "A notification destination is an http or https URL with a host (at most 2048 characters)."
+        case .notFound: "There is no such notification destination in this organization."
+        }
+    }
+}

@@ -1,0 +1,152 @@
+import AsyncHTTPClient
+import Crypto
+import Fluent
+import Foundation
+import Logging
+import NIOCore
+import NIOHTTP1
+import SQLKit
+
+/// Sends due notification deliveries, on every server sharing the database: each claims one at a time (its
+/// `nextAttemptAt` moved a lease ahead, so no other server sends it meanwhile), posts it, and records the
+/// answer. A failed attempt is retried with growing pauses (`retryBase` × 3ⁿ, at most an hour) up to
+/// `maximumAttempts`; nothing a receiver does blocks a run.
+struct NotificationSender: Sendable {
+    static let maximumAttempts = 6
+    /// How long a claimed delivery is this server's before another may send it.
+    static let claimLease: TimeInterval = 60
+
+    let database: any Database
+    let secrets: SecretBox
+    let client: HTTPClient
+    /// Where people reach this server's pages (the run's URL in a notification).
+    let pagesAddress: String
+    let retryBase: TimeInterval
+    let logger: Logger
+
+    /// The HTTP client notifications go out with: a receiver that refuses the connection fails the attempt at
+    /// once (no retrying until the timeout), and redirects are not followed. Its owner shuts it down.
+    static func makeClient() -> HTTPClient {
+        var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow, timeout: .init(connect: .seconds(5), read: .seconds(10)))
+        configuration.connectionPool.retryConnectionEstablishment = false
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }
+
+    /// Sends every delivery due at `now`; returns how many it attempted.
+    @discardableResult
+    func deliverDue(now: Date) async throws -> Int {
+        var attempted = 0
+        while let id = try await claimNext(now: now) {
+            try await deliver(id, now: now)
+            attempted += 1
+        }
+        return attempted
+    }
+
+    /// Sends due deliveries every second until `task` is canceled.
+    func loop(clock: ServerClock) async {
+        while !Task.isCancelled {
+            do {
+                try await deliverDue(now: clock.now)
+            } catch {
+                logger.error("Sending notifications failed: \(error)")
+            }
+            try? await Task.sleep(for: .seconds(1))
+        }
+    }
+
+    private func claimNext(now: Date) async throws -> UUID? {
+        guard let sql = database as? any SQLDatabase else { throw RunEngineError.notSQL }
+        let skipLocked: SQLQueryString = sql.dialect.name == "postgresql" ? " FOR UPDATE SKIP LOCKED" : ""
+        let table = SQLIdentifier(NotificationDelivery.schema)
+        let (id, status, due) = (NotificationDelivery.column(\.$id), NotificationDelivery.column(\.$status), NotificationDelivery.column(\.$nextAttemptAt))
+        let moment = now.timeIntervalSince1970
+        let rows = try await sql.raw("""
+            UPDATE \(table) SET \(due) = \(bind: moment + Self.claimLease)
+            WHERE \(id) = (SELECT d.\(id) FROM \(table) d WHERE d.\(status) = \(bind: NotificationDelivery.Status.pending.rawValue)
+                           AND d.\(due) <= \(bind: moment) ORDER BY d.\(due) LIMIT 1\(skipLocked))
+              AND \(due) <= \(bind: moment)
+            RETURNING \(id)
+            """).all()
+        return try rows.first?.decode(column: id.string, as: UUID.self)
+    }
+
+    private func deliver(_ id: UUID, now: Date) async throws {
+        guard let delivery = try await NotificationDelivery.query(on: database).filter(\.$id == id).with(\.$destination).first() else { return }
+        let destination = delivery.destination
+        let destinationID = try destination.requireID()
+        var outcome: (status: Int?, error: String?)
+        do {
+            let url = try secrets.unseal(destination.urlSealed, boundTo: NotificationDestination.context("url", of: destinationID))
+            var request = HTTPClientRequest(url: url)
+            request.method = .POST
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.headers.add(name: "User-Agent", value: "Airlock-Notifications")
+            let body = try self.body(of: delivery, for: destination.kind)
+            if let sealed = destination.signingSecretSealed {
+                let secret = try secrets.unseal(sealed, boundTo: NotificationDestination.context("secret", of: destinationID))
+                let timestamp = String(Int(now.timeIntervalSince1970))
+                request.headers.add(name: "X-Airlock-Event", value: delivery.event.rawValue)
+                request.headers.add(name: "X-Airlock-Delivery", value: id.uuidString.lowercased())
+                request.headers.add(name: "X-Airlock-Timestamp", value: timestamp)
+                request.headers.add(name: "X-Airlock-Signature", value: "v1=" + Self.signature(body, timestamp: timestamp, secret: secret))
+            }
+            request.body = .bytes(ByteBuffer(bytes: body))
+            let response = try await client.execute(request, timeout: .seconds(10))
+            _ = try? await response.body.collect(upTo: 64 << 10)
+            outcome = (Int(response.status.code), (200..<300).contains(response.status.code) ? nil : "The receiver answered \(response.status.code).")
+        } catch {
+            // The error names neither the URL nor its secret: only what went wrong.
+            outcome = (nil, "Not delivered: \(Self.reason(error)).")
+        }
+        delivery.attempts += 1
+        delivery.lastResponseStatus = outcome.status
+        delivery.lastError = outcome.error
+        if outcome.error == nil {
+            delivery.status = .delivered
+            delivery.deliveredAt = now.timeIntervalSince1970
+        } else if delivery.attempts >= Self.maximumAttempts {
+            delivery.status = .failed
+        } else {
+            delivery.nextAttemptAt = now.timeIntervalSince1970 + min(3600, retryBase * pow(3, Double(delivery.attempts - 1)))
+        }
+        try await delivery.save(on: database)
+    }
+
+    /// What is posted: the event's JSON with the run's page URL (a webhook), or a Slack message's `text`.
+    private func body(of delivery: NotificationDelivery, for kind: NotificationDestination.Kind) throws -> Data {
+        guard var object = try JSONSerialization.jsonObject(with: Data(delivery.payload.utf8)) as? [String: Any] else { return Data() }
+        var run = object["run"] as? [String: Any]
+        if let path = run?["path"] as? String { run?["url"] = pagesAddress + path }
+        object["run"] = run
+        switch kind {
+        case .webhook:
+            return try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+        case .slack:
+            let place = "\(object["organization"] as? String ?? "")/\(object["environment"] as? String ?? "")"
+            let link = (run?["url"] as? String).map { " <\($0)|Open the run>" } ?? ""
+            return try JSONSerialization.data(withJSONObject: ["text": "Airlock \(place): \(object["detail"] as? String ?? "")\(link)"],
+                                              options: [.sortedKeys, .withoutEscapingSlashes])
+        }
+    }
+
+    /// The signature a receiver checks: HMAC-SHA256 of `timestamp.body` with the destination's signing secret, hex.
+    static func signature(_ body: Data, timestamp: String, secret: String) -> String {
+        let mac = HMAC<SHA256>.authenticationCode(for: Data((timestamp + ".").utf8) + body, using: SymmetricKey(data: Data(secret.utf8)))
+        return mac.map { String(format: "%02x", $0) }.joined()
+    }
+
+    private static func reason(_ error: any Error) -> String {
+        let text = String(describing: error)
+        if text.contains("connect") { return "the receiver could not be reached" }
+        if text.contains("deadline") || text.contains("imeout") { return "the receiver did not answer within 10 seconds" }
+        return "the request failed"
+    }
+}
+
+extension NotificationDelivery {
+    /// The column `field` is stored in, for the sender's claim.
+    static func column<Property: QueryAddressableProperty & AnyQueryableProperty>(_ field: KeyPath<NotificationDelivery, Property>) -> SQLIdentifier {
+        SQLIdentifier(path(for: field).map(\.description).joined(separator: "_"))
+    }
+}

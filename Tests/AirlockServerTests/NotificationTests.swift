@@ -1,0 +1,130 @@
+@testable import AirlockServer
+import AirlockServerTesting
+import AirlockTesting
+import AsyncHTTPClient
+import Crypto
+import Fluent
+import Foundation
+import Logging
+import Testing
+import Vapor
+import VaporTesting
+
+/// Notifications, in-process against a local receiver and the test STS: each event reaches a signed webhook
+/// and a Slack-compatible one, a 500 is retried after its pause, deliveries are the owners' to see, and the URL
+/// is never shown again.
+@Suite struct NotificationTests {
+    static let client = NotificationSender.makeClient()
+
+    func sender(_ fixture: ServerFixture, retryBase: TimeInterval = 10) -> NotificationSender {
+        NotificationSender(database: fixture.app.db, secrets: fixture.app.secretBox, client: Self.client, pagesAddress: "https://airlock.example",
+                           retryBase: retryBase, logger: Logger(label: "test"))
+    }
+
+    func add(_ fixture: ServerFixture, kind: String, url: String) async throws -> [String: Any] {
+        let response = try await fixture.call(.POST, "/organizations/acme/notification-destinations", as: "olivia", object: ["kind": kind, "url": url])
+        try #require(response.status == .created, "\(response.body.string)")
+        return try #require(try JSONSerialization.jsonObject(with: Data(response.body.string.utf8)) as? [String: Any])
+    }
+
+    @Test func eachEventReachesASignedWebhookAndSlackAndA500IsRetried() async throws {
+        let receiver = try await WebhookReceiver.start(failures: 1)
+        defer { Task { await receiver.stop() } }
+        try await ServerFixture.with(sts: true) { fixture in
+            try await fixture.setAWSVariables()
+            let environment = try await fixture.environment(mfa: .appliesOnly)
+            let webhook = try await add(fixture, kind: "webhook", url: receiver.url + "/hooks/airlock?token=secret-in-url")
+            let secret = try #require(webhook["signingSecret"] as? String)
+            #expect(webhook["host"] as? String == "127.0.0.1")
+            _ = try await add(fixture, kind: "slack", url: receiver.url + "/services/T000/B000/XXXX")
+            let listed = try await fixture.call(.GET, "/organizations/acme/notification-destinations", as: "olivia").body.string
+            #expect(!listed.contains("secret-in-url") && !listed.contains(secret), "URLs and secrets are write-only: \(listed)")
+
+            // run.waiting (planned, needs a code), mfa.failed, run.applied; then run.errored.
+            let mario = try await fixture.user("mario")
+            let run = try await fixture.run(on: environment, reaching: .planned)
+            let runID = try run.requireID()
+            _ = try? await Runs.confirm(runID, actor: mario, tokenCode: try await fixture.mfaCodes().wrong, mfa: fixture.app.mfaServices, on: fixture.app.db)
+            _ = try await Runs.confirm(runID, actor: mario, tokenCode: try await fixture.mfaCodes().right, mfa: fixture.app.mfaServices, on: fixture.app.db)
+            try await RunTransition.move(runID, from: [.applyQueued], to: .applying, actor: "airlock", on: fixture.app.db)
+            try await RunTransition.move(runID, from: [.applying], to: .applied, actor: "airlock", on: fixture.app.db)
+            let failing = try await fixture.run(on: environment, reaching: .planning)
+            try await RunTransition.move(try failing.requireID(), from: [.planning], to: .errored, actor: "airlock", note: nil,
+                                         changes: .error("Terraform failed."), on: fixture.app.db)
+            #expect(try await NotificationDelivery.query(on: fixture.app.db).count() == 8, "four events, two destinations")
+
+            let now = Date()
+            #expect(try await sender(fixture).deliverDue(now: now) == 8)
+            #expect(try await sender(fixture).deliverDue(now: now) == 0, "the failed one waits for its pause")
+            let pending = try #require(try await NotificationDelivery.query(on: fixture.app.db).filter(\.$status == .pending).first())
+            #expect(pending.attempts == 1 && pending.lastResponseStatus == 500)
+            #expect(pending.lastError == "The receiver answered 500.")
+            #expect(try await sender(fixture).deliverDue(now: now.addingTimeInterval(11)) == 1)
+            #expect(try await NotificationDelivery.query(on: fixture.app.db).filter(\.$status == .delivered).count() == 8)
+
+            let received = try receiver.received()
+            #expect(received.count == 9)
+            let hooks = received.filter { $0.path.hasPrefix("/hooks/airlock") }
+            var events: [String] = []
+            for hook in hooks {
+                let timestamp = try #require(hook.header("X-Airlock-Timestamp"))
+                let expected = NotificationSender.signature(Data(hook.body.utf8), timestamp: timestamp, secret: secret)
+                #expect(hook.header("X-Airlock-Signature") == "v1=" + expected, "a signature the receiver can check")
+                let body = try #require(try JSONSerialization.jsonObject(with: Data(hook.body.utf8)) as? [String: Any])
+                #expect(body["event"] as? String == hook.header("X-Airlock-Event"))
+                events.append(hook.header("X-Airlock-Event") ?? "")
+                #expect(!hook.body.contains(fixture.tokens["olivia"] ?? "-") && !hook.body.contains(TestSTSDirectory.reference().users[0].secretAccessKey))
+            }
+            #expect(Set(events) == ["run.waiting", "mfa.failed", "run.applied", "run.errored"], "\(events)")
+            #expect(hooks.contains { $0.body.contains("https://airlock.example/terraform/acme/environments/prod/runs/") })
+            #expect(hooks.contains { $0.body.contains("waits for an MFA token code for its apply") })
+            let slack = received.filter { $0.path.hasPrefix("/services/") }
+            #expect(slack.count == 4)
+            #expect(slack.allSatisfy { $0.body.hasPrefix(#"{"text":"Airlock acme/prod: "#) && $0.header("X-Airlock-Signature") == nil })
+
+            let deliveries = try await fixture.call(.GET, "/organizations/acme/notification-deliveries", as: "olivia")
+            #expect(deliveries.body.string.contains(#""attempts":2"#) && deliveries.body.string.contains(#""status":"delivered""#))
+            #expect(try await fixture.call(.GET, "/organizations/acme/notification-deliveries", as: "mario").status == .forbidden)
+            #expect(try await fixture.call(.GET, "/organizations/acme/notification-deliveries", as: "otto").status == .notFound)
+        }
+    }
+
+    @Test func aReceiverThatNeverAnswersFailsTheDeliveryAfterItsAttempts() async throws {
+        try await ServerFixture.with { fixture in
+            let environment = try await fixture.environment()
+            let port = try FreePort.find()  // nothing listens there
+            _ = try await add(fixture, kind: "webhook", url: "http://127.0.0.1:\(port)/hook")
+            _ = try await fixture.run(on: environment, reaching: .planned)
+            var now = Date()
+            for attempt in 1...NotificationSender.maximumAttempts {
+                #expect(try await sender(fixture, retryBase: 1).deliverDue(now: now) == 1, "attempt \(attempt)")
+                now = now.addingTimeInterval(3600)
+            }
+            let delivery = try #require(try await NotificationDelivery.query(on: fixture.app.db).first())
+            #expect(delivery.status == .failed)
+            #expect(delivery.attempts == NotificationSender.maximumAttempts)
+            #expect(delivery.lastError == "Not delivered: the receiver could not be reached.")
+            #expect(try await sender(fixture).deliverDue(now: now) == 0)
+        }
+    }
+
+    @Test func onlyOwnersManageDestinationsAndURLsAreChecked() async throws {
+        try await ServerFixture.with { fixture in
+            for url in ["ftp://example.com/hook", "not a url", "https://", String(repeating: "a", count: 2049)] {
+                let refused = try await fixture.call(.POST, "/organizations/acme/notification-destinations", as: "olivia", object: ["kind": "webhook", "url": url])
+                #expect(refused.status == .unprocessableEntity, "\(url.prefix(30)): \(refused.body.string)")
+                #expect(!refused.body.string.contains(url) || url.count > 100, "the refusal does not echo the URL")
+            }
+            let member = try await fixture.call(.POST, "/organizations/acme/notification-destinations", as: "mario",
+                                                object: ["kind": "webhook", "url": "https://example.com/hook"])
+            #expect(member.status == .forbidden)
+            let created = try await add(fixture, kind: "webhook", url: "https://example.com/hook")
+            let id = try #require(created["id"] as? String)
+            #expect(try await fixture.call(.DELETE, "/organizations/acme/notification-destinations/\(id)", as: "mario").status == .forbidden)
+            #expect(try await fixture.call(.DELETE, "/organizations/acme/notification-destinations/\(id)", as: "olivia").status == .noContent)
+            #expect(try await fixture.call(.DELETE, "/organizations/acme/notification-destinations/\(id)", as: "olivia").status == .notFound)
+            let stored = try await NotificationDestination.query(on: fixture.app.db).count()
+            #expect(stored == 0)
+        }
+    }
+}
