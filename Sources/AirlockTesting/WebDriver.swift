@@ -65,6 +65,22 @@ public final class WebDriver: Sendable {
         _ = try await command("POST", "/element/\(try await find(css))/click", [:])
     }
 
+    /// Runs `script` (a function body; `return` gives its value) in the page, for what the HTML source does not
+    /// show: an element's current attributes after the page's script ran, its computed style.
+    public func execute(_ script: String) async throws -> Any? {
+        try await command("POST", "/execute/sync", ["script": script, "args": [Any]()])
+    }
+
+    /// The text of the dialog (`window.confirm`) the page shows now.
+    public func dialogText() async throws -> String {
+        try await command("GET", "/alert/text") as? String ?? ""
+    }
+
+    /// Answers the page's dialog: OK (`accept`) or Cancel.
+    public func answerDialog(accept: Bool) async throws {
+        _ = try await command("POST", accept ? "/alert/accept" : "/alert/dismiss", [:])
+    }
+
     /// The PNG of the viewport, written to `test-artifacts/NAME.png` in the checkout.
     @discardableResult
     public func screenshot(_ name: String) async throws -> URL {

@@ -290,11 +290,29 @@ enum MFALimit {
             #expect(try await world.upload(["main.tf": "resource \"terraform_data\" \"x\" {\n  input = \"1\"\n}\n"]).status == 201)
             let run = try await world.queue(as: "mario")
             try await world.expect(run, reaches: "planned")
-            #expect(try await world.call("POST", "/runs/\(run)/actions/confirm", json: #"{"tokenCode":"\#(await Self.code(setup))"}"#).status == 200)
+            let planned = try await world.run(run)
+            let hash = try #require(planned["planSha256"] as? String)
+            let number = try #require(planned["number"] as? Int)
+            // An approval of a plan other than the saved one is refused before any code reaches STS.
+            let sent = await setup.sts.engine.received.count
+            let mismatched = try await world.call("POST", "/runs/\(run)/actions/confirm",
+                                                  json: #"{"tokenCode":"\#(await Self.code(setup))","planSha256":"\#(String(repeating: "0", count: 64))"}"#)
+            #expect(mismatched.status == 409 && mismatched.body.contains("plan_mismatch"), "\(mismatched.body)")
+            #expect(await setup.sts.engine.received.count == sent)
+            #expect(try await world.state(run) == "planned")
+            let confirmed = try await world.call("POST", "/runs/\(run)/actions/confirm",
+                                                 json: #"{"tokenCode":"\#(await Self.code(setup))","planSha256":"\#(hash)"}"#)
+            #expect(confirmed.status == 200, "\(confirmed.body)")
             try await world.expect(run, reaches: "applied")
             let roles = await setup.sts.engine.received.filter { $0.action == "AssumeRole" && $0.errorCode == nil }
             #expect(roles.map(\.roleARN) == [Self.openRole, Self.mfaRole])
             #expect(roles.map(\.sourceIdentity) == ["mario", "olivia"], "the planner, then the approver")
+            // The apply role's session names the run and the plan it was made to apply; the approval and the audit record it.
+            #expect(roles.map(\.roleSessionName) == ["airlock-mario-\(number)-plan", "airlock-olivia-\(number)-apply-\(hash.prefix(12))"])
+            let approvals = try await world.run(run)["approvals"] as? [[String: Any]] ?? []
+            #expect(approvals.map { $0["planSha256"] as? String } == [hash])
+            let audit = try await world.call("GET", "/organizations/acme/environments/prod/mfa-authentications")
+            #expect(audit.body.contains(#""planSha256":"\#(hash)""#), "\(audit.body)")
 
             // An unguarded plan never gets the apply role: with no plan role it runs on a session without one.
             #expect(try await world.call("PATCH", "/organizations/acme/environments/prod", json: #"{"mfa":"never","planRoleArn":""}"#).status == 200)

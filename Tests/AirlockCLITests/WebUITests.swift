@@ -250,4 +250,90 @@ import Testing
         #expect(page.contains("Apply confirmed (approval 2 of 2)"))
         try await browser.screenshot("14-two-approvals-applied")
     }
+
+    /// The run page a reviewer trusts: what the plan does (counts, resources by action, destructive ones marked), its
+    /// hash and who queued it beside the token field; times local and relative with the exact UTC on hover; one error
+    /// message; the lock open once authenticated; Discard asks first; a secret's value typed into a password field.
+    @Test(.enabled(if: hasChromium, "needs Debian's chromium and chromium-driver"))
+    func aReviewerSeesWhatThePlanDoesAndApprovesExactlyThat() async throws {
+        try await MFARunTests.withMFAWorld { world, setup in
+            let browser = try await WebDriver.start()
+            do {
+                try await Self.reviewFlow(browser, world, setup)
+            } catch {
+                try? await browser.screenshot("failure-review")
+                await browser.quit()
+                throw error
+            }
+            await browser.quit()
+        }
+    }
+
+    static func reviewFlow(_ browser: WebDriver, _ world: RunWorld, _ setup: MFARunTests.Setup) async throws {
+        let base = world.base
+        let first = try await MFARunTests.plannedUnderAppliesOnly(world, setup)
+        let hash = try #require(try await world.run(first)["planSha256"] as? String)
+        try await logIn(browser, base, as: "mario")
+        var page = try await visit(browser, base, "/terraform/acme/environments/prod/runs/\(first)")
+        #expect(page.contains(#"<strong id="plan-headline">Plan: 1 to add, 0 to change, 0 to destroy.</strong>"#))
+        #expect(page.contains("<td>create</td><td><code>terraform_data.x</code></td>"))
+        #expect(page.contains(#"<code id="plan-sha256">\#(hash)</code> · queued by <strong>olivia</strong>"#))
+        #expect(page.contains(#"<input type="hidden" name="plan_sha256" value="\#(hash)">"#), "the approval names the plan shown")
+        // Times: the visitor's local time and how long ago, the exact UTC on hover.
+        let title = try await browser.execute("return document.querySelector('time').title") as? String ?? ""
+        #expect(title.range(of: #"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC$"#, options: .regularExpression) != nil, "\(title)")
+        let shown = try await browser.execute("return document.querySelector('time').textContent") as? String ?? ""
+        #expect(shown.hasSuffix("ago)") || shown.hasSuffix("now)"), "\(shown)")
+        let lockPath = "return document.querySelector('.lock-icon path').getAttribute('d')"
+        let closed = try await browser.execute(lockPath) as? String ?? ""
+
+        // A wrong code: the refusal once, beside the red lock, not again at the top.
+        try await browser.type(await MFARunTests.wrongCode(setup), into: "#token-code")
+        try await browser.click("form[action$='/confirm'] button[type=submit]")
+        page = try await browser.waitFor(#"data-mfa="failed""#)
+        #expect(page.contains("MultiFactorAuthentication failed with invalid MFA one time pass code."))
+        #expect(!page.contains(#"class="flash flash-error""#), "the lock says it; no second message at the top")
+        try await browser.type(await MFARunTests.code(setup), into: "#token-code")
+        try await browser.click("form[action$='/confirm'] button[type=submit]")
+        page = try await browser.waitFor("Apply complete!", seconds: 120)
+        #expect(page.contains(#"data-mfa="authenticated""#))
+        let open = try await browser.execute(lockPath) as? String ?? ""
+        #expect(!open.isEmpty && open != closed, "the lock opens once authenticated")
+        #expect(page.contains("plan sha256 \(hash.prefix(12))"), "the history names the plan approved")
+
+        // A plan that replaces one resource, destroys one and creates two: the destructive rows are marked.
+        #expect(try await world.upload(["main.tf": """
+            resource "terraform_data" "y" {
+              triggers_replace = "2"
+            }
+            resource "terraform_data" "z" {
+              input = "3"
+            }
+            """]).status == 201)
+        let second = try await world.queue()
+        try await world.expect(second, reaches: "planned")
+        page = try await visit(browser, base, "/terraform/acme/environments/prod/runs/\(second)")
+        #expect(page.contains(#"<strong id="plan-headline">Plan: 2 to add, 0 to change, 1 to destroy.</strong>"#), "\(page)")
+        #expect(page.contains(#"<tr class="destructive"><td>destroy</td><td><code>terraform_data.x</code></td></tr>"#))
+        try await browser.screenshot("15-plan-summary")
+
+        // Discard asks first: Cancel keeps the run, OK discards it.
+        try await browser.click("form[action$='/discard'] button[type=submit]")
+        #expect(try await browser.dialogText().hasPrefix("Discard run #2?"))
+        try await browser.answerDialog(accept: false)
+        #expect(try await world.state(second) == "planned")
+        try await browser.click("form[action$='/discard'] button[type=submit]")
+        try await browser.answerDialog(accept: true)
+        _ = try await browser.waitFor("Plan discarded.")
+        #expect(try await world.state(second) == "discarded")
+
+        // A variable's value is typed into a password field while "Sensitive" is ticked.
+        try await browser.click("form[action='/logout'] button")
+        try await logIn(browser, base, as: "olivia")
+        _ = try await visit(browser, base, "/settings/organization_variables?organization=acme")
+        let valueType = "return document.querySelector('#variable-value').type"
+        #expect(try await browser.execute(valueType) as? String == "text")
+        try await browser.click("input[name=sensitive]")
+        #expect(try await browser.execute(valueType) as? String == "password")
+    }
 }

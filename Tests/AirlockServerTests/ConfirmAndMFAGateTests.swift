@@ -10,16 +10,6 @@ import VaporTesting
 /// "Confirm & Apply" and the MFA gate, in-process against the test STS: the level that governs a confirm,
 /// what a right and a wrong code leave behind, and the failure limit over the server's clock.
 @Suite struct ConfirmAndMFAGateTests {
-    /// The domain's refusal `body` threw, if it threw one.
-    func refusal(_ body: () async throws -> Void) async -> (any Refusal)? {
-        do {
-            try await body()
-            return nil
-        } catch {
-            return error as? any Refusal
-        }
-    }
-
     @Test func confirmQueuesTheApplyAndRecordsWhoConfirmed() async throws {
         try await ServerFixture.with { fixture in
             let run = try await fixture.run(on: try await fixture.environment(), reaching: .planned)
@@ -104,7 +94,7 @@ import VaporTesting
             let run = try await fixture.run(on: try await fixture.environment(mfa: .appliesOnly), reaching: .planned)
             let mario = try await fixture.user("mario")
             let confirm = { (code: String) in
-                await self.refusal {
+                await refusal {
                     _ = try await Runs.confirm(try run.requireID(), actor: mario, tokenCode: code, mfa: fixture.app.mfaServices, on: fixture.app.db)
                 }
             }

@@ -10,15 +10,6 @@ import VaporTesting
 /// Four eyes, in-process: an environment may refuse the apply's approval to whoever queued the run, and may
 /// require several people's approvals (each with their own code, each audited) before the apply starts.
 @Suite struct FourEyesTests {
-    func refusal(_ body: () async throws -> Void) async -> (any Refusal)? {
-        do {
-            try await body()
-            return nil
-        } catch {
-            return error as? any Refusal
-        }
-    }
-
     func settings(_ fixture: ServerFixture, _ object: [String: any Sendable]) async throws {
         let response = try await fixture.call(.PATCH, "/organizations/acme/environments/prod", as: "olivia", object: object)
         try #require(response.status == .ok, "\(response.body.string)")

@@ -15,14 +15,6 @@ import VaporTesting
     static let oliviaKey = "arn:aws:iam::123456789012:mfa/olivia-key"
     static let shared = "arn:aws:iam::123456789012:mfa/cli-user"
 
-    func refusal(_ body: () async throws -> Void) async -> (any Refusal)? {
-        do {
-            try await body()
-            return nil
-        } catch {
-            return error as? any Refusal
-        }
-    }
 
     func code(_ fixture: ServerFixture, device: String) async throws -> String {
         try #require(await fixture.sts?.engine.currentCode(forDevice: device))

@@ -25,14 +25,6 @@ import VaporTesting
         RunQueue(database: fixture.app.db, workerID: "test-worker", leaseDuration: 60)
     }
 
-    func refusal(_ body: () async throws -> Void) async -> (any Refusal)? {
-        do {
-            try await body()
-            return nil
-        } catch {
-            return error as? any Refusal
-        }
-    }
 
     @Test func noWorkerTakesTheWaitingPlanUntilSomeoneAuthenticatesIt() async throws {
         try await ServerFixture.with(sts: true) { fixture in

@@ -108,13 +108,8 @@ public struct CredentialResolver: Sendable {
     }
 
     private func code(for request: MFACodeRequest, process: String?) async throws -> String {
-        let code: String
-        if let process {
-            let output = try await ExternalCommand.output(of: process, kind: "mfa_process", environment: environment)
-            code = String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        } else {
-            code = try await mfaCode(request)
-        }
+        if let process { return try await MFACodeProcess.code(running: process, for: request.serial, environment: environment) }
+        let code = try await mfaCode(request)
         guard MFACodeRequest.isWellFormed(code) else { throw CredentialError.malformedMFACode(serial: request.serial) }
         return code
     }

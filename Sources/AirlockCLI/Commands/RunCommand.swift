@@ -24,6 +24,21 @@ extension Airlock {
 
             @Option(help: "The MFA token code, when the environment needs one (else asked on the terminal without echo).")
             var mfaCode: String?
+
+            @Option(help: ArgumentHelp("A command that prints the MFA token code, like a profile's mfa_process (default: $AIRLOCK_MFA_PROCESS).",
+                                       discussion: "For a YubiKey: --mfa-process 'ykman oath accounts code --single airlock'."))
+            var mfaProcess: String?
+
+            @Flag(help: "Read the MFA token code from standard input (one line), for CI without a terminal.")
+            var mfaCodeStdin = false
+
+            /// Where this command's MFA code comes from, in order: --mfa-code, standard input, the command, the terminal.
+            var codeSource: RunClient.CodeSource {
+                if let mfaCode { return .given(mfaCode) }
+                if mfaCodeStdin { return .standardInput }
+                if let process = mfaProcess ?? ProcessInfo.processInfo.environment["AIRLOCK_MFA_PROCESS"], !process.isEmpty { return .process(process) }
+                return .terminal
+            }
         }
 
         struct Plan: AsyncParsableCommand {
@@ -46,7 +61,7 @@ extension Airlock {
                         return try await authenticate(id, client: client, serial: environment.mfaSerialNumber)
                     }
                     let queued = try await client.withMFA(needed: environment.mfa == .plansAndApplies, serial: environment.mfaSerialNumber,
-                                                          flag: target.mfaCode) { code in
+                                                          from: target.codeSource) { code in
                         try await client.queue(message: message, tokenCode: code)
                     }
                     print("Queued run #\(queued.number) (\(queued.id)) on \(client.address).")
@@ -64,7 +79,7 @@ extension Airlock {
                 guard run.waitingForPlanCode == true else {
                     throw CLIError("Run #\(run.number) does not wait for an MFA token code for its plan (it is \(run.state.rawValue.replacingOccurrences(of: "_", with: " "))).")
                 }
-                let authenticated = try await client.withMFA(needed: true, serial: serial, flag: target.mfaCode) { code in
+                let authenticated = try await client.withMFA(needed: true, serial: serial, from: target.codeSource) { code in
                     try await client.call {
                         try await $0.authenticatePlan(path: .init(run: id), body: .json(.init(tokenCode: code ?? ""))).ok.body.json
                     }
@@ -88,10 +103,12 @@ extension Airlock {
                     let id = try await client.chosenRun(target.run, where: [.planned], what: "planned")
                     let run = try await client.show(id)
                     let environment = try await client.environment()
+                    // What is approved, before the code is asked for; the approval names the plan's hash.
+                    print(PlanReview.text(of: run))
                     let confirmed = try await client.withMFA(needed: run.mfa == .appliesOnly || run.mfa == .plansAndApplies,
-                                                             serial: environment.mfaSerialNumber, flag: target.mfaCode) { code in
+                                                             serial: environment.mfaSerialNumber, from: target.codeSource) { code in
                         try await client.call {
-                            try await $0.confirmRun(path: .init(run: id), body: code.map { .json(.init(tokenCode: $0)) }).ok.body.json
+                            try await $0.confirmRun(path: .init(run: id), body: .json(.init(tokenCode: code, planSha256: run.planSha256))).ok.body.json
                         }
                     }
                     if confirmed.state == .planned {

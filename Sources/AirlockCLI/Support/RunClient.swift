@@ -40,21 +40,52 @@ struct RunClient {
         }
     }
 
-    /// Runs `action` with an MFA token code when `needed`: from `--mfa-code`, or asked on the terminal
-    /// (`Enter MFA code for <serial>: `, no echo) and asked again when STS refuses it, up to three times.
-    func withMFA<T: Sendable>(needed: Bool, serial: String?, flag: String?, _ action: (String?) async throws -> T) async throws -> T {
+    /// Where a `run` command's MFA token code comes from.
+    enum CodeSource {
+        /// `--mfa-code`.
+        case given(String)
+        /// One line of standard input (`--mfa-code-stdin`).
+        case standardInput
+        /// A command's output (`--mfa-process`, `AIRLOCK_MFA_PROCESS`).
+        case process(String)
+        /// Asked on the terminal without echo.
+        case terminal
+    }
+
+    /// Runs `action` with an MFA token code when `needed`, from `source`; a code asked on the terminal
+    /// (`Enter MFA code for <serial>: `, no echo) is asked again when STS refuses it, up to three times.
+    func withMFA<T: Sendable>(needed: Bool, serial: String?, from source: CodeSource, _ action: (String?) async throws -> T) async throws -> T {
         guard needed else { return try await action(nil) }
-        let source = MFACodeSource(flagCode: flag)
-        let request = MFACodeRequest(serial: serial ?? "the organization's MFA device", profile: "")
-        var attempt = 1
-        while true {
-            let code = try source.code(for: request)
-            do {
-                return try await action(code)
-            } catch let AirlockAPIError.refused(_, reason, message) where ["mfa_failed", "invalid_mfa_code"].contains(reason)
-                        && flag == nil && attempt < MFACodeSource.attempts {
-                FileHandle.standardError.write(Data("\(message)\n".utf8))
-                attempt += 1
+        let serial = serial ?? "the organization's MFA device"
+        switch source {
+        case let .given(code):
+            return try await action(code)
+        case .standardInput:
+            guard let line = readLine(strippingNewline: true)?.trimmingCharacters(in: .whitespaces), MFACodeRequest.isWellFormed(line) else {
+                throw CredentialError.malformedMFACode(serial: serial)
+            }
+            return try await action(line)
+        case let .process(commandLine):
+            return try await action(try await MFACodeProcess.code(running: commandLine, for: serial, environment: ProcessInfo.processInfo.environment))
+        case .terminal:
+            let prompt = MFACodeSource(flagCode: nil)
+            let request = MFACodeRequest(serial: serial, profile: "")
+            var attempt = 1
+            while true {
+                let code: String
+                do {
+                    code = try prompt.code(for: request)
+                } catch CredentialError.mfaCodeUnavailable {
+                    throw CLIError("An MFA code for \(serial) is needed, but there is no terminal to ask on. "
+                        + "Pass it with --mfa-code, --mfa-code-stdin, or --mfa-process (or AIRLOCK_MFA_PROCESS).")
+                }
+                do {
+                    return try await action(code)
+                } catch let AirlockAPIError.refused(_, reason, message) where ["mfa_failed", "invalid_mfa_code"].contains(reason)
+                            && attempt < MFACodeSource.attempts {
+                    FileHandle.standardError.write(Data("\(message)\n".utf8))
+                    attempt += 1
+                }
             }
         }
     }

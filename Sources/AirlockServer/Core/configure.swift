@@ -54,6 +54,7 @@ public func configure(_ app: Application, database: DatabaseChoice, secrets: Sec
     app.migrations.add(UpdateEnvironmentAddApprovalRules())
     app.migrations.add(CreateNotificationDestination())
     app.migrations.add(CreateNotificationDelivery())
+    app.migrations.add(UpdateRunsAddPlanSummaryAndPlanBinding())
     try await app.autoMigrate()
     try routes(app)
 }

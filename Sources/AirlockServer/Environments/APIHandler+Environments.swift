@@ -81,6 +81,6 @@ extension Components.Schemas.MFAAuthentication {
     init(_ record: MFAAuthentication) {
         self.init(username: record.username, at: Date(timeIntervalSince1970: record.at), run: record.runID?.uuidString.lowercased(),
                   phase: record.phase == .plan ? .plan : .apply, succeeded: record.succeeded, stsRequestId: record.stsRequestID,
-                  error: record.error, deviceSerial: record.deviceSerial)
+                  error: record.error, deviceSerial: record.deviceSerial, planSha256: record.planSHA256)
     }
 }

@@ -9,9 +9,9 @@ extension EnvironmentSettingsPage {
         let save: HTML = isOwner ? "<p><button type=\"submit\">Save</button></p>"
             : "<p class=\"muted\">Only organization owners change these settings.</p>"
         let delete: HTML = isOwner ? """
-            <form method="post" action="\(path)/settings/delete"><fieldset><legend>Delete this environment</legend>
+            <form method="post" action="\(path)/settings/delete" data-confirm="Delete \(organization)/\(environment) and everything recorded for it?"><fieldset><legend>Delete this environment</legend>
             \(csrf)<p>This removes the environment and everything recorded for it.</p>
-            <button type="submit">Delete environment</button></fieldset></form>
+            <button type="submit" class="danger">Delete environment</button></fieldset></form>
             """ : .empty
         return """
             <p><a href="\(path)">Back to the environment</a></p>
@@ -31,9 +31,9 @@ extension EnvironmentSettingsPage {
             \(fieldError("required-approvals"))
             <p id="four-eyes-help" class="muted">Each approval is a different person's "Confirm &amp; Apply" (with their own code where the apply needs one); the apply starts with the last.</p>
             <label for="plan-role">AWS plan role ARN (optional)</label>
-            <input id="plan-role" name="plan_role_arn" value="\(planRoleARN ?? "")" placeholder="arn:aws:iam::123456789012:role/terraform-read-only"\(disabled)>
+            <input id="plan-role" name="plan_role_arn" class="wide" value="\(planRoleARN ?? "")" placeholder="arn:aws:iam::123456789012:role/terraform-read-only"\(disabled)>
             <label for="apply-role">AWS apply role ARN (optional)</label>
-            <input id="apply-role" name="apply_role_arn" value="\(applyRoleARN ?? "")" placeholder="arn:aws:iam::123456789012:role/terraform-apply"\(disabled)>
+            <input id="apply-role" name="apply_role_arn" class="wide" value="\(applyRoleARN ?? "")" placeholder="arn:aws:iam::123456789012:role/terraform-apply"\(disabled)>
             \(fieldError("apply-role"))
             <p class="muted">Airlock assumes the role with the run's session (SourceIdentity: the approving user); one role may serve both.</p>
             \(save)
@@ -55,7 +55,7 @@ extension EnvironmentSettingsPage {
             <form method="post" action="\(path)"><fieldset><legend>Add or replace an environment variable</legend>\(csrf)
             <label for="environment-variable-key">Key</label><input id="environment-variable-key" name="key" required pattern="[A-Za-z_][A-Za-z0-9_]{0,127}" autocomplete="off" aria-describedby="environment-variable-key-error">
             \(fieldError("environment-variable-key"))
-            <label for="environment-variable-value">Value</label><input id="environment-variable-value" name="value" autocomplete="off">
+            <label for="environment-variable-value">Value</label><input id="environment-variable-value" name="value" type="password" autocomplete="off" class="wide">
             <label><input type="checkbox" name="sensitive"> Sensitive (write-only: never shown again)</label>
             <p><button type="submit">Save variable</button></p></fieldset></form>
             """ : .empty

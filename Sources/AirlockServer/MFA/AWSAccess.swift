@@ -39,9 +39,14 @@ public struct AWSAccess: Sendable {
         [accessKeyVariable, secretKeyVariable, serialVariable].filter { !keys.contains($0) }
     }
 
-    /// The role session's name for a run's phase, as CloudTrail shows it: `airlock-<user>-<run number>-<phase>`.
-    static func sessionName(user: String, runNumber: Int, phase: RunLogChunk.Phase) -> String {
-        "airlock-\(user)-\(runNumber)-\(phase.rawValue)"
+    /// The role session's name for a run's phase, as CloudTrail shows it: `airlock-<user>-<run number>-<phase>`,
+    /// and for an apply the first 12 hex digits of the approved plan's SHA-256 (`...-apply-3f9a1c2b4d5e`), so the
+    /// role's session names what it was made to apply. The user is shortened to keep within STS's 64 characters
+    /// (SourceIdentity carries it whole).
+    static func sessionName(user: String, runNumber: Int, phase: RunLogChunk.Phase, planSHA256: String? = nil) -> String {
+        let suffix = "-\(runNumber)-\(phase.rawValue)" + (planSHA256.map { "-" + $0.prefix(12) } ?? "")
+        let room = 64 - "airlock-".count - suffix.count
+        return "airlock-" + user.prefix(max(1, room)) + suffix
     }
 
     /// Session credentials: GetSessionToken (with the MFA device and code when given), then, with a role,

@@ -20,11 +20,13 @@ final class MFAAuthentication: Model, @unchecked Sendable {
     @OptionalField(key: "counts_as_failure") var countsAsFailure: Bool?
     /// The device whose code was sent (nil: none was sent, or a row from before personal devices).
     @OptionalField(key: "device_serial") var deviceSerial: String?
+    /// For an apply, the SHA-256 of the saved plan the code approved.
+    @OptionalField(key: "plan_sha256") var planSHA256: String?
 
     init() {}
 
     init(environmentID: UUID, runID: UUID?, username: String, phase: RunLogChunk.Phase, succeeded: Bool, stsRequestID: String?,
-         error: String?, countsAsFailure: Bool, deviceSerial: String? = nil, at: Date) {
+         error: String?, countsAsFailure: Bool, deviceSerial: String? = nil, planSHA256: String? = nil, at: Date) {
         self.$environment.id = environmentID
         self.runID = runID
         self.username = username
@@ -34,6 +36,7 @@ final class MFAAuthentication: Model, @unchecked Sendable {
         self.error = error
         self.countsAsFailure = countsAsFailure
         self.deviceSerial = deviceSerial
+        self.planSHA256 = planSHA256
         self.at = at.timeIntervalSince1970
     }
 }

@@ -19,6 +19,9 @@ enum MFAGate {
         let runID: UUID
         let phase: RunLogChunk.Phase
         let runNumber: Int
+        /// For an apply, the SHA-256 of the saved plan the code approves: it goes into the role session's name
+        /// and the audit.
+        var planSHA256: String? = nil
     }
 
     static func authenticate(code: String, user: User, target: Target, services: MFAServices,
@@ -50,8 +53,8 @@ enum MFAGate {
         do {
             let (credentials, requestID) = try await services.aws.session(.init(credentials: keys.credentials, serial: serial), tokenCode: code,
                                                                           roleARN: role, user: user.username,
-                                                                    sessionName: AWSAccess.sessionName(user: user.username, runNumber: target.runNumber,
-                                                                                                       phase: target.phase))
+                                                                          sessionName: AWSAccess.sessionName(user: user.username, runNumber: target.runNumber,
+                                                                                                             phase: target.phase, planSHA256: target.planSHA256))
             try await settle(attempt, succeeded: true, requestID: requestID, error: nil, counts: false, on: database)
             return try SealedCredentials.seal(credentials, runID: target.runID, phase: target.phase, secrets: services.secrets)
         } catch {
@@ -88,7 +91,7 @@ enum MFAGate {
             }
             let attempt = MFAAuthentication(environmentID: environmentID, runID: target.runID, username: user.username, phase: target.phase,
                                             succeeded: false, stsRequestID: nil, error: "Waiting for AWS STS.", countsAsFailure: true,
-                                            deviceSerial: serial, at: now)
+                                            deviceSerial: serial, planSHA256: target.planSHA256, at: now)
             try await attempt.save(on: database)
             return attempt
         }

@@ -21,8 +21,10 @@ enum MFALockView {
         case let .failed(message): ("failed", "Authentication failed", message)
         }
         let error: HTML? = detail.map { " <span class=\"mfa-error\" id=\"mfa-error\">\($0)</span>" }
+        // Closed while a code is needed or was refused; open once someone authenticated.
+        let shape = if case .authenticated = status { "M4 7V5a4 4 0 0 1 7.9-.9l-1.9.5A2 2 0 0 0 6 5v2h7v8H3V7z" } else { "M4 7V5a4 4 0 1 1 8 0v2h1v8H3V7zm2 0h4V5a2 2 0 1 0-4 0z" }
         return """
-            <p class="mfa-lock mfa-lock-\(kind)" role="status" data-mfa="\(kind)"><svg class="lock-icon" aria-hidden="true" viewBox="0 0 16 16" width="18" height="18"><path d="M4 7V5a4 4 0 1 1 8 0v2h1v8H3V7zm2 0h4V5a2 2 0 1 0-4 0z" fill="currentColor"/></svg> <strong>\(text)</strong>\(error)</p>
+            <p class="mfa-lock mfa-lock-\(kind)" role="status" data-mfa="\(kind)"><svg class="lock-icon" aria-hidden="true" viewBox="0 0 16 16" width="18" height="18"><path d="\(shape)" fill="currentColor"/></svg> <strong>\(text)</strong>\(error)</p>
             """
     }
 
@@ -43,10 +45,10 @@ enum MFALockView {
             let time = ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: record.at))
             let run: HTML = record.runID.flatMap { id in runLink(id).map { "<a href=\"\($0)\">run</a>" } } ?? .empty
             let result: HTML = record.succeeded ? "succeeded" : "failed: \(record.error ?? "")"
-            return "<tr><td><time datetime=\"\(time)\">\(time)</time></td><td>\(record.username)</td><td><code>\(record.deviceSerial ?? "")</code></td><td>\(record.phase.rawValue)</td><td>\(run)</td><td>\(result)</td><td><code>\(record.stsRequestID ?? "")</code></td></tr>"
+            return "<tr><td><time datetime=\"\(time)\">\(time)</time></td><td>\(record.username)</td><td><code>\(record.deviceSerial ?? "")</code></td><td>\(record.phase.rawValue)</td><td>\(run)</td><td><code title=\"\(record.planSHA256 ?? "")\">\(String(record.planSHA256?.prefix(12) ?? ""))</code></td><td>\(result)</td><td><code>\(record.stsRequestID ?? "")</code></td></tr>"
         }
         return """
-            <table><thead><tr><th scope="col">When</th><th scope="col">User</th><th scope="col">Device</th><th scope="col">Phase</th><th scope="col">Run</th><th scope="col">Result</th><th scope="col">STS request id</th></tr></thead>
+            <table><thead><tr><th scope="col">When</th><th scope="col">User</th><th scope="col">Device</th><th scope="col">Phase</th><th scope="col">Run</th><th scope="col">Plan approved</th><th scope="col">Result</th><th scope="col">STS request id</th></tr></thead>
             <tbody>\(rows)</tbody></table>
             """
     }

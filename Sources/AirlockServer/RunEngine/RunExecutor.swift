@@ -137,18 +137,31 @@ struct RunExecutor: Sendable {
             case .exited(0):
                 try await finishRun(claim, to: .plannedAndFinished, note: "No changes", changes: RunChanges().set(\.$hasChanges, to: false).set(\.$baseStateSerial, to: baseSerial), log: log)
             case .exited(2) where run.isPlanOnly:
+                let (stopped, summary) = try await summarize(terraform, log: log)
+                if let stopped { return try await finish(claim, outcome: stopped, failure: "terraform show failed", log: log) }
                 await log.note("A speculative plan: it is never applied.")
                 try await finishRun(claim, to: .plannedAndFinished, note: "Planned with changes (speculative)",
-                                    changes: RunChanges().set(\.$hasChanges, to: true).set(\.$baseStateSerial, to: baseSerial), log: log)
+                                    changes: RunChanges().set(\.$hasChanges, to: true).set(\.$baseStateSerial, to: baseSerial)
+                                        .set(\.$planSummaryJSON, to: summary), log: log)
             case .exited(2):
+                // The plan is read before `show` runs the configuration's providers again, and checked after it:
+                // the summary approvers see is of exactly the plan whose hash they approve.
                 let plan = try workspace.readPlan()
                 let digest = Hex.encode(SHA256.hash(data: plan))
+                let (stopped, summary) = try await summarize(terraform, log: log)
+                if let stopped { return try await finish(claim, outcome: stopped, failure: "terraform show failed", log: log) }
+                guard try workspace.readPlan() == plan else {
+                    let reason = "The saved plan changed while Airlock read its summary; it is not kept. Queue a new plan."
+                    await log.note(reason)
+                    return try await finishRun(claim, to: .errored, note: reason, changes: .error(reason), log: log)
+                }
                 let sealed = try secrets.seal(plan, boundTo: "plan:\(claim.runID.uuidString)")
                 await log.note("Plan saved (sha256 \(digest.prefix(12))); waiting for Confirm & Apply.")
                 keepWorkspace = true
                 try await finishRun(claim, to: .planned, note: "Planned with changes",
                                     changes: RunChanges().set(\.$hasChanges, to: true).set(\.$planSealed, to: sealed)
-                                        .set(\.$planSHA256, to: digest).set(\.$baseStateSerial, to: baseSerial),
+                                        .set(\.$planSHA256, to: digest).set(\.$baseStateSerial, to: baseSerial)
+                                        .set(\.$planSummaryJSON, to: summary),
                                     log: log)
                 if run.autoApply == true, let creator = try await User.query(on: database).filter(\.$username == run.createdBy).first() {
                     _ = try await RunAutoApply.confirm(claim.runID, for: creator, mfa: mfa, pagesAddress: pagesAddress,
@@ -177,6 +190,25 @@ struct RunExecutor: Sendable {
             } else {
                 try await finish(claim, outcome: outcome, failure: "terraform apply failed", log: log)
             }
+        }
+    }
+
+    /// The saved plan's summary (`PlanSummary`, as JSON) from `terraform show -json`, in the same sandbox and folder
+    /// as the plan. A plan whose summary cannot be read is still a plan: its log says why and approvers read the log.
+    /// `stopped` is how `show` was stopped (a cancel, the deadline, the server stopping), if it was.
+    private func summarize(_ terraform: TerraformInvocation, log: RunLogWriter) async throws
+        -> (stopped: TerraformInvocation.Outcome?, json: String?) {
+        let shown = try await terraform.capture(["show", "-json", "-no-color", RunWorkspace.planFile], limit: PlanSummary.jsonLimit)
+        guard case let .exited(status) = shown.outcome else { return (shown.outcome, nil) }
+        do {
+            guard status == 0 else { throw PlanSummaryError.unreadable("terraform show exited with status \(status)") }
+            guard !shown.truncated else { throw PlanSummaryError.tooLarge }
+            let summary = try PlanSummary(terraformShowOutput: shown.output)
+            await log.note(summary.headline)
+            return (nil, String(decoding: try JSONEncoder().encode(summary), as: UTF8.self))
+        } catch {
+            await log.note("The plan's summary could not be read (\(error)); approvers see the log only.")
+            return (nil, nil)
         }
     }
 
@@ -235,7 +267,8 @@ struct RunExecutor: Sendable {
                 .sort(\.$at, .descending).first()?.actor ?? run.createdBy
         do {
             let (credentials, _) = try await aws.session(keys, tokenCode: nil, roleARN: role, user: approver,
-                                                         sessionName: AWSAccess.sessionName(user: approver, runNumber: run.number, phase: claim.phase))
+                                                         sessionName: AWSAccess.sessionName(user: approver, runNumber: run.number, phase: claim.phase,
+                                                                                            planSHA256: claim.phase == .apply ? run.planSHA256 : nil))
             await log.masking([credentials.accessKeyID, credentials.secretAccessKey, credentials.sessionToken ?? ""])
             await log.note("AWS session credentials from STS (no MFA)\(role.map { " for role \($0)" } ?? "").")
             return credentials

@@ -23,15 +23,13 @@ struct TerraformInvocation {
     let shutdown: ShutdownRequest
     let heartbeat: Heartbeat
 
+    /// Runs `terraform arguments` with its output in the run's log.
     func run(_ arguments: [String]) async throws -> Outcome {
         await log.note("$ terraform \(arguments.joined(separator: " "))")
-        let process = try settings.sandbox.launch(settings.terraformBinary, arguments: arguments, environment: environment,
-                                                  workspace: workspace)
-        let deadline = Date().addingTimeInterval(settings.phaseTimeout)
         let log = self.log
-        let reader = Task {
+        return try await execute(arguments) { output in
             var lastFlush = Date()
-            for await data in process.output {
+            for await data in output {
                 await log.append(data)
                 if Date().timeIntervalSince(lastFlush) > 0.2 {
                     try? await log.flush()
@@ -39,7 +37,31 @@ struct TerraformInvocation {
                 }
             }
             try? await log.flush()
+            return Data()
+        }.outcome
+    }
+
+    /// Runs `terraform arguments` for what it prints (`show -json`), which stays out of the run's log; output
+    /// beyond `limit` bytes is dropped (`truncated`).
+    func capture(_ arguments: [String], limit: Int) async throws -> (outcome: Outcome, output: Data, truncated: Bool) {
+        await log.note("$ terraform \(arguments.joined(separator: " ")) (read by Airlock, not shown)")
+        let result = try await execute(arguments) { output in
+            var captured = Data()
+            for await data in output where captured.count <= limit {
+                captured.append(data.prefix(limit + 1 - captured.count))
+            }
+            return captured
         }
+        return (result.outcome, result.output.prefix(limit), result.output.count > limit)
+    }
+
+    private func execute(_ arguments: [String], reading consume: @escaping @Sendable (AsyncStream<Data>) async -> Data) async throws
+        -> (outcome: Outcome, output: Data) {
+        let process = try settings.sandbox.launch(settings.terraformBinary, arguments: arguments, environment: environment,
+                                                  workspace: workspace)
+        let deadline = Date().addingTimeInterval(settings.phaseTimeout)
+        let log = self.log
+        let reader = Task { await consume(process.output) }
         let monitor = Task { () -> Outcome? in
             var stopping: (reason: Outcome, since: Date)?
             while !Task.isCancelled {
@@ -74,7 +96,7 @@ struct TerraformInvocation {
         process.killAll()
         monitor.cancel()
         let stoppedFor = await monitor.value
-        await reader.value
-        return stoppedFor ?? .exited(status)
+        let output = await reader.value
+        return (stoppedFor ?? .exited(status), output)
     }
 }

@@ -33,10 +33,10 @@ extension APIHandler {
 
     func confirmRun(_ input: Operations.ConfirmRun.Input) async throws -> Operations.ConfirmRun.Output {
         let request = try Self.request
-        var tokenCode: String?
-        if case let .json(body) = input.body { tokenCode = body.tokenCode }
+        var (tokenCode, seenPlan): (String?, String?) = (nil, nil)
+        if case let .json(body) = input.body { (tokenCode, seenPlan) = (body.tokenCode, body.planSha256) }
         let located = try await Runs.confirm(try Self.runID(input.path.run), actor: try request.auth.require(User.self), tokenCode: tokenCode,
-                                             mfa: request.application.mfaServices, on: request.db)
+                                             seenPlan: seenPlan, mfa: request.application.mfaServices, on: request.db)
         request.application.runWorkers?.notify()
         return .ok(.init(body: .json(try await Self.describe(located, withEvents: true))))
     }
@@ -84,7 +84,10 @@ extension APIHandler {
         let runID = try located.run.requireID()
         let database = try database
         run.events = try await Runs.events(of: runID, on: database).map(Components.Schemas.RunEvent.init)
-        run.approvals = try await Runs.approvals(of: runID, on: database).map { .init(username: $0.username, at: Date(timeIntervalSince1970: $0.at)) }
+        run.approvals = try await Runs.approvals(of: runID, on: database).map {
+            .init(username: $0.username, at: Date(timeIntervalSince1970: $0.at), planSha256: $0.planSHA256)
+        }
+        run.planSummary = located.run.planSummary.map(Components.Schemas.PlanSummary.init)
         run.requiredApprovals = try await TerraformEnvironment.find(located.run.$environment.id, on: database)?.requiredApprovals
         return run
     }
@@ -99,9 +102,17 @@ extension Components.Schemas.Run {
             queuedAt: Date(timeIntervalSince1970: run.queuedAt), hasChanges: run.hasChanges, errorMessage: run.errorMessage,
             cancelRequested: run.cancelRequested,
             mfa: .init(run.mfaLevel), planAuthenticatedBy: run.planAuthenticatedBy, applyAuthenticatedBy: run.applyAuthenticatedBy,
-            waitingForPlanCode: run.waitsForPlanCode,
+            waitingForPlanCode: run.waitsForPlanCode, planSha256: run.planSHA256,
             events: events?.map(Components.Schemas.RunEvent.init)
         )
+    }
+}
+
+extension Components.Schemas.PlanSummary {
+    init(_ summary: PlanSummary) {
+        self.init(add: summary.add, change: summary.change, destroy: summary.destroy, _import: summary.imports, forget: summary.forget,
+                  resources: summary.resources.map { .init(address: $0.address, action: .init(rawValue: $0.action.rawValue) ?? .update) },
+                  unlistedResources: summary.unlisted)
     }
 }
 

@@ -49,7 +49,15 @@ final class Run: Model, @unchecked Sendable {
     /// A plan made with `-destroy` (`terraform destroy`): applying it destroys the environment's resources.
     @OptionalField(key: "is_destroy") var isDestroy: Bool?
 
+    /// What the saved plan does (`PlanSummary`, as JSON), read from `terraform show -json` after the plan.
+    @OptionalField(key: "plan_summary") var planSummaryJSON: String?
+
     var isPlanOnly: Bool { planOnly ?? false }
+
+    /// The saved plan's summary; nil before the plan, without changes, or when it could not be read.
+    var planSummary: PlanSummary? {
+        planSummaryJSON.flatMap { try? JSONDecoder().decode(PlanSummary.self, from: Data($0.utf8)) }
+    }
 
     /// Queued without the MFA token code its plan needs (Terraform's CLI cannot ask for one): no worker
     /// takes it until someone authenticates (`Runs.authenticatePlan`), and it holds the environment's queue

@@ -11,12 +11,15 @@ final class RunApproval: Model, @unchecked Sendable {
     @Parent(key: "run_id") var run: Run
     @Field(key: "username") var username: String
     @Field(key: "at") var at: Double
+    /// The SHA-256 of the saved plan this person approved (nil on approvals from before it was recorded).
+    @OptionalField(key: "plan_sha256") var planSHA256: String?
 
     init() {}
 
-    init(runID: UUID, username: String, at time: Date) {
+    init(runID: UUID, username: String, planSHA256: String?, at time: Date) {
         self.$run.id = runID
         self.username = username
+        self.planSHA256 = planSHA256
         self.at = time.timeIntervalSince1970
     }
 }

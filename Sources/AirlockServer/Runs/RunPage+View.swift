@@ -7,18 +7,19 @@ extension RunPage {
     func render(csrf: HTML) -> HTML {
         var actions: [HTML] = []
         var gate: HTML? = lock.map { MFALockView.render($0) }
+        let binding = PlanSummaryView.binding(run.planSHA256)
         if run.state == .planned {
             if confirmNeedsCode {
                 gate = """
-                    <form method="post" action="\(path)/confirm"><fieldset><legend>Confirm &amp; Apply with AWS MFA</legend>\(csrf)
+                    <form method="post" action="\(path)/confirm"><fieldset><legend>Confirm &amp; Apply with AWS MFA</legend>\(csrf)\(binding)
                     \(gate)
                     \(MFALockView.tokenField())
                     </fieldset></form>
                     """
             } else {
-                actions.append("<form class=\"inline\" method=\"post\" action=\"\(path)/confirm\">\(csrf)<button type=\"submit\">Confirm &amp; Apply</button></form>")
+                actions.append("<form class=\"inline\" method=\"post\" action=\"\(path)/confirm\">\(csrf)\(binding)<button type=\"submit\">Confirm &amp; Apply</button></form>")
             }
-            actions.append("<form class=\"inline\" method=\"post\" action=\"\(path)/discard\">\(csrf)<button type=\"submit\">Discard</button></form>")
+            actions.append("<form class=\"inline\" method=\"post\" action=\"\(path)/discard\" data-confirm=\"Discard run #\(run.number)? Its plan is never applied.\">\(csrf)<button type=\"submit\" class=\"danger\">Discard</button></form>")
         }
         let approved: HTML? = requiredApprovals > 1 || !approvals.isEmpty
             ? "<p id=\"approvals\">Approvals: \(approvals.count) of \(requiredApprovals)\(approvals.isEmpty ? "" : " (" + approvals.map(\.username).joined(separator: ", ") + ")")</p>"
@@ -33,18 +34,19 @@ extension RunPage {
                 """
         }
         if RunState.queued.contains(run.state) || RunState.executing.contains(run.state) {
-            actions.append("<form class=\"inline\" method=\"post\" action=\"\(path)/cancel\">\(csrf)<button type=\"submit\">Cancel</button></form>")
+            actions.append("<form class=\"inline\" method=\"post\" action=\"\(path)/cancel\" data-confirm=\"Cancel run #\(run.number)?\">\(csrf)<button type=\"submit\" class=\"danger\">Cancel</button></form>")
         }
         let eventRows = events.map { event -> HTML in
             "<tr><td><time datetime=\"\(RunPages.isoDate(event.at))\">\(RunPages.isoDate(event.at))</time></td><td>\(event.toState.replacingOccurrences(of: "_", with: " "))</td><td>\(event.actor)</td><td>\(event.note ?? "")</td></tr>"
         }
         let error: HTML? = run.errorMessage.map { "<p class=\"flash flash-error\" role=\"alert\">\($0)</p>" }
         let refresh: HTML? = run.state.isFinal ? nil
-            : "<p class=\"muted\" data-live=\"\(path)/live\" data-state=\"\(run.state.rawValue)\">This page follows the run (or <a href=\"\(path)\">refresh</a> it).</p><script src=\"/assets/airlock.js\" defer></script>"
+            : "<p class=\"muted\" data-live=\"\(path)/live\" data-state=\"\(run.state.rawValue)\">This page follows the run (or <a href=\"\(path)\">refresh</a> it).</p>"
         return """
             <p><a href="\(EnvironmentPages.path(organization, environment))">Back to the environment</a></p>
             <p>State: \(RunPages.stateBadge(run.state))\(run.isDestroy == true ? " · <strong>destroy</strong>" as HTML : .empty) · \(run.message) · queued by \(run.createdBy)</p>
             \(error)
+            \(PlanSummaryView.render(run.planSummary, planSHA256: run.planSHA256, queuedBy: run.createdBy))
             \(approved)
             \(gate)
             <p>\(actions)</p>

@@ -8,10 +8,14 @@ struct RunPages: RouteCollection {
     struct QueueForm: Content {
         let message: String?
         let token_code: String?
+        /// The saved plan the approver was shown (Confirm & Apply only).
+        let plan_sha256: String?
     }
 
     struct TokenForm: Content {
         let token_code: String?
+        /// The saved plan the approver was shown (Confirm & Apply only).
+        let plan_sha256: String?
     }
 
     func boot(routes: any RoutesBuilder) throws {
@@ -61,9 +65,11 @@ struct RunPages: RouteCollection {
     }
 
     func confirm(_ request: Request) async throws -> Response {
-        let code = try? request.content.decode(TokenForm.self).token_code
+        let form = try? request.content.decode(TokenForm.self)
+        let (code, seenPlan) = (form?.token_code, form?.plan_sha256)
         return try await act(request, success: "Apply confirmed; it starts shortly.") {
-            try await Runs.confirm($0, actor: $1, tokenCode: code?.isEmpty == false ? code : nil, mfa: request.application.mfaServices, on: request.db)
+            try await Runs.confirm($0, actor: $1, tokenCode: code?.isEmpty == false ? code : nil, seenPlan: seenPlan?.isEmpty == false ? seenPlan : nil,
+                                   mfa: request.application.mfaServices, on: request.db)
         }
     }
 

@@ -14,11 +14,13 @@ enum RunRefusal: Refusal {
     case queuerCannotApprove(queuer: String)
     /// The person approved this run already; more approvals are needed from others.
     case alreadyApproved(approvals: Int, required: Int)
+    /// The approver saw a plan (by its SHA-256) that is not the run's saved plan.
+    case planMismatch(seen: String, saved: String?)
 
     var kind: RefusalKind {
         switch self {
         case .notFound, .configurationVersionNotFound: .notFound
-        case .noConfiguration, .invalidTransition, .notWaitingForPlanCode, .alreadyApproved: .conflict
+        case .noConfiguration, .invalidTransition, .notWaitingForPlanCode, .alreadyApproved, .planMismatch: .conflict
         case .queuerCannotApprove: .forbidden
         case .messageTooLong: .invalid
         }
@@ -33,6 +35,7 @@ enum RunRefusal: Refusal {
         case .notWaitingForPlanCode: "not_waiting_for_mfa"
         case .queuerCannotApprove: "four_eyes"
         case .alreadyApproved: "already_approved"
+        case .planMismatch: "plan_mismatch"
         }
     }
 
@@ -52,6 +55,9 @@ enum RunRefusal: Refusal {
             "Four eyes: \(queuer) queued this run, so another member must approve its apply."
         case let .alreadyApproved(approvals, required):
             "You approved this run already (\(approvals) of \(required) approvals); another member must approve it too."
+        case let .planMismatch(seen, saved):
+            "You approved the plan \(seen.prefix(12)), but this run's saved plan is \(saved.map { String($0.prefix(12)) } ?? "missing"); "
+                + "nothing was approved. Read the run's plan again before approving it."
         case let .notWaitingForPlanCode(state):
             state == .pending ? "This run's plan is authenticated already (or needs no MFA token code); it starts when the runs ahead of it are over."
                 : "This run does not wait for an MFA token code for its plan: it is \(state.rawValue.replacingOccurrences(of: "_", with: " "))."

@@ -114,11 +114,12 @@ enum Runs {
     /// is exchanged with STS first ("Authenticate"); if that fails the run stays planned. The environment's
     /// four-eyes rules hold: the person who queued the run may be refused, and the apply is queued (planned →
     /// apply_queued) only with the last of the distinct approvals required; before that the run stays planned.
-    static func confirm(_ runID: UUID, actor: User, tokenCode: String? = nil, mfa: MFAServices,
+    static func confirm(_ runID: UUID, actor: User, tokenCode: String? = nil, seenPlan: String? = nil, mfa: MFAServices,
                         on database: any Database) async throws -> Located {
         let located = try await find(runID, actorID: try actor.requireID(), on: database)
         let run = located.run
         guard run.state == .planned else { throw RunRefusal.invalidTransition(action: "confirmed", state: run.state) }
+        if let seenPlan, seenPlan.lowercased() != run.planSHA256 { throw RunRefusal.planMismatch(seen: seenPlan, saved: run.planSHA256) }
         guard let environment = try await TerraformEnvironment.find(run.$environment.id, on: database) else { throw RunRefusal.notFound }
         if environment.approverMustDiffer, actor.username == run.createdBy { throw RunRefusal.queuerCannotApprove(queuer: run.createdBy) }
         let required = environment.requiredApprovals
@@ -139,13 +140,13 @@ enum Runs {
             let sealed = try await MFAGate.authenticate(
                 code: tokenCode, user: actor,
                 target: .init(environment: environment, organizationID: environment.$organization.id, runID: runID, phase: .apply,
-                              runNumber: run.number),
+                              runNumber: run.number, planSHA256: run.planSHA256),
                 services: mfa, on: database)
             changes = changes.set(\.$applyCredentialsSealed, to: sealed).set(\.$applyAuthenticatedBy, to: actor.username)
             (confirmedNote, approvedNote) = ("Authenticated with MFA by \(actor.username); apply confirmed",
                                              "Authenticated with MFA by \(actor.username); approved")
         }
-        let (approvedAt, finalChanges, notes) = (mfa.clock.now, changes, (confirmed: confirmedNote, approved: approvedNote))
+        let (approvedAt, finalChanges, notes, planSHA256) = (mfa.clock.now, changes, (confirmed: confirmedNote, approved: approvedNote), run.planSHA256)
         let count = try await database.transaction { database -> Int in
             // Approvals of one run are counted one at a time: two last approvals cannot both miss the count.
             try await RowLock.lock(Run.schema, id: runID, on: database)
@@ -155,9 +156,9 @@ enum Runs {
             if approvals.contains(where: { $0.username == actor.username }) {
                 throw RunRefusal.alreadyApproved(approvals: approvals.count, required: required)
             }
-            try await RunApproval(runID: runID, username: actor.username, at: approvedAt).save(on: database)
+            try await RunApproval(runID: runID, username: actor.username, planSHA256: planSHA256, at: approvedAt).save(on: database)
             let count = approvals.count + 1
-            let tally = required > 1 ? " (approval \(count) of \(required))" : ""
+            let tally = (required > 1 ? " (approval \(count) of \(required))" : "") + (planSHA256.map { "; plan sha256 \($0.prefix(12))" } ?? "")
             guard count >= required else {
                 try await RunEvent(runID: runID, from: .planned, to: .planned, actor: actor.username, note: notes.approved + tally).save(on: database)
                 return count

@@ -65,11 +65,19 @@ enum TFERun {
     /// A phase as a TFE plan or apply: its status and the URL its log is read from.
     static func phaseResource(_ run: Run, phase: RunLogChunk.Phase, logURL: String) throws -> TFEResource {
         let runID = try run.requireID()
-        return TFEResource(type: phase == .plan ? "plans" : "applies", id: id(phase == .plan ? "plan" : "apply", of: runID), attributes: [
+        var attributes: [String: JSONValue] = [
             "status": .string(phaseStatus(run.state, phase: phase)),
             "log-read-url": .string(logURL),
             "has-changes": .bool(run.hasChanges ?? false),
-        ])
+        ]
+        // The plan's counts, as TFE gives them (go-tfe's ResourceAdditions, ResourceChanges, ResourceDestructions).
+        if phase == .plan, let summary = run.planSummary {
+            attributes["resource-additions"] = .int(summary.add)
+            attributes["resource-changes"] = .int(summary.change)
+            attributes["resource-destructions"] = .int(summary.destroy)
+            attributes["resource-imports"] = .int(summary.imports)
+        }
+        return TFEResource(type: phase == .plan ? "plans" : "applies", id: id(phase == .plan ? "plan" : "apply", of: runID), attributes: attributes)
     }
 
     /// TFE's status of a plan or an apply (pending, running, finished, errored, canceled, unreachable).

@@ -61,7 +61,7 @@ struct VariablesPage: RouteCollection {
             \(Flash.fieldError("variable-key", on: request))
             <p id="variable-key-help" class="muted">An environment variable name, such as AWS_ACCESS_KEY_ID.</p>
             <label for="variable-value">Value</label>
-            <input id="variable-value" name="value" autocomplete="off" aria-describedby="variable-value-error">
+            <input id="variable-value" name="value" type="password" autocomplete="off" class="wide" aria-describedby="variable-value-error">
             \(Flash.fieldError("variable-value", on: request))
             <label><input type="checkbox" name="sensitive"> Sensitive (write-only: never shown again)</label>
             <p><button type="submit">Save variable</button></p>

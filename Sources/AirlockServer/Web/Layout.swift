@@ -6,8 +6,10 @@ enum Layout {
     static func render(_ title: String, _ content: HTML, status: HTTPResponseStatus = .ok, for request: Request) -> Response {
         let user = request.auth.get(User.self)
         // A refusal about one field is shown beside it when the page has that field; otherwise at the top.
+        // A message the page shows already (the lock's refusal, say) is not repeated.
         let flash = Flash.take(from: request).flatMap { flash -> HTML? in
             if let field = flash.field, content.text.contains("id=\"\(field)-error\"") { return nil }
+            if flash.kind == .error, content.text.contains(HTML("\(flash.message)").text) { return nil }
             return "<p class=\"flash flash-\(flash.kind.rawValue)\" role=\"\(flash.kind == .error ? "alert" : "status")\">\(flash.message)</p>"
         }
         let navigation: HTML = user.map { user in
@@ -24,6 +26,7 @@ enum Layout {
             <meta name="viewport" content="width=device-width, initial-scale=1">
             <title>\(title) · Airlock</title>
             <link rel="stylesheet" href="/assets/airlock.css">
+            <script src="/assets/airlock.js" defer></script>
             </head>
             <body>
             <header><a class="brand" href="/">Airlock</a>\(navigation)</header>

@@ -15,6 +15,8 @@ public actor TestSTSEngine {
         public var sourceIdentity: String? = nil
         /// The MFA device the request named (`SerialNumber`).
         public var serialNumber: String? = nil
+        /// AssumeRole's `RoleSessionName`.
+        public var roleSessionName: String? = nil
     }
 
     let directory: TestSTSDirectory
@@ -80,7 +82,8 @@ public actor TestSTSEngine {
             String(authorization[range.upperBound...].prefix { $0 != "/" })
         }
         return Received(action: action, carriedTokenCode: parameters["TokenCode"] != nil, errorCode: errorCode, accessKeyID: keyID,
-                        roleARN: parameters["RoleArn"], sourceIdentity: parameters["SourceIdentity"], serialNumber: parameters["SerialNumber"])
+                        roleARN: parameters["RoleArn"], sourceIdentity: parameters["SourceIdentity"], serialNumber: parameters["SerialNumber"],
+                        roleSessionName: parameters["RoleSessionName"])
     }
 
     private func respond(to request: TestSTSRequest, action: String, parameters: [String: String], requestID: String) -> TestSTSResponse {

@@ -1,0 +1,35 @@
+import Foundation
+
+/// The run page's "What this plan does": Terraform's counts, each resource by action (destructive ones marked),
+/// the saved plan's SHA-256 and who queued it; what an approver reviews beside the token field.
+enum PlanSummaryView {
+    static func render(_ summary: PlanSummary?, planSHA256: String?, queuedBy: String) -> HTML? {
+        guard summary != nil || planSHA256 != nil else { return nil }
+        let headline: HTML = summary.map { "<p><strong id=\"plan-headline\">\($0.headline)</strong></p>" }
+            ?? "<p class=\"muted\">The plan's summary could not be read; its log below says what Terraform will do.</p>"
+        let rows = (summary?.resources ?? []).map { resource -> HTML in
+            let destructive = resource.action == .delete || resource.action == .replace
+            return "<tr\(destructive ? HTML(trusted: " class=\"destructive\"") : .empty)><td>\(resource.action.label)</td><td><code>\(resource.address)</code></td></tr>"
+        }
+        let table: HTML? = rows.isEmpty ? nil
+            : "<table id=\"plan-resources\"><thead><tr><th scope=\"col\">Action</th><th scope=\"col\">Resource</th></tr></thead><tbody>\(rows)</tbody></table>"
+        let more: HTML? = (summary?.unlisted ?? 0) > 0 ? "<p class=\"muted\">and \(summary?.unlisted ?? 0) more resources (see the plan log)</p>" : nil
+        let hash: HTML? = planSHA256.map {
+            "<p>Saved plan sha256 <code id=\"plan-sha256\">\($0)</code> · queued by <strong>\(queuedBy)</strong>. Confirming approves exactly this plan.</p>"
+        }
+        return """
+            <section id="plan-summary" aria-labelledby="plan-summary-heading">
+            <h2 id="plan-summary-heading">What this plan does</h2>
+            \(headline)
+            \(table)
+            \(more)
+            \(hash)
+            </section>
+            """
+    }
+
+    /// The hidden field that binds a Confirm & Apply form to the plan shown.
+    static func binding(_ planSHA256: String?) -> HTML? {
+        planSHA256.map { "<input type=\"hidden\" name=\"plan_sha256\" value=\"\($0)\">" }
+    }
+}
