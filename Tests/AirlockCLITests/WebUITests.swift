@@ -195,13 +195,14 @@ import Testing
     }
 
     /// Four eyes and two approvals in the browser: the owner sets them on the settings page; the member who queued
-    /// the run is refused with why; two other people approve, the page counting, and the apply runs.
+    /// the run is refused with why; two other people approve, the page counting, and the apply runs. Then two people
+    /// approve an MFA-gated apply, each with a code from their own device.
     @Test(.enabled(if: hasChromium, "needs Debian's chromium and chromium-driver"))
     func fourEyesAndTwoApprovals() async throws {
         try await MFARunTests.withMFAWorld { world, setup in
             let browser = try await WebDriver.start()
             do {
-                try await Self.fourEyesFlow(browser, world)
+                try await Self.fourEyesFlow(browser, world, setup)
             } catch {
                 try? await browser.screenshot("failure-four-eyes")
                 await browser.quit()
@@ -211,7 +212,7 @@ import Testing
         }
     }
 
-    static func fourEyesFlow(_ browser: WebDriver, _ world: RunWorld) async throws {
+    static func fourEyesFlow(_ browser: WebDriver, _ world: RunWorld, _ setup: MFARunTests.Setup) async throws {
         let base = world.base
         #expect(try await world.call("PUT", "/organizations/acme/members/otto", json: #"{"role":"member"}"#).status == 200)
         try await logIn(browser, base, as: "olivia")
@@ -249,6 +250,32 @@ import Testing
         #expect(page.contains("Approvals: 2 of 2 (olivia, otto)"))
         #expect(page.contains("Apply confirmed (approval 2 of 2)"))
         try await browser.screenshot("14-two-approvals-applied")
+        try await browser.click("form[action='/logout'] button")
+
+        // Two people, each with their own device: the queuer may approve now, the second approval comes from another
+        // person's device, and the audit names both devices.
+        try await MFARunTests.setVariables(world, setup)
+        let settings = #"{"mfa":"applies_only","requirePersonalMfaDevice":true,"approverMustDifferFromQueuer":false}"#
+        #expect(try await world.call("PATCH", "/organizations/acme/environments/prod", json: settings).status == 200)
+        let devices = [("mario", "arn:aws:iam::123456789012:mfa/mario-phone"), ("olivia", "arn:aws:iam::123456789012:mfa/olivia-key")]
+        for (user, device) in devices {
+            #expect(try await world.call("PUT", "/organizations/acme/mfa-device", as: user, json: #"{"serial":"\#(device)"}"#).status == 200)
+        }
+        #expect(try await world.upload(["main.tf": "resource \"terraform_data\" \"release\" {\n  input = \"2\"\n}\n"]).status == 201)
+        let run = try await world.queue(as: "mario")
+        try await world.expect(run, reaches: "planned")
+        for (user, device) in devices {
+            try await logIn(browser, base, as: user)
+            _ = try await visit(browser, base, "/terraform/acme/environments/prod/runs/\(run)")
+            try await browser.type(try #require(await setup.sts.engine.currentCode(forDevice: device)), into: "#token-code")
+            try await browser.click("form[action$='/confirm'] button[type=submit]")
+            page = try await browser.waitFor(user == "mario" ? "Approvals: 1 of 2 (mario)" : "Apply complete!", seconds: 120)
+            try await check(browser)
+            if user == "mario" { try await browser.click("form[action='/logout'] button") }
+        }
+        for (_, device) in devices { #expect(page.contains("<td><code>\(device)</code></td>"), "the audit names \(device)") }
+        #expect(page.contains("Approvals: 2 of 2 (mario, olivia)"))
+        try await browser.screenshot("15-two-people-two-devices")
     }
 
     /// The run page a reviewer trusts: what the plan does (counts, resources by action, destructive ones marked), its
@@ -315,7 +342,7 @@ import Testing
         page = try await visit(browser, base, "/terraform/acme/environments/prod/runs/\(second)")
         #expect(page.contains(#"<strong id="plan-headline">Plan: 2 to add, 0 to change, 1 to destroy.</strong>"#), "\(page)")
         #expect(page.contains(#"<tr class="destructive"><td>destroy</td><td><code>terraform_data.x</code></td></tr>"#))
-        try await browser.screenshot("15-plan-summary")
+        try await browser.screenshot("16-plan-summary")
 
         // Discard asks first: Cancel keeps the run, OK discards it.
         try await browser.click("form[action$='/discard'] button[type=submit]")

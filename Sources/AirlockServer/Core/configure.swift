@@ -55,6 +55,7 @@ public func configure(_ app: Application, database: DatabaseChoice, secrets: Sec
     app.migrations.add(CreateNotificationDestination())
     app.migrations.add(CreateNotificationDelivery())
     app.migrations.add(UpdateRunsAddPlanSummaryAndPlanBinding())
+    app.migrations.add(CreateLookupIndexes())
     try await app.autoMigrate()
     try routes(app)
 }

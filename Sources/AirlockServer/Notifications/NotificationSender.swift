@@ -143,10 +143,3 @@ struct NotificationSender: Sendable {
         return "the request failed"
     }
 }
-
-extension NotificationDelivery {
-    /// The column `field` is stored in, for the sender's claim.
-    static func column<Property: QueryAddressableProperty & AnyQueryableProperty>(_ field: KeyPath<NotificationDelivery, Property>) -> SQLIdentifier {
-        SQLIdentifier(path(for: field).map(\.description).joined(separator: "_"))
-    }
-}

@@ -25,14 +25,6 @@ struct RunChanges: Sendable {
     }
 }
 
-extension Run {
-    /// The column `field` is stored in, for the statements Fluent's query builder cannot express (a
-    /// conditional update that says whether it matched, the queue's claim).
-    static func column<Property: QueryAddressableProperty & AnyQueryableProperty>(_ field: KeyPath<Run, Property>) -> SQLIdentifier {
-        SQLIdentifier(path(for: field).map(\.description).joined(separator: "_"))
-    }
-}
-
 extension RunChanges {
     /// What ends with every phase, whatever ended it: the worker's lease, the state backend's token, a
     /// pending cancel, and any sealed credentials (none outlives its phase).
