@@ -50,6 +50,13 @@ import Testing
             try await world.expect(run, reaches: "applied")
             let apply = try await world.log(run, "apply")
             #expect(apply.contains("Apply complete!"))
+            // Each phase ends with where its time went.
+            let planTimings = plan.components(separatedBy: "\n").first { $0.hasPrefix("[airlock] Timings: queue wait ") } ?? ""
+            for step in ["sandbox start", "init", "plan", "show", "plan saved (read, hashed, sealed)"] {
+                #expect(planTimings.contains(" \(step) "), "\(step) in: \(plan)")
+            }
+            let applyTimings = apply.components(separatedBy: "\n").first { $0.hasPrefix("[airlock] Timings: queue wait ") } ?? ""
+            #expect(applyTimings.contains(" apply ") && applyTimings.contains(" state saved ("), "\(apply)")
             #expect(try await world.transitions(run) == ["pending", "planning", "planned", "apply_queued", "applying", "applied"])
             if version.hasTerraformData {
                 #expect(apply.contains("token=***"), "the sensitive value is masked")

@@ -34,7 +34,8 @@ enum MFAGate {
         let keys = AWSAccess.keys(in: variables)
         let serial: String?
         do {
-            serial = try await PersonalMFADevices.serial(for: try user.requireID(), environment: target.environment, shared: keys?.serial, on: database)
+            serial = try await PersonalMFADevices.serial(for: try user.requireID(), environment: target.environment, shared: { keys?.serial },
+                                                         on: database)
         } catch let refusal as MFARefusal {
             try await MFAAuthentication(environmentID: environmentID, runID: target.runID, username: user.username, phase: target.phase,
                                         succeeded: false, stsRequestID: nil, error: refusal.message, countsAsFailure: false, at: now).save(on: database)

@@ -49,12 +49,13 @@ enum PersonalMFADevices {
 
     /// The serial a person's code is sent with for `environment` (the person's device, else `shared`), or the
     /// refusal when the environment requires a personal device and they have none.
-    static func serial(for userID: UUID, environment: TerraformEnvironment, shared: String?, on database: any Database) async throws -> String? {
+    static func serial(for userID: UUID, environment: TerraformEnvironment, shared: () async throws -> String?,
+                       on database: any Database) async throws -> String? {
         if let own = try await find(userID: userID, organizationID: environment.$organization.id, on: database) { return own.serial }
         guard !environment.requiresPersonalMFADevice else {
             let name = try await Organization.find(environment.$organization.id, on: database)?.name ?? ""
             throw MFARefusal.personalDeviceRequired(organization: name)
         }
-        return shared
+        return try await shared()
     }
 }

@@ -48,12 +48,13 @@ public enum Organizations {
 
     /// The organization by name and the user's membership in it; 404 when they are not a member.
     static func membership(of userID: UUID, in name: String, on database: any Database) async throws -> (Organization, Membership) {
-        guard let organization = try await Organization.query(on: database).filter(\.$name == name).first(),
-              let membership = try await Membership.query(on: database)
-                .filter(\.$organization.$id == organization.requireID()).filter(\.$user.$id == userID).first() else {
+        // One query: every authenticated read asks it.
+        guard let membership = try await Membership.query(on: database)
+            .join(Organization.self, on: \Membership.$organization.$id == \Organization.$id)
+            .filter(Organization.self, \.$name == name).filter(\.$user.$id == userID).first() else {
             throw OrganizationRefusal.notFound(name)
         }
-        return (organization, membership)
+        return (try membership.joined(Organization.self), membership)
     }
 
     /// Every member of an organization the user belongs to.

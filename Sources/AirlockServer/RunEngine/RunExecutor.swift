@@ -63,11 +63,14 @@ struct RunExecutor: Sendable {
         let log = try await RunLogWriter(runID: claim.runID, phase: claim.phase, secrets: Self.masked(variables, token: token),
                                          maximumBytes: settings.logLimitBytes, database: database)
         if case .unsandboxed = settings.sandbox { await log.note(RunSandbox.unsandboxedWarning) }
+        await log.time("queue wait", try await queueWait(of: run, phase: claim.phase))
         run.backendTokenHash = APIToken.hash(token)
         try await run.save(on: database)
         let session: AWSCredentials?
         do {
+            let asked = ContinuousClock.now
             session = try await sessionCredentials(for: run, claim: claim, environment: environment, keys: keys, log: log)
+            if session != nil { await log.time("AWS session", ContinuousClock.now - asked) }
         } catch let refusal as MFARefusal {
             await log.note(refusal.message)
             try await finishRun(claim, to: .errored, note: refusal.message, changes: .error(refusal.message), log: log)
@@ -146,8 +149,10 @@ struct RunExecutor: Sendable {
             case .exited(2):
                 // The plan is read before `show` runs the configuration's providers again, and checked after it:
                 // the summary approvers see is of exactly the plan whose hash they approve.
+                let saving = ContinuousClock.now
                 let plan = try workspace.readPlan()
                 let digest = Hex.encode(SHA256.hash(data: plan))
+                var saveTime = ContinuousClock.now - saving
                 let (stopped, summary) = try await summarize(terraform, log: log)
                 if let stopped { return try await finish(claim, outcome: stopped, failure: "terraform show failed", log: log) }
                 guard try workspace.readPlan() == plan else {
@@ -155,7 +160,10 @@ struct RunExecutor: Sendable {
                     await log.note(reason)
                     return try await finishRun(claim, to: .errored, note: reason, changes: .error(reason), log: log)
                 }
+                let sealing = ContinuousClock.now
                 let sealed = try secrets.seal(plan, boundTo: "plan:\(claim.runID.uuidString)")
+                saveTime += ContinuousClock.now - sealing
+                await log.time("plan saved (read, hashed, sealed)", saveTime)
                 await log.note("Plan saved (sha256 \(digest.prefix(12))); waiting for Confirm & Apply.")
                 keepWorkspace = true
                 try await finishRun(claim, to: .planned, note: "Planned with changes",
@@ -185,6 +193,9 @@ struct RunExecutor: Sendable {
             try workspace.writePlan(plan)
             await log.note("Applying the saved plan (sha256 \(digest.prefix(12))).")
             let outcome = try await terraform.run(["apply", "-input=false", "-no-color", RunWorkspace.planFile])
+            if let saves = await StateSaveTimes.shared.take(claim.runID) {
+                await log.time("state saved (\(saves.count)×, \(max(1, saves.bytes / 1024)) KiB)", saves.duration)
+            }
             if outcome == .exited(0) {
                 try await finishRun(claim, to: .applied, note: "Applied", changes: RunChanges(), log: log)
             } else {
@@ -210,6 +221,14 @@ struct RunExecutor: Sendable {
             await log.note("The plan's summary could not be read (\(error)); approvers see the log only.")
             return (nil, nil)
         }
+    }
+
+    /// How long the phase waited to start: since the run was queued (a plan), or since its apply was confirmed.
+    private func queueWait(of run: Run, phase: RunLogChunk.Phase) async throws -> Duration {
+        let since = phase == .plan ? run.queuedAt
+            : try await RunEvent.query(on: database).filter(\.$run.$id == run.requireID()).filter(\.$toState == RunState.applyQueued.rawValue)
+                .sort(\.$at, .descending).first()?.at ?? run.queuedAt
+        return .milliseconds(Int(max(0, Date().timeIntervalSince1970 - since) * 1000))
     }
 
     /// The run's credential for the state backend. The same token in both phases: Terraform keeps the

@@ -17,6 +17,8 @@ actor RunLogWriter {
     private var held: [UInt8] = []
     private var writtenBytes = 0
     private var truncated = false
+    /// Where the phase's time went, written by `finish`.
+    private var timings = PhaseTimings()
 
     /// - Parameters:
     ///   - secrets: values that must never appear in the log (sensitive variables, credentials).
@@ -71,11 +73,20 @@ actor RunLogWriter {
     }
 
     /// Stores everything, including an unfinished last line.
+    /// Adds `duration` to the phase's `step` in the timings line `finish` writes.
+    func time(_ step: String, _ duration: Duration) {
+        timings.add(step, duration)
+    }
+
     func finish() async throws {
         if !held.isEmpty {
             let unfinishedLine = held.last != UInt8(ascii: "\n")
             release(all: true)
             if unfinishedLine { add("\n") }
+        }
+        if let line = timings.line {
+            note(line)
+            timings = PhaseTimings()
         }
         try await flush()
     }

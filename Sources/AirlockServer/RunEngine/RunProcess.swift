@@ -9,17 +9,25 @@ import Glibc
 final class RunProcess: Sendable {
     let spawned: SpawnedProcess
     private let innerPID: Mutex<pid_t?>
+    private let launched = ContinuousClock.now
+    /// How long the sandbox took to start Terraform (nil without a sandbox, or before it reported).
+    private let startup = Mutex<Duration?>(nil)
 
     init(spawned: SpawnedProcess, inner: pid_t?) {
         self.spawned = spawned
         self.innerPID = Mutex(inner)
     }
 
+    /// How long the sandbox took to start Terraform, once it has.
+    var sandboxStartup: Duration? { startup.withLock { $0 } }
+
     var output: AsyncStream<Data> { spawned.output }
 
     /// Records Terraform's pid once the sandbox has started it.
     func started(inner pid: pid_t) {
         innerPID.withLock { $0 = pid }
+        let elapsed = ContinuousClock.now - launched
+        startup.withLock { $0 = $0 ?? elapsed }
     }
 
     /// The exit status (128 + signal number when killed by a signal).

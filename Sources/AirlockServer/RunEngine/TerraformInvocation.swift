@@ -57,6 +57,7 @@ struct TerraformInvocation {
 
     private func execute(_ arguments: [String], reading consume: @escaping @Sendable (AsyncStream<Data>) async -> Data) async throws
         -> (outcome: Outcome, output: Data) {
+        let started = ContinuousClock.now
         let process = try settings.sandbox.launch(settings.terraformBinary, arguments: arguments, environment: environment,
                                                   workspace: workspace)
         let deadline = Date().addingTimeInterval(settings.phaseTimeout)
@@ -97,6 +98,10 @@ struct TerraformInvocation {
         monitor.cancel()
         let stoppedFor = await monitor.value
         let output = await reader.value
+        // The sandbox's start, then the command's own time, in the phase's timings line.
+        let sandbox = process.sandboxStartup ?? .zero
+        if sandbox > .zero { await log.time("sandbox start", sandbox) }
+        await log.time(arguments.first ?? "terraform", ContinuousClock.now - started - sandbox)
         return (stoppedFor ?? .exited(status), output)
     }
 }

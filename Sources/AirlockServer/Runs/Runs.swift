@@ -254,8 +254,12 @@ enum Runs {
     /// The MFA serial `userID`'s code goes with (shown in prompts; not a secret): their own device, else the one
     /// the organization's variables name; nil where the environment requires a personal device they lack.
     static func serial(of environment: TerraformEnvironment, for userID: UUID, secrets: SecretBox, on database: any Database) async throws -> String? {
-        let shared = try await Variables.ofOrganization(environment.$organization.id, secrets: secrets, on: database)
-            .first { $0.key == AWSAccess.serialVariable }?.value
-        return try? await PersonalMFADevices.serial(for: userID, environment: environment, shared: shared, on: database)
+        do {
+            return try await PersonalMFADevices.serial(for: userID, environment: environment, shared: {
+                try await Variables.ofOrganization(AWSAccess.serialVariable, in: environment.$organization.id, secrets: secrets, on: database)
+            }, on: database)
+        } catch is MFARefusal {
+            return nil
+        }
     }
 }

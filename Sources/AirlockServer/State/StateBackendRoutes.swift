@@ -74,12 +74,14 @@ struct StateBackendRoutes: RouteCollection {
         if held == nil, runID != nil {
             throw Abort(.conflict, reason: "A run writes the state only while it holds the state's lock.")
         }
+        let started = ContinuousClock.now
         do {
             try await StateVersions.store(Data(body.readableBytesView), for: try environment.requireID(), runID: runID,
                                           secrets: request.application.secretBox, on: request.db)
         } catch let refused as StateVersions.Refused {
             throw Abort(.conflict, reason: refused.description)
         }
+        if let runID { await StateSaveTimes.shared.record(runID, bytes: body.readableBytes, duration: ContinuousClock.now - started) }
         return Response(status: .ok)
     }
 

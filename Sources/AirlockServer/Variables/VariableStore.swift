@@ -19,6 +19,11 @@ enum VariableStore<Variable: ScopedVariable> {
         }
     }
 
+    /// The decrypted value of one variable, or nil when the scope has none by that key.
+    static func value(of key: String, in scopeID: UUID, secrets: SecretBox, on database: any Database) async throws -> String? {
+        try await find(key, in: scopeID, on: database).map { try unseal($0, in: scopeID, secrets: secrets) }
+    }
+
     /// Creates or replaces `key`, under the owning row's lock (parallel writes of one key never collide).
     static func set(_ key: String, value: String, sensitive: Bool, in scopeID: UUID, secrets: SecretBox,
                     on database: any Database) async throws {

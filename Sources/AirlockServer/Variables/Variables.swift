@@ -47,6 +47,11 @@ enum Variables {
         try await VariableStore<OrganizationVariable>.unsealed(in: organizationID, secrets: secrets, on: database)
     }
 
+    /// One organization variable's value (the shared MFA serial, say), without decrypting the others.
+    static func ofOrganization(_ key: String, in organizationID: UUID, secrets: SecretBox, on database: any Database) async throws -> String? {
+        try await VariableStore<OrganizationVariable>.value(of: key, in: organizationID, secrets: secrets, on: database)
+    }
+
     /// What a run of `environment` gets: the organization's variables, then the environment's (which win on
     /// the same key), decrypted.
     static func forRun(of environment: TerraformEnvironment, secrets: SecretBox, on database: any Database) async throws -> [UnsealedVariable] {
