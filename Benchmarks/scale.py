@@ -6,7 +6,8 @@ p50/p95 latency at 8 connections (wrk), each next to GET /healthz on the same se
 server's peak memory (VmHWM) after it all.
 
 Usage: scale.py AIRLOCK_BINARY [sqlite|postgres URL]... (Benchmarks/scale.sh builds airlock and starts PostgreSQL).
-SCALE_ENVIRONMENTS (1000), SCALE_RUNS (20000), SCALE_QUEUED (100), SCALE_RUNNING (8), SCALE_DURATION (10s) change it."""
+SCALE_ENVIRONMENTS (1000), SCALE_RUNS (20000), SCALE_QUEUED (100), SCALE_RUNNING (8), SCALE_DURATION (10s) change it.
+SCALE_PERF=1 also samples the server with `perf record` while each endpoint is measured and prints the top symbols."""
 import io, json, os, re, subprocess, sys, tarfile, tempfile, time, urllib.parse, urllib.request, uuid, http.cookiejar
 
 airlock = sys.argv[1]
@@ -17,6 +18,7 @@ queued = int(os.environ.get("SCALE_QUEUED", "100"))
 running = int(os.environ.get("SCALE_RUNNING", "8"))
 duration = os.environ.get("SCALE_DURATION", "10s")
 connections = 8
+profile = os.environ.get("SCALE_PERF") == "1"
 PASSWORD = "a long enough password"
 WRK_SCRIPT = """
 done = function(summary, latency, requests)
@@ -124,7 +126,9 @@ def seed(target, data):
 
     def new_id(like):
         fresh = uuid.uuid4()
-        return fresh.bytes if isinstance(like, bytes) else str(fresh) if isinstance(like, str) else fresh
+        if isinstance(like, str):  # SQLite: text as Foundation writes it (upper case), compared as text
+            return str(fresh).upper() if like.isupper() or like == like.upper() else str(fresh)
+        return fresh.bytes if isinstance(like, bytes) else fresh
 
     def insert(table, items):
         if not items:
@@ -168,14 +172,34 @@ def seed(target, data):
     return runs, sum(1 for item in clones["runs"] if item["state"] == "pending")
 
 
-def wrk(url, headers):
+def top_symbols(pid, seconds, label):
+    """Samples `pid` with perf for `seconds`; prints the symbols with the most samples (self time)."""
+    data = os.path.join(tempfile.gettempdir(), f"airlock-scale-{label}.perf")
+    subprocess.run(["perf", "record", "-F", "499", "-g", "-p", str(pid), "-o", data, "--", "sleep", str(seconds)],
+                   capture_output=True, check=True)
+    for mode, title, keep in [("--no-children", "self time", lambda line: True),
+                              ("--children", "with callees, Airlock's own functions",
+                               lambda line: "Airlock" in line or "airlock" in line.split("[.]")[-1][:40])]:
+        report = subprocess.run(["perf", "report", "-i", data, mode, "--percent-limit", "1.5", "--stdio", "-g", "none",
+                                 "--sort", "symbol"], capture_output=True, text=True).stdout
+        lines = [line for line in report.splitlines() if line.strip() and not line.startswith("#") and keep(line)]
+        print(f"  perf, {label} ({title}):")
+        for line in lines[:12]:
+            print("   " + line.strip()[:170])
+
+
+def wrk(url, headers, pid=None, label=""):
     script = os.path.join(tempfile.gettempdir(), "airlock-scale.lua")
     with open(script, "w") as file:
         file.write(WRK_SCRIPT)
     arguments = ["wrk", "-t2", f"-c{connections}", f"-d{duration}", "-s", script]
     for name, value in headers.items():
         arguments += ["-H", f"{name}: {value}"]
-    output = subprocess.run(arguments + [url], capture_output=True, text=True, check=True).stdout
+    measuring = subprocess.Popen(arguments + [url], stdout=subprocess.PIPE, text=True)
+    if profile and pid:
+        time.sleep(1)
+        top_symbols(pid, 4, label)
+    output, _ = measuring.communicate()
     requests, p50, p95, p99 = re.search(r"RESULT (\d+) ([\d.]+) ([\d.]+) ([\d.]+)", output).groups()
     seconds, errors = re.search(r"SECONDS ([\d.]+) ERRORS (\d+)", output).groups()
     return {"rps": int(requests) / float(seconds), "p50": float(p50), "p95": float(p95), "p99": float(p99), "errors": int(errors)}
@@ -203,7 +227,7 @@ def measure(target):
             ("runs_api", f"/api/v1/organizations/acme/environments/{busy_environment}/runs", bearer),
             ("environments_api", "/api/v1/organizations/acme/environments", bearer),
         ]:
-            result = wrk(server.base + path, headers)
+            result = wrk(server.base + path, headers, server.process.pid, f"{label}_{name}")
             verdict = "met" if result["p95"] < 50 and result["errors"] == 0 else "NOT met"
             print(f"{label}_{name}\trps {result['rps']:.0f} ({result['rps'] / healthz['rps']:.2f}x /healthz)\t"
                   f"p50 {result['p50']:.2f} ms\tp95 {result['p95']:.2f} ms ({result['p95'] / max(healthz['p95'], 0.001):.1f}x /healthz)\t"

@@ -42,7 +42,7 @@ enum MFALockView {
     static func auditTable(_ records: [MFAAuthentication], runLink: (UUID) -> String?) -> HTML {
         guard !records.isEmpty else { return "<p class=\"muted\">No MFA authentications yet.</p>" }
         let rows = records.map { record -> HTML in
-            let time = ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: record.at))
+            let time = Date(timeIntervalSince1970: record.at).iso8601
             let run: HTML = record.runID.flatMap { id in runLink(id).map { "<a href=\"\($0)\">run</a>" } } ?? .empty
             let result: HTML = record.succeeded ? "succeeded" : "failed: \(record.error ?? "")"
             return "<tr><td><time datetime=\"\(time)\">\(time)</time></td><td>\(record.username)</td><td><code>\(record.deviceSerial ?? "")</code></td><td>\(record.phase.rawValue)</td><td>\(run)</td><td><code title=\"\(record.planSHA256 ?? "")\">\(String(record.planSHA256?.prefix(12) ?? ""))</code></td><td>\(result)</td><td><code>\(record.stsRequestID ?? "")</code></td></tr>"

@@ -58,7 +58,7 @@ enum Notifications {
             .field(\.$id).all()
         guard !destinations.isEmpty else { return }
         var body: [String: Any] = ["event": event.rawValue, "detail": detail, "organization": environment.organization.name,
-                                   "environment": environment.name, "at": ISO8601DateFormatter().string(from: time)]
+                                   "environment": environment.name, "at": time.iso8601]
         if let runID, let run = try await Run.find(runID, on: database) {
             body["run"] = ["id": runID.uuidString.lowercased(), "number": run.number, "state": run.state.rawValue, "message": run.message,
                            "createdBy": run.createdBy, "path": RunPages.path(environment.organization.name, environment.name, run: runID)]

@@ -124,6 +124,6 @@ struct RunPages: RouteCollection {
     }
 
     static func isoDate(_ seconds: Double) -> String {
-        ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: seconds))
+        Date(timeIntervalSince1970: seconds).iso8601
     }
 }

@@ -13,7 +13,7 @@ enum StateLockInfo {
 extension StateLockInfo {
     /// Lock information in Terraform's form for a lock Airlock takes for someone (the TFE API's workspace lock).
     static func json(id: String, who: String, reason: String, at time: Date) -> String {
-        let object = ["ID": id, "Operation": "workspace lock", "Who": who, "Info": reason, "Created": ISO8601DateFormatter().string(from: time)]
+        let object = ["ID": id, "Operation": "workspace lock", "Who": who, "Info": reason, "Created": time.iso8601]
         guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else { return #"{"ID":"\#(id)"}"# }
         return String(decoding: data, as: UTF8.self)
     }

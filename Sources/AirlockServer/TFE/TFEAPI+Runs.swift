@@ -163,7 +163,7 @@ extension TFEAPI {
             TFEResource(type: "run-events", id: TFEID.make("re", try event.requireID()), attributes: [
                 "action": .string(event.toState),
                 "description": .string(event.note ?? ""),
-                "created-at": .string(ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: event.at))),
+                "created-at": .string(Date(timeIntervalSince1970: event.at).iso8601),
             ])
         })
     }

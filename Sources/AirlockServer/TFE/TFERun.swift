@@ -34,7 +34,7 @@ enum TFERun {
             "plan-only": .bool(run.isPlanOnly),
             "auto-apply": false,
             "source": "tfe-api",
-            "created-at": .string(ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: run.queuedAt))),
+            "created-at": .string(Date(timeIntervalSince1970: run.queuedAt).iso8601),
             "actions": [
                 "is-cancelable": .bool(RunState.queued.contains(run.state) || RunState.executing.contains(run.state)),
                 "is-confirmable": .bool(run.state == .planned),

@@ -86,7 +86,7 @@ enum TerraformLogin {
             }
             stored.usedAt = now.timeIntervalSince1970
             try await stored.save(on: database)
-            let name = "terraform login \(ISO8601DateFormatter().string(from: now).prefix(10))"
+            let name = "terraform login \(now.iso8601.prefix(10))"
             return try await APITokens.issue(to: stored.$user.id, name: name, expiresInDays: tokenLifetimeDays, now: now, on: database).token
         }
     }
