@@ -12,7 +12,8 @@
 
 Usage: runs.py AIRLOCK_BINARY TERRAFORM_BINARY TEST_STS_BINARY (Benchmarks/runs.sh builds and passes them).
 RUNS_ITERATIONS (default 5) sets the repetitions; RUNS_SECTIONS (e.g. "1,4"; default all) picks sections."""
-import io, json, os, shutil, statistics, subprocess, sys, tarfile, tempfile, time, urllib.request, base64
+import json, os, shutil, statistics, subprocess, sys, tempfile, time, urllib.request, base64
+from configuration import archive
 from datetime import datetime
 
 airlock, terraform, test_sts = sys.argv[1], sys.argv[2], sys.argv[3]
@@ -47,15 +48,6 @@ def start_server(data, *options):
     while not line.startswith("Airlock listening on"):
         line = process.stdout.readline()
     return process, line.split()[3], token
-
-
-def archive(text):
-    buffer = io.BytesIO()
-    with tarfile.open(fileobj=buffer, mode="w:gz") as tar:
-        info = tarfile.TarInfo("main.tf")
-        info.size = len(text.encode())
-        tar.addfile(info, io.BytesIO(text.encode()))
-    return buffer.getvalue()
 
 
 sts_process = subprocess.Popen([test_sts, "0"], stdout=subprocess.PIPE, text=True)

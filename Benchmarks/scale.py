@@ -8,7 +8,8 @@ server's peak memory (VmHWM) after it all.
 Usage: scale.py AIRLOCK_BINARY [sqlite|postgres URL]... (Benchmarks/scale.sh builds airlock and starts PostgreSQL).
 SCALE_ENVIRONMENTS (1000), SCALE_RUNS (20000), SCALE_QUEUED (100), SCALE_RUNNING (8), SCALE_DURATION (10s) change it.
 SCALE_PERF=1 also samples the server with `perf record` while each endpoint is measured and prints the top symbols."""
-import io, json, os, re, subprocess, sys, tarfile, tempfile, time, urllib.parse, urllib.request, uuid, http.cookiejar
+import json, os, re, subprocess, sys, tempfile, time, urllib.parse, urllib.request, uuid, http.cookiejar
+from configuration import archive
 
 airlock = sys.argv[1]
 targets = sys.argv[2:] or ["sqlite"]
@@ -33,15 +34,6 @@ end
 def admin(data, extra, *arguments, stdin=None):
     return subprocess.run([airlock, "admin", *arguments, "--data-dir", data, *extra], input=stdin, capture_output=True,
                           text=True, check=True).stdout.strip()
-
-
-def archive(text):
-    buffer = io.BytesIO()
-    with tarfile.open(fileobj=buffer, mode="w:gz") as tar:
-        info = tarfile.TarInfo("main.tf")
-        info.size = len(text.encode())
-        tar.addfile(info, io.BytesIO(text.encode()))
-    return buffer.getvalue()
 
 
 class Server:

@@ -25,6 +25,22 @@ import Testing
         return page
     }
 
+    /// A headless browser beside a server with the test STS (`MFARunTests.withMFAWorld`); on failure, a screenshot.
+    static func withBrowser(failureScreenshot: String,
+                            _ body: (WebDriver, RunWorld, MFARunTests.Setup) async throws -> Void) async throws {
+        try await MFARunTests.withMFAWorld { world, setup in
+            let browser = try await WebDriver.start()
+            do {
+                try await body(browser, world, setup)
+            } catch {
+                try? await browser.screenshot(failureScreenshot)
+                await browser.quit()
+                throw error
+            }
+            await browser.quit()
+        }
+    }
+
     static func logIn(_ browser: WebDriver, _ base: String, as user: String) async throws {
         try await browser.open(base + "/login")
         try await browser.type(user, into: "#username")
@@ -36,16 +52,8 @@ import Testing
 
     @Test(.enabled(if: hasChromium, "needs Debian's chromium and chromium-driver"))
     func ownerSetsUpMemberAuthenticatesBothLevels() async throws {
-        try await MFARunTests.withMFAWorld { world, setup in
-            let browser = try await WebDriver.start()
-            do {
-                try await Self.flows(browser, world, setup)
-            } catch {
-                try? await browser.screenshot("failure")
-                await browser.quit()
-                throw error
-            }
-            await browser.quit()
+        try await Self.withBrowser(failureScreenshot: "failure") { browser, world, setup in
+            try await Self.flows(browser, world, setup)
         }
     }
 
@@ -137,16 +145,8 @@ import Testing
     /// why); they register their own device on the organization's page and approve with it.
     @Test(.enabled(if: hasChromium, "needs Debian's chromium and chromium-driver"))
     func aMemberRegistersTheirOwnDeviceAndApprovesWithIt() async throws {
-        try await MFARunTests.withMFAWorld { world, setup in
-            let browser = try await WebDriver.start()
-            do {
-                try await Self.personalDeviceFlow(browser, world, setup)
-            } catch {
-                try? await browser.screenshot("failure-personal-device")
-                await browser.quit()
-                throw error
-            }
-            await browser.quit()
+        try await Self.withBrowser(failureScreenshot: "failure-personal-device") { browser, world, setup in
+            try await Self.personalDeviceFlow(browser, world, setup)
         }
     }
 
@@ -199,16 +199,8 @@ import Testing
     /// approve an MFA-gated apply, each with a code from their own device.
     @Test(.enabled(if: hasChromium, "needs Debian's chromium and chromium-driver"))
     func fourEyesAndTwoApprovals() async throws {
-        try await MFARunTests.withMFAWorld { world, setup in
-            let browser = try await WebDriver.start()
-            do {
-                try await Self.fourEyesFlow(browser, world, setup)
-            } catch {
-                try? await browser.screenshot("failure-four-eyes")
-                await browser.quit()
-                throw error
-            }
-            await browser.quit()
+        try await Self.withBrowser(failureScreenshot: "failure-four-eyes") { browser, world, setup in
+            try await Self.fourEyesFlow(browser, world, setup)
         }
     }
 
@@ -283,16 +275,8 @@ import Testing
     /// message; the lock open once authenticated; Discard asks first; a secret's value typed into a password field.
     @Test(.enabled(if: hasChromium, "needs Debian's chromium and chromium-driver"))
     func aReviewerSeesWhatThePlanDoesAndApprovesExactlyThat() async throws {
-        try await MFARunTests.withMFAWorld { world, setup in
-            let browser = try await WebDriver.start()
-            do {
-                try await Self.reviewFlow(browser, world, setup)
-            } catch {
-                try? await browser.screenshot("failure-review")
-                await browser.quit()
-                throw error
-            }
-            await browser.quit()
+        try await Self.withBrowser(failureScreenshot: "failure-review") { browser, world, setup in
+            try await Self.reviewFlow(browser, world, setup)
         }
     }
 
