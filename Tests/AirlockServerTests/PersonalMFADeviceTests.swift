@@ -29,6 +29,10 @@ import VaporTesting
         try await ServerFixture.with(sts: true) { fixture in
             try await fixture.setAWSVariables()
             let environment = try await fixture.environment(mfa: .appliesOnly)
+            // With an apply role, SourceIdentity names the person and their device.
+            let role = "arn:aws:iam::123456789012:role/cli-role"
+            let roleSet = try await fixture.call(.PATCH, "/organizations/acme/environments/prod", as: "olivia", object: ["applyRoleArn": role])
+            try #require(roleSet.status == .ok, "\(roleSet.body.string)")
             try await register(fixture, Self.marioPhone, as: "mario")
             try await register(fixture, Self.oliviaKey, as: "olivia")
             let shown = try await fixture.call(.GET, "/organizations/acme/environments/prod", as: "mario")
@@ -53,6 +57,8 @@ import VaporTesting
             #expect(succeeded.map(\.deviceSerial) == [Self.marioPhone, Self.oliviaKey])
             let sent = await fixture.sts?.engine.received.filter { $0.action == "GetSessionToken" }.compactMap(\.serialNumber) ?? []
             #expect(sent == [Self.marioPhone, Self.marioPhone, Self.oliviaKey], "\(sent)")
+            let identities = await fixture.sts?.engine.received.filter { $0.action == "AssumeRole" && $0.errorCode == nil }.map(\.sourceIdentity) ?? []
+            #expect(identities == ["mario@mario-phone", "olivia@olivia-key"], "\(identities)")
             let audit = try await fixture.call(.GET, "/organizations/acme/environments/prod/mfa-authentications", as: "olivia")
             #expect(audit.body.string.contains(#""deviceSerial":"\#(Self.oliviaKey)""#), "\(audit.body.string)")
         }

@@ -49,17 +49,27 @@ public struct AWSAccess: Sendable {
         return "airlock-" + user.prefix(max(1, room)) + suffix
     }
 
+    /// The role session's SourceIdentity: the person, and the device of their own whose code made the session
+    /// (`mario@mario-phone`: the last part of a device ARN, or a hardware serial), within STS's 64 characters of
+    /// `[\w+=,.@-]`. With the organization's shared device, the person alone (the device says nothing of who).
+    static func sourceIdentity(user: String, personalDevice: String?) -> String {
+        guard let device = personalDevice?.split(separator: "/").last else { return user }
+        let allowed = device.unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) || "_+=,.@-".unicodeScalars.contains($0) }
+        return String(String(user + "@" + String(String.UnicodeScalarView(allowed))).prefix(64))
+    }
+
     /// Session credentials: GetSessionToken (with the MFA device and code when given), then, with a role,
-    /// AssumeRole under that session with the approving user as SourceIdentity.
+    /// AssumeRole under that session with `sourceIdentity` (by default the approving user) as SourceIdentity.
     /// Returns the credentials and STS's request id of the GetSessionToken.
-    func session(_ keys: Keys, tokenCode: String?, roleARN: String?, user: String, sessionName: String) async throws -> (AWSCredentials, String?) {
+    func session(_ keys: Keys, tokenCode: String?, roleARN: String?, user: String, sourceIdentity: String? = nil,
+                 sessionName: String) async throws -> (AWSCredentials, String?) {
         let sts = STSClient(credentials: keys.credentials, region: region, endpoint: endpoint, client: client)
         let session = try await sts.getSessionToken(durationSeconds: Self.sessionSeconds,
                                                     serialNumber: tokenCode == nil ? nil : keys.serial, tokenCode: tokenCode)
         guard let roleARN else { return (session.credentials, session.requestID) }
         let roleSTS = STSClient(credentials: session.credentials, region: region, endpoint: endpoint, client: client)
         let role = try await roleSTS.assumeRole(AssumeRoleRequest(roleARN: roleARN, roleSessionName: sessionName,
-                                                                  durationSeconds: Self.sessionSeconds, sourceIdentity: user))
+                                                                  durationSeconds: Self.sessionSeconds, sourceIdentity: sourceIdentity ?? user))
         return (role.credentials, session.requestID)
     }
 

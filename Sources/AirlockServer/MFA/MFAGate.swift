@@ -52,8 +52,10 @@ enum MFAGate {
         let attempt = try await reserveAttempt(for: user, target: target, environmentID: environmentID, serial: serial, now: now, on: database)
         let role = target.environment.roleARN(for: target.phase, mfaAuthenticated: true)
         do {
+            let personal = serial == keys.serial ? nil : serial
             let (credentials, requestID) = try await services.aws.session(.init(credentials: keys.credentials, serial: serial), tokenCode: code,
                                                                           roleARN: role, user: user.username,
+                                                                          sourceIdentity: AWSAccess.sourceIdentity(user: user.username, personalDevice: personal),
                                                                           sessionName: AWSAccess.sessionName(user: user.username, runNumber: target.runNumber,
                                                                                                              phase: target.phase, planSHA256: target.planSHA256))
             try await settle(attempt, succeeded: true, requestID: requestID, error: nil, counts: false, on: database)
