@@ -73,4 +73,29 @@ import Testing
             #expect(!log.contains("s3cr3t") && !log.contains("4711"), "no piece of the value shows")
         }
     }
+
+    /// A plan's summary keeps resource addresses, and an address can hold a value (a `for_each` key) that came from
+    /// a sensitive variable: the summary masks it as the log does, in the API and on the run's page.
+    @Test func aPlansSummaryMasksAnAddressLikeTheLog() async throws {
+        try await RunWorld.with { world in
+            let secret = "k3y-s3cr3t-4711"
+            #expect(try await world.call("PUT", "/organizations/acme/environments/prod/variables/TF_VAR_token",
+                                         json: #"{"value":"\#(secret)","sensitive":true}"#).status == 200)
+            #expect(try await world.upload(["main.tf": """
+                variable "token" {
+                  type = string
+                }
+                resource "terraform_data" "keyed" {
+                  for_each = toset([var.token])
+                  input    = "x"
+                }
+                """]).status == 201)
+            let run = try await world.queue()
+            try await world.expect(run, reaches: "planned")
+            let shown = try await world.call("GET", "/runs/\(run)")
+            #expect(shown.body.contains(#"terraform_data.keyed[\"***\"]"#), "\(shown.body)")
+            #expect(!shown.body.contains(secret))
+            #expect(!(try await world.log(run, "plan")).contains(secret))
+        }
+    }
 }

@@ -44,6 +44,12 @@ actor RunLogWriter {
         mask.add(values)
     }
 
+    /// `text` masked as the log masks it, for what Airlock keeps of Terraform's output outside the log (a plan's
+    /// resource addresses).
+    func masked(_ text: String) -> String {
+        String(decoding: mask.masked(Array(text.utf8)), as: UTF8.self)
+    }
+
     /// A line as it is (e.g. "Authenticated with MFA by ..."), masked like Terraform's.
     func line(_ text: String) {
         append(Data((text + "\n").utf8))
