@@ -151,7 +151,7 @@ enum MFALimit {
             #expect(calls.contains { $0.action == "GetSessionToken" && $0.carriedTokenCode && $0.errorCode == nil })
 
             // A reused code is refused like a wrong one, and the run stays planned.
-            try await FileManager.default.removeItem(at: setup.dump.appendingPathComponent("env"))
+            try FileManager.default.removeItem(at: setup.dump.appendingPathComponent("env"))
             #expect(try await world.upload(Self.probe.mapValues { $0.replacingOccurrences(of: "default = \"1\"", with: "default = \"2\"") }).status == 201)
             let second = try await world.queue(as: "olivia")
             try await world.expect(second, reaches: "planned")

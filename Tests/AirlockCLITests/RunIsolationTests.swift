@@ -212,7 +212,7 @@ import Testing
             #expect(try await LocalHTTP.send("LOCK", state + "/lock", headers: asRun, json: lockInfo).status == 403)
             #expect(try await LocalHTTP.send("UNLOCK", state + "/lock", headers: asRun, json: lockInfo).status == 403)
             #expect(try await LocalHTTP.send("POST", state, headers: asRun, json: #"{"version":4,"serial":99,"lineage":"x","resources":[]}"#).status == 403)
-            FileManager.default.createFile(atPath: release.path, contents: Data())
+            _ = FileManager.default.createFile(atPath: release.path, contents: Data())
             try await world.expect(run, reaches: "planned")
 
             // During the apply, Terraform holds the lock: a write or an unlock must name it.
