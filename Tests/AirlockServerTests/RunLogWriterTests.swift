@@ -72,4 +72,20 @@ import Testing
             #expect(!text.contains("line 199"))
         }
     }
+
+    @Test func aPlanSummarysAddressesAreMaskedAndThePhaseEndsWithItsTimings() async throws {
+        try await ServerFixture.with { fixture in
+            let runID = try await fixture.run(on: try await fixture.environment()).requireID()
+            let log = try await RunLogWriter(runID: runID, phase: .plan, secrets: [Self.secret], maximumBytes: 1 << 20, database: fixture.app.db)
+            let shown = #"{"resource_changes":[{"address":"terraform_data.keyed[\"\#(Self.secret)\"]","change":{"actions":["create"]}}]}"#
+            let summary = await log.masked(try PlanSummary(terraformShowOutput: Data(shown.utf8)))
+            #expect(summary.resources.map(\.address) == [#"terraform_data.keyed["***"]"#])
+            await log.time("init", .milliseconds(1500))
+            await log.time("sandbox start", .milliseconds(3))
+            await log.time("sandbox start", .milliseconds(4))
+            try await log.finish()
+            let text = try await stored(runID, on: fixture.app.db)
+            #expect(text == "[airlock] Timings: init 1.50 s · sandbox start 7 ms\n", "\(text)")
+        }
+    }
 }

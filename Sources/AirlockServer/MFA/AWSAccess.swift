@@ -54,8 +54,8 @@ public struct AWSAccess: Sendable {
     /// `[\w+=,.@-]`. With the organization's shared device, the person alone (the device says nothing of who).
     static func sourceIdentity(user: String, personalDevice: String?) -> String {
         guard let device = personalDevice?.split(separator: "/").last else { return user }
-        let allowed = device.unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) || "_+=,.@-".unicodeScalars.contains($0) }
-        return String(String(user + "@" + String(String.UnicodeScalarView(allowed))).prefix(64))
+        let name = String(device.filter { $0.isASCII && ($0.isLetter || $0.isNumber || "_+=,.@-".contains($0)) })
+        return String("\(user)@\(name)".prefix(64))
     }
 
     /// Session credentials: GetSessionToken (with the MFA device and code when given), then, with a role,

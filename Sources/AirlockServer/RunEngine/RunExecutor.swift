@@ -215,7 +215,7 @@ struct RunExecutor: Sendable {
             guard status == 0 else { throw PlanSummaryError.unreadable("terraform show exited with status \(status)") }
             guard !shown.truncated else { throw PlanSummaryError.tooLarge }
             // Addresses are masked as the log masks them: a for_each key may hold a sensitive variable's value.
-            let summary = await (try PlanSummary(terraformShowOutput: shown.output)).masking { await log.masked($0) }
+            let summary = try await log.masked(PlanSummary(terraformShowOutput: shown.output))
             await log.note(summary.headline)
             return (nil, String(decoding: try JSONEncoder().encode(summary), as: UTF8.self))
         } catch {

@@ -44,10 +44,10 @@ actor RunLogWriter {
         mask.add(values)
     }
 
-    /// `text` masked as the log masks it, for what Airlock keeps of Terraform's output outside the log (a plan's
-    /// resource addresses).
-    func masked(_ text: String) -> String {
-        String(decoding: mask.masked(Array(text.utf8)), as: UTF8.self)
+    /// The plan's summary with its resource addresses masked as the log masks Terraform's output (an address can
+    /// hold a `for_each` key that came from a sensitive variable).
+    func masked(_ summary: PlanSummary) -> PlanSummary {
+        summary.mapAddresses { String(decoding: mask.masked(Array($0.utf8)), as: UTF8.self) }
     }
 
     /// A line as it is (e.g. "Authenticated with MFA by ..."), masked like Terraform's.
@@ -78,12 +78,12 @@ actor RunLogWriter {
         }
     }
 
-    /// Stores everything, including an unfinished last line.
     /// Adds `duration` to the phase's `step` in the timings line `finish` writes.
     func time(_ step: String, _ duration: Duration) {
         timings.add(step, duration)
     }
 
+    /// Stores everything, including an unfinished last line, then the phase's timings line.
     func finish() async throws {
         if !held.isEmpty {
             let unfinishedLine = held.last != UInt8(ascii: "\n")

@@ -82,13 +82,11 @@ struct PlanSummary: Codable, Sendable, Equatable {
 
     init() {}
 
-    /// The summary with each address passed through `mask` (the run log's masking: an address can hold a value,
-    /// a `for_each` key, that came from a sensitive variable).
-    func masking(_ mask: (String) async -> String) async -> PlanSummary {
-        var masked = self
-        masked.resources = []
-        for resource in resources { masked.resources.append(Resource(address: await mask(resource.address), action: resource.action)) }
-        return masked
+    /// The summary with each address passed through `mask`.
+    func mapAddresses(_ mask: (String) -> String) -> PlanSummary {
+        var mapped = self
+        mapped.resources = resources.map { Resource(address: mask($0.address), action: $0.action) }
+        return mapped
     }
 
     /// Terraform's action list for one resource, as one action; nil for a resource left as it is.
