@@ -111,8 +111,22 @@ extension Components.Schemas.Run {
 extension Components.Schemas.PlanSummary {
     init(_ summary: PlanSummary) {
         self.init(add: summary.add, change: summary.change, destroy: summary.destroy, _import: summary.imports, forget: summary.forget,
-                  resources: summary.resources.map { .init(address: $0.address, action: .init(rawValue: $0.action.rawValue) ?? .update) },
+                  resources: summary.resources.map { .init(address: $0.address, action: .init($0.action)) },
                   unlistedResources: summary.unlisted)
+    }
+}
+
+extension Components.Schemas.PlanSummary.ResourcesPayloadPayload.ActionPayload {
+    init(_ action: PlanSummary.Action) {
+        switch action {
+        case .create: self = .create
+        case .update: self = .update
+        case .replace: self = .replace
+        case .delete: self = .delete
+        case .read: self = .read
+        case .import: self = ._import
+        case .forget: self = .forget
+        }
     }
 }
 

@@ -8,13 +8,11 @@ struct RunPages: RouteCollection {
     struct QueueForm: Content {
         let message: String?
         let token_code: String?
-        /// The saved plan the approver was shown (Confirm & Apply only).
-        let plan_sha256: String?
     }
 
     struct TokenForm: Content {
         let token_code: String?
-        /// The saved plan the approver was shown (Confirm & Apply only).
+        /// The saved plan the approver was shown (Confirm & Apply).
         let plan_sha256: String?
     }
 
