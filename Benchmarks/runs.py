@@ -9,6 +9,8 @@
    Terraform's start, without the STS call, against that STS call alone (botocore, same run).
 4. The run sandbox's cost per phase: the same change's plan and apply on this server (sandboxed, the
    default) against a second server started with --unsandboxed-runs, alternating.
+5. Two servers sharing one PostgreSQL queue (RUNS_POSTGRES_URL, which runs.sh sets): runs per minute with
+   two servers against one, each server running one run at a time.
 
 Usage: runs.py AIRLOCK_BINARY TERRAFORM_BINARY TEST_STS_BINARY (Benchmarks/runs.sh builds and passes them).
 RUNS_ITERATIONS (default 5) sets the repetitions; RUNS_SECTIONS (e.g. "1,4"; default all) picks sections."""
@@ -18,7 +20,7 @@ from datetime import datetime
 
 airlock, terraform, test_sts = sys.argv[1], sys.argv[2], sys.argv[3]
 iterations = int(os.environ.get("RUNS_ITERATIONS", "5"))
-sections = set(os.environ.get("RUNS_SECTIONS", "1,2,3,4").split(","))
+sections = set(os.environ.get("RUNS_SECTIONS", "1,2,3,4,5").split(","))
 work = tempfile.mkdtemp(prefix="airlock-runs-bench-")
 data = os.path.join(work, "data")
 cli_config = os.path.join(work, "empty.tfrc")
@@ -30,19 +32,22 @@ CHANGE = 'resource "terraform_data" "change" {\n  input = timestamp()\n}\noutput
 NOTHING = 'locals { nothing = 1 }\n'
 
 
-def admin(*arguments, stdin=None, data=data):
-    return subprocess.run([airlock, "admin", *arguments, "--data-dir", data], input=stdin, capture_output=True,
+def admin(*arguments, stdin=None, data=data, database=()):
+    return subprocess.run([airlock, "admin", *arguments, "--data-dir", data, *database], input=stdin, capture_output=True,
                           text=True, env=env, check=True).stdout.strip()
 
 
-def start_server(data, *options):
-    """A server on `data` with an organization acme owned by bench; returns (process, base URL, token)."""
-    admin("create-user", "--username", "bench", "--password-stdin", stdin="a long enough password\n", data=data)
-    admin("create-org", "--name", "acme", "--owner", "bench", data=data)
-    token = admin("create-token", "--username", "bench", data=data)
-    log = open(os.path.join(tempfile.gettempdir(), f"airlock-runs-bench-{os.path.basename(data)}.log"), "w")
+def start_server(data, *options, database=(), concurrency=4, label=None, setup=True):
+    """A server on `data` (and `database`, e.g. ("--database-url", URL)) with an organization acme owned by bench
+    (made unless `setup` is false); returns (process, base URL, token)."""
+    token = None
+    if setup:
+        admin("create-user", "--username", "bench", "--password-stdin", stdin="a long enough password\n", data=data, database=database)
+        admin("create-org", "--name", "acme", "--owner", "bench", data=data, database=database)
+        token = admin("create-token", "--username", "bench", data=data, database=database)
+    log = open(os.path.join(tempfile.gettempdir(), f"airlock-runs-bench-{label or os.path.basename(data)}.log"), "w")
     process = subprocess.Popen([airlock, "serve", "--data-dir", data, "--port", "0", "--terraform-bin", terraform,
-                                "--concurrency", "4", "--sts-endpoint", sts["endpoint"], *options],
+                                "--concurrency", str(concurrency), "--sts-endpoint", sts["endpoint"], *database, *options],
                                stdout=subprocess.PIPE, stderr=log, text=True, env=env)
     line = process.stdout.readline()
     while not line.startswith("Airlock listening on"):
@@ -197,10 +202,55 @@ def sandbox_cost():
               f"unsandboxed on a second server = {inside / outside:.2f}x ({(inside - outside) * 1000:+.0f} ms)")
 
 
+def two_servers():
+    # 5. Two servers sharing one PostgreSQL queue against one server, on the same database, one after the other.
+    url = os.environ.get("RUNS_POSTGRES_URL")
+    if not url:
+        print("two servers sharing the PostgreSQL queue: skipped (RUNS_POSTGRES_URL is not set; Benchmarks/runs.sh sets it)")
+        return
+    shared = os.path.join(work, "shared")
+    database = ("--database-url", url)
+    first, first_base, shared_token = start_server(shared, "--sandbox-read-only", python_prefix, database=database, concurrency=1,
+                                                   label="postgres-1")
+    servers.append(first)
+    count = max(20, iterations * 8)
+    names = [f"pg{number:02d}" for number in range(count)]
+    for name in names:
+        api("POST", "/organizations/acme/environments", json.dumps({"name": name}).encode(), base=first_base, token=shared_token)
+        api("POST", f"/organizations/acme/environments/{name}/configuration-versions", archive(NOTHING), "application/gzip",
+            base=first_base, token=shared_token)
+
+    def runs_per_minute(bases):
+        runs = [(bases[index % len(bases)], api("POST", f"/organizations/acme/environments/{name}/runs", b"{}",
+                                                base=bases[index % len(bases)], token=shared_token)["id"])
+                for index, name in enumerate(names)]
+        first_queued, last_finished, workers = None, 0, set()
+        for where, run in runs:
+            final = wait(run, {"planned_and_finished", "errored"}, base=where, token=shared_token)
+            assert final["state"] == "planned_and_finished", final
+            for event in final["events"]:
+                if event["to"] == "planning":
+                    workers.add(event["note"].split()[-1])
+            queued = seconds(final["queuedAt"])
+            first_queued = queued if first_queued is None else min(first_queued, queued)
+            last_finished = max(last_finished, max(seconds(event["at"]) for event in final["events"]))
+        return len(runs) / (last_finished - first_queued) * 60, len(workers)
+
+    one, _ = runs_per_minute([first_base])
+    second, second_base, _ = start_server(shared, "--sandbox-read-only", python_prefix, database=database, concurrency=1,
+                                          label="postgres-2", setup=False)
+    servers.append(second)
+    two, workers = runs_per_minute([first_base, second_base])
+    print(f"two servers sharing the PostgreSQL queue, {count} plans over {count} environments, one run at a time per server, "
+          f"{os.cpu_count()} cores: {two:.0f} runs/min with two servers ({workers} workers took runs) vs {one:.0f} runs/min with one "
+          f"= {two / one:.2f}x (goal: close to 2x)")
+
+
 try:
     api("POST", "/organizations/acme/environments", json.dumps({"name": "bench"}).encode())
     api("POST", "/organizations/acme/environments/bench/configuration-versions", archive(CHANGE), "application/gzip")
-    for number, section in (("1", one_change), ("2", queue_latency), ("3", authenticate), ("4", sandbox_cost)):
+    for number, section in (("1", one_change), ("2", queue_latency), ("3", authenticate), ("4", sandbox_cost),
+                            ("5", two_servers)):
         if number in sections:
             section()
 finally:

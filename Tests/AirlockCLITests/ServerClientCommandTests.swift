@@ -62,4 +62,38 @@ import Testing
             #expect(afterLogout.stderr.contains("airlock login"))
         }
     }
+
+    /// Past 100 environments the API answers a page at a time: `airlock env list` follows the pages, and the
+    /// environments page shows 100 with a link to the next and a search by part of the name.
+    @Test func aLongListIsPagedForTheCLIAndThePage() async throws {
+        try await fixture.withServer { api, tokens, _ in
+            let base = String(api.dropLast("/api/v1".count))
+            let names = (0..<104).map { String(format: "svc-%03d", $0) }
+            for name in names {
+                let created = try await fixture.call(api, "POST", "/organizations/acme/environments", as: tokens["olivia"], json: #"{"name":"\#(name)"}"#)
+                try #require(created.status == 201, "\(created.body)")
+            }
+            let mario = fixture.data.appendingPathComponent("mario-home")
+            _ = try await airlock(["login", "--server", base, "--token-stdin"], home: mario, stdin: try #require(tokens["mario"]) + "\n")
+            let listed = try await airlock(["env", "list", "--org", "acme"], home: mario)
+            #expect(listed.status == 0, "\(listed.stderr)")
+            #expect(listed.stdout == names.map { "acme/\($0)\n" }.joined(), "every page, in name order")
+            let found = try await airlock(["env", "list", "--org", "acme", "--search", "SVC-10"], home: mario)
+            #expect(found.stdout == (100..<104).map { "acme/svc-\($0)\n" }.joined())
+
+            let browser = Browser(base: base)
+            #expect(try await browser.logIn("mario", password: ServerProcessFixture.password).status == 303)
+            let first = try await browser.get("/terraform/acme/environments")
+            #expect(first.body.contains("/terraform/acme/environments/svc-099") && !first.body.contains("/terraform/acme/environments/svc-100"))
+            #expect(first.body.contains(#"<a href="/terraform/acme/environments?after=svc-099" rel="next">Next page</a>"#), "\(first.body)")
+            let second = try await browser.get("/terraform/acme/environments?after=svc-099")
+            #expect(second.body.contains("/terraform/acme/environments/svc-103") && !second.body.contains("/terraform/acme/environments/svc-099\""))
+            #expect(second.body.contains("First page") && !second.body.contains("Next page"))
+            let search = try await browser.get("/terraform/acme/environments?search=svc-00")
+            #expect(search.body.contains("/terraform/acme/environments/svc-009") && !search.body.contains("/terraform/acme/environments/svc-010"))
+            #expect(search.body.contains(#"value="svc-00""#) && search.body.contains("Show all"))
+            let none = try await browser.get("/terraform/acme/environments?search=%3Cscript%3E")
+            #expect(none.body.contains("No environments match.") && !none.body.contains("<script>"))
+        }
+    }
 }

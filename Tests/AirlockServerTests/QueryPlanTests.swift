@@ -37,7 +37,8 @@ import Vapor
             let database = try #require(fixture.app.databases.database(logger: Logger(label: "queries") { _ in log },
                                                                       on: fixture.app.eventLoopGroup.any()))
             _ = try await Organizations.list(for: oliviaID, on: database)
-            _ = try await Environments.list(in: "acme", actorID: oliviaID, on: database)
+            _ = try await Environments.list(in: "acme", try EnvironmentListing(), actorID: oliviaID, on: database)
+            _ = try await Environments.list(in: "acme", try EnvironmentListing(size: 10, after: "dev", search: "pro"), actorID: oliviaID, on: database)
             _ = try await EnvironmentPage.load(organization: "acme", environment: environment.name, visitor: olivia, now: Date(), on: database)
             _ = try await RunPage.load(runID: runID, organization: "acme", environment: environment.name, actorID: oliviaID, on: database)
             _ = try await Runs.list(in: "acme", environment.name, actorID: oliviaID, on: database)

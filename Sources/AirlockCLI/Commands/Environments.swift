@@ -18,10 +18,20 @@ extension Airlock {
             @Option(help: "The organization.")
             var org: String
 
+            @Option(help: "Only environments whose name contains this text.")
+            var search: String?
+
+            /// Every page, in name order: the server sends at most 100 environments per answer.
             func run() async throws {
                 let api = try server.api()
-                let environments = try await api.call { try await $0.listEnvironments(path: .init(organization: org)).ok.body.json }
-                for environment in environments { print("\(environment.organization)/\(environment.name)") }
+                var after: String?
+                repeat {
+                    let query = Operations.ListEnvironments.Input.Query(after: after, search: search)
+                    let page = try await api.call { try await $0.listEnvironments(path: .init(organization: org), query: query).ok }
+                    let environments = try page.body.json
+                    for environment in environments { print("\(environment.organization)/\(environment.name)") }
+                    after = page.headers.link == nil ? nil : environments.last?.name
+                } while after != nil
             }
         }
 

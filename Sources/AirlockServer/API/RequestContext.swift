@@ -17,8 +17,10 @@ enum RequestContext {
 /// Binds each request to `RequestContext.current` for the operations below it.
 struct RequestContextMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        try await RequestContext.$current.withValue(request) {
+        let response = try await RequestContext.$current.withValue(request) {
             try await next.respond(to: request)
         }
+        NextPageLink.apply(from: request, to: response)
+        return response
     }
 }

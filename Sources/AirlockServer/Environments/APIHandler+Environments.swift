@@ -6,9 +6,21 @@ import OpenAPIRuntime
 extension APIHandler {
     func listEnvironments(_ input: Operations.ListEnvironments.Input) async throws -> Operations.ListEnvironments.Output {
         let organization = input.path.organization
-        let environments = try await Environments.list(in: organization, actorID: try Self.actorID, on: try Self.database)
-        let serial = try await Self.serialNumber(of: environments.first)
-        return .ok(.init(body: .json(environments.map { .init($0, organization: organization, serial: serial) })))
+        let listing = try EnvironmentListing(size: input.query.pageSize, after: input.query.after, search: input.query.search)
+        let page = try await Environments.list(in: organization, listing, actorID: try Self.actorID, on: try Self.database)
+        let serial = try await Self.serialNumber(of: page.environments.first)
+        if let next = page.next { try NextPageLink.set(Self.path(of: next, in: organization)) }
+        return .ok(.init(body: .json(page.environments.map { .init($0, organization: organization, serial: serial) })))
+    }
+
+    /// The list's path for `listing`, e.g. `/organizations/acme/environments?pageSize=100&after=env-099`.
+    static func path(of listing: EnvironmentListing, in organization: String) -> String {
+        var components = URLComponents()
+        components.path = "/organizations/\(organization)/environments"
+        components.queryItems = [URLQueryItem(name: "pageSize", value: String(listing.size))]
+            + [listing.after.map { URLQueryItem(name: "after", value: $0) }, listing.search.map { URLQueryItem(name: "search", value: $0) }]
+            .compactMap { $0 }
+        return components.string ?? components.path
     }
 
     func createEnvironment(_ input: Operations.CreateEnvironment.Input) async throws -> Operations.CreateEnvironment.Output {

@@ -39,10 +39,21 @@ struct EnvironmentPages: RouteCollection {
         let name = try request.parameters.require("organization")
         let userID = try request.userID
         let (organization, membership) = try await Organizations.membership(of: userID, in: name, on: request.db)
-        let environments = try await Environments.list(in: name, actorID: userID, on: request.db)
-        let items = environments.map { environment -> HTML in
+        let listing = try EnvironmentListing(after: request.query[String.self, at: "after"], search: request.query[String.self, at: "search"])
+        let page = try await Environments.list(in: name, listing, actorID: userID, on: request.db)
+        let items = page.environments.map { environment -> HTML in
             "<li><a href=\"\(Self.path(organization.name, environment.name))\">\(environment.name)</a></li>"
         }
+        let listPath = "/terraform/\(organization.name)/environments"
+        let search: HTML = """
+            <form method="get" action="\(listPath)" role="search"><label for="environment-search">Find an environment</label>
+            <input id="environment-search" name="search" type="search" value="\(listing.search ?? "")" placeholder="part of its name">
+            <button type="submit">Find</button>\(listing.search == nil ? "" : " <a href=\"\(listPath)\">Show all</a>" as HTML)</form>
+            """
+        var pages: [HTML] = []
+        if listing.after != nil { pages.append("<a href=\"\(Self.listQuery(listPath, search: listing.search, after: nil))\">First page</a>") }
+        if let next = page.next { pages.append("<a href=\"\(Self.listQuery(listPath, search: next.search, after: next.after))\" rel=\"next\">Next page</a>") }
+        let paging: HTML = pages.isEmpty ? "" : "<nav aria-label=\"Pages\"><p>\(Array(pages.map { [$0] }.joined(separator: [" · " as HTML])))</p></nav>"
         let form: HTML = membership.role == .owner ? """
             <form method="post" action="/terraform/\(organization.name)/environments"><fieldset><legend>New environment</legend>\(CSRF.field(for: request))
             <label for="environment-name">Name</label>
@@ -51,11 +62,23 @@ struct EnvironmentPages: RouteCollection {
             <p id="environment-name-help" class="muted">2 to 39 characters: lower-case letters, digits, dot, dash, underscore.</p>
             <button type="submit">Create environment</button></fieldset></form>
             """ : "<p class=\"muted\">Only owners create environments.</p>"
-        let listing: HTML = items.isEmpty ? "<p class=\"muted\">No environments yet.</p>" : "<ul>\(items)</ul>"
+        let empty: HTML = listing.search == nil && listing.after == nil ? "No environments yet." : "No environments match."
+        let list: HTML = items.isEmpty ? "<p class=\"muted\">\(empty)</p>" : "<ul>\(items)</ul>"
         return Layout.render("Environments of \(organization.name)", """
-            \(listing)
+            \(search)
+            \(list)
+            \(paging)
             \(form)
             """, for: request)
+    }
+
+    /// The list's address for a search and a page (query values percent-encoded).
+    private static func listQuery(_ path: String, search: String?, after: String?) -> String {
+        var components = URLComponents()
+        components.path = path
+        let items = [search.map { URLQueryItem(name: "search", value: $0) }, after.map { URLQueryItem(name: "after", value: $0) }].compactMap { $0 }
+        components.queryItems = items.isEmpty ? nil : items
+        return components.string ?? path
     }
 
     func create(_ request: Request) async throws -> Response {

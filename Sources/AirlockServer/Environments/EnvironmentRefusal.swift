@@ -4,12 +4,14 @@ enum EnvironmentRefusal: Refusal {
     case notFound(String)
     /// Required approvals outside 1 to the maximum.
     case invalidRequiredApprovals(Int)
+    /// A list page size outside 1 to `EnvironmentListing.maximumSize`.
+    case invalidPageSize(Int)
 
     var kind: RefusalKind {
         switch self {
         case .nameTaken: .conflict
         case .notFound: .notFound
-        case .invalidRequiredApprovals: .invalid
+        case .invalidRequiredApprovals, .invalidPageSize: .invalid
         }
     }
 
@@ -18,6 +20,7 @@ enum EnvironmentRefusal: Refusal {
         case .nameTaken: "name_taken"
         case .notFound: "not_found"
         case .invalidRequiredApprovals: "invalid_required_approvals"
+        case .invalidPageSize: "invalid_page_size"
         }
     }
 
@@ -27,6 +30,7 @@ enum EnvironmentRefusal: Refusal {
         case let .notFound(name): "There is no environment \"\(name)\" in this organization."
         case let .invalidRequiredApprovals(count):
             "Required approvals must be 1 to \(TerraformEnvironment.maximumRequiredApprovals), not \(count)."
+        case let .invalidPageSize(size): "A page holds 1 to \(EnvironmentListing.maximumSize) environments, not \(size)."
         }
     }
 }

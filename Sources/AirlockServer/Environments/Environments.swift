@@ -4,15 +4,24 @@ import Foundation
 
 /// Environment operations: members list and read; owners create and delete.
 enum Environments {
-    /// The organization's environments by name. Read with SQLKit, not as Fluent models: Fluent reflects on every
-    /// model it decodes, which made a list of 1,000 environments take 130 ms (the README's scale figures).
-    static func list(in organizationName: String, actorID: UUID, on database: any Database) async throws -> [TerraformEnvironment] {
+    /// A page of the organization's environments by name (`EnvironmentListing`). Read with SQLKit, not as Fluent
+    /// models: Fluent reflects on every model it decodes, which made a list of 1,000 environments take 130 ms (the
+    /// README's scale figures).
+    static func list(in organizationName: String, _ listing: EnvironmentListing, actorID: UUID,
+                     on database: any Database) async throws -> EnvironmentList {
         let (organization, _) = try await Organizations.membership(of: actorID, in: organizationName, on: database)
         guard let sql = database as? any SQLDatabase else { throw RunEngineError.notSQL }
-        return try await sql.select().columns(TerraformEnvironment.listedColumns).from(TerraformEnvironment.schema)
+        let name = TerraformEnvironment.column(\.$name)
+        var query = sql.select().columns(TerraformEnvironment.listedColumns).from(TerraformEnvironment.schema)
             .where(TerraformEnvironment.column(\.$organization.$id), .equal, SQLBind(try organization.requireID()))
-            .orderBy(TerraformEnvironment.column(\.$name))
-            .all().map(TerraformEnvironment.init(listed:))
+        if let after = listing.after { query = query.where(name, .greaterThan, SQLBind(after)) }
+        if let pattern = listing.searchPattern { query = query.where(SQLQueryString("\(name) LIKE \(bind: pattern) ESCAPE '\\'")) }
+        // One more than the page: whether there is a next page, without counting.
+        let rows = try await query.orderBy(name).limit(listing.size + 1).all()
+        let environments = try rows.prefix(listing.size).map(TerraformEnvironment.init(listed:))
+        let next = rows.count > listing.size
+            ? try EnvironmentListing(size: listing.size, after: environments.last?.name, search: listing.search) : nil
+        return EnvironmentList(environments: environments, next: next)
     }
 
     static func find(_ name: String, in organizationName: String, actorID: UUID, on database: any Database) async throws -> TerraformEnvironment {
