@@ -83,4 +83,13 @@ import VaporTesting
             if Int(size) != nil { #expect(response.body.string.contains(#""code":"invalid_page_size""#), "\(response.body.string)") }
         }
     }
+
+    @Test(arguments: ["search", "after"])
+    func aNulInTheQueryIsABadRequest(_ parameter: String) async throws {
+        try await ServerFixture.with { fixture in
+            let response = try await fixture.call(.GET, "/organizations/acme/environments?\(parameter)=a%00b", as: "mario")
+            #expect(response.status == .badRequest, "\(response.body.string)")
+            #expect(response.body.string.contains(#""code":"invalid_list_query""#), "\(response.body.string)")
+        }
+    }
 }

@@ -11,10 +11,14 @@ struct EnvironmentListing: Sendable, Equatable {
     let after: String?
     let search: String?
 
-    /// - Throws: `EnvironmentRefusal.invalidPageSize` for a size outside 1 to `maximumSize`.
+    /// - Throws: `EnvironmentRefusal.invalidPageSize` for a size outside 1 to `maximumSize`, `.invalidListText` for
+    ///   NUL in `after` or `search`.
     init(size: Int? = nil, after: String? = nil, search: String? = nil) throws {
         let size = size ?? Self.maximumSize
         guard (1...Self.maximumSize).contains(size) else { throw EnvironmentRefusal.invalidPageSize(size) }
+        for (parameter, text) in [("after", after), ("search", search)] where text?.contains("\0") == true {
+            throw EnvironmentRefusal.invalidListText(parameter)
+        }
         self.size = size
         self.after = after.flatMap { $0.isEmpty ? nil : $0 }
         // Names are lower-case; so is what they are searched for.

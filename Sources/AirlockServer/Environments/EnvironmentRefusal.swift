@@ -6,12 +6,14 @@ enum EnvironmentRefusal: Refusal {
     case invalidRequiredApprovals(Int)
     /// A list page size outside 1 to `EnvironmentListing.maximumSize`.
     case invalidPageSize(Int)
+    /// A list's `after` or `search` holding NUL, which no name holds and PostgreSQL cannot compare.
+    case invalidListText(String)
 
     var kind: RefusalKind {
         switch self {
         case .nameTaken: .conflict
         case .notFound: .notFound
-        case .invalidRequiredApprovals, .invalidPageSize: .invalid
+        case .invalidRequiredApprovals, .invalidPageSize, .invalidListText: .invalid
         }
     }
 
@@ -21,6 +23,7 @@ enum EnvironmentRefusal: Refusal {
         case .notFound: "not_found"
         case .invalidRequiredApprovals: "invalid_required_approvals"
         case .invalidPageSize: "invalid_page_size"
+        case .invalidListText: "invalid_list_query"
         }
     }
 
@@ -31,6 +34,7 @@ enum EnvironmentRefusal: Refusal {
         case let .invalidRequiredApprovals(count):
             "Required approvals must be 1 to \(TerraformEnvironment.maximumRequiredApprovals), not \(count)."
         case let .invalidPageSize(size): "A page holds 1 to \(EnvironmentListing.maximumSize) environments, not \(size)."
+        case let .invalidListText(parameter): "\(parameter) may not contain a NUL character."
         }
     }
 }
