@@ -75,6 +75,23 @@ import VaporTesting
         }
     }
 
+    /// Each environment in a list has its own serial: none where a personal device is required and the caller has
+    /// none, the organization's elsewhere (the list once gave every item the first environment's answer).
+    @Test func eachListedEnvironmentHasItsOwnSerial() async throws {
+        try await ServerFixture.with { fixture in
+            try await fixture.setVariable("AWS_MFA_SERIAL_NUMBER", "arn:aws:iam::123456789012:mfa/shared")
+            try await fixture.environment("a-personal")
+            try await fixture.environment("b-shared")
+            let changed = try await fixture.call(.PATCH, "/organizations/acme/environments/a-personal", as: "olivia",
+                                                 object: ["requirePersonalMfaDevice": true])
+            try #require(changed.status == .ok, "\(changed.body.string)")
+            let response = try await fixture.call(.GET, "/organizations/acme/environments", as: "mario")
+            let list = try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [[String: Any]] ?? []
+            #expect(list.map { $0["name"] as? String } == ["a-personal", "b-shared"])
+            #expect(list.map { $0["mfaSerialNumber"] as? String } == [nil, "arn:aws:iam::123456789012:mfa/shared"])
+        }
+    }
+
     @Test(arguments: ["0", "101", "-1", "ten"])
     func aPageSizeOutOfRangeIsABadRequest(_ size: String) async throws {
         try await ServerFixture.with { fixture in

@@ -8,9 +8,9 @@ extension APIHandler {
         let organization = input.path.organization
         let listing = try EnvironmentListing(size: input.query.pageSize, after: input.query.after, search: input.query.search)
         let page = try await Environments.list(in: organization, listing, actorID: try Self.actorID, on: try Self.database)
-        let serial = try await Self.serialNumber(of: page.environments.first)
+        let serials = try await Runs.serials(of: page.environments, for: try Self.actorID, secrets: try Self.secrets, on: try Self.database)
         if let next = page.next { try NextPageLink.set(Self.path(of: next, in: organization)) }
-        return .ok(.init(body: .json(page.environments.map { .init($0, organization: organization, serial: serial) })))
+        return .ok(.init(body: .json(zip(page.environments, serials).map { .init($0, organization: organization, serial: $1) })))
     }
 
     /// The list's path for `listing`, e.g. `/organizations/acme/environments?pageSize=100&after=env-099`.

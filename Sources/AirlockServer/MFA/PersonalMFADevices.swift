@@ -51,11 +51,29 @@ enum PersonalMFADevices {
     /// refusal when the environment requires a personal device and they have none.
     static func serial(for userID: UUID, environment: TerraformEnvironment, shared: () async throws -> String?,
                        on database: any Database) async throws -> String? {
-        if let own = try await find(userID: userID, organizationID: environment.$organization.id, on: database) { return own.serial }
-        guard !environment.requiresPersonalMFADevice else {
+        let own = try await find(userID: userID, organizationID: environment.$organization.id, on: database)
+        switch source(own: own, environment: environment) {
+        case let .own(serial): return serial
+        case .shared: return try await shared()
+        case .personalDeviceRequired:
             let name = try await Organization.find(environment.$organization.id, on: database)?.name ?? ""
             throw MFARefusal.personalDeviceRequired(organization: name)
         }
-        return try await shared()
+    }
+
+    /// Where a person's serial for `environment` comes from, given their own device in its organization (if any).
+    static func source(own: PersonalMFADevice?, environment: TerraformEnvironment) -> SerialSource {
+        if let own { return .own(own.serial) }
+        return environment.requiresPersonalMFADevice ? .personalDeviceRequired : .shared
+    }
+
+    /// Where the serial a person's code goes with comes from.
+    enum SerialSource: Equatable {
+        /// Their own device's serial.
+        case own(String)
+        /// The organization's AWS_MFA_SERIAL_NUMBER.
+        case shared
+        /// None: the environment requires a personal device and they registered none.
+        case personalDeviceRequired
     }
 }
