@@ -13,6 +13,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "airlock", targets: ["airlock"]),
+        .executable(name: "airlock-server", targets: ["airlock-server"]),
         .library(name: "AirlockAWS", targets: ["AirlockAWS"]),
         .library(name: "AirlockTesting", targets: ["AirlockTesting"]),
     ],
@@ -122,22 +123,32 @@ let package = Package(
             name: "AirlockCLI",
             dependencies: [
                 "AirlockAWS",
-                // `airlock serve` and `airlock admin` (the server is Linux-only: its run sandbox is bubblewrap).
-                .target(name: "AirlockServer", condition: .when(platforms: [.linux])),
                 "AirlockAPIClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: strictSettings
         ),
         .executableTarget(
             name: "airlock",
+            dependencies: ["AirlockCLI"],
+            swiftSettings: strictSettings
+        ),
+        // `airlock serve` and `airlock admin`, which `airlock` runs as `airlock-server` installed beside it: the
+        // server stays out of the client binary (Linux-only: the run sandbox is bubblewrap).
+        .target(
+            name: "AirlockServerCLI",
             dependencies: [
-                "AirlockCLI",
+                "AirlockAWS", "AirlockServer", "AirlockCLI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "airlock-server",
+            dependencies: ["AirlockCLI", "AirlockServerCLI"],
             swiftSettings: strictSettings
         ),
         // The test STS as a program, for the demo (scripts/demo.sh).
@@ -182,7 +193,8 @@ let package = Package(
         // Drives the built `airlock` binary, in tmux for terminal behaviour, beside the real AWS CLI.
         .testTarget(
             name: "AirlockCLITests",
-            dependencies: ["AirlockAWS", "AirlockTesting", "AirlockCLI", "AirlockServer", .product(name: "Vapor", package: "vapor")],
+            dependencies: ["AirlockAWS", "AirlockTesting", "AirlockCLI", "AirlockServer", .product(name: "Vapor", package: "vapor"),
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strictSettings
         ),
     ]

@@ -6,6 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-test-deps.sh >/dev/null
 swift build -c release --static-swift-stdlib --scratch-path .build-static --product airlock >/dev/null
+swift build -c release --static-swift-stdlib --scratch-path .build-static --product airlock-server >/dev/null
 swift build -c release --static-swift-stdlib --scratch-path .build-static --product airlock-test-sts >/dev/null
 work="$(mktemp -d)"
 trap 'scripts/stop-postgres.sh "$work/postgres"; rm -rf "$work"' EXIT

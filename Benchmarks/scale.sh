@@ -10,6 +10,7 @@ if ! command -v wrk >/dev/null; then
 fi
 python3 -c "import psycopg" 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check "psycopg[binary]"
 swift build -c release --static-swift-stdlib --scratch-path .build-static --product airlock >/dev/null
+swift build -c release --static-swift-stdlib --scratch-path .build-static --product airlock-server >/dev/null
 work="$(mktemp -d)"
 pg_dir="$work/postgres"
 trap 'scripts/stop-postgres.sh "$pg_dir"; rm -rf "$work"' EXIT

@@ -23,6 +23,7 @@ fi
 python_prefix=$(python3 -c 'import os, sys; print(os.path.realpath(sys.prefix))')
 export PATH="$python_prefix/bin:$PATH"
 swift build --product airlock
+swift build --product airlock-server  # airlock serve and airlock admin run it
 swift build --product airlock-test-sts
 airlock=.build/debug/airlock
 terraform="$PWD/scripts/terraform/terraform-1.15"

@@ -5,26 +5,29 @@ public struct Airlock: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "airlock",
         abstract: "Run Terraform against AWS behind multi-factor authentication.",
-        version: "0.1.0",
+        version: version,
         subcommands: serverCommands + [Login.self, Logout.self, Org.self, Env.self, Push.self, RunCommand.self, MFADeviceCommand.self, Token.self, Exec.self, CredentialProcess.self, Export.self, WhoAmI.self, Cache.self, TOTPCode.self]
     )
 
     public init() {}
 
-    /// `serve` and `admin`, where the server builds (Linux); none elsewhere.
+    /// The version `airlock --version` and `airlock-server --version` print.
+    public static let version = "0.1.0"
+
+    /// `serve` and `admin`, which run `airlock-server` (Linux, where the server builds); none elsewhere.
     static var serverCommands: [any ParsableCommand.Type] {
-        #if canImport(AirlockServer)
-        [Serve.self, Admin.self]
+        #if os(Linux)
+        [ServerCommand.Serve.self, ServerCommand.Admin.self]
         #else
         []
         #endif
     }
 }
 
-extension Airlock {
-    /// Parses the command line and runs the command; every failure is reported the one CLI way: its message
-    /// on standard error and exit status 255, as the AWS CLI reports them (usage errors and help as
-    /// ArgumentParser shows them).
+extension ParsableCommand {
+    /// Parses the command line as this root command and runs the command; every failure is reported the one CLI
+    /// way: its message on standard error and exit status 255, as the AWS CLI reports them (usage errors and help
+    /// as ArgumentParser shows them). `airlock` and `airlock-server` both start here.
     public static func runReportingFailures() async {
         var command: any ParsableCommand
         do {
@@ -38,6 +41,8 @@ extension Airlock {
             } else {
                 try command.run()
             }
+        } catch where exitCode(for: error) == .success {
+            exit(withError: error)  // help (`airlock help X`, `--help`) and the version, which ArgumentParser answers by throwing
         } catch {
             exit(withError: CLIFailure.report(error))
         }

@@ -19,6 +19,7 @@ python3 -c "import schemathesis" 2>/dev/null || python3 -m pip install --quiet -
 # The console script pip installed beside this Python (a version manager's shims may not know it yet).
 st="$(python3 -c 'import os, sys; print(os.path.join(os.path.dirname(sys.executable), "st"))')"
 swift build --product airlock
+swift build --product airlock-server  # airlock serve and airlock admin run it
 airlock=.build/debug/airlock
 data=$(mktemp -d)
 python_prefix=$(python3 -c 'import os, sys; print(os.path.realpath(sys.prefix))')

@@ -6,12 +6,14 @@ extension Airlock {
     /// `airlock cache`: the role session cache shared with the AWS CLI.
     struct Cache: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "cache",
             abstract: "Manage the role session cache shared with the AWS CLI (~/.aws/cli/cache).",
             subcommands: [Clear.self]
         )
 
         struct Clear: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "clear",
                 abstract: "Forget cached role sessions: a profile's, or all of them.",
                 discussion: "The next use of the profile asks for a new MFA code."
             )

@@ -6,12 +6,13 @@ extension Airlock {
     /// `airlock env list|create|delete`: environments, through the server's API.
     struct Env: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "env",
             abstract: "Environments on an Airlock server.",
             subcommands: [List.self, Create.self, Delete.self]
         )
 
         struct List: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "List an organization's environments.")
+            static let configuration = CommandConfiguration(commandName: "list", abstract: "List an organization's environments.")
 
             @OptionGroup var server: ServerOptions
 
@@ -36,7 +37,7 @@ extension Airlock {
         }
 
         struct Create: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Create an environment (organization owners only).")
+            static let configuration = CommandConfiguration(commandName: "create", abstract: "Create an environment (organization owners only).")
 
             @OptionGroup var server: ServerOptions
 
@@ -55,7 +56,7 @@ extension Airlock {
         }
 
         struct Delete: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Delete an environment (organization owners only).")
+            static let configuration = CommandConfiguration(commandName: "delete", abstract: "Delete an environment (organization owners only).")
 
             @OptionGroup var server: ServerOptions
 

@@ -11,6 +11,7 @@ extension Airlock {
     /// `airlock exec`: runs a command with a profile's temporary credentials in its environment.
     struct Exec: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "exec",
             abstract: "Run a command with a profile's credentials in its environment.",
             discussion: """
                 Sets AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_CREDENTIAL_EXPIRATION and

@@ -10,6 +10,7 @@ extension Airlock {
         }
 
         static let configuration = CommandConfiguration(
+            commandName: "export",
             abstract: "Print a profile's credentials as shell variables or JSON.",
             discussion: """
                   eval "$(airlock export --profile role-with-mfa)"          # sh, bash, zsh

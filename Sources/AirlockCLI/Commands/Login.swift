@@ -6,6 +6,7 @@ extension Airlock {
     /// `airlock login --server URL`: stores an API token for the commands that talk to that server.
     struct Login: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "login",
             abstract: "Store an API token for an Airlock server.",
             discussion: """
                 The token (from `airlock admin create-token`) is checked against the server, then kept in
@@ -55,7 +56,7 @@ extension Airlock {
 
     /// `airlock logout [--server URL]`: forgets the stored token.
     struct Logout: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Forget the API token stored for an Airlock server.")
+        static let configuration = CommandConfiguration(commandName: "logout", abstract: "Forget the API token stored for an Airlock server.")
 
         @Option(help: "The server (default: the last one you logged in to).")
         var server: String?

@@ -20,7 +20,7 @@ extension Airlock {
         }
 
         struct Show: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Print your device's serial (or say you use the shared one).")
+            static let configuration = CommandConfiguration(commandName: "show", abstract: "Print your device's serial (or say you use the shared one).")
 
             @OptionGroup var target: Target
 
@@ -36,7 +36,7 @@ extension Airlock {
         }
 
         struct Set: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Register or replace your device: its ARN or a hardware token's serial.")
+            static let configuration = CommandConfiguration(commandName: "set", abstract: "Register or replace your device: its ARN or a hardware token's serial.")
 
             @OptionGroup var target: Target
 
@@ -53,7 +53,7 @@ extension Airlock {
         }
 
         struct Remove: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Remove your device; your codes go with the shared serial again.")
+            static let configuration = CommandConfiguration(commandName: "remove", abstract: "Remove your device; your codes go with the shared serial again.")
 
             @OptionGroup var target: Target
 

@@ -6,12 +6,13 @@ extension Airlock {
     /// `airlock org list`: the organizations you belong to, through the server's API.
     struct Org: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "org",
             abstract: "Organizations on an Airlock server.",
             subcommands: [List.self]
         )
 
         struct List: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "List your organizations and your role in each.")
+            static let configuration = CommandConfiguration(commandName: "list", abstract: "List your organizations and your role in each.")
 
             @OptionGroup var server: ServerOptions
 

@@ -7,6 +7,7 @@ extension Airlock {
     /// `airlock push DIR --env ORG/ENV`: uploads a configuration for the environment's next runs.
     struct Push: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "push",
             abstract: "Upload a Terraform configuration folder to an environment.",
             discussion: "Skips .terraform/, .git/ and state files. The same files give the same configuration version."
         )

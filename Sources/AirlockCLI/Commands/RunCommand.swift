@@ -43,6 +43,7 @@ extension Airlock {
 
         struct Plan: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "plan",
                 abstract: "Queue a plan of the newest configuration and follow its log.",
                 discussion: "With --run, authenticate that run's plan instead: a run terraform queued under \"plans and applies\" waits for an MFA token code.")
 
@@ -94,7 +95,7 @@ extension Airlock {
         }
 
         struct Apply: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Confirm & Apply a planned run and follow its apply log.")
+            static let configuration = CommandConfiguration(commandName: "apply", abstract: "Confirm & Apply a planned run and follow its apply log.")
 
             @OptionGroup var target: Target
 
@@ -127,7 +128,7 @@ extension Airlock {
         }
 
         struct Discard: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Discard a planned run.")
+            static let configuration = CommandConfiguration(commandName: "discard", abstract: "Discard a planned run.")
 
             @OptionGroup var target: Target
 
@@ -142,7 +143,7 @@ extension Airlock {
         }
 
         struct Cancel: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Cancel a waiting run, or interrupt a planning or applying one.")
+            static let configuration = CommandConfiguration(commandName: "cancel", abstract: "Cancel a waiting run, or interrupt a planning or applying one.")
 
             @OptionGroup var target: Target
 
@@ -157,7 +158,7 @@ extension Airlock {
         }
 
         struct Show: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Show a run (default: the newest) and its transitions.")
+            static let configuration = CommandConfiguration(commandName: "show", abstract: "Show a run (default: the newest) and its transitions.")
 
             @OptionGroup var target: Target
 
@@ -178,7 +179,7 @@ extension Airlock {
         }
 
         struct Logs: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Print a run's plan or apply log.")
+            static let configuration = CommandConfiguration(commandName: "logs", abstract: "Print a run's plan or apply log.")
 
             @OptionGroup var target: Target
 

@@ -6,12 +6,14 @@ extension Airlock {
     /// `airlock token list|create|revoke`: your own API tokens, through the server's API.
     struct Token: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "token",
             abstract: "Your API tokens on an Airlock server: list them, issue one, revoke one.",
             subcommands: [List.self, Create.self, Revoke.self]
         )
 
         struct List: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "list",
                 abstract: "List your tokens: id, name, created, expires, last used (* marks the one this command uses)."
             )
 
@@ -33,6 +35,7 @@ extension Airlock {
 
         struct Create: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "create",
                 abstract: "Issue yourself a token and print it (shown this once; only its hash is kept)."
             )
 
@@ -55,7 +58,7 @@ extension Airlock {
         }
 
         struct Revoke: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Revoke one of your tokens by its id (from `airlock token list`).")
+            static let configuration = CommandConfiguration(commandName: "revoke", abstract: "Revoke one of your tokens by its id (from `airlock token list`).")
 
             @OptionGroup var server: ServerOptions
 

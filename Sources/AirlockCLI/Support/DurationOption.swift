@@ -1,10 +1,10 @@
 import ArgumentParser
 
 /// A session length given as seconds (`3600`) or with units (`1h`, `15m`, `1h30m`, `900s`).
-struct DurationOption: ExpressibleByArgument, Equatable {
-    let seconds: Int
+public struct DurationOption: ExpressibleByArgument, Equatable, Sendable {
+    public let seconds: Int
 
-    init?(argument: String) {
+    public init?(argument: String) {
         if let plain = Int(argument) {
             guard plain > 0 else { return nil }
             seconds = plain
@@ -30,5 +30,5 @@ struct DurationOption: ExpressibleByArgument, Equatable {
         seconds = total
     }
 
-    static var defaultCompletionKind: CompletionKind { .default }
+    public static var defaultCompletionKind: CompletionKind { .default }
 }

@@ -1,13 +1,12 @@
-// The server's commands exist where the server builds (Linux); the client commands build everywhere.
-#if canImport(AirlockServer)
 import AirlockServer
 import ArgumentParser
 import Foundation
 
-extension Airlock {
+extension AirlockServerCommand {
     /// `airlock admin`: set-up from scripts, straight on the server's database (no server needs to run).
     struct Admin: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "admin",
             abstract: "Create users and API tokens from scripts, on the server's database.",
             subcommands: [CreateUser.self, CreateToken.self, CreateOrganization.self, AddMember.self]
         )
@@ -96,6 +95,7 @@ extension Airlock {
         /// `airlock admin add-member --organization O --username U [--role member|owner]`
         struct AddMember: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "add-member",
                 abstract: "Add a user to an organization, or change their role."
             )
 
@@ -120,4 +120,3 @@ extension Airlock {
         }
     }
 }
-#endif

@@ -1,5 +1,3 @@
-// The server's commands exist where the server builds (Linux); the client commands build everywhere.
-#if canImport(AirlockServer)
 import AirlockServer
 import ArgumentParser
 import Foundation
@@ -19,4 +17,3 @@ struct ServerDataOptions: ParsableArguments {
         )
     }
 }
-#endif

@@ -1,14 +1,14 @@
-// The server's commands exist where the server builds (Linux); the client commands build everywhere.
-#if canImport(AirlockServer)
 import AirlockAWS
+import AirlockCLI
 import AirlockServer
 import ArgumentParser
 import Foundation
 
-extension Airlock {
+extension AirlockServerCommand {
     /// `airlock serve`: the web UI, JSON API and run workers.
     struct Serve: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "serve",
             abstract: "Run the Airlock server.",
             discussion: """
                 With no database URL the server keeps everything in SQLite in the data folder, created and
@@ -153,4 +153,3 @@ extension Airlock {
         }
     }
 }
-#endif
