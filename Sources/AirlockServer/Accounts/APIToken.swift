@@ -33,6 +33,11 @@ final class APIToken: Model, @unchecked Sendable {
     static let lastUseGranularity: TimeInterval = 5 * 60
 
     func isExpired(at now: Date) -> Bool {
+        Self.hasExpired(expiresAt, at: now)
+    }
+
+    /// Whether a token that stops working at `expiresAt` (nil: never) has stopped by `now`.
+    static func hasExpired(_ expiresAt: Double?, at now: Date) -> Bool {
         expiresAt.map { $0 <= now.timeIntervalSince1970 } ?? false
     }
 

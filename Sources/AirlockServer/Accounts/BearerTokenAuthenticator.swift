@@ -5,17 +5,14 @@ import Vapor
 struct BearerTokenAuthenticator: AsyncBearerAuthenticator {
     func authenticate(bearer: BearerAuthorization, for request: Request) async throws {
         guard bearer.token.hasPrefix(APIToken.prefix) else { return }
-        // The token and its user in one query: every API call asks it.
-        guard let token = try await APIToken.query(on: request.db)
-            .join(User.self, on: \APIToken.$user.$id == \User.$id)
-            .filter(\.$tokenHash == APIToken.hash(bearer.token))
-            .first() else { return }
+        // The token and its user in one statement: every API call asks it.
+        guard let token = try await APIToken.bearer(hash: APIToken.hash(bearer.token), on: request.db) else { return }
         let now = request.application.clock.now
         guard !token.isExpired(at: now) else { return }
-        request.auth.login(try token.joined(User.self))
-        request.storage[CurrentTokenKey.self] = try token.requireID()
+        request.auth.login(token.user)
+        request.storage[CurrentTokenKey.self] = token.tokenID
         if (token.lastUsedAt ?? 0) < now.timeIntervalSince1970 - APIToken.lastUseGranularity {
-            try await APIToken.query(on: request.db).filter(\.$id == token.requireID())
+            try await APIToken.query(on: request.db).filter(\.$id == token.tokenID)
                 .set(\.$lastUsedAt, to: now.timeIntervalSince1970).update()
         }
     }

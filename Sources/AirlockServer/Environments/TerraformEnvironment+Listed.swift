@@ -15,17 +15,42 @@ extension TerraformEnvironment {
         let approverMustDiffer = TerraformEnvironment.columnName(\TerraformEnvironment.$storedApproverMustDiffer)
         let requiredApprovals = TerraformEnvironment.columnName(\TerraformEnvironment.$storedRequiredApprovals)
 
-        var all: [SQLIdentifier] {
-            [id, organization, name, mfaLevel, planRole, applyRole, personalDevice, approverMustDiffer, requiredApprovals].map { SQLIdentifier($0) }
+        var all: [String] {
+            [id, organization, name, mfaLevel, planRole, applyRole, personalDevice, approverMustDiffer, requiredApprovals]
+        }
+    }
+
+    /// The list statement's text (`StatementText`): the organization, then optional conditions, then the limit.
+    private struct ListStatement: Sendable {
+        let select: String
+        let after: String
+        let search: String
+        let limit: String
+
+        init(columns: ListedColumns) {
+            let q = StatementText.quoted
+            select = "SELECT \(columns.all.map(q).joined(separator: ", ")) FROM \(q(TerraformEnvironment.schema)) WHERE \(q(columns.organization)) = "
+            after = " AND \(q(columns.name)) > "
+            search = " AND \(q(columns.name)) LIKE "
+            limit = " ORDER BY \(q(columns.name)) LIMIT "
         }
     }
 
     private static let listed = ListedColumns()
+    private static let listStatement = ListStatement(columns: listed)
 
-    /// What lists read of an environment.
-    static var listedColumns: [SQLIdentifier] { listed.all }
+    /// One page of an organization's environments by name (`EnvironmentListing`), at most `limit` rows.
+    static func listed(in organizationID: UUID, _ listing: EnvironmentListing, limit: Int, on database: any Database) async throws
+        -> [TerraformEnvironment] {
+        let statement = listStatement
+        var query: SQLQueryString = "\(unsafeRaw: statement.select)\(bind: organizationID)"
+        if let after = listing.after { query = query + "\(unsafeRaw: statement.after)\(bind: after)" }
+        if let pattern = listing.searchPattern { query = query + "\(unsafeRaw: statement.search)\(bind: pattern) ESCAPE '\\'" }
+        query = query + "\(unsafeRaw: statement.limit)\(bind: limit)"
+        return try await StatementText.sql(database).raw(query).all().map(TerraformEnvironment.init(listed:))
+    }
 
-    /// An environment from a row of `listedColumns`, built field by field (no reflection), for reading only.
+    /// An environment from a row of the list statement, built field by field (no reflection), for reading only.
     convenience init(listed row: any SQLRow) throws {
         let columns = TerraformEnvironment.listed
         self.init()

@@ -52,7 +52,7 @@ enum PersonalMFADevices {
     static func serial(for userID: UUID, environment: TerraformEnvironment, shared: () async throws -> String?,
                        on database: any Database) async throws -> String? {
         let own = try await find(userID: userID, organizationID: environment.$organization.id, on: database)
-        switch source(own: own, environment: environment) {
+        switch source(own: own?.serial, environment: environment) {
         case let .own(serial): return serial
         case .shared: return try await shared()
         case .personalDeviceRequired:
@@ -61,9 +61,9 @@ enum PersonalMFADevices {
         }
     }
 
-    /// Where a person's serial for `environment` comes from, given their own device in its organization (if any).
-    static func source(own: PersonalMFADevice?, environment: TerraformEnvironment) -> SerialSource {
-        if let own { return .own(own.serial) }
+    /// Where a person's serial for `environment` comes from, given their own device's serial in its organization (if any).
+    static func source(own: String?, environment: TerraformEnvironment) -> SerialSource {
+        if let own { return .own(own) }
         return environment.requiresPersonalMFADevice ? .personalDeviceRequired : .shared
     }
 

@@ -48,13 +48,9 @@ public enum Organizations {
 
     /// The organization by name and the user's membership in it; 404 when they are not a member.
     static func membership(of userID: UUID, in name: String, on database: any Database) async throws -> (Organization, Membership) {
-        // One query: every authenticated read asks it.
-        guard let membership = try await Membership.query(on: database)
-            .join(Organization.self, on: \Membership.$organization.$id == \Organization.$id)
-            .filter(Organization.self, \.$name == name).filter(\.$user.$id == userID).first() else {
-            throw OrganizationRefusal.notFound(name)
-        }
-        return (try membership.joined(Organization.self), membership)
+        // One statement: every authenticated read asks it.
+        guard let found = try await Membership.find(of: userID, in: name, on: database) else { throw OrganizationRefusal.notFound(name) }
+        return found
     }
 
     /// Every member of an organization the user belongs to.

@@ -263,25 +263,17 @@ enum Runs {
         }
     }
 
-    /// `serial(of:for:)` of each of a list's environments (of one organization), in two queries at most: the
-    /// person's own device, and the organization's shared serial once if an environment uses it.
+    /// `serial(of:for:)` of each of a list's environments (of one organization), read in one statement.
     static func serials(of environments: [TerraformEnvironment], for userID: UUID, secrets: SecretBox,
                         on database: any Database) async throws -> [String?] {
         guard let organizationID = environments.first?.$organization.id else { return [] }
-        let own = try await PersonalMFADevices.find(userID: userID, organizationID: organizationID, on: database)
-        var shared: String??
-        var serials: [String?] = []
-        for environment in environments {
-            switch PersonalMFADevices.source(own: own, environment: environment) {
-            case let .own(serial): serials.append(serial)
-            case .personalDeviceRequired: serials.append(nil)
-            case .shared:
-                if shared == nil {
-                    shared = .some(try await Variables.ofOrganization(AWSAccess.serialVariable, in: organizationID, secrets: secrets, on: database))
-                }
-                serials.append(shared ?? nil)
+        let sources = try await SerialSources.read(for: userID, in: organizationID, secrets: secrets, on: database)
+        return environments.map { environment in
+            switch PersonalMFADevices.source(own: sources.own, environment: environment) {
+            case let .own(serial): serial
+            case .shared: sources.shared
+            case .personalDeviceRequired: nil
             }
         }
-        return serials
     }
 }

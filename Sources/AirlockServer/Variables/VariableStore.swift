@@ -54,6 +54,11 @@ enum VariableStore<Variable: ScopedVariable> {
     }
 
     private static func unseal(_ variable: Variable, in scopeID: UUID, secrets: SecretBox) throws -> String {
-        try secrets.unseal(variable.valueSealed, boundTo: Variable.context(scopeID: scopeID, key: variable.key))
+        try unseal(variable.valueSealed, key: variable.key, in: scopeID, secrets: secrets)
+    }
+
+    /// Decrypts the stored value of `key` in the scope, read by a statement of its own (`SerialSources`).
+    static func unseal(_ sealed: String, key: String, in scopeID: UUID, secrets: SecretBox) throws -> String {
+        try secrets.unseal(sealed, boundTo: Variable.context(scopeID: scopeID, key: key))
     }
 }
