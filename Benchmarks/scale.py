@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """A platform team's scale: one organization with 1,000 environments and 20,000 runs of history (seeded straight
 into the database), 100 runs queued behind 8 running ones, on SQLite and on PostgreSQL. For each of the
-environments list, an environment's page, a run's page, the runs API and the environments API: requests/s and
+environments list (its first page of 100, and a search), an environment's page, a run's page, the runs API and the
+environments API (first page, a page deep in the list, a search): requests/s and
 p50/p95 latency at 8 connections (wrk), each next to GET /healthz on the same server in the same run; and the
 server's peak memory (VmHWM) after it all.
 
@@ -218,6 +219,9 @@ def measure(target):
             ("run_page", f"/terraform/acme/environments/{busy_environment}/runs/{some_run}", cookie),
             ("runs_api", f"/api/v1/organizations/acme/environments/{busy_environment}/runs", bearer),
             ("environments_api", "/api/v1/organizations/acme/environments", bearer),
+            ("environments_api_deep_page", "/api/v1/organizations/acme/environments?after=env-0900", bearer),
+            ("environments_api_search", "/api/v1/organizations/acme/environments?search=env-09", bearer),
+            ("environments_page_search", "/terraform/acme/environments?search=env-09", cookie),
         ]:
             result = wrk(server.base + path, headers, server.process.pid, f"{label}_{name}")
             verdict = "met" if result["p95"] < 50 and result["errors"] == 0 else "NOT met"
