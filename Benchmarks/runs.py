@@ -2,7 +2,7 @@
 """Run benchmarks, each figure next to its peer measured in the same run:
 
 1. One change through Airlock (queue -> plan -> Confirm & Apply -> applied, through the API) against the
-   same configuration as bare `terraform init/plan -out/apply` in a folder. Goal: within 5% + 50 ms.
+   same configuration as bare `terraform init/plan -out/apply` in a folder. Goal: no slower (ratio <= 1.0).
 2. 100 runs queued over 20 environments: time from queueing to Terraform's start, against the time
    Terraform itself took per run.
 3. "applies only" with the project's test STS: from Authenticate (the confirm request with a code) to
@@ -103,10 +103,9 @@ def one_change():
         airlock_times.append(time.perf_counter() - started)
         assert final["state"] == "applied", final
     bare, through = statistics.median(bare_times), statistics.median(airlock_times)
-    budget = bare * 0.05 + 0.050
     print(f"one change (median of {iterations}): Airlock {through * 1000:.0f} ms vs bare terraform init/plan/apply "
           f"{bare * 1000:.0f} ms = {through / bare:.2f}x, overhead {(through - bare) * 1000:.0f} ms "
-          f"(goal: at most {budget * 1000:.0f} ms: {'met' if through - bare <= budget else 'NOT met'})")
+          f"(goal: at most 1.0x: {'met' if through <= bare else 'NOT met'})")
 
 
 def queue_latency():
@@ -220,7 +219,13 @@ def two_servers():
         api("POST", f"/organizations/acme/environments/{name}/configuration-versions", archive(NOTHING), "application/gzip",
             base=first_base, token=shared_token)
 
+    def cpu_times():
+        with open("/proc/stat") as stat:
+            values = [int(value) for value in stat.readline().split()[1:]]
+        return sum(values), values[3] + values[4]  # all, idle + iowait
+
     def runs_per_minute(bases):
+        (total_before, idle_before) = cpu_times()
         runs = [(bases[index % len(bases)], api("POST", f"/organizations/acme/environments/{name}/runs", b"{}",
                                                 base=bases[index % len(bases)], token=shared_token)["id"])
                 for index, name in enumerate(names)]
@@ -234,16 +239,18 @@ def two_servers():
             queued = seconds(final["queuedAt"])
             first_queued = queued if first_queued is None else min(first_queued, queued)
             last_finished = max(last_finished, max(seconds(event["at"]) for event in final["events"]))
-        return len(runs) / (last_finished - first_queued) * 60, len(workers)
+        (total_after, idle_after) = cpu_times()
+        busy = 1 - (idle_after - idle_before) / max(1, total_after - total_before)
+        return len(runs) / (last_finished - first_queued) * 60, len(workers), busy
 
-    one, _ = runs_per_minute([first_base])
+    one, _, one_busy = runs_per_minute([first_base])
     second, second_base, _ = start_server(shared, "--sandbox-read-only", python_prefix, database=database, concurrency=1,
                                           label="postgres-2", setup=False)
     servers.append(second)
-    two, workers = runs_per_minute([first_base, second_base])
+    two, workers, two_busy = runs_per_minute([first_base, second_base])
     print(f"two servers sharing the PostgreSQL queue, {count} plans over {count} environments, one run at a time per server, "
           f"{os.cpu_count()} cores: {two:.0f} runs/min with two servers ({workers} workers took runs) vs {one:.0f} runs/min with one "
-          f"= {two / one:.2f}x (goal: close to 2x)")
+          f"= {two / one:.2f}x (goal: close to 2x); the machine's CPUs were {one_busy:.0%} busy with one server, {two_busy:.0%} with two")
 
 
 try:
