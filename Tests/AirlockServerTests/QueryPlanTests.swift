@@ -85,8 +85,8 @@ private final class QueryLog: LogHandler, Sendable {
         set {}
     }
 
-    func log(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String, file: String, function: String, line: UInt) {
-        guard case let .string(sql) = metadata?["sql"] else { return }
+    func log(event: LogEvent) {
+        guard case let .string(sql) = event.metadata?["sql"] else { return }
         captured.withLock { $0.append(sql) }
     }
 }

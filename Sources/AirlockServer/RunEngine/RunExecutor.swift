@@ -171,9 +171,9 @@ struct RunExecutor: Sendable {
                                         .set(\.$planSHA256, to: digest).set(\.$baseStateSerial, to: baseSerial)
                                         .set(\.$planSummaryJSON, to: summary),
                                     log: log)
-                if run.autoApply == true, let creator = try await User.query(on: database).filter(\.$username == run.createdBy).first() {
-                    _ = try await RunAutoApply.confirm(claim.runID, for: creator, mfa: mfa, pagesAddress: pagesAddress,
-                                                       logLimitBytes: settings.logLimitBytes, on: database)
+                if run.autoApply == true {
+                    _ = try await RunAutoApply.confirmForCreator(claim.runID, createdBy: run.createdBy, mfa: mfa, pagesAddress: pagesAddress,
+                                                                 logLimitBytes: settings.logLimitBytes, on: database)
                 }
             default:
                 try await finish(claim, outcome: outcome, failure: "terraform plan failed", log: log)

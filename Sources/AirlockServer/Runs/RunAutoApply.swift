@@ -6,6 +6,23 @@ import Foundation
 /// apply log (which Terraform is streaming) says what it waits for and where to give it. The apply starts when
 /// the people it needs have approved.
 enum RunAutoApply {
+    /// Confirms for the person who queued the run with `-auto-approve`, once it is planned. If they are no longer a
+    /// member of its organization (or no longer a user), the run waits, planned, and the apply log says so and where
+    /// another member confirms. Returns whether the apply was queued.
+    static func confirmForCreator(_ runID: UUID, createdBy username: String, mfa: MFAServices, pagesAddress: String, logLimitBytes: Int,
+                                  on database: any Database) async throws -> Bool {
+        if let creator = try await User.query(on: database).filter(\.$username == username).first() {
+            do {
+                return try await confirm(runID, for: creator, mfa: mfa, pagesAddress: pagesAddress, logLimitBytes: logLimitBytes, on: database)
+            } catch RunRefusal.notFound {
+                // Not a member any more: said below.
+            }
+        }
+        guard let (located, _) = try await Runs.locate(runID, on: database) else { return false }
+        try await RunWaitNote.write(.creatorGone(username), for: located, pagesAddress: pagesAddress, logLimitBytes: logLimitBytes, on: database)
+        return false
+    }
+
     /// Returns whether the apply was queued; false when the run waits (the log says for what).
     static func confirm(_ runID: UUID, for actor: User, mfa: MFAServices, pagesAddress: String, logLimitBytes: Int,
                         on database: any Database) async throws -> Bool {
@@ -24,7 +41,7 @@ enum RunAutoApply {
         try await RunWaitNote.write(reason, for: located, pagesAddress: pagesAddress, logLimitBytes: logLimitBytes, on: database)
         let waitsFor = switch reason {
         case .applyCode: "an MFA token code for its apply"
-        case .moreApprovals, .fourEyes: "another member's approval of its apply"
+        case .moreApprovals, .fourEyes, .creatorGone: "another member's approval of its apply"
         case .planCode: "an MFA token code for its plan"
         }
         try await Notifications.record(.runWaiting, environmentID: located.run.$environment.id, runID: runID,

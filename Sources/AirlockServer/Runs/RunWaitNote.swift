@@ -13,6 +13,8 @@ enum RunWaitNote {
         case moreApprovals(approvals: Int, required: Int)
         /// Four eyes: `queuer` queued the run and may not approve its apply.
         case fourEyes(queuer: String)
+        /// `-auto-approve` confirms for `creator`, who is no longer a member of the organization.
+        case creatorGone(String)
     }
 
     static func write(_ reason: Reason, for located: Runs.Located, pagesAddress: String, logLimitBytes: Int,
@@ -34,6 +36,9 @@ enum RunWaitNote {
         case let .fourEyes(queuer):
             "Four eyes: \(queuer) queued this run, so another member must approve its apply. The run waits, planned: approve on "
                 + "\(page) or with \(command) (discard the run there to stop waiting)."
+        case let .creatorGone(creator):
+            "-auto-approve confirms the apply for \(creator), who queued this run and is no longer a member of \(located.organization). "
+                + "The run waits, planned: a member approves on \(page) or with \(command) (discard the run there to stop waiting)."
         }
         let log = try await RunLogWriter(runID: runID, phase: phase, secrets: [], maximumBytes: logLimitBytes, database: database)
         await log.note(text)

@@ -87,14 +87,20 @@ enum Runs {
 
     /// A run the actor may see, or 404.
     static func find(_ runID: UUID, actorID: UUID, on database: any Database) async throws -> Located {
-        guard let run = try await Run.find(runID, on: database),
-              let environment = try await TerraformEnvironment.query(on: database).filter(\.$id == run.$environment.id)
-                .with(\.$organization).first(),
-              try await Membership.query(on: database).filter(\.$organization.$id == environment.$organization.id)
+        guard let (located, organizationID) = try await locate(runID, on: database),
+              try await Membership.query(on: database).filter(\.$organization.$id == organizationID)
                 .filter(\.$user.$id == actorID).first() != nil else {
             throw RunRefusal.notFound
         }
-        return Located(run: run, organization: environment.organization.name, environment: environment.name)
+        return located
+    }
+
+    /// The run with its organization's and environment's names, whoever asks (the engine; `find` for people).
+    static func locate(_ runID: UUID, on database: any Database) async throws -> (Located, organizationID: UUID)? {
+        guard let run = try await Run.find(runID, on: database),
+              let environment = try await TerraformEnvironment.query(on: database).filter(\.$id == run.$environment.id)
+                .with(\.$organization).first() else { return nil }
+        return (Located(run: run, organization: environment.organization.name, environment: environment.name), environment.$organization.id)
     }
 
     /// A run the actor may see that belongs to the named environment (a page's URL), or 404.
