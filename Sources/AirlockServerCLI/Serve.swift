@@ -58,6 +58,10 @@ extension AirlockServerCommand {
                                    discussion: "Each retry waits three times longer (at most an hour); six attempts in all."))
         var notificationRetryBase: DurationOption = DurationOption(argument: "10s")!
 
+        @Flag(help: ArgumentHelp("Let notifications go to loopback, private and link-local addresses.",
+                                 discussion: "Off by default: organization owners name the URLs, and the server would post into its own network."))
+        var notificationPrivateAddresses = false
+
         @Option(help: "AWS STS endpoint for MFA authentications and run sessions (default: https://sts.REGION.amazonaws.com).")
         var stsEndpoint: String?
 
@@ -137,6 +141,7 @@ extension AirlockServerCommand {
             configuration.cancelGracePeriod = TimeInterval(cancelGracePeriod.seconds)
             configuration.runLease = TimeInterval(runLease.seconds)
             configuration.notificationRetryBase = TimeInterval(notificationRetryBase.seconds)
+            configuration.notificationPrivateAddresses = notificationPrivateAddresses
             configuration.stsEndpoint = stsEndpoint.flatMap(URL.init(string:))
             configuration.awsRegion = awsRegion
             configuration.workDirectory = workDir.map { URL(fileURLWithPath: $0) }

@@ -14,11 +14,10 @@ import VaporTesting
 /// and a Slack-compatible one, a 500 is retried after its pause, deliveries are the owners' to see, and the URL
 /// is never shown again.
 @Suite struct NotificationTests {
-    static let client = NotificationSender.makeClient()
-
-    func sender(_ fixture: ServerFixture, retryBase: TimeInterval = 10) -> NotificationSender {
-        NotificationSender(database: fixture.app.db, secrets: fixture.app.secretBox, client: Self.client, pagesAddress: "https://airlock.example",
-                           retryBase: retryBase, logger: Logger(label: "test"))
+    /// A sender that may reach the receivers on loopback (as `--notification-private-addresses` allows), or not.
+    func sender(_ fixture: ServerFixture, retryBase: TimeInterval = 10, allowPrivate: Bool = true) -> NotificationSender {
+        NotificationSender(database: fixture.app.db, secrets: fixture.app.secretBox, pagesAddress: "https://airlock.example",
+                           retryBase: retryBase, allowPrivateAddresses: allowPrivate, logger: Logger(label: "test"))
     }
 
     func add(_ fixture: ServerFixture, kind: String, url: String) async throws -> [String: Any] {
@@ -106,6 +105,41 @@ import VaporTesting
             #expect(delivery.lastError == "Not delivered: the receiver could not be reached.")
             #expect(try await sender(fixture).deliverDue(now: now) == 0)
         }
+    }
+
+    /// By default the server does not post into its own network: owners name the URLs. A loopback receiver (or a
+    /// name that resolves to one) gets nothing, and the delivery says why and what the operator can do.
+    @Test(arguments: ["127.0.0.1", "localhost", "[::1]"])
+    func aPrivateAddressGetsNothingUnlessTheOperatorAllowsIt(_ host: String) async throws {
+        let receiver = try await WebhookReceiver.start(failures: 0)
+        defer { Task { await receiver.stop() } }
+        try await ServerFixture.with { fixture in
+            let environment = try await fixture.environment()
+            let port = try #require(URLComponents(string: receiver.url)?.port)
+            _ = try await add(fixture, kind: "webhook", url: "http://\(host):\(port)/hook")
+            _ = try await fixture.run(on: environment, reaching: .planned)
+            #expect(try await sender(fixture, allowPrivate: false).deliverDue(now: Date()) == 1)
+            let delivery = try #require(try await NotificationDelivery.query(on: fixture.app.db).first())
+            let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+            #expect(delivery.lastError == "Not delivered: \(bare) is a loopback, private or link-local address, which this server does not "
+                + "send notifications to (its operator allows them with airlock serve --notification-private-addresses).", "\(delivery.lastError ?? "")")
+            #expect(delivery.lastResponseStatus == nil && delivery.status == .pending)
+            #expect(try receiver.received().isEmpty)
+        }
+    }
+
+    @Test func publicAndPrivateAddressesAreToldApart() {
+        let refused: [[UInt8]] = [[127, 0, 0, 1], [10, 1, 2, 3], [172, 16, 0, 1], [172, 31, 255, 255], [192, 168, 1, 1], [169, 254, 169, 254],
+                                  [100, 64, 0, 1], [0, 0, 0, 0], [224, 0, 0, 1], [255, 255, 255, 255], [198, 18, 0, 1], [192, 0, 0, 8],
+                                  [UInt8](repeating: 0, count: 15) + [1], [UInt8](repeating: 0, count: 16), [0xFE, 0x80] + [UInt8](repeating: 0, count: 14),
+                                  [0xFD, 0x00] + [UInt8](repeating: 0, count: 14), [0xFF, 0x02] + [UInt8](repeating: 0, count: 14),
+                                  [UInt8](repeating: 0, count: 10) + [0xFF, 0xFF, 169, 254, 169, 254],
+                                  [0x00, 0x64, 0xFF, 0x9B] + [UInt8](repeating: 0, count: 8) + [10, 0, 0, 1]]
+        for address in refused { #expect(!NotificationAddress.isPublic(address), "\(address)") }
+        let allowed: [[UInt8]] = [[1, 1, 1, 1], [172, 32, 0, 1], [100, 128, 0, 1], [192, 0, 2, 1], [8, 8, 8, 8],
+                                  [0x26, 0x06, 0x47, 0x00] + [UInt8](repeating: 0, count: 11) + [1],
+                                  [UInt8](repeating: 0, count: 10) + [0xFF, 0xFF, 93, 184, 216, 34]]
+        for address in allowed { #expect(NotificationAddress.isPublic(address), "\(address)") }
     }
 
     @Test func onlyOwnersManageDestinationsAndURLsAreChecked() async throws {

@@ -46,10 +46,10 @@ import Vapor
             _ = try await queue.claimNext()
             _ = try await queue.renew(runID)
             _ = try await queue.recoverExpired(before: 0)
-            let sender = NotificationSender(database: database, secrets: fixture.app.secretBox, client: NotificationSender.makeClient(),
-                                            pagesAddress: "https://airlock.example", retryBase: 10, logger: Logger(label: "sender"))
+            let sender = NotificationSender(database: database, secrets: fixture.app.secretBox,
+                                            pagesAddress: "https://airlock.example", retryBase: 10, allowPrivateAddresses: false,
+                                            logger: Logger(label: "sender"))
             _ = try await sender.deliverDue(now: Date())
-            try await sender.client.shutdown()
 
             let statements = log.statements.filter { ["SELECT", "UPDATE", "DELETE", "WITH"].contains($0.prefix { $0 != " " }.uppercased()) }
             #expect(statements.count >= 12, "the log captured the queries: \(statements)")

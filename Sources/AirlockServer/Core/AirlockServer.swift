@@ -42,9 +42,9 @@ public enum AirlockServer {
             throw error
         }
         let housekeeping = Housekeeping(database: app.db, retention: configuration.retention, clock: app.clock, logger: app.logger)
-        let notificationClient = NotificationSender.makeClient()
-        let sender = NotificationSender(database: app.db, secrets: secrets, client: notificationClient, pagesAddress: configuration.pagesAddress(port: port),
-                                        retryBase: configuration.notificationRetryBase, logger: app.logger)
+        let sender = NotificationSender(database: app.db, secrets: secrets, pagesAddress: configuration.pagesAddress(port: port),
+                                        retryBase: configuration.notificationRetryBase,
+                                        allowPrivateAddresses: configuration.notificationPrivateAddresses, logger: app.logger)
         let notifications = Task { [clock = app.clock] in await sender.loop(clock: clock) }
         announce("Airlock listening on \(configuration.tls == nil ? "http" : "https")://\(configuration.hostname):\(port) (\(database.redactedDescription))")
         await stop.wait()
@@ -52,7 +52,6 @@ public enum AirlockServer {
         await workers.stop()
         notifications.cancel()
         await notifications.value
-        try? await notificationClient.shutdown()
         await app.server.shutdown()
         try await app.asyncShutdown()
     }

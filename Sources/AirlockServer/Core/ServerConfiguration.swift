@@ -40,6 +40,9 @@ public struct ServerConfiguration: Sendable {
     public var retention = Retention()
     /// The pause before a failed notification's first retry (then three times longer each time, at most an hour).
     public var notificationRetryBase: TimeInterval = 10
+    /// Whether notifications may go to loopback, private and link-local addresses (off: an organization's owners
+    /// could otherwise make the server post to its own network, such as a cloud's instance metadata).
+    public var notificationPrivateAddresses = false
 
     /// The STS endpoint in use: the one given, else the region's (throws for a region AWS could not have).
     public func resolvedSTSEndpoint() throws -> URL {

@@ -18,18 +18,19 @@ struct NotificationSender: Sendable {
 
     let database: any Database
     let secrets: SecretBox
-    let client: HTTPClient
     /// Where people reach this server's pages (the run's URL in a notification).
     let pagesAddress: String
     let retryBase: TimeInterval
+    /// Whether receivers on loopback, private and link-local addresses are allowed (`NotificationAddress`).
+    let allowPrivateAddresses: Bool
     let logger: Logger
 
-    /// The HTTP client notifications go out with: a receiver that refuses the connection fails the attempt at
-    /// once (no retrying until the timeout), and redirects are not followed. Its owner shuts it down.
-    static func makeClient() -> HTTPClient {
+    /// How notifications go out: a receiver that refuses the connection fails the attempt at once (no retrying until
+    /// the timeout), and redirects are not followed.
+    private static var configuration: HTTPClient.Configuration {
         var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow, timeout: .init(connect: .seconds(5), read: .seconds(10)))
         configuration.connectionPool.retryConnectionEstablishment = false
-        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+        return configuration
     }
 
     /// Sends every delivery due at `now`; returns how many it attempted.
@@ -92,9 +93,10 @@ struct NotificationSender: Sendable {
                 request.headers.add(name: "X-Airlock-Signature", value: "v1=" + Self.signature(body, timestamp: timestamp, secret: secret))
             }
             request.body = .bytes(ByteBuffer(bytes: body))
-            let response = try await client.execute(request, timeout: .seconds(10))
-            _ = try? await response.body.collect(upTo: 64 << 10)
-            outcome = (Int(response.status.code), (200..<300).contains(response.status.code) ? nil : "The receiver answered \(response.status.code).")
+            let status = try await send(request, to: url)
+            outcome = (status, (200..<300).contains(status) ? nil : "The receiver answered \(status).")
+        } catch let refusal as NotificationAddressRefusal {
+            outcome = (nil, "Not delivered: \(refusal).")
         } catch {
             // The error names neither the URL nor its secret: only what went wrong.
             outcome = (nil, "Not delivered: \(Self.reason(error)).")
@@ -111,6 +113,32 @@ struct NotificationSender: Sendable {
             delivery.nextAttemptAt = now.timeIntervalSince1970 + min(3600, retryBase * pow(3, Double(delivery.attempts - 1)))
         }
         try await delivery.save(on: database)
+    }
+
+    /// Posts `request`; returns the answer's status. The host is resolved first and, unless private addresses are
+    /// allowed, checked (`NotificationAddress`); the request then goes to that very address (a client of its own pins
+    /// it, so no second DNS answer can point it elsewhere; TLS still checks the certificate against the name).
+    private func send(_ request: HTTPClientRequest, to url: String) async throws -> Int {
+        guard let host = URLComponents(string: url)?.host, !host.isEmpty else { throw NotificationAddressRefusal.unresolvable(url) }
+        let bare = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
+        let address = try await NotificationAddress.resolved(host: bare, allowingPrivate: allowPrivateAddresses)
+        var configuration = Self.configuration
+        configuration.dnsOverride = [bare: address]
+        let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+        do {
+            let status = try await status(of: request, on: client)
+            try await client.shutdown()
+            return status
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
+    }
+
+    private func status(of request: HTTPClientRequest, on client: HTTPClient) async throws -> Int {
+        let response = try await client.execute(request, timeout: .seconds(10))
+        _ = try? await response.body.collect(upTo: 64 << 10)
+        return Int(response.status.code)
     }
 
     /// What is posted: the event's JSON with the run's page URL (a webhook), or a Slack message's `text`.
