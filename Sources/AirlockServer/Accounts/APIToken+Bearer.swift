@@ -40,7 +40,7 @@ extension APIToken {
     /// The token stored with `hash` and its user, or nil.
     static func bearer(hash: String, on database: any Database) async throws -> Bearer? {
         let statement = bearerStatement
-        guard let row = try await StatementText.sql(database).raw("\(unsafeRaw: statement.text)\(bind: hash)").first() else { return nil }
+        guard let row = try await database.sql.raw("\(unsafeRaw: statement.text)\(bind: hash)").first() else { return nil }
         let user = User(id: try row.decode(column: statement.userID, as: UUID.self), username: try row.decode(column: statement.username, as: String.self),
                         passwordHash: try row.decode(column: statement.passwordHash, as: String.self))
         user.$id.exists = true  // a stored user, as if Fluent had read it

@@ -15,10 +15,4 @@ enum StatementText {
     static func column(_ table: String, _ column: String) -> String {
         quoted(table) + "." + quoted(column)
     }
-
-    /// The database as SQLKit's, which every driver Airlock uses is.
-    static func sql(_ database: any Database) throws -> any SQLDatabase {
-        guard let sql = database as? any SQLDatabase else { throw RunEngineError.notSQL }
-        return sql
-    }
 }

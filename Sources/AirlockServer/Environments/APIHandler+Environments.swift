@@ -17,9 +17,7 @@ extension APIHandler {
     static func path(of listing: EnvironmentListing, in organization: String) -> String {
         var components = URLComponents()
         components.path = "/organizations/\(organization)/environments"
-        components.queryItems = [URLQueryItem(name: "pageSize", value: String(listing.size))]
-            + [listing.after.map { URLQueryItem(name: "after", value: $0) }, listing.search.map { URLQueryItem(name: "search", value: $0) }]
-            .compactMap { $0 }
+        components.queryItems = listing.queryItems(withSize: true)
         return components.string ?? components.path
     }
 

@@ -25,6 +25,12 @@ struct EnvironmentListing: Sendable, Equatable {
         self.search = search.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.flatMap { $0.isEmpty ? nil : $0 }
     }
 
+    /// The query of a list's address for this listing: `pageSize` when `withSize`, then `after` and `search` if set.
+    func queryItems(withSize: Bool) -> [URLQueryItem] {
+        (withSize ? [URLQueryItem(name: "pageSize", value: String(size))] : [])
+            + [after.map { URLQueryItem(name: "after", value: $0) }, search.map { URLQueryItem(name: "search", value: $0) }].compactMap { $0 }
+    }
+
     /// `search` as a LIKE pattern that matches it anywhere, its own `%`, `_` and `\` taken literally (ESCAPE '\').
     var searchPattern: String? {
         search.map { text in

@@ -51,8 +51,10 @@ struct EnvironmentPages: RouteCollection {
             <button type="submit">Find</button>\(listing.search == nil ? "" : " <a href=\"\(listPath)\">Show all</a>" as HTML)</form>
             """
         var pages: [HTML] = []
-        if listing.after != nil { pages.append("<a href=\"\(Self.listQuery(listPath, search: listing.search, after: nil))\">First page</a>") }
-        if let next = page.next { pages.append("<a href=\"\(Self.listQuery(listPath, search: next.search, after: next.after))\" rel=\"next\">Next page</a>") }
+        if listing.after != nil {
+            pages.append("<a href=\"\(Self.listAddress(listPath, try EnvironmentListing(search: listing.search)))\">First page</a>")
+        }
+        if let next = page.next { pages.append("<a href=\"\(Self.listAddress(listPath, next))\" rel=\"next\">Next page</a>") }
         let paging: HTML = pages.isEmpty ? "" : "<nav aria-label=\"Pages\"><p>\(Array(pages.map { [$0] }.joined(separator: [" · " as HTML])))</p></nav>"
         let form: HTML = membership.role == .owner ? """
             <form method="post" action="/terraform/\(organization.name)/environments"><fieldset><legend>New environment</legend>\(CSRF.field(for: request))
@@ -72,11 +74,11 @@ struct EnvironmentPages: RouteCollection {
             """, for: request)
     }
 
-    /// The list's address for a search and a page (query values percent-encoded).
-    private static func listQuery(_ path: String, search: String?, after: String?) -> String {
+    /// The list page's address for `listing` (query values percent-encoded; the page size is the page's own).
+    private static func listAddress(_ path: String, _ listing: EnvironmentListing) -> String {
         var components = URLComponents()
         components.path = path
-        let items = [search.map { URLQueryItem(name: "search", value: $0) }, after.map { URLQueryItem(name: "after", value: $0) }].compactMap { $0 }
+        let items = listing.queryItems(withSize: false)
         components.queryItems = items.isEmpty ? nil : items
         return components.string ?? path
     }

@@ -47,7 +47,7 @@ extension TerraformEnvironment {
         if let after = listing.after { query = query + "\(unsafeRaw: statement.after)\(bind: after)" }
         if let pattern = listing.searchPattern { query = query + "\(unsafeRaw: statement.search)\(bind: pattern) ESCAPE '\\'" }
         query = query + "\(unsafeRaw: statement.limit)\(bind: limit)"
-        return try await StatementText.sql(database).raw(query).all().map(TerraformEnvironment.init(listed:))
+        return try await database.sql.raw(query).all().map(TerraformEnvironment.init(listed:))
     }
 
     /// An environment from a row of the list statement, built field by field (no reflection), for reading only.

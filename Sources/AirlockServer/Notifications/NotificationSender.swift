@@ -57,7 +57,7 @@ struct NotificationSender: Sendable {
     }
 
     private func claimNext(now: Date) async throws -> UUID? {
-        guard let sql = database as? any SQLDatabase else { throw RunEngineError.notSQL }
+        let sql = try database.sql
         let skipLocked: SQLQueryString = sql.dialect.name == "postgresql" ? " FOR UPDATE SKIP LOCKED" : ""
         let table = SQLIdentifier(NotificationDelivery.schema)
         let (id, status, due) = (NotificationDelivery.column(\.$id), NotificationDelivery.column(\.$status), NotificationDelivery.column(\.$nextAttemptAt))

@@ -32,7 +32,7 @@ extension Membership {
     static func find(of userID: UUID, in name: String, on database: any Database) async throws -> (Organization, Membership)? {
         let statement = statement
         let query: SQLQueryString = "\(unsafeRaw: statement.text)\(bind: userID)\(unsafeRaw: statement.nameCondition)\(bind: name)"
-        guard let row = try await StatementText.sql(database).raw(query).first() else { return nil }
+        guard let row = try await database.sql.raw(query).first() else { return nil }
         guard let role = Role(rawValue: try row.decode(column: statement.role, as: String.self)) else { return nil }
         let organizationID = try row.decode(column: statement.organizationID, as: UUID.self)
         let organization = Organization(name: name)

@@ -19,16 +19,9 @@ struct RunQueue: Sendable {
     let workerID: String
     let leaseDuration: TimeInterval
 
-    private var sql: any SQLDatabase {
-        get throws {
-            guard let sql = database as? any SQLDatabase else { throw RunEngineError.notSQL }
-            return sql
-        }
-    }
-
     /// Claims the next run, or nil when none may start now.
     func claimNext() async throws -> Claim? {
-        let sql = try sql
+        let sql = try database.sql
         let skipLocked: SQLQueryString = sql.dialect.name == "postgresql" ? " FOR UPDATE SKIP LOCKED" : ""
         let active = RunState.active.map(\.rawValue)
         let queued = RunState.queued.map(\.rawValue)
@@ -65,7 +58,7 @@ struct RunQueue: Sendable {
     /// Extends the lease. Returns whether a cancel was requested, or nil if the lease was lost (the run was
     /// recovered as errored by another server).
     func renew(_ runID: UUID) async throws -> Bool? {
-        let rows = try await sql.update(Run.schema).set(Run.column(\.$leaseExpiresAt), to: SQLBind(Date().timeIntervalSince1970 + leaseDuration))
+        let rows = try await database.sql.update(Run.schema).set(Run.column(\.$leaseExpiresAt), to: SQLBind(Date().timeIntervalSince1970 + leaseDuration))
             .where(Run.column(\.$id), .equal, SQLBind(runID)).where(Run.column(\.$leaseOwner), .equal, SQLBind(workerID))
             .where(Run.column(\.$state), .in, SQLBind.group(RunState.executing.map(\.rawValue)))
             .returning(Run.column(\.$cancelRequested)).all()
@@ -76,7 +69,7 @@ struct RunQueue: Sendable {
     /// state lock it held, and says why in its log. Returns how many it recovered.
     @discardableResult
     func recoverExpired(before deadline: Double = Date().timeIntervalSince1970) async throws -> Int {
-        let rows = try await sql.select().column(Run.column(\.$id)).column(Run.column(\.$state)).column(Run.column(\.$environment.$id))
+        let rows = try await database.sql.select().column(Run.column(\.$id)).column(Run.column(\.$state)).column(Run.column(\.$environment.$id))
             .from(Run.schema)
             .where(Run.column(\.$state), .in, SQLBind.group(RunState.executing.map(\.rawValue)))
             .where(Run.column(\.$leaseExpiresAt), .lessThan, SQLBind(deadline))

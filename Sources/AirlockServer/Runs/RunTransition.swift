@@ -13,8 +13,7 @@ enum RunTransition {
                      changes: RunChanges = RunChanges(), on database: any Database) async throws -> Bool {
         precondition(from.allSatisfy { $0.successors.contains(to) }, "\(from) → \(to) is not a run transition")
         let moved = try await database.transaction { database in
-            guard let sql = database as? any SQLDatabase else { throw RunEngineError.notSQL }
-            var update = sql.update(Run.schema).set(Run.column(\.$state), to: SQLBind(to.rawValue))
+            var update = try database.sql.update(Run.schema).set(Run.column(\.$state), to: SQLBind(to.rawValue))
             for (column, value) in changes.assignments { update = update.set(column, to: value) }
             let rows = try await update.where(Run.column(\.$id), .equal, SQLBind(runID))
                 .where(Run.column(\.$state), .in, SQLBind.group(from.map(\.rawValue)))

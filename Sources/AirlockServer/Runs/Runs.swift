@@ -205,8 +205,7 @@ enum Runs {
             services: mfa, on: database)
         // Only if it still waits: a cancel, or another member's code, may have come first.
         let authenticated = try await database.transaction { database in
-            guard let sql = database as? any SQLDatabase else { throw RunEngineError.notSQL }
-            let rows = try await sql.update(Run.schema)
+            let rows = try await database.sql.update(Run.schema)
                 .set(Run.column(\.$planCredentialsSealed), to: SQLBind(sealed)).set(Run.column(\.$planAuthenticatedBy), to: SQLBind(actor.username))
                 .where(Run.column(\.$id), .equal, SQLBind(runID)).where(Run.column(\.$state), .equal, SQLBind(RunState.pending.rawValue))
                 .where(Run.column(\.$planAuthenticatedBy), .is, SQLLiteral.null)

@@ -39,7 +39,7 @@ struct SerialSources {
         let key = AWSAccess.serialVariable
         let query: SQLQueryString = "\(unsafeRaw: s.text)\(bind: userID)\(unsafeRaw: s.afterUser)\(bind: organizationID)"
             + "\(unsafeRaw: s.afterDeviceOrganization)\(bind: organizationID)\(unsafeRaw: s.afterVariableOrganization)\(bind: key)\(unsafeRaw: s.afterKey)"
-        guard let row = try await StatementText.sql(database).raw(query).first() else { return SerialSources(own: nil, shared: nil) }
+        guard let row = try await database.sql.raw(query).first() else { return SerialSources(own: nil, shared: nil) }
         let sealed = try row.decode(column: s.sharedSealed, as: String?.self)
         return SerialSources(own: try row.decode(column: s.own, as: String?.self),
                              shared: try sealed.map { try VariableStore<OrganizationVariable>.unseal($0, key: key, in: organizationID, secrets: secrets) })
