@@ -84,6 +84,16 @@ extension AirlockServerCommand {
                                  discussion: "Any configuration can then read the server's secret key and database: only for a server whose every user may read all of its data. Warned about at start and in every run's log."))
         var unsandboxedRuns = false
 
+        @Option(name: .customLong("run-network-allow"),
+                help: ArgumentHelp("A destination runs may reach although it is not public: HOST, ADDRESS or NETWORK/PREFIX, each with an optional :PORT (repeatable).",
+                                   discussion: "Runs reach public addresses only; never this machine's loopback, the cloud's instance metadata, link-local or private addresses, unless named here (a private registry, a VPC endpoint, 127.0.0.1:5432).",
+                                   valueName: "destination"))
+        var runNetworkAllow: [String] = []
+
+        @Flag(help: ArgumentHelp("Let runs share this server's network instead of each phase having a network of its own.",
+                                 discussion: "Any configuration then reaches what the server reaches: its loopback, the instance metadata service and its role's credentials, the private network. Warned about at start and in every run's log."))
+        var sharedRunNetwork = false
+
         @Option(name: .customLong("keep-state-versions"), help: "State versions kept per environment, newest first; the current one always (0 keeps all).")
         var keepStateVersions = Retention().stateVersions
 
@@ -113,6 +123,14 @@ extension AirlockServerCommand {
             }
             if unsandboxedRuns, !sandboxReadOnly.isEmpty || bubblewrapBinary != nil {
                 throw ValidationError("--sandbox-read-only and --bwrap configure the sandbox, which --unsandboxed-runs turns off.")
+            }
+            if sharedRunNetwork, !runNetworkAllow.isEmpty {
+                throw ValidationError("--run-network-allow names what runs' own networks reach, which --shared-run-network turns off.")
+            }
+            do {
+                _ = try RunNetworkPolicy(allowances: try runNetworkAllow.map(RunNetworkAllowance.init(parsing:)))
+            } catch {
+                throw ValidationError("\(error)")
             }
             if (tlsCertificate == nil) != (tlsKey == nil) {
                 throw ValidationError("--tls-certificate and --tls-key go together: give both to serve HTTPS, or neither.")
@@ -148,6 +166,8 @@ extension AirlockServerCommand {
             configuration.sandboxReadOnlyPaths = sandboxReadOnly
             configuration.bubblewrapBinary = bubblewrapBinary
             configuration.unsandboxedRuns = unsandboxedRuns
+            configuration.sharedRunNetwork = sharedRunNetwork
+            configuration.runNetworkAllowances = try runNetworkAllow.map(RunNetworkAllowance.init(parsing:))
             configuration.retention.stateVersions = keepStateVersions
             configuration.retention.unusedConfigurationVersions = keepUnusedUploads
             configuration.retention.runLogDays = keepRunLogsDays

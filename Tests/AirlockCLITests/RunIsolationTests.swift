@@ -189,7 +189,8 @@ import Testing
         defer { try? FileManager.default.removeItem(at: work); try? FileManager.default.removeItem(at: release) }
         let (held, port) = try await Self.heldStateServer(release: release)
         defer { Task { _ = await held.stop(signal: SIGKILL) } }
-        try await RunWorld.with(serveArguments: RunWorld.fast + ["--work-dir", work.path]) { world in
+        // The held state server is on this machine's loopback, which runs reach only where the operator allows it.
+        try await RunWorld.with(serveArguments: RunWorld.fast + ["--work-dir", work.path, "--run-network-allow", "127.0.0.1:\(port)"]) { world in
             #expect(try await world.upload(["main.tf": """
                 data "terraform_remote_state" "held" {
                   backend = "http"

@@ -16,10 +16,11 @@ struct RunWorld {
     static let fast = ["--run-lease", "8s", "--cancel-grace-period", "5s"]
 
     /// Runs `body` with a server; the world is torn down afterwards whatever happens.
-    static func with(_ version: TerraformVersion = .v1_15, serveArguments: [String] = fast,
+    static func with(_ version: TerraformVersion = .v1_15, serveArguments: [String] = fast, environment: [String: String] = [:],
                      _ body: (inout RunWorld) async throws -> Void) async throws {
         let database = try await TestDatabase.make()
-        let fixture = ServerProcessFixture()
+        var fixture = ServerProcessFixture()
+        fixture.extraEnvironment = environment
         defer { try? FileManager.default.removeItem(at: fixture.data) }
         var world: RunWorld?
         do {

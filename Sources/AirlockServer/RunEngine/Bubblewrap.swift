@@ -7,7 +7,9 @@ import Glibc
 /// The bubblewrap (`bwrap`) sandbox a run's Terraform executes in: new user, PID, IPC, UTS and cgroup
 /// namespaces; a root of its own holding the system's programs and libraries read-only, Terraform and the
 /// files the server's environment names for it read-only, a fresh `/proc` and `/dev`, a private `/tmp`,
-/// and the phase's working and home folders read-write. The network is shared. Everything in it dies when
+/// the phase's working and home folders read-write and the files the server hands Terraform (its CLI
+/// configuration, an apply's approved plan) read-only. Its network is the phase's own (`RunNetwork`), which the
+/// launch enters before bwrap starts. Everything in it dies when
 /// Terraform exits (it is the namespace's first process) and when the server dies (`--die-with-parent`).
 public struct Bubblewrap: Sendable {
     /// The `bwrap` executable.
@@ -70,7 +72,8 @@ public struct Bubblewrap: Sendable {
     }
 
     /// Starts `executable` in a new sandbox showing `workspace`.
-    func launch(_ program: String, arguments: [String], environment: [String: String], workspace: RunWorkspace) throws -> RunProcess {
+    func launch(_ program: String, arguments: [String], environment: [String: String], workspace: RunWorkspace,
+                network: RunNetworkNamespace? = nil) throws -> RunProcess {
         let options = try sandboxOptions(environment: environment, workspace: workspace)
         let argumentFile = try ArgumentFile(options)
         defer { argumentFile.close() }
@@ -80,7 +83,8 @@ public struct Bubblewrap: Sendable {
             // The options (with the run's variables) come through descriptor 3, so they never show in
             // the server's process list; bwrap reports Terraform's pid on descriptor 4.
             spawned = try SpawnedProcess(executable: executable, arguments: ["--args", "3", "--info-fd", "4", "--", program] + arguments,
-                                         environment: [:], directory: workspace.folder, passing: [argumentFile.descriptor, info.writeEnd])
+                                         environment: [:], directory: workspace.folder, passing: [argumentFile.descriptor, info.writeEnd],
+                                         network: network)
         } catch {
             info.closeBoth()
             throw error
@@ -124,7 +128,7 @@ public struct Bubblewrap: Sendable {
         for path in terraformPaths { options += ["--ro-bind-try", path, path] }
         for path in readOnlyPaths { options += ["--ro-bind", path, path] }
         options += ["--bind", workspace.folder.path, workspace.folder.path, "--bind", workspace.home.path, workspace.home.path,
-                    "--chdir", workspace.folder.path]
+                    "--ro-bind", workspace.serverFiles.path, workspace.serverFiles.path, "--chdir", workspace.folder.path]
         return options
     }
 

@@ -22,10 +22,13 @@ public struct RunEngineSettings: Sendable {
     public var sandbox: RunSandbox
     /// Variables of the server's environment passed to Terraform (PATH, plugin cache, CLI config).
     public var passthroughEnvironment: [String: String]
+    /// Where runs may connect to, each phase in a network of its own; nil when runs share the server's network
+    /// (`--shared-run-network`).
+    public var network: RunNetworkPolicy?
 
     public init(terraformBinary: String, concurrency: Int = 4, phaseTimeout: TimeInterval = 2 * 60 * 60,
                 cancelGracePeriod: TimeInterval = 10, leaseDuration: TimeInterval = 30, logLimitBytes: Int = defaultLogLimitBytes,
-                workRoot: URL, sandbox: RunSandbox, passthroughEnvironment: [String: String]) {
+                workRoot: URL, sandbox: RunSandbox, passthroughEnvironment: [String: String], network: RunNetworkPolicy?) {
         self.terraformBinary = terraformBinary
         self.concurrency = concurrency
         self.phaseTimeout = phaseTimeout
@@ -35,6 +38,7 @@ public struct RunEngineSettings: Sendable {
         self.workRoot = workRoot
         self.sandbox = sandbox
         self.passthroughEnvironment = passthroughEnvironment
+        self.network = network
     }
 
     /// The variables of the server's own environment Terraform needs; nothing else of it reaches Terraform.

@@ -4,8 +4,9 @@ import Fluent
 import Foundation
 
 /// Executes a claimed run phase with the real Terraform: `init` then `plan -out`; then `apply` of exactly the
-/// saved plan (checked by hash) on the state the plan was made on, in the plan's folder when this server made
-/// the plan, else after an `init` of a fresh folder. Terraform's environment holds the run's variables, its
+/// saved plan (checked by hash) on the state the plan was made on. Each phase starts from a fresh folder (the
+/// configuration unpacked again from its checked archive, a fresh `HOME`, `init` again), so nothing the plan's
+/// code wrote reaches the apply but the sealed plan. Terraform's environment holds the run's variables, its
 /// session credentials and only `RunEngineSettings.passedThrough` of the server's (see the README).
 struct RunExecutor: Sendable {
     let settings: RunEngineSettings
@@ -18,6 +19,8 @@ struct RunExecutor: Sendable {
     let serverURL: String
     /// Where people reach this server's pages.
     let pagesAddress: String
+    /// The server's own routes, which answer a run's state backend inside its network.
+    let stateResponder: RunStateGateway.Responder
 
     var secrets: SecretBox { mfa.secrets }
     var aws: AWSAccess { mfa.aws }
@@ -63,6 +66,7 @@ struct RunExecutor: Sendable {
         let log = try await RunLogWriter(runID: claim.runID, phase: claim.phase, secrets: Self.masked(variables, token: token),
                                          maximumBytes: settings.logLimitBytes, database: database)
         if case .unsandboxed = settings.sandbox { await log.note(RunSandbox.unsandboxedWarning) }
+        if settings.network == nil { await log.note(RunNetworkPolicy.sharedWarning) }
         await log.time("queue wait", try await queueWait(of: run, phase: claim.phase))
         run.backendTokenHash = APIToken.hash(token)
         try await run.save(on: database)
@@ -87,14 +91,24 @@ struct RunExecutor: Sendable {
             }
         }
 
-        // An apply on the server that made the plan reuses the plan's initialised folder; otherwise (or
-        // when it is gone) a fresh folder is initialised exactly as for the plan.
-        let kept = claim.phase == .apply ? RunWorkspace.kept(root: settings.workRoot, runID: claim.runID) : nil
-        let workspace = try kept ?? RunWorkspace.prepare(
+        // Every phase starts from the archive people uploaded (and approvers reviewed), never from what an
+        // earlier phase left: the archive is checked against its recorded hash before it is unpacked.
+        guard Hex.encode(SHA256.hash(data: version.archive)) == version.sha256 else {
+            let reason = "The configuration's archive does not match its recorded hash (sha256 \(version.sha256.prefix(12))); it was not run."
+            await log.note(reason)
+            try await finishRun(claim, to: .errored, note: reason, changes: .error(reason), log: log)
+            return
+        }
+        // The phase's own network, when runs have one: its state backend answers this environment's state only.
+        let statePath = "/state/\(environment.organization.name)/\(environment.name)"
+        let network = try settings.network.map { policy in
+            try RunNetwork(policy: policy, statePath: statePath, responder: stateResponder) { line in Task { await log.note(line) } }
+        }
+        defer { network?.stop() }
+        let workspace = try RunWorkspace.prepare(
             root: settings.workRoot, runID: claim.runID, phase: claim.phase, archive: version.archive,
-            backendAddress: "\(serverURL)/state/\(environment.organization.name)/\(environment.name)", backendToken: token)
-        var keepWorkspace = false
-        defer { if !keepWorkspace { workspace.remove() } }
+            backendAddress: network == nil ? serverURL + statePath : RunNetwork.stateAddress(statePath), backendToken: token)
+        defer { workspace.remove() }
         var terraformEnvironment = settings.passthroughEnvironment
         // Long-term AWS keys never reach Terraform: only the session credentials made for this phase.
         for variable in variables where !AWSAccess.withheldVariables.contains(variable.key) && !VariableRules.isReserved(variable.key) {
@@ -109,26 +123,27 @@ struct RunExecutor: Sendable {
             terraformEnvironment["AWS_SECRET_ACCESS_KEY"] = session.secretAccessKey
             terraformEnvironment["AWS_SESSION_TOKEN"] = session.sessionToken
         }
+        network?.apply(to: &terraformEnvironment)
         terraformEnvironment["HOME"] = workspace.home.path
         terraformEnvironment["TF_IN_AUTOMATION"] = "1"
+        terraformEnvironment["CHECKPOINT_DISABLE"] = "1"  // no version check: a run reaches only what it needs
         terraformEnvironment["TF_INPUT"] = "0"
         if terraformEnvironment["TF_CLI_CONFIG_FILE"] == nil {
-            terraformEnvironment["TF_CLI_CONFIG_FILE"] = workspace.home.appendingPathComponent("terraformrc").path
+            terraformEnvironment["TF_CLI_CONFIG_FILE"] = workspace.cliConfiguration.path
         }
         let queue = self.queue
         let runID = claim.runID
-        let terraform = TerraformInvocation(settings: settings, environment: terraformEnvironment, workspace: workspace, log: log,
+        let terraform = TerraformInvocation(settings: settings, environment: terraformEnvironment, workspace: workspace,
+                                            network: network?.namespace, log: log,
                                             shutdown: shutdown, heartbeat: { try await queue.renew(runID) })
-        if kept == nil {
-            await log.note("Configuration \(version.sha256.prefix(12)) in a fresh working folder; state on the Airlock server.")
-            // -reconfigure: a backend recorded in an uploaded .terraform folder is ignored, never migrated from.
-            let initialized = try await terraform.run(["init", "-input=false", "-no-color", "-reconfigure"])
-            guard initialized == .exited(0) else {
-                try await finish(claim, outcome: initialized, failure: "terraform init failed", log: log)
-                return
-            }
-        } else {
-            await log.note("Configuration \(version.sha256.prefix(12)) in the plan's working folder on this server.")
+        await log.note("Configuration \(version.sha256.prefix(12)) in a fresh working folder; state on the Airlock server.")
+        // -reconfigure: a backend recorded in an uploaded .terraform folder is ignored, never migrated from. An
+        // apply's providers are checked too: Terraform refuses a saved plan whose recorded provider selections
+        // differ from what this init installed.
+        let initialized = try await terraform.run(["init", "-input=false", "-no-color", "-reconfigure"])
+        guard initialized == .exited(0) else {
+            try await finish(claim, outcome: initialized, failure: "terraform init failed", log: log)
+            return
         }
         switch claim.phase {
         case .plan:
@@ -165,7 +180,6 @@ struct RunExecutor: Sendable {
                 saveTime += ContinuousClock.now - sealing
                 await log.time("plan saved (read, hashed, sealed)", saveTime)
                 await log.note("Plan saved (sha256 \(digest.prefix(12))); waiting for Confirm & Apply.")
-                keepWorkspace = true
                 try await finishRun(claim, to: .planned, note: "Planned with changes",
                                     changes: RunChanges().set(\.$hasChanges, to: true).set(\.$planSealed, to: sealed)
                                         .set(\.$planSHA256, to: digest).set(\.$baseStateSerial, to: baseSerial)
@@ -190,9 +204,9 @@ struct RunExecutor: Sendable {
                 try await finishRun(claim, to: .errored, note: reason, changes: .error(reason), log: log)
                 return
             }
-            try workspace.writePlan(plan)
+            try workspace.writeApprovedPlan(plan)
             await log.note("Applying the saved plan (sha256 \(digest.prefix(12))).")
-            let outcome = try await terraform.run(["apply", "-input=false", "-no-color", RunWorkspace.planFile])
+            let outcome = try await terraform.run(["apply", "-input=false", "-no-color", workspace.approvedPlan.path])
             if let saves = await StateSaveTimes.shared.take(claim.runID) {
                 await log.time("state saved (\(saves.count)×, \(max(1, saves.bytes / 1024)) KiB)", saves.duration)
             }

@@ -16,8 +16,9 @@ final class RunWorkers: Sendable {
     ///     executing by a previous process are recovered at once rather than when their lease expires.
     /// - Parameters:
     ///   - pagesAddress: where people reach this server's pages (for the "waiting for an MFA code" line).
+    ///   - stateResponder: the server's routes, for the state backend inside runs' networks.
     init(settings: RunEngineSettings, database: any Database, mfa: MFAServices, serverURL: String, pagesAddress: String,
-         recoverAllOnStart: Bool, logger: Logger) async throws {
+         stateResponder: @escaping RunStateGateway.Responder, recoverAllOnStart: Bool, logger: Logger) async throws {
         let workerID = "\(ProcessInfo.processInfo.hostName)-\(getpid())-\(UUID().uuidString.prefix(8))"
         let queue = RunQueue(database: database, workerID: workerID, leaseDuration: settings.leaseDuration)
         if recoverAllOnStart {
@@ -26,7 +27,7 @@ final class RunWorkers: Sendable {
         }
         try await RunWorkspace.sweep(root: settings.workRoot, database: database)
         let executor = RunExecutor(settings: settings, queue: queue, shutdown: shutdown, mfa: mfa, serverURL: serverURL,
-                                   pagesAddress: pagesAddress)
+                                   pagesAddress: pagesAddress, stateResponder: stateResponder)
         let (doorbell, shutdown) = (self.doorbell, self.shutdown)
         workers = (0..<settings.concurrency).map { _ in
             // Not stopped by cancellation: a canceled task would end its phase's wait for Terraform at once.

@@ -6,9 +6,14 @@ import Glibc
 
 /// A run phase's own folder under the server's work root (never inside the data folder), holding only
 /// what the phase needs: `config/`, Terraform's working folder (the configuration extracted safely, the
-/// override that points its state at this server's http backend, the saved plan), `home/`, Terraform's
-/// home, and the sandbox's `/etc/passwd` and `/etc/group`. A sandboxed run sees `config/` and `home/` and
-/// nothing else of it. Removed when the phase ends, except a plan's folder kept for its apply.
+/// override that points its state at this server's http backend, a plan's saved plan), `home/`, Terraform's
+/// home, `sealed/`, what the server hands Terraform read-only (its CLI configuration, an apply's plan), and
+/// the sandbox's `/etc/passwd` and `/etc/group`. A sandboxed run sees `config/` and `home/` read-write,
+/// `sealed/` read-only and nothing else of it.
+///
+/// Every phase gets a fresh one, removed when the phase ends: nothing a plan's code wrote (a start-up hook
+/// in `HOME`, a CLI configuration, a changed `.terraform`) reaches its apply, which gets only the sealed
+/// plan, checked by hash and placed where nothing in the sandbox can replace it.
 struct RunWorkspace {
     static let overrideFile = "airlock_backend_override.tf"
     static let planFile = "airlock.tfplan"
@@ -19,9 +24,16 @@ struct RunWorkspace {
     var folder: URL { root.appendingPathComponent("config") }
     /// Terraform's `HOME`.
     var home: URL { root.appendingPathComponent("home") }
+    /// What the server hands Terraform read-only.
+    var serverFiles: URL { root.appendingPathComponent("sealed") }
     var passwd: URL { root.appendingPathComponent("passwd") }
     var group: URL { root.appendingPathComponent("group") }
+    /// The plan a plan phase's Terraform saves, in its working folder.
     var plan: URL { folder.appendingPathComponent(Self.planFile) }
+    /// The approved plan an apply executes, read-only for the sandbox.
+    var approvedPlan: URL { serverFiles.appendingPathComponent(Self.planFile) }
+    /// Terraform's CLI configuration (`TF_CLI_CONFIG_FILE`) unless the operator names one: empty, read-only.
+    var cliConfiguration: URL { serverFiles.appendingPathComponent("terraformrc") }
 
     /// - Parameters:
     ///   - backendAddress: the environment's state URL on this server.
@@ -43,8 +55,8 @@ struct RunWorkspace {
             }
 
             """
-        try workspace.writeNew(Data(override.utf8), to: overrideFile)
-        _ = FileManager.default.createFile(atPath: workspace.home.appendingPathComponent("terraformrc").path, contents: Data())
+        try writeNew(Data(override.utf8), to: workspace.folder.appendingPathComponent(overrideFile))
+        try writeNew(Data(), to: workspace.cliConfiguration)
         return workspace
     }
 
@@ -60,17 +72,10 @@ struct RunWorkspace {
         let workspace = RunWorkspace(root: root)
         try files.createDirectory(at: workspace.folder, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
         try files.createDirectory(at: workspace.home, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
+        try files.createDirectory(at: workspace.serverFiles, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
         let (user, group) = (getuid(), getgid())
         try Data("airlock:x:\(user):\(group):Airlock run:\(workspace.home.path):/bin/sh\n".utf8).write(to: workspace.passwd)
         try Data("airlock:x:\(group):\n".utf8).write(to: workspace.group)
-        return workspace
-    }
-
-    /// The plan's folder kept for the apply on this server: initialised, with the saved plan in it.
-    static func kept(root workRoot: URL, runID: UUID) -> RunWorkspace? {
-        let workspace = RunWorkspace(root: workRoot.appendingPathComponent("\(runID.uuidString.lowercased())-plan"))
-        let attributes = try? FileManager.default.attributesOfItem(atPath: workspace.folder.appendingPathComponent(".terraform").path)
-        guard attributes?[.type] as? FileAttributeType == .typeDirectory else { return nil }
         return workspace
     }
 
@@ -86,16 +91,16 @@ struct RunWorkspace {
         return try handle.readToEnd() ?? Data()
     }
 
-    /// Writes the saved plan for an apply, replacing whatever the run left at its name.
-    func writePlan(_ data: Data) throws {
-        unlink(plan.path)
-        try writeNew(data, to: Self.planFile)
+    /// Writes the approved plan for an apply where the sandbox can read it and nothing in it can write
+    /// (`sealed/`, shown read-only), before any of the apply's processes start.
+    func writeApprovedPlan(_ data: Data) throws {
+        try Self.writeNew(data, to: approvedPlan)
     }
 
-    /// Creates `name` in the working folder; never writes through an existing file or link.
-    private func writeNew(_ data: Data, to name: String) throws {
-        let descriptor = open(folder.appendingPathComponent(name).path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { throw RunWorkspaceError.unwritable(name, String(cString: strerror(errno))) }
+    /// Creates `file`; never writes through an existing file or link.
+    private static func writeNew(_ data: Data, to file: URL) throws {
+        let descriptor = open(file.path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw RunWorkspaceError.unwritable(file.lastPathComponent, String(cString: strerror(errno))) }
         let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
         try handle.write(contentsOf: data)
     }
@@ -104,8 +109,8 @@ struct RunWorkspace {
         try? FileManager.default.removeItem(at: root)
     }
 
-    /// Removes the folders of runs that are over (or gone): every phase's folder is kept while its run
-    /// may still execute or be applied here, and no longer.
+    /// Removes the folders of runs that are over (or gone), which a server that died mid-phase left: a
+    /// folder is kept while its run may still execute here, and no longer.
     static func sweep(root workRoot: URL, database: any Database) async throws {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: workRoot.path)) ?? []
         for name in names {
@@ -125,7 +130,7 @@ enum RunWorkspaceError: Error, CustomStringConvertible {
     var description: String {
         switch self {
         case let .planUnreadable(reason): "The saved plan could not be read (\(reason))."
-        case let .unwritable(name, reason): "\(name) could not be written in the run's working folder (\(reason))."
+        case let .unwritable(name, reason): "\(name) could not be written in the run's folder (\(reason))."
         }
     }
 }

@@ -15,14 +15,17 @@ final class SpawnedProcess: Sendable {
     let output: AsyncStream<Data>
     private let exit: AsyncStream<Int32>
 
-    /// - Parameter descriptors: the server's descriptors the child gets, as 3, 4, ... in this order.
-    init(executable: String, arguments: [String], environment: [String: String], directory: URL, passing descriptors: [Int32] = []) throws(SpawnError) {
+    /// - Parameters:
+    ///   - descriptors: the server's descriptors the child gets, as 3, 4, ... in this order.
+    ///   - network: the run's network namespace to start it in; nil for the server's.
+    init(executable: String, arguments: [String], environment: [String: String], directory: URL, passing descriptors: [Int32] = [],
+         network: RunNetworkNamespace? = nil) throws(SpawnError) {
         let pipe = try ChildPipe()
         do {
             pid = try PosixSpawn.start(
                 executable, arguments, environment: environment,
                 descriptors: [.nullDevice, .descriptor(pipe.writeEnd), .descriptor(pipe.writeEnd)] + descriptors.map { .descriptor($0) },
-                directory: directory.path, newSession: true, launcher: { try LauncherThread.shared.run($0) }
+                directory: directory.path, newSession: true, launcher: network?.launcher ?? { try LauncherThread.shared.run($0) }
             )
         } catch {
             pipe.closeBoth()

@@ -19,6 +19,8 @@ struct TerraformInvocation {
     let settings: RunEngineSettings
     let environment: [String: String]
     let workspace: RunWorkspace
+    /// The phase's network namespace; nil for the server's network.
+    let network: RunNetworkNamespace?
     let log: RunLogWriter
     let shutdown: ShutdownRequest
     let heartbeat: Heartbeat
@@ -59,7 +61,7 @@ struct TerraformInvocation {
         -> (outcome: Outcome, output: Data) {
         let started = ContinuousClock.now
         let process = try settings.sandbox.launch(settings.terraformBinary, arguments: arguments, environment: environment,
-                                                  workspace: workspace)
+                                                  workspace: workspace, network: network)
         let deadline = Date().addingTimeInterval(settings.phaseTimeout)
         let log = self.log
         let reader = Task { await consume(process.output) }

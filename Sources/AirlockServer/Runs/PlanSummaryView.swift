@@ -24,9 +24,13 @@ enum PlanSummaryView {
             \(table)
             \(more)
             \(hash)
+            <p id="apply-runs-code" class="muted">\(applyRunsCode)</p>
             </section>
             """
     }
+
+    /// What an approver must know besides the plan: the apply runs the configuration's code again.
+    static let applyRunsCode = "The apply runs this configuration's own code (provisioners, providers, a credential_process) with the AWS session you approve; Airlock binds the plan, not what that code does. Review the configuration as well as the plan."
 
     /// The hidden field that binds a Confirm & Apply form to the plan shown.
     static func binding(_ planSHA256: String?) -> HTML? {

@@ -1,0 +1,23 @@
+import Foundation
+import NIOCore
+import Vapor
+
+extension Application {
+    /// The state backend as a run reaches it inside its own network (`RunStateGateway`): each request goes through
+    /// this server's own routes and middleware, in process, as if it had come over a socket from loopback.
+    var runStateResponder: RunStateGateway.Responder {
+        { [self] exchange in
+            var headers = HTTPHeaders()
+            for header in exchange.headers { headers.add(name: header.name, value: header.value) }
+            let eventLoop = eventLoopGroup.any()
+            let request = Request(application: self, method: HTTPMethod(rawValue: exchange.method), url: URI(string: exchange.target),
+                                  headersNoUpdate: headers, collectedBody: ByteBuffer(bytes: exchange.body),
+                                  remoteAddress: try? SocketAddress(ipAddress: "127.0.0.1", port: 0), logger: logger, on: eventLoop)
+            let response = try responder.current.respond(to: request).wait()
+            let body = try response.body.collect(on: eventLoop).wait()
+            return RunStateGateway.Answer(status: Int(response.status.code), reason: response.status.reasonPhrase,
+                                          headers: response.headers.map { ($0.name, $0.value) },
+                                          body: body.map { Data($0.readableBytesView) } ?? Data())
+        }
+    }
+}
