@@ -14,12 +14,13 @@ public struct TestCertificateAuthority: Sendable {
     public var serverKeyFile: URL { folder.appendingPathComponent("server-key.pem") }
 
     /// Makes the CA and the server certificate in a new folder.
-    public static func make() async throws -> TestCertificateAuthority {
+    /// - Parameter names: the server certificate's subject alternative names.
+    public static func make(names: [String] = ["IP:127.0.0.1", "DNS:localhost"]) async throws -> TestCertificateAuthority {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("airlock-ca-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let authority = TestCertificateAuthority(folder: folder)
         let extensions = folder.appendingPathComponent("server.ext")
-        try "subjectAltName = IP:127.0.0.1, DNS:localhost\nextendedKeyUsage = serverAuth\n".write(to: extensions, atomically: true, encoding: .utf8)
+        try "subjectAltName = \(names.joined(separator: ", "))\nextendedKeyUsage = serverAuth\n".write(to: extensions, atomically: true, encoding: .utf8)
         let steps: [[String]] = [
             ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2",
              "-subj", "/CN=Airlock test CA", "-keyout", folder.appendingPathComponent("ca-key.pem").path, "-out", authority.certificateFile.path],

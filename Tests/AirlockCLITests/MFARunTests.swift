@@ -45,7 +45,10 @@ enum MFALimit {
         // The run's sandbox shows it no folder of ours: its provisioner posts what it saw.
         let drop = try await FileDrop.start(into: dump)
         do {
-            try await RunWorld.with(serveArguments: RunWorld.fast + ["--sts-endpoint", sts.endpoint.absoluteString] + serveArguments) { world in
+            // The run's provisioner reaches the drop and the test STS on this machine's loopback: the operator allows both.
+            let allowed = [sts.endpoint.absoluteString, drop.url].compactMap { URL(string: $0)?.port }
+                .flatMap { ["--run-network-allow", "127.0.0.1:\($0)"] }
+            try await RunWorld.with(serveArguments: RunWorld.fast + ["--sts-endpoint", sts.endpoint.absoluteString] + allowed + serveArguments) { world in
                 try await body(&world, Setup(sts: sts, dump: dump, drop: drop))
             }
         } catch {

@@ -16,18 +16,25 @@ struct RunWorld {
     static let fast = ["--run-lease", "8s", "--cancel-grace-period", "5s"]
 
     /// Runs `body` with a server; the world is torn down afterwards whatever happens.
+    /// - Parameters:
+    ///   - environment: more of the server's environment.
+    ///   - launchPrefix: a command the server is started through (`ip netns exec NAME`).
+    ///   - reach: the address the test reaches the server at, given the one it printed (a bridge into a namespace).
     static func with(_ version: TerraformVersion = .v1_15, serveArguments: [String] = fast, environment: [String: String] = [:],
+                     launchPrefix: [String] = [], reach: (String) async throws -> String = { $0 },
                      _ body: (inout RunWorld) async throws -> Void) async throws {
         let database = try await TestDatabase.make()
         var fixture = ServerProcessFixture()
         fixture.extraEnvironment = environment
+        fixture.launchPrefix = launchPrefix
         defer { try? FileManager.default.removeItem(at: fixture.data) }
         var world: RunWorld?
         do {
             let tokens = try await fixture.prepareUsers(database)
             let terraform = try await version.executable()
-            let (server, base) = try await fixture.startServer(database, arguments: ["--terraform-bin", terraform] + serveArguments)
-            world = RunWorld(fixture: fixture, database: database, tokens: tokens, terraform: terraform, server: server, base: base)
+            let (server, printed) = try await fixture.startServer(database, arguments: ["--terraform-bin", terraform] + serveArguments)
+            world = RunWorld(fixture: fixture, database: database, tokens: tokens, terraform: terraform, server: server, base: printed)
+            world?.base = try await reach(printed)
             _ = try await world!.call("POST", "/organizations/acme/environments", json: #"{"name":"prod"}"#)
             try await body(&world!)
             #expect(await world!.server.stop() == 0)

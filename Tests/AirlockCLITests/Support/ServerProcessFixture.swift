@@ -9,6 +9,8 @@ struct ServerProcessFixture {
     let data = FileManager.default.temporaryDirectory.appendingPathComponent("airlock-orgs-\(UUID().uuidString)")
     /// More of the servers' environment (e.g. `SSL_CERT_FILE` for runs of a server with a private CA).
     var extraEnvironment: [String: String] = [:]
+    /// A command the server is started through (e.g. `ip netns exec NAME`), or none.
+    var launchPrefix: [String] = []
     var environment: [String: String] {
         extraEnvironment.merging(["PATH": PythonInstallation.path(ProcessInfo.processInfo.environment["PATH"]), "HOME": data.path]) { $1 }
     }
@@ -59,9 +61,9 @@ struct ServerProcessFixture {
 
     /// Starts `airlock serve` on a free port over the data folder and database; returns it and its base URL.
     func startServer(_ database: TestDatabase, arguments: [String] = []) async throws -> (RunningProcess, String) {
-        let server = try RunningProcess(CLIWorld.airlockBinary, ["serve", "--data-dir", data.path, "--port", "0"] + database.arguments
-                                        + (arguments.contains("--unsandboxed-runs") ? [] : PythonInstallation.serveArguments) + arguments,
-                                        environment: environment)
+        let command = launchPrefix + [CLIWorld.airlockBinary, "serve", "--data-dir", data.path, "--port", "0"] + database.arguments
+            + (arguments.contains("--unsandboxed-runs") ? [] : PythonInstallation.serveArguments) + arguments
+        let server = try RunningProcess(command[0], Array(command.dropFirst()), environment: environment)
         let printed = try await server.waitFor("Airlock listening on")
         guard let range = printed.range(of: #"https?://127\.0\.0\.1:[0-9]+"#, options: .regularExpression) else {
             _ = await server.stop()

@@ -1,0 +1,83 @@
+import AirlockTesting
+import Foundation
+
+/// A network namespace a test makes (it runs as root, as CI does): `lo`, and an interface holding the stand-ins'
+/// addresses (a metadata service at 169.254.169.254, private and public ones) that leads nowhere (a bridge without
+/// ports: the kernel here has no `dummy` driver), and no route at all, so no packet can leave this machine whatever the
+/// code under test does. Processes started with `prefix` run inside it;
+/// `/etc/netns/NAME/hosts` gives them host names. A bridge lets the test process reach a loopback port inside.
+final class TestNetworkNamespace: Sendable {
+    let name = "airlock-test-\(UUID().uuidString.prefix(8).lowercased())"
+    private let hostsFolder: URL
+
+    /// The command prefix that starts a program inside the namespace.
+    var prefix: [String] { ["/usr/sbin/ip", "netns", "exec", name] }
+
+    init(addresses: [String], hosts: [String: String]) async throws {
+        hostsFolder = URL(fileURLWithPath: "/etc/netns").appendingPathComponent(name)
+        try FileManager.default.createDirectory(at: hostsFolder, withIntermediateDirectories: true)
+        let lines = ["127.0.0.1 localhost"] + hosts.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }
+        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: hostsFolder.appendingPathComponent("hosts"))
+        var steps: [[String]] = [["netns", "add", name], ["-n", name, "link", "set", "lo", "up"],
+                                 ["-n", name, "link", "add", "stand-ins", "type", "bridge"]]
+        steps += addresses.map { ["-n", name, "addr", "add", "\($0)/32", "dev", "stand-ins"] }
+        steps.append(["-n", name, "link", "set", "stand-ins", "up"])
+        for step in steps {
+            let result = try await CommandRunner.run("/usr/sbin/ip", step, environment: ["PATH": "/usr/sbin:/usr/bin:/sbin:/bin"])
+            guard result.status == 0 else {
+                remove()
+                throw TestServerError.didNotStart("ip \(step.joined(separator: " ")) (the network tests make a namespace: run them as root)",
+                                                  output: result.stderr)
+            }
+        }
+    }
+
+    func remove() {
+        _ = try? FileManager.default.removeItem(at: hostsFolder)
+        Task { [name] in _ = try? await CommandRunner.run("/usr/sbin/ip", ["netns", "delete", name], environment: [:]) }
+    }
+
+    /// A process on this machine's loopback that forwards each connection to `port` on the namespace's loopback; returns
+    /// it and its address (`http://127.0.0.1:<port>`). It listens before it enters the namespace.
+    func bridge(to port: Int) async throws -> (RunningProcess, String) {
+        let program = """
+            import ctypes, os, socket, sys, threading
+            listener = socket.socket()
+            listener.bind(("127.0.0.1", 0))
+            listener.listen(64)
+            libc = ctypes.CDLL(None, use_errno=True)
+            if libc.setns(os.open("/var/run/netns/" + sys.argv[1], os.O_RDONLY), 0x40000000) != 0:
+                raise OSError(ctypes.get_errno(), "setns")
+            print("BRIDGE", listener.getsockname()[1], flush=True)
+            def pump(source, target):
+                try:
+                    while True:
+                        data = source.recv(65536)
+                        if not data:
+                            break
+                        target.sendall(data)
+                except OSError:
+                    pass
+                finally:
+                    try:
+                        target.shutdown(socket.SHUT_WR)
+                    except OSError:
+                        pass
+            def serve(client):
+                upstream = socket.create_connection(("127.0.0.1", int(sys.argv[2])))
+                threading.Thread(target=pump, args=(client, upstream), daemon=True).start()
+                pump(upstream, client)
+            while True:
+                connection, _ = listener.accept()
+                threading.Thread(target=serve, args=(connection,), daemon=True).start()
+            """
+        let bridge = try RunningProcess("/usr/bin/env", ["python3", "-c", program, name, String(port)],
+                                        environment: ProcessInfo.processInfo.environment)
+        let printed = try await bridge.waitFor("BRIDGE")
+        guard let line = printed.split(separator: "\n").first(where: { $0.hasPrefix("BRIDGE ") }), let local = Int(line.dropFirst(7)) else {
+            _ = await bridge.stop()
+            throw TestServerError.didNotStart("the bridge into \(name)", output: printed)
+        }
+        return (bridge, "http://127.0.0.1:\(local)")
+    }
+}
