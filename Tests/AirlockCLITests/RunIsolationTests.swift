@@ -81,13 +81,14 @@ import Testing
     /// The same configuration without the sandbox reads the secret key: the test above can fail, and the
     /// operator's choice is written in every run's log.
     @Test func withoutTheSandboxTheSameConfigurationReadsTheKey() async throws {
-        try await RunWorld.with(serveArguments: RunWorld.fast + ["--unsandboxed-runs"]) { world in
+        try await RunWorld.with(serveArguments: RunWorld.fast + ["--unsandboxed-runs", "--shared-run-network"]) { world in
             #expect(world.server.printed.contains("WARNING: runs are not sandboxed"))
+            #expect(world.server.printed.contains("WARNING: runs share this server's network"))
             #expect(try await world.upload(Self.prying(data: world.fixture.data, otherSecret: ("x", "y"))).status == 201)
             let run = try await world.queue()
             try await world.expect(run, reaches: "planned")
             let plan = try await world.log(run, "plan")
-            #expect(plan.contains("WARNING: runs are not sandboxed"))
+            #expect(plan.contains("WARNING: runs are not sandboxed") && plan.contains("WARNING: runs share this server's network"))
             #expect(!plan.contains(#"+ secret_key = "unreadable""#), "\(plan)")
         }
     }

@@ -65,6 +65,27 @@ import Testing
                                                  environment: ["PATH": "/usr/bin:/bin"])
         #expect(inside.status == 255)
         #expect(inside.stderr.contains("is inside the data folder"), "\(inside.stderr)")
+
+        // A server that may not make network namespaces (here: as nobody, with no capability) gives runs no network of
+        // their own, so it does not start, and says what to do.
+        let nobodyData = FileManager.default.temporaryDirectory.appendingPathComponent("airlock-nobody-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: nobodyData) }
+        let unprivileged = try await CommandRunner.run("/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups",
+                                                                          CLIWorld.airlockBinary, "serve", "--data-dir", nobodyData.path,
+                                                                          "--port", "0", "--unsandboxed-runs"],
+                                                       environment: ["PATH": "/usr/bin:/bin", "TMPDIR": "/tmp"])
+        #expect(unprivileged.status == 255)
+        #expect(unprivileged.stderr.contains("A run's network namespace could not be made") && unprivileged.stderr.contains("--shared-run-network"),
+                "\(unprivileged.stderr)")
+        #expect(!unprivileged.stdout.contains("Airlock listening on"))
+
+        for (allowance, message) in [("10.0.0.0/99", "give a host name, an address or a network"), ("host:0", "the port must be a number"),
+                                     ("127.0.0.1", "a loopback destination needs one address and a port")] {
+            let refused = try await CommandRunner.run(CLIWorld.airlockBinary, ["serve", "--data-dir", data.path, "--port", "0",
+                                                                               "--run-network-allow", allowance],
+                                                      environment: ["PATH": "/usr/bin:/bin"])
+            #expect(refused.status == 64 && refused.stderr.contains(message), "\(allowance): \(refused.stderr)")
+        }
     }
 
     /// The data folder is 0700 and the database and key 0600, even in a folder someone made 0755 under a
