@@ -84,6 +84,11 @@ extension AirlockServerCommand {
                                  discussion: "Any configuration can then read the server's secret key and database: only for a server whose every user may read all of its data. Warned about at start and in every run's log."))
         var unsandboxedRuns = false
 
+        @Option(name: .customLong("max-runs-per-organization"),
+                help: ArgumentHelp("The most runs one organization executes at once, on all servers sharing the queue (default: no cap).",
+                                   discussion: "Whatever the cap, free workers go first to the organization with the fewest runs executing."))
+        var maxRunsPerOrganization: Int?
+
         @Option(name: .customLong("run-network-allow"),
                 help: ArgumentHelp("A destination runs may reach although it is not public: HOST, ADDRESS or NETWORK/PREFIX, each with an optional :PORT (repeatable).",
                                    discussion: "Runs reach public addresses only; never this machine's loopback, the cloud's instance metadata, link-local or private addresses, unless named here (a private registry, a VPC endpoint, 127.0.0.1:5432).",
@@ -117,6 +122,9 @@ extension AirlockServerCommand {
                 throw ValidationError("--aws-region: \(error)")
             }
             guard (1...256).contains(concurrency) else { throw ValidationError("--concurrency must be 1 to 256.") }
+            if let maxRunsPerOrganization, !(1...10_000).contains(maxRunsPerOrganization) {
+                throw ValidationError("--max-runs-per-organization must be 1 to 10000.")
+            }
             guard (0...65535).contains(port) else { throw ValidationError("--port must be 0 to 65535.") }
             for path in sandboxReadOnly where !path.hasPrefix("/") {
                 throw ValidationError("--sandbox-read-only takes absolute paths (\(path) is not one).")
@@ -167,6 +175,7 @@ extension AirlockServerCommand {
             configuration.bubblewrapBinary = bubblewrapBinary
             configuration.unsandboxedRuns = unsandboxedRuns
             configuration.sharedRunNetwork = sharedRunNetwork
+            configuration.maxRunsPerOrganization = maxRunsPerOrganization
             configuration.runNetworkAllowances = try runNetworkAllow.map(RunNetworkAllowance.init(parsing:))
             configuration.retention.stateVersions = keepStateVersions
             configuration.retention.unusedConfigurationVersions = keepUnusedUploads

@@ -4,15 +4,17 @@ import Testing
 
 /// Each run phase has a network of its own and reaches the outside only through Airlock's proxy, which checks each
 /// destination: public addresses and what the operator allowed, never the server's loopback, the instance metadata
-/// service, private addresses or another environment's state. The server, the test STS and every stand-in run in a
-/// network namespace this test makes, with the stand-ins' addresses on an interface that leads nowhere, so nothing leaves this
-/// machine. Through the real Terraform 1.15, the real `hashicorp/aws` provider, the real sandbox.
+/// service, private addresses or another environment's state. The server and the test STS run in a network namespace
+/// this test makes, the stand-ins in a second one beside it (`TestNetworkNamespace`), joined to nothing else, so
+/// nothing leaves this machine. Through the real Terraform 1.15, the real `hashicorp/aws` provider, the real sandbox.
 @Suite(.serialized) struct RunNetworkTests {
     static let metadata = "169.254.169.254"
     static let privateService = "10.77.0.2"
     static let allowedService = "10.77.0.3"
-    /// A public address (TEST-NET-3), here only on the test namespace's interface: the registry and a web server.
+    /// A public address (TEST-NET-3), here only in the test's second namespace: the registry and a web server.
     static let publicHost = "203.0.113.10"
+    /// The server's own address towards the world (a public-looking one): the machine itself, which runs do not reach.
+    static let serverAddress = "192.0.2.1"
 
     /// Stand-ins: plain HTTP servers that answer `STANDIN <address>`, and a Terraform module registry over HTTPS; each
     /// request they get is printed as `HIT <address> <path>`.
@@ -82,7 +84,7 @@ import Testing
         """
 
     @Test func aRunReachesPublicAndAllowedDestinationsOnlyAndItsOwnState() async throws {
-        let network = try await TestNetworkNamespace(addresses: [Self.metadata, Self.privateService, Self.allowedService, Self.publicHost],
+        let network = try await TestNetworkNamespace(worldAddresses: [Self.metadata, Self.privateService, Self.allowedService, Self.publicHost],
                                                      hosts: ["registry.test": Self.publicHost, "metadata.test": Self.metadata])
         defer { network.remove() }
         let authority = try await TestCertificateAuthority.make(names: ["DNS:registry.test"])
@@ -101,7 +103,7 @@ import Testing
 
             """.utf8).write(to: cliConfiguration)
 
-        let standIns = try RunningProcess(network.prefix[0], Array(network.prefix.dropFirst()) + [
+        let standIns = try RunningProcess(network.worldPrefix[0], Array(network.worldPrefix.dropFirst()) + [
             "python3", "-c", Self.standIns, authority.serverCertificateFile.path, authority.serverKeyFile.path,
             "\(Self.metadata),80,plain", "\(Self.privateService),8080,plain", "\(Self.allowedService),8080,plain",
             "\(Self.publicHost),8080,plain", "\(Self.publicHost),443,registry",
@@ -138,6 +140,7 @@ import Testing
             let targets = ["http://\(Self.metadata)/latest/meta-data/", "http://metadata.test/latest/meta-data/",
                            "http://\(Self.privateService):8080/", "http://\(Self.allowedService):8080/", "http://\(Self.publicHost):8080/",
                            "http://127.0.0.1:\(serverPort)/healthz", "direct:http://127.0.0.1:\(serverPort)/healthz",
+                           "http://\(Self.serverAddress):\(serverPort)/healthz",
                            "direct:http://127.0.0.1/state/other/prod", "direct:http://127.0.0.1/state/acme/prod"]
             #expect(try await world.upload(["main.tf": """
                 terraform {
@@ -192,6 +195,7 @@ import Testing
             #expect(outcome("http://\(Self.publicHost):8080/").contains("STANDIN \(Self.publicHost)"), "\(apply)")
             #expect(outcome("http://127.0.0.1:\(serverPort)/healthz").contains("BLOCKED"), "\(apply)")
             #expect(apply.contains("Network: refused a connection to 127.0.0.1 port \(serverPort): a loopback address"), "\(apply)")
+            #expect(apply.contains("Network: refused a connection to \(Self.serverAddress) port \(serverPort): this machine's own address"), "\(apply)")
             #expect(outcome("direct:http://127.0.0.1:\(serverPort)/healthz").contains("BLOCKED"), "the run's loopback is its own: \(apply)")
             #expect(outcome("direct:http://127.0.0.1/state/other/prod").contains("BLOCKED direct:http://127.0.0.1/state/other/prod 403"), "\(apply)")
             #expect(apply.contains("Network: refused GET /state/other/prod on the state backend"), "\(apply)")

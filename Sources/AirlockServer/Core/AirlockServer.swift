@@ -95,12 +95,13 @@ extension AirlockServer {
                                 port: Int, workRoot: URL, sandbox: RunSandbox, network: RunNetworkPolicy?) async throws -> RunWorkers {
         let environment = ProcessInfo.processInfo.environment
         let terraform = terraformBinary(configuration)
-        let settings = RunEngineSettings(
+        var settings = RunEngineSettings(
             terraformBinary: terraform, concurrency: configuration.concurrency, phaseTimeout: configuration.runTimeout,
             cancelGracePeriod: configuration.cancelGracePeriod, leaseDuration: configuration.runLease,
             workRoot: workRoot, sandbox: sandbox,
             passthroughEnvironment: environment.filter { RunEngineSettings.passedThrough.contains($0.key) }, network: network
         )
+        settings.organizationRunLimit = configuration.maxRunsPerOrganization
         let isSQLite = if case .sqlite = database { true } else { false }
         let workers = try await RunWorkers(settings: settings, database: app.db, mfa: app.mfaServices,
                                            serverURL: configuration.runsAddress(port: port), pagesAddress: configuration.pagesAddress(port: port),

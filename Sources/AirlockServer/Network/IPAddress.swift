@@ -49,6 +49,7 @@ struct IPAddress: Hashable, Sendable, CustomStringConvertible {
         if Array(bytes[0..<12]) == mappedPrefix { return Self.nonPublicKind(ipv4: Array(bytes[12..<16])) }  // ::ffff:a.b.c.d
         if bytes.allSatisfy({ $0 == 0 }) { return "unspecified" }
         if bytes == [UInt8](repeating: 0, count: 15) + [1] { return "loopback" }
+        if Array(bytes[0..<12]) == [UInt8](repeating: 0, count: 12) { return "reserved (IPv4-compatible)" }  // ::a.b.c.d
         let (first, second) = (bytes[0], bytes[1])
         if first & 0xFE == 0xFC { return "unique local (private)" }  // fc00::/7, also fd00:ec2::254, EC2's metadata service
         if first == 0xFE, second & 0xC0 == 0x80 { return "link-local" }  // fe80::/10
@@ -57,6 +58,10 @@ struct IPAddress: Hashable, Sendable, CustomStringConvertible {
         if Array(bytes[0..<12]) == [0x00, 0x64, 0xFF, 0x9B, 0, 0, 0, 0, 0, 0, 0, 0] {  // NAT64
             return Self.nonPublicKind(ipv4: Array(bytes[12..<16]))
         }
+        // Only global unicast (2000::/3) is public, and of it not the forms that carry another address.
+        guard first & 0xE0 == 0x20 else { return "reserved" }
+        if first == 0x20, second == 0x02 { return Self.nonPublicKind(ipv4: Array(bytes[2..<6])) }  // 6to4, 2002::/16
+        if first == 0x20, second == 0x01, bytes[2] == 0, bytes[3] == 0 { return "reserved (Teredo)" }  // 2001::/32
         return nil
     }
 
@@ -67,6 +72,7 @@ struct IPAddress: Hashable, Sendable, CustomStringConvertible {
         case (10, _), (192, 168), (172, 16...31): "private"
         case (169, 254): "link-local (cloud instance metadata)"
         case (100, 64...127): "shared (carrier-grade NAT)"
+        case (168, 63) where a[2] == 129 && a[3] == 16: "cloud platform (Azure's WireServer)"
         case (192, 0) where a[2] == 0: "reserved"
         case (198, 18...19): "reserved (benchmarking)"
         case (224...239, _): "multicast"
@@ -84,6 +90,33 @@ struct IPAddress: Hashable, Sendable, CustomStringConvertible {
         guard rest > 0 else { return true }
         let mask = UInt8(0xFF) << UInt8(8 - rest)
         return bytes[whole] & mask == network.bytes[whole] & mask
+    }
+
+    /// The addresses of this machine's own interfaces (in the calling thread's network namespace): a connection to
+    /// one of them reaches the machine itself, however public the address.
+    static func machineAddresses() -> Set<IPAddress> {
+        var list: UnsafeMutablePointer<ifaddrs>?
+        guard getifaddrs(&list) == 0, let list else { return [] }
+        defer { freeifaddrs(list) }
+        var addresses = Set<IPAddress>()
+        var cursor: UnsafeMutablePointer<ifaddrs>? = list
+        while let entry = cursor?.pointee {
+            if let address = entry.ifa_addr {
+                switch Int32(address.pointee.sa_family) {
+                case AF_INET:
+                    address.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { v4 in
+                        addresses.insert(IPAddress(unchecked: withUnsafeBytes(of: v4.pointee.sin_addr) { Array($0) }))
+                    }
+                case AF_INET6:
+                    address.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { v6 in
+                        addresses.insert(IPAddress(unchecked: withUnsafeBytes(of: v6.pointee.sin6_addr) { Array($0) }))
+                    }
+                default: break
+                }
+            }
+            cursor = entry.ifa_next
+        }
+        return addresses
     }
 
     /// Every address `host` resolves to (a literal address resolves to itself). Blocking: call it off the event loops.

@@ -107,8 +107,10 @@ public struct Bubblewrap: Sendable {
 
     /// bwrap's options for one phase, in order: later mounts go on top of earlier ones.
     func sandboxOptions(environment: [String: String], workspace: RunWorkspace) throws -> [String] {
+        // --cap-drop ALL: bwrap started by root keeps every capability inside the sandbox by default, with which a
+        // run could remount its read-only views of the host writable.
         var options = ["--unshare-user", "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
-                       "--disable-userns", "--die-with-parent", "--as-pid-1", "--hostname", "airlock-run", "--clearenv"]
+                       "--disable-userns", "--cap-drop", "ALL", "--die-with-parent", "--as-pid-1", "--hostname", "airlock-run", "--clearenv"]
         for (key, value) in environment.sorted(by: { $0.key < $1.key }) {
             guard !key.isEmpty, !key.contains("="), !key.contains("\0"), !value.contains("\0") else {
                 throw RunSandboxError.unusableVariable(key.replacingOccurrences(of: "\0", with: "\\0"))

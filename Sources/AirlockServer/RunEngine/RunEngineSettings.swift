@@ -6,6 +6,8 @@ public struct RunEngineSettings: Sendable {
     public var terraformBinary: String
     /// Runs this server executes at once (each on a different environment).
     public var concurrency: Int
+    /// The most runs one organization executes at once on all servers sharing the queue; nil for no cap.
+    public var organizationRunLimit: Int?
     /// The longest a plan or an apply may take before it is interrupted.
     public var phaseTimeout: TimeInterval
     /// How long Terraform gets to stop after an interrupt before it is killed.
@@ -39,6 +41,7 @@ public struct RunEngineSettings: Sendable {
         self.sandbox = sandbox
         self.passthroughEnvironment = passthroughEnvironment
         self.network = network
+        self.organizationRunLimit = nil
     }
 
     /// The variables of the server's own environment Terraform needs; nothing else of it reaches Terraform.

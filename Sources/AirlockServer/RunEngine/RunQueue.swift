@@ -2,10 +2,15 @@ import Fluent
 import Foundation
 import SQLKit
 
-/// The run queue, kept in the database so that every server sharing it takes part: a worker claims the
-/// oldest queued run whose environment has no earlier unfinished run (the environment lock) and that does not
-/// wait for its plan's MFA code (`Run.waitsForPlanCode`), holds a
-/// lease on it while it works, and a run whose lease runs out (its server died) is marked errored.
+/// The run queue, kept in the database so that every server sharing it takes part: a worker claims a queued
+/// run whose environment has no earlier unfinished run (the environment lock) and that does not wait for its
+/// plan's MFA code (`Run.waitsForPlanCode`), holds a lease on it while it works, and a run whose lease runs out
+/// (its server died) is marked errored.
+///
+/// Workers are shared fairly between organizations: of the runs that may start, the claim takes one of the
+/// organization with the fewest runs executing now (across every server), the oldest first; so one tenant's many
+/// or long runs never keep another tenant's next run waiting for more than the next free worker. An operator can
+/// also cap the runs one organization executes at once (`organizationLimit`).
 /// On PostgreSQL the claim skips rows another server is claiming (`FOR UPDATE SKIP LOCKED`); on SQLite
 /// the single claiming statement is atomic. Either way no run is executed twice.
 struct RunQueue: Sendable {
@@ -18,6 +23,8 @@ struct RunQueue: Sendable {
     let database: any Database
     let workerID: String
     let leaseDuration: TimeInterval
+    /// The most runs one organization executes at once, on all servers together; nil for no cap.
+    var organizationLimit: Int? = nil
 
     /// Claims the next run, or nil when none may start now.
     func claimNext() async throws -> Claim? {
@@ -32,6 +39,16 @@ struct RunQueue: Sendable {
         // `Run.waitsForPlanCode`: a pending run whose level needs a plan code and that nobody authenticated waits.
         let planCodeLevels = MFALevel.allCases.filter { $0.requiresMFA(for: .plan) }.map(\.rawValue)
         let runs = SQLIdentifier(Run.schema)
+        let (environments, environmentID, organization) = (SQLIdentifier(TerraformEnvironment.schema), TerraformEnvironment.column(\.$id),
+                                                            TerraformEnvironment.column(\.$organization.$id))
+        let executing = RunState.executing.map(\.rawValue)
+        // How many runs the candidate's organization executes now.
+        let organizationLoad: SQLQueryString = """
+            (SELECT COUNT(*) FROM \(runs) x WHERE x.\(state) IN (\(binds: executing)) AND x.\(environment) IN (
+               SELECT e.\(environmentID) FROM \(environments) e WHERE e.\(organization) = (
+                 SELECT f.\(organization) FROM \(environments) f WHERE f.\(environmentID) = r.\(environment))))
+            """
+        let capped: SQLQueryString = organizationLimit.map { " AND \(organizationLoad) < \(bind: $0)" } ?? ""
         let query: SQLQueryString = """
             UPDATE \(runs) SET \(state) = CASE WHEN \(state) = \(bind: RunState.pending.rawValue) THEN \(bind: RunState.planning.rawValue) ELSE \(bind: RunState.applying.rawValue) END,
               \(leaseOwner) = \(bind: workerID), \(leaseExpiresAt) = \(bind: now + leaseDuration)
@@ -41,8 +58,8 @@ struct RunQueue: Sendable {
                 AND (r.\(state) <> \(bind: RunState.pending.rawValue) OR r.\(planAuthenticatedBy) IS NOT NULL
                      OR COALESCE(r.\(mfaLevel), \(bind: MFALevel.never.rawValue)) NOT IN (\(binds: planCodeLevels)))
                 AND NOT EXISTS (SELECT 1 FROM \(runs) o WHERE o.\(environment) = r.\(environment) AND o.\(number) < r.\(number)
-                                AND o.\(state) IN (\(binds: active)))
-              ORDER BY r.\(queuedAt) LIMIT 1\(skipLocked))
+                                AND o.\(state) IN (\(binds: active)))\(capped)
+              ORDER BY \(organizationLoad), r.\(queuedAt) LIMIT 1\(skipLocked))
             AND \(state) IN (\(binds: queued))
             RETURNING \(id), \(state)
             """

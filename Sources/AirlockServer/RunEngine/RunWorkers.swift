@@ -20,7 +20,8 @@ final class RunWorkers: Sendable {
     init(settings: RunEngineSettings, database: any Database, mfa: MFAServices, serverURL: String, pagesAddress: String,
          stateResponder: @escaping RunStateGateway.Responder, recoverAllOnStart: Bool, logger: Logger) async throws {
         let workerID = "\(ProcessInfo.processInfo.hostName)-\(getpid())-\(UUID().uuidString.prefix(8))"
-        let queue = RunQueue(database: database, workerID: workerID, leaseDuration: settings.leaseDuration)
+        let queue = RunQueue(database: database, workerID: workerID, leaseDuration: settings.leaseDuration,
+                             organizationLimit: settings.organizationRunLimit)
         if recoverAllOnStart {
             let recovered = try await queue.recoverExpired(before: .infinity)
             if recovered > 0 { logger.warning("Marked \(recovered) run(s) errored that were executing when the server last stopped.") }

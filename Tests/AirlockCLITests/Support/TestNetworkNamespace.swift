@@ -1,32 +1,40 @@
 import AirlockTesting
 import Foundation
 
-/// A network namespace a test makes (it runs as root, as CI does): `lo`, and an interface holding the stand-ins'
-/// addresses (a metadata service at 169.254.169.254, private and public ones) that leads nowhere (a bridge without
-/// ports: the kernel here has no `dummy` driver), and no route at all, so no packet can leave this machine whatever the
-/// code under test does. Processes started with `prefix` run inside it;
-/// `/etc/netns/NAME/hosts` gives them host names. A bridge lets the test process reach a loopback port inside.
+/// Two network namespaces a test makes (it runs as root, as CI does): the server's, and "the world" beside it, joined
+/// by a veth pair and joined to nothing else. The world holds the stand-ins' addresses (a metadata service at
+/// 169.254.169.254, private and public ones) and has no route of its own, so no packet can leave this machine
+/// whatever the code under test does. Processes started with `prefix` run in the server's namespace (which sends
+/// everything it does not hold to the world), with `worldPrefix` in the world; `/etc/netns/NAME/hosts` gives the
+/// server's namespace host names. A bridge lets the test process reach a loopback port inside the server's.
 final class TestNetworkNamespace: Sendable {
     let name = "airlock-test-\(UUID().uuidString.prefix(8).lowercased())"
+    var world: String { name + "-world" }
     private let hostsFolder: URL
 
-    /// The command prefix that starts a program inside the namespace.
+    /// The command prefix that starts a program in the server's namespace.
     var prefix: [String] { ["/usr/sbin/ip", "netns", "exec", name] }
+    /// The command prefix that starts a program in the world.
+    var worldPrefix: [String] { ["/usr/sbin/ip", "netns", "exec", world] }
 
-    init(addresses: [String], hosts: [String: String]) async throws {
+    init(worldAddresses: [String], hosts: [String: String]) async throws {
         hostsFolder = URL(fileURLWithPath: "/etc/netns").appendingPathComponent(name)
         try FileManager.default.createDirectory(at: hostsFolder, withIntermediateDirectories: true)
         let lines = ["127.0.0.1 localhost"] + hosts.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }
         try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: hostsFolder.appendingPathComponent("hosts"))
-        var steps: [[String]] = [["netns", "add", name], ["-n", name, "link", "set", "lo", "up"],
-                                 ["-n", name, "link", "add", "stand-ins", "type", "bridge"]]
-        steps += addresses.map { ["-n", name, "addr", "add", "\($0)/32", "dev", "stand-ins"] }
-        steps.append(["-n", name, "link", "set", "stand-ins", "up"])
+        var steps: [[String]] = [["netns", "add", name], ["netns", "add", world],
+                                 ["-n", name, "link", "add", "to-world", "type", "veth", "peer", "name", "to-server", "netns", world]]
+        for (namespace, link, address) in [(name, "to-world", "192.0.2.1/30"), (world, "to-server", "192.0.2.2/30")] {
+            steps += [["-n", namespace, "link", "set", "lo", "up"], ["-n", namespace, "addr", "add", address, "dev", link],
+                      ["-n", namespace, "link", "set", link, "up"]]
+        }
+        steps.append(["-n", name, "route", "add", "default", "via", "192.0.2.2"])
+        steps += worldAddresses.map { ["-n", world, "addr", "add", "\($0)/32", "dev", "lo"] }
         for step in steps {
             let result = try await CommandRunner.run("/usr/sbin/ip", step, environment: ["PATH": "/usr/sbin:/usr/bin:/sbin:/bin"])
             guard result.status == 0 else {
                 remove()
-                throw TestServerError.didNotStart("ip \(step.joined(separator: " ")) (the network tests make a namespace: run them as root)",
+                throw TestServerError.didNotStart("ip \(step.joined(separator: " ")) (the network tests make namespaces: run them as root)",
                                                   output: result.stderr)
             }
         }
@@ -34,7 +42,9 @@ final class TestNetworkNamespace: Sendable {
 
     func remove() {
         _ = try? FileManager.default.removeItem(at: hostsFolder)
-        Task { [name] in _ = try? await CommandRunner.run("/usr/sbin/ip", ["netns", "delete", name], environment: [:]) }
+        Task { [name, world] in
+            for namespace in [name, world] { _ = try? await CommandRunner.run("/usr/sbin/ip", ["netns", "delete", namespace], environment: [:]) }
+        }
     }
 
     /// A process on this machine's loopback that forwards each connection to `port` on the namespace's loopback; returns

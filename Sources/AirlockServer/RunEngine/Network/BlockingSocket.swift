@@ -22,16 +22,18 @@ enum BlockingSocket {
         return descriptor
     }
 
-    /// The next connection on `listener`, or nil once the listener was shut down.
-    static func accept(_ listener: Int32) -> Int32? {
+    /// The next connection on `listener`, or nil once `stopped` says so (after the listener was shut down). Other
+    /// failures (out of descriptors, say) are waited out, so the listener is never given up while it may be in use.
+    static func accept(_ listener: Int32, stopped: () -> Bool) -> Int32? {
         while true {
             let connection = Glibc.accept(listener, nil, nil)
             if connection >= 0 {
+                // Close-on-exec at once; spawns close every descriptor they are not given in any case (`PosixSpawn`).
                 _ = fcntl(connection, F_SETFD, FD_CLOEXEC)
                 return connection
             }
-            if errno == EINTR || errno == ECONNABORTED { continue }
-            return nil
+            if stopped() { return nil }
+            if errno != EINTR && errno != ECONNABORTED { usleep(100_000) }
         }
     }
 
@@ -109,12 +111,8 @@ enum BlockingSocket {
         }
     }
 
-    /// Copies bytes both ways between two connections until both directions have ended, then closes both.
+    /// Copies bytes both ways between two connections until both directions have ended (or one failed).
     static func relay(_ first: Int32, _ second: Int32) {
-        defer {
-            close(first)
-            close(second)
-        }
         var open = [true, true]  // first → second, second → first
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
         while open[0] || open[1] {

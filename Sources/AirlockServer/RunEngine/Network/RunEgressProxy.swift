@@ -12,10 +12,11 @@ struct RunEgressProxy: Sendable {
     /// Writes a line in the run's log.
     let report: @Sendable (String) -> Void
 
-    /// Serves one connection from the run, then closes it.
-    func serve(_ client: Int32) {
+    /// Serves one connection from the run (admitted to `connections`), then closes it.
+    func serve(_ client: Int32, connections: RunConnections) {
+        defer { connections.close(client) }
         guard let (text, rest) = BlockingSocket.readHead(client), let head = RunHTTPHead(text) else {
-            return refuse(client, status: "400 Bad Request", .unusableRequest("not an HTTP request head"))
+            return refuse(client, status: "400 Bad Request", .unusableRequest("not an HTTP request head (or none within a minute)"))
         }
         let destination: (host: String, port: Int)
         var forwarded: Data?
@@ -52,7 +53,7 @@ struct RunEgressProxy: Sendable {
             return refuse(client, status: "502 Bad Gateway", .unresolvable(host: host))
         }
         let address: IPAddress
-        switch policy.destination(host: host, port: destination.port, addresses: addresses) {
+        switch policy.destination(host: host, port: destination.port, addresses: addresses, machine: IPAddress.machineAddresses()) {
         case let .success(checked): address = checked
         case let .failure(refusal): return refuse(client, status: "403 Forbidden", refusal)
         }
@@ -62,11 +63,15 @@ struct RunEgressProxy: Sendable {
         case let .failure(error):
             return refuse(client, status: "502 Bad Gateway", .unreachable(host: host, port: destination.port, address: address, reason: "\(error)"))
         }
+        guard connections.admit(upstream) else {
+            return refuse(client, status: "503 Service Unavailable", .unusableRequest("the run has \(RunConnections.limit) connections open already"))
+        }
+        defer { connections.close(upstream) }
         if let forwarded {
-            guard BlockingSocket.write(upstream, forwarded + rest) else { close(upstream); close(client); return }
+            guard BlockingSocket.write(upstream, forwarded + rest) else { return }
         } else {
             guard BlockingSocket.write(client, Data("HTTP/1.1 200 Connection established\r\n\r\n".utf8)),
-                  rest.isEmpty || BlockingSocket.write(upstream, rest) else { close(upstream); close(client); return }
+                  rest.isEmpty || BlockingSocket.write(upstream, rest) else { return }
         }
         BlockingSocket.relay(client, upstream)
     }
@@ -75,6 +80,5 @@ struct RunEgressProxy: Sendable {
         report(refusal.description)
         let body = Data((refusal.description + "\n").utf8)
         BlockingSocket.write(client, Data("HTTP/1.1 \(status)\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: \(body.count)\r\nConnection: close\r\n\r\n".utf8) + body)
-        close(client)
     }
 }

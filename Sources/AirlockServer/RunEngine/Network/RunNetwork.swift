@@ -1,11 +1,12 @@
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// A run phase's network while it executes: its own namespace (`RunNetworkNamespace`) and the server's threads
 /// that serve the run's proxy, its state backend and the allowed loopback destinations there. Stopped when the
-/// phase ends.
+/// phase ends: every connection of the run ends with it.
 final class RunNetwork: Sendable {
     /// The proxy's address as the run's environment names it.
     static let proxyAddress = "http://127.0.0.1:\(RunNetworkPolicy.proxyPort)"
@@ -13,8 +14,11 @@ final class RunNetwork: Sendable {
     static let proxyVariables = ["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"]
     /// Variables that would send a destination around the proxy (or name another one); removed from the run's environment.
     static let bypassVariables = ["NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy"]
+    /// The most lines a phase's network writes in its log (a run refused in a loop must not fill it).
+    static let reportLimit = 50
 
     let namespace: RunNetworkNamespace
+    private let connections = RunConnections()
 
     /// The state backend's address for `statePath` as the run reaches it.
     static func stateAddress(_ statePath: String) -> String {
@@ -24,22 +28,28 @@ final class RunNetwork: Sendable {
     /// Makes the namespace and starts serving it.
     /// - Parameters:
     ///   - statePath: the environment's state path, the only one the run's state backend answers.
+    ///   - token: the run's state token, which the state backend asks of every request before it reads it.
     ///   - report: writes a line in the run's log (refused destinations).
-    init(policy: RunNetworkPolicy, statePath: String, responder: @escaping RunStateGateway.Responder,
+    init(policy: RunNetworkPolicy, statePath: String, token: String, responder: @escaping RunStateGateway.Responder,
          report: @escaping @Sendable (String) -> Void) throws {
         namespace = try RunNetworkNamespace.make(loopbackForwards: policy.loopbackForwards)
-        let proxy = RunEgressProxy(policy: policy, report: report)
-        let gateway = RunStateGateway(statePath: statePath, responder: responder, report: report)
-        Self.serve(namespace.proxy) { proxy.serve($0) }
-        Self.serve(namespace.state) { gateway.serve($0) }
+        let limitedReport = LimitedReport(report, limit: Self.reportLimit).write
+        let proxy = RunEgressProxy(policy: policy, report: limitedReport)
+        let gateway = RunStateGateway(statePath: statePath, token: token, responder: responder, report: limitedReport)
+        let connections = self.connections
+        serve(namespace.proxy) { proxy.serve($0, connections: connections) }
+        serve(namespace.state) { gateway.serve($0, connections: connections) }
         for forward in namespace.forwards {
-            Self.serve(forward) { client in
+            serve(forward) { client in
+                defer { connections.close(client) }
                 switch BlockingSocket.connect(to: forward.address, port: forward.port) {
-                case let .success(upstream): BlockingSocket.relay(client, upstream)
+                case let .success(upstream):
+                    guard connections.admit(upstream) else { return }
+                    BlockingSocket.relay(client, upstream)
+                    connections.close(upstream)
                 case let .failure(error):
-                    report(RunNetworkRefusal.unreachable(host: forward.address.description, port: forward.port, address: forward.address,
-                                                         reason: "\(error)").description)
-                    close(client)
+                    limitedReport(RunNetworkRefusal.unreachable(host: forward.address.description, port: forward.port, address: forward.address,
+                                                                reason: "\(error)").description)
                 }
             }
         }
@@ -51,22 +61,47 @@ final class RunNetwork: Sendable {
         for name in Self.proxyVariables { environment[name] = Self.proxyAddress }
     }
 
-    /// Stops accepting connections (those open end with the run's processes) and lets the namespace go.
+    /// Ends every connection of the run, stops accepting (each listener is closed by its own thread) and lets the
+    /// namespace go.
     func stop() {
+        connections.stopAll()
         for listener in [namespace.proxy, namespace.state] + namespace.forwards {
             shutdown(listener.descriptor, Int32(SHUT_RDWR))
         }
         namespace.close()
     }
 
-    /// Accepts connections on `listener` on a thread of its own, each served on a thread of its own; closes the
-    /// listener once it is shut down.
-    private static func serve(_ listener: RunNetworkNamespace.Listener, _ handle: @escaping @Sendable (Int32) -> Void) {
+    /// Accepts connections on `listener` on a thread of its own, each served on a thread of its own (at most
+    /// `RunConnections.limit` at once); closes the listener once the phase has ended.
+    private func serve(_ listener: RunNetworkNamespace.Listener, _ handle: @escaping @Sendable (Int32) -> Void) {
+        let connections = self.connections
         Thread.detachNewThread {
-            while let connection = BlockingSocket.accept(listener.descriptor) {
+            while let connection = BlockingSocket.accept(listener.descriptor, stopped: { connections.isStopped }) {
+                guard connections.admit(connection) else { continue }
                 Thread.detachNewThread { handle(connection) }
             }
             close(listener.descriptor)
         }
+    }
+}
+
+/// Writes at most `limit` lines in a run's log, then says that it stops.
+private final class LimitedReport: Sendable {
+    private let written = Mutex(0)
+    private let report: @Sendable (String) -> Void
+    private let limit: Int
+
+    init(_ report: @escaping @Sendable (String) -> Void, limit: Int) {
+        self.report = report
+        self.limit = limit
+    }
+
+    func write(_ line: String) {
+        let count = written.withLock { count in
+            count += 1
+            return count
+        }
+        if count <= limit { report(line) }
+        if count == limit { report("Network: further lines of this phase's network are not written.") }
     }
 }

@@ -31,11 +31,16 @@ public struct RunNetworkPolicy: Sendable {
 
     /// The address to connect to for `host:port`, of the addresses it resolved to: the first, when every one is
     /// allowed (a name with one private address among public ones is refused whole, so no DNS answer can steer a
-    /// run inside).
-    func destination(host: String, port: Int, addresses: [IPAddress]) -> Result<IPAddress, RunNetworkRefusal> {
+    /// run inside). A public address of this machine itself (`machine`) is not public to a run.
+    func destination(host: String, port: Int, addresses: [IPAddress], machine: Set<IPAddress> = []) -> Result<IPAddress, RunNetworkRefusal> {
         guard let first = addresses.first else { return .failure(.unresolvable(host: host)) }
-        for address in addresses where !address.isPublic && !allowances.contains(where: { $0.allows(host: host, address: address, port: port) }) {
-            return .failure(.notPublic(host: host, port: port, address: address, kind: address.nonPublicKind ?? "not public"))
+        for address in addresses where !allowances.contains(where: { $0.allows(host: host, address: address, port: port) }) {
+            if let kind = address.nonPublicKind {
+                return .failure(.notPublic(host: host, port: port, address: address, kind: kind))
+            }
+            if machine.contains(address) {
+                return .failure(.notPublic(host: host, port: port, address: address, kind: RunNetworkRefusal.machineKind))
+            }
         }
         return .success(first)
     }
@@ -48,6 +53,9 @@ public struct RunNetworkPolicy: Sendable {
 
 /// Why a run's connection was refused; written in its log.
 enum RunNetworkRefusal: Error, CustomStringConvertible {
+    /// The kind of an address of this machine's own interfaces.
+    static let machineKind = "this machine's own"
+
     case notPublic(host: String, port: Int, address: IPAddress, kind: String)
     case unresolvable(host: String)
     case unreachable(host: String, port: Int, address: IPAddress, reason: String)
@@ -58,7 +66,7 @@ enum RunNetworkRefusal: Error, CustomStringConvertible {
         switch self {
         case let .notPublic(host, port, address, kind):
             let named = host == address.description ? host : "\(host) (\(address))"
-            return "Network: refused a connection to \(named) port \(port): a \(kind) address, which runs do not reach "
+            return "Network: refused a connection to \(named) port \(port): \(kind == Self.machineKind ? "" : "a ")\(kind) address, which runs do not reach "
                 + "(the server's operator can allow a destination with airlock serve --run-network-allow)."
         case let .unresolvable(host): return "Network: refused a connection to \(host): it could not be resolved."
         case let .unreachable(host, port, address, reason):

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -6,7 +7,7 @@ import Glibc
 /// The run's way to its own environment's state: an HTTP listener on the run's loopback (the http backend's
 /// address) that answers requests for that one state path from the server's own routes, in process. Any other
 /// path (another environment's state, the API, the pages) is refused and the refusal goes to the run's log.
-struct RunStateGateway: Sendable {
+final class RunStateGateway: Sendable {
     /// A request for the server's routes, and their answer.
     struct Exchange: Sendable {
         let method: String
@@ -27,14 +28,27 @@ struct RunStateGateway: Sendable {
 
     /// The environment's state path, e.g. `/state/acme/prod`.
     let statePath: String
+    /// The run's own credential for it (the backend's basic auth): nothing else is read of a request without it.
+    let authorization: String
     let responder: Responder
     let report: @Sendable (String) -> Void
+    /// Requests answered at once: Terraform sends one at a time, and each may hold a state's worth of memory.
+    static let requestsAtOnce = 2
+    private let inFlight = Mutex(0)
     /// The largest body taken (a state file).
     static let bodyLimit = StateBackendRoutes.maximumStateBytes
 
-    /// Serves one connection from the run (several requests, one after another), then closes it.
-    func serve(_ client: Int32) {
-        defer { close(client) }
+    init(statePath: String, token: String, responder: @escaping Responder, report: @escaping @Sendable (String) -> Void) {
+        self.statePath = statePath
+        authorization = "Basic " + Data("run:\(token)".utf8).base64EncodedString()
+        self.responder = responder
+        self.report = report
+    }
+
+    /// Serves one connection from the run (admitted to `connections`; several requests, one after another), then
+    /// closes it.
+    func serve(_ client: Int32, connections: RunConnections) {
+        defer { connections.close(client) }
         var carried = Data()
         while let (text, rest) = BlockingSocket.readHead(client, carried: carried) {
             guard let head = RunHTTPHead(text) else { return answer(client, status: "400 Bad Request", "Not an HTTP request.") }
@@ -44,9 +58,16 @@ struct RunStateGateway: Sendable {
                 report(refusal.description)
                 return answer(client, status: "403 Forbidden", refusal.description)
             }
+            guard head.value("Authorization") == authorization else {
+                return answer(client, status: "401 Unauthorized", "Only the run's own Terraform reaches this state backend.")
+            }
             guard let length = head.contentLength(limit: Self.bodyLimit) else {
                 return answer(client, status: "411 Length Required", "Send the body with a Content-Length of at most \(Self.bodyLimit) bytes.")
             }
+            guard inFlight.withLock({ count in count < Self.requestsAtOnce ? { count += 1; return true }() : false }) else {
+                return answer(client, status: "503 Service Unavailable", "The run has \(Self.requestsAtOnce) state requests under way already.")
+            }
+            defer { inFlight.withLock { $0 -= 1 } }
             guard let (body, after) = BlockingSocket.readExactly(client, count: length, carried: rest) else { return }
             carried = after
             let reply: Answer
