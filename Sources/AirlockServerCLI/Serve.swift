@@ -89,6 +89,21 @@ extension AirlockServerCommand {
                                    discussion: "Whatever the cap, free workers go first to the organization with the fewest runs executing."))
         var maxRunsPerOrganization: Int?
 
+        @Option(name: .customLong("run-memory"), help: ArgumentHelp("The memory one run phase may use (e.g. 4G).", valueName: "size"))
+        var runMemory = ByteSizeOption(bytes: RunLimits().memoryBytes)
+
+        @Option(name: .customLong("run-processes"), help: "The processes and threads one run phase may have at once.")
+        var runProcesses = RunLimits().processes
+
+        @Option(name: .customLong("run-tmp"), help: ArgumentHelp("The size of a run phase's private /tmp, in memory (e.g. 1G).", valueName: "size"))
+        var runTmp = ByteSizeOption(bytes: RunLimits().tmpBytes)
+
+        @Option(name: .customLong("run-disk"), help: ArgumentHelp("What a run phase's folder may hold on disk (e.g. 8G).", valueName: "size"))
+        var runDisk = ByteSizeOption(bytes: RunLimits().diskBytes)
+
+        @Option(name: .customLong("run-open-files"), help: "The files one process of a run may have open.")
+        var runOpenFiles = RunLimits().openFiles
+
         @Option(name: .customLong("run-network-allow"),
                 help: ArgumentHelp("A destination runs may reach although it is not public: HOST, ADDRESS or NETWORK/PREFIX, each with an optional :PORT (repeatable).",
                                    discussion: "Runs reach public addresses only; never this machine's loopback, the cloud's instance metadata, link-local or private addresses, unless named here (a private registry, a VPC endpoint, 127.0.0.1:5432).",
@@ -122,6 +137,12 @@ extension AirlockServerCommand {
                 throw ValidationError("--aws-region: \(error)")
             }
             guard (1...256).contains(concurrency) else { throw ValidationError("--concurrency must be 1 to 256.") }
+            guard (16...1_000_000).contains(runProcesses) else { throw ValidationError("--run-processes must be 16 to 1000000.") }
+            guard (64...1_048_576).contains(runOpenFiles) else { throw ValidationError("--run-open-files must be 64 to 1048576.") }
+            for (flag, size, least) in [("--run-memory", runMemory, 64 << 20), ("--run-tmp", runTmp, 1 << 20), ("--run-disk", runDisk, 16 << 20)]
+                where size.bytes < least {
+                throw ValidationError("\(flag) must be at least \(least >> 20)M.")
+            }
             if let maxRunsPerOrganization, !(1...10_000).contains(maxRunsPerOrganization) {
                 throw ValidationError("--max-runs-per-organization must be 1 to 10000.")
             }
@@ -176,6 +197,11 @@ extension AirlockServerCommand {
             configuration.unsandboxedRuns = unsandboxedRuns
             configuration.sharedRunNetwork = sharedRunNetwork
             configuration.maxRunsPerOrganization = maxRunsPerOrganization
+            configuration.runLimits.memoryBytes = runMemory.bytes
+            configuration.runLimits.processes = runProcesses
+            configuration.runLimits.tmpBytes = runTmp.bytes
+            configuration.runLimits.diskBytes = runDisk.bytes
+            configuration.runLimits.openFiles = runOpenFiles
             configuration.runNetworkAllowances = try runNetworkAllow.map(RunNetworkAllowance.init(parsing:))
             configuration.retention.stateVersions = keepStateVersions
             configuration.retention.unusedConfigurationVersions = keepUnusedUploads

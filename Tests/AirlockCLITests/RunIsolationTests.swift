@@ -46,7 +46,7 @@ import Testing
             #expect(try await world.call("POST", "/organizations/other/environments", as: "otto", json: #"{"name":"prod"}"#).status == 201)
             let busy = try await TerraformConfiguration.archive(["main.tf": """
                 resource "terraform_data" "busy" {
-                  provisioner "local-exec" { command = "echo BUSY; sleep 60" }
+                  provisioner "local-exec" { command = "echo BUSY; sleep 600" }
                 }
                 """])
             #expect(try await world.upload(busy, to: "prod", in: "other", as: "otto").status == 201)
@@ -71,7 +71,7 @@ import Testing
             for text in [plan, apply] { #expect(!text.contains(secretKey.trimmingCharacters(in: .whitespacesAndNewlines))) }
             // Only the run's own processes: Terraform (pid 1 of the sandbox), its provisioner's shell and tools.
             let commands = apply.split(separator: "\n").filter { $0.contains("(local-exec): CMD ") }
-            #expect(!commands.isEmpty && commands.allSatisfy { !$0.contains("serve") && !$0.contains("BUSY") && !$0.contains("sleep 60") }, "\(commands)")
+            #expect(!commands.isEmpty && commands.allSatisfy { !$0.contains("serve") && !$0.contains("BUSY") && !$0.contains("sleep 600") }, "\(commands)")
             let pids = apply.split(separator: "\n").first { $0.contains("(local-exec): PIDS ") }.flatMap { Int($0.split(separator: " ").last ?? "") } ?? 99
             #expect(pids < 10, "\(apply)")
             // No capability at all, even when the server runs as root (bwrap would otherwise keep them all).

@@ -18,12 +18,18 @@ public struct DurationOption: ExpressibleByArgument, Equatable, Sendable {
                 continue
             }
             guard let value = Int(number) else { return nil }
+            let unit: Int
             switch character {
-            case "h": total += value * 3600
-            case "m": total += value * 60
-            case "s": total += value
+            case "h": unit = 3600
+            case "m": unit = 60
+            case "s": unit = 1
             default: return nil
             }
+            // A number too large for its unit is refused, never trapped on.
+            let (part, overflow) = value.multipliedReportingOverflow(by: unit)
+            let (sum, overflowed) = total.addingReportingOverflow(part)
+            guard !overflow, !overflowed else { return nil }
+            total = sum
             number = ""
         }
         guard number.isEmpty, total > 0 else { return nil }

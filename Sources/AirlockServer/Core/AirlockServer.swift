@@ -20,6 +20,9 @@ public enum AirlockServer {
         if case .unsandboxed = sandbox { announce(RunSandbox.unsandboxedWarning) }
         let network = try prepareRunNetwork(configuration)
         if network == nil { announce(RunNetworkPolicy.sharedWarning) }
+        let controlGroups = RunControlGroups.detect()
+        if controlGroups == nil { announce(RunControlGroups.unavailableWarning) }
+        guard FileManager.default.isExecutableFile(atPath: RunPhaseLimits.prlimit) else { throw RunLimitError.prlimitMissing }
         let stop = StopSignals()
         let app = try await Application.make(Environment(name: "production", arguments: ["airlock"]))
         do {
@@ -37,7 +40,7 @@ public enum AirlockServer {
         let workers: RunWorkers
         do {
             workers = try await startRunWorkers(app, configuration, database: database, secrets: secrets, port: port,
-                                                workRoot: workRoot, sandbox: sandbox, network: network)
+                                                workRoot: workRoot, sandbox: sandbox, network: network, controlGroups: controlGroups)
         } catch {
             await app.server.shutdown()
             try? await app.asyncShutdown()
@@ -69,9 +72,10 @@ extension AirlockServer {
         guard let executable = configuration.bubblewrapBinary ?? Bubblewrap.find(path: environment["PATH"]) else {
             throw RunSandboxError.notInstalled
         }
-        let bubblewrap = Bubblewrap(executable: executable, terraform: terraformBinary(configuration),
+        var bubblewrap = Bubblewrap(executable: executable, terraform: terraformBinary(configuration),
                                     serverEnvironment: environment.filter { RunEngineSettings.passedThrough.contains($0.key) },
                                     readOnlyPaths: configuration.sandboxReadOnlyPaths)
+        bubblewrap.tmpBytes = configuration.runLimits.tmpBytes
         try await bubblewrap.verify(scratch: workRoot)
         return (workRoot, .bubblewrap(bubblewrap))
     }
@@ -92,7 +96,8 @@ extension AirlockServer {
 
     /// Starts the run workers on the shared queue; Terraform reaches this server's state backend on loopback.
     static func startRunWorkers(_ app: Application, _ configuration: ServerConfiguration, database: DatabaseChoice, secrets: SecretBox,
-                                port: Int, workRoot: URL, sandbox: RunSandbox, network: RunNetworkPolicy?) async throws -> RunWorkers {
+                                port: Int, workRoot: URL, sandbox: RunSandbox, network: RunNetworkPolicy?,
+                                controlGroups: RunControlGroups?) async throws -> RunWorkers {
         let environment = ProcessInfo.processInfo.environment
         let terraform = terraformBinary(configuration)
         var settings = RunEngineSettings(
@@ -102,6 +107,8 @@ extension AirlockServer {
             passthroughEnvironment: environment.filter { RunEngineSettings.passedThrough.contains($0.key) }, network: network
         )
         settings.organizationRunLimit = configuration.maxRunsPerOrganization
+        settings.limits = configuration.runLimits
+        settings.controlGroups = controlGroups
         let isSQLite = if case .sqlite = database { true } else { false }
         let workers = try await RunWorkers(settings: settings, database: app.db, mfa: app.mfaServices,
                                            serverURL: configuration.runsAddress(port: port), pagesAddress: configuration.pagesAddress(port: port),

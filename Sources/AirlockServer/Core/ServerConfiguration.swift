@@ -38,6 +38,8 @@ public struct ServerConfiguration: Sendable {
     public var sandboxReadOnlyPaths: [String] = []
     /// The most runs one organization executes at once (on all servers together); nil for no cap.
     public var maxRunsPerOrganization: Int?
+    /// What one run phase may use.
+    public var runLimits = RunLimits()
     /// Runs share the server's network instead of each phase having its own: the operator's explicit choice, warned about.
     public var sharedRunNetwork = false
     /// Destinations runs may reach although they are not public (`--run-network-allow`).

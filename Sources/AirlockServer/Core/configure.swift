@@ -17,7 +17,10 @@ public func configure(_ app: Application, database: DatabaseChoice, secrets: Sec
     app.lifecycle.use(AWSClientShutdown(client: aws.client))
     switch database {
     case let .sqlite(path):
-        app.databases.use(.sqlite(.file(path)), as: .sqlite)
+        // SQLite has one writer at a time: a burst of uploads (each writing its archive in a transaction) on a busy
+        // machine queues for the connection past the pool's default 10 s, which answered 500 (UploadResourceTests
+        // under load). Waiting is the right answer; the clients' own timeouts still apply.
+        app.databases.use(.sqlite(.file(path), connectionPoolTimeout: .seconds(60)), as: .sqlite)
     case let .postgres(url):
         app.databases.use(try .postgres(url: url), as: .psql)
     }

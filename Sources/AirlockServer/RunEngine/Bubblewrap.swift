@@ -18,6 +18,8 @@ public struct Bubblewrap: Sendable {
     public let readOnlyPaths: [String]
     /// Host paths every run may read if they exist: Terraform, its plugin cache and CLI config, a CA bundle.
     let terraformPaths: [String]
+    /// The size of a phase's private `/tmp`.
+    public var tmpBytes = RunLimits().tmpBytes
 
     /// Folders of the system's programs and libraries, shown read-only where they exist.
     static let systemFolders = ["/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"]
@@ -73,7 +75,7 @@ public struct Bubblewrap: Sendable {
 
     /// Starts `executable` in a new sandbox showing `workspace`.
     func launch(_ program: String, arguments: [String], environment: [String: String], workspace: RunWorkspace,
-                network: RunNetworkNamespace? = nil) throws -> RunProcess {
+                network: RunNetworkNamespace? = nil, prefix: [String] = []) throws -> RunProcess {
         let options = try sandboxOptions(environment: environment, workspace: workspace)
         let argumentFile = try ArgumentFile(options)
         defer { argumentFile.close() }
@@ -82,7 +84,8 @@ public struct Bubblewrap: Sendable {
         do {
             // The options (with the run's variables) come through descriptor 3, so they never show in
             // the server's process list; bwrap reports Terraform's pid on descriptor 4.
-            spawned = try SpawnedProcess(executable: executable, arguments: ["--args", "3", "--info-fd", "4", "--", program] + arguments,
+            let command = prefix + [executable, "--args", "3", "--info-fd", "4", "--", program] + arguments
+            spawned = try SpawnedProcess(executable: command[0], arguments: Array(command.dropFirst()),
                                          environment: [:], directory: workspace.folder, passing: [argumentFile.descriptor, info.writeEnd],
                                          network: network)
         } catch {
@@ -124,7 +127,7 @@ public struct Bubblewrap: Sendable {
                 options += ["--ro-bind", folder, folder]
             }
         }
-        options += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
+        options += ["--proc", "/proc", "--dev", "/dev", "--size", String(tmpBytes), "--tmpfs", "/tmp"]
         for file in Self.systemConfiguration { options += ["--ro-bind-try", file, file] }
         options += ["--ro-bind", workspace.passwd.path, "/etc/passwd", "--ro-bind", workspace.group.path, "/etc/group"]
         for path in terraformPaths { options += ["--ro-bind-try", path, path] }

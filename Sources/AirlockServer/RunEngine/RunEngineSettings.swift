@@ -8,6 +8,10 @@ public struct RunEngineSettings: Sendable {
     public var concurrency: Int
     /// The most runs one organization executes at once on all servers sharing the queue; nil for no cap.
     public var organizationRunLimit: Int?
+    /// What one run phase may use.
+    public var limits = RunLimits()
+    /// Where this server makes its runs' control groups; nil where it may not (no memory or process limit then).
+    var controlGroups: RunControlGroups?
     /// The longest a plan or an apply may take before it is interrupted.
     public var phaseTimeout: TimeInterval
     /// How long Terraform gets to stop after an interrupt before it is killed.

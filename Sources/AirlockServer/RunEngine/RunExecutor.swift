@@ -109,6 +109,9 @@ struct RunExecutor: Sendable {
             root: settings.workRoot, runID: claim.runID, phase: claim.phase, archive: version.archive,
             backendAddress: network == nil ? serverURL + statePath : RunNetwork.stateAddress(statePath), backendToken: token)
         defer { workspace.remove() }
+        let group = try settings.controlGroups?.make("airlock-\(claim.runID.uuidString.lowercased())-\(claim.phase.rawValue)", limits: settings.limits)
+        let limits = RunPhaseLimits(limits: settings.limits, group: group, folder: workspace.root)
+        defer { limits.remove() }
         var terraformEnvironment = settings.passthroughEnvironment
         // Long-term AWS keys never reach Terraform: only the session credentials made for this phase.
         for variable in variables where !AWSAccess.withheldVariables.contains(variable.key) && !VariableRules.isReserved(variable.key) {
@@ -134,7 +137,7 @@ struct RunExecutor: Sendable {
         let queue = self.queue
         let runID = claim.runID
         let terraform = TerraformInvocation(settings: settings, environment: terraformEnvironment, workspace: workspace,
-                                            network: network?.namespace, log: log,
+                                            network: network?.namespace, limits: limits, log: log,
                                             shutdown: shutdown, heartbeat: { try await queue.renew(runID) })
         await log.note("Configuration \(version.sha256.prefix(12)) in a fresh working folder; state on the Airlock server.")
         // -reconfigure: a backend recorded in an uploaded .terraform folder is ignored, never migrated from. An
@@ -329,6 +332,10 @@ struct RunExecutor: Sendable {
         case .leaseLost:
             await log.note("This server lost the run (its claim expired); it was stopped here.")
             try await log.finish()
+        case let .limitExceeded(limit):
+            let reason = "The \(claim.phase.rawValue) went past its limit on \(limit) and was stopped; the server's operator sets the limits."
+            await log.note(reason)
+            try await finishRun(claim, to: .errored, note: reason, changes: .error(reason), log: log)
         case let .exited(status):
             let reason = "\(failure) (exit status \(status)); see the \(claim.phase.rawValue) log."
             await log.note(reason)

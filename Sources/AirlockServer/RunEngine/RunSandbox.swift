@@ -14,14 +14,16 @@ public enum RunSandbox: Sendable {
 
     /// Starts `executable` for a run phase whose own folders are `workspace`, in the phase's network namespace
     /// (nil: the server's network).
+    /// `prefix` is the command it is started through (`RunPhaseLimits.launchPrefix`).
     func launch(_ executable: String, arguments: [String], environment: [String: String], workspace: RunWorkspace,
-                network: RunNetworkNamespace?) throws -> RunProcess {
+                network: RunNetworkNamespace?, prefix: [String]) throws -> RunProcess {
         switch self {
         case let .bubblewrap(bubblewrap):
-            try bubblewrap.launch(executable, arguments: arguments, environment: environment, workspace: workspace, network: network)
+            try bubblewrap.launch(executable, arguments: arguments, environment: environment, workspace: workspace, network: network,
+                                  prefix: prefix)
         case .unsandboxed:
-            RunProcess(spawned: try SpawnedProcess(executable: executable, arguments: arguments, environment: environment,
-                                                   directory: workspace.folder, network: network), inner: nil)
+            RunProcess(spawned: try SpawnedProcess(executable: prefix.first ?? executable, arguments: Array(prefix.dropFirst()) + (prefix.isEmpty ? [] : [executable]) + arguments,
+                                                   environment: environment, directory: workspace.folder, network: network), inner: nil)
         }
     }
 }

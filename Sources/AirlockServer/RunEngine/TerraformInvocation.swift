@@ -10,6 +10,8 @@ struct TerraformInvocation {
         case timedOut
         case leaseLost
         case serverStopped
+        /// The phase went past a limit (named).
+        case limitExceeded(String)
     }
 
     /// What the invocation checks every few seconds: nil when the lease was lost, else whether a cancel
@@ -21,6 +23,7 @@ struct TerraformInvocation {
     let workspace: RunWorkspace
     /// The phase's network namespace; nil for the server's network.
     let network: RunNetworkNamespace?
+    let limits: RunPhaseLimits
     let log: RunLogWriter
     let shutdown: ShutdownRequest
     let heartbeat: Heartbeat
@@ -61,9 +64,9 @@ struct TerraformInvocation {
         -> (outcome: Outcome, output: Data) {
         let started = ContinuousClock.now
         let process = try settings.sandbox.launch(settings.terraformBinary, arguments: arguments, environment: environment,
-                                                  workspace: workspace, network: network)
+                                                  workspace: workspace, network: network, prefix: limits.launchPrefix)
         let deadline = Date().addingTimeInterval(settings.phaseTimeout)
-        let log = self.log
+        let (log, limits) = (self.log, self.limits)
         let reader = Task { await consume(process.output) }
         let monitor = Task { () -> Outcome? in
             var stopping: (reason: Outcome, since: Date)?
@@ -75,6 +78,12 @@ struct TerraformInvocation {
                 try? await log.flush()
                 if let current = stopping {
                     if Date().timeIntervalSince(current.since) > settings.cancelGracePeriod { process.killAll() }
+                    continue
+                }
+                if let limit = limits.exceeded() {
+                    // Past a limit nothing graceful is owed: a fork bomb or a disk filler is stopped at once.
+                    process.killAll()
+                    stopping = (.limitExceeded(limit), Date())
                     continue
                 }
                 var reason: Outcome? = Date() > deadline ? .timedOut : shutdown.isRequested ? .serverStopped : nil
@@ -98,7 +107,9 @@ struct TerraformInvocation {
         // Whatever it started must not outlive it (nor keep the output open).
         process.killAll()
         monitor.cancel()
-        let stoppedFor = await monitor.value
+        // A process the kernel stopped at a limit (out of memory, a refused fork) fails Terraform in its own words; the
+        // limit is what the run's people need to hear.
+        let stoppedFor = await monitor.value ?? limits.exceeded(now: true).map { .limitExceeded($0) }
         let output = await reader.value
         // The sandbox's start, then the command's own time, in the phase's timings line.
         let sandbox = process.sandboxStartup ?? .zero
