@@ -47,6 +47,7 @@ if [[ ! -e "$data/airlock.sqlite" ]]; then
     for user in owen mia; do
         "$airlock" admin create-user --data-dir "$data" --username "$user" --password-stdin <<< "$password" > /dev/null
     done
+    "$airlock" admin set-administrator --data-dir "$data" --username owen > /dev/null  # owen may create organizations
     "$airlock" admin create-org --data-dir "$data" --name demo --owner owen > /dev/null
     "$airlock" admin add-member --data-dir "$data" --organization demo --username mia --role member > /dev/null
 fi

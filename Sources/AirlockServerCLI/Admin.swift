@@ -8,7 +8,7 @@ extension AirlockServerCommand {
         static let configuration = CommandConfiguration(
             commandName: "admin",
             abstract: "Create users and API tokens from scripts, on the server's database.",
-            subcommands: [CreateUser.self, CreateToken.self, CreateOrganization.self, AddMember.self]
+            subcommands: [CreateUser.self, SetAdministrator.self, CreateToken.self, CreateOrganization.self, AddMember.self]
         )
 
         /// `airlock admin create-user --username U --password-stdin`
@@ -26,17 +26,44 @@ extension AirlockServerCommand {
             @Flag(help: "Read the password from standard input (the only way to give it).")
             var passwordStdin = false
 
+            @Flag(help: "Make the user one of the server's administrators (who create organizations, by default).")
+            var administrator = false
+
             func validate() throws {
                 guard passwordStdin else { throw ValidationError("Give the password on standard input with --password-stdin.") }
             }
 
             func run() async throws {
                 let password = (readLine(strippingNewline: true) ?? "")
-                let username = username
+                let (username, administrator) = (username, administrator)
                 _ = try await AirlockServer.withDatabase(data.configuration()) { database in
-                    try await Accounts.createUser(username: username, password: password, on: database)
+                    try await Accounts.createUser(username: username, password: password, administrator: administrator, on: database)
                 }
-                print("Created user \(username).")
+                print("Created user \(username)\(administrator ? ", an administrator" : "").")
+            }
+        }
+
+        /// `airlock admin set-administrator --username U [--remove]`
+        struct SetAdministrator: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                commandName: "set-administrator",
+                abstract: "Make a user one of the server's administrators, or (--remove) no longer one."
+            )
+
+            @OptionGroup var data: ServerDataOptions
+
+            @Option(help: "The user.")
+            var username: String
+
+            @Flag(help: "No longer an administrator.")
+            var remove = false
+
+            func run() async throws {
+                let (username, administrator) = (username, !remove)
+                try await AirlockServer.withDatabase(data.configuration()) { database in
+                    try await Accounts.setAdministrator(username, administrator, on: database)
+                }
+                print(administrator ? "\(username) is an administrator." : "\(username) is no longer an administrator.")
             }
         }
 

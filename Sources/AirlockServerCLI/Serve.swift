@@ -84,6 +84,10 @@ extension AirlockServerCommand {
                                  discussion: "Any configuration can then read the server's secret key and database: only for a server whose every user may read all of its data. Warned about at start and in every run's log."))
         var unsandboxedRuns = false
 
+        @Option(help: ArgumentHelp("Who may create organizations: administrators (set with airlock admin) or everyone with an account.",
+                                   valueName: "administrators|everyone"))
+        var organizationCreators = OrganizationCreators.administrators
+
         @Option(name: .customLong("max-runs-per-organization"),
                 help: ArgumentHelp("The most runs one organization executes at once, on all servers sharing the queue (default: no cap).",
                                    discussion: "Whatever the cap, free workers go first to the organization with the fewest runs executing."))
@@ -197,6 +201,7 @@ extension AirlockServerCommand {
             configuration.unsandboxedRuns = unsandboxedRuns
             configuration.sharedRunNetwork = sharedRunNetwork
             configuration.maxRunsPerOrganization = maxRunsPerOrganization
+            configuration.organizationCreators = organizationCreators
             configuration.runLimits.memoryBytes = runMemory.bytes
             configuration.runLimits.processes = runProcesses
             configuration.runLimits.tmpBytes = runTmp.bytes
@@ -213,3 +218,5 @@ extension AirlockServerCommand {
         }
     }
 }
+
+extension OrganizationCreators: ExpressibleByArgument {}

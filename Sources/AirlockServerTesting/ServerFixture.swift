@@ -25,7 +25,9 @@ public struct ServerFixture: Sendable {
     public let tokens: [String: String]
 
     /// Runs `body` on a fresh server, then shuts it down and drops its database.
-    public static func with(sts withSTS: Bool = false, _ body: @Sendable (ServerFixture) async throws -> Void) async throws {
+    /// olivia is one of the server's administrators.
+    public static func with(sts withSTS: Bool = false, organizationCreators: OrganizationCreators = .administrators,
+                            _ body: @Sendable (ServerFixture) async throws -> Void) async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("airlock-unit-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -42,7 +44,7 @@ public struct ServerFixture: Sendable {
             let endpoint = sts?.endpoint ?? URL(string: "http://127.0.0.1:9")!  // the discard port: nothing answers
             try await configure(app, database: database.choice, secrets: try SecretBox.load(dataDirectory: folder, environment: [:]),
                                 aws: AWSAccess(endpoint: endpoint, region: "us-east-1", client: AWSQueryClient(configuration: .init(connectTimeout: .seconds(1)))),
-                                clock: clock.serverClock)
+                                clock: clock.serverClock, organizationCreators: organizationCreators)
             let fixture = ServerFixture(app: app, database: database, clock: clock, sts: sts, tokens: try await seed(app))
             try await body(fixture)
         } catch {
@@ -60,7 +62,8 @@ public struct ServerFixture: Sendable {
     private static func seed(_ app: Application) async throws -> [String: String] {
         var tokens: [String: String] = [:]
         for user in users {
-            _ = try await Accounts.createUser(username: user, password: password, hashCost: 4, on: app.db)  // fast; the rules are the same
+            _ = try await Accounts.createUser(username: user, password: password, hashCost: 4, administrator: user == "olivia",
+                                              on: app.db)  // fast; the rules are the same
             tokens[user] = try await Accounts.issueToken(username: user, name: "tests", on: app.db)
         }
         try await Organizations.create(name: "acme", ownerUsername: "olivia", on: app.db)

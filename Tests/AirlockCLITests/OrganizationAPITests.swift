@@ -32,20 +32,24 @@ import Testing
 
     @Test func badInputGetsAClear4xxAndWritesNothing() async throws {
         try await withServer { base, tokens, _ in
-            let invalid = try await call(base, "POST", "/organizations", as: tokens["mario"], json: #"{"name":"Not Valid!"}"#)
+            let invalid = try await call(base, "POST", "/organizations", as: tokens["olivia"], json: #"{"name":"Not Valid!"}"#)
             #expect(invalid.status == 400)
             #expect(invalid.body.contains(#""code":"invalid_name""#))
-            let duplicate = try await call(base, "POST", "/organizations", as: tokens["mario"], json: #"{"name":"acme"}"#)
+            let duplicate = try await call(base, "POST", "/organizations", as: tokens["olivia"], json: #"{"name":"acme"}"#)
             #expect(duplicate.status == 409)
-            let malformed = try await call(base, "POST", "/organizations", as: tokens["mario"], json: #"{"name":"#)
+            let malformed = try await call(base, "POST", "/organizations", as: tokens["olivia"], json: #"{"name":"#)
             #expect(malformed.status == 400)
             let badRole = try await call(base, "PUT", "/organizations/acme/members/otto", as: tokens["olivia"], json: #"{"role":"admin"}"#)
             #expect(badRole.status == 400)
-            let created = try await call(base, "POST", "/organizations", as: tokens["mario"], json: #"{"name":"mario-team"}"#)
+            // Only the server's administrators create organizations (the default).
+            let refused = try await call(base, "POST", "/organizations", as: tokens["mario"], json: #"{"name":"mario-team"}"#)
+            #expect(refused.status == 403 && refused.body.contains(#""code":"organization_creation_reserved""#), "\(refused.body)")
+            let created = try await call(base, "POST", "/organizations", as: tokens["olivia"], json: #"{"name":"olivia-team"}"#)
             #expect(created.status == 201)
-            #expect(created.body == #"{"name":"mario-team","role":"owner"}"#)
-            let listed = try await call(base, "GET", "/organizations", as: tokens["mario"])
-            #expect(listed.body.contains("acme") && listed.body.contains("mario-team") && !listed.body.contains("Not Valid"))
+            #expect(created.body == #"{"name":"olivia-team","role":"owner"}"#)
+            let listed = try await call(base, "GET", "/organizations", as: tokens["olivia"])
+            #expect(listed.body.contains("acme") && listed.body.contains("olivia-team") && !listed.body.contains("Not Valid"))
+            #expect(!(try await call(base, "GET", "/organizations", as: tokens["mario"])).body.contains("mario-team"), "nothing was made")
         }
     }
 }

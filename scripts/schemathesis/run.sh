@@ -28,6 +28,7 @@ password='schemathesis password'
 for user in owen mia; do
     "$airlock" admin create-user --data-dir "$data" --username "$user" --password-stdin <<< "$password" > /dev/null
 done
+"$airlock" admin set-administrator --data-dir "$data" --username owen > /dev/null  # owen creates organizations
 "$airlock" admin create-org --data-dir "$data" --name acme --owner owen > /dev/null
 "$airlock" admin add-member --data-dir "$data" --organization acme --username mia --role member > /dev/null
 owner_token=$("$airlock" admin create-token --data-dir "$data" --username owen --name schemathesis)

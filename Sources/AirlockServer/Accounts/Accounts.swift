@@ -7,15 +7,26 @@ public enum Accounts {
 
     /// Creates a user with a bcrypt password hash. Refuses invalid names, short passwords and taken names.
     /// `hashCost` is bcrypt's work factor: keep the default; in-process tests pass the minimum (4).
-    public static func createUser(username: String, password: String, hashCost: Int = 12, on database: any Database) async throws -> UUID {
+    public static func createUser(username: String, password: String, hashCost: Int = 12, administrator: Bool = false,
+                                  on database: any Database) async throws -> UUID {
         _ = try ResourceName.validated(username, names: "Usernames", code: "invalid_username")
         guard password.count >= minimumPasswordLength else { throw AccountRefusal.passwordTooShort }
         if try await User.query(on: database).filter(\.$username == username).first() != nil {
             throw AccountRefusal.usernameTaken(username)
         }
         let user = User(username: username, passwordHash: try Bcrypt.hash(password, cost: hashCost))
+        user.isAdministrator = administrator
         try await user.save(on: database)
         return try user.requireID()
+    }
+
+    /// Makes the user named `username` one of the server's administrators, or no longer one (for `airlock admin`).
+    public static func setAdministrator(_ username: String, _ administrator: Bool, on database: any Database) async throws {
+        guard let user = try await User.query(on: database).filter(\.$username == username).first() else {
+            throw AccountRefusal.unknownUser(username)
+        }
+        user.isAdministrator = administrator
+        try await user.save(on: database)
     }
 
     /// Issues an API token for a user and returns it: the only time it is ever shown. It expires after

@@ -12,6 +12,8 @@ final class User: Model, @unchecked Sendable {
     /// bcrypt.
     @Field(key: "password_hash") var passwordHash: String
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+    /// One of the server's administrators (who may create organizations, by default); nil is not.
+    @OptionalField(key: "is_administrator") var isAdministrator: Bool?
 
     init() {}
 

@@ -27,7 +27,8 @@ public enum AirlockServer {
         let app = try await Application.make(Environment(name: "production", arguments: ["airlock"]))
         do {
             let aws = AWSAccess(endpoint: try configuration.resolvedSTSEndpoint(), region: configuration.awsRegion, client: AWSQueryClient())
-            try await configure(app, database: database, secrets: secrets, aws: aws, secureCookies: configuration.usesTLS)
+            try await configure(app, database: database, secrets: secrets, aws: aws, secureCookies: configuration.usesTLS,
+                                organizationCreators: configuration.organizationCreators)
             try DataFolderPermissions.tighten(configuration.dataDirectory)
             try await Housekeeping.tidy(app.db, retention: configuration.retention, now: app.clock.now)
             if let tls = configuration.tls { app.http.server.configuration.tlsConfiguration = try tls.serverConfiguration() }

@@ -40,6 +40,8 @@ public struct ServerConfiguration: Sendable {
     public var maxRunsPerOrganization: Int?
     /// What one run phase may use.
     public var runLimits = RunLimits()
+    /// Who may create organizations.
+    public var organizationCreators = OrganizationCreators.administrators
     /// Runs share the server's network instead of each phase having its own: the operator's explicit choice, warned about.
     public var sharedRunNetwork = false
     /// Destinations runs may reach although they are not public (`--run-network-allow`).

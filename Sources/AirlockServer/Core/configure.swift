@@ -10,8 +10,9 @@ import Vapor
 /// PostgreSQL, against a test STS, at a time of their choosing. The app shuts `aws`'s client down with it.
 /// `secureCookies` marks the session cookie Secure: set it when browsers reach the server over https.
 public func configure(_ app: Application, database: DatabaseChoice, secrets: SecretBox, aws: AWSAccess, clock: ServerClock = .system,
-                      secureCookies: Bool = false) async throws {
+                      secureCookies: Bool = false, organizationCreators: OrganizationCreators = .administrators) async throws {
     app.secretBox = secrets
+    app.organizationCreators = organizationCreators
     app.awsAccess = aws
     app.clock = clock
     app.lifecycle.use(AWSClientShutdown(client: aws.client))
@@ -59,6 +60,7 @@ public func configure(_ app: Application, database: DatabaseChoice, secrets: Sec
     app.migrations.add(CreateNotificationDelivery())
     app.migrations.add(UpdateRunsAddPlanSummaryAndPlanBinding())
     app.migrations.add(CreateLookupIndexes())
+    app.migrations.add(UpdateUsersAddAdministrator())
     try await app.autoMigrate()
     try routes(app)
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Vapor
 
 /// `/organizations`, `/organizations/{organization}` and its members.
 extension APIHandler {
@@ -9,7 +10,8 @@ extension APIHandler {
 
     func createOrganization(_ input: Operations.CreateOrganization.Input) async throws -> Operations.CreateOrganization.Output {
         guard case let .json(body) = input.body else { throw APIError.unsupportedBody }
-        let organization = try await Organizations.create(name: body.name, creatorID: try Self.actorID, on: try Self.database)
+        let organization = try await Organizations.create(name: body.name, creatorID: try Self.actorID,
+                                                          creators: try Self.request.application.organizationCreators, on: try Self.database)
         return .created(.init(body: .json(.init(name: organization.name, role: .owner))))
     }
 

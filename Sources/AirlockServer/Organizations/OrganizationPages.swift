@@ -22,6 +22,7 @@ struct OrganizationPages: RouteCollection {
 
     func list(_ request: Request) async throws -> Response {
         let organizations = try await Organizations.list(for: try request.userID, on: request.db)
+        let mayCreate = try await User.find(try request.userID, on: request.db).map(request.application.organizationCreators.allow) ?? false
         let rows = organizations.map { organization, role -> HTML in
             let name = organization.name
             return """
@@ -29,10 +30,10 @@ struct OrganizationPages: RouteCollection {
                 <td><a href="/terraform/\(name)/environments">Environments</a> · <a href="/settings/organization_variables?organization=\(name)">Variables</a></td></tr>
                 """
         }
-        let table: HTML = rows.isEmpty ? "<p class=\"muted\">You are not in an organization yet. Create one, or ask an owner to add you.</p>"
+        let table: HTML = rows.isEmpty
+            ? "<p class=\"muted\">You are not in an organization yet. \(mayCreate ? "Create one, or ask" : "Ask") an owner to add you.</p>"
             : "<table><thead><tr><th scope=\"col\">Organization</th><th scope=\"col\">Your role</th><th scope=\"col\">Go to</th></tr></thead><tbody>\(rows)</tbody></table>"
-        return Layout.render("Organizations", """
-            \(table)
+        let createForm: HTML = mayCreate ? """
             <form method="post" action="/organizations"><fieldset><legend>New organization</legend>
             \(CSRF.field(for: request))
             <label for="organization-name">Name</label>
@@ -41,6 +42,10 @@ struct OrganizationPages: RouteCollection {
             <p id="organization-name-help" class="muted">2 to 39 characters: lower-case letters, digits, dot, dash, underscore.</p>
             <button type="submit">Create organization</button>
             </fieldset></form>
+            """ : "<p class=\"muted\">This server's administrators create organizations.</p>"
+        return Layout.render("Organizations", """
+            \(table)
+            \(createForm)
             """, for: request)
     }
 
@@ -49,7 +54,8 @@ struct OrganizationPages: RouteCollection {
         let userID = try request.userID
         return try await request.formAction(success: "Created organization \(form.name); you are its owner.", failure: "/",
                                             fields: ["invalid_name": "organization-name", "name_taken": "organization-name"]) {
-            let organization = try await Organizations.create(name: form.name, creatorID: userID, on: request.db)
+            let organization = try await Organizations.create(name: form.name, creatorID: userID,
+                                                              creators: request.application.organizationCreators, on: request.db)
             return "/organizations/\(organization.name)"
         }
     }

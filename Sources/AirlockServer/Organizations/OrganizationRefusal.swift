@@ -7,12 +7,13 @@ enum OrganizationRefusal: Refusal {
     case unknownMember(String)
     case lastOwner
     case invalidRole(String)
+    case creationReserved
 
     var kind: RefusalKind {
         switch self {
         case .nameTaken, .lastOwner: .conflict
         case .notFound, .unknownMember: .notFound
-        case .ownersOnly: .forbidden
+        case .ownersOnly, .creationReserved: .forbidden
         case .invalidRole: .invalid
         }
     }
@@ -25,6 +26,7 @@ enum OrganizationRefusal: Refusal {
         case .unknownMember: "unknown_member"
         case .lastOwner: "last_owner"
         case .invalidRole: "invalid_role"
+        case .creationReserved: "organization_creation_reserved"
         }
     }
 
@@ -36,6 +38,9 @@ enum OrganizationRefusal: Refusal {
         case let .unknownMember(username): "\"\(username)\" is not a member of this organization."
         case .lastOwner: "An organization needs at least one owner: make someone else an owner first."
         case let .invalidRole(role): "There is no role \"\(role)\"; roles are owner and member."
+        case .creationReserved:
+            "Only this server's administrators create organizations: ask one to create it and make you its owner "
+                + "(the server's operator can let every account holder create them: airlock serve --organization-creators everyone)."
         }
     }
 }

@@ -5,8 +5,16 @@ import Foundation
 /// organizations they do not belong to do not exist for them (404); owner-only changes by a member are
 /// refused (403); the last owner can be neither removed nor demoted.
 public enum Organizations {
-    /// Creates an organization with `creatorID` as its first owner.
-    static func create(name: String, creatorID: UUID, on database: any Database) async throws -> Organization {
+    /// Creates an organization with `creatorID` as its first owner, if `creators` lets them.
+    static func create(name: String, creatorID: UUID, creators: OrganizationCreators, on database: any Database) async throws -> Organization {
+        guard let creator = try await User.find(creatorID, on: database), creators.allow(creator) else {
+            throw OrganizationRefusal.creationReserved
+        }
+        return try await create(name: name, creatorID: creatorID, on: database)
+    }
+
+    /// Creates an organization with `creatorID` as its first owner (the server's operator decided who).
+    private static func create(name: String, creatorID: UUID, on database: any Database) async throws -> Organization {
         _ = try ResourceName.validated(name, names: "Organization names")
         return try await database.transaction { database in
             try await RowLock.writeLock(on: database)

@@ -22,7 +22,8 @@ struct ServerProcessFixture {
         return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    /// Users olivia (owner of acme), mario (member of acme) and otto (owner of other), with tokens; a running server.
+    /// Users olivia (owner of acme, a server administrator), mario (member of acme) and otto (owner of other), with
+    /// tokens; a running server.
     func withServer(keepData: Bool = false, _ body: (_ base: String, _ tokens: [String: String], _ database: TestDatabase) async throws -> Void) async throws {
         let database = try await TestDatabase.make()
         defer { if !keepData { try? FileManager.default.removeItem(at: data) } }
@@ -50,7 +51,9 @@ struct ServerProcessFixture {
     func prepareUsers(_ database: TestDatabase) async throws -> [String: String] {
         var tokens: [String: String] = [:]
         for user in ["olivia", "mario", "otto"] {
-            _ = try await admin(["create-user", "--username", user, "--password-stdin"], database: database, stdin: Self.password + "\n")
+            // olivia is also one of the server's administrators (who create organizations).
+            _ = try await admin(["create-user", "--username", user, "--password-stdin"] + (user == "olivia" ? ["--administrator"] : []),
+                                database: database, stdin: Self.password + "\n")
             tokens[user] = try await admin(["create-token", "--username", user], database: database)
         }
         _ = try await admin(["create-org", "--name", "acme", "--owner", "olivia"], database: database)
