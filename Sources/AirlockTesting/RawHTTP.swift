@@ -1,6 +1,4 @@
-import Dispatch
 import Foundation
-import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -8,7 +6,10 @@ import Darwin
 #endif
 
 /// HTTP written by hand on a loopback socket, for what a well-behaved client never sends: a head that
-/// announces a body it does not send, control characters, oversize heads.
+/// announces a body it does not send, control characters, oversize heads. Each exchange blocks on its socket on a
+/// thread of its own: on Swift's cooperative threads (two on a 2-core machine, shared by every test of the process
+/// and by the test STS it hosts) a wait of up to 30 s stalled every other test's awaits, and the test STS answered
+/// servers past their read timeout.
 public enum RawHTTP {
     public enum Failure: Error, CustomStringConvertible {
         case socket(String)
@@ -26,7 +27,11 @@ public enum RawHTTP {
     /// the connection or `seconds` pass with nothing more; throws `noAnswer` if nothing came at all.
     /// The connection is left open after sending: the server answers without the rest of a body or not at all.
     /// `localAddress` picks the loopback address the connection comes from (127.0.0.2, ...): another client.
-    public static func exchange(_ bytes: Data, with base: String, from localAddress: String? = nil, seconds: Int = 30) throws -> String {
+    public static func exchange(_ bytes: Data, with base: String, from localAddress: String? = nil, seconds: Int = 30) async throws -> String {
+        try await onThread { try exchangeBlocking(bytes, with: base, from: localAddress, seconds: seconds) }
+    }
+
+    private static func exchangeBlocking(_ bytes: Data, with base: String, from localAddress: String?, seconds: Int) throws -> String {
         let descriptor = try connected(to: base, from: localAddress, seconds: seconds)
         defer { close(descriptor) }
         let sent = bytes.withUnsafeBytes { send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
@@ -92,7 +97,11 @@ public enum RawHTTP {
     }
 
     /// Sends `bytes`, reads the answer's head, and hangs up: a client that goes away mid-answer.
-    public static func hangUpAfterHead(_ bytes: Data, with base: String, seconds: Int = 30) throws -> String {
+    public static func hangUpAfterHead(_ bytes: Data, with base: String, seconds: Int = 30) async throws -> String {
+        try await onThread { try hangUpAfterHeadBlocking(bytes, with: base, seconds: seconds) }
+    }
+
+    private static func hangUpAfterHeadBlocking(_ bytes: Data, with base: String, seconds: Int) throws -> String {
         let descriptor = try connected(to: base, from: nil, seconds: seconds)
         defer { close(descriptor) }
         let sent = bytes.withUnsafeBytes { send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
@@ -107,36 +116,37 @@ public enum RawHTTP {
         return String(decoding: answer, as: UTF8.self)
     }
 
-    /// Runs `exchange` `count` times at once, each on a thread of its own (blocking sockets do not belong on
-    /// Swift's cooperative threads); returns each answer, or the error's description.
-    public static func inParallel(_ count: Int, _ exchange: @escaping @Sendable () throws -> String) async -> [String] {
-        let answers = Answers()
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let group = DispatchGroup()
+    /// Runs `exchange` `count` times at once; returns each answer, or the error's description.
+    public static func inParallel(_ count: Int, _ exchange: @escaping @Sendable () async throws -> String) async -> [String] {
+        await withTaskGroup(of: String.self) { group in
             for _ in 0..<count {
-                group.enter()
-                Thread.detachNewThread {
-                    let answer: String
-                    do { answer = try exchange() } catch { answer = "\(error)" }
-                    answers.append(answer)
-                    group.leave()
+                group.addTask {
+                    do { return try await exchange() } catch { return "\(error)" }
                 }
             }
-            group.notify(queue: .global()) { continuation.resume() }
+            var answers: [String] = []
+            for await answer in group { answers.append(answer) }
+            return answers
         }
-        return answers.all
     }
 
-    private final class Answers: Sendable {
-        private let lock = Mutex<[String]>([])
-        func append(_ answer: String) { lock.withLock { $0.append(answer) } }
-        var all: [String] { lock.withLock { $0 } }
+    /// Runs blocking `body` on a thread of its own and waits for it without holding a cooperative thread.
+    private static func onThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(with: Result(catching: body)) }
+        }
     }
+
 
     /// Logs in through the login form from `localAddress`: fetches the form (its CSRF cookie and field),
     /// then posts it. Returns the answer to the post.
-    public static func logIn(_ username: String, password: String, at base: String, from localAddress: String) throws -> String {
-        let form = try exchange(Data("GET /login HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".utf8), with: base, from: localAddress)
+    public static func logIn(_ username: String, password: String, at base: String, from localAddress: String) async throws -> String {
+        try await onThread { try logInBlocking(username, password: password, at: base, from: localAddress) }
+    }
+
+    private static func logInBlocking(_ username: String, password: String, at base: String, from localAddress: String) throws -> String {
+        let form = try exchangeBlocking(Data("GET /login HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".utf8), with: base, from: localAddress,
+                                        seconds: 30)
         guard let cookie = form.range(of: #"airlock_login_csrf=[A-Za-z0-9_-]+"#, options: .regularExpression),
               let field = form.range(of: #"name="csrf_token" value="[A-Za-z0-9_-]+""#, options: .regularExpression) else {
             throw Failure.socket("the login page had no CSRF cookie and field: \(form.prefix(400))")
@@ -146,6 +156,6 @@ public enum RawHTTP {
         let body = "csrf_token=\(token)&username=\(escaped(username))&password=\(escaped(password))&next=%2F"
         let post = "POST /login HTTP/1.1\r\nHost: x\r\nConnection: close\r\nCookie: \(form[cookie])\r\n"
             + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)"
-        return try exchange(Data(post.utf8), with: base, from: localAddress)
+        return try exchangeBlocking(Data(post.utf8), with: base, from: localAddress, seconds: 30)
     }
 }

@@ -21,7 +21,7 @@ import Testing
 
             // Two hundred followers that hang up after the head.
             for _ in 0..<200 {
-                let head = try RawHTTP.hangUpAfterHead(Data("GET \(path) HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(world.tokens["mario"]!)\r\n\r\n".utf8),
+                let head = try await RawHTTP.hangUpAfterHead(Data("GET \(path) HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(world.tokens["mario"]!)\r\n\r\n".utf8),
                                                        with: world.base)
                 #expect(head.hasPrefix("HTTP/1.1 200"))
             }

@@ -52,7 +52,7 @@ import Testing
     /// The timeout is long enough for a loaded machine to reach the provisioner (where Terraform is frozen)
     /// before it fires.
     @Test func anApplyPastItsTimeoutLeavesTheStateUnlockedButAnOwnersLockStays() async throws {
-        try await RunWorld.with(serveArguments: ["--run-lease", "8s", "--cancel-grace-period", "2s", "--run-timeout", "60s"]) { world in
+        try await RunWorld.with(serveArguments: ["--run-lease", "8s", "--cancel-grace-period", "2s", "--run-timeout", "90s"]) { world in
             #expect(try await world.upload(Self.slow).status == 201)
             let run = try await world.queue()
             try await world.expect(run, reaches: "planned")

@@ -16,12 +16,12 @@ import Testing
                 "POST /api/v1/organizations HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n",
             ]
             for head in heads {
-                let answer = try RawHTTP.exchange(Data(head.utf8) + Data(count: 1024), with: world.base, seconds: 30)
+                let answer = try await RawHTTP.exchange(Data(head.utf8) + Data(count: 1024), with: world.base, seconds: 30)
                 #expect(answer.hasPrefix("HTTP/1.1 401"), "\(head): \(answer.prefix(200))")
             }
             // A member of another organization learns nothing and sends nothing either.
             let other = "POST /api/v1/organizations/acme/environments/prod/configuration-versions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(world.tokens["otto"]!)\r\nContent-Type: application/gzip\r\nContent-Length: 16000000\r\n\r\n"
-            let answer = try RawHTTP.exchange(Data(other.utf8) + Data(count: 1024), with: world.base, seconds: 30)
+            let answer = try await RawHTTP.exchange(Data(other.utf8) + Data(count: 1024), with: world.base, seconds: 30)
             #expect(answer.hasPrefix("HTTP/1.1 404"), "\(answer.prefix(200))")
         }
     }

@@ -138,7 +138,7 @@ import Testing
     @Test func failedLoginsAreThrottledWithoutLockingTheUserOut() async throws {
         try await withPages { base, _, _ in
             // Twenty wrong passwords at once from one address (a thread and a connection each): at most five are checked.
-            let answers = await RawHTTP.inParallel(20) { try RawHTTP.logIn("mario", password: "guess", at: base, from: "127.0.0.1") }
+            let answers = await RawHTTP.inParallel(20) { try await RawHTTP.logIn("mario", password: "guess", at: base, from: "127.0.0.1") }
             let results = answers.map { $0.prefix(12) }
             #expect(results.filter { $0 == "HTTP/1.1 401" }.count <= 5, "\(results)")
             #expect(results.filter { $0 == "HTTP/1.1 429" }.count >= 15, "\(results)")
@@ -146,26 +146,26 @@ import Testing
             #expect(throttled.status == 429, "even the right password waits")
             #expect(throttled.body.contains("Too many failed logins for mario from your address. Try again in 15 minutes"))
             // Another address is not affected by this one's failures.
-            let elsewhere = try RawHTTP.logIn("mario", password: password, at: base, from: "127.0.0.2")
+            let elsewhere = try await RawHTTP.logIn("mario", password: password, at: base, from: "127.0.0.2")
             #expect(elsewhere.hasPrefix("HTTP/1.1 303"), "\(elsewhere.prefix(300))")
 
             // Many addresses guessing olivia's password: past the account's limit, those that failed are refused...
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for host in 10..<31 {
                     group.addTask {
-                        for _ in 0..<5 { _ = try RawHTTP.logIn("olivia", password: "guess", at: base, from: "127.0.0.\(host)") }
+                        for _ in 0..<5 { _ = try await RawHTTP.logIn("olivia", password: "guess", at: base, from: "127.0.0.\(host)") }
                     }
                 }
                 try await group.waitForAll()
             }
-            let guesser = try RawHTTP.logIn("olivia", password: password, at: base, from: "127.0.0.10")
+            let guesser = try await RawHTTP.logIn("olivia", password: password, at: base, from: "127.0.0.10")
             #expect(guesser.hasPrefix("HTTP/1.1 429"), "\(guesser.prefix(300))")
-            let failedOnce = try RawHTTP.logIn("olivia", password: "typo", at: base, from: "127.0.0.40")
+            let failedOnce = try await RawHTTP.logIn("olivia", password: "typo", at: base, from: "127.0.0.40")
             #expect(failedOnce.hasPrefix("HTTP/1.1 401"))
-            let afterTypo = try RawHTTP.logIn("olivia", password: password, at: base, from: "127.0.0.40")
+            let afterTypo = try await RawHTTP.logIn("olivia", password: password, at: base, from: "127.0.0.40")
             #expect(afterTypo.contains("olivia is receiving many failed logins"), "\(afterTypo.prefix(400))")
             // ...and olivia, on a machine that has not failed, still logs in: no lock-out an attacker can cause.
-            let olivia = try RawHTTP.logIn("olivia", password: password, at: base, from: "127.0.0.50")
+            let olivia = try await RawHTTP.logIn("olivia", password: password, at: base, from: "127.0.0.50")
             #expect(olivia.hasPrefix("HTTP/1.1 303"), "\(olivia.prefix(300))")
         }
     }

@@ -42,6 +42,14 @@ import VaporTesting
         #expect(summary.resources.count == PlanSummary.listedLimit && summary.unlisted == 7)
     }
 
+    /// Beside the plan it approves, an approver reads that the configuration's own code runs again at apply time.
+    @Test func theApprovalSaysTheConfigurationsCodeRunsWithTheApprovedSession() throws {
+        let page = try #require(PlanSummaryView.render(nil, planSHA256: String(repeating: "a", count: 64), queuedBy: "mario")).text
+        #expect(page.contains(#"id="apply-runs-code""#))
+        #expect(page.contains("The apply runs this configuration&#39;s own code") || page.contains("The apply runs this configuration's own code"), "\(page)")
+        #expect(page.contains("provisioners, providers, a credential_process"))
+    }
+
     @Test func anApprovalNamesThePlanItSawAndAnyOtherIsRefused() async throws {
         try await ServerFixture.with { fixture in
             let environment = try await fixture.environment()

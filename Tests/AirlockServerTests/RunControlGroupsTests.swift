@@ -34,13 +34,14 @@ import Testing
         limits.processes = 300
         // The kernel makes a group's files with it; here they are made by hand.
         try FileManager.default.createDirectory(at: root.appendingPathComponent("srv/airlock-run-plan"), withIntermediateDirectories: true)
-        for file in ["memory.max", "pids.max", "cgroup.procs", "memory.events", "pids.events"] {
+        for file in ["memory.max", "pids.max", "cpu.weight", "cgroup.procs", "memory.events", "pids.events"] {
             try Data().write(to: root.appendingPathComponent("srv/airlock-run-plan/\(file)"))
         }
         let group = try groups.make("airlock-run-plan", limits: limits)
         #expect(group.membershipFiles == [root.appendingPathComponent("srv/airlock-run-plan/cgroup.procs").path])
         #expect(Self.read(root, "srv/airlock-run-plan/memory.max") == "\(512 << 20)")
         #expect(Self.read(root, "srv/airlock-run-plan/pids.max") == "300")
+        #expect(Self.read(root, "srv/airlock-run-plan/cpu.weight") == "\(min(10_000, 100 * RunControlGroups.processors))")
         #expect(group.exceededLimit() == nil)
         try Data("low 0\nhigh 0\nmax 7\noom 1\noom_kill 1\n".utf8).write(to: root.appendingPathComponent("srv/airlock-run-plan/memory.events"))
         #expect(group.exceededLimit() == "memory (512 MiB)")
@@ -62,7 +63,7 @@ import Testing
     @Test func onCgroupV1EachHierarchyGetsTheRunsGroup() throws {
         let root = try Self.tree(["memory/a/memory.limit_in_bytes": "", "pids/pids.max": "", "cpu/cpu.shares": "",
                                   "memory/a/run/memory.limit_in_bytes": "", "memory/a/run/memory.oom_control": "oom_kill_disable 0\nunder_oom 0\noom_kill 0\n",
-                                  "pids/run/pids.max": "", "pids/run/pids.events": "max 0\n"])
+                                  "pids/run/pids.max": "", "pids/run/pids.events": "max 0\n", "cpu/run/cpu.shares": ""])
         defer { try? FileManager.default.removeItem(at: root) }
         let groups = try #require(RunControlGroups.detect(root: root, membership: "8:pids:/\n4:memory:/a\n1:cpu,cpuacct:/\n", pid: 1))
         #expect(groups.version == .v1)
@@ -70,6 +71,7 @@ import Testing
         #expect(group.folders.count == 3)
         #expect(Self.read(root, "memory/a/run/memory.limit_in_bytes") == "\(4 << 30)")
         #expect(Self.read(root, "pids/run/pids.max") == "2048")
+        #expect(Self.read(root, "cpu/run/cpu.shares") == "\(1024 * RunControlGroups.processors)")
         #expect(group.exceededLimit() == nil)
         try Data("oom_kill_disable 0\nunder_oom 0\noom_kill 2\n".utf8).write(to: root.appendingPathComponent("memory/a/run/memory.oom_control"))
         #expect(group.exceededLimit() == "memory (4 GiB)")

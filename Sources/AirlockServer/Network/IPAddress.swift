@@ -101,19 +101,7 @@ struct IPAddress: Hashable, Sendable, CustomStringConvertible {
         var addresses = Set<IPAddress>()
         var cursor: UnsafeMutablePointer<ifaddrs>? = list
         while let entry = cursor?.pointee {
-            if let address = entry.ifa_addr {
-                switch Int32(address.pointee.sa_family) {
-                case AF_INET:
-                    address.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { v4 in
-                        addresses.insert(IPAddress(unchecked: withUnsafeBytes(of: v4.pointee.sin_addr) { Array($0) }))
-                    }
-                case AF_INET6:
-                    address.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { v6 in
-                        addresses.insert(IPAddress(unchecked: withUnsafeBytes(of: v6.pointee.sin6_addr) { Array($0) }))
-                    }
-                default: break
-                }
-            }
+            if let address = entry.ifa_addr.flatMap(IPAddress.init(socketAddress:)) { addresses.insert(address) }
             cursor = entry.ifa_next
         }
         return addresses
@@ -130,19 +118,7 @@ struct IPAddress: Hashable, Sendable, CustomStringConvertible {
         var addresses: [IPAddress] = []
         var cursor: UnsafeMutablePointer<addrinfo>? = list
         while let entry = cursor?.pointee {
-            if let address = entry.ai_addr {
-                switch Int32(address.pointee.sa_family) {
-                case AF_INET:
-                    address.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { v4 in
-                        addresses.append(IPAddress(unchecked: withUnsafeBytes(of: v4.pointee.sin_addr) { Array($0) }))
-                    }
-                case AF_INET6:
-                    address.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { v6 in
-                        addresses.append(IPAddress(unchecked: withUnsafeBytes(of: v6.pointee.sin6_addr) { Array($0) }))
-                    }
-                default: break
-                }
-            }
+            if let address = entry.ai_addr.flatMap(IPAddress.init(socketAddress:)) { addresses.append(address) }
             cursor = entry.ai_next
         }
         guard !addresses.isEmpty else { throw .unresolvable(host) }
@@ -152,6 +128,18 @@ struct IPAddress: Hashable, Sendable, CustomStringConvertible {
 
     private init(unchecked bytes: [UInt8]) {
         self.bytes = bytes
+    }
+
+    /// The address of an IPv4 or IPv6 socket address; nil for another family.
+    private init?(socketAddress address: UnsafeMutablePointer<sockaddr>) {
+        switch Int32(address.pointee.sa_family) {
+        case AF_INET:
+            bytes = address.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { v4 in withUnsafeBytes(of: v4.pointee.sin_addr) { Array($0) } }
+        case AF_INET6:
+            bytes = address.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { v6 in withUnsafeBytes(of: v6.pointee.sin6_addr) { Array($0) } }
+        default:
+            return nil
+        }
     }
 }
 

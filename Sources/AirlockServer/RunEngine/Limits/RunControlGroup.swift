@@ -73,6 +73,10 @@ struct RunControlGroups: Sendable {
     static let controllers = ["memory", "pids", "cpu"]
     /// The leaf of its own group the server moves into on cgroup v2.
     static let serverLeaf = "airlock-server"
+    /// Every run's CPU weight is that of one busy process per processor (the kernel weighs a group as one task): the
+    /// same for every run, so runs share the processors evenly however many processes each starts, and a run is not
+    /// starved beside the machine's other busy processes.
+    static let processors = max(1, ProcessInfo.processInfo.activeProcessorCount)
 
     /// The line written at start when runs get no control groups here.
     static let unavailableWarning = "WARNING: runs have no memory or process limit of their own on this machine (Airlock makes each run phase a control group below its own, which needs root and cgroup v2's memory and pids controllers, or v1's memory, pids and cpu hierarchies): put airlock serve in a cgroup or systemd slice of its own. Their /tmp, disk, open files and time are limited all the same."
@@ -127,6 +131,7 @@ struct RunControlGroups: Sendable {
                 // Swap counts too where there is any (the file is absent without swap accounting).
                 try? Self.write("0", to: folder.appendingPathComponent("memory.swap.max"))
                 try Self.write("\(limits.processes)", to: folder.appendingPathComponent("pids.max"))
+                try? Self.write("\(min(10_000, 100 * Self.processors))", to: folder.appendingPathComponent("cpu.weight"))
             case .v1:
                 for controller in Self.controllers {
                     guard let parent = parents[controller] else { continue }
@@ -137,7 +142,7 @@ struct RunControlGroups: Sendable {
                         try Self.write("\(limits.memoryBytes)", to: folder.appendingPathComponent("memory.limit_in_bytes"))
                         try? Self.write("\(limits.memoryBytes)", to: folder.appendingPathComponent("memory.memsw.limit_in_bytes"))
                     case "pids": try Self.write("\(limits.processes)", to: folder.appendingPathComponent("pids.max"))
-                    default: break  // cpu: the default weight, the same for every run
+                    default: try Self.write("\(1024 * Self.processors)", to: folder.appendingPathComponent("cpu.shares"))
                     }
                 }
             }
