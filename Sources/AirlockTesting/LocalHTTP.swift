@@ -62,7 +62,9 @@ public enum LocalHTTP {
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         if let contentType { request.headers.add(name: "Content-Type", value: contentType) }
         if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
-        let response = try await execute(request, timeout: .seconds(30), using: client)
+        // A generous deadline: a test asserts what the server answers, not how fast a loaded machine answers it (twenty
+        // parallel 10 MB uploads, two read at a time, beside two busy processes took more than 30 s).
+        let response = try await execute(request, timeout: .seconds(300), using: client)
         let body: ByteBuffer
         do {
             body = try await response.body.collect(upTo: 16 << 20)

@@ -146,7 +146,7 @@ public enum RawHTTP {
 
     private static func logInBlocking(_ username: String, password: String, at base: String, from localAddress: String) throws -> String {
         let form = try exchangeBlocking(Data("GET /login HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".utf8), with: base, from: localAddress,
-                                        seconds: 30)
+                                        seconds: 120)
         guard let cookie = form.range(of: #"airlock_login_csrf=[A-Za-z0-9_-]+"#, options: .regularExpression),
               let field = form.range(of: #"name="csrf_token" value="[A-Za-z0-9_-]+""#, options: .regularExpression) else {
             throw Failure.socket("the login page had no CSRF cookie and field: \(form.prefix(400))")
@@ -156,6 +156,6 @@ public enum RawHTTP {
         let body = "csrf_token=\(token)&username=\(escaped(username))&password=\(escaped(password))&next=%2F"
         let post = "POST /login HTTP/1.1\r\nHost: x\r\nConnection: close\r\nCookie: \(form[cookie])\r\n"
             + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)"
-        return try exchangeBlocking(Data(post.utf8), with: base, from: localAddress, seconds: 30)
+        return try exchangeBlocking(Data(post.utf8), with: base, from: localAddress, seconds: 120)
     }
 }
