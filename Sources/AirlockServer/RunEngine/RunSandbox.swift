@@ -19,11 +19,12 @@ public enum RunSandbox: Sendable {
                 network: RunNetworkNamespace?, prefix: [String]) throws -> RunProcess {
         switch self {
         case let .bubblewrap(bubblewrap):
-            try bubblewrap.launch(executable, arguments: arguments, environment: environment, workspace: workspace, network: network,
-                                  prefix: prefix)
+            return try bubblewrap.launch(executable, arguments: arguments, environment: environment, workspace: workspace, network: network,
+                                         prefix: prefix)
         case .unsandboxed:
-            RunProcess(spawned: try SpawnedProcess(executable: prefix.first ?? executable, arguments: Array(prefix.dropFirst()) + (prefix.isEmpty ? [] : [executable]) + arguments,
-                                                   environment: environment, directory: workspace.folder, network: network), inner: nil)
+            let command = prefix + [executable] + arguments
+            return RunProcess(spawned: try SpawnedProcess(executable: command[0], arguments: Array(command.dropFirst()), environment: environment,
+                                                          directory: workspace.folder, network: network), inner: nil)
         }
     }
 }
