@@ -100,6 +100,42 @@ import VaporTesting
         }
     }
 
+    /// Links the server writes (Terraform's upload and log URLs, the run log's "authenticate on" page) start
+    /// with its configured address: a request's `Host` is the sender's to choose, and an "authenticate on"
+    /// line naming the sender's host would phish for MFA codes in a log owners read.
+    @Test func linksUseTheServersAddressNeverTheRequestsHost() async throws {
+        try await ServerFixture.with { fixture in
+            fixture.app.publicAddress = "https://airlock.example.com"
+            try await fixture.setAWSVariables()
+            let environment = try await fixture.environment(mfa: .plansAndApplies)
+            let workspace = try TFEWorkspace.id(of: environment)
+            var headers = HTTPHeaders()
+            headers.bearerAuthorization = BearerAuthorization(token: try #require(fixture.tokens["mario"]))
+            headers.replaceOrAdd(name: .host, value: "evil.example")
+            headers.contentType = TFEDocument.mediaType
+            let created = try await fixture.app.testing().sendRequest(.POST, "/api/v2/workspaces/\(workspace)/configuration-versions", headers: headers,
+                                                                      body: ByteBuffer(string: #"{"data":{"type":"configuration-versions"}}"#))
+            #expect(created.body.string.contains(#""upload-url":"https://airlock.example.com/api/v2/uploads/"#), "\(created.body.string)")
+            #expect(!created.body.string.contains("evil.example"))
+            // The upload itself, as if stored: then the run, whose plan waits for a code.
+            let upload = try #require(try await TFEConfigurationUpload.query(on: fixture.app.db).first())
+            let version = ConfigurationVersion(environmentID: try environment.requireID(), sha256: "fuzz", archive: Data([1]), uploadedBy: "mario")
+            try await version.save(on: fixture.app.db)
+            upload.$configurationVersion.id = try version.requireID()
+            try await upload.save(on: fixture.app.db)
+            let run = try await fixture.app.testing().sendRequest(.POST, "/api/v2/runs", headers: headers, body: ByteBuffer(string: """
+                {"data":{"relationships":{"workspace":{"data":{"id":"\(workspace)"}},"configuration-version":{"data":{"id":"\(TFEID.make("cv", try upload.requireID()))"}}}}}
+                """))
+            #expect(run.status == .created, "\(run.body.string)")
+            let stored = try #require(try await Run.query(on: fixture.app.db).first())
+            let log = try await RunLogChunk.text(of: try stored.requireID(), .plan, on: fixture.app.db)
+            #expect(log.contains("authenticate on https://airlock.example.com/terraform/acme/environments/prod/runs/"), "\(log)")
+            #expect(!log.contains("evil.example"))
+            let plan = try await fixture.app.testing().sendRequest(.GET, "/api/v2/plans/\(TFEID.make("plan", try stored.requireID()))", headers: headers)
+            #expect(plan.body.string.contains(#""log-read-url":"https://airlock.example.com/api/v2/plan-logs/"#), "\(plan.body.string)")
+        }
+    }
+
     /// `terraform state push`: owners lock the workspace, push the state inline (after TFE's "missing state"
     /// refusal of the upload-URL form) and unlock; members only read; the state's rules hold.
     @Test func ownersLockPushAndUnlockTheStateMembersOnlyReadIt() async throws {

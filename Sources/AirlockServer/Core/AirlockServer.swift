@@ -28,7 +28,8 @@ public enum AirlockServer {
         do {
             let aws = AWSAccess(endpoint: try configuration.resolvedSTSEndpoint(), region: configuration.awsRegion, client: AWSQueryClient())
             try await configure(app, database: database, secrets: secrets, aws: aws, secureCookies: configuration.usesTLS,
-                                organizationCreators: configuration.organizationCreators)
+                                organizationCreators: configuration.organizationCreators,
+                                publicAddress: configuration.pagesAddress(port: configuration.port))
             try DataFolderPermissions.tighten(configuration.dataDirectory)
             try await Housekeeping.tidy(app.db, retention: configuration.retention, now: app.clock.now)
             if let tls = configuration.tls { app.http.server.configuration.tlsConfiguration = try tls.serverConfiguration() }
@@ -38,6 +39,8 @@ public enum AirlockServer {
             throw error
         }
         let port = app.http.server.shared.localAddress?.port ?? configuration.port
+        app.publicAddress = configuration.pagesAddress(port: port)  // port 0 chose one only now
+        if let warning = configuration.publicAddressWarning(port: port) { announce(warning) }
         let workers: RunWorkers
         do {
             workers = try await startRunWorkers(app, configuration, database: database, secrets: secrets, port: port,
@@ -48,7 +51,7 @@ public enum AirlockServer {
             throw error
         }
         let housekeeping = Housekeeping(database: app.db, retention: configuration.retention, clock: app.clock, logger: app.logger)
-        let sender = NotificationSender(database: app.db, secrets: secrets, pagesAddress: configuration.pagesAddress(port: port),
+        let sender = NotificationSender(database: app.db, secrets: secrets, pagesAddress: app.publicAddress,
                                         retryBase: configuration.notificationRetryBase,
                                         allowPrivateAddresses: configuration.notificationPrivateAddresses, logger: app.logger)
         let notifications = Task { [clock = app.clock] in await sender.loop(clock: clock) }
@@ -112,7 +115,7 @@ extension AirlockServer {
         settings.controlGroups = controlGroups
         let isSQLite = if case .sqlite = database { true } else { false }
         let workers = try await RunWorkers(settings: settings, database: app.db, mfa: app.mfaServices,
-                                           serverURL: configuration.runsAddress(port: port), pagesAddress: configuration.pagesAddress(port: port),
+                                           serverURL: configuration.runsAddress(port: port), pagesAddress: app.publicAddress,
                                            stateResponder: app.runStateResponder, recoverAllOnStart: isSQLite, logger: app.logger)
         app.runWorkers = workers
         return workers

@@ -79,6 +79,14 @@ public struct ServerConfiguration: Sendable {
         return "\(tls == nil ? "http" : "https")://\(listening):\(port)"
     }
 
+    /// What to tell the operator when the server listens beyond loopback with no `--external-url`: its links
+    /// then name its loopback or listening address, which people elsewhere may not reach.
+    func publicAddressWarning(port: Int) -> String? {
+        guard externalURL == nil, !["127.0.0.1", "::1", "localhost"].contains(hostname) else { return nil }
+        return "Warning: no --external-url: the links this server writes (upload and log URLs for Terraform, pages in run logs and "
+            + "notifications) start with \(pagesAddress(port: port)). Set --external-url to the address people and Terraform reach it at."
+    }
+
     /// The address this server's runs reach it at (their state backend): its own port on loopback, or, when it
     /// serves TLS, the name its certificate is for (the external URL's host, else the listening name).
     func runsAddress(port: Int) -> String {

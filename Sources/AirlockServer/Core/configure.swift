@@ -9,9 +9,12 @@ import Vapor
 /// The database, AWS STS and the clock are parameters so that tests can run the same app on SQLite and on
 /// PostgreSQL, against a test STS, at a time of their choosing. The app shuts `aws`'s client down with it.
 /// `secureCookies` marks the session cookie Secure: set it when browsers reach the server over https.
+/// `publicAddress` starts every link the server writes (`Application.publicAddress`).
 public func configure(_ app: Application, database: DatabaseChoice, secrets: SecretBox, aws: AWSAccess, clock: ServerClock = .system,
-                      secureCookies: Bool = false, organizationCreators: OrganizationCreators = .administrators) async throws {
+                      secureCookies: Bool = false, organizationCreators: OrganizationCreators = .administrators,
+                      publicAddress: String = "http://127.0.0.1:8080") async throws {
     app.secretBox = secrets
+    app.publicAddress = publicAddress
     app.organizationCreators = organizationCreators
     app.awsAccess = aws
     app.clock = clock

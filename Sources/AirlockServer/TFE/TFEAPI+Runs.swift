@@ -5,12 +5,6 @@ import Vapor
 /// Configuration versions, runs, plans, applies and their logs: what `terraform plan` through a `cloud`
 /// block does.
 extension TFEAPI {
-    /// The address Terraform reached this server at, for URLs it fetches itself (upload, logs).
-    static func publicBase(_ request: Request) -> String {
-        let scheme = request.application.http.server.configuration.tlsConfiguration == nil ? "http" : "https"
-        return "\(scheme)://\(request.headers.first(name: .host) ?? "localhost")"
-    }
-
     func createConfigurationVersion(_ request: Request) async throws -> Response {
         struct Body: Decodable {
             struct Data: Decodable {
@@ -100,7 +94,7 @@ extension TFEAPI {
                                            mfa: request.application.mfaServices, on: request.db)
         if run.waitsForPlanCode {
             try await RunWaitNote.write(.planCode, for: .init(run: run, organization: environment.organization.name, environment: environment.name),
-                                        pagesAddress: Self.publicBase(request), logLimitBytes: RunEngineSettings.defaultLogLimitBytes, on: request.db)
+                                        pagesAddress: request.application.publicAddress, logLimitBytes: RunEngineSettings.defaultLogLimitBytes, on: request.db)
         } else {
             request.application.runWorkers?.notify()
         }
@@ -119,7 +113,7 @@ extension TFEAPI {
         let run = try await TFERun.find(try request.parameters.require(prefix), prefix: prefix, actorID: try request.userID, on: request.db)
         let token = TFECapability.token(phase == .plan ? .planLog : .applyLog, id: try run.requireID(), now: request.application.clock.now,
                                         secrets: request.application.secretBox)
-        let url = "\(Self.publicBase(request))\(Self.basePath)\(prefix)-logs/\(token)"
+        let url = "\(request.application.publicAddress)\(Self.basePath)\(prefix)-logs/\(token)"
         return try TFEDocument.response(try TFERun.phaseResource(run, phase: phase, logURL: url))
     }
 
@@ -140,9 +134,11 @@ extension TFEAPI {
         bytes += Array(try await RunLogChunk.text(of: runID, phase, on: request.db).utf8)
         if let closing = TFERun.closingLine(of: run, phase: phase) { bytes += Array(closing.utf8) }
         if TFERun.phaseIsOver(run.state, phase: phase) { bytes.append(0x03) }
+        // Both numbers are the client's: clamped before any arithmetic, so none can overflow.
         let offset = min(max(0, (try? request.query.get(Int.self, at: "offset")) ?? 0), bytes.count)
-        let limit = max(0, (try? request.query.get(Int.self, at: "limit")) ?? bytes.count)
-        let slice = bytes[offset..<min(bytes.count, offset + limit)]
+        let available = bytes.count - offset
+        let limit = min(max(0, (try? request.query.get(Int.self, at: "limit")) ?? available), available)
+        let slice = bytes[offset..<(offset + limit)]
         let response = Response(status: .ok, body: .init(data: Data(slice)))
         response.headers.contentType = .plainText
         return response
@@ -176,7 +172,7 @@ extension TFEAPI {
         // Approved in Terraform: what a later discard of the waiting run is told against.
         try await Run.query(on: request.db).filter(\.$id == (try run.requireID())).set(\.$autoApply, to: true).update()
         if try await RunAutoApply.confirm(try run.requireID(), for: try request.auth.require(User.self), mfa: request.application.mfaServices,
-                                          pagesAddress: Self.publicBase(request), logLimitBytes: RunEngineSettings.defaultLogLimitBytes,
+                                          pagesAddress: request.application.publicAddress, logLimitBytes: RunEngineSettings.defaultLogLimitBytes,
                                           on: request.db) {
             request.application.runWorkers?.notify()
         }
@@ -205,7 +201,7 @@ extension TFEAPI {
             "auto-queue-runs": false,
             "source": "tfe-api",
             "upload-url": upload.$configurationVersion.id == nil
-                ? .string("\(publicBase(request))\(basePath)uploads/\(TFECapability.token(.upload, id: id, now: request.application.clock.now, secrets: request.application.secretBox))")
+                ? .string("\(request.application.publicAddress)\(basePath)uploads/\(TFECapability.token(.upload, id: id, now: request.application.clock.now, secrets: request.application.secretBox))")
                 : .null,
         ])
     }
