@@ -25,9 +25,25 @@ extension AirlockServerCommand {
         @Option(help: "Port to listen on (0 picks a free one).")
         var port: Int = 8080
 
-        @Option(help: ArgumentHelp("The address browsers use, e.g. https://airlock.example.com behind a TLS proxy.",
-                                   discussion: "With https, session cookies are marked Secure."))
+        @Option(help: ArgumentHelp("The address people and Terraform use, e.g. https://airlock.example.com behind a TLS proxy.",
+                                   discussion: "Every link the server writes starts with it. With https, session cookies are marked Secure."))
         var externalURL: String?
+
+        @Option(name: .customLong("trusted-proxy"),
+                help: ArgumentHelp("A reverse proxy in front of this server (an address or a range such as 10.0.0.0/8); repeat for each.",
+                                   discussion: "Requests from it are counted for failed logins by the X-Forwarded-For address it received them from.",
+                                   valueName: "address"))
+        var trustedProxies: [String] = []
+
+        @Option(help: ArgumentHelp("How long an upload's body may take to arrive (e.g. 2m).",
+                                   discussion: "A client that stalls gets 408 and frees its organization's upload slot."))
+        var requestBodyTimeout: DurationOption = DurationOption(argument: "2m")!
+
+        @Option(help: "Close a connection with nothing read or written for this long (e.g. 60s).")
+        var idleTimeout: DurationOption = DurationOption(argument: "60s")!
+
+        @Option(help: "Uploads of one organization read and checked at once; more wait, unread.")
+        var uploadsPerOrganization = RequestLimits().uploadsPerOrganization
 
         @Option(name: .customLong("tls-certificate"),
                 help: ArgumentHelp("Serve HTTPS with this PEM certificate chain (with --tls-key); Terraform's own CLI talks only HTTPS.",
@@ -151,6 +167,13 @@ extension AirlockServerCommand {
                 throw ValidationError("--max-runs-per-organization must be 1 to 10000.")
             }
             guard (0...65535).contains(port) else { throw ValidationError("--port must be 0 to 65535.") }
+            guard (1...64).contains(uploadsPerOrganization) else { throw ValidationError("--uploads-per-organization must be 1 to 64.") }
+            for proxy in trustedProxies where IPNetwork(proxy) == nil {
+                throw ValidationError("--trusted-proxy takes an address or a range such as 10.0.0.0/8 (\(proxy) is neither).")
+            }
+            for (flag, duration) in [("--request-body-timeout", requestBodyTimeout), ("--idle-timeout", idleTimeout)] where duration.seconds < 1 {
+                throw ValidationError("\(flag) must be at least 1s.")
+            }
             for path in sandboxReadOnly where !path.hasPrefix("/") {
                 throw ValidationError("--sandbox-read-only takes absolute paths (\(path) is not one).")
             }
@@ -193,6 +216,10 @@ extension AirlockServerCommand {
             configuration.runLease = TimeInterval(runLease.seconds)
             configuration.notificationRetryBase = TimeInterval(notificationRetryBase.seconds)
             configuration.notificationPrivateAddresses = notificationPrivateAddresses
+            configuration.trustedProxies = trustedProxies.compactMap(IPNetwork.init)
+            configuration.requestLimits.bodyTimeout = TimeInterval(requestBodyTimeout.seconds)
+            configuration.requestLimits.idleTimeout = TimeInterval(idleTimeout.seconds)
+            configuration.requestLimits.uploadsPerOrganization = uploadsPerOrganization
             configuration.stsEndpoint = stsEndpoint.flatMap(URL.init(string:))
             configuration.awsRegion = awsRegion
             configuration.workDirectory = workDir.map { URL(fileURLWithPath: $0) }

@@ -140,11 +140,14 @@ public enum RawHTTP {
 
     /// Logs in through the login form from `localAddress`: fetches the form (its CSRF cookie and field),
     /// then posts it. Returns the answer to the post.
-    public static func logIn(_ username: String, password: String, at base: String, from localAddress: String) async throws -> String {
-        try await onThread { try logInBlocking(username, password: password, at: base, from: localAddress) }
+    /// `forwardedFor` is sent as `X-Forwarded-For`, as a reverse proxy would.
+    public static func logIn(_ username: String, password: String, at base: String, from localAddress: String,
+                             forwardedFor: String? = nil) async throws -> String {
+        try await onThread { try logInBlocking(username, password: password, at: base, from: localAddress, forwardedFor: forwardedFor) }
     }
 
-    private static func logInBlocking(_ username: String, password: String, at base: String, from localAddress: String) throws -> String {
+    private static func logInBlocking(_ username: String, password: String, at base: String, from localAddress: String,
+                                      forwardedFor: String?) throws -> String {
         let form = try exchangeBlocking(Data("GET /login HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".utf8), with: base, from: localAddress,
                                         seconds: 120)
         guard let cookie = form.range(of: #"airlock_login_csrf=[A-Za-z0-9_-]+"#, options: .regularExpression),
@@ -155,6 +158,7 @@ public enum RawHTTP {
         func escaped(_ text: String) -> String { text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? text }
         let body = "csrf_token=\(token)&username=\(escaped(username))&password=\(escaped(password))&next=%2F"
         let post = "POST /login HTTP/1.1\r\nHost: x\r\nConnection: close\r\nCookie: \(form[cookie])\r\n"
+            + (forwardedFor.map { "X-Forwarded-For: \($0)\r\n" } ?? "")
             + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)"
         return try exchangeBlocking(Data(post.utf8), with: base, from: localAddress, seconds: 120)
     }

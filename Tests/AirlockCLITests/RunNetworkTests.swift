@@ -11,10 +11,12 @@ import Testing
     static let metadata = "169.254.169.254"
     static let privateService = "10.77.0.2"
     static let allowedService = "10.77.0.3"
-    /// A public address (TEST-NET-3), here only in the test's second namespace: the registry and a web server.
-    static let publicHost = "203.0.113.10"
-    /// The server's own address towards the world (a public-looking one): the machine itself, which runs do not reach.
-    static let serverAddress = "192.0.2.1"
+    /// A public address (of 11.0.0.0/8; the documentation ranges are not public to Airlock), here only in the test's
+    /// second namespace, which has no route out: the registry and a web server.
+    static let publicHost = "11.0.1.10"
+    /// The server's own address towards the world (a public one, `TestNetworkNamespace`'s link): the machine itself,
+    /// which runs do not reach.
+    static let serverAddress = "11.0.0.1"
 
     /// Stand-ins: plain HTTP servers that answer `STANDIN <address>`, and a Terraform module registry over HTTPS; each
     /// request they get is printed as `HIT <address> <path>`.

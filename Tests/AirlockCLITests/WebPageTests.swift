@@ -174,6 +174,43 @@ import Testing
         }
     }
 
+    /// Behind a reverse proxy every request comes from its address: other names' failures never refuse a
+    /// correct password (the review's 21 anonymous failures locked everyone out of the web UI).
+    @Test func otherNamesFailuresNeverRefuseACorrectPassword() async throws {
+        try await withPages { base, _, _ in
+            for batch in stride(from: 0, to: 24, by: 4) {
+                _ = await RawHTTP.inParallel(4) { try await RawHTTP.logIn("nobody\(batch)-\(UUID().uuidString.prefix(4))", password: "guess",
+                                                                         at: base, from: "127.0.0.1") }
+            }
+            let mario = try await RawHTTP.logIn("mario", password: password, at: base, from: "127.0.0.1")
+            #expect(mario.hasPrefix("HTTP/1.1 303"), "\(mario.prefix(300))")
+            // A name that failed from there, past the address's limit, is refused even with the right password.
+            _ = try await RawHTTP.logIn("olivia", password: "typo", at: base, from: "127.0.0.1")
+            let olivia = try await RawHTTP.logIn("olivia", password: password, at: base, from: "127.0.0.1")
+            #expect(olivia.hasPrefix("HTTP/1.1 429") && olivia.contains("Too many failed logins from your address"), "\(olivia.prefix(400))")
+        }
+    }
+
+    /// With `--trusted-proxy`, failures count per address the proxy received them from (the right-most
+    /// X-Forwarded-For entry that is not a trusted proxy: what a client writes to the left of it counts for nothing).
+    @Test func behindATrustedProxyFailuresCountPerForwardedClient() async throws {
+        try await withPages(serveArguments: ["--trusted-proxy", "127.0.0.1", "--trusted-proxy", "10.9.0.0/16"]) { base, _, _ in
+            for _ in 0..<6 {
+                _ = try await RawHTTP.logIn("mario", password: "guess", at: base, from: "127.0.0.1", forwardedFor: "1.2.3.4, 198.51.100.7, 10.9.0.1")
+            }
+            let same = try await RawHTTP.logIn("mario", password: password, at: base, from: "127.0.0.1", forwardedFor: "198.51.100.7")
+            #expect(same.hasPrefix("HTTP/1.1 429"), "the guesser's address is refused: \(same.prefix(300))")
+            let spoofed = try await RawHTTP.logIn("mario", password: password, at: base, from: "127.0.0.1", forwardedFor: "198.51.100.8, 198.51.100.7")
+            #expect(spoofed.hasPrefix("HTTP/1.1 429"), "an entry the client wrote changes nothing: \(spoofed.prefix(300))")
+            let other = try await RawHTTP.logIn("mario", password: password, at: base, from: "127.0.0.1", forwardedFor: "198.51.100.8")
+            #expect(other.hasPrefix("HTTP/1.1 303"), "another client behind the same proxy logs in: \(other.prefix(300))")
+            // A peer that is no trusted proxy is counted by its own address, whatever it forwards.
+            for _ in 0..<6 { _ = try await RawHTTP.logIn("olivia", password: "guess", at: base, from: "127.0.0.2", forwardedFor: "198.51.100.9") }
+            let direct = try await RawHTTP.logIn("olivia", password: password, at: base, from: "127.0.0.2", forwardedFor: "198.51.100.10")
+            #expect(direct.hasPrefix("HTTP/1.1 429"), "\(direct.prefix(300))")
+        }
+    }
+
     @Test func cookiesAreSecureBehindTLS() async throws {
         try await withPages(serveArguments: ["--external-url", "https://airlock.example.com"]) { base, _, _ in
             let browser = Browser(base: base)

@@ -38,6 +38,12 @@ extension APIError {
 }
 
 extension APIError {
+    /// An upload whose body did not arrive in time (a client that stalled).
+    static func bodyTimedOut(seconds: TimeInterval) -> APIError {
+        APIError(status: .requestTimeout, code: "body_timeout",
+                 reason: "The request body did not arrive within \(Int(seconds)) seconds; send it again.")
+    }
+
     static func bodyTooLarge(maximumBytes: Int) -> APIError {
         let limit = maximumBytes >= 1 << 20 ? "\(maximumBytes >> 20) MiB" : "\(maximumBytes >> 10) KiB"
         return APIError(status: .payloadTooLarge, code: "body_too_large", reason: "The request body is larger than \(limit).")

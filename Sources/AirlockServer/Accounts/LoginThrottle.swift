@@ -3,7 +3,9 @@ import Foundation
 
 /// Limits password guessing at the login form, counting failures over the last `window`:
 /// - one address trying one account: `perAccountAndAddress` failures;
-/// - one address trying any accounts: `perAddress` failures;
+/// - one address trying any accounts: past `perAddress` failures, only the names that have failed from there
+///   are refused, so a correct password is never refused for other names' failures (behind a proxy whose
+///   address everyone shares, or a NAT);
 /// - one account tried from everywhere: past `perAccount` failures, only addresses that have failed
 ///   for it themselves are refused, so an attacker cannot lock the real user out from their own machine.
 /// Each try is recorded before its password is checked, so parallel tries cannot slip past a limit.
@@ -30,7 +32,7 @@ enum LoginThrottle {
         if pair > perAccountAndAddress {
             throw Refused(description: "Too many failed logins for \(username) from your address. Try again in \(minutes) minutes, or ask an organization owner to check the account.")
         }
-        if try await fromAddress.count() > perAddress {
+        if pair > 1, try await fromAddress.count() > perAddress {
             throw Refused(description: "Too many failed logins from your address. Try again in \(minutes) minutes.")
         }
         let account = try await LoginAttempt.query(on: database).filter(\.$username == username).filter(\.$attemptedAt > since).count()

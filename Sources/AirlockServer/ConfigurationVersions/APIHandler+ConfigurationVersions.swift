@@ -17,6 +17,7 @@ extension APIHandler {
         let request = try Self.request
         let version = try await ConfigurationVersions.upload(to: input.path.organization, input.path.environment,
                                                              actor: try request.auth.require(User.self), threadPool: request.application.threadPool,
+                                                             uploads: request.application.uploadPermits, limits: request.application.requestLimits,
                                                              on: request.db) {
             try await body.collect(upTo: ConfigurationArchive.maximumCompressedBytes)
         }

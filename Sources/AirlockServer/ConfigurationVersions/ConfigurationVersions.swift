@@ -7,20 +7,22 @@ import NIOPosix
 
 /// Configuration uploads: any member of the organization uploads; the same content is stored once.
 enum ConfigurationVersions {
-    /// Uploads being read and checked at once; the next waits, its body unread.
-    private static let uploadsAtOnce = Permits(2)
+    /// Archives inflated and checked at once, server-wide (work for the processors; their bodies are in memory).
+    private static let checksAtOnce = Permits(2)
 
     /// Checks and stores the archive `readArchive` reads for the environment, once the actor is known to be
     /// a member (nothing of the body is read before); returns the stored version (the existing one when the
-    /// same archive was uploaded before). The archive is inflated and checked on `threadPool`.
+    /// same archive was uploaded before). The body is read under one of the organization's permits
+    /// (`uploads`) within `limits.bodyTimeout`, so a client that stalls holds only its own organization's
+    /// slot, for a while; the archive is then inflated and checked on `threadPool` under a server-wide permit.
     static func upload(to organization: String, _ environmentName: String, actor: User, threadPool: NIOThreadPool,
-                       on database: any Database,
+                       uploads: KeyedPermits<UUID>, limits: RequestLimits, on database: any Database,
                        readArchive: @escaping @Sendable () async throws -> ByteBuffer) async throws -> ConfigurationVersion {
         let environment = try await Environments.find(environmentName, in: organization, actorID: try actor.requireID(), on: database)
         let environmentID = try environment.requireID()
-        return try await uploadsAtOnce.withPermit {
-            let archive = try await readArchive()
-            _ = try await threadPool.runIfActive { try ConfigurationArchive.check(archive) }
+        return try await uploads.withPermit(environment.$organization.id) {
+            let archive = try await withDeadline(limits.bodyTimeout, timedOut: APIError.bodyTimedOut(seconds: limits.bodyTimeout), readArchive)
+            _ = try await checksAtOnce.withPermit { try await threadPool.runIfActive { try ConfigurationArchive.check(archive) } }
             let digest = Hex.encode(SHA256.hash(data: archive.readableBytesView))
             return try await database.transaction { database in
                 try await RowLock.lock(TerraformEnvironment.schema, id: environmentID, on: database)

@@ -29,9 +29,11 @@ public enum AirlockServer {
             let aws = AWSAccess(endpoint: try configuration.resolvedSTSEndpoint(), region: configuration.awsRegion, client: AWSQueryClient())
             try await configure(app, database: database, secrets: secrets, aws: aws, secureCookies: configuration.usesTLS,
                                 organizationCreators: configuration.organizationCreators,
-                                publicAddress: configuration.pagesAddress(port: configuration.port))
+                                publicAddress: configuration.pagesAddress(port: configuration.port), requestLimits: configuration.requestLimits,
+                                trustedProxies: configuration.trustedProxies)
             try DataFolderPermissions.tighten(configuration.dataDirectory)
             try await Housekeeping.tidy(app.db, retention: configuration.retention, now: app.clock.now)
+            app.http.server.configuration.idleTimeout = .milliseconds(Int64(configuration.requestLimits.idleTimeout * 1000))
             if let tls = configuration.tls { app.http.server.configuration.tlsConfiguration = try tls.serverConfiguration() }
             try await app.server.start(address: .hostname(configuration.hostname, port: configuration.port))
         } catch {

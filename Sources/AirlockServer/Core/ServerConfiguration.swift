@@ -53,6 +53,10 @@ public struct ServerConfiguration: Sendable {
     /// Whether notifications may go to loopback, private and link-local addresses (off: an organization's owners
     /// could otherwise make the server post to its own network, such as a cloud's instance metadata).
     public var notificationPrivateAddresses = false
+    /// The reverse proxies whose `X-Forwarded-For` names the client (`--trusted-proxy`).
+    public var trustedProxies: [IPNetwork] = []
+    /// How long the server waits on clients, and uploads read at once per organization.
+    public var requestLimits = RequestLimits()
 
     /// The STS endpoint in use: the one given, else the region's (throws for a region AWS could not have).
     public func resolvedSTSEndpoint() throws -> URL {

@@ -12,8 +12,12 @@ import Vapor
 /// `publicAddress` starts every link the server writes (`Application.publicAddress`).
 public func configure(_ app: Application, database: DatabaseChoice, secrets: SecretBox, aws: AWSAccess, clock: ServerClock = .system,
                       secureCookies: Bool = false, organizationCreators: OrganizationCreators = .administrators,
-                      publicAddress: String = "http://127.0.0.1:8080") async throws {
+                      publicAddress: String = "http://127.0.0.1:8080", requestLimits: RequestLimits = RequestLimits(),
+                      trustedProxies: [IPNetwork] = []) async throws {
     app.secretBox = secrets
+    app.trustedProxies = trustedProxies
+    app.requestLimits = requestLimits
+    app.uploadPermits = KeyedPermits(requestLimits.uploadsPerOrganization)
     app.publicAddress = publicAddress
     app.organizationCreators = organizationCreators
     app.awsAccess = aws

@@ -56,12 +56,15 @@ struct IPAddress: Hashable, Sendable, CustomStringConvertible {
         if first == 0xFE, second & 0xC0 == 0xC0 { return "site-local (private)" }  // fec0::/10
         if first == 0xFF { return "multicast" }
         if Array(bytes[0..<12]) == [0x00, 0x64, 0xFF, 0x9B, 0, 0, 0, 0, 0, 0, 0, 0] {  // NAT64
-            return Self.nonPublicKind(ipv4: Array(bytes[12..<16]))
+            return "reserved (NAT64)"  // another address inside, reached through a translator
         }
         // Only global unicast (2000::/3) is public, and of it not the forms that carry another address.
         guard first & 0xE0 == 0x20 else { return "reserved" }
-        if first == 0x20, second == 0x02 { return Self.nonPublicKind(ipv4: Array(bytes[2..<6])) }  // 6to4, 2002::/16
-        if first == 0x20, second == 0x01, bytes[2] == 0, bytes[3] == 0 { return "reserved (Teredo)" }  // 2001::/32
+        if first == 0x20, second == 0x02 { return "reserved (6to4)" }  // 2002::/16: another address inside
+        // 2001::/23, IETF protocol assignments: Teredo (2001::/32, another address inside), benchmarking, ORCHID.
+        if first == 0x20, second == 0x01, bytes[2] & 0xFE == 0 { return "reserved (protocol assignments)" }
+        if first == 0x20, second == 0x01, bytes[2] == 0x0D, bytes[3] == 0xB8 { return "reserved (documentation)" }  // 2001:db8::/32
+        if first == 0x3F, second == 0xFF, bytes[2] & 0xF0 == 0 { return "reserved (documentation)" }  // 3fff::/20
         return nil
     }
 
@@ -74,6 +77,8 @@ struct IPAddress: Hashable, Sendable, CustomStringConvertible {
         case (100, 64...127): "shared (carrier-grade NAT)"
         case (168, 63) where a[2] == 129 && a[3] == 16: "cloud platform (Azure's WireServer)"
         case (192, 0) where a[2] == 0: "reserved"
+        case (192, 0) where a[2] == 2, (198, 51) where a[2] == 100, (203, 0) where a[2] == 113: "reserved (documentation)"
+        case (192, 88) where a[2] == 99: "reserved (6to4 relay)"
         case (198, 18...19): "reserved (benchmarking)"
         case (224...239, _): "multicast"
         case (240..., _): "reserved"

@@ -27,7 +27,7 @@ extension TFEAPI {
     }
 
     /// The PUT to an upload URL (no token: the URL is the capability) stores the archive as the environment's
-    /// configuration version, checked like any upload.
+    /// configuration version, checked like any upload. Nothing of the body is read before the URL is checked.
     func upload(_ request: Request) async throws -> HTTPStatus {
         guard let id = TFECapability.verify(try request.parameters.require("token"), .upload, now: request.application.clock.now,
                                             secrets: request.application.secretBox),
@@ -36,9 +36,12 @@ extension TFEAPI {
             throw TFEError(status: .notFound, detail: "This upload URL is not valid.")
         }
         guard upload.$configurationVersion.id == nil else { throw TFEError(status: .conflict, detail: "This configuration version is uploaded already.") }
-        let body = request.body.data ?? ByteBuffer()
+        // The body is read only now that the URL is known good (the route streams it).
         let version = try await ConfigurationVersions.upload(to: upload.environment.organization.name, upload.environment.name, actor: upload.user,
-                                                             threadPool: request.application.threadPool, on: request.db) { body }
+                                                             threadPool: request.application.threadPool, uploads: request.application.uploadPermits,
+                                                             limits: request.application.requestLimits, on: request.db) {
+            try await request.collectBody(upTo: ConfigurationArchive.maximumCompressedBytes) ?? ByteBuffer()
+        }
         upload.$configurationVersion.id = try version.requireID()
         try await upload.save(on: request.db)
         return .ok

@@ -13,7 +13,7 @@ struct TFEAPI: RouteCollection {
         routes.get(ServiceDiscovery.path) { _ in ServiceDiscovery.document }
         // What Terraform fetches without its token: the URL is the capability (TFECapability).
         let capabilities = routes.grouped("api", "v2").grouped(TFEErrorMiddleware())
-        capabilities.on(.PUT, "uploads", ":token", body: .collect(maxSize: ByteCount(value: ConfigurationArchive.maximumCompressedBytes)), use: upload)
+        capabilities.on(.PUT, "uploads", ":token", body: .stream, use: upload)
         capabilities.get("plan-logs", ":token") { try await self.readLog($0, phase: .plan) }
         capabilities.get("apply-logs", ":token") { try await self.readLog($0, phase: .apply) }
         let api = routes.grouped("api", "v2").grouped(TFEErrorMiddleware(), BearerTokenAuthenticator(),

@@ -24,11 +24,11 @@ final class TestNetworkNamespace: Sendable {
         try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: hostsFolder.appendingPathComponent("hosts"))
         var steps: [[String]] = [["netns", "add", name], ["netns", "add", world],
                                  ["-n", name, "link", "add", "to-world", "type", "veth", "peer", "name", "to-server", "netns", world]]
-        for (namespace, link, address) in [(name, "to-world", "192.0.2.1/30"), (world, "to-server", "192.0.2.2/30")] {
+        for (namespace, link, address) in [(name, "to-world", "11.0.0.1/30"), (world, "to-server", "11.0.0.2/30")] {
             steps += [["-n", namespace, "link", "set", "lo", "up"], ["-n", namespace, "addr", "add", address, "dev", link],
                       ["-n", namespace, "link", "set", link, "up"]]
         }
-        steps.append(["-n", name, "route", "add", "default", "via", "192.0.2.2"])
+        steps.append(["-n", name, "route", "add", "default", "via", "11.0.0.2"])
         steps += worldAddresses.map { ["-n", world, "addr", "add", "\($0)/32", "dev", "lo"] }
         for step in steps {
             let result = try await CommandRunner.run("/usr/sbin/ip", step, environment: ["PATH": "/usr/sbin:/usr/bin:/sbin:/bin"])

@@ -1,0 +1,38 @@
+import Foundation
+import Vapor
+
+/// How long the server waits on its clients, and how many uploads of one organization it reads at once: a
+/// client that stalls costs its own organization a slot for `bodyTimeout` at most, never the whole server's.
+public struct RequestLimits: Sendable {
+    /// How long an upload's body may take to arrive, from its first read to its last byte.
+    public var bodyTimeout: TimeInterval = 120
+    /// A connection with nothing read or written for this long is closed (a log being followed writes a
+    /// heartbeat every second, so it is never idle).
+    public var idleTimeout: TimeInterval = 60
+    /// Uploads of one organization read and checked at once; the next waits, its body unread.
+    public var uploadsPerOrganization = 2
+
+    public init() {}
+}
+
+extension Application {
+    private struct RequestLimitsKey: StorageKey {
+        typealias Value = RequestLimits
+    }
+
+    private struct UploadPermitsKey: StorageKey {
+        typealias Value = KeyedPermits<UUID>
+    }
+
+    /// Each organization's upload slots (`RequestLimits.uploadsPerOrganization`); set by `configure`.
+    var uploadPermits: KeyedPermits<UUID> {
+        get { configured(UploadPermitsKey.self) }
+        set { storage[UploadPermitsKey.self] = newValue }
+    }
+
+    /// This server's request limits; set by `configure`.
+    var requestLimits: RequestLimits {
+        get { configured(RequestLimitsKey.self) }
+        set { storage[RequestLimitsKey.self] = newValue }
+    }
+}
