@@ -116,6 +116,23 @@ public enum RawHTTP {
         return String(decoding: answer, as: UTF8.self)
     }
 
+    /// Connects, sends `bytes` (perhaps nothing) and reads until the server closes the connection: true when it
+    /// did within `seconds` (having answered nothing, or whatever it answered), false when it kept it open.
+    public static func closedByServer(after bytes: Data, with base: String, seconds: Int) async throws -> Bool {
+        try await onThread {
+            let descriptor = try connected(to: base, from: nil, seconds: seconds)
+            defer { close(descriptor) }
+            let sent = bytes.isEmpty ? 0 : bytes.withUnsafeBytes { send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            guard sent == bytes.count else { throw Failure.socket("sent \(sent) of \(bytes.count) bytes") }
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            while true {
+                let count = recv(descriptor, &buffer, buffer.count, 0)
+                if count == 0 { return true }
+                if count < 0 { return errno == ECONNRESET }  // EAGAIN: the read timeout passed, still open
+            }
+        }
+    }
+
     /// Runs `exchange` `count` times at once; returns each answer, or the error's description.
     public static func inParallel(_ count: Int, _ exchange: @escaping @Sendable () async throws -> String) async -> [String] {
         await withTaskGroup(of: String.self) { group in
