@@ -177,9 +177,12 @@ import Testing
 
         _ = try await visit(browser, base, "/organizations/acme")
         try await browser.type(device, into: "#mfa-device-serial")
+        try await browser.type(try #require(await setup.sts.engine.currentCode(forDevice: device)), into: "#mfa-device-first-code")
+        try await browser.type(try #require(await setup.sts.engine.currentCode(forDevice: device, steps: 1)), into: "#mfa-device-second-code")
         try await browser.click("form[action='/organizations/acme/mfa-device'] button[type=submit]")
         page = try await browser.waitFor("now go to AWS with your own device")
         #expect(page.contains("<code>\(device)</code>"))
+        await setup.sts.engine.advanceClock(by: 90)  // past the two codes the registration used
         try await browser.screenshot("11-personal-device-registered")
 
         try await browser.open(runPage)
@@ -251,8 +254,13 @@ import Testing
         #expect(try await world.call("PATCH", "/organizations/acme/environments/prod", json: settings).status == 200)
         let devices = [("mario", "arn:aws:iam::123456789012:mfa/mario-phone"), ("olivia", "arn:aws:iam::123456789012:mfa/olivia-key")]
         for (user, device) in devices {
-            #expect(try await world.call("PUT", "/organizations/acme/mfa-device", as: user, json: #"{"serial":"\#(device)"}"#).status == 200)
+            let codes = [try #require(await setup.sts.engine.currentCode(forDevice: device)),
+                         try #require(await setup.sts.engine.currentCode(forDevice: device, steps: 1))]
+            let registered = try await world.call("PUT", "/organizations/acme/mfa-device", as: user,
+                                                  json: #"{"serial":"\#(device)","codes":["\#(codes[0])","\#(codes[1])"]}"#)
+            #expect(registered.status == 200, "\(registered.body)")
         }
+        await setup.sts.engine.advanceClock(by: 90)
         #expect(try await world.upload(["main.tf": "resource \"terraform_data\" \"release\" {\n  input = \"2\"\n}\n"]).status == 201)
         let run = try await world.queue(as: "mario")
         try await world.expect(run, reaches: "planned")

@@ -1,4 +1,5 @@
 import AirlockAPIClient
+import AirlockAWS
 import ArgumentParser
 import Foundation
 
@@ -36,19 +37,42 @@ extension Airlock {
         }
 
         struct Set: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(commandName: "set", abstract: "Register or replace your device: its ARN or a hardware token's serial.")
+            static let configuration = CommandConfiguration(
+                commandName: "set", abstract: "Register or replace your device: its ARN or a hardware token's serial.",
+                discussion: "You prove the device is yours with two consecutive codes from it: asked on the terminal without echo, or given with --code twice.")
 
             @OptionGroup var target: Target
 
             @Argument(help: "arn:aws:iam::ACCOUNT:mfa/NAME, or a hardware token's serial.")
             var serial: String
 
+            @Option(name: .customLong("code"), help: ArgumentHelp("A code the device shows; give two consecutive ones.", valueName: "code"))
+            var codes: [String] = []
+
+            func validate() throws {
+                guard codes.isEmpty || codes.count == 2 else { throw ValidationError("Give --code twice (two consecutive codes), or none to be asked.") }
+            }
+
             func run() async throws {
                 let (api, org, serial) = (try target.server.api(), target.org, serial)
+                let codes = try self.codes.isEmpty ? Self.askForTwoCodes(serial: serial) : self.codes
                 let device = try await api.call {
-                    try await $0.setOwnMFADevice(path: .init(organization: org), body: .json(.init(serial: serial))).ok.body.json
+                    try await $0.setOwnMFADevice(path: .init(organization: org), body: .json(.init(serial: serial, codes: codes))).ok.body.json
                 }
                 print("Your codes for \(org) now go with \(device.serial).")
+            }
+
+            /// Two codes asked on the terminal without echo: the one the device shows, then the next.
+            static func askForTwoCodes(serial: String) throws -> [String] {
+                let prompt = MFACodeSource(flagCode: nil)
+                let request = MFACodeRequest(serial: serial, profile: "")
+                do {
+                    let first = try prompt.code(for: request)
+                    FileHandle.standardError.write(Data("Wait for the device's next code.\n".utf8))
+                    return [first, try prompt.code(for: request)]
+                } catch CredentialError.mfaCodeUnavailable {
+                    throw CLIError("Registering \(serial) needs two consecutive codes from it, but there is no terminal to ask on: give --code twice.")
+                }
             }
         }
 

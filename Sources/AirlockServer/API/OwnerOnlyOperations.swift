@@ -12,7 +12,7 @@ struct OwnerOnlyOperations: ServerMiddleware {
         Operations.CreateEnvironment.id, Operations.UpdateEnvironmentSettings.id, Operations.DeleteEnvironment.id,
         Operations.SetEnvironmentVariable.id, Operations.DeleteEnvironmentVariable.id,
         Operations.ListNotificationDestinations.id, Operations.AddNotificationDestination.id, Operations.RemoveNotificationDestination.id,
-        Operations.ListNotificationDeliveries.id,
+        Operations.ListNotificationDeliveries.id, Operations.ListMFADevices.id, Operations.RevokeMFADevice.id,
     ]
 
     func intercept(_ request: HTTPRequest, body: HTTPBody?, metadata: ServerRequestMetadata, operationID: String,

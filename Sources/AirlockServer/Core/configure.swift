@@ -68,6 +68,7 @@ public func configure(_ app: Application, database: DatabaseChoice, secrets: Sec
     app.migrations.add(UpdateRunsAddPlanSummaryAndPlanBinding())
     app.migrations.add(CreateLookupIndexes())
     app.migrations.add(UpdateUsersAddAdministrator())
+    app.migrations.add(CreateMFADeviceProof())
     try await app.autoMigrate()
     try routes(app)
 }

@@ -16,10 +16,17 @@ enum MFARefusal: Refusal {
     case personalDeviceRequired(organization: String)
     /// The caller registered no device of their own.
     case noPersonalDevice
+    /// A device is registered with two consecutive codes from it.
+    case deviceProofNeeded
+    /// The organization's shared AWS_MFA_SERIAL_NUMBER is nobody's own device.
+    case sharedDeviceSerial
+    /// Another person of the organization registered this device.
+    case deviceSerialTaken
 
     var kind: RefusalKind {
         switch self {
-        case .codeRequired, .malformedCode, .invalidRoleARN, .invalidDeviceSerial: .invalid
+        case .codeRequired, .malformedCode, .invalidRoleARN, .invalidDeviceSerial, .deviceProofNeeded: .invalid
+        case .sharedDeviceSerial, .deviceSerialTaken: .conflict
         case .refusedBySTS: .forbidden
         case .stsUnreachable: .upstreamUnavailable
         case .notConfigured, .personalDeviceRequired: .conflict
@@ -40,6 +47,9 @@ enum MFARefusal: Refusal {
         case .invalidDeviceSerial: "invalid_mfa_device"
         case .personalDeviceRequired: "personal_mfa_device_required"
         case .noPersonalDevice: "no_mfa_device"
+        case .deviceProofNeeded: "mfa_device_proof_needed"
+        case .sharedDeviceSerial: "mfa_device_shared"
+        case .deviceSerialTaken: "mfa_device_taken"
         }
     }
 
@@ -56,13 +66,19 @@ enum MFARefusal: Refusal {
         case let .notConfigured(missing):
             "AWS Multi-Factor Authentication needs the organization variable\(missing.count == 1 ? "" : "s") \(missing.joined(separator: ", ")); set \(missing.count == 1 ? "it" : "them") at /settings/organization_variables."
         case let .tooManyFailures(minutes):
-            "Too many failed MFA attempts on this environment; try again in \(minutes) minute\(minutes == 1 ? "" : "s")."
+            "Too many failed MFA attempts; try again in \(minutes) minute\(minutes == 1 ? "" : "s")."
         case let .invalidRoleARN(value):
             "\"\(value)\" is not an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME)."
         case let .invalidDeviceSerial(value):
             "\"\(value)\" is not an MFA device: give its ARN (arn:aws:iam::ACCOUNT:mfa/NAME) or a hardware token's serial (9 to 256 characters)."
         case .noPersonalDevice:
-            "You registered no MFA device of your own here; your codes go with the organization's AWS_MFA_SERIAL_NUMBER."
+            "No MFA device of their own is registered here; codes go with the organization's AWS_MFA_SERIAL_NUMBER."
+        case .deviceProofNeeded:
+            "Prove the device is yours: give two consecutive codes it shows (enter one, wait for the next, enter that)."
+        case .sharedDeviceSerial:
+            "That is the organization's shared AWS_MFA_SERIAL_NUMBER, not a device of your own: register the device only you hold."
+        case .deviceSerialTaken:
+            "Another person of this organization registered that device; each person registers a device only they hold."
         case let .personalDeviceRequired(organization):
             "This environment requires your own MFA device: register it for \(organization) (your organization's page, or airlock mfa-device set --org \(organization) SERIAL)."
         }

@@ -1,3 +1,4 @@
+import AirlockAWS
 import Fluent
 import Foundation
 
@@ -13,22 +14,81 @@ enum PersonalMFADevices {
         }
     }
 
-    /// Registers (or replaces) the actor's own device for `organization`.
-    static func register(_ serial: String, for actorID: UUID, in organization: String, at time: Date,
+    /// Failed proofs a person may make per organization in `MFAGate.failureWindow`.
+    static let maximumFailedProofs = 5
+
+    /// Registers (or replaces) the actor's own device for `organization`, once they prove they hold it: two
+    /// consecutive codes from it (as IAM asks when a device is enabled), each exchanged with AWS STS under the
+    /// organization's keys. The organization's shared device and a device another member registered are refused
+    /// before any code is sent. The codes are never stored; the attempt is (`MFADeviceProof`).
+    static func register(_ serial: String, codes: [String], for actorID: UUID, in organization: String, services: MFAServices,
                          on database: any Database) async throws -> PersonalMFADevice {
         let serial = serial.trimmingCharacters(in: .whitespaces)
         guard isSerial(serial) else { throw MFARefusal.invalidDeviceSerial(serial) }
+        let codes = codes.map { $0.trimmingCharacters(in: .whitespaces) }
+        guard codes.count == 2, codes.allSatisfy(MFACodeRequest.isWellFormed), codes[0] != codes[1] else { throw MFARefusal.deviceProofNeeded }
         let organizationID = try await Organizations.membership(of: actorID, in: organization, on: database).0.requireID()
+        let variables = try await Variables.ofOrganization(organizationID, secrets: services.secrets, on: database)
+        guard let keys = AWSAccess.keys(in: variables) else {
+            throw MFARefusal.notConfigured(missing: AWSAccess.missingForMFA(variables.map(\.key)).filter { $0 != AWSAccess.serialVariable })
+        }
+        guard serial != keys.serial else { throw MFARefusal.sharedDeviceSerial }
+        try await refuseIfTaken(serial, by: actorID, in: organizationID, on: database)
+        let now = services.clock.now
+        let since = now.timeIntervalSince1970 - MFAGate.failureWindow
+        let failures = try await MFADeviceProof.query(on: database).filter(\.$user.$id == actorID).filter(\.$organization.$id == organizationID)
+            .filter(\.$succeeded == false).filter(\.$at >= since).count()
+        guard failures < maximumFailedProofs else { throw MFARefusal.tooManyFailures(minutes: Int(MFAGate.failureWindow / 60)) }
+        let username = try await User.find(actorID, on: database)?.username ?? "unknown"
+        do {
+            for code in codes {
+                _ = try await services.aws.session(.init(credentials: keys.credentials, serial: serial), tokenCode: code, roleARN: nil,
+                                                   user: username, sessionName: "airlock-\(username.prefix(40))-device-proof")
+            }
+        } catch {
+            let refusal = AWSAccess.describe(error)
+            if error is AWSServiceError {
+                try await MFADeviceProof(organizationID: organizationID, userID: actorID, serial: serial, succeeded: false, at: now).save(on: database)
+            }
+            throw refusal
+        }
         return try await database.transaction { database in
             // One registration at a time per person: two at once cannot both insert.
             try await RowLock.lock(User.schema, id: actorID, on: database)
+            try await refuseIfTaken(serial, by: actorID, in: organizationID, on: database)
+            try await MFADeviceProof(organizationID: organizationID, userID: actorID, serial: serial, succeeded: true, at: now).save(on: database)
             let device = try await find(userID: actorID, organizationID: organizationID, on: database)
-                ?? PersonalMFADevice(organizationID: organizationID, userID: actorID, serial: serial, at: time)
+                ?? PersonalMFADevice(organizationID: organizationID, userID: actorID, serial: serial, at: now)
             device.serial = serial
-            device.registeredAt = time.timeIntervalSince1970
+            device.registeredAt = now.timeIntervalSince1970
             try await device.save(on: database)
             return device
         }
+    }
+
+    /// Refuses `serial` when another person of the organization registered it.
+    private static func refuseIfTaken(_ serial: String, by actorID: UUID, in organizationID: UUID, on database: any Database) async throws {
+        let holder = try await PersonalMFADevice.query(on: database).filter(\.$organization.$id == organizationID).filter(\.$serial == serial)
+            .filter(\.$user.$id != actorID).first()
+        if holder != nil { throw MFARefusal.deviceSerialTaken }
+    }
+
+    /// Every member's registered device (owners only), by user name.
+    static func all(in organization: String, actorID: UUID, on database: any Database) async throws -> [(username: String, device: PersonalMFADevice)] {
+        let organizationID = try await Organizations.requireOwner(actorID, in: organization, on: database).requireID()
+        return try await PersonalMFADevice.query(on: database).filter(\.$organization.$id == organizationID).with(\.$user).all()
+            .map { ($0.user.username, $0) }.sorted { $0.username < $1.username }
+    }
+
+    /// Revokes `username`'s device (owners only): their codes go with the shared serial again, and environments
+    /// that require a personal device refuse them until they register one again.
+    static func revoke(_ username: String, in organization: String, actorID: UUID, on database: any Database) async throws {
+        let organizationID = try await Organizations.requireOwner(actorID, in: organization, on: database).requireID()
+        guard let user = try await User.query(on: database).filter(\.$username == username).first(),
+              let device = try await find(userID: try user.requireID(), organizationID: organizationID, on: database) else {
+            throw MFARefusal.noPersonalDevice
+        }
+        try await device.delete(on: database)
     }
 
     /// The actor's own device for `organization`, if they registered one (404 for a non-member).

@@ -67,6 +67,10 @@ struct OrganizationPages: RouteCollection {
         let isOwner = membership.role == .owner
         let csrf = CSRF.field(for: request)
         let device = try await PersonalMFADevices.find(userID: try request.userID, organizationID: try organization.requireID(), on: request.db)
+        let registrations: HTML = isOwner
+            ? PersonalMFADevicePages.registrations(organization: name, devices: try await PersonalMFADevices.all(in: name, actorID: try request.userID, on: request.db),
+                                                   csrf: csrf)
+            : .empty
         let rows = members.map { username, role -> HTML in
             let actions: HTML = isOwner ? """
                 <form class="inline" method="post" action="/organizations/\(organization.name)/members">\(csrf)
@@ -92,6 +96,7 @@ struct OrganizationPages: RouteCollection {
             <table><thead><tr><th scope="col">User</th><th scope="col">Role</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead><tbody>\(rows)</tbody></table>
             \(addForm)
             \(PersonalMFADevicePages.section(organization: organization.name, device: device, csrf: csrf, request: request))
+            \(registrations)
             """, for: request)
     }
 

@@ -49,9 +49,9 @@ public actor TestSTSEngine {
         directory.users.first { $0.name == name }?.totp?.code(at: now)
     }
 
-    /// The MFA code the device `serial` shows now.
-    public func currentCode(forDevice serial: String) -> String? {
-        directory.users.lazy.flatMap(\.mfaDevices).first { $0.serial == serial }?.totp?.code(at: now)
+    /// The MFA code the device `serial` shows now, or `steps` time steps (of 30 s) from now.
+    public func currentCode(forDevice serial: String, steps: Int = 0) -> String? {
+        directory.users.lazy.flatMap(\.mfaDevices).first { $0.serial == serial }?.totp?.code(at: now.addingTimeInterval(TimeInterval(steps * 30)))
     }
 
     public func handle(_ request: TestSTSRequest) async -> TestSTSResponse {
