@@ -14,13 +14,15 @@ public final class WebDriver: Sendable {
     private let base: String
     private let session: String
 
-    /// Starts chromedriver on a free port and opens a headless browser session.
-    public static func start() async throws -> WebDriver {
+    /// Starts chromedriver on a free port and opens a headless browser session. `acceptInsecureCertificates`: for
+    /// a server whose certificate a throwaway test CA issued (Chromium keeps its own trust store).
+    public static func start(acceptInsecureCertificates: Bool = false) async throws -> WebDriver {
         let port = try FreePort.find()
         let driver = try RunningProcess("/usr/bin/chromedriver", ["--port=\(port)"], environment: ProcessInfo.processInfo.environment)
         _ = try await driver.waitFor("ChromeDriver was started successfully")
         let base = "http://127.0.0.1:\(port)"
-        let capabilities = #"{"capabilities":{"alwaysMatch":{"browserName":"chrome","goog:chromeOptions":{"binary":"/usr/bin/chromium","args":["--headless=new","--no-sandbox","--disable-gpu","--disable-dev-shm-usage","--window-size=1280,1100"]}}}}"#
+        let capabilities = #"{"capabilities":{"alwaysMatch":{"browserName":"chrome","acceptInsecureCerts":"#
+            + (acceptInsecureCertificates ? "true" : "false") + #","goog:chromeOptions":{"binary":"/usr/bin/chromium","args":["--headless=new","--no-sandbox","--disable-gpu","--disable-dev-shm-usage","--window-size=1280,1100"]}}}}"#
         let response = try await LocalHTTP.send("POST", base + "/session", json: capabilities)
         guard let value = try Self.value(response) as? [String: Any], let session = value["sessionId"] as? String else {
             _ = await driver.stop(signal: SIGKILL)

@@ -332,6 +332,58 @@ import Testing
         }
     }
 
+    /// `terraform login` in headless Chromium, end to end: the approval page's own Content-Security-Policy once
+    /// stopped a real browser's redirect to Terraform's listener (`form-action 'self'`), so Terraform never got its
+    /// code; a client that ignores CSP could not tell.
+    @Test(.enabled(if: WebUITests.hasChromium, "needs Debian's chromium and chromium-driver"))
+    func terraformLoginWorksInARealBrowser() async throws {
+        try await CloudWorld.with { world in
+            let home = world.folder.appendingPathComponent("browser-login-home")
+            try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+            let browserLog = home.appendingPathComponent("opened-url")
+            let (executable, arguments, environment) = try await world.loginCommand(["login", world.host], home: home, browserLog: browserLog)
+            let login = Task { try await CommandRunner.run(executable, arguments, environment: environment, stdin: "yes\n") }
+            var opened = ""
+            for _ in 0..<600 where opened.isEmpty {
+                try await Task.sleep(for: .milliseconds(100))
+                opened = (try? String(contentsOf: browserLog, encoding: .utf8)) ?? ""
+            }
+            let browser = try await WebDriver.start(acceptInsecureCertificates: true)
+            do {
+                // The login page on the host Terraform named (its cookie is that host's).
+                let origin = try #require(opened.range(of: "/app/oauth2/authorize").map { String(opened[..<$0.lowerBound]) }, "\(opened)")
+                try await browser.open(origin + "/login")
+                try await browser.type("olivia", into: "#username")
+                try await browser.type(ServerProcessFixture.password, into: "#password")
+                try await browser.click("form[action='/login'] button[type=submit]")
+                _ = try await browser.waitFor("<h1>Organizations</h1>")
+                try await browser.open(opened)
+                let page = try await browser.waitFor("asks for an API token for <strong>olivia</strong>")
+                #expect(page.contains("on port <strong>"), "the page names the listener's port")
+                try await browser.click("button[value=approve]")
+                // Terraform's listener takes the code from the browser, exchanges it and saves the token.
+                let credentials = home.appendingPathComponent(".terraform.d/credentials.tfrc.json")
+                for _ in 0..<1200 where !FileManager.default.fileExists(atPath: credentials.path) { try await Task.sleep(for: .milliseconds(100)) }
+                let reached = try await browser.currentURL()
+                if !FileManager.default.fileExists(atPath: credentials.path) {
+                    // The browser never got there, and Terraform waits for ever: end it, so the test ends.
+                    try? await browser.screenshot("failure-terraform-login")
+                    _ = try? await CommandRunner.run("/usr/bin/pkill", ["-KILL", "-f", home.path], environment: [:])
+                }
+                let result = try await login.value
+                #expect(result.status == 0, "the browser stayed at \(reached): \(result.stdout)\(result.stderr)")
+                #expect(reached.hasPrefix("http://localhost:"), "the browser reached Terraform's listener")
+            } catch {
+                try? await browser.screenshot("failure-terraform-login")
+                await browser.quit()
+                throw error
+            }
+            await browser.quit()
+            let saved = try String(contentsOf: home.appendingPathComponent(".terraform.d/credentials.tfrc.json"), encoding: .utf8)
+            #expect(saved.contains("airlock_"), "\(saved)")
+        }
+    }
+
     /// `terraform login HOST`: the browser page asks the logged-in user to approve, Terraform receives an API
     /// token and uses it.
     @Test func terraformLoginGetsATokenTheUserApproved() async throws {

@@ -17,7 +17,10 @@ import VaporTesting
     }
 
     @Test(arguments: ["https://localhost:10000/login", "http://evil.example:10000/login", "http://localhost:9999/login", "http://localhost/login",
-                      "http://user@localhost:10000/login", "javascript:alert(1)"])
+                      "http://user@localhost:10000/login", "javascript:alert(1)",
+                      // Only Terraform's exact shape: no other path, query or fragment to carry the code elsewhere.
+                      "http://localhost:10000/", "http://localhost:10000/login/../x", "http://localhost:10000/login?next=http://evil.example",
+                      "http://localhost:10000/login#x", "http://localhost:10000//login", "http://LOCALHOST:10000/login", "http://localhost:010000/login"])
     func aCodeGoesOnlyToTerraformsListenerOnThisMachine(_ redirect: String) {
         #expect(throws: TerraformLogin.Refused.self) { _ = try Self.request(redirect: redirect) }
     }

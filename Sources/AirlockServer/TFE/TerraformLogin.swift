@@ -19,6 +19,10 @@ enum TerraformLogin {
     /// An authorization request, checked: it may only send the code to Terraform's own listener on this machine.
     struct Request: Sendable {
         let redirectURI: String
+        /// The port Terraform's listener is on (the approval page shows it).
+        let port: Int
+        /// `http://localhost:PORT`: where the approval sends the browser.
+        let origin: String
         let state: String
         let codeChallenge: String
 
@@ -26,11 +30,15 @@ enum TerraformLogin {
              codeChallengeMethod: String?) throws(Refused) {
             guard clientID == TerraformLogin.clientID else { throw Refused("This page only answers Terraform's own CLI (client_id terraform-cli).") }
             guard responseType == "code" else { throw Refused("Terraform asks for response_type=code; this request does not.") }
+            // Exactly the shape Terraform's listener has: http://localhost:PORT/login, nothing more.
             guard let redirectURI, let url = URLComponents(string: redirectURI), url.scheme == "http",
                   ["localhost", "127.0.0.1"].contains(url.host ?? ""), let port = url.port, TerraformLogin.ports.contains(port),
-                  url.user == nil, url.password == nil else {
-                throw Refused("The redirect must be Terraform's own listener on this machine (http://localhost:10000-10010).")
+                  url.user == nil, url.password == nil, url.path == "/login", url.query == nil, url.fragment == nil,
+                  redirectURI == "http://\(url.host ?? ""):\(port)/login" else {
+                throw Refused("The redirect must be Terraform's own listener on this machine (http://localhost:10000-10010/login).")
             }
+            self.port = port
+            self.origin = "http://\(url.host ?? "localhost"):\(port)"
             guard codeChallengeMethod == "S256", let codeChallenge, (43...128).contains(codeChallenge.count) else {
                 throw Refused("Terraform sends a PKCE challenge (S256); this request has none.")
             }

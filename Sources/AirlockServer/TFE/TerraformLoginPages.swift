@@ -37,11 +37,12 @@ struct TerraformLoginPages: RouteCollection {
         return Layout.render("Terraform login", """
             <p>Terraform's CLI on this machine asks for an API token for <strong>\(user.username)</strong>, lasting \(TerraformLogin.tokenLifetimeDays) days:
             with it, Terraform acts as you (your organizations, their environments and states, queueing and approving runs).</p>
-            <p class="muted">Only approve if you just ran <code>terraform login</code>. You can revoke the token at /settings/tokens.</p>
+            <p>The token goes to Terraform's listener on port <strong>\(login.port)</strong> of this machine (<code>\(login.redirectURI)</code>).</p>
+            <p class="muted">Only approve if you just ran <code>terraform login</code> and it waits on that port. You can revoke the token at /settings/tokens.</p>
             <form method="post" action="\(TerraformLogin.authorizePath)">\(CSRF.field(for: request))\(hidden)
             <button type="submit" name="decision" value="approve">Approve</button>
             <button type="submit" name="decision" value="deny">Deny</button></form>
-            """, for: request)
+            """, formTargets: [login.origin], for: request)
     }
 
     func decide(_ request: Request) async throws -> Response {

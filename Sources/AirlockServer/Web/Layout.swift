@@ -3,7 +3,10 @@ import Vapor
 /// The frame of every page: header with navigation and the user, the flash message, the content.
 enum Layout {
     /// Renders a page for `request`.
-    static func render(_ title: String, _ content: HTML, status: HTTPResponseStatus = .ok, for request: Request) -> Response {
+    /// `formTargets` are origins beyond the server's own that the page's forms may lead to, redirects included
+    /// (Content-Security-Policy's `form-action` applies to where a submission is redirected, too).
+    static func render(_ title: String, _ content: HTML, status: HTTPResponseStatus = .ok, formTargets: [String] = [],
+                       for request: Request) -> Response {
         let user = request.auth.get(User.self)
         // A refusal about one field is shown beside it when the page has that field; otherwise at the top.
         // A message the page shows already (the lock's refusal, say) is not repeated.
@@ -41,7 +44,7 @@ enum Layout {
         var headers = HTTPHeaders()
         headers.contentType = .html
         headers.replaceOrAdd(name: .cacheControl, value: "no-store")
-        headers.replaceOrAdd(name: "Content-Security-Policy", value: "default-src 'self'; frame-ancestors 'none'; form-action 'self'")
+        headers.replaceOrAdd(name: "Content-Security-Policy", value: "default-src 'self'; frame-ancestors 'none'; form-action " + (["'self'"] + formTargets).joined(separator: " "))
         headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
         headers.replaceOrAdd(name: "Referrer-Policy", value: "same-origin")
         return Response(status: status, headers: headers, body: .init(string: page.text))
