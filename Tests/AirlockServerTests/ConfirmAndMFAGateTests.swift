@@ -105,9 +105,16 @@ import VaporTesting
             #expect(await confirm(try await fixture.mfaCodes().right)?.code == "too_many_mfa_failures", "even the right code waits")
             #expect(await fixture.sts?.engine.received.count == sent, "no code reached STS past the limit")
             #expect(try await Runs.currentState(try run.requireID(), on: fixture.app.db) == .planned)
+            // The budget is the person's: mario's guessing does not lock olivia's approval out of the environment.
+            let approved = try await Runs.confirm(try run.requireID(), actor: try await fixture.user("olivia"), tokenCode: try await fixture.mfaCodes().right,
+                                                  mfa: fixture.app.mfaServices, on: fixture.app.db)
+            #expect(approved.run.state == .applyQueued, "olivia approves where mario is locked out")
+            try await RunTransition.move(try run.requireID(), from: [.applyQueued], to: .applying, actor: "airlock", on: fixture.app.db)
+            try await RunTransition.move(try run.requireID(), from: [.applying], to: .applied, actor: "airlock", on: fixture.app.db)
+            let next = try await fixture.run(on: try #require(try await TerraformEnvironment.query(on: fixture.app.db).first()), reaching: .planned)
             fixture.clock.advance(by: MFAGate.failureWindow + 1)
             await fixture.sts?.engine.advanceClock(by: 30)
-            let confirmed = try await Runs.confirm(try run.requireID(), actor: mario, tokenCode: try await fixture.mfaCodes().right,
+            let confirmed = try await Runs.confirm(try next.requireID(), actor: mario, tokenCode: try await fixture.mfaCodes().right,
                                                    mfa: fixture.app.mfaServices, on: fixture.app.db)
             #expect(confirmed.run.state == .applyQueued)
         }
