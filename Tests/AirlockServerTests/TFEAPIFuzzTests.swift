@@ -101,11 +101,11 @@ private struct FuzzWorld {
         let upload = TFEConfigurationUpload(environmentID: try environment.requireID(), userID: try await fixture.user("mario").requireID(),
                                             speculative: false, at: fixture.clock.now)
         try await upload.save(on: fixture.app.db)
-        let (secrets, now) = (fixture.app.secretBox, fixture.clock.now)
+        let (secrets, now, mario) = (fixture.app.secretBox, fixture.clock.now, try await fixture.user("mario").requireID())
         return FuzzWorld(workspace: try TFEWorkspace.id(of: environment), run: TFEID.make("run", runID),
                          configurationVersion: TFEID.make("cv", try upload.requireID()),
-                         planLogToken: TFECapability.token(.planLog, id: runID, now: now, secrets: secrets),
-                         applyLogToken: TFECapability.token(.applyLog, id: runID, now: now, secrets: secrets),
+                         planLogToken: TFECapability.token(.planLog, id: runID, holder: mario, now: now, secrets: secrets),
+                         applyLogToken: TFECapability.token(.applyLog, id: runID, holder: mario, now: now, secrets: secrets),
                          uploadToken: TFECapability.token(.upload, id: try upload.requireID(), now: now, secrets: secrets))
     }
 

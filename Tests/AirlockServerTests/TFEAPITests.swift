@@ -136,6 +136,18 @@ import VaporTesting
         }
     }
 
+    /// A log URL works while the person it was made for may read the run: not after they leave the organization.
+    @Test func aLogURLStopsWorkingWhenItsHolderLeaves() async throws {
+        try await ServerFixture.with { fixture in
+            let run = try await fixture.run(on: try await fixture.environment(), reaching: .planned)
+            let plan = try await send(fixture, .GET, "/api/v2/plans/\(TFEID.make("plan", try run.requireID()))", as: "mario")
+            let url = try #require(plan.body.string.range(of: #"/api/v2/plan-logs/[^"]+"#, options: .regularExpression).map { String(plan.body.string[$0]) })
+            #expect(try await send(fixture, .GET, url, as: nil).status == .ok)
+            #expect(try await fixture.call(.DELETE, "/organizations/acme/members/mario", as: "olivia").status == .noContent)
+            #expect(try await send(fixture, .GET, url, as: nil).status == .notFound, "mario left acme: his URL is dead")
+        }
+    }
+
     /// `terraform state push`: owners lock the workspace, push the state inline (after TFE's "missing state"
     /// refusal of the upload-URL form) and unlock; members only read; the state's rules hold.
     @Test func ownersLockPushAndUnlockTheStateMembersOnlyReadIt() async throws {

@@ -114,7 +114,8 @@ extension TFEAPI {
     func readPhase(_ request: Request, phase: RunLogChunk.Phase) async throws -> Response {
         let prefix = phase == .plan ? "plan" : "apply"
         let run = try await TFERun.find(try request.parameters.require(prefix), prefix: prefix, actorID: try request.userID, on: request.db)
-        let token = TFECapability.token(phase == .plan ? .planLog : .applyLog, id: try run.requireID(), now: request.application.clock.now,
+        let token = TFECapability.token(phase == .plan ? .planLog : .applyLog, id: try run.requireID(), holder: try request.userID,
+                                        now: request.application.clock.now,
                                         secrets: request.application.secretBox)
         let url = "\(request.application.publicAddress)\(Self.basePath)\(prefix)-logs/\(token)"
         return try TFEDocument.response(try TFERun.phaseResource(run, phase: phase, logURL: url))
@@ -123,11 +124,12 @@ extension TFEAPI {
     /// A phase's log as Terraform reads it: STX, the log so far, and ETX once the phase is over; `offset` and
     /// `limit` select bytes of that.
     func readLog(_ request: Request, phase: RunLogChunk.Phase) async throws -> Response {
-        guard let runID = TFECapability.verify(try request.parameters.require("token"), phase == .plan ? .planLog : .applyLog,
-                                               now: request.application.clock.now, secrets: request.application.secretBox),
-              let run = try await Run.find(runID, on: request.db) else {
+        // The URL works while the person it was made for may still read the run (not after they leave).
+        guard let (runID, holder) = TFECapability.verifyHeld(try request.parameters.require("token"), phase == .plan ? .planLog : .applyLog,
+                                                             now: request.application.clock.now, secrets: request.application.secretBox) else {
             throw TFEError(status: .notFound, detail: "This log URL is not valid.")
         }
+        let run = try await TFERun.find(TFEID.make("run", runID), prefix: "run", actorID: holder, on: request.db)
         var bytes: [UInt8] = [0x02]
         if phase == .apply {
             // Terraform's CLI drops the first three lines of an apply's log (TFE repeats the version there):

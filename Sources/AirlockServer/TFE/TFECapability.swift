@@ -33,6 +33,25 @@ enum TFECapability {
         return id
     }
 
+    /// A token for `id` held by a person (a log URL for the user who asked for it): it works only while that person
+    /// may still see `id` (the caller checks), so a member who leaves takes no working URL along.
+    static func token(_ purpose: Purpose, id: UUID, holder: UUID, now: Date, secrets: SecretBox) -> String {
+        let expires = Int(now.timeIntervalSince1970 + purpose.lifetime)
+        let signed = "\(id.uuidString.lowercased()):\(holder.uuidString.lowercased())"
+        return "\(id.uuidString.lowercased()).\(holder.uuidString.lowercased()).\(expires)."
+            + secrets.derivedSecret(for: "\(purpose.rawValue):\(signed):\(expires)")
+    }
+
+    /// The id and holder a held token names, if the server made it for `purpose` and it has not expired.
+    static func verifyHeld(_ token: String, _ purpose: Purpose, now: Date, secrets: SecretBox) -> (id: UUID, holder: UUID)? {
+        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 4, let id = UUID(uuidString: String(parts[0])), let holder = UUID(uuidString: String(parts[1])),
+              let expires = Int(parts[2]), Double(expires) >= now.timeIntervalSince1970 else { return nil }
+        let signed = "\(id.uuidString.lowercased()):\(holder.uuidString.lowercased())"
+        guard ConstantTime.equal(String(parts[3]), secrets.derivedSecret(for: "\(purpose.rawValue):\(signed):\(expires)")) else { return nil }
+        return (id, holder)
+    }
+
     private static func signature(_ purpose: Purpose, id: UUID, expires: Int, secrets: SecretBox) -> String {
         secrets.derivedSecret(for: "\(purpose.rawValue):\(id.uuidString.lowercased()):\(expires)")
     }
