@@ -34,7 +34,8 @@ import Testing
             let noState = try await world.terraform(["output"])
             #expect(!noState.stdout.contains("greeting"), "no state yet: \(noState.stdout)")
             // A run Airlock plans and applies writes the environment's state.
-            let archive = try await TerraformConfiguration.archive(["main.tf": #"output "greeting" { value = "hello" }"# + "\n"])
+            let archive = try await TerraformConfiguration.archive(["main.tf": #"output "greeting" { value = "hello" }"# + "\n"
+                + #"output "secret" {"# + "\n" + #"  value     = "s3cret""# + "\n  sensitive = true\n}\n"])
             let upload = try await LocalHTTP.send("POST", world.base + "/api/v1/organizations/acme/environments/production/configuration-versions",
                                                   headers: [("Authorization", "Bearer \(world.tokens["olivia"] ?? "")")], body: archive,
                                                   contentType: "application/gzip", using: world.client)
@@ -60,6 +61,11 @@ import Testing
             // A member reads them too.
             #expect(try await world.terraform(["init", "-input=false"], as: "mario").status == 0)
             #expect(try await world.terraform(["output", "-raw", "greeting"], as: "mario").stdout == "hello")
+            // A sensitive output: redacted in the list, read by its id (TFE's way), for those who may read the state.
+            let listed = try await world.terraform(["output"], as: "mario")
+            #expect(listed.stdout.contains("secret = <sensitive>") && !listed.stdout.contains("s3cret"), "\(listed.stdout)")
+            let secret = try await world.terraform(["output", "-raw", "secret"], as: "mario")
+            #expect(secret.stdout == "s3cret", "\(secret.stdout)\(secret.stderr)")
         }
     }
 

@@ -67,6 +67,15 @@ import VaporTesting
             let outputs = try await send(fixture, .GET, "/api/v2/workspaces/\(workspace)/current-state-version-outputs", as: "mario")
             #expect(outputs.body.string.contains(#""name":"n""#) && outputs.body.string.contains(#""value":2"#), "\(outputs.body.string)")
             #expect(outputs.body.string.contains(#""sensitive":true"#))
+            // As in TFE, the list leaves sensitive values out; `terraform output` reads each by its id, as anyone who may
+            // read the state may (the value is in the state they can download).
+            #expect(outputs.body.string.contains(#""name":"s","sensitive":true,"type":"string","value":null"#), "\(outputs.body.string)")
+            let id = try #require(outputs.body.string.range(of: #"wsout-[0-9a-f-]+-s""#, options: .regularExpression)
+                .map { String(outputs.body.string[$0].dropLast()) })
+            let one = try await send(fixture, .GET, "/api/v2/state-version-outputs/\(id)", as: "mario")
+            #expect(one.status == .ok && one.body.string.contains(#""value":"x""#), "\(one.body.string)")
+            #expect(try await send(fixture, .GET, "/api/v2/state-version-outputs/\(id)", as: "otto").status == .notFound)
+            #expect(try await send(fixture, .GET, "/api/v2/state-version-outputs/\(id.dropLast())x", as: "mario").status == .notFound)
             let otto = try await send(fixture, .GET, "/api/v2/workspaces/\(workspace)/current-state-version-outputs", as: "otto")
             #expect(otto.status == .notFound)
             #expect(!otto.body.string.contains("\"value\""))

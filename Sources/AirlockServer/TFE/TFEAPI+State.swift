@@ -23,6 +23,18 @@ extension TFEAPI {
         return try TFEStateOutputs.response(state: state, versionID: try TFEStateVersion.id(of: latest))
     }
 
+    /// One output with its value (what `terraform output` reads for a sensitive one), for whoever may read the
+    /// state version it belongs to.
+    func readOutput(_ request: Request) async throws -> Response {
+        let notFound = TFEError(status: .notFound, detail: "There is no such output, or you cannot see it.")
+        guard let (versionID, name) = TFEStateOutputs.parse(try request.parameters.require("output")) else { throw notFound }
+        let version = try await TFEStateVersion.find(versionID, actorID: try request.userID, on: request.db)
+        let state = try request.application.secretBox.unseal(version.stateSealed,
+                                                             boundTo: StateVersion.context(environmentID: version.$environment.id, serial: version.serial))
+        guard let response = try TFEStateOutputs.one(name, state: state, versionID: versionID) else { throw notFound }
+        return response
+    }
+
     /// What `terraform state pull|list`, `show` and `output` read: the environment's newest state.
     func currentStateVersion(_ request: Request) async throws -> Response {
         let environment = try await TFEWorkspace.environment(try request.parameters.require("workspace"), actorID: try request.userID, on: request.db)

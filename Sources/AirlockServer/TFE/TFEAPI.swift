@@ -26,6 +26,7 @@ struct TFEAPI: RouteCollection {
         api.get("workspaces", ":workspace", "current-state-version", use: currentStateVersion)
         api.get("state-versions", ":version", "download", use: downloadState)
         api.get("workspaces", ":workspace", "current-state-version-outputs", use: currentOutputs)
+        api.get("state-version-outputs", ":output", use: readOutput)
         api.on(.POST, "workspaces", ":workspace", "state-versions", body: .stream, use: createStateVersion)
         api.post("workspaces", ":workspace", "actions", "lock", use: lockWorkspace)
         api.post("workspaces", ":workspace", "actions", "unlock", use: unlockWorkspace)
