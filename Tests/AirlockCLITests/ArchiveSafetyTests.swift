@@ -38,6 +38,11 @@ import Testing
                 (#"add("hard", type=tarfile.LNKTYPE, linkname="main.tf")"#, "hard is a hard link"),
                 (#"add("tty", type=tarfile.CHRTYPE, devmajor=4, devminor=1)"#, "tty is a device."),
                 (#"add("pipe", type=tarfile.FIFOTYPE)"#, "pipe is a FIFO."),
+                // The check follows the archive in order, as extraction does: a link, an entry under it, then a folder of its name.
+                (#"add("d", type=tarfile.SYMTYPE, linkname=".."); add("d/file", b"x"); add("d", type=tarfile.DIRTYPE)"#,
+                 "d/file lies under the symbolic link d."),
+                (#"add("f", b"x"); add("f/g", b"y")"#, "f/g lies under the file f."),
+                (#"add("m", type=tarfile.DIRTYPE); add("m", type=tarfile.SYMTYPE, linkname=".")"#, "m would replace a folder of the archive."),
                 ("for i in range(10001): add(f\"f{i}\", b\"x\")", "it has more than 10000 entries."),
                 (#"add("zeros.bin", bytes(130 * 1024 * 1024))"#, "more than 128 MiB"),
                 // Links that each look harmless as text and together lead out of the tree, then a file through them.

@@ -133,22 +133,36 @@ struct TarArchive {
         }
     }
 
-    /// Links checked as a whole, the way a file system follows them: each link's target, resolved through
-    /// the other links, stays inside the tree (`y -> .`, `x -> y/..` each look harmless alone, and together
-    /// make `x` the folder above), and no entry lies under a link.
+    /// The entries checked as extraction writes them, one after another, so the check and the extraction are one
+    /// rule (`d -> ..`, then `d/file`, then a folder `d` once passed the check and was refused only at extraction):
+    /// no entry lies under a link or a file of the tree as it is at that entry, none replaces a folder, no folder
+    /// replaces a link or a file. Then links as a whole, the way a file system follows them: each link's target,
+    /// resolved through the other links, stays inside the tree (`y -> .`, `x -> y/..` each look harmless alone,
+    /// and together make `x` the folder above).
     static func checkLinksTogether(_ entries: [Entry]) throws {
-        var links: [String: String] = [:]
-        for entry in entries {
-            if case let .symlink(target) = entry.kind { links[entry.path] = target } else { links[entry.path] = nil }
-        }
-        guard !links.isEmpty else { return }
+        var tree: [String: Kind] = [:]
         for entry in entries {
             var prefix = ""
             for part in entry.path.split(separator: "/").dropLast() {
                 prefix += prefix.isEmpty ? String(part) : "/" + part
-                if links[prefix] != nil { throw Refused(description: "\(entry.path) lies under the symbolic link \(prefix).") }
+                switch tree[prefix] {
+                case .symlink: throw Refused(description: "\(entry.path) lies under the symbolic link \(prefix).")
+                case .file: throw Refused(description: "\(entry.path) lies under the file \(prefix).")
+                case .directory, nil: tree[prefix] = .directory
+                }
+            }
+            switch (entry.kind, tree[entry.path]) {
+            case (.directory, .symlink?), (.directory, .file?):
+                throw Refused(description: "\(entry.path) is a folder where the archive put a link or a file before.")
+            case (.file, .directory?), (.symlink, .directory?):
+                throw Refused(description: "\(entry.path) would replace a folder of the archive.")
+            default:
+                tree[entry.path] = entry.kind
             }
         }
+        var links: [String: String] = [:]
+        for (path, kind) in tree { if case let .symlink(target) = kind { links[path] = target } }
+        guard !links.isEmpty else { return }
         for (path, target) in links.sorted(by: { $0.key < $1.key }) {
             _ = try resolve(target, from: path, links: links, depth: 0)
         }
