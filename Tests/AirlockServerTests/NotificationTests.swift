@@ -58,7 +58,7 @@ import VaporTesting
             let pending = try #require(try await NotificationDelivery.query(on: fixture.app.db).filter(\.$status == .pending).first())
             #expect(pending.attempts == 1 && pending.lastResponseStatus == 500)
             #expect(pending.lastError == "The receiver answered 500.")
-            #expect(try await sender(fixture).deliverDue(now: now.addingTimeInterval(11)) == 1)
+            #expect(try await sender(fixture).deliverDue(now: now.addingTimeInterval(30)) == 1, "past the pause, counted from the failure")
             #expect(try await NotificationDelivery.query(on: fixture.app.db).filter(\.$status == .delivered).count() == 8)
 
             let received = try receiver.received()
@@ -85,6 +85,64 @@ import VaporTesting
             #expect(deliveries.body.string.contains(#""attempts":2"#) && deliveries.body.string.contains(#""status":"delivered""#))
             #expect(try await fixture.call(.GET, "/organizations/acme/notification-deliveries", as: "mario").status == .forbidden)
             #expect(try await fixture.call(.GET, "/organizations/acme/notification-deliveries", as: "otto").status == .notFound)
+        }
+    }
+
+    /// The review's finding: one sequential sender for every organization, so eight black-hole receivers of one
+    /// delayed another's delivery 147 s. Now sends go out several at once, two per organization at most: another
+    /// organization's notification arrives while the black holes are still being waited on.
+    @Test func receiversThatNeverAnswerDelayOnlyTheirOwnOrganization() async throws {
+        let receiver = try await WebhookReceiver.start(failures: 0)
+        defer { Task { await receiver.stop() } }
+        // A listening socket that never accepts: connections complete, requests are never answered.
+        let hole = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(hole) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(hole, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        try #require(bound == 0 && listen(hole, 64) == 0)
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(hole, $0, &length) } }
+        let port = Int(UInt16(bigEndian: address.sin_port))
+        try await ServerFixture.with { fixture in
+            let acme = try await fixture.environment()
+            for index in 0..<8 { _ = try await add(fixture, kind: "webhook", url: "http://127.0.0.1:\(port)/hole-\(index)") }
+            let ninth = try await fixture.call(.POST, "/organizations/acme/notification-destinations", as: "olivia", object: ["kind": "webhook", "url": "http://127.0.0.1:\(port)/x"])
+            #expect(ninth.status == .created)
+            _ = try await fixture.run(on: acme, reaching: .planned)  // nine deliveries into black holes
+            // Then another organization's destination and event, due last.
+            let added = try await fixture.call(.POST, "/organizations/other/notification-destinations", as: "otto",
+                                               object: ["kind": "webhook", "url": receiver.url + "/other"])
+            #expect(added.status == .created, "\(added.body.string)")
+            let created = try await fixture.call(.POST, "/organizations/other/environments", as: "otto", object: ["name": "prod"])
+            #expect(created.status == .created)
+            let other = try #require(try await TerraformEnvironment.query(on: fixture.app.db).filter(\.$name == "prod")
+                .filter(\.$organization.$id != acme.$organization.id).first())
+            try await ConfigurationVersion(environmentID: try other.requireID(), sha256: "other", archive: Data([1]), uploadedBy: "otto").save(on: fixture.app.db)
+            let queued = try await Runs.queuePlan(in: "other", "prod", configurationVersionID: nil, message: nil, actor: try await fixture.user("otto"),
+                                                  mfa: fixture.app.mfaServices, on: fixture.app.db)
+            try await RunTransition.move(try queued.requireID(), from: [.pending], to: .planning, actor: "airlock", on: fixture.app.db)
+            try await RunTransition.move(try queued.requireID(), from: [.planning], to: .planned, actor: "airlock", on: fixture.app.db)
+            #expect(try await NotificationDelivery.query(on: fixture.app.db).count() == 10)
+            let sending = Task { try await sender(fixture).deliverDue(now: Date().addingTimeInterval(5)) }
+            // Sent one after another, it would come after nine ten-second waits; now it comes at once.
+            var arrived = false
+            for _ in 0..<600 where !arrived {
+                try await Task.sleep(for: .milliseconds(100))
+                arrived = try receiver.received().contains { $0.path == "/other" }
+            }
+            #expect(arrived, "the other organization's notification waited for the black holes")
+            #expect(try await sending.value >= 10)
+        }
+    }
+
+    @Test func anOrganizationHasAtMostTwentyDestinations() async throws {
+        try await ServerFixture.with { fixture in
+            for index in 0..<Notifications.maximumDestinations { _ = try await add(fixture, kind: "slack", url: "https://hooks.example/\(index)") }
+            let refused = try await fixture.call(.POST, "/organizations/acme/notification-destinations", as: "olivia",
+                                                 object: ["kind": "slack", "url": "https://hooks.example/more"])
+            #expect(refused.status == .conflict && refused.body.string.contains("too_many_destinations"), "\(refused.body.string)")
         }
     }
 

@@ -9,12 +9,17 @@ import SQLKit
 
 /// Sends due notification deliveries, on every server sharing the database: each claims one at a time (its
 /// `nextAttemptAt` moved a lease ahead, so no other server sends it meanwhile), posts it, and records the
-/// answer. A failed attempt is retried with growing pauses (`retryBase` × 3ⁿ, at most an hour) up to
-/// `maximumAttempts`; nothing a receiver does blocks a run.
+/// answer. Up to `maximumInFlight` go out at once, at most `perOrganization` of one organization, so receivers
+/// that never answer delay only their own organization's notifications. A failed attempt is retried with growing
+/// pauses (`retryBase` × 3ⁿ, at most an hour) up to `maximumAttempts`, counted from when it failed; nothing a
+/// receiver does blocks a run.
 struct NotificationSender: Sendable {
     static let maximumAttempts = 6
     /// How long a claimed delivery is this server's before another may send it.
     static let claimLease: TimeInterval = 60
+    /// Deliveries this server sends at once, and of one organization.
+    static let maximumInFlight = 8
+    static let perOrganization = 2
 
     let database: any Database
     let secrets: SecretBox
@@ -33,15 +38,27 @@ struct NotificationSender: Sendable {
         return configuration
     }
 
-    /// Sends every delivery due at `now`; returns how many it attempted.
+    /// Sends every delivery due at `now`, several at once and fairly between organizations; returns how many it
+    /// attempted.
     @discardableResult
     func deliverDue(now: Date) async throws -> Int {
-        var attempted = 0
-        while let id = try await claimNext(now: now) {
-            try await deliver(id, now: now)
-            attempted += 1
+        try await withThrowingTaskGroup(of: UUID.self) { group in
+            var sending: [UUID: Int] = [:]  // organization → deliveries being sent
+            var (running, attempted) = (0, 0)
+            while true {
+                let full = sending.filter { $0.value >= Self.perOrganization }.map(\.key)
+                if running < Self.maximumInFlight, let (id, organization) = try await claimNext(now: now, skipping: full) {
+                    sending[organization, default: 0] += 1
+                    (running, attempted) = (running + 1, attempted + 1)
+                    group.addTask { try await deliver(id, claimedAt: now); return organization }
+                    continue
+                }
+                guard running > 0, let done = try await group.next() else { break }
+                running -= 1
+                sending[done] = (sending[done] ?? 1) - 1
+            }
+            return attempted
         }
-        return attempted
     }
 
     /// Sends due deliveries every second until `task` is canceled.
@@ -56,23 +73,31 @@ struct NotificationSender: Sendable {
         }
     }
 
-    private func claimNext(now: Date) async throws -> UUID? {
+    /// Claims the next due delivery of an organization not in `skipping`; returns it and its organization.
+    private func claimNext(now: Date, skipping organizations: [UUID]) async throws -> (UUID, UUID)? {
         let sql = try database.sql
         let skipLocked: SQLQueryString = sql.dialect.name == "postgresql" ? " FOR UPDATE SKIP LOCKED" : ""
         let table = SQLIdentifier(NotificationDelivery.schema)
         let (id, status, due) = (NotificationDelivery.column(\.$id), NotificationDelivery.column(\.$status), NotificationDelivery.column(\.$nextAttemptAt))
+        let (destination, destinations) = (NotificationDelivery.column(\.$destination.$id), SQLIdentifier(NotificationDestination.schema))
+        let (destinationID, organization) = (NotificationDestination.column(\.$id), NotificationDestination.column(\.$organization.$id))
+        let skipped: SQLQueryString = organizations.isEmpty ? ""
+            : " AND d.\(destination) NOT IN (SELECT x.\(destinationID) FROM \(destinations) x WHERE x.\(organization) IN (\(binds: organizations)))"
         let moment = now.timeIntervalSince1970
         let rows = try await sql.raw("""
             UPDATE \(table) SET \(due) = \(bind: moment + Self.claimLease)
             WHERE \(id) = (SELECT d.\(id) FROM \(table) d WHERE d.\(status) = \(bind: NotificationDelivery.Status.pending.rawValue)
-                           AND d.\(due) <= \(bind: moment) ORDER BY d.\(due) LIMIT 1\(skipLocked))
+                           AND d.\(due) <= \(bind: moment)\(skipped) ORDER BY d.\(due) LIMIT 1\(skipLocked))
               AND \(due) <= \(bind: moment)
             RETURNING \(id)
             """).all()
-        return try rows.first?.decode(column: id.string, as: UUID.self)
+        guard let claimed = try rows.first?.decode(column: id.string, as: UUID.self),
+              let delivery = try await NotificationDelivery.query(on: database).filter(\.$id == claimed).with(\.$destination).first() else { return nil }
+        return (claimed, delivery.destination.$organization.id)
     }
 
-    private func deliver(_ id: UUID, now: Date) async throws {
+    /// Sends one claimed delivery and records how it went, at the time it did (not when the round started).
+    private func deliver(_ id: UUID, claimedAt now: Date) async throws {
         guard let delivery = try await NotificationDelivery.query(on: database).filter(\.$id == id).with(\.$destination).first() else { return }
         let destination = delivery.destination
         let destinationID = try destination.requireID()
@@ -86,7 +111,7 @@ struct NotificationSender: Sendable {
             let body = try self.body(of: delivery, for: destination.kind)
             if let sealed = destination.signingSecretSealed {
                 let secret = try secrets.unseal(sealed, boundTo: NotificationDestination.context("secret", of: destinationID))
-                let timestamp = String(Int(now.timeIntervalSince1970))
+                let timestamp = String(Int(max(now, Date()).timeIntervalSince1970))
                 request.headers.add(name: "X-Airlock-Event", value: delivery.event.rawValue)
                 request.headers.add(name: "X-Airlock-Delivery", value: id.uuidString.lowercased())
                 request.headers.add(name: "X-Airlock-Timestamp", value: timestamp)
@@ -101,16 +126,17 @@ struct NotificationSender: Sendable {
             // The error names neither the URL nor its secret: only what went wrong.
             outcome = (nil, "Not delivered: \(Self.reason(error)).")
         }
+        let finished = max(now, Date()).timeIntervalSince1970
         delivery.attempts += 1
         delivery.lastResponseStatus = outcome.status
         delivery.lastError = outcome.error
         if outcome.error == nil {
             delivery.status = .delivered
-            delivery.deliveredAt = now.timeIntervalSince1970
+            delivery.deliveredAt = finished
         } else if delivery.attempts >= Self.maximumAttempts {
             delivery.status = .failed
         } else {
-            delivery.nextAttemptAt = now.timeIntervalSince1970 + min(3600, retryBase * pow(3, Double(delivery.attempts - 1)))
+            delivery.nextAttemptAt = finished + min(3600, retryBase * pow(3, Double(delivery.attempts - 1)))
         }
         try await delivery.save(on: database)
     }

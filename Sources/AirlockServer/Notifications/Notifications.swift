@@ -12,6 +12,10 @@ enum Notifications {
         let signingSecret: String?
     }
 
+    /// Destinations an organization may have: each delivery is a post of the server's, and receivers that never
+    /// answer cost it connections.
+    static let maximumDestinations = 20
+
     static func add(_ kind: NotificationDestination.Kind, url: String, in organization: String, actorID: UUID, secrets: SecretBox, at time: Date,
                     on database: any Database) async throws -> Created {
         let owned = try await Organizations.requireOwner(actorID, in: organization, on: database)
@@ -19,13 +23,20 @@ enum Notifications {
               let host = parsed.host(), !host.isEmpty else {
             throw NotificationRefusal.invalidURL(url)
         }
+        let organizationID = try owned.requireID()
         let id = UUID()
         let secret = kind == .webhook ? "whsec_" + Data(SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) }).base64URLEncodedString : nil
         let destination = NotificationDestination(
-            id: id, organizationID: try owned.requireID(), kind: kind, host: host,
+            id: id, organizationID: organizationID, kind: kind, host: host,
             urlSealed: try secrets.seal(url, boundTo: NotificationDestination.context("url", of: id)),
             signingSecretSealed: try secret.map { try secrets.seal($0, boundTo: NotificationDestination.context("secret", of: id)) }, at: time)
-        try await destination.create(on: database)
+        try await database.transaction { database in
+            // Counted and added under the organization's row lock: two additions at once cannot pass the cap together.
+            try await RowLock.lock(Organization.schema, id: organizationID, on: database)
+            let count = try await NotificationDestination.query(on: database).filter(\.$organization.$id == organizationID).count()
+            guard count < maximumDestinations else { throw NotificationRefusal.tooManyDestinations(maximumDestinations) }
+            try await destination.create(on: database)
+        }
         return Created(destination: destination, signingSecret: secret)
     }
 
