@@ -6,9 +6,10 @@ import Vapor
 public struct RequestLimits: Sendable {
     /// How long an upload's body may take to arrive, from its first read to its last byte.
     public var bodyTimeout: TimeInterval = 120
-    /// A connection with nothing read or written for this long is closed (a log being followed writes a
+    /// A connection with nothing read or written for this long is closed: longer than clients keep idle
+    /// connections for reuse (AsyncHTTPClient 60 s), so none sends on one being closed (a log being followed writes a
     /// heartbeat every second, so it is never idle).
-    public var idleTimeout: TimeInterval = 60
+    public var idleTimeout: TimeInterval = 75
     /// Uploads of one organization read and checked at once; the next waits, its body unread.
     public var uploadsPerOrganization = 2
 
