@@ -162,7 +162,7 @@ import VaporTesting
             try await register(fixture, Self.marioPhone, as: "mario")
             // No proof row holds a code; every attempt is audited.
             let proofs = try await MFADeviceProof.query(on: fixture.app.db).all()
-            #expect(proofs.filter(\.succeeded).count == 2 && proofs.filter { !$0.succeeded }.count == 5)
+            #expect(proofs.filter(\.succeeded).count == 3 && proofs.filter { !$0.succeeded }.count == 5, "olivia's, otto's (proven, refused as taken), mario's")
             // Owners see every registration and revoke one; members and other organizations see none.
             let listed = try await fixture.call(.GET, "/organizations/acme/mfa-devices", as: "olivia")
             #expect(listed.status == .ok)

@@ -55,6 +55,26 @@ import Testing
         } != nil, "an entry under a link")
     }
 
+    /// The review's archive: each link's target passes through the next link many times (`a0 -> a1/../a1/../...`,
+    /// down to a folder), so resolving every path anew took 16^38 steps under the server-wide check's permit. Each
+    /// link is now resolved once; the check ends, and accepts a tree that stays inside.
+    @Test func linksThatPassThroughLinksManyTimesCostTheirLength() {
+        #expect(refusal {
+            $0.add("d/", type: "5", mode: 0o755)
+            for level in 0..<38 {
+                let next = "a\(level + 1)"
+                $0.add("a\(level)", type: "2", link: Array(repeating: next, count: 12).joined(separator: "/../"))
+            }
+            $0.add("a38", type: "2", link: "d")
+        } == nil)
+        // A chain deeper than Linux follows (40 links) is refused as a loop would be.
+        #expect(refusal {
+            $0.add("d/", type: "5", mode: 0o755)
+            for level in 0..<45 { $0.add("c\(level)", type: "2", link: "c\(level + 1)") }
+            $0.add("c45", type: "2", link: "d")
+        } != nil)
+    }
+
     @Test func limitsAndDamageAreRefusedWithAMessage() {
         var limits = TarArchive.Limits()
         limits.maximumEntries = 2

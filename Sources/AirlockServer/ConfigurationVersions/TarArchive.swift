@@ -163,30 +163,47 @@ struct TarArchive {
         var links: [String: String] = [:]
         for (path, kind) in tree { if case let .symlink(target) = kind { links[path] = target } }
         guard !links.isEmpty else { return }
-        for (path, target) in links.sorted(by: { $0.key < $1.key }) {
-            _ = try resolve(target, from: path, links: links, depth: 0)
-        }
+        var resolver = LinkResolver(links: links)
+        for path in links.keys.sorted() { _ = try resolver.resolve(path) }
     }
 
-    /// The components `target` (a link at `path`) leads to, following the archive's links; throws when it
-    /// leads out of the tree or loops.
-    private static func resolve(_ target: String, from path: String, links: [String: String], depth: Int) throws -> [String] {
-        guard depth < 40 else { throw Refused(description: "\(path) is part of a loop of symbolic links.") }
-        guard !target.hasPrefix("/") else { throw Refused(description: "\(path) links to an absolute path (\(target)).") }
-        var parts = path.split(separator: "/").dropLast().map(String.init)
-        for part in target.split(separator: "/", omittingEmptySubsequences: true) where part != "." {
-            if part == ".." {
-                guard !parts.isEmpty else { throw Refused(description: "\(path) links outside the archive's folder (\(target)).") }
-                parts.removeLast()
-            } else {
-                parts.append(String(part))
-                let reached = parts.joined(separator: "/")
-                if let next = links[reached] {
-                    parts = try resolve(next, from: reached, links: links, depth: depth + 1)
+    /// Resolves the archive's links as a file system follows them, each link once (its result kept), so that links
+    /// whose targets pass through other links many times cost their length, not a power of it; a chain deeper than
+    /// 40 links is refused as Linux refuses it, and so is an archive whose links take more than `maximumSteps`.
+    private struct LinkResolver {
+        static let maximumSteps = 1_000_000
+        let links: [String: String]
+        private var resolved: [String: [String]] = [:]
+        private var resolving: [String] = []
+        private var steps = 0
+
+        init(links: [String: String]) { self.links = links }
+
+        /// The components the link at `path` leads to; throws when it leads out of the tree, to an absolute
+        /// path, or loops.
+        mutating func resolve(_ path: String) throws -> [String] {
+            if let done = resolved[path] { return done }
+            guard let target = links[path] else { return path.split(separator: "/").map(String.init) }
+            guard !resolving.contains(path), resolving.count < 40 else { throw Refused(description: "\(path) is part of a loop of symbolic links.") }
+            guard !target.hasPrefix("/") else { throw Refused(description: "\(path) links to an absolute path (\(target)).") }
+            resolving.append(path)
+            defer { resolving.removeLast() }
+            var parts = path.split(separator: "/").dropLast().map(String.init)
+            for part in target.split(separator: "/", omittingEmptySubsequences: true) where part != "." {
+                steps += 1
+                guard steps <= Self.maximumSteps else { throw Refused(description: "its symbolic links take too long to resolve.") }
+                if part == ".." {
+                    guard !parts.isEmpty else { throw Refused(description: "\(path) links outside the archive's folder (\(target)).") }
+                    parts.removeLast()
+                } else {
+                    parts.append(String(part))
+                    let reached = parts.joined(separator: "/")
+                    if links[reached] != nil { parts = try resolve(reached) }
                 }
             }
+            resolved[path] = parts
+            return parts
         }
-        return parts
     }
 
     /// `name` as a relative path inside the tree: no leading `/`, no `..`, `.` and empty parts dropped.

@@ -32,13 +32,10 @@ enum PersonalMFADevices {
         guard let keys = AWSAccess.keys(in: variables) else {
             throw MFARefusal.notConfigured(missing: AWSAccess.missingForMFA(variables.map(\.key)).filter { $0 != AWSAccess.serialVariable })
         }
-        guard serial != keys.serial else { throw MFARefusal.sharedDeviceSerial }
-        try await refuseIfTaken(serial, by: actorID, in: organizationID, on: database)
+        // IAM does not tell device names apart by case.
+        guard serial.lowercased() != keys.serial?.lowercased() else { throw MFARefusal.sharedDeviceSerial }
         let now = services.clock.now
-        let since = now.timeIntervalSince1970 - MFAGate.failureWindow
-        let failures = try await MFADeviceProof.query(on: database).filter(\.$user.$id == actorID).filter(\.$organization.$id == organizationID)
-            .filter(\.$succeeded == false).filter(\.$at >= since).count()
-        guard failures < maximumFailedProofs else { throw MFARefusal.tooManyFailures(minutes: Int(MFAGate.failureWindow / 60)) }
+        let proof = try await reserveProof(of: serial, by: actorID, in: organizationID, at: now, on: database)
         let username = try await User.find(actorID, on: database)?.username ?? "unknown"
         do {
             for code in codes {
@@ -46,17 +43,17 @@ enum PersonalMFADevices {
                                                    user: username, sessionName: "airlock-\(username.prefix(40))-device-proof")
             }
         } catch {
-            let refusal = AWSAccess.describe(error)
-            if error is AWSServiceError {
-                try await MFADeviceProof(organizationID: organizationID, userID: actorID, serial: serial, succeeded: false, at: now).save(on: database)
-            }
-            throw refusal
+            // A code STS refused is the person's failure (the reserved proof stays one); an STS out of reach is not.
+            if !(error is AWSServiceError) { try await proof.delete(on: database) }
+            throw AWSAccess.describe(error)
         }
+        proof.succeeded = true
+        try await proof.save(on: database)
         return try await database.transaction { database in
-            // One registration at a time per person: two at once cannot both insert.
+            // One registration at a time per person: two at once cannot both insert. Whether another person holds the
+            // device is told only to someone who proved they hold it too.
             try await RowLock.lock(User.schema, id: actorID, on: database)
             try await refuseIfTaken(serial, by: actorID, in: organizationID, on: database)
-            try await MFADeviceProof(organizationID: organizationID, userID: actorID, serial: serial, succeeded: true, at: now).save(on: database)
             let device = try await find(userID: actorID, organizationID: organizationID, on: database)
                 ?? PersonalMFADevice(organizationID: organizationID, userID: actorID, serial: serial, at: now)
             device.serial = serial
@@ -66,11 +63,29 @@ enum PersonalMFADevices {
         }
     }
 
-    /// Refuses `serial` when another person of the organization registered it.
+    /// Counts the person's failed proofs in the window and records this one as a failure until it succeeds, in one
+    /// transaction that holds their row: parallel registrations queue here, so no more than `maximumFailedProofs`
+    /// ever reach STS in a window.
+    private static func reserveProof(of serial: String, by actorID: UUID, in organizationID: UUID, at now: Date,
+                                     on database: any Database) async throws -> MFADeviceProof {
+        try await database.transaction { database in
+            try await RowLock.lock(User.schema, id: actorID, on: database)
+            let since = now.timeIntervalSince1970 - MFAGate.failureWindow
+            let failures = try await MFADeviceProof.query(on: database).filter(\.$user.$id == actorID).filter(\.$organization.$id == organizationID)
+                .filter(\.$succeeded == false).filter(\.$at >= since).count()
+            guard failures < maximumFailedProofs else { throw MFARefusal.tooManyFailures(minutes: Int(MFAGate.failureWindow / 60)) }
+            let proof = MFADeviceProof(organizationID: organizationID, userID: actorID, serial: serial, succeeded: false, at: now)
+            try await proof.save(on: database)
+            return proof
+        }
+    }
+
+    /// Refuses `serial` when another person of the organization registered it (in any case: IAM's names are not
+    /// told apart by it).
     private static func refuseIfTaken(_ serial: String, by actorID: UUID, in organizationID: UUID, on database: any Database) async throws {
-        let holder = try await PersonalMFADevice.query(on: database).filter(\.$organization.$id == organizationID).filter(\.$serial == serial)
-            .filter(\.$user.$id != actorID).first()
-        if holder != nil { throw MFARefusal.deviceSerialTaken }
+        let others = try await PersonalMFADevice.query(on: database).filter(\.$organization.$id == organizationID)
+            .filter(\.$user.$id != actorID).all()
+        if others.contains(where: { $0.serial.lowercased() == serial.lowercased() }) { throw MFARefusal.deviceSerialTaken }
     }
 
     /// Every member's registered device (owners only), by user name.

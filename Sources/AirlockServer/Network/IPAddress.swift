@@ -33,6 +33,12 @@ struct IPAddress: Hashable, Sendable, CustomStringConvertible {
 
     var isIPv4: Bool { bytes.count == 4 }
 
+    /// The IPv4 address an IPv4-mapped IPv6 one (`::ffff:a.b.c.d`) stands for; any other as it is.
+    var unmapped: IPAddress {
+        guard bytes.count == 16, bytes[0..<12] == [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF][...] else { return self }
+        return IPAddress(unchecked: Array(bytes[12..<16]))
+    }
+
     var description: String {
         var buffer = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
         bytes.withUnsafeBytes { raw in _ = inet_ntop(isIPv4 ? AF_INET : AF_INET6, raw.baseAddress, &buffer, socklen_t(buffer.count)) }

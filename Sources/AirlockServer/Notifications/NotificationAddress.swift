@@ -6,11 +6,19 @@ import NIOPosix
 /// resolves to a loopback, private, link-local (cloud instance metadata), shared, multicast or reserved address is
 /// refused, and a public one is connected to at exactly the address checked (no second DNS answer in between).
 enum NotificationAddress {
+    /// The threads lookups block on: a pool of their own, so that name servers that never answer hold these, not the
+    /// threads logins and archive checks need.
+    private static let lookups: NIOThreadPool = {
+        let pool = NIOThreadPool(numberOfThreads: NotificationSender.maximumInFlight)
+        pool.start()
+        return pool
+    }()
+
     /// The address to connect to for `host`: the first it resolves to, when every one is public (or private ones are allowed).
     static func resolved(host: String, allowingPrivate: Bool) async throws -> String {
         let addresses: [IPAddress]
         do {
-            addresses = try await NIOThreadPool.singleton.runIfActive { try IPAddress.resolve(host) }
+            addresses = try await lookups.runIfActive { try IPAddress.resolve(host) }
         } catch is IPAddressError {
             throw NotificationAddressRefusal.unresolvable(host)
         }

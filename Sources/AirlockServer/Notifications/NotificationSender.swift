@@ -38,18 +38,24 @@ struct NotificationSender: Sendable {
         return configuration
     }
 
-    /// Sends every delivery due at `now`, several at once and fairly between organizations; returns how many it
-    /// attempted.
+    /// Deliveries one round attempts at most; the next round starts a second later.
+    static let maximumPerRound = 500
+
+    /// Sends every delivery due (at `now`, or later as the round goes on: each claim reads the clock again), several
+    /// at once and fairly between organizations, each at most once; returns how many it attempted.
     @discardableResult
     func deliverDue(now: Date) async throws -> Int {
         try await withThrowingTaskGroup(of: UUID.self) { group in
             var sending: [UUID: Int] = [:]  // organization → deliveries being sent
-            var (running, attempted) = (0, 0)
+            var attemptedIDs: [UUID] = []
+            var running = 0
             while true {
                 let full = sending.filter { $0.value >= Self.perOrganization }.map(\.key)
-                if running < Self.maximumInFlight, let (id, organization) = try await claimNext(now: now, skipping: full) {
+                if running < Self.maximumInFlight, attemptedIDs.count < Self.maximumPerRound,
+                   let (id, organization) = try await claimNext(now: max(now, Date()), skipping: full, attempted: attemptedIDs) {
                     sending[organization, default: 0] += 1
-                    (running, attempted) = (running + 1, attempted + 1)
+                    running += 1
+                    attemptedIDs.append(id)
                     group.addTask { try await deliver(id, claimedAt: now); return organization }
                     continue
                 }
@@ -57,7 +63,7 @@ struct NotificationSender: Sendable {
                 running -= 1
                 sending[done] = (sending[done] ?? 1) - 1
             }
-            return attempted
+            return attemptedIDs.count
         }
     }
 
@@ -73,8 +79,9 @@ struct NotificationSender: Sendable {
         }
     }
 
-    /// Claims the next due delivery of an organization not in `skipping`; returns it and its organization.
-    private func claimNext(now: Date, skipping organizations: [UUID]) async throws -> (UUID, UUID)? {
+    /// Claims the next due delivery of an organization not in `skipping`, not one of `attempted`; returns it and
+    /// its organization.
+    private func claimNext(now: Date, skipping organizations: [UUID], attempted: [UUID]) async throws -> (UUID, UUID)? {
         let sql = try database.sql
         let skipLocked: SQLQueryString = sql.dialect.name == "postgresql" ? " FOR UPDATE SKIP LOCKED" : ""
         let table = SQLIdentifier(NotificationDelivery.schema)
@@ -83,11 +90,12 @@ struct NotificationSender: Sendable {
         let (destinationID, organization) = (NotificationDestination.column(\.$id), NotificationDestination.column(\.$organization.$id))
         let skipped: SQLQueryString = organizations.isEmpty ? ""
             : " AND d.\(destination) NOT IN (SELECT x.\(destinationID) FROM \(destinations) x WHERE x.\(organization) IN (\(binds: organizations)))"
+        let again: SQLQueryString = attempted.isEmpty ? "" : " AND d.\(id) NOT IN (\(binds: attempted))"
         let moment = now.timeIntervalSince1970
         let rows = try await sql.raw("""
             UPDATE \(table) SET \(due) = \(bind: moment + Self.claimLease)
             WHERE \(id) = (SELECT d.\(id) FROM \(table) d WHERE d.\(status) = \(bind: NotificationDelivery.Status.pending.rawValue)
-                           AND d.\(due) <= \(bind: moment)\(skipped) ORDER BY d.\(due) LIMIT 1\(skipLocked))
+                           AND d.\(due) <= \(bind: moment)\(skipped)\(again) ORDER BY d.\(due) LIMIT 1\(skipLocked))
               AND \(due) <= \(bind: moment)
             RETURNING \(id)
             """).all()
