@@ -35,11 +35,16 @@ public enum LocalHTTP {
         }
     }
 
+    /// The client of `open`: no read timeout, as a followed log may be quiet for long (its heartbeat puts nothing on
+    /// the wire); the request's own deadline bounds it.
+    private static let streaming = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup,
+                                              configuration: .init(timeout: .init(connect: .seconds(30))))
+
     /// A GET that returns as soon as the answer's head has come.
     public static func open(_ url: String, headers: [(String, String)] = []) async throws -> Streaming {
         var request = HTTPClientRequest(url: url)
         for (name, value) in headers { request.headers.add(name: name, value: value) }
-        let response = try await execute(request, timeout: .seconds(600), using: .shared)
+        let response = try await execute(request, timeout: .seconds(600), using: streaming)
         return Streaming(status: Int(response.status.code), response: response)
     }
 

@@ -1,4 +1,5 @@
 import AirlockTesting
+import AsyncHTTPClient
 import Foundation
 import Testing
 
@@ -11,6 +12,8 @@ struct RunWorld {
     let terraform: String
     var server: RunningProcess
     var base: String
+    /// The client the API helpers use (one that keeps idle connections shorter than a test's `--idle-timeout`, say).
+    var client: HTTPClient = .shared
 
     /// A short lease (a dead server's run is recovered quickly) that still holds on a busy 2-core machine.
     static let fast = ["--run-lease", "8s", "--cancel-grace-period", "5s"]
@@ -55,7 +58,8 @@ struct RunWorld {
     }
 
     func call(_ method: String, _ path: String, as user: String = "olivia", json: String? = nil, on server: String? = nil) async throws -> LocalHTTP.Response {
-        try await LocalHTTP.send(method, (server ?? base) + "/api/v1" + path, headers: [("Authorization", "Bearer \(tokens[user]!)")], json: json)
+        try await LocalHTTP.send(method, (server ?? base) + "/api/v1" + path, headers: [("Authorization", "Bearer \(tokens[user]!)")], json: json,
+                                 using: client)
     }
 
     func upload(_ files: [String: String], to environment: String = "prod", as user: String = "olivia") async throws -> LocalHTTP.Response {
@@ -64,7 +68,8 @@ struct RunWorld {
 
     func upload(_ archive: Data, to environment: String = "prod", in organization: String = "acme", as user: String = "olivia") async throws -> LocalHTTP.Response {
         try await LocalHTTP.send("POST", base + "/api/v1/organizations/\(organization)/environments/\(environment)/configuration-versions",
-                                        headers: [("Authorization", "Bearer \(tokens[user]!)")], body: archive, contentType: "application/gzip")
+                                        headers: [("Authorization", "Bearer \(tokens[user]!)")], body: archive, contentType: "application/gzip",
+                                        using: client)
     }
 
     /// Queues a plan; returns the run's id.

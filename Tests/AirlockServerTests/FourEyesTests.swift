@@ -46,9 +46,7 @@ import VaporTesting
             let environment = try await fixture.environment(mfa: .appliesOnly)
             try await settings(fixture, ["requiredApprovals": 2])
             let (phone, key) = ("arn:aws:iam::123456789012:mfa/mario-phone", "arn:aws:iam::123456789012:mfa/olivia-key")
-            for (user, serial) in [("mario", phone), ("olivia", key)] {
-                #expect(try await fixture.call(.PUT, "/organizations/acme/mfa-device", as: user, object: ["serial": serial]).status == .ok)
-            }
+            for (user, serial) in [("mario", phone), ("olivia", key)] { try await fixture.registerDevice(serial, as: user) }
             let run = try await fixture.run(on: environment, by: "mario", reaching: .planned)
             let runID = try run.requireID()
             let (mario, olivia) = (try await fixture.user("mario"), try await fixture.user("olivia"))

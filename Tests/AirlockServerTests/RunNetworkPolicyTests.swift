@@ -47,12 +47,12 @@ struct RunNetworkPolicyTests {
         #expect(check("rebind.example", 443, ["93.184.215.14", "10.0.0.1"]).contains("10.0.0.1"), "one private answer refuses the name")
         #expect(check("nowhere.example", 443, []).contains("could not be resolved"))
         #expect(policy.loopbackForwards.map(\.port) == [9000])
-        let machine: Set<IPAddress> = [Self.address("198.51.100.7")]
-        #expect(policy.destination(host: "me.example", port: 22, addresses: [Self.address("198.51.100.7")], machine: machine).failure?.description
+        let machine: Set<IPAddress> = [Self.address("11.0.0.7")]
+        #expect(policy.destination(host: "me.example", port: 22, addresses: [Self.address("11.0.0.7")], machine: machine).failure?.description
             .contains("this machine's own address") == true)
         #expect(check("wire", 80, ["168.63.129.16"]).contains("cloud platform"))
-        #expect(check("six", 443, ["2002:a00:1::1"]).contains("a private address"), "6to4 of 10.0.0.1")
-        #expect(check("teredo", 443, ["2001:0:1::1"]).contains("Teredo"))
+        #expect(check("six", 443, ["2002:a00:1::1"]).contains("6to4"), "6to4, whatever it carries")
+        #expect(check("teredo", 443, ["2001:0:1::1"]).contains("protocol assignments"), "Teredo")
         #expect(check("compat", 443, ["::a00:1"]).contains("IPv4-compatible"))
         #expect(check("nat64-local", 443, ["64:ff9b:1::1"]).contains("reserved"))
         #expect(check("global", 443, ["2a00:1450::1"]) == "connect 2a00:1450::1")

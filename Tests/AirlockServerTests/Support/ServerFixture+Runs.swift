@@ -68,6 +68,16 @@ extension ServerFixture {
         try await setVariable(AWSAccess.serialVariable, try #require(user.mfaSerial))
     }
 
+    /// Registers `serial` as `user`'s own device with the proof a registration asks (the device's code now and the
+    /// next), then moves STS's clock past those codes, as a person waits for a fresh one.
+    func registerDevice(_ serial: String, as user: String) async throws {
+        let sts = try #require(sts)
+        let codes = [try #require(await sts.engine.currentCode(forDevice: serial)), try #require(await sts.engine.currentCode(forDevice: serial, steps: 1))]
+        let response = try await call(.PUT, "/organizations/acme/mfa-device", as: user, object: ["serial": serial, "codes": codes])
+        try #require(response.status == .ok, "\(response.body.string)")
+        await sts.engine.advanceClock(by: 90)
+    }
+
     /// The test STS's current code for its MFA user, and one it refuses.
     func mfaCodes() async throws -> (right: String, wrong: String) {
         let sts = try #require(sts)
