@@ -39,9 +39,9 @@ extension AirlockServerCommand {
                                    discussion: "A client that stalls gets 408 and frees its organization's upload slot."))
         var requestBodyTimeout: DurationOption = DurationOption(argument: "2m")!
 
-        @Option(help: ArgumentHelp("Close a connection with nothing read or written for this long (e.g. 75s).",
+        @Option(help: ArgumentHelp("Close a connection with nothing read or written for this long (e.g. 5m).",
                                    discussion: "Longer than clients keep idle connections for reuse (60 s for many), so a client does not send on one the server is closing."))
-        var idleTimeout: DurationOption = DurationOption(argument: "75s")!
+        var idleTimeout: DurationOption = DurationOption(argument: "5m")!
 
         @Option(help: "Uploads of one organization read and checked at once; more wait, unread.")
         var uploadsPerOrganization = RequestLimits().uploadsPerOrganization

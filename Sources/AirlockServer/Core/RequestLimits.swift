@@ -8,8 +8,10 @@ public struct RequestLimits: Sendable {
     public var bodyTimeout: TimeInterval = 120
     /// A connection with nothing read or written for this long is closed: longer than clients keep idle
     /// connections for reuse (AsyncHTTPClient 60 s), so none sends on one being closed (a log being followed writes a
-    /// heartbeat every second, so it is never idle).
-    public var idleTimeout: TimeInterval = 75
+    /// heartbeat every second, so it is never idle). Vapor's idle handler also counts a request the server is still
+    /// answering with no byte moving (an upload waiting for its organization's slot): five minutes outlasts those waits
+    /// (bounded by `bodyTimeout`); an idle handler that counts only between requests would be better.
+    public var idleTimeout: TimeInterval = 300
     /// Uploads of one organization read and checked at once; the next waits, its body unread.
     public var uploadsPerOrganization = 2
 
