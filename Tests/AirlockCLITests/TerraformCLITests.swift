@@ -338,6 +338,21 @@ import Testing
         }
     }
 
+    /// Starts `terraform login HOST` in `home` (answering its question "yes") and waits for the URL it opens in a
+    /// browser; returns the running login, that URL, and the file the stand-in browser wrote it to.
+    static func startLogin(_ world: CloudWorld, home: URL) async throws -> (Task<CommandRunner.Result, any Error>, String, URL) {
+        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+        let browserLog = home.appendingPathComponent("opened-url")
+        let (executable, arguments, environment) = try await world.loginCommand(["login", world.host], home: home, browserLog: browserLog)
+        let login = Task { try await CommandRunner.run(executable, arguments, environment: environment, stdin: "yes\n") }
+        var opened = ""
+        for _ in 0..<600 where opened.isEmpty {
+            try await Task.sleep(for: .milliseconds(100))
+            opened = (try? String(contentsOf: browserLog, encoding: .utf8)) ?? ""
+        }
+        return (login, opened, browserLog)
+    }
+
     /// `terraform login` in headless Chromium, end to end: the approval page's own Content-Security-Policy once
     /// stopped a real browser's redirect to Terraform's listener (`form-action 'self'`), so Terraform never got its
     /// code; a client that ignores CSP could not tell.
@@ -345,15 +360,7 @@ import Testing
     func terraformLoginWorksInARealBrowser() async throws {
         try await CloudWorld.with { world in
             let home = world.folder.appendingPathComponent("browser-login-home")
-            try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
-            let browserLog = home.appendingPathComponent("opened-url")
-            let (executable, arguments, environment) = try await world.loginCommand(["login", world.host], home: home, browserLog: browserLog)
-            let login = Task { try await CommandRunner.run(executable, arguments, environment: environment, stdin: "yes\n") }
-            var opened = ""
-            for _ in 0..<600 where opened.isEmpty {
-                try await Task.sleep(for: .milliseconds(100))
-                opened = (try? String(contentsOf: browserLog, encoding: .utf8)) ?? ""
-            }
+            let (login, opened, _) = try await Self.startLogin(world, home: home)
             let browser = try await WebDriver.start(acceptInsecureCertificates: true)
             do {
                 // The login page on the host Terraform named (its cookie is that host's).
@@ -395,15 +402,7 @@ import Testing
     @Test func terraformLoginGetsATokenTheUserApproved() async throws {
         try await CloudWorld.with { world in
             let home = world.folder.appendingPathComponent("login-home")
-            try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
-            let browserLog = home.appendingPathComponent("opened-url")
-            let (executable, arguments, environment) = try await world.loginCommand(["login", world.host], home: home, browserLog: browserLog)
-            let login = Task { try await CommandRunner.run(executable, arguments, environment: environment, stdin: "yes\n") }
-            var opened = ""
-            for _ in 0..<600 where opened.isEmpty {
-                try await Task.sleep(for: .milliseconds(100))
-                opened = (try? String(contentsOf: browserLog, encoding: .utf8)) ?? ""
-            }
+            let (login, opened, browserLog) = try await Self.startLogin(world, home: home)
             let authorize = try #require(opened.range(of: "/app/oauth2/authorize").map { String(opened[$0.lowerBound...]) }, "\(opened)")
             let browser = Browser(base: world.base, client: world.client)
             #expect(try await browser.logIn("olivia", password: ServerProcessFixture.password).status == 303)
