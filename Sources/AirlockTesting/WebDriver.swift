@@ -94,23 +94,27 @@ public final class WebDriver: Sendable {
         return file
     }
 
-    /// Waits (without reloading) until the page contains `text`, e.g. after a form's redirect; returns the page.
+    /// Waits (without reloading) until the page contains `text`, e.g. after a form's redirect, as long as
+    /// the page changes at least every `seconds`; returns the page.
     public func waitFor(_ text: String, seconds: Double = 20) async throws -> String {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
+        var deadline = ProgressDeadline(stalledAfter: seconds)
+        while true {
             let page = try await source()
             if page.contains(text) { return page }
+            if !deadline.keepWaiting(seeing: page) { break }
             try await Task.sleep(for: .milliseconds(100))
         }
         throw Failure(description: "the page never showed \(text): \(try await source())")
     }
 
-    /// Reloads until the page contains `text` (a run finishing, say); returns the page.
+    /// Reloads until the page contains `text` (a run finishing, say), as long as the page changes at
+    /// least every `seconds`; returns the page.
     public func reload(until text: String, seconds: Double = 120) async throws -> String {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
+        var deadline = ProgressDeadline(stalledAfter: seconds)
+        while true {
             let page = try await source()
             if page.contains(text) { return page }
+            if !deadline.keepWaiting(seeing: page) { break }
             try await Task.sleep(for: .milliseconds(500))
             _ = try await command("POST", "/refresh", [:])
         }

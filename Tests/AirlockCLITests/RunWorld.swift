@@ -91,17 +91,27 @@ struct RunWorld {
         try await run(id)["state"] as? String ?? "?"
     }
 
-    /// Waits (on the run's own progress, not a clock) until the run is in one of `states`.
+    /// Waits until the run is in one of `states`, as long as it makes progress: a new state or event, or
+    /// more log, at least every `seconds` (a loaded machine is slow, not stuck).
     @discardableResult
-    func waitFor(_ id: String, _ states: Set<String>, seconds: Double = 180) async throws -> String {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            let current = try await state(id)
-            if states.contains(current) { return current }
+    func waitFor(_ id: String, _ states: Set<String>, seconds: Double = 240) async throws -> String {
+        var deadline = ProgressDeadline(stalledAfter: seconds)
+        var polls = 0
+        var logged = 0
+        while true {
+            let current = try await run(id)
+            let state = current["state"] as? String ?? "?"
+            if states.contains(state) { return state }
+            if polls % 10 == 0 {  // the logs are larger: read every second and a half
+                logged = try await log(id, "plan").utf8.count + log(id, "apply").utf8.count
+            }
+            polls += 1
+            let events = (current["events"] as? [Any])?.count ?? 0
+            if !deadline.keepWaiting(seeing: "\(state) \(events) \(logged)") { break }
             try await Task.sleep(for: .milliseconds(150))
         }
         let current = try await run(id)
-        Issue.record("run \(id) never reached \(states): \(current)")
+        Issue.record("run \(id) never reached \(states), and made no progress for \(Int(seconds)) s: \(current)")
         return current["state"] as? String ?? "?"
     }
 
@@ -121,12 +131,16 @@ struct RunWorld {
         return response.status == 404 ? try await call("GET", "/runs/\(id)/logs/\(phase)", as: "otto").body : response.body
     }
 
-    /// Waits (on the run's own progress) until the phase's log holds `text`.
-    func waitForLog(_ id: String, _ phase: String, containing text: String, seconds: Double = 180,
+    /// Waits until the phase's log holds `text`, as long as the run makes progress (see `waitFor`).
+    func waitForLog(_ id: String, _ phase: String, containing text: String, seconds: Double = 240,
                     sourceLocation: SourceLocation = #_sourceLocation) async throws {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if try await log(id, phase).contains(text) { return }
+        var deadline = ProgressDeadline(stalledAfter: seconds)
+        while true {
+            let log = try await log(id, phase)
+            if log.contains(text) { return }
+            let current = try await run(id)
+            let progress = "\(current["state"] as? String ?? "?") \((current["events"] as? [Any])?.count ?? 0) \(log.utf8.count)"
+            if !deadline.keepWaiting(seeing: progress) { break }
             try await Task.sleep(for: .milliseconds(150))
         }
         Issue.record("the \(phase) log of run \(id) never showed \(text)", sourceLocation: sourceLocation)

@@ -64,15 +64,16 @@ public final class RunningProcess: Sendable {
     /// Everything printed so far.
     public var printed: String { output.text }
 
-    /// Waits until the output contains `text` (at most `seconds`); returns the output.
+    /// Waits until the output contains `text`, as long as the process prints something at least every
+    /// `seconds`; returns the output.
     @discardableResult
     public func waitFor(_ text: String, seconds: Double = 60) async throws -> String {
-        let deadline = Date().addingTimeInterval(seconds)
+        var deadline = ProgressDeadline(stalledAfter: seconds)
         while true {
             let ended = !isRunning
             let current = printed
             if current.contains(text) { return current }
-            if ended || Date() > deadline {
+            if ended || !deadline.keepWaiting(seeing: current.utf8.count) {
                 throw TestServerError.didNotStart(name, output: current)
             }
             try await Task.sleep(for: .milliseconds(50))

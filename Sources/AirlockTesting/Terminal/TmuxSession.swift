@@ -47,14 +47,15 @@ public final class TmuxSession: Sendable {
         _ = try await Self.tmux(socket, ["send-keys", "-t", name, key])
     }
 
-    /// Waits until the screen contains `text`; returns the screen. Polls for at most `seconds`.
+    /// Waits until the screen contains `text`, as long as the screen changes at least every `seconds`;
+    /// returns the screen.
     @discardableResult
     public func waitFor(_ text: String, seconds: Double = 30) async throws -> String {
-        let deadline = Date().addingTimeInterval(seconds)
+        var deadline = ProgressDeadline(stalledAfter: seconds)
         while true {
             let current = try await screen()
             if current.contains(text) { return current }
-            if Date() > deadline { throw Timeout(waitingFor: text, screen: current) }
+            if !deadline.keepWaiting(seeing: current) { throw Timeout(waitingFor: text, screen: current) }
             try await Task.sleep(for: .milliseconds(50))
         }
     }
