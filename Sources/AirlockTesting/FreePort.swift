@@ -1,11 +1,23 @@
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// A TCP port on 127.0.0.1 that nothing listens on right now, for peers that cannot pick their own.
+/// A TCP port on 127.0.0.1 that nothing listens on right now, for peers that cannot pick their own. No port is
+/// handed out twice in one test process: two peers started at once never race for the same one.
 public enum FreePort {
+    private static let handedOut = Mutex<Set<Int>>([])
+
     public static func find() throws -> Int {
+        for _ in 0..<100 {
+            let port = try unused()
+            if handedOut.withLock({ $0.insert(port).inserted }) { return port }
+        }
+        throw TestServerError.notListening("no port left that this process has not handed out")
+    }
+
+    private static func unused() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw TestServerError.notListening("socket()") }
         defer { close(fd) }

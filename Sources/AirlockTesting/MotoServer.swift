@@ -20,7 +20,9 @@ public final class MotoServer: Sendable {
 
     private var isRunning: Bool { exitStatus.status == nil }
 
-    /// Starts `moto_server` (from PATH, or `MOTO_SERVER`) and waits until it answers.
+    /// Starts `moto_server` (from PATH, or `MOTO_SERVER`) and waits until it answers, and until STS and IAM have
+    /// answered once: moto loads a service on its first request, which on a loaded machine takes longer than a
+    /// client's timeout, so that wait belongs before a test's first call, not in it.
     public static func start() async throws -> MotoServer {
         let port = try FreePort.find()
         let command = ProcessInfo.processInfo.environment["MOTO_SERVER"] ?? "moto_server"
@@ -32,15 +34,40 @@ public final class MotoServer: Sendable {
                                        descriptors: [.nullDevice, .descriptor(handle.fileDescriptor), .descriptor(handle.fileDescriptor)])
         try handle.close()
         let server = MotoServer(endpoint: URL(string: "http://127.0.0.1:\(port)")!, pid: pid)
-        for _ in 0..<300 {
+        // Waited for as long as it runs: a loaded machine starts Python slowly (ten minutes at most).
+        for _ in 0..<6000 {
             if !server.isRunning {
                 throw TestServerError.didNotStart("moto_server", output: (try? String(contentsOf: log, encoding: .utf8)) ?? "")
             }
-            if await server.answers() { return server }
+            if await server.answers() {
+                do {
+                    try await server.loadServices()
+                } catch {
+                    server.stop()
+                    throw TestServerError.didNotStart("moto_server", output: "STS or IAM did not answer: \(error)")
+                }
+                return server
+            }
             try await Task.sleep(for: .milliseconds(100))
         }
         server.stop()
-        throw TestServerError.didNotStart("moto_server", output: "no answer on port \(port) after 30 s")
+        throw TestServerError.didNotStart("moto_server", output: "no answer on port \(port) after 10 minutes")
+    }
+
+    /// One call to STS and one to IAM (before authentication is on, so any key does), with a patient client.
+    private func loadServices() async throws {
+        let client = AWSQueryClient(configuration: .init(requestTimeout: .seconds(600)))
+        let anyKey = AWSCredentials(accessKeyID: "AKIAWARMUP", secretAccessKey: "warm-up")
+        do {
+            for request in [AWSQueryRequest(service: "sts", action: "GetCallerIdentity", version: "2011-06-15", parameters: []),
+                            AWSQueryRequest(service: "iam", action: "ListUsers", version: "2010-05-08", parameters: [])] {
+                _ = try await client.send(request, endpoint: endpoint, region: "us-east-1", credentials: anyKey)
+            }
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
+        try await client.shutdown()
     }
 
     private func answers() async -> Bool {

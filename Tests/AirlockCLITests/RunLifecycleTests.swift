@@ -168,7 +168,7 @@ import Testing
             #expect(try await world.action(slow, "confirm").status == 200)
             try await world.expect(slow, reaches: "applying", or: [])
             // Wait until the provisioner sleeps, then cancel.
-            for _ in 0..<200 where !(try await world.log(slow, "apply").contains("token=")) { try await Task.sleep(for: .milliseconds(100)) }
+            try await world.waitForLog(slow, "apply", containing: "token=")
             #expect(try await world.action(slow, "cancel", as: "mario").status == 200)
             try await world.expect(slow, reaches: "canceled", or: ["errored", "applied"])
             let events = try await world.run(slow)["events"] as? [[String: Any]] ?? []
@@ -190,7 +190,7 @@ import Testing
             try await world.expect(run, reaches: "planned", or: [])
             #expect(try await world.action(run, "confirm").status == 200)
             try await world.expect(run, reaches: "applying", or: [])
-            for _ in 0..<200 where !(try await world.log(run, "apply").contains("token=")) { try await Task.sleep(for: .milliseconds(100)) }
+            try await world.waitForLog(run, "apply", containing: "token=")
             #expect(await world.server.stop() == 0, "\(world.server.printed)")
             (world.server, world.base) = try await world.startAnotherServer()
             #expect(try await world.state(run) == "errored")
@@ -251,7 +251,7 @@ import Testing
             let next = try await world.queue()
             #expect(try await world.action(first, "confirm").status == 200)
             try await world.expect(first, reaches: "applying", or: [])
-            for _ in 0..<200 where !(try await world.log(first, "apply").contains("token=")) { try await Task.sleep(for: .milliseconds(100)) }
+            try await world.waitForLog(first, "apply", containing: "token=")
             let before = try await world.log(first, "apply")
             _ = await world.server.stop(signal: SIGKILL)
             let (server, base) = try await world.startAnotherServer()

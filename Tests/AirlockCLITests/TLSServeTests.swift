@@ -20,20 +20,13 @@ import Testing
             #expect(upload.status == 201, "\(upload.body)")
             let queued = try await world.api("POST", "/organizations/acme/environments/prod/runs", json: #"{"message":"over TLS"}"#)
             let run = try #require(try RunWorld.field("id", of: queued.body))
-            var state = ""
-            for _ in 0..<600 where !["planned", "errored"].contains(state) {
-                try await Task.sleep(for: .milliseconds(200))
-                state = try RunWorld.field("state", of: try await world.api("GET", "/runs/\(run)").body) ?? ""
-            }
+            var state = try await world.waitFor(run, ["planned", "errored"])
             let planLog = try await world.api("GET", "/runs/\(run)/logs/plan").body
             #expect(state == "planned", "\(planLog)")
             // Confirm: the apply writes the state through the HTTPS backend.
             let confirmed = try await world.api("POST", "/runs/\(run)/actions/confirm", json: "{}")
             #expect(confirmed.status == 200, "\(confirmed.body)")
-            for _ in 0..<600 where !["applied", "errored"].contains(state) {
-                try await Task.sleep(for: .milliseconds(200))
-                state = try RunWorld.field("state", of: try await world.api("GET", "/runs/\(run)").body) ?? ""
-            }
+            state = try await world.waitFor(run, ["applied", "errored"])
             let applyLog = try await world.api("GET", "/runs/\(run)/logs/apply").body
             #expect(state == "applied", "\(applyLog)")
         }

@@ -42,16 +42,9 @@ import Testing
             #expect(upload.status == 201, "\(upload.body)")
             let queued = try await world.api("POST", "/organizations/acme/environments/production/runs", json: #"{"message":"seed"}"#)
             let run = try #require(try RunWorld.field("id", of: queued.body))
-            var state = ""
-            for _ in 0..<600 where !["planned", "planned_and_finished", "errored"].contains(state) {
-                try await Task.sleep(for: .milliseconds(200))
-                state = try RunWorld.field("state", of: try await world.api("GET", "/runs/\(run)").body) ?? ""
-            }
+            var state = try await world.waitFor(run, ["planned", "planned_and_finished", "errored"])
             #expect(try await world.api("POST", "/runs/\(run)/actions/confirm", json: "{}").status == 200)
-            for _ in 0..<600 where !["applied", "errored"].contains(state) {
-                try await Task.sleep(for: .milliseconds(200))
-                state = try RunWorld.field("state", of: try await world.api("GET", "/runs/\(run)").body) ?? ""
-            }
+            state = try await world.waitFor(run, ["applied", "errored"])
             #expect(state == "applied")
             let output = try await world.terraform(["output", "-raw", "greeting"])
             #expect(output.status == 0, "\(output.stderr)")
@@ -128,12 +121,12 @@ import Testing
                 #expect(try await world.api("PATCH", "/organizations/acme/environments/production", json: #"{"mfa":"applies_only"}"#).status == 200)
                 let apply = Task { try await world.terraform(["apply", "-input=false", "-auto-approve"], resources: Self.thing) }
                 var waiting: [String: Any]?
-                for _ in 0..<600 where waiting == nil {
-                    try await Task.sleep(for: .milliseconds(200))
+                _ = try await world.eventually {
                     if let run = try await world.newestRun(), run["state"] as? String == "planned", let id = run["id"] as? String,
                        try await world.api("GET", "/runs/\(id)/logs/apply").body.contains("needs an AWS MFA token code") {
                         waiting = run
                     }
+                    return waiting != nil
                 }
                 let id = try #require(waiting?["id"] as? String)
                 let code = try #require(await sts.engine.currentCode(forUser: user.name))
@@ -148,12 +141,12 @@ import Testing
                 let again = Task { try await world.terraform(["apply", "-input=false", "-auto-approve"],
                                                              resources: Self.thing.replacingOccurrences(of: "INPUT", with: "again")) }
                 var second: String?
-                for _ in 0..<600 where second == nil {
-                    try await Task.sleep(for: .milliseconds(200))
+                _ = try await world.eventually {
                     if let run = try await world.newestRun(), run["id"] as? String != id, run["state"] as? String == "planned",
                        let runID = run["id"] as? String, try await world.api("GET", "/runs/\(runID)/logs/apply").body.contains("needs an AWS MFA token code") {
                         second = runID
                     }
+                    return second != nil
                 }
                 #expect(try await world.api("POST", "/runs/\(try #require(second))/actions/discard", json: "{}").status == 200)
                 let discarded = try await again.value
@@ -225,12 +218,12 @@ import Testing
                 #expect(try await world.api("PATCH", "/organizations/acme/environments/production", json: #"{"mfa":"plans_and_applies"}"#).status == 200)
                 let apply = Task { try await world.terraform(["apply", "-input=false", "-auto-approve"], resources: Self.thing) }
                 var waiting: String?
-                for _ in 0..<600 where waiting == nil {
-                    try await Task.sleep(for: .milliseconds(200))
+                _ = try await world.eventually {
                     if let run = try await world.newestRun(), run["waitingForPlanCode"] as? Bool == true, let id = run["id"] as? String,
                        try await world.api("GET", "/runs/\(id)/logs/plan").body.contains("needs an AWS MFA token code for the plan") {
                         waiting = id
                     }
+                    return waiting != nil
                 }
                 let id = try #require(waiting)
                 let browser = Browser(base: world.base, client: world.client)
@@ -239,10 +232,8 @@ import Testing
                 #expect(try await browser.get(runPath).body.contains("Start the plan with AWS MFA"))
                 let code = try #require(await sts.engine.currentCode(forUser: user.name))
                 #expect(try await browser.submit(runPath + "/authenticate-plan", [("token_code", code)]).location == runPath)
-                var planned = false
-                for _ in 0..<600 where !planned {
-                    try await Task.sleep(for: .milliseconds(200))
-                    planned = try await world.api("GET", "/runs/\(id)/logs/apply").body.contains("needs an AWS MFA token code for it")
+                _ = try await world.eventually(watching: id) {
+                    try await world.api("GET", "/runs/\(id)/logs/apply").body.contains("needs an AWS MFA token code for it")
                 }
                 await sts.engine.advanceClock(by: 30)  // a code not used yet
                 let applyCode = try #require(await sts.engine.currentCode(forUser: user.name))
@@ -257,11 +248,11 @@ import Testing
                 // `terraform plan` waits the same way; `airlock run plan --run` gives it the code and follows the plan.
                 let plan = Task { try await world.terraform(["plan", "-input=false"], resources: Self.thing.replacingOccurrences(of: "INPUT", with: "next")) }
                 var speculative: String?
-                for _ in 0..<600 where speculative == nil {
-                    try await Task.sleep(for: .milliseconds(200))
+                _ = try await world.eventually {
                     if let run = try await world.newestRun(), run["id"] as? String != id, run["waitingForPlanCode"] as? Bool == true {
                         speculative = run["id"] as? String
                     }
+                    return speculative != nil
                 }
                 let planID = try #require(speculative)
                 await sts.engine.advanceClock(by: 30)
@@ -322,13 +313,13 @@ import Testing
             #expect(upload.status == 201)
             let holding = try #require(try RunWorld.field("id", of: try await world.api("POST", "/organizations/acme/environments/production/runs",
                                                                                          json: #"{"message":"holds the queue"}"#).body))
-            for _ in 0..<600 where try await world.newestRun()?["state"] as? String != "planned" { try await Task.sleep(for: .milliseconds(200)) }
+            _ = try await world.eventually { try await world.newestRun()?["state"] as? String == "planned" }
             let terraform = try await world.startTerraform(["apply", "-input=false", "-auto-approve"], resources: Self.thing)
             _ = try await terraform.waitFor("Waiting for", seconds: 120)
             var waiting: String?
-            for _ in 0..<600 where waiting == nil {
-                try await Task.sleep(for: .milliseconds(100))
+            _ = try await world.eventually {
                 if let run = try await world.newestRun(), let id = run["id"] as? String, id != holding, run["state"] as? String == "pending" { waiting = id }
+                return waiting != nil
             }
             let id = try #require(waiting)
             _ = await terraform.stop(signal: SIGINT)

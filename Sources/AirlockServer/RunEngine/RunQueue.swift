@@ -30,14 +30,10 @@ struct RunQueue: Sendable {
     func claimNext() async throws -> Claim? {
         let sql = try database.sql
         let skipLocked: SQLQueryString = sql.dialect.name == "postgresql" ? " FOR UPDATE SKIP LOCKED" : ""
-        let active = RunState.active.map(\.rawValue)
         let queued = RunState.queued.map(\.rawValue)
         let now = Date().timeIntervalSince1970
-        let (id, state, environment, number) = (Run.column(\.$id), Run.column(\.$state), Run.column(\.$environment.$id), Run.column(\.$number))
+        let (id, state, environment) = (Run.column(\.$id), Run.column(\.$state), Run.column(\.$environment.$id))
         let (leaseOwner, leaseExpiresAt, queuedAt) = (Run.column(\.$leaseOwner), Run.column(\.$leaseExpiresAt), Run.column(\.$queuedAt))
-        let (mfaLevel, planAuthenticatedBy) = (Run.column(\.$storedMFALevel), Run.column(\.$planAuthenticatedBy))
-        // `Run.waitsForPlanCode`: a pending run whose level needs a plan code and that nobody authenticated waits.
-        let planCodeLevels = MFALevel.allCases.filter { $0.requiresMFA(for: .plan) }.map(\.rawValue)
         let runs = SQLIdentifier(Run.schema)
         let (environments, environmentID, organization) = (SQLIdentifier(TerraformEnvironment.schema), TerraformEnvironment.column(\.$id),
                                                             TerraformEnvironment.column(\.$organization.$id))
@@ -54,11 +50,7 @@ struct RunQueue: Sendable {
               \(leaseOwner) = \(bind: workerID), \(leaseExpiresAt) = \(bind: now + leaseDuration)
             WHERE \(id) = (
               SELECT r.\(id) FROM \(runs) r
-              WHERE r.\(state) IN (\(binds: queued))
-                AND (r.\(state) <> \(bind: RunState.pending.rawValue) OR r.\(planAuthenticatedBy) IS NOT NULL
-                     OR COALESCE(r.\(mfaLevel), \(bind: MFALevel.never.rawValue)) NOT IN (\(binds: planCodeLevels)))
-                AND NOT EXISTS (SELECT 1 FROM \(runs) o WHERE o.\(environment) = r.\(environment) AND o.\(number) < r.\(number)
-                                AND o.\(state) IN (\(binds: active)))\(capped)
+              WHERE \(Self.mayStart)\(capped)
               ORDER BY \(organizationLoad), r.\(queuedAt) LIMIT 1\(skipLocked))
             AND \(state) IN (\(binds: queued))
             RETURNING \(id), \(state)
@@ -70,6 +62,22 @@ struct RunQueue: Sendable {
         try await RunEvent(runID: runID, from: phase == .plan ? .pending : .applyQueued, to: phase == .plan ? .planning : .applying,
                            actor: "airlock", note: "Started by worker \(workerID)").save(on: database)
         return Claim(runID: runID, phase: phase)
+    }
+
+    /// The rule of which runs a worker may start now, on the runs table aliased `r`: a queued run whose environment
+    /// has no earlier unfinished run (the environment lock) and that does not wait for its plan's MFA code
+    /// (`Run.waitsForPlanCode`: a pending run whose level needs a plan code and that nobody authenticated).
+    static var mayStart: SQLQueryString {
+        let (state, environment, number) = (Run.column(\.$state), Run.column(\.$environment.$id), Run.column(\.$number))
+        let (mfaLevel, planAuthenticatedBy) = (Run.column(\.$storedMFALevel), Run.column(\.$planAuthenticatedBy))
+        let planCodeLevels = MFALevel.allCases.filter { $0.requiresMFA(for: .plan) }.map(\.rawValue)
+        return """
+            r.\(state) IN (\(binds: RunState.queued.map(\.rawValue)))
+            AND (r.\(state) <> \(bind: RunState.pending.rawValue) OR r.\(planAuthenticatedBy) IS NOT NULL
+                 OR COALESCE(r.\(mfaLevel), \(bind: MFALevel.never.rawValue)) NOT IN (\(binds: planCodeLevels)))
+            AND NOT EXISTS (SELECT 1 FROM \(ident: Run.schema) o WHERE o.\(environment) = r.\(environment) AND o.\(number) < r.\(number)
+                            AND o.\(state) IN (\(binds: RunState.active.map(\.rawValue))))
+            """
     }
 
     /// Extends the lease. Returns whether a cancel was requested, or nil if the lease was lost (the run was

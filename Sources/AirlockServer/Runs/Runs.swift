@@ -75,14 +75,16 @@ enum Runs {
         }
     }
 
-    /// The environment's runs, newest first.
-    static func list(in organization: String, _ environmentName: String, actorID: UUID, on database: any Database) async throws -> [Run] {
+    /// The environment's runs, newest first: `limit` of them after the first `offset`.
+    static func list(in organization: String, _ environmentName: String, actorID: UUID, offset: Int = 0, limit: Int = 200,
+                     on database: any Database) async throws -> [Run] {
         let environment = try await Environments.find(environmentName, in: organization, actorID: actorID, on: database)
         return try await Run.query(on: database).filter(\.$environment.$id == environment.requireID()).sort(\.$number, .descending)
             .field(\.$id).field(\.$environment.$id).field(\.$number).field(\.$configurationVersion.$id).field(\.$message)
             .field(\.$state).field(\.$createdBy).field(\.$queuedAt).field(\.$hasChanges).field(\.$errorMessage).field(\.$cancelRequested)
-            .field(\.$storedMFALevel).field(\.$planAuthenticatedBy).field(\.$applyAuthenticatedBy)
-            .limit(200).all()
+            .field(\.$storedMFALevel).field(\.$planAuthenticatedBy).field(\.$applyAuthenticatedBy).field(\.$autoApply).field(\.$planOnly)
+            .field(\.$isDestroy)
+            .offset(offset).limit(limit).all()
     }
 
     /// A run the actor may see, or 404.

@@ -125,19 +125,26 @@ extension TFEAPI {
     /// `limit` select bytes of that.
     func readLog(_ request: Request, phase: RunLogChunk.Phase) async throws -> Response {
         // The URL works while the person it was made for may still read the run (not after they leave).
-        guard let (runID, holder) = TFECapability.verifyHeld(try request.parameters.require("token"), phase == .plan ? .planLog : .applyLog,
-                                                             now: request.application.clock.now, secrets: request.application.secretBox) else {
+        let purpose: TFECapability.Purpose = phase == .plan ? .planLog : .applyLog
+        guard let (runID, holder, expires) = TFECapability.verifyHeld(try request.parameters.require("token"), purpose,
+                                                                      secrets: request.application.secretBox) else {
             throw TFEError(status: .notFound, detail: "This log URL is not valid.")
         }
         let run = try await TFERun.find(TFEID.make("run", runID), prefix: "run", actorID: holder, on: request.db)
+        let now = request.application.clock.now
+        if expires < now, TFERun.phaseIsOver(run.state, phase: phase),
+           try await Runs.events(of: runID, on: request.db).last.map({ now.timeIntervalSince1970 - $0.at > purpose.lifetime }) ?? true {
+            throw TFEError(status: .notFound, detail: "This log URL has expired; the run's page shows the log.")
+        }
         var bytes: [UInt8] = [0x02]
         if phase == .apply {
             // Terraform's CLI drops the first three lines of an apply's log (TFE repeats the version there):
             // three lines of the run's own, so that none of the apply's is lost.
             bytes += Array("[airlock] The apply of run #\(run.number)\n[airlock] Queued by \(run.createdBy)\n[airlock] \(run.message)\n".utf8)
         }
-        bytes += Array(try await RunLogChunk.text(of: runID, phase, on: request.db).utf8)
-        if let closing = TFERun.closingLine(of: run, phase: phase) { bytes += Array(closing.utf8) }
+        let log = try await RunLogChunk.text(of: runID, phase, on: request.db)
+        bytes += Array(log.utf8)
+        if let closing = TFERun.closingLine(of: run, phase: phase, logIsEmpty: log.isEmpty) { bytes += Array(closing.utf8) }
         if TFERun.phaseIsOver(run.state, phase: phase) { bytes.append(0x03) }
         // Both numbers are the client's: clamped before any arithmetic, so none can overflow.
         let offset = min(max(0, (try? request.query.get(Int.self, at: "offset")) ?? 0), bytes.count)
@@ -149,11 +156,14 @@ extension TFEAPI {
         return response
     }
 
-    /// The environment's runs, newest first (Terraform counts those ahead of its own in the queue).
+    /// The environment's runs, newest first, a page at a time (Terraform counts those ahead of its own while it waits).
     func workspaceRuns(_ request: Request) async throws -> Response {
         let environment = try await TFEWorkspace.environment(try request.parameters.require("workspace"), actorID: try request.userID, on: request.db)
-        let runs = try await Runs.list(in: environment.organization.name, environment.name, actorID: try request.userID, on: request.db)
-        return try TFEDocument.page(try runs.prefix(100).map { try TFERun.resource($0, configurationUpload: nil) })
+        let page = TFEPage(request)
+        let total = try await Run.query(on: request.db).filter(\.$environment.$id == (try environment.requireID())).count()
+        let runs = page.offset >= total ? [] : try await Runs.list(in: environment.organization.name, environment.name, actorID: try request.userID,
+                                                                 offset: page.offset, limit: page.size, on: request.db)
+        return try TFEDocument.page(try runs.map { try TFERun.resource($0, configurationUpload: nil) }, page, totalCount: total)
     }
 
     /// The run's history (Airlock's transitions) as TFE run events.

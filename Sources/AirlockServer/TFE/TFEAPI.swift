@@ -22,6 +22,8 @@ struct TFEAPI: RouteCollection {
         api.get("account", "details", use: accountDetails)
         api.get("organizations", ":organization", "entitlement-set", use: entitlements)
         api.get("organizations", ":organization", "workspaces", ":workspace", use: workspace)
+        api.get("organizations", ":organization", "runs", "queue", use: organizationRunQueue)
+        api.get("organizations", ":organization", "capacity", use: organizationCapacity)
         api.post("organizations", ":organization", "workspaces", use: createWorkspace)
         api.get("workspaces", ":workspace", "current-state-version", use: currentStateVersion)
         api.get("state-versions", ":version", "download", use: downloadState)
@@ -62,7 +64,8 @@ struct TFEAPI: RouteCollection {
         let organization = try await TFEOrganization.find(request)
         let name = try TFEDocument.decode(Body.self, from: request).data.attributes.name
         let environment = try await Environments.create(name, in: organization.name, actorID: try request.userID, on: request.db)
-        return try TFEDocument.response(try TFEWorkspace.resource(environment, organization: organization.name, ownedByCaller: true), status: .created)
+        return try TFEDocument.response(try TFEWorkspace.resource(environment, organization: organization.name, ownedByCaller: true,
+                                                                                currentRun: nil), status: .created)
     }
 
     /// Who the token belongs to (`terraform login` greets them).
@@ -84,6 +87,7 @@ struct TFEAPI: RouteCollection {
                                                                             on: request.db)
         let environment = try await Environments.find(try request.parameters.require("workspace"), in: organization.name,
                                                       actorID: try request.userID, on: request.db)
-        return try TFEDocument.response(try TFEWorkspace.resource(environment, organization: organization.name, ownedByCaller: membership.role == .owner))
+        return try TFEDocument.response(try TFEWorkspace.resource(environment, organization: organization.name, ownedByCaller: membership.role == .owner,
+                                                                  currentRun: try await TFEWorkspace.currentRun(of: environment, on: request.db)))
     }
 }

@@ -9,8 +9,9 @@ enum TFECapability {
         case planLog = "tfe-plan-log"
         case applyLog = "tfe-apply-log"
 
-        /// How long a URL works: an upload follows its creation at once; a log is read for as long as its
-        /// run lasts (a phase's time limit, and a wait for an MFA code).
+        /// How long a URL works: an upload follows its creation at once; a log for a day, and past that for as
+        /// long as its phase has not ended and a day after the run last changed (`TFEAPI.readLog`), so a
+        /// `terraform` that waits days for its run's MFA code still streams its log.
         var lifetime: TimeInterval {
             switch self {
             case .upload: 60 * 60
@@ -42,14 +43,15 @@ enum TFECapability {
             + secrets.derivedSecret(for: "\(purpose.rawValue):\(signed):\(expires)")
     }
 
-    /// The id and holder a held token names, if the server made it for `purpose` and it has not expired.
-    static func verifyHeld(_ token: String, _ purpose: Purpose, now: Date, secrets: SecretBox) -> (id: UUID, holder: UUID)? {
+    /// The id and holder a held token names, and when it expires, if the server made it for `purpose` (expired or
+    /// not: a log URL outlives its expiry while its run still waits, which the caller decides).
+    static func verifyHeld(_ token: String, _ purpose: Purpose, secrets: SecretBox) -> (id: UUID, holder: UUID, expires: Date)? {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 4, let id = UUID(uuidString: String(parts[0])), let holder = UUID(uuidString: String(parts[1])),
-              let expires = Int(parts[2]), Double(expires) >= now.timeIntervalSince1970 else { return nil }
+              let expires = Int(parts[2]) else { return nil }
         let signed = "\(id.uuidString.lowercased()):\(holder.uuidString.lowercased())"
         guard ConstantTime.equal(String(parts[3]), secrets.derivedSecret(for: "\(purpose.rawValue):\(signed):\(expires)")) else { return nil }
-        return (id, holder)
+        return (id, holder, Date(timeIntervalSince1970: Double(expires)))
     }
 
     private static func signature(_ purpose: Purpose, id: UUID, expires: Int, secrets: SecretBox) -> String {

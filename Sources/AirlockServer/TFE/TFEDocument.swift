@@ -33,11 +33,9 @@ enum TFEDocument {
         let meta: Meta
     }
 
-    /// A list as one page, with the pagination go-tfe reads.
-    static func page(_ resources: [TFEResource]) throws -> Response {
-        try encoded(Page(data: resources, meta: .init(pagination: [
-            "current-page": 1, "total-pages": 1, "prev-page": nil, "next-page": nil, "total-count": .int(resources.count),
-        ])), status: .ok)
+    /// One page of a list of `totalCount` items, with the pagination go-tfe reads.
+    static func page(_ resources: [TFEResource], _ page: TFEPage, totalCount: Int) throws -> Response {
+        try encoded(Page(data: resources, meta: .init(pagination: page.pagination(totalCount: totalCount))), status: .ok)
     }
 
     /// A request's JSON:API body (sent as `application/vnd.api+json`).

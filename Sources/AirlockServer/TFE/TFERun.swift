@@ -49,17 +49,28 @@ enum TFERun {
     /// - a run whose apply Terraform approved and which was then discarded (it waited for an MFA code) is
     ///   canceled, so that `terraform apply` fails rather than ending as if it had applied;
     /// - a run waiting for its plan's MFA code is plan_queued, past pending, so that Terraform streams the plan's
-    ///   log, which says where to authenticate (for a pending run it only prints "Waiting for the plan to start").
+    ///   log, which says where to authenticate (for a pending run it only prints "Waiting for the plan to start");
+    /// - a confirmed run waiting for a worker is confirmed, as on TFE before its apply is queued on an agent, so that
+    ///   Terraform waits for it the way it waits for a plan, saying how many runs a worker takes first.
     static func status(of run: Run) -> String {
         if run.state == .discarded && run.autoApply == true { return "canceled" }
         if run.waitsForPlanCode { return "plan_queued" }
+        if run.state == .applyQueued { return "confirmed" }
         return run.state.rawValue
     }
 
-    /// The line that ends the log of an apply that never came.
-    static func closingLine(of run: Run, phase: RunLogChunk.Phase) -> String? {
-        guard phase == .apply, run.autoApply == true, [.discarded, .canceled].contains(run.state) else { return nil }
-        return "[airlock] The run was \(run.state.rawValue) before its apply: nothing was applied.\n"
+    /// The line that ends the log of a phase that never came: an apply Terraform approved, or a plan Terraform
+    /// waited for (its log is empty), of a run discarded or canceled first.
+    static func closingLine(of run: Run, phase: RunLogChunk.Phase, logIsEmpty: Bool) -> String? {
+        guard [.discarded, .canceled].contains(run.state) else { return nil }
+        switch phase {
+        case .apply where run.autoApply == true:
+            return "[airlock] The run was \(run.state.rawValue) before its apply: nothing was applied.\n"
+        case .plan where logIsEmpty:
+            return "[airlock] The run was \(run.state.rawValue) before its plan started: nothing was planned.\n"
+        default:
+            return nil
+        }
     }
 
     /// A phase as a TFE plan or apply: its status and the URL its log is read from.

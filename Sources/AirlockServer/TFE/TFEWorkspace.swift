@@ -9,8 +9,10 @@ enum TFEWorkspace {
         TFEID.make("ws", try environment.requireID())
     }
 
-    /// - Parameter ownedByCaller: whether the caller owns the organization: only owners lock and push the state.
-    static func resource(_ environment: TerraformEnvironment, organization: String, ownedByCaller: Bool) throws -> TFEResource {
+    /// - Parameters:
+    ///   - ownedByCaller: whether the caller owns the organization: only owners lock and push the state.
+    ///   - currentRun: the run that holds the environment now (`currentRun(of:on:)`).
+    static func resource(_ environment: TerraformEnvironment, organization: String, ownedByCaller: Bool, currentRun: UUID?) throws -> TFEResource {
         TFEResource(type: "workspaces", id: try id(of: environment), attributes: [
             "name": .string(environment.name),
             "execution-mode": "remote",
@@ -25,7 +27,21 @@ enum TFEWorkspace {
             "permissions": ["can-queue-run": true, "can-queue-apply": true, "can-read-state-versions": true,
                             "can-create-state-versions": .bool(ownedByCaller), "can-update": .bool(ownedByCaller),
                             "can-lock": .bool(ownedByCaller), "can-unlock": .bool(ownedByCaller), "can-force-unlock": .bool(ownedByCaller)],
-        ], relationships: ["organization": ["data": ["type": "organizations", "id": .string(organization)]]])
+        ], relationships: [
+            "organization": ["data": ["type": "organizations", "id": .string(organization)]],
+            "current-run": ["data": currentRun.map { ["type": "runs", "id": .string(TFERun.id("run", of: $0))] } ?? .null],
+        ])
+    }
+
+    /// The workspace's `current-run`: the environment's oldest unfinished run, which holds it (the runs after it wait
+    /// for it), or else its newest run; nil before its first. Terraform counts the runs between its own and this one
+    /// as those it waits for ("Waiting for N run(s) to finish before being queued...").
+    static func currentRun(of environment: TerraformEnvironment, on database: any Database) async throws -> UUID? {
+        let runs = Run.query(on: database).filter(\.$environment.$id == (try environment.requireID())).field(\.$id)
+        if let holding = try await runs.copy().filter(\.$state ~~ RunState.active).sort(\.$number, .ascending).first() {
+            return holding.id
+        }
+        return try await runs.sort(\.$number, .descending).first()?.id
     }
 }
 

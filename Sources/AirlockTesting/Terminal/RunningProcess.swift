@@ -48,6 +48,7 @@ public final class RunningProcess: Sendable {
         let chunks = ChildPipe.chunks(from: pipe.readEnd)
         Task { [output] in
             for await chunk in chunks { output.append(String(decoding: chunk, as: UTF8.self)) }
+            output.close()
         }
         Task { [exitStatus, pid] in
             for await code in ChildExit.watch(pid) {
@@ -70,14 +71,26 @@ public final class RunningProcess: Sendable {
     public func waitFor(_ text: String, seconds: Double = 60) async throws -> String {
         var deadline = ProgressDeadline(stalledAfter: seconds)
         while true {
-            let ended = !isRunning
+            // Ended, and everything it printed read (the pipe closes after the exit is seen, at times).
+            let ended = !isRunning && output.isClosed
             let current = printed
             if current.contains(text) { return current }
             if ended || !deadline.keepWaiting(seeing: current.utf8.count) {
-                throw TestServerError.didNotStart(name, output: current)
+                let why = ended ? "exited (\(exitStatus.status ?? -1))" : "printed nothing for \(Int(seconds)) s"
+                throw TestServerError.didNotStart(name, output: "\(why) before printing \"\(text)\":\n\(current)")
             }
             try await Task.sleep(for: .milliseconds(50))
         }
+    }
+
+    /// Waits until the process ends by itself, as long as it prints something at least every `seconds`; one that
+    /// stalls is stopped (SIGTERM). Returns the exit status.
+    public func waitForExit(seconds: Double = 240) async -> Int32 {
+        var deadline = ProgressDeadline(stalledAfter: seconds)
+        while isRunning || !output.isClosed, deadline.keepWaiting(seeing: printed.utf8.count) {
+            try? await Task.sleep(for: .milliseconds(100))
+        }
+        return await stop()
     }
 
     /// Sends `signal` (SIGTERM by default) and returns the exit status.
@@ -91,6 +104,10 @@ public final class RunningProcess: Sendable {
 /// Text collected from another thread.
 private final class OutputBuffer: Sendable {
     private let storage = Mutex("")
+    private let closed = Mutex(false)
     func append(_ text: String) { storage.withLock { $0 += text } }
     var text: String { storage.withLock { $0 } }
+    /// Marks the end of the output: the pipe closed.
+    func close() { closed.withLock { $0 = true } }
+    var isClosed: Bool { closed.withLock { $0 } }
 }

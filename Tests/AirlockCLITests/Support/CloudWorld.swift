@@ -26,10 +26,11 @@ struct CloudWorld {
         return try await CommandRunner.run(executable, all, environment: environment, stdin: stdin)
     }
 
-    /// The same, started in the background (to be interrupted).
-    func startTerraform(_ arguments: [String], resources: String) async throws -> RunningProcess {
-        let (executable, all, environment) = try await command(arguments, workspace: "production", as: "olivia", token: nil, resources: resources,
-                                                               version: .v1_15)
+    /// The same, started in the background (to be interrupted, or watched while it waits).
+    func startTerraform(_ arguments: [String], workspace: String = "production", resources: String,
+                        version: TerraformVersion = .v1_15) async throws -> RunningProcess {
+        let (executable, all, environment) = try await command(arguments, workspace: workspace, as: "olivia", token: nil, resources: resources,
+                                                               version: version)
         return try RunningProcess(executable, all, environment: environment)
     }
 
@@ -102,9 +103,42 @@ struct CloudWorld {
     }
 
     /// The environment's newest run, as the API shows it.
-    func newestRun() async throws -> [String: Any]? {
-        let runs = try await api("GET", "/organizations/acme/environments/production/runs")
+    func newestRun(in environment: String = "production") async throws -> [String: Any]? {
+        let runs = try await api("GET", "/organizations/acme/environments/\(environment)/runs")
         return (try JSONSerialization.jsonObject(with: Data(runs.body.utf8)) as? [[String: Any]])?.first
+    }
+
+    /// Polls `condition` every 200 ms for as long as run `watched` (by default the environment's newest) makes
+    /// progress (a new state or event, more log: see `RunWorld.waitFor`); returns whether it came true.
+    func eventually(watching watched: String? = nil, in environment: String = "production",
+                    _ condition: () async throws -> Bool) async throws -> Bool {
+        var deadline = ProgressDeadline(stalledAfter: 240)
+        var polls = 0
+        var mark = ""
+        while true {
+            if try await condition() { return true }
+            if polls % 5 == 0 {
+                let id: String? = if let watched { watched } else { try await newestRun(in: environment)?["id"] as? String }
+                if let id {
+                    let detail = try await api("GET", "/runs/\(id)").body
+                    let logs = try await api("GET", "/runs/\(id)/logs/plan").body.utf8.count + api("GET", "/runs/\(id)/logs/apply").body.utf8.count
+                    mark = "\(detail) \(logs)"
+                }
+            }
+            polls += 1
+            guard deadline.keepWaiting(seeing: mark) else { return false }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+    }
+
+    /// Waits (see `eventually`) until run `id` is in one of `states`; returns the state it reached.
+    func waitFor(_ id: String, _ states: Set<String>) async throws -> String {
+        var state = ""
+        _ = try await eventually(watching: id) {
+            state = try RunWorld.field("state", of: try await api("GET", "/runs/\(id)").body) ?? ""
+            return states.contains(state)
+        }
+        return state
     }
 
     static func with(serveArguments: [String] = [], _ body: (CloudWorld) async throws -> Void) async throws {

@@ -1,0 +1,141 @@
+@testable import AirlockServer
+import AirlockServerTesting
+import Fluent
+import Foundation
+import Testing
+import Vapor
+import VaporTesting
+
+/// What Terraform's `cloud` and `remote` backends read every 30 seconds while their run waits: the organization's
+/// run queue and capacity, the workspace's current run and lock, and the workspace's runs, a page at a time. In
+/// process, on the real queue (SQLite, and PostgreSQL in the second pass).
+@Suite struct TFEWaitingTests {
+    func get(_ fixture: ServerFixture, _ path: String, as user: String? = "mario") async throws -> (HTTPStatus, [String: Any]) {
+        var headers = HTTPHeaders()
+        if let user, let token = fixture.tokens[user] { headers.bearerAuthorization = BearerAuthorization(token: token) }
+        let response = try await fixture.app.testing().sendRequest(.GET, path, headers: headers)
+        let document = try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any] ?? [:]
+        return (response.status, document)
+    }
+
+    static func ids(_ document: [String: Any]) -> [String] {
+        (document["data"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
+    }
+
+    static func positions(_ document: [String: Any]) -> [Int] {
+        (document["data"] as? [[String: Any]] ?? []).compactMap { ($0["attributes"] as? [String: Any])?["position-in-queue"] as? Int }
+    }
+
+    static func pagination(_ document: [String: Any]) -> [String: Int] {
+        ((document["meta"] as? [String: Any])?["pagination"] as? [String: Any] ?? [:]).compactMapValues { $0 as? Int }
+    }
+
+    @Test func theQueueListsWhatExecutesThenWhatWaitsForAWorkerWithPositionsTerraformPrints() async throws {
+        try await ServerFixture.with { fixture in
+            let executing = try await RunQueueFairnessTests.queued(fixture, "acme", "one", owner: "olivia")
+            let queue = RunQueue(database: fixture.app.db, workerID: "busy", leaseDuration: 300)
+            #expect(try await queue.claimNext()?.runID == executing)
+            let next = try await RunQueueFairnessTests.queued(fixture, "acme", "two", owner: "olivia")
+            let after = try await RunQueueFairnessTests.queued(fixture, "acme", "three", owner: "olivia")
+            // Behind `next` in its own environment: it waits for that run, not for a worker.
+            let two = try #require(try await TerraformEnvironment.query(on: fixture.app.db).filter(\.$name == "two").first())
+            let actor = try #require(try await User.query(on: fixture.app.db).filter(\.$username == "olivia").first())
+            let held = try await Runs.queuePlan(in: "acme", "two", configurationVersionID: nil, message: nil, actor: actor,
+                                                mfa: fixture.app.mfaServices, on: fixture.app.db).requireID()
+            _ = try await RunQueueFairnessTests.queued(fixture, "other", "prod", owner: "otto")  // another organization's: not listed
+
+            let (status, document) = try await get(fixture, "/api/v2/organizations/acme/runs/queue")
+            #expect(status == .ok)
+            #expect(Self.ids(document) == [executing, next, after].map { TFERun.id("run", of: $0) }, "\(document)")
+            // Terraform prints "Waiting for the plan to start..." at 0, else "Waiting for N queued run(s)" with N the
+            // position less the capacity's running runs: `after` waits for one.
+            #expect(Self.positions(document) == [0, 0, 2])
+            #expect(Self.pagination(document) == ["current-page": 1, "total-pages": 1, "total-count": 3, "page-size": 20])
+            #expect(!Self.ids(document).contains(TFERun.id("run", of: held)))
+            let (_, capacity) = try await get(fixture, "/api/v2/organizations/acme/capacity")
+            let attributes = (capacity["data"] as? [String: Any])?["attributes"] as? [String: Int]
+            #expect(attributes == ["pending": 2, "running": 1], "\(capacity)")
+
+            // A page at a time, as go-tfe follows next-page.
+            let (_, second) = try await get(fixture, "/api/v2/organizations/acme/runs/queue?page%5Bnumber%5D=2&page%5Bsize%5D=2")
+            #expect(Self.ids(second) == [TFERun.id("run", of: after)])
+            #expect(Self.pagination(second) == ["current-page": 2, "prev-page": 1, "total-pages": 2, "total-count": 3, "page-size": 2])
+
+            // The workspace names the run that holds it; the one behind it counts the runs between (Terraform's
+            // "Waiting for N run(s) to finish before being queued...").
+            let (_, workspace) = try await get(fixture, "/api/v2/organizations/acme/workspaces/two")
+            let relationships = (workspace["data"] as? [String: Any])?["relationships"] as? [String: Any]
+            let current = (relationships?["current-run"] as? [String: Any])?["data"] as? [String: String]
+            #expect(current == ["type": "runs", "id": TFERun.id("run", of: next)], "\(workspace)")
+            #expect(((workspace["data"] as? [String: Any])?["attributes"] as? [String: Any])?["locked"] as? Bool == false)
+            let workspaceID = try TFEWorkspace.id(of: two)
+            let (_, runs) = try await get(fixture, "/api/v2/workspaces/\(workspaceID)/runs?page%5Bsize%5D=1")
+            #expect(Self.ids(runs) == [TFERun.id("run", of: held)], "newest first")
+            #expect(Self.pagination(runs)["next-page"] == 2 && Self.pagination(runs)["total-pages"] == 2)
+            let (_, older) = try await get(fixture, "/api/v2/workspaces/\(workspaceID)/runs?page%5Bnumber%5D=2&page%5Bsize%5D=1")
+            #expect(Self.ids(older) == [TFERun.id("run", of: next)])
+            // Terraform 1.0 sends an empty include.
+            let (legacy, all) = try await get(fixture, "/api/v2/workspaces/\(workspaceID)/runs?include=")
+            #expect(legacy == .ok && Self.ids(all).count == 2)
+
+            // Once the worker is free and the run ended, the next one is at the head.
+            #expect(try await RunTransition.move(executing, from: [.planning], to: .errored, actor: "airlock", on: fixture.app.db))
+            let (_, later) = try await get(fixture, "/api/v2/organizations/acme/runs/queue")
+            #expect(Self.ids(later) == [next, after].map { TFERun.id("run", of: $0) } && Self.positions(later) == [0, 1])
+        }
+    }
+
+    @Test func onlyMembersReadTheQueueAndOutOfRangePagesAreEmptyPages() async throws {
+        try await ServerFixture.with { fixture in
+            _ = try await RunQueueFairnessTests.queued(fixture, "acme", "one", owner: "olivia")
+            for path in ["/api/v2/organizations/acme/runs/queue", "/api/v2/organizations/acme/capacity"] {
+                #expect(try await get(fixture, path, as: nil).0 == .unauthorized)
+                #expect(try await get(fixture, path, as: "otto").0 == .notFound, "another organization's")
+                #expect(try await get(fixture, path, as: "mario").0 == .ok)
+            }
+            #expect(try await get(fixture, "/api/v2/organizations/nobody/runs/queue").0 == .notFound)
+            for (query, page, size) in [("page%5Bnumber%5D=0", 1, 20), ("page%5Bnumber%5D=-5&page%5Bsize%5D=0", 1, 1),
+                                        ("page%5Bnumber%5D=9223372036854775807&page%5Bsize%5D=9223372036854775807", TFEPage.maximumNumber, 100),
+                                        ("page%5Bnumber%5D=x&page%5Bsize%5D=1.5", 1, 20)] {
+                let (status, document) = try await get(fixture, "/api/v2/organizations/acme/runs/queue?\(query)")
+                #expect(status == .ok, "\(query)")
+                #expect(Self.pagination(document)["current-page"] == page && Self.pagination(document)["page-size"] == size, "\(query): \(document)")
+                #expect(Self.ids(document).count == (page == 1 ? 1 : 0), "\(query)")
+            }
+        }
+    }
+
+    /// A log URL works for a day, and past that for as long as its phase waits: a `terraform apply` waiting days
+    /// for its MFA code still streams the log once the code comes. Once the phase is over, a day after the run's
+    /// last change, it stops.
+    @Test func aLogURLOutlivesItsDayWhileItsPhaseWaitsAndNotAfter() async throws {
+        try await ServerFixture.with { fixture in
+            let run = try await fixture.run(on: try await fixture.environment(), reaching: .planned)
+            let runID = try run.requireID()
+            var headers = HTTPHeaders()
+            headers.bearerAuthorization = BearerAuthorization(token: try #require(fixture.tokens["mario"]))
+            let apply = try await fixture.app.testing().sendRequest(.GET, "/api/v2/applies/\(TFERun.id("apply", of: runID))", headers: headers)
+            let url = try #require(apply.body.string.range(of: #"/api/v2/apply-logs/[^"]+"#, options: .regularExpression)
+                .map { String(apply.body.string[$0]) })
+            #expect(try await fixture.app.testing().sendRequest(.GET, url).status == .ok)
+            fixture.clock.advance(by: 3 * 24 * 60 * 60)
+            #expect(try await fixture.app.testing().sendRequest(.GET, url).status == .ok, "the apply still waits")
+            #expect(try await fixture.call(.POST, "/runs/\(runID.uuidString.lowercased())/actions/discard", as: "olivia", json: "{}").status == .ok)
+            let ended = try await fixture.app.testing().sendRequest(.GET, url)
+            #expect(ended.status == .notFound && ended.body.string.contains("This log URL has expired"), "\(ended.body.string)")
+        }
+    }
+
+    /// Terraform waits (and says for what) while a run is pending or confirmed: a confirmed run waiting for a worker
+    /// reads as confirmed, and is in the queue.
+    @Test func aConfirmedRunWaitingForAWorkerReadsAsConfirmedAndIsQueued() async throws {
+        try await ServerFixture.with { fixture in
+            let run = try await fixture.run(on: try await fixture.environment(), reaching: .applyQueued)
+            let id = TFERun.id("run", of: try run.requireID())
+            let (_, document) = try await get(fixture, "/api/v2/runs/\(id)")
+            #expect(((document["data"] as? [String: Any])?["attributes"] as? [String: Any])?["status"] as? String == "confirmed", "\(document)")
+            let (_, queue) = try await get(fixture, "/api/v2/organizations/acme/runs/queue")
+            #expect(Self.ids(queue) == [id] && Self.positions(queue) == [0])
+        }
+    }
+}
