@@ -14,26 +14,25 @@ public final class FileDrop: Sendable {
     }
 
     public static func start(into folder: URL) async throws -> FileDrop {
-        let port = try FreePort.find()
         let program = """
             import http.server, os, sys
             class Drop(http.server.BaseHTTPRequestHandler):
                 def do_POST(self):
                     name = os.path.basename(self.path.strip("/")) or "body"
                     data = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-                    with open(os.path.join(sys.argv[2], name), "wb") as file:
+                    with open(os.path.join(sys.argv[1], name), "wb") as file:
                         file.write(data)
                     self.send_response(204)
                     self.end_headers()
                 def log_message(self, *args):
                     pass
-            server = http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), Drop)
-            print("READY", flush=True)
+            server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Drop)
+            print("READY", server.server_address[1], flush=True)
             server.serve_forever()
             """
-        let process = try RunningProcess("/usr/bin/env", ["python3", "-c", program, String(port), folder.path],
+        let process = try RunningProcess("/usr/bin/env", ["python3", "-c", program, folder.path],
                                          environment: ProcessInfo.processInfo.environment)
-        _ = try await process.waitFor("READY")
+        let port = try await process.readyPort()
         return FileDrop(url: "http://127.0.0.1:\(port)", process: process)
     }
 

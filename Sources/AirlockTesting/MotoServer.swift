@@ -24,7 +24,18 @@ public final class MotoServer: Sendable {
     /// answered once: moto loads a service on its first request, which on a loaded machine takes longer than a
     /// client's timeout, so that wait belongs before a test's first call, not in it.
     public static func start() async throws -> MotoServer {
-        let port = try FreePort.find()
+        // moto cannot pick its own port: another process may take the one found first, so try three.
+        var attempt = 1
+        while true {
+            do {
+                return try await start(port: try FreePort.find())
+            } catch let TestServerError.didNotStart(_, output) where attempt < 3 && output.contains("ddress already in use") {
+                attempt += 1
+            }
+        }
+    }
+
+    private static func start(port: Int) async throws -> MotoServer {
         let command = ProcessInfo.processInfo.environment["MOTO_SERVER"] ?? "moto_server"
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("moto-\(port).log")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)

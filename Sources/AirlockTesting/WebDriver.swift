@@ -17,9 +17,21 @@ public final class WebDriver: Sendable {
     /// Starts chromedriver on a free port and opens a headless browser session. `acceptInsecureCertificates`: for
     /// a server whose certificate a throwaway test CA issued (Chromium keeps its own trust store).
     public static func start(acceptInsecureCertificates: Bool = false) async throws -> WebDriver {
-        let port = try FreePort.find()
-        let driver = try RunningProcess("/usr/bin/chromedriver", ["--port=\(port)"], environment: ProcessInfo.processInfo.environment)
-        _ = try await driver.waitFor("ChromeDriver was started successfully")
+        // chromedriver cannot pick its own port: another process may take the one found first, so try three.
+        var attempt = 0
+        var started: (RunningProcess, Int)?
+        while started == nil {
+            attempt += 1
+            let port = try FreePort.find()
+            let driver = try RunningProcess("/usr/bin/chromedriver", ["--port=\(port)"], environment: ProcessInfo.processInfo.environment)
+            do {
+                _ = try await driver.waitFor("ChromeDriver was started successfully")
+                started = (driver, port)
+            } catch where attempt < 3 && driver.printed.contains("ddress already in use") {
+                _ = await driver.stop(signal: SIGKILL)
+            }
+        }
+        guard let (driver, port) = started else { throw Failure(description: "chromedriver did not start") }
         let base = "http://127.0.0.1:\(port)"
         let capabilities = #"{"capabilities":{"alwaysMatch":{"browserName":"chrome","acceptInsecureCerts":"#
             + (acceptInsecureCertificates ? "true" : "false") + #","goog:chromeOptions":{"binary":"/usr/bin/chromium","args":["--headless=new","--no-sandbox","--disable-gpu","--disable-dev-shm-usage","--window-size=1280,1100"]}}}}"#

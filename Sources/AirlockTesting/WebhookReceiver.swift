@@ -26,17 +26,16 @@ public final class WebhookReceiver: Sendable {
     }
 
     public static func start(failures: Int = 0) async throws -> WebhookReceiver {
-        let port = try FreePort.find()
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("airlock-webhooks-\(UUID().uuidString).jsonl")
         let program = """
             import http.server, json, sys, threading
             lock = threading.Lock()
-            state = {"left": int(sys.argv[3])}
+            state = {"left": int(sys.argv[2])}
             class Receiver(http.server.BaseHTTPRequestHandler):
                 def do_POST(self):
                     body = self.rfile.read(int(self.headers.get("Content-Length", "0"))).decode("utf-8", "replace")
                     with lock:
-                        with open(sys.argv[2], "a") as file:
+                        with open(sys.argv[1], "a") as file:
                             file.write(json.dumps({"path": self.path, "headers": dict(self.headers.items()), "body": body}) + "\\n")
                         failing = state["left"] > 0
                         state["left"] -= 1 if failing else 0
@@ -45,13 +44,13 @@ public final class WebhookReceiver: Sendable {
                     self.end_headers()
                 def log_message(self, *args):
                     pass
-            server = http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), Receiver)
-            print("READY", flush=True)
+            server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
+            print("READY", server.server_address[1], flush=True)
             server.serve_forever()
             """
-        let process = try RunningProcess("/usr/bin/env", ["python3", "-c", program, String(port), log.path, String(failures)],
+        let process = try RunningProcess("/usr/bin/env", ["python3", "-c", program, log.path, String(failures)],
                                          environment: ProcessInfo.processInfo.environment)
-        _ = try await process.waitFor("READY")
+        let port = try await process.readyPort()
         return WebhookReceiver(url: "http://127.0.0.1:\(port)", log: log, process: process)
     }
 

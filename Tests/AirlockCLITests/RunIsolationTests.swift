@@ -162,13 +162,12 @@ import Testing
     /// Serves Terraform state on a free port, holding every read until `release` exists: a plan reading
     /// it (`terraform_remote_state`) stays in `planning` for as long as the test needs.
     static func heldStateServer(release: URL) async throws -> (RunningProcess, Int) {
-        let port = try FreePort.find()
         let program = """
             import http.server, os, sys, time
             class Held(http.server.BaseHTTPRequestHandler):
                 def do_GET(self):
                     print("HELD", flush=True)
-                    while not os.path.exists(sys.argv[2]):
+                    while not os.path.exists(sys.argv[1]):
                         time.sleep(0.05)
                     body = b'{"version":4,"terraform_version":"1.0.3","serial":1,"lineage":"held","outputs":{},"resources":[]}'
                     self.send_response(200)
@@ -178,12 +177,13 @@ import Testing
                     self.wfile.write(body)
                 def log_message(self, *args):
                     pass
-            print("READY", flush=True)
-            http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), Held).serve_forever()
+            server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Held)
+            print("READY", server.server_address[1], flush=True)
+            server.serve_forever()
             """
-        let server = try RunningProcess("/usr/bin/env", ["python3", "-c", program, String(port), release.path],
+        let server = try RunningProcess("/usr/bin/env", ["python3", "-c", program, release.path],
                                         environment: ProcessInfo.processInfo.environment)
-        _ = try await server.waitFor("READY")
+        let port = try await server.readyPort()
         return (server, port)
     }
 

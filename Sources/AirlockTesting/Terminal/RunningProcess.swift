@@ -83,6 +83,32 @@ public final class RunningProcess: Sendable {
         }
     }
 
+    /// Waits for the line `READY <port>` of a peer that listens on a port it picked itself (bound to port 0, so
+    /// no two peers race for one); returns the port.
+    public func readyPort() async throws -> Int {
+        let printed = try await waitFor("READY ")
+        guard let port = printed.firstMatch(of: /READY ([0-9]+)\n/).flatMap({ Int($0.1) }) else {
+            // The number's line may still be arriving.
+            let complete = try await waitFor("\n", after: "READY ")
+            guard let port = complete.firstMatch(of: /READY ([0-9]+)\n/).flatMap({ Int($0.1) }) else {
+                throw TestServerError.didNotStart(name, output: complete)
+            }
+            return port
+        }
+        return port
+    }
+
+    /// Waits until `text` follows `marker` in the output.
+    private func waitFor(_ text: String, after marker: String) async throws -> String {
+        var deadline = ProgressDeadline(stalledAfter: 60)
+        while true {
+            let current = printed
+            if let range = current.range(of: marker), current[range.upperBound...].contains(text) { return current }
+            if !deadline.keepWaiting(seeing: current.utf8.count) { throw TestServerError.didNotStart(name, output: current) }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
     /// Waits until the process ends by itself, as long as it prints something at least every `seconds`; one that
     /// stalls is stopped (SIGTERM). Returns the exit status.
     public func waitForExit(seconds: Double = 240) async -> Int32 {
@@ -97,6 +123,9 @@ public final class RunningProcess: Sendable {
     public func stop(signal: Int32 = SIGTERM) async -> Int32 {
         if isRunning { kill(pid, signal) }
         for await _ in exited {}
+        // What it printed last is read too (the pipe may close after the exit is seen; a child holding it open
+        // is given five seconds).
+        for _ in 0..<500 where !output.isClosed { try? await Task.sleep(for: .milliseconds(10)) }
         return exitStatus.status ?? -1
     }
 }
