@@ -53,6 +53,22 @@ import VaporTesting
         }
     }
 
+    /// The fuzzer's finding (seed 246236319694420365, on PostgreSQL): `%00` in a path reached a query, which
+    /// PostgreSQL refuses: a 500. A NUL in an address, or in a JSON body that reaches the database, is a 400.
+    @Test func aNulCharacterIsTheClientsMistake() async throws {
+        try await ServerFixture.with { fixture in
+            for path in ["/api/v2/organizations/%00/entitlement-set", "/api/v2/organizations/acme/workspaces/a%00b",
+                         "/api/v1/organizations/acme/environments/%00", "/api/v1/organizations/acme/environments?search=%00"] {
+                let response = try await send(fixture, .GET, path, as: "olivia")
+                #expect(response.status == .badRequest, "\(path): \(response.body.string)")
+            }
+            let created = try await fixture.call(.POST, "/organizations/acme/environments", as: "olivia", json: #"{"name":"a\u0000b"}"#)
+            #expect((400..<500).contains(created.status.code), "\(created.body.string)")
+            let variable = try await fixture.call(.PUT, "/organizations/acme/variables/NUL_VALUE", as: "olivia", json: #"{"value":"a\u0000b","sensitive":false}"#)
+            #expect((400..<500).contains(variable.status.code), "\(variable.body.string)")
+        }
+    }
+
     @Test func theCurrentStateAndItsOutputsAreTheNewestVersion() async throws {
         try await ServerFixture.with { fixture in
             let environment = try await fixture.environment()

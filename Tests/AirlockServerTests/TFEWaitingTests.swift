@@ -105,13 +105,15 @@ import VaporTesting
         }
     }
 
-    /// A log URL works for a day, and past that for as long as its phase waits: a `terraform apply` waiting days
-    /// for its MFA code still streams the log once the code comes. Once the phase is over, a day after the run's
-    /// last change, it stops.
+    /// A log URL works for a day, and past that while Terraform waits on its phase (at most a week more): a
+    /// `terraform apply` waiting days for its MFA code still streams the log once the code comes. Once the phase is
+    /// over, a day after the run's last change, it stops.
     @Test func aLogURLOutlivesItsDayWhileItsPhaseWaitsAndNotAfter() async throws {
         try await ServerFixture.with { fixture in
             let run = try await fixture.run(on: try await fixture.environment(), reaching: .planned)
             let runID = try run.requireID()
+            // Terraform approved it; it waits for its MFA code.
+            try await Run.query(on: fixture.app.db).filter(\.$id == runID).set(\.$autoApply, to: true).update()
             var headers = HTTPHeaders()
             headers.bearerAuthorization = BearerAuthorization(token: try #require(fixture.tokens["mario"]))
             let apply = try await fixture.app.testing().sendRequest(.GET, "/api/v2/applies/\(TFERun.id("apply", of: runID))", headers: headers)
@@ -120,6 +122,18 @@ import VaporTesting
             #expect(try await fixture.app.testing().sendRequest(.GET, url).status == .ok)
             fixture.clock.advance(by: 3 * 24 * 60 * 60)
             #expect(try await fixture.app.testing().sendRequest(.GET, url).status == .ok, "the apply still waits")
+            // Not for a planned run nobody approved: its apply log is nothing Terraform waits for.
+            let other = try await fixture.run(on: try await fixture.environment("staging"), reaching: .planned)
+            let unapproved = try await fixture.app.testing().sendRequest(.GET, "/api/v2/applies/\(TFERun.id("apply", of: try other.requireID()))",
+                                                                          headers: headers)
+            let unapprovedURL = try #require(unapproved.body.string.range(of: #"/api/v2/apply-logs/[^"]+"#, options: .regularExpression)
+                .map { String(unapproved.body.string[$0]) })
+            fixture.clock.advance(by: 2 * 24 * 60 * 60)
+            #expect(try await fixture.app.testing().sendRequest(.GET, unapprovedURL).status == .notFound)
+            #expect(try await fixture.app.testing().sendRequest(.GET, url).status == .ok, "five days on, still waiting")
+            fixture.clock.advance(by: 4 * 24 * 60 * 60)
+            #expect(try await fixture.app.testing().sendRequest(.GET, url).status == .notFound, "never more than a week past its day")
+            fixture.clock.advance(by: -4 * 24 * 60 * 60)
             #expect(try await fixture.call(.POST, "/runs/\(runID.uuidString.lowercased())/actions/discard", as: "olivia", json: "{}").status == .ok)
             let ended = try await fixture.app.testing().sendRequest(.GET, url)
             #expect(ended.status == .notFound && ended.body.string.contains("This log URL has expired"), "\(ended.body.string)")

@@ -39,6 +39,7 @@ public func configure(_ app: Application, database: DatabaseChoice, secrets: Sec
     app.middleware = Middlewares()
     app.middleware.use(HeaderValueGuardMiddleware())
     app.middleware.use(APIErrorMiddleware())
+    app.middleware.use(NulCharacterGuardMiddleware())
     app.sessions.use(.fluent)
     app.sessions.configuration = WebSession.configuration(secure: secureCookies)
     app.migrations.add(CreateUser())

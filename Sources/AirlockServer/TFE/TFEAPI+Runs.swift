@@ -132,9 +132,16 @@ extension TFEAPI {
         }
         let run = try await TFERun.find(TFEID.make("run", runID), prefix: "run", actorID: holder, on: request.db)
         let now = request.application.clock.now
-        if expires < now, TFERun.phaseIsOver(run.state, phase: phase),
-           try await Runs.events(of: runID, on: request.db).last.map({ now.timeIntervalSince1970 - $0.at > purpose.lifetime }) ?? true {
-            throw TFEError(status: .notFound, detail: "This log URL has expired; the run's page shows the log.")
+        if expires < now {
+            // Past its day, a URL works only while Terraform still waits on this phase, or a day after the run last
+            // changed, and never more than a week past its expiry.
+            var stillUseful = TFERun.terraformWaits(on: run, phase: phase)
+            if !stillUseful, let last = try await Runs.events(of: runID, on: request.db).last {
+                stillUseful = now.timeIntervalSince1970 - last.at <= purpose.lifetime
+            }
+            guard stillUseful, now.timeIntervalSince(expires) <= TFECapability.Purpose.longestWait else {
+                throw TFEError(status: .notFound, detail: "This log URL has expired; the run's page shows the log.")
+            }
         }
         var bytes: [UInt8] = [0x02]
         if phase == .apply {

@@ -9,15 +9,19 @@ enum TFECapability {
         case planLog = "tfe-plan-log"
         case applyLog = "tfe-apply-log"
 
-        /// How long a URL works: an upload follows its creation at once; a log for a day, and past that for as
-        /// long as its phase has not ended and a day after the run last changed (`TFEAPI.readLog`), so a
-        /// `terraform` that waits days for its run's MFA code still streams its log.
+        /// How long a URL works: an upload follows its creation at once; a log for a day, and past that while the
+        /// `terraform` reading it still waits on its phase and for a day after the run last changed, up to
+        /// `longestWait` more (`TFEAPI.readLog`): a `terraform apply` that waits days for its MFA code still
+        /// streams its log.
         var lifetime: TimeInterval {
             switch self {
             case .upload: 60 * 60
             case .planLog, .applyLog: 24 * 60 * 60
             }
         }
+
+        /// The longest a log URL works past its expiry, whatever its run does.
+        static let longestWait: TimeInterval = 7 * 24 * 60 * 60
     }
 
     static func token(_ purpose: Purpose, id: UUID, now: Date, secrets: SecretBox) -> String {

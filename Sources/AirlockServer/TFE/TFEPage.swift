@@ -7,7 +7,7 @@ struct TFEPage: Sendable, Equatable {
     static let defaultSize = 20
     static let maximumSize = 100
     /// The highest page number taken as asked; beyond it, every page is past the end anyway.
-    static let maximumNumber = 1 << 31
+    static let maximumNumber = Int(Int32.max)
 
     let number: Int
     let size: Int
@@ -23,7 +23,7 @@ struct TFEPage: Sendable, Equatable {
                   size: (try? request.query.get(Int.self, at: "page", "size")) ?? Self.defaultSize)
     }
 
-    /// How many items come before this page (at most 2^31 × 100, well within `Int`).
+    /// How many items come before this page (at most 2^31 × 100, well within a 64-bit `Int`).
     var offset: Int { (number - 1) * size }
 
     /// The items of this page, of all of them.

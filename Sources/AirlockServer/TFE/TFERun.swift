@@ -106,6 +106,15 @@ enum TFERun {
         }
     }
 
+    /// Whether a `terraform` streaming this phase's log is still waiting for it: a plan not yet over, or an apply
+    /// Terraform approved that has not ended (queued, running, or waiting for its MFA code).
+    static func terraformWaits(on run: Run, phase: RunLogChunk.Phase) -> Bool {
+        switch phase {
+        case .plan: [.pending, .planning].contains(run.state)
+        case .apply: [.applyQueued, .applying].contains(run.state) || (run.state == .planned && run.autoApply == true)
+        }
+    }
+
     /// Whether the phase's log is complete (the reader gets its end marker).
     static func phaseIsOver(_ state: RunState, phase: RunLogChunk.Phase) -> Bool {
         !["pending", "running"].contains(phaseStatus(state, phase: phase))
