@@ -56,6 +56,14 @@ final class CLIWorld: Sendable {
         region = us-west-2
         credential_process = \(airlock) credential-process --profile role-with-mfa
 
+        [profile slow-process]
+        region = us-west-2
+        credential_process = sh -c 'echo $$ > "$HOME/slow.pid"; exec sleep 600'
+
+        [profile loops-through-airlock]
+        region = us-west-2
+        credential_process = \(airlock) credential-process --profile loops-through-airlock
+
         """
     }
 
@@ -124,8 +132,8 @@ final class CLIWorld: Sendable {
     }
 
     /// Runs `airlock` without a terminal.
-    func run(_ arguments: [String], extraEnvironment: [String: String] = [:]) async throws -> CommandRunner.Result {
-        try await CommandRunner.run(airlock, arguments, environment: environment.merging(extraEnvironment) { $1 })
+    func run(_ arguments: [String], extraEnvironment: [String: String] = [:], stdin: String? = nil) async throws -> CommandRunner.Result {
+        try await CommandRunner.run(airlock, arguments, environment: environment.merging(extraEnvironment) { $1 }, stdin: stdin)
     }
 
     /// Runs the AWS CLI without a terminal.

@@ -89,6 +89,94 @@ import Testing
         }
     }
 
+    /// The review's finding: the command started with most signals blocked (the mask of the runtime's thread that
+    /// called exec) and SIGPIPE ignored, so Ctrl-C, SIGTERM and SIGHUP never reached it; and it inherited airlock's
+    /// event descriptors and secrets. `cat` and `ls` keep what they are given, unlike a shell.
+    @Test func execGivesTheCommandDefaultSignalsAndNothingOfAirlocksOwn() async throws {
+        try await withCLIWorld { world in
+            let secrets = ["AIRLOCK_TOKEN": "airlock_not-for-the-command", "AIRLOCK_TOTP_SECRET": "JBSWY3DPEHPK3PXP"]
+            let status = try await world.run(["exec", "--profile", "role-with-mfa", "--mfa-code", await world.code(), "--", "cat", "/proc/self/status"],
+                                             extraEnvironment: secrets)
+            #expect(status.status == 0, "\(status.stderr)")
+            let fields = Dictionary(status.stdout.split(separator: "\n").compactMap { line -> (String, String)? in
+                let parts = line.split(separator: ":", maxSplits: 1)
+                return parts.count == 2 ? (String(parts[0]), parts[1].trimmingCharacters(in: .whitespaces)) : nil
+            }) { first, _ in first }
+            #expect(fields["SigBlk"] == "0000000000000000", "no signal blocked: \(status.stdout)")
+            // None ignored but glibc's own signals 32 and 33 (its threads' cancel and set-id), which no program handles.
+            let ignored = UInt64(fields["SigIgn"] ?? "", radix: 16).map { $0 & ~UInt64(0x1_8000_0000) }
+            #expect(ignored == 0, "none ignored: \(status.stdout)")
+            let descriptors = try await world.run(["exec", "--profile", "role-with-mfa", "--", "ls", "-l", "/proc/self/fd"])
+            let open = descriptors.stdout.split(separator: "\n").filter { $0.contains(" -> ") }
+            #expect(open.count == 4 && !descriptors.stdout.contains("eventpoll"), "0, 1, 2 and ls's own listing: \(descriptors.stdout)")
+            let environment = try await world.run(["exec", "--profile", "role-with-mfa", "--", "env"], extraEnvironment: secrets)
+            #expect(!environment.stdout.contains("AIRLOCK_TOKEN") && !environment.stdout.contains("AIRLOCK_TOTP_SECRET"), "\(environment.stdout)")
+            #expect(environment.stdout.contains("AWS_SESSION_TOKEN="))
+        }
+    }
+
+    /// The review's finding: a `credential_process` that runs airlock for the same profile started airlocks without end.
+    @Test func aCredentialProcessLeadingBackToItselfEnds() async throws {
+        try await withCLIWorld { world in
+            let result = try await world.run(["whoami", "--profile", "loops-through-airlock"])
+            #expect(result.status == 255)
+            #expect(result.stderr.contains("is run by 5 nested credential commands already: it leads back to itself"), "\(result.stderr)")
+        }
+    }
+
+    /// A code on the command line shows in `ps` to every user of the machine while the command starts; on standard
+    /// input it never does.
+    @Test func theCodeComesOnStandardInput() async throws {
+        try await withCLIWorld { world in
+            let result = try await world.run(["whoami", "--profile", "role-with-mfa", "--mfa-code-stdin"], stdin: await world.code() + "\n")
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(result.stdout.contains("assumed-role/cli-role/"))
+            let malformed = try await world.run(["whoami", "--no-cache", "--profile", "role-with-mfa", "--mfa-code-stdin"], stdin: "12ab\n")
+            #expect(malformed.status == 64 && malformed.stderr.contains("must be the 6 digits"), "\(malformed.stderr)")
+            let both = try await world.run(["whoami", "--profile", "role-with-mfa", "--mfa-code", "123456", "--mfa-code-stdin"], stdin: "123456\n")
+            #expect(both.status == 64 && both.stderr.contains("one way"), "\(both.stderr)")
+        }
+    }
+
+    /// The review's finding: `credential_process` and `mfa_process` had no time limit and outlived an airlock told
+    /// to stop.
+    @Test func aCredentialProcessHasATimeLimitAndEndsWithAirlock() async throws {
+        try await withCLIWorld { world in
+            let pidFile = world.home.appendingPathComponent("slow.pid")
+            let limited = try await world.run(["whoami", "--profile", "slow-process"], extraEnvironment: ["AIRLOCK_CREDENTIAL_PROCESS_TIMEOUT": "1"])
+            #expect(limited.status == 255)
+            #expect(limited.stderr.contains("did not finish within 1 s and was stopped"), "\(limited.stderr)")
+            try FileManager.default.removeItem(at: pidFile)
+
+            let airlock = try RunningProcess(world.airlock, ["whoami", "--profile", "slow-process"], environment: world.environment)
+            var deadline = ProgressDeadline(stalledAfter: 120)
+            while !FileManager.default.fileExists(atPath: pidFile.path), deadline.keepWaiting(seeing: 0) {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            let child = try #require(Int32(try String(contentsOf: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+            #expect(await airlock.stop(signal: SIGTERM) != 0)
+            var gone = ProgressDeadline(stalledAfter: 60)
+            while kill(child, 0) == 0, gone.keepWaiting(seeing: 0) { try await Task.sleep(for: .milliseconds(50)) }
+            #expect(kill(child, 0) != 0, "the credential process ended with airlock")
+        }
+    }
+
+    /// Without a named profile, keys in the environment come first (botocore's environment provider): inside
+    /// `airlock exec`, airlock and the AWS CLI both use the session exec gave, and say the same.
+    @Test func insideExecBothUseTheSessionExecGave() async throws {
+        try await withCLIWorld { world in
+            let ours = try await world.run(["exec", "--profile", "role-with-mfa", "--mfa-code", await world.code(), "--", world.airlock, "whoami"])
+            #expect(ours.status == 0, "\(ours.stderr)")
+            #expect(ours.stdout.contains("assumed-role/cli-role/"), "\(ours.stdout)")
+            let theirs = try await world.run(["exec", "--profile", "role-with-mfa", "--", "aws", "sts", "get-caller-identity"])
+            #expect(theirs.status == 0, "\(theirs.stderr)")
+            #expect(ours.stdout == theirs.stdout)
+            // A profile named still wins over the environment's keys, as in botocore.
+            let named = try await world.run(["exec", "--profile", "role-with-mfa", "--", world.airlock, "whoami", "--profile", "cli-user"])
+            #expect(named.stdout.contains(":user/"), "\(named.stdout)\(named.stderr)")
+        }
+    }
+
     @Test func execOfAMissingCommandSaysSo() async throws {
         try await withCLIWorld { world in
             let result = try await world.run(["exec", "--profile", "role-with-mfa", "--mfa-code", await world.code(), "--", "no-such-command-here"])
@@ -101,17 +189,22 @@ import Testing
         try await withCLIWorld { world in
             _ = try await world.run(["whoami", "--profile", "role-with-mfa", "--mfa-code", await world.code()])
             let env = try await world.run(["export", "--profile", "role-with-mfa"])
-            #expect(env.stdout.hasPrefix("export AWS_ACCESS_KEY_ID='ASIA"))
+            #expect(env.stdout.hasPrefix("unset AWS_PROFILE AWS_DEFAULT_PROFILE AWS_SECURITY_TOKEN\nexport AWS_ACCESS_KEY_ID='ASIA"), "\(env.stdout)")
             #expect(env.stdout.contains("export AWS_REGION='us-west-2'"))
             let fish = try await world.run(["export", "--profile", "role-with-mfa", "--format", "fish"])
-            #expect(fish.stdout.hasPrefix("set -gx AWS_ACCESS_KEY_ID 'ASIA"))
+            #expect(fish.stdout.contains("\nset -gx AWS_ACCESS_KEY_ID 'ASIA"))
             let powershell = try await world.run(["export", "--profile", "role-with-mfa", "--format", "powershell"])
-            #expect(powershell.stdout.hasPrefix("$env:AWS_ACCESS_KEY_ID = 'ASIA"))
+            #expect(powershell.stdout.contains("\n$env:AWS_ACCESS_KEY_ID = 'ASIA"))
             let json = try await world.run(["export", "--profile", "role-with-mfa", "--format", "json"])
             #expect(json.stdout.hasPrefix("{\n    \"Version\": 1,\n    \"AccessKeyId\": \"ASIA"))
             // A shell takes the env form in and the AWS variables are then usable.
             let shell = try await CommandRunner.run("/bin/sh", ["-c", "eval \"$(\(world.airlock) export --profile role-with-mfa)\"; echo $AWS_REGION"], environment: world.environment)
             #expect(shell.stdout == "us-west-2\n")
+            // Keys without a session (a profile of static keys) leave no older session's token behind.
+            let stale = try await CommandRunner.run("/bin/sh", ["-c", "eval \"$(\(world.airlock) export --profile cli-user)\"; echo \"[$AWS_SESSION_TOKEN$AWS_CREDENTIAL_EXPIRATION$AWS_PROFILE]\""],
+                                                    environment: world.environment.merging(["AWS_SESSION_TOKEN": "old", "AWS_CREDENTIAL_EXPIRATION": "old",
+                                                                                            "AWS_PROFILE": "old"]) { $1 })
+            #expect(stale.stdout == "[]\n", "\(stale.stdout)\(stale.stderr)")
         }
     }
 

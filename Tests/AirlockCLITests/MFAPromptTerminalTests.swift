@@ -20,6 +20,47 @@ import Testing
         }
     }
 
+    /// The review's finding: two airlocks asking at once (Terraform configuring several providers through
+    /// `credential_process`, `make -j`) split the keystrokes between two prompts, echoed the second code and left the
+    /// terminal without echo. One asks; the other waits for it, then takes the session it made from the cache.
+    @Test func twoAtOnceAskOnceAndShareTheSession() async throws {
+        try await withCLIWorld { world in
+            let (first, second) = (world.home.appendingPathComponent("first.out"), world.home.appendingPathComponent("second.out"))
+            let export = "\(world.airlock) export --profile role-with-mfa"
+            let terminal = try await world.terminal(
+                "\(export) > \(first.path) & \(export) > \(second.path); wait; stty -a | tr ' ;' '\\n\\n' | grep -x -e echo -e -echo")
+            defer { Task { await terminal.stop() } }
+            try await terminal.waitFor("Enter MFA code for \(CLIWorld.serial): ")
+            try await terminal.waitFor("Waiting for another airlock that is making the session of profile role-with-mfa")
+            let code = await world.code()
+            try await terminal.send(code)
+            let (status, screen) = try await terminal.waitForExit()
+            #expect(status == 0, "\(screen)")
+            #expect(screen.components(separatedBy: "Enter MFA code for").count == 2, "one prompt: \(screen)")
+            #expect(!screen.contains(code))
+            #expect(screen.split(separator: "\n").contains("echo"), "the terminal echoes again: \(screen)")
+            let keys = try [first, second].map { try String(contentsOf: $0, encoding: .utf8).split(separator: "\n").first { $0.hasPrefix("export AWS_ACCESS_KEY_ID=") } }
+            #expect(keys[0] != nil && keys[0] == keys[1], "one session for both: \(keys)")
+            #expect(await world.sts.engine.received.filter { $0.action == "AssumeRole" }.count == 1)
+        }
+    }
+
+    /// The review's finding: SIGTERM or SIGHUP while the prompt held the terminal raw left it without echo when the
+    /// parent was not a shell that repairs it (here: `sh -c`, which does not).
+    @Test func aPromptEndedBySIGTERMGivesTheTerminalBack() async throws {
+        try await withCLIWorld { world in
+            let pidFile = world.home.appendingPathComponent("airlock.pid")
+            let terminal = try await world.terminal(
+                "sh -c 'echo $$ > \(pidFile.path); exec \(world.airlock) whoami --profile role-with-mfa'; stty -a | tr ' ;' '\\n\\n' | grep -x -e echo -e -echo")
+            defer { Task { await terminal.stop() } }
+            try await terminal.waitFor("Enter MFA code for \(CLIWorld.serial): ")
+            let pid = try #require(Int32(try String(contentsOf: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+            #expect(kill(pid, SIGTERM) == 0)
+            let (_, screen) = try await terminal.waitForExit()
+            #expect(screen.split(separator: "\n").contains("echo"), "the terminal echoes again: \(screen)")
+        }
+    }
+
     @Test func aWrongCodeFailsWithSTSsMessageAndCachesNothing() async throws {
         try await withCLIWorld { world in
             let terminal = try await world.terminal("\(world.airlock) whoami --profile role-with-mfa")

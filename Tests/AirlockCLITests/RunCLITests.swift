@@ -48,4 +48,39 @@ import Testing
             #expect(broken.stderr.contains("nowhere"))
         }
     }
+
+    /// The review's finding: `push` uploaded state backups, saved plans, `.env` and crash logs, and ignored
+    /// `.terraformignore`. The plan lists the files the server got (`fileset`).
+    @Test func pushLeavesOutStatePlansSecretsAndWhatTerraformignoreNames() async throws {
+        try await RunWorld.with { world in
+            let login = try await airlock(world, ["login", "--server", world.base, "--token-stdin"], stdin: world.tokens["mario"]! + "\n")
+            #expect(login.status == 0, "\(login.stderr)")
+            let folder = world.fixture.data.appendingPathComponent("ignoring")
+            let files = [
+                "main.tf": #"output "files" { value = sort(tolist(fileset(path.module, "**"))) }"# + "\n",
+                ".terraformignore": "# ours\nsecrets/\n*.tmp\n!keep.tmp\n/docs/draft.md\n!.env.example\n",
+                "terraform.tfstate": "{}", "terraform.tfstate.1700000000.backup": "{}", "nested/terraform.tfstate": "{}",
+                "plan.tfplan": "plan", "crash.log": "crash", ".env": "TOKEN=x", ".env.example": "TOKEN=", "secrets/key.pem": "key",
+                "notes.tmp": "tmp", "keep.tmp": "kept", "docs/draft.md": "draft", "docs/guide.md": "guide", "modules/a/main.tf": "",
+                ".terraform/modules/x/main.tf": "",
+            ]
+            for (path, contents) in files {
+                let url = folder.appendingPathComponent(path)
+                try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try Data(contents.utf8).write(to: url)
+            }
+            let pushed = try await airlock(world, ["push", folder.path, "--env", "acme/prod"])
+            #expect(pushed.status == 0, "\(pushed.stderr)")
+            for path in [".terraform/", ".env", "crash.log", "docs/draft.md", "nested/terraform.tfstate", "notes.tmp", "plan.tfplan", "secrets/",
+                         "terraform.tfstate", "terraform.tfstate.1700000000.backup"] {
+                #expect(pushed.stderr.contains(path), "says it left out \(path): \(pushed.stderr)")
+            }
+            let plan = try await airlock(world, ["run", "plan", "--env", "acme/prod"])
+            #expect(plan.status == 0, "\(plan.stdout)\(plan.stderr)")
+            let listed = Set(plan.stdout.matches(of: /\+ "([^"]+)"/).map { String($0.1) })
+            #expect(listed.isSuperset(of: [".terraformignore", ".env.example", "docs/guide.md", "keep.tmp", "main.tf", "modules/a/main.tf"]), "\(plan.stdout)")
+            #expect(listed.isDisjoint(with: [".env", "crash.log", "docs/draft.md", "nested/terraform.tfstate", "notes.tmp", "plan.tfplan",
+                                              "secrets/key.pem", "terraform.tfstate", "terraform.tfstate.1700000000.backup"]), "\(plan.stdout)")
+        }
+    }
 }

@@ -63,6 +63,31 @@ import Testing
         }
     }
 
+    /// The review's finding: the token and MFA codes went over plain http:// to any host without a word. Beyond this
+    /// machine it takes `--insecure-http` (nothing is sent before: the refused address is never contacted).
+    @Test func plainHTTPBeyondThisMachineTakesInsecureHTTP() async throws {
+        try await fixture.withServer { api, tokens, _ in
+            let base = String(api.dropLast("/api/v1".count))
+            let home = fixture.data.appendingPathComponent("http-home")
+            let token = try #require(tokens["olivia"]) + "\n"
+            for server in ["http://airlock.example.com", "http://192.0.2.10:8080"] {
+                let refused = try await airlock(["login", "--server", server, "--token-stdin"], home: home, stdin: token)
+                #expect(refused.status != 0)
+                #expect(refused.stderr.contains("is plain HTTP: your API token and MFA codes would cross the network unencrypted"), "\(refused.stderr)")
+                let listed = try await airlock(["org", "list", "--server", server], home: home, environment: ["AIRLOCK_TOKEN": "airlock_x"])
+                #expect(listed.stderr.contains("--insecure-http"), "\(listed.stderr)")
+            }
+            // This machine's own address, spelt as IPv4 in IPv6: not recognized as loopback, so it takes the flag.
+            let port = try #require(URL(string: base)?.port)
+            let mapped = "http://[::ffff:127.0.0.1]:\(port)"
+            #expect(try await airlock(["login", "--server", mapped, "--token-stdin"], home: home, stdin: token).status != 0)
+            let allowed = try await airlock(["login", "--server", mapped, "--token-stdin", "--insecure-http"], home: home, stdin: token)
+            #expect(allowed.status == 0, "\(allowed.stderr)")
+            #expect(try await airlock(["org", "list", "--insecure-http"], home: home).stdout == "acme\towner\n")
+            #expect(try await airlock(["org", "list"], home: home).status != 0, "each command says it again")
+        }
+    }
+
     /// Past 100 environments the API answers a page at a time: `airlock env list` follows the pages, and the
     /// environments page shows 100 with a link to the next and a search by part of the name.
     @Test func aLongListIsPagedForTheCLIAndThePage() async throws {

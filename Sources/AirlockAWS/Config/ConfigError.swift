@@ -13,6 +13,8 @@ public enum ConfigError: Error, Equatable, CustomStringConvertible {
     case partialCredentials(profile: String, missing: String)
     case noCredentials(profile: String)
     case invalidValue(profile: String, key: String, value: String, expected: String)
+    /// A setting of the environment or the profile that cannot be used (a proxy address, a CA bundle).
+    case invalidSetting(name: String, reason: String)
 
     public var description: String {
         switch self {
@@ -37,6 +39,8 @@ public enum ConfigError: Error, Equatable, CustomStringConvertible {
             "The source profile \"\(profile)\" must have credentials."
         case let .invalidValue(profile, key, value, expected):
             "Invalid \(key) \"\(value)\" in profile \"\(profile)\": expected \(expected)."
+        case let .invalidSetting(name, reason):
+            "\(name) \(reason)."
         }
     }
 }

@@ -75,15 +75,15 @@ public struct INIFile: Sendable, Equatable {
                 continue
             }
             guard var section = current else {
-                throw .parse(path: path, line: lineNumber, reason: "a key = value line before any [section] header: \(Self.quoted(stripped))")
+                throw .parse(path: path, line: lineNumber, reason: "a key = value line before any [section] header (\(Self.shape(stripped)))")
             }
             guard let delimiter = stripped.firstIndex(where: { $0 == "=" || $0 == ":" }) else {
-                throw .parse(path: path, line: lineNumber, reason: "expected 'key = value' or a [section] header, found \(Self.quoted(stripped))")
+                throw .parse(path: path, line: lineNumber, reason: "expected 'key = value' or a [section] header, found \(Self.shape(stripped))")
             }
             let key = stripped[..<delimiter].trimmingWhitespace().lowercased()
             let value = stripped[stripped.index(after: delimiter)...].trimmingWhitespace()
             guard !key.isEmpty else {
-                throw .parse(path: path, line: lineNumber, reason: "a value without a key: \(Self.quoted(stripped))")
+                throw .parse(path: path, line: lineNumber, reason: "a value without a key (\(Self.shape(stripped)))")
             }
             if section.lines.contains(where: { $0.key == key }) {
                 throw .parse(path: path, line: lineNumber, reason: "key '\(key)' already set in section '\(section.name)'")
@@ -102,7 +102,7 @@ public struct INIFile: Sendable, Equatable {
             let stripped = entry.trimmingWhitespace()
             if stripped.isEmpty { continue }
             guard let equals = stripped.firstIndex(of: "=") else {
-                throw .parse(path: path, line: line + offset + 1, reason: "expected 'key = value' in a nested section, found \(quoted(stripped))")
+                throw .parse(path: path, line: line + offset + 1, reason: "expected 'key = value' in a nested section, found \(shape(stripped))")
             }
             parsed[String(stripped[..<equals]).trimmingWhitespace()] = String(stripped[stripped.index(after: equals)...]).trimmingWhitespace()
         }
@@ -110,8 +110,9 @@ public struct INIFile: Sendable, Equatable {
     }
 
     /// Quotes a line for an error, cut short so that a stray secret on a bad line is not printed whole.
-    static func quoted(_ line: String) -> String {
-        line.count > 12 ? "'\(line.prefix(12))...'" : "'\(line)'"
+    /// A line that cannot be read, described without its text: a misplaced line is often a pasted secret key.
+    static func shape(_ line: String) -> String {
+        "a line of \(line.count) characters (not shown: it may be a secret)"
     }
 }
 

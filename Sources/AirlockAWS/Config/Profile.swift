@@ -2,6 +2,9 @@
 public struct Profile: Sendable, Equatable {
     public let name: String
     public var values: [String: INIFile.Value]
+    /// Whether its access keys are in the credentials file (which botocore reads before `credential_process`; keys
+    /// in the config file come after it).
+    public var keysFromCredentialsFile = false
 
     public init(name: String, values: [String: INIFile.Value] = [:]) {
         self.name = name

@@ -1,12 +1,16 @@
 extension SharedConfig {
-    /// Resolves a profile's credential chain as botocore's assume-role provider does: `role_arn` with
-    /// `source_profile` (chains of them, a profile sourcing its own static keys, loops refused with
-    /// botocore's message) or `credential_source`; otherwise the profile's static keys, then `credential_process`.
+    /// Resolves a profile's credential chain as botocore's providers do: `role_arn` with `source_profile` (chains of
+    /// them, a profile sourcing its own static keys, loops refused with botocore's message) or `credential_source`;
+    /// otherwise keys in the credentials file, then `credential_process`, then keys in the config file (botocore's
+    /// shared-credentials-file, custom-process and config-file providers, in that order).
     public func credentialSource(for profileName: String) throws(ConfigError) -> CredentialSource {
         let profile = try profile(profileName)
         var visited = [profileName]
         if profile.roleARN != nil {
             return try assumeRoleSource(profile, visited: &visited)
+        }
+        if !profile.keysFromCredentialsFile, let command = profile.credentialProcess {
+            return .process(command: command, profile: profile.name)
         }
         if let source = try ownCredentials(profile) { return source }
         throw .noCredentials(profile: profileName)

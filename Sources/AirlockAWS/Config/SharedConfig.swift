@@ -14,8 +14,14 @@ public struct SharedConfig: Sendable, Equatable {
     /// under `~/.aws`. A missing file counts as empty.
     public static func load(environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigError) -> SharedConfig {
         let home = environment["HOME"] ?? NSHomeDirectory()
+        // botocore's `os.path.expandvars(os.path.expanduser(path))`: `~` first, then `$NAME` and `${NAME}` of set
+        // variables (others stay as written).
         func expand(_ path: String) -> String {
-            path == "~" ? home : path.hasPrefix("~/") ? home + path.dropFirst() : path
+            let tilde = path == "~" ? home : path.hasPrefix("~/") ? home + path.dropFirst() : path
+            return tilde.replacing(/\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))/) { match in
+                let name = String(match.output.1 ?? match.output.2 ?? "")
+                return environment[name] ?? String(match.output.0)
+            }
         }
         let configPath = expand(environment["AWS_CONFIG_FILE"] ?? "~/.aws/config")
         let credentialsPath = expand(environment["AWS_SHARED_CREDENTIALS_FILE"] ?? "~/.aws/credentials")
@@ -43,7 +49,7 @@ public struct SharedConfig: Sendable, Equatable {
         var profiles: [String: Profile] = [:]
         var services: [String: [String: [String: String]]] = [:]
         for section in try INIFile(parsing: configText, path: configPath).sections {
-            let words = ShellWords.split(section.name)
+            let words = ShellWords.split(section.name) ?? []  // botocore skips a section shlex cannot split
             if section.name == "default" {
                 profiles["default", default: Profile(name: "default")].values.merge(section.values) { $1 }
             } else if words.count == 2, words[0] == "profile" {
@@ -57,6 +63,9 @@ public struct SharedConfig: Sendable, Equatable {
         }
         for section in try INIFile(parsing: credentialsText, path: credentialsPath).sections {
             profiles[section.name, default: Profile(name: section.name)].values.merge(section.values) { $1 }
+            if section.values["aws_access_key_id"] != nil || section.values["aws_secret_access_key"] != nil {
+                profiles[section.name]?.keysFromCredentialsFile = true
+            }
         }
         self.profiles = profiles
         self.services = services
@@ -76,12 +85,15 @@ public struct SharedConfig: Sendable, Equatable {
 }
 
 extension SharedConfig {
-    /// The profile a command uses: the one named on the command line, then `AWS_PROFILE`,
-    /// then `AWS_DEFAULT_PROFILE`, then `default`.
+    /// The profile a command uses: the one named on the command line, then `AWS_DEFAULT_PROFILE`, then
+    /// `AWS_PROFILE` (botocore reads them in that order), then `default`.
     public static func selectedProfileName(explicit: String?, environment: [String: String]) -> String {
-        for candidate in [explicit, environment["AWS_PROFILE"], environment["AWS_DEFAULT_PROFILE"]] {
-            if let candidate, !candidate.isEmpty { return candidate }
-        }
-        return "default"
+        explicitProfileName(explicit: explicit, environment: environment) ?? "default"
+    }
+
+    /// A profile named on the command line or in the environment, if any: without one, keys in the environment
+    /// come first (botocore's environment provider), as inside `airlock exec`.
+    public static func explicitProfileName(explicit: String?, environment: [String: String]) -> String? {
+        [explicit, environment["AWS_DEFAULT_PROFILE"], environment["AWS_PROFILE"]].compactMap { $0 }.first { !$0.isEmpty }
     }
 }

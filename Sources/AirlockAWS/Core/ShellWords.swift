@@ -1,7 +1,9 @@
-/// Splits a command line into words the way Python's `shlex.split` does for the cases config files use:
-/// white space separates words, single and double quotes group them, a backslash escapes outside single quotes.
+/// Splits a command line into words as Python's `shlex.split` does (POSIX mode, which botocore uses for
+/// `credential_process`): space, tab, CR and LF separate words; single quotes keep everything; double quotes keep
+/// everything but `\"` and `\\`; a backslash outside quotes escapes the next character. Nil where shlex fails: a
+/// quote left open, or a backslash at the end.
 public enum ShellWords {
-    public static func split(_ text: String) -> [String] {
+    public static func split(_ text: String) -> [String]? {
         var words: [String] = []
         var current = ""
         var quote: Character?
@@ -9,6 +11,8 @@ public enum ShellWords {
         var escaped = false
         for character in text {
             if escaped {
+                // In double quotes only `"` and `\` are escaped; the backslash stays before anything else.
+                if quote == "\"" && character != "\"" && character != "\\" { current.append("\\") }
                 current.append(character)
                 escaped = false
             } else if character == "\\" && quote != "'" {
@@ -19,7 +23,7 @@ public enum ShellWords {
             } else if character == "\"" || character == "'" {
                 quote = character
                 inWord = true
-            } else if character == " " || character == "\t" || character == "\n" {
+            } else if character == " " || character == "\t" || character == "\n" || character == "\r" || character == "\r\n" {
                 if inWord {
                     words.append(current)
                     current = ""
@@ -30,6 +34,7 @@ public enum ShellWords {
                 inWord = true
             }
         }
+        guard quote == nil, !escaped else { return nil }
         if inWord { words.append(current) }
         return words
     }

@@ -29,11 +29,15 @@ public struct CredentialResolver: Sendable {
     public var durationSeconds: Int?
     public var mfaCode: MFACodeProvider
     public var now: @Sendable () -> Date
+    /// What the user should know that is not an error: a wait for another airlock, a session that was not cached.
+    public var notice: @Sendable (String) -> Void
+    /// Whether keys in the environment come before the profile: when no profile was named (botocore's chain).
+    public var environmentKeysFirst = false
 
     public init(
         config: SharedConfig, profileName: String, environment: [String: String], cache: RoleSessionCache?,
         client: AWSQueryClient, durationSeconds: Int? = nil, mfaCode: @escaping MFACodeProvider,
-        now: @escaping @Sendable () -> Date = { Date() }
+        now: @escaping @Sendable () -> Date = { Date() }, notice: @escaping @Sendable (String) -> Void = { _ in }
     ) {
         self.config = config
         self.profileName = profileName
@@ -43,9 +47,15 @@ public struct CredentialResolver: Sendable {
         self.durationSeconds = durationSeconds
         self.mfaCode = mfaCode
         self.now = now
+        self.notice = notice
     }
 
     public func resolve() async throws -> Resolved {
+        if environmentKeysFirst, let keys = Self.environmentKeys(environment) {
+            // botocore's first provider when no profile is named: inside `airlock exec`, the session it set.
+            return Resolved(credentials: keys, region: AWSRegion.resolve(environment: environment, profile: config.profiles[profileName]),
+                            fromCache: false)
+        }
         let profile = try config.profile(profileName)
         let source = try config.credentialSource(for: profileName)
         let region = AWSRegion.resolve(environment: environment, profile: profile)
@@ -73,12 +83,8 @@ public struct CredentialResolver: Sendable {
         case let .staticKeys(credentials, _):
             return credentials
         case let .environment(profile):
-            guard let keyID = environment["AWS_ACCESS_KEY_ID"], !keyID.isEmpty,
-                  let secret = environment["AWS_SECRET_ACCESS_KEY"], !secret.isEmpty else {
-                throw CredentialError.environmentCredentialsMissing(profile: profile)
-            }
-            let token = environment["AWS_SESSION_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
-            return AWSCredentials(accessKeyID: keyID, secretAccessKey: secret, sessionToken: token)
+            guard let keys = Self.environmentKeys(environment) else { throw CredentialError.environmentCredentialsMissing(profile: profile) }
+            return keys
         case let .process(command, _):
             let data = try await ExternalCommand.output(of: command, kind: "custom-process", environment: environment)
             return try CredentialProcessOutput.parse(data, command: command, now: now())
@@ -89,22 +95,57 @@ public struct CredentialResolver: Sendable {
                 fromCache = true
                 return cached
             }
-            let sourceCredentials = try await resolve(inner, endpoint: endpoint, outermost: false, fromCache: &fromCache)
-            fromCache = false
-            var tokenCode: String?
-            if let serial = settings.mfaSerial {
-                tokenCode = try await code(for: MFACodeRequest(serial: serial, profile: settings.profile), process: settings.mfaProcess)
+            guard let cache else {
+                return try await assumeRole(settings, inner, key: key, duration: duration, endpoint: endpoint, fromCache: &fromCache)
             }
-            let sts = STSClient(credentials: sourceCredentials, region: endpoint.signingRegion, endpoint: endpoint.url, client: client)
-            let result = try await sts.assumeRole(AssumeRoleRequest(
-                roleARN: settings.roleARN,
-                roleSessionName: settings.roleSessionName ?? "airlock-session-\(Int(now().timeIntervalSince1970))",
-                durationSeconds: duration, externalID: settings.externalID,
-                serialNumber: settings.mfaSerial, tokenCode: tokenCode
-            ))
-            try cache?.store(result, forKey: key)
-            return result.credentials
+            // Another airlock may be making this session now: wait for it, then read the cache again.
+            let waiting: @Sendable () -> Void = { [notice, profile = settings.profile] in
+                notice("Waiting for another airlock that is making the session of profile \(profile) (its MFA prompt, say)...")
+            }
+            let (credentials, cached) = try await RoleSessionLock.withLock(key, in: cache.folder, waiting: waiting) {
+                if let cached = cache.credentials(forKey: key, now: now()) { return (cached, true) }
+                var innerFromCache = false
+                let made = try await assumeRole(settings, inner, key: key, duration: duration, endpoint: endpoint, fromCache: &innerFromCache)
+                return (made, false)
+            }
+            fromCache = cached
+            return credentials
         }
+    }
+
+    /// AssumeRole with `inner`'s credentials, asking for the MFA code where the profile names a device; stores the
+    /// session in the cache.
+    private func assumeRole(_ settings: AssumeRoleSettings, _ inner: CredentialSource, key: String, duration: Int?, endpoint: STSEndpoint,
+                            fromCache: inout Bool) async throws -> AWSCredentials {
+        let sourceCredentials = try await resolve(inner, endpoint: endpoint, outermost: false, fromCache: &fromCache)
+        fromCache = false
+        var tokenCode: String?
+        if let serial = settings.mfaSerial {
+            tokenCode = try await code(for: MFACodeRequest(serial: serial, profile: settings.profile), process: settings.mfaProcess)
+        }
+        let sts = STSClient(credentials: sourceCredentials, region: endpoint.signingRegion, endpoint: endpoint.url, client: client)
+        let result = try await sts.assumeRole(AssumeRoleRequest(
+            roleARN: settings.roleARN,
+            roleSessionName: settings.roleSessionName ?? "airlock-session-\(Int(now().timeIntervalSince1970))",
+            durationSeconds: duration, externalID: settings.externalID,
+            serialNumber: settings.mfaSerial, tokenCode: tokenCode
+        ))
+        do {
+            try cache?.store(result, forKey: key)
+        } catch {
+            // The session is good and its code spent: use it, and say why the next command asks again.
+            notice("The session works but was not cached (\(error)); the next command will ask for a code again.")
+        }
+        return result.credentials
+    }
+
+    /// `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and `AWS_SESSION_TOKEN` (or the older `AWS_SECURITY_TOKEN`),
+    /// if both keys are set.
+    static func environmentKeys(_ environment: [String: String]) -> AWSCredentials? {
+        guard let keyID = environment["AWS_ACCESS_KEY_ID"], !keyID.isEmpty,
+              let secret = environment["AWS_SECRET_ACCESS_KEY"], !secret.isEmpty else { return nil }
+        let token = [environment["AWS_SESSION_TOKEN"], environment["AWS_SECURITY_TOKEN"]].compactMap { $0 }.first { !$0.isEmpty }
+        return AWSCredentials(accessKeyID: keyID, secretAccessKey: secret, sessionToken: token)
     }
 
     private func code(for request: MFACodeRequest, process: String?) async throws -> String {

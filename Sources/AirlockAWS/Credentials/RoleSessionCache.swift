@@ -1,5 +1,10 @@
 import Crypto
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The AWS CLI's cache of role sessions, shared with it: same folder (`~/.aws/cli/cache`), same key
 /// derivation (SHA-1 of the AssumeRole arguments as botocore serializes them), same JSON, files 0600 written
@@ -33,9 +38,10 @@ public struct RoleSessionCache: Sendable {
 
     func path(_ key: String) -> URL { folder.appendingPathComponent(key + ".json") }
 
-    /// The cached session for `key`, if there is one with more than the expiry window left.
+    /// The cached session for `key`, if there is one with more than the expiry window left, in a regular file of
+    /// this user's that nobody else may write (another user's file could hand this one credentials of theirs).
     public func credentials(forKey key: String, now: Date = Date()) -> AWSCredentials? {
-        guard let data = try? Data(contentsOf: path(key)),
+        guard Self.isTrusted(path(key)), let data = try? Data(contentsOf: path(key)),
               let session = try? JSONDecoder().decode(CachedRoleSession.self, from: data),
               let expiration = ISO8601Timestamp.parse(session.Credentials.Expiration),
               expiration.timeIntervalSince(now) >= expiryWindow else { return nil }
@@ -43,6 +49,13 @@ public struct RoleSessionCache: Sendable {
             accessKeyID: session.Credentials.AccessKeyId, secretAccessKey: session.Credentials.SecretAccessKey,
             sessionToken: session.Credentials.SessionToken, expiration: expiration
         )
+    }
+
+    /// A regular file (not a link) owned by this user, writable by nobody else.
+    static func isTrusted(_ url: URL) -> Bool {
+        var status = stat()
+        guard lstat(url.path, &status) == 0 else { return false }
+        return (status.st_mode & S_IFMT) == S_IFREG && status.st_uid == geteuid() && status.st_mode & 0o022 == 0
     }
 
     /// Stores a fresh AssumeRole answer: a temporary file (0600) in the folder, then renamed over the key.

@@ -12,6 +12,8 @@ public enum ChildProcess {
         public let status: Int32
         public let stdout: Data
         public let stderr: Data
+        /// Whether it was stopped for running past its time limit.
+        public var timedOut = false
 
         public var stdoutText: String { String(decoding: stdout, as: UTF8.self) }
         public var stderrText: String { String(decoding: stderr, as: UTF8.self) }
@@ -19,13 +21,17 @@ public enum ChildProcess {
 
     /// - Parameters:
     ///   - environment: the child's whole environment.
-    ///   - input: bytes for its standard input; nil gives it `/dev/null`.
+    ///   - input: bytes for its standard input; nil gives it `/dev/null`, or this process's with `inheritInput`.
     ///   - captureStderr: false lets the child write to this process's standard error (e.g. a prompt's hints).
     ///   - discardOutput: true sends both outputs to `/dev/null` and makes no pipes at all, for a child that
     ///     leaves a daemon behind (which would otherwise hold a pipe open).
+    ///   - timeLimit: past it the child gets SIGTERM, and SIGKILL two seconds later.
+    ///   - endsWithThisProcess: true passes SIGTERM and SIGHUP that end this process on to the child first, so that
+    ///     it does not outlive this one (a SIGKILL of this process cannot be passed on).
     public static func run(
         _ executable: URL, _ arguments: [String], environment: [String: String],
-        input: Data? = nil, captureStderr: Bool = true, discardOutput: Bool = false
+        input: Data? = nil, captureStderr: Bool = true, discardOutput: Bool = false,
+        timeLimit: Duration? = nil, endsWithThisProcess: Bool = false, inheritInput: Bool = false
     ) async throws(SpawnError) -> Result {
         var pipes: [ChildPipe] = []
         func pipe() throws(SpawnError) -> ChildPipe {
@@ -42,7 +48,7 @@ public enum ChildProcess {
         let stdout = discardOutput ? nil : try pipe()
         let stderr = discardOutput || !captureStderr ? nil : try pipe()
         let descriptors: [ChildDescriptor] = [
-            stdin.map { .descriptor($0.readEnd) } ?? .nullDevice,
+            stdin.map { .descriptor($0.readEnd) } ?? (inheritInput ? .descriptor(0) : .nullDevice),
             stdout.map { .descriptor($0.writeEnd) } ?? .nullDevice,
             stderr.map { .descriptor($0.writeEnd) } ?? (discardOutput ? .nullDevice : .descriptor(2)),
         ]
@@ -57,12 +63,24 @@ public enum ChildProcess {
         if let stdout { close(stdout.writeEnd) }
         if let stderr { close(stderr.writeEnd) }
         let exit = ChildExit.watch(pid)
+        let forwarder = endsWithThisProcess ? TerminationForwarder(child: pid) : nil
+        let limit = timeLimit.map { limit in
+            Task { () -> Bool in
+                do { try await Task.sleep(for: limit) } catch { return false }  // it ended in time
+                kill(pid, SIGTERM)
+                if (try? await Task.sleep(for: .seconds(2))) != nil { kill(pid, SIGKILL) }
+                return true
+            }
+        }
         if let stdin, let input { ChildPipe.write(input, to: stdin.writeEnd) }
         async let out = readAll(stdout)
         async let err = readAll(stderr)
         var status: Int32 = -1
         for await code in exit { status = code }
-        return Result(status: status, stdout: await out, stderr: await err)
+        limit?.cancel()
+        forwarder?.stop()
+        let timedOut = await limit?.value ?? false
+        return Result(status: status, stdout: await out, stderr: await err, timedOut: timedOut)
     }
 
     private static func readAll(_ pipe: ChildPipe?) async -> Data {

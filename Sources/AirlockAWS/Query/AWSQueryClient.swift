@@ -3,6 +3,8 @@ import Foundation
 import Logging
 import NIOCore
 import NIOHTTP1
+import NIOSSL
+import Synchronization
 
 /// Sends signed AWS query-protocol requests over HTTP(S), retrying throttling and server errors.
 ///
@@ -13,20 +15,24 @@ public final class AWSQueryClient: Sendable {
         public var requestTimeout: Duration
         public var retry: RetryPolicy
         public var userAgent: String
+        /// Proxies and trusted certificates.
+        public var network: AWSNetworkSettings
 
         public init(
             connectTimeout: Duration = .seconds(10), requestTimeout: Duration = .seconds(30),
-            retry: RetryPolicy = RetryPolicy(), userAgent: String = "airlock/0.1"
+            retry: RetryPolicy = RetryPolicy(), userAgent: String = "airlock/0.1", network: AWSNetworkSettings = AWSNetworkSettings()
         ) {
             self.connectTimeout = connectTimeout
             self.requestTimeout = requestTimeout
             self.retry = retry
             self.userAgent = userAgent
+            self.network = network
         }
     }
 
     public let configuration: Configuration
-    private let http: HTTPClient
+    /// One connection pool per way out: direct, or through each proxy used.
+    private let pools = Mutex<[String: HTTPClient]>([:])
     private let logger: Logger
     private let sleep: @Sendable (Duration) async throws -> Void
 
@@ -39,14 +45,39 @@ public final class AWSQueryClient: Sendable {
         self.configuration = configuration
         self.logger = logger
         self.sleep = sleep
-        var httpConfiguration = HTTPClient.Configuration()
-        httpConfiguration.timeout = .init(connect: TimeAmount(configuration.connectTimeout))
-        httpConfiguration.redirectConfiguration = .disallow
-        self.http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: httpConfiguration)
     }
 
     public func shutdown() async throws {
-        try await http.shutdown()
+        for pool in pools.withLock({ pools in defer { pools = [:] }; return Array(pools.values) }) {
+            try await pool.shutdown()
+        }
+    }
+
+    /// The connection pool for requests to `endpoint`: through the proxy the settings choose for it, if any.
+    private func http(for endpoint: URL) -> HTTPClient {
+        let proxy = configuration.network.proxy(for: endpoint)
+        return pools.withLock { pools in
+            let key = proxy?.absoluteString ?? ""
+            if let pool = pools[key] { return pool }
+            var settings = HTTPClient.Configuration()
+            settings.timeout = .init(connect: TimeAmount(configuration.connectTimeout))
+            settings.redirectConfiguration = .disallow
+            if let proxy, let host = proxy.host {
+                let authorization = proxy.user.map { user in
+                    HTTPClient.Authorization.basic(username: user.removingPercentEncoding ?? user,
+                                                   password: proxy.password.map { $0.removingPercentEncoding ?? $0 } ?? "")
+                }
+                settings.proxy = .server(host: host, port: proxy.port ?? 80, authorization: authorization)
+            }
+            if let caBundle = configuration.network.caBundle {
+                var tls = TLSConfiguration.makeClientConfiguration()
+                tls.trustRoots = .file(caBundle)
+                settings.tlsConfiguration = tls
+            }
+            let pool = HTTPClient(eventLoopGroupProvider: .singleton, configuration: settings)
+            pools[key] = pool
+            return pool
+        }
     }
 
     /// Signs and sends `request` to `endpoint`; returns the answer's XML or throws `AWSServiceError`
@@ -93,7 +124,7 @@ public final class AWSQueryClient: Sendable {
         let response: HTTPClientResponse
         let bytes: ByteBuffer
         do {
-            response = try await http.execute(httpRequest, timeout: TimeAmount(configuration.requestTimeout))
+            response = try await http(for: endpoint).execute(httpRequest, timeout: TimeAmount(configuration.requestTimeout))
             bytes = try await response.body.collect(upTo: 4 << 20)
         } catch {
             throw Self.transportError(error, endpoint: endpoint.absoluteString)

@@ -2,8 +2,9 @@ import Foundation
 
 /// Where STS calls go, resolved as botocore resolves it: `AWS_ENDPOINT_URL_STS`, then `AWS_ENDPOINT_URL`,
 /// then the profile's `[services X]` section (`sts =` / `endpoint_url = ...`), then the profile's
-/// `endpoint_url`; otherwise the regional endpoint (`https://sts.<region>.amazonaws.com`), or the global
-/// `https://sts.amazonaws.com` without a region.
+/// `endpoint_url`; otherwise the regional endpoint (`https://sts.<region>.amazonaws.com`), FIPS
+/// (`use_fips_endpoint`) and dual-stack (`use_dualstack_endpoint`) ones, the global `https://sts.amazonaws.com`
+/// for `sts_regional_endpoints = legacy` in botocore's legacy regions, or without a region.
 ///
 /// `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true` (or `ignore_configured_endpoint_urls = true` in the profile)
 /// skips every configured URL.
@@ -57,14 +58,29 @@ public struct STSEndpoint: Sendable, Equatable {
         }
         var components = URLComponents()
         components.scheme = "https"
-        guard let region, !region.isEmpty, region != "aws-global" else {
-            components.host = "sts.amazonaws.com"
-            guard let url = components.url else { throw InvalidRegion(region: "aws-global") }
-            return STSEndpoint(url: url, signingRegion: "us-east-1")
+        // Environment first, then the profile, as botocore reads these settings.
+        func setting(_ variable: String, _ key: String) -> String? {
+            [environment[variable], profile?[key]].compactMap { $0 }.first { !$0.isEmpty }?.lowercased()
         }
+        let fips = setting("AWS_USE_FIPS_ENDPOINT", "use_fips_endpoint") == "true"
+        let dualStack = setting("AWS_USE_DUALSTACK_ENDPOINT", "use_dualstack_endpoint") == "true"
+        let legacy = setting("AWS_STS_REGIONAL_ENDPOINTS", "sts_regional_endpoints") == "legacy"
+        let global = STSEndpoint(url: URL(string: "https://sts.amazonaws.com")!, signingRegion: "us-east-1")
+        guard let region, !region.isEmpty else { return global }
         guard isValidRegion(region) else { throw InvalidRegion(region: region) }
-        components.host = "sts.\(region).\(region.hasPrefix("cn-") ? "amazonaws.com.cn" : "amazonaws.com")"
+        if !fips && !dualStack && (region == "aws-global" || (legacy && legacyGlobalRegions.contains(region))) { return global }
+        // STS's endpoint rules: China's own domains, GovCloud's FIPS endpoint without "-fips", IPv6 under api.aws.
+        let china = region.hasPrefix("cn-")
+        let suffix = dualStack ? (china ? "api.amazonwebservices.com.cn" : "api.aws") : (china ? "amazonaws.com.cn" : "amazonaws.com")
+        let service = fips && (dualStack || !region.hasPrefix("us-gov-")) ? "sts-fips" : "sts"
+        components.host = "\(service).\(region).\(suffix)"
         guard let url = components.url else { throw InvalidRegion(region: region) }
-        return STSEndpoint(url: url, signingRegion: region)
+        return STSEndpoint(url: url, signingRegion: region == "aws-global" ? "us-east-1" : region)
     }
+
+    /// The regions `sts_regional_endpoints = legacy` sends to the global endpoint (botocore's list).
+    static let legacyGlobalRegions: Set<String> = [
+        "ap-northeast-1", "ap-south-1", "ap-southeast-1", "ap-southeast-2", "aws-global", "ca-central-1", "eu-central-1", "eu-north-1",
+        "eu-west-1", "eu-west-2", "eu-west-3", "sa-east-1", "us-east-1", "us-east-2", "us-west-1", "us-west-2",
+    ]
 }

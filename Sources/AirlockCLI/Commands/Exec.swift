@@ -15,8 +15,9 @@ extension Airlock {
             abstract: "Run a command with a profile's credentials in its environment.",
             discussion: """
                 Sets AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_CREDENTIAL_EXPIRATION and
-                AWS_REGION/AWS_DEFAULT_REGION, removes AWS_PROFILE, then replaces itself with the command, so its
-                exit status and signals are the command's own.
+                AWS_REGION/AWS_DEFAULT_REGION, removes AWS_PROFILE (and airlock's own AIRLOCK_TOKEN and
+                AIRLOCK_TOTP_SECRET), then replaces itself with the command, so its exit status and signals are the
+                command's own: it starts with every signal's default handling and none blocked.
 
                   airlock exec --profile role-with-mfa -- terraform plan
                 """
@@ -35,13 +36,11 @@ extension Airlock {
 
         func run() async throws {
             let resolved = try await CredentialSession.run(options) { try await $0.resolver.resolve() }
-            for name in CredentialVariables.removed { unsetenv(name) }
+            for name in CredentialVariables.removed + CredentialVariables.airlockSecrets { unsetenv(name) }
             for variable in CredentialVariables.variables(resolved.credentials, region: resolved.region) {
                 setenv(variable.name, variable.value, 1)
             }
-            let argv = arguments.map { strdup($0) } + [nil]
-            execvp(arguments[0], argv)
-            let reason = errno
+            let reason = ProcessImage.replace(with: arguments)
             FileHandle.standardError.write(Data("airlock: \(arguments[0]): \(reason == ENOENT ? "command not found" : String(cString: strerror(reason)))\n".utf8))
             throw ExitCode(reason == ENOENT ? 127 : 126)
         }

@@ -28,17 +28,23 @@ extension Airlock {
             print(try Self.render(resolved.credentials, region: resolved.region, format: format))
         }
 
+        /// The shell lines that set the credentials' variables and unset those they lack (an older session's token, a
+        /// profile that would win over them), so that nothing of a previous `export` stays behind.
         static func render(_ credentials: AWSCredentials, region: String?, format: Format) throws -> String {
             let variables = CredentialVariables.variables(credentials, region: region)
+            let set = Set(variables.map(\.name))
+            let unset = CredentialVariables.removed.filter { !set.contains($0) }
             switch format {
             case .json:
                 return CredentialProcessOutput(credentials).encoded()
             case .env:
-                return variables.map { "export \($0.name)=\(singleQuoted($0.value))" }.joined(separator: "\n")
+                return (["unset \(unset.joined(separator: " "))"] + variables.map { "export \($0.name)=\(singleQuoted($0.value))" })
+                    .joined(separator: "\n")
             case .fish:
-                return variables.map { "set -gx \($0.name) \(singleQuoted($0.value));" }.joined(separator: "\n")
+                return (unset.map { "set -e \($0);" } + variables.map { "set -gx \($0.name) \(singleQuoted($0.value));" }).joined(separator: "\n")
             case .powershell:
-                return variables.map { "$env:\($0.name) = '\($0.value.replacingOccurrences(of: "'", with: "''"))'" }.joined(separator: "\n")
+                return (unset.map { "Remove-Item Env:\($0) -ErrorAction SilentlyContinue" }
+                    + variables.map { "$env:\($0.name) = '\($0.value.replacingOccurrences(of: "'", with: "''"))'" }).joined(separator: "\n")
             }
         }
 

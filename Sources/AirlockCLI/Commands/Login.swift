@@ -15,14 +15,17 @@ extension Airlock {
                 """
         )
 
-        @Option(help: "The Airlock server, e.g. http://127.0.0.1:8080.")
+        @Option(help: "The Airlock server, e.g. https://airlock.example.com.")
         var server: String
 
         @Flag(help: "Read the token from standard input instead of asking on the terminal.")
         var tokenStdin = false
 
+        @Flag(help: "Allow a plain http:// server beyond this machine (the token then crosses the network unencrypted).")
+        var insecureHTTP = false
+
         func run() async throws {
-            let url = try ServerLogins.normalized(server)
+            let url = try ServerLogins.normalized(server, insecureHTTP: insecureHTTP)
             let token = try readToken(for: url)
             let api = AirlockAPI(server: url, token: token)
             let user = try await api.call { try await $0.getCurrentUser().ok.body.json }
@@ -64,7 +67,7 @@ extension Airlock {
         func run() async throws {
             let file = ServerLogins.file(environment: ProcessInfo.processInfo.environment)
             var logins = try ServerLogins.load(from: file)
-            guard let chosen = try server.map({ try ServerLogins.normalized($0).absoluteString }) ?? logins.defaultServer,
+            guard let chosen = try server.map({ try ServerLogins.normalized($0, insecureHTTP: true).absoluteString }) ?? logins.defaultServer,
                   logins.servers.removeValue(forKey: chosen) != nil else {
                 print("Not logged in.")
                 return

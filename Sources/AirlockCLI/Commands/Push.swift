@@ -9,7 +9,12 @@ extension Airlock {
         static let configuration = CommandConfiguration(
             commandName: "push",
             abstract: "Upload a Terraform configuration folder to an environment.",
-            discussion: "Skips .terraform/, .git/ and state files. The same files give the same configuration version."
+            discussion: """
+                Leaves out .terraform/ and .git/, Terraform's state files and their backups, saved plans (*.tfplan), crash
+                logs and .env files, and what the folder's .terraformignore names (gitignore's format, as Terraform's
+                remote backend reads it; a "!" line there takes a default back in), and says what it left out. The same
+                files give the same configuration version.
+                """
         )
 
         @OptionGroup var server: ServerOptions
@@ -22,7 +27,11 @@ extension Airlock {
 
         func run() async throws {
             let api = try server.api()
-            let archive = try ConfigurationPacker.pack(URL(fileURLWithPath: directory))
+            let (archive, leftOut) = try ConfigurationPacker.pack(URL(fileURLWithPath: directory))
+            if !leftOut.isEmpty {
+                let shown = leftOut.prefix(20).joined(separator: ", ") + (leftOut.count > 20 ? " and \(leftOut.count - 20) more" : "")
+                FileHandle.standardError.write(Data("Left out (see airlock push --help): \(shown)\n".utf8))
+            }
             let address = env
             let version = try await api.call {
                 try await $0.uploadConfigurationVersion(path: .init(organization: address.organization, environment: address.environment),

@@ -15,7 +15,9 @@ extension Airlock {
         func run() async throws {
             let identity = try await CredentialSession.run(options) { session in
                 let resolved = try await session.resolver.resolve()
-                let profile = try session.config.profile(session.profileName)
+                // Keys from the environment need no profile (botocore's first provider when none is named).
+                let profile = session.resolver.environmentKeysFirst ? session.config.profiles[session.profileName]
+                    : try session.config.profile(session.profileName)
                 let endpoint = try STSEndpoint.resolve(region: resolved.region, profile: profile, config: session.config,
                                                        environment: session.environment)
                 let sts = STSClient(credentials: resolved.credentials, region: endpoint.signingRegion,

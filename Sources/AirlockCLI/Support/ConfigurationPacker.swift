@@ -3,39 +3,45 @@ import Foundation
 import NIOCore
 
 /// Packs a Terraform configuration folder as the `.tar.gz` Airlock takes: regular files, folders and
-/// symbolic links, without `.terraform/`, `.git/` and state files, with fixed owners and times so that the
+/// symbolic links, but what `ConfigurationIgnoreRules` leaves out, with fixed owners and times so that the
 /// same files always give the same archive (and the server stores it once).
 enum ConfigurationPacker {
-    static let skipped: Set<String> = [".terraform", ".git"]
-
     struct PackError: Error, CustomStringConvertible {
         let description: String
     }
 
-    static func pack(_ folder: URL) throws -> Data {
+    /// The archive, and the paths left out (folders end in `/`).
+    static func pack(_ folder: URL) throws -> (archive: Data, leftOut: [String]) {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw PackError(description: "\(folder.path) is not a folder.")
         }
+        let rules = try ConfigurationIgnoreRules(folder: folder)
         var tar = Data()
-        try add(folder, relative: "", into: &tar)
+        var leftOut: [String] = []
+        try add(folder, relative: "", rules: rules, into: &tar, leftOut: &leftOut)
         tar.append(Data(count: 1024))
         var buffer = ByteBuffer(bytes: tar)
         let compressed = try buffer.compress(with: .gzip())
-        return Data(compressed.readableBytesView)
+        return (Data(compressed.readableBytesView), leftOut)
     }
 
-    private static func add(_ folder: URL, relative: String, into tar: inout Data) throws {
+    private static func add(_ folder: URL, relative: String, rules: ConfigurationIgnoreRules, into tar: inout Data,
+                            leftOut: inout [String]) throws {
         let files = FileManager.default
         for name in try files.contentsOfDirectory(atPath: folder.path).sorted() {
-            if skipped.contains(name) || name.hasSuffix(".tfstate") || name.hasSuffix(".tfstate.backup") { continue }
             let url = folder.appendingPathComponent(name)
             let path = relative.isEmpty ? name : "\(relative)/\(name)"
             let attributes = try files.attributesOfItem(atPath: url.path)
+            let isFolder = attributes[.type] as? FileAttributeType == .typeDirectory
+            if rules.leavesOut(path, isFolder: isFolder) {
+                leftOut.append(isFolder ? path + "/" : path)
+                continue
+            }
             switch attributes[.type] as? FileAttributeType {
             case .typeDirectory?:
                 tar.append(try header(path + "/", type: "5", size: 0, mode: 0o755))
-                try add(url, relative: path, into: &tar)
+                try add(url, relative: path, rules: rules, into: &tar, leftOut: &leftOut)
             case .typeSymbolicLink?:
                 tar.append(try header(path, type: "2", size: 0, mode: 0o777, link: try files.destinationOfSymbolicLink(atPath: url.path)))
             case .typeRegular?:

@@ -15,14 +15,19 @@ struct CredentialSession {
         self.environment = environment
         config = try SharedConfig.load(environment: environment)
         profileName = SharedConfig.selectedProfileName(explicit: options.profile, environment: environment)
-        client = AWSQueryClient()
-        let mfa = MFACodeSource(flagCode: options.mfaCode)
-        resolver = CredentialResolver(
+        // Proxies and the CA bundle as botocore reads them (the profile's `ca_bundle`; an unknown profile is reported below).
+        client = AWSQueryClient(configuration: .init(network: try AWSNetworkSettings.resolve(environment: environment,
+                                                                                            profile: try? config.profile(profileName))))
+        let mfa = MFACodeSource(flagCode: try options.givenMFACode())
+        var resolver = CredentialResolver(
             config: config, profileName: profileName, environment: environment,
             cache: options.noCache ? nil : RoleSessionCache.awsCLI(environment: environment),
             client: client, durationSeconds: options.duration?.seconds,
-            mfaCode: { try mfa.code(for: $0) }
+            mfaCode: { try mfa.code(for: $0) },
+            notice: { FileHandle.standardError.write(Data("airlock: \($0)\n".utf8)) }
         )
+        resolver.environmentKeysFirst = SharedConfig.explicitProfileName(explicit: options.profile, environment: environment) == nil
+        self.resolver = resolver
     }
 
     func close() async {

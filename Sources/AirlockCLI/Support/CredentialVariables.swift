@@ -4,6 +4,8 @@ import AirlockAWS
 enum CredentialVariables {
     /// Variables a child must not inherit: they would point it back at a profile or at other keys.
     static let removed = ["AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_CREDENTIAL_EXPIRATION"]
+    /// airlock's own secrets (the server's API token, a TOTP seed): the command is given AWS credentials, not these.
+    static let airlockSecrets = ["AIRLOCK_TOKEN", "AIRLOCK_TOTP_SECRET"]
 
     static func variables(_ credentials: AWSCredentials, region: String?) -> [(name: String, value: String)] {
         var variables: [(String, String)] = [

@@ -41,13 +41,29 @@ struct ServerLogins: Codable, Equatable {
     }
 
     /// A server address as a key: scheme, host and port, without a trailing slash.
-    static func normalized(_ server: String) throws -> URL {
+    /// - Parameter insecureHTTP: whether plain `http://` may go beyond this machine (`--insecure-http`): the API
+    ///   token and MFA codes travel in every request, readable by anyone on the way.
+    static func normalized(_ server: String, insecureHTTP: Bool = false) throws -> URL {
         let trimmed = server.hasSuffix("/") ? String(server.dropLast()) : server
-        guard let url = URL(string: trimmed), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host != nil,
+        guard let url = URL(string: trimmed), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), let host = url.host,
               url.query == nil else {
-            throw CLIError("\"\(server)\" is not a server address; give one like http://127.0.0.1:8080.")
+            throw CLIError("\"\(server)\" is not a server address; give one like https://airlock.example.com.")
+        }
+        if url.scheme?.lowercased() == "http", !insecureHTTP, !isLoopback(host) {
+            throw CLIError("""
+                \(url.absoluteString) is plain HTTP: your API token and MFA codes would cross the network unencrypted. \
+                Use https:// (airlock serve --tls-certificate, or a TLS proxy), or pass --insecure-http if you accept that.
+                """)
         }
         return url
+    }
+
+    /// This machine: 127.0.0.0/8, ::1, localhost.
+    static func isLoopback(_ host: String) -> Bool {
+        let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")).lowercased()
+        if bare == "localhost" || bare == "::1" { return true }
+        let parts = bare.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == 4 && parts[0] == "127" && parts.allSatisfy { UInt8($0) != nil }
     }
 }
 

@@ -7,8 +7,8 @@ import Darwin
 #endif
 
 /// Asks for a secret on the controlling terminal (`/dev/tty`), not on standard input or output, so it works
-/// while stdout is captured (`credential_process`, `$(...)`). Nothing typed is echoed; Ctrl-C restores the
-/// terminal and ends the program.
+/// while stdout is captured (`credential_process`, `$(...)`). Nothing typed is echoed; Ctrl-C, and SIGTERM,
+/// SIGHUP or SIGQUIT from elsewhere, restore the terminal and end the program.
 struct TerminalPrompt: ~Copyable {
     private let fd: Int32
 
@@ -42,7 +42,10 @@ struct TerminalPrompt: ~Copyable {
             }
             tcsetattr(fd, TCSAFLUSH, &raw)
         }
+        // A signal that ends this process while the terminal is raw puts it back first.
+        let guardian = isTerminal ? TerminalRestorer(fd: fd, saved: saved) : nil
         defer {
+            guardian?.disarm()
             if isTerminal { tcsetattr(fd, TCSAFLUSH, &saved) }
             write("\n")
         }

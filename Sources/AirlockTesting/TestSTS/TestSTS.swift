@@ -1,5 +1,6 @@
 import AirlockAWS
 import Foundation
+import NIOSSL
 import Vapor
 
 /// The project's own STS for tests and the demo: it verifies SigV4, knows users, virtual MFA devices and
@@ -23,13 +24,19 @@ public final class TestSTS: Sendable {
         self.app = app
     }
 
-    /// Starts serving on `host:port` (port 0 picks a free one).
-    public static func start(directory: TestSTSDirectory, host: String = "127.0.0.1", port: Int = 0) async throws -> TestSTS {
+    /// Starts serving on `host:port` (port 0 picks a free one); over HTTPS with `authority`'s server certificate.
+    public static func start(directory: TestSTSDirectory, host: String = "127.0.0.1", port: Int = 0,
+                             tls authority: TestCertificateAuthority? = nil) async throws -> TestSTS {
         let engine = TestSTSEngine(directory: directory)
         let app = try await Application.make(Environment(name: "testing", arguments: ["test-sts"]))
         app.logger.logLevel = .error
         app.http.server.configuration.hostname = host
         app.http.server.configuration.port = port
+        if let authority {
+            app.http.server.configuration.tlsConfiguration = .makeServerConfiguration(
+                certificateChain: try NIOSSLCertificate.fromPEMFile(authority.serverCertificateFile.path).map { .certificate($0) },
+                privateKey: .file(authority.serverKeyFile.path))
+        }
         app.routes.defaultMaxBodySize = "64kb"
         let handler: @Sendable (Request) async throws -> Response = { request in
             let body = request.body.data.map { Array(buffer: $0) } ?? []
@@ -57,7 +64,7 @@ public final class TestSTS: Sendable {
             try? await app.asyncShutdown()
             throw TestServerError.notListening("test STS")
         }
-        return TestSTS(engine: engine, endpoint: URL(string: "http://\(host):\(boundPort)")!, app: app)
+        return TestSTS(engine: engine, endpoint: URL(string: "\(authority == nil ? "http" : "https")://\(host):\(boundPort)")!, app: app)
     }
 
     public func stop() async throws {

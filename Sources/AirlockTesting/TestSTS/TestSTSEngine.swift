@@ -19,7 +19,7 @@ public actor TestSTSEngine {
         public var roleSessionName: String? = nil
     }
 
-    let directory: TestSTSDirectory
+    public let directory: TestSTSDirectory
     var sessions: [String: TestSTSSession] = [:]
     /// MFA device serial → time steps whose codes have been used.
     var usedCodes: [String: Set<UInt64>] = [:]

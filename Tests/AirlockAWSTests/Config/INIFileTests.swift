@@ -46,9 +46,10 @@ import Testing
         #expect(file.sections[0].values["key"] == .string("first\nsecond"))
     }
 
-    @Test func aLineWithoutDelimiterNamesTheFileAndLine() {
-        #expect(throws: ConfigError.parse(path: "/tmp/config", line: 3, reason: "expected 'key = value' or a [section] header, found 'this is wron...'")) {
-            try INIFile(parsing: "[default]\nregion = x\nthis is wrong\n", path: "/tmp/config")
+    /// The file and line, never the line's text: a misplaced line is often a pasted secret key.
+    @Test func aLineWithoutDelimiterNamesTheFileAndLineButNotItsText() {
+        #expect(throws: ConfigError.parse(path: "/tmp/config", line: 3, reason: "expected 'key = value' or a [section] header, found a line of 40 characters (not shown: it may be a secret)")) {
+            try INIFile(parsing: "[default]\nregion = x\nwJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n", path: "/tmp/config")
         }
     }
 

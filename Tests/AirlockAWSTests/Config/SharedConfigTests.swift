@@ -178,10 +178,42 @@ import Testing
         ])
         // check
         #expect(config.profiles["dev"]?.region == "ap-south-1")
+        // `$NAME`, `${NAME}` and `~` in the paths, as botocore expands them.
+        let expanded = try SharedConfig.load(environment: [
+            "AWS_CONFIG_FILE": "~/cfg", "AWS_SHARED_CREDENTIALS_FILE": "${WHERE}/creds", "WHERE": folder.path, "HOME": folder.path,
+        ])
+        #expect(expanded.profiles["dev"]?["aws_access_key_id"] == "AKIADEV" && expanded.profiles["dev"]?.region == "ap-south-1")
+        #expect(try SharedConfig.load(environment: ["AWS_CONFIG_FILE": "$WHERE/cfg", "WHERE": folder.path, "HOME": "/nowhere"]).configPath == configPath)
         #expect(config.profiles["dev"]?["aws_access_key_id"] == "AKIADEV")
         #expect(SharedConfig.selectedProfileName(explicit: nil, environment: ["AWS_PROFILE": "dev"]) == "dev")
         #expect(SharedConfig.selectedProfileName(explicit: "ops", environment: ["AWS_PROFILE": "dev"]) == "ops")
         #expect(SharedConfig.selectedProfileName(explicit: nil, environment: [:]) == "default")
+        // botocore reads AWS_DEFAULT_PROFILE before AWS_PROFILE.
+        #expect(SharedConfig.selectedProfileName(explicit: nil, environment: ["AWS_PROFILE": "dev", "AWS_DEFAULT_PROFILE": "ops"]) == "ops")
+    }
+
+    /// botocore's providers in order: keys in the credentials file, then `credential_process`, then keys in the
+    /// config file.
+    @Test func credentialProcessComesBetweenTheTwoFilesKeys() throws {
+        let config = try SharedConfig(configText: """
+            [profile both-in-config]
+            aws_access_key_id = AKIACONFIG
+            aws_secret_access_key = s
+            credential_process = fetch-keys
+
+            [profile keys-in-credentials]
+            credential_process = fetch-keys
+            """, configPath: "config", credentialsText: """
+            [keys-in-credentials]
+            aws_access_key_id = AKIACREDENTIALS
+            aws_secret_access_key = s
+            """, credentialsPath: "credentials")
+        #expect(try config.credentialSource(for: "both-in-config") == .process(command: "fetch-keys", profile: "both-in-config"))
+        guard case let .staticKeys(keys, _) = try config.credentialSource(for: "keys-in-credentials") else {
+            Issue.record("the credentials file's keys win")
+            return
+        }
+        #expect(keys.accessKeyID == "AKIACREDENTIALS")
     }
 
     @Test func aBadLineInARealFileNamesThatFile() throws {
@@ -194,7 +226,7 @@ import Testing
             _ = try SharedConfig.load(environment: ["AWS_CONFIG_FILE": configPath, "HOME": folder.path])
             Issue.record("expected a parse error")
         } catch {
-            #expect(error.description == "Unable to parse config file: \(configPath), line 3: expected 'key = value' or a [section] header, found 'oops'")
+            #expect(error.description == "Unable to parse config file: \(configPath), line 3: expected 'key = value' or a [section] header, found a line of 4 characters (not shown: it may be a secret)")
         }
     }
 }

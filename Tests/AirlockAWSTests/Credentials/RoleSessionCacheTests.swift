@@ -48,4 +48,24 @@ import Testing
             #expect(cache.credentials(forKey: "k\(index)")?.accessKeyID == "ASIA\(index)", "\(expiration)")
         }
     }
+
+    /// The review's finding: cache files were trusted whatever their owner and mode. One others may write, or a link
+    /// (to a file of someone else's choosing), is passed over.
+    @Test func aSessionOthersMayWriteOrALinkIsNotTrusted() throws {
+        let cache = temporaryCache()
+        defer { try? FileManager.default.removeItem(at: cache.folder) }
+        let result = AssumeRoleResult(
+            credentials: AWSCredentials(accessKeyID: "ASIA1", secretAccessKey: "s", sessionToken: "t", expiration: Date().addingTimeInterval(3600)),
+            assumedRoleARN: "arn:aws:sts::128716708097:assumed-role/cli-role/s", assumedRoleID: "AROA:s", requestID: "r"
+        )
+        try cache.store(result, forKey: "k")
+        #expect(cache.credentials(forKey: "k")?.accessKeyID == "ASIA1")
+        for mode in [0o620, 0o602, 0o666] {
+            try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: cache.path("k").path)
+            #expect(cache.credentials(forKey: "k") == nil, "mode \(String(mode, radix: 8))")
+        }
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: cache.path("k").path)
+        try FileManager.default.createSymbolicLink(at: cache.path("linked"), withDestinationURL: cache.path("k"))
+        #expect(cache.credentials(forKey: "linked") == nil)
+    }
 }

@@ -1,0 +1,48 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Replaces this process with a program (`execvp`), giving it what `PosixSpawn` gives a child: default handling of
+/// every signal and none blocked, and no descriptor of this process's but 0, 1 and 2. Swift runs code on threads
+/// that block most signals, and this process ignores SIGPIPE; an exec keeps the calling thread's mask and what is
+/// ignored, so without this the program would not stop on Ctrl-C, SIGTERM or SIGHUP, and would inherit the
+/// runtime's event descriptors.
+public enum ProcessImage {
+    /// Runs `arguments[0]` (searched in PATH) in place of this process; returns only if that failed, with `errno`.
+    public static func replace(with arguments: [String]) -> Int32 {
+        guard let program = arguments.first else { return EINVAL }
+        for descriptor in openDescriptors() where descriptor > 2 {
+            let flags = fcntl(descriptor, F_GETFD)
+            if flags >= 0 { _ = fcntl(descriptor, F_SETFD, flags | FD_CLOEXEC) }
+        }
+        for number in 1..<signalLimit where number != SIGKILL && number != SIGSTOP {
+            signal(number, SIG_DFL)
+        }
+        var none = sigset_t()
+        sigemptyset(&none)
+        pthread_sigmask(SIG_SETMASK, &none, nil)
+        let argv = arguments.map { strdup($0) } + [nil]
+        execvp(program, argv)
+        let reason = errno
+        for pointer in argv { free(pointer) }
+        return reason
+    }
+
+    /// This process's open descriptors: those /proc lists, else every number below the limit.
+    private static func openDescriptors() -> [Int32] {
+        if let listed = try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd") {
+            return listed.compactMap { Int32($0) }
+        }
+        return Array(0..<Int32(min(sysconf(Int32(_SC_OPEN_MAX)), 65536)))
+    }
+
+    #if canImport(Glibc)
+    /// glibc's _NSIG: signals are 1 to 64.
+    private static let signalLimit: Int32 = 65
+    #else
+    private static let signalLimit = Int32(NSIG)
+    #endif
+}
