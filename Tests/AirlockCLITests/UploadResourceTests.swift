@@ -1,5 +1,7 @@
 import AirlockTesting
+import AsyncHTTPClient
 import Foundation
+import NIOCore
 import Testing
 
 /// Bodies cost the server nothing until the caller is known, and uploads cost it bounded memory.
@@ -27,7 +29,13 @@ import Testing
     }
 
     @Test func gzipBombsAndParallelUploadsCostBoundedMemory() async throws {
+        // 23 uploads at once, which the server reads two at a time: the client's pool must let them all wait for a
+        // connection as long as that takes (the shared client gave up after its connect timeout on a loaded CI).
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(
+            timeout: .init(connect: .seconds(600)), connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 32)))
+        defer { Task { try? await client.shutdown() } }
         try await RunWorld.with { world in
+            world.client = client
             // 127 MiB of zeros in a file: about 130 KB of gzip, just under the limit, so it is inflated to the end.
             let bomb = try await ArchiveSafetyTests.archive(#"add("zeros.bin", bytes(127 * 1024 * 1024))"#)
             #expect(bomb.count < 200_000)

@@ -95,14 +95,16 @@ public struct CredentialResolver: Sendable {
                 fromCache = true
                 return cached
             }
-            guard let cache else {
+            // Without a cache, or in a folder others may write in, or for a session this chain is making already
+            // (a role that assumes itself), no lock: nothing to share, or no one to trust with it.
+            guard let cache, cache.isTrustedFolder, !RoleSessionLock.isHeld(key) else {
                 return try await assumeRole(settings, inner, key: key, duration: duration, endpoint: endpoint, fromCache: &fromCache)
             }
             // Another airlock may be making this session now: wait for it, then read the cache again.
             let waiting: @Sendable () -> Void = { [notice, profile = settings.profile] in
                 notice("Waiting for another airlock that is making the session of profile \(profile) (its MFA prompt, say)...")
             }
-            let (credentials, cached) = try await RoleSessionLock.withLock(key, in: cache.folder, waiting: waiting) {
+            let (credentials, cached) = try await RoleSessionLock.withLock(key, in: cache.folder, waiting: waiting, notice: notice) {
                 if let cached = cache.credentials(forKey: key, now: now()) { return (cached, true) }
                 var innerFromCache = false
                 let made = try await assumeRole(settings, inner, key: key, duration: duration, endpoint: endpoint, fromCache: &innerFromCache)

@@ -20,7 +20,7 @@ enum ExternalCommand {
         guard !words.isEmpty else {
             throw CredentialError.processFailed(kind: kind, command: commandLine, reason: "is empty")
         }
-        let depth = environment[depthVariable].flatMap { Int($0) } ?? 0
+        let depth = max(0, environment[depthVariable].flatMap { Int($0) } ?? 0)
         guard depth < maximumDepth else {
             throw CredentialError.processFailed(kind: kind, command: commandLine,
                                                 reason: "is run by \(depth) nested credential commands already: it leads back to itself")

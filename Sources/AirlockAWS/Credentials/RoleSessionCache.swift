@@ -41,7 +41,7 @@ public struct RoleSessionCache: Sendable {
     /// The cached session for `key`, if there is one with more than the expiry window left, in a regular file of
     /// this user's that nobody else may write (another user's file could hand this one credentials of theirs).
     public func credentials(forKey key: String, now: Date = Date()) -> AWSCredentials? {
-        guard Self.isTrusted(path(key)), let data = try? Data(contentsOf: path(key)),
+        guard isTrustedFolder, let data = Self.trustedContents(of: path(key)),
               let session = try? JSONDecoder().decode(CachedRoleSession.self, from: data),
               let expiration = ISO8601Timestamp.parse(session.Credentials.Expiration),
               expiration.timeIntervalSince(now) >= expiryWindow else { return nil }
@@ -51,11 +51,24 @@ public struct RoleSessionCache: Sendable {
         )
     }
 
-    /// A regular file (not a link) owned by this user, writable by nobody else.
-    static func isTrusted(_ url: URL) -> Bool {
+    /// Whether the cache folder is this user's and nobody else may write in it (another user could otherwise rename
+    /// one of this user's entries onto another's key, or hold its lock); a folder not made yet will be, 0700.
+    public var isTrustedFolder: Bool {
         var status = stat()
-        guard lstat(url.path, &status) == 0 else { return false }
-        return (status.st_mode & S_IFMT) == S_IFREG && status.st_uid == geteuid() && status.st_mode & 0o022 == 0
+        guard lstat(folder.path, &status) == 0 else { return errno == ENOENT }
+        return (status.st_mode & S_IFMT) == S_IFDIR && status.st_uid == geteuid() && status.st_mode & 0o022 == 0
+    }
+
+    /// The contents of a regular file (not a link) owned by this user and writable by nobody else, checked on the
+    /// descriptor that reads it (so it cannot be swapped between the check and the read).
+    static func trustedContents(of url: URL) -> Data? {
+        let descriptor = open(url.path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
+        var status = stat()
+        guard fstat(descriptor, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG, status.st_uid == geteuid(),
+              status.st_mode & 0o022 == 0, status.st_size <= 1 << 20 else { return nil }
+        return try? handle.readToEnd()
     }
 
     /// Stores a fresh AssumeRole answer: a temporary file (0600) in the folder, then renamed over the key.

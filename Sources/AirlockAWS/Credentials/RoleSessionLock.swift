@@ -11,30 +11,40 @@ import Darwin
 /// one prompt and one code: the second waits, finds the first's session in the cache and asks nothing. The lock
 /// goes with the process, so a killed airlock holds nothing.
 public enum RoleSessionLock {
-    /// Runs `body` holding the lock of `key` in `folder`; `waiting` is called once if another process holds it.
+    /// The longest wait for another airlock: a prompt left open elsewhere holds nobody up for longer.
+    public static let longestWait: Duration = .seconds(300)
+
+    /// The keys this task holds (a chain that reaches the same role twice must not wait for itself).
+    @TaskLocal private static var held: Set<String> = []
+
+    public static func isHeld(_ key: String) -> Bool { held.contains(key) }
+
+    /// Runs `body` holding the lock of `key` in `folder`; `waiting` is called once if another process holds it. A lock
+    /// file that is not this user's, or a wait past `longestWait`, goes on without the lock (`notice` says which).
     public static func withLock<T: Sendable>(_ key: String, in folder: URL, waiting: @Sendable () -> Void,
-                                             _ body: () async throws -> T) async throws -> T {
+                                             notice: @Sendable (String) -> Void, _ body: () async throws -> T) async throws -> T {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let path = folder.appendingPathComponent(key + ".lock").path
-        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
-        guard descriptor >= 0 else { throw AtomicFile.WriteError(path: path, reason: String(cString: strerror(errno))) }
+        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0o600)
+        var status = stat()
+        guard descriptor >= 0, fstat(descriptor, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG, status.st_uid == geteuid() else {
+            if descriptor >= 0 { close(descriptor) }
+            notice("The lock file \(path) is not yours; going on without it.")
+            return try await body()
+        }
         defer { close(descriptor) }  // closing releases the lock
         if flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
             waiting()
-            try await lockBlocking(descriptor, path: path)
-        }
-        return try await body()
-    }
-
-    /// Waits for the lock on a thread of its own (a blocked `flock` must not hold one of Swift's few threads).
-    private static func lockBlocking(_ descriptor: Int32, path: String) async throws {
-        let failure: Int32 = await withCheckedContinuation { continuation in
-            Thread.detachNewThread {
-                var result: Int32 = 0
-                repeat { result = flock(descriptor, LOCK_EX) == 0 ? 0 : errno } while result == EINTR
-                continuation.resume(returning: result)
+            var waited: Duration = .zero
+            while flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
+                guard waited < longestWait else {
+                    notice("Another airlock has held \(path) for \(longestWait); going on without it.")
+                    break
+                }
+                try await Task.sleep(for: .milliseconds(100))
+                waited += .milliseconds(100)
             }
         }
-        if failure != 0 { throw AtomicFile.WriteError(path: path, reason: String(cString: strerror(failure))) }
+        return try await $held.withValue(held.union([key])) { try await body() }
     }
 }

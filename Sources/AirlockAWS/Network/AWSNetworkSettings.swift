@@ -21,8 +21,12 @@ public struct AWSNetworkSettings: Sendable, Equatable {
 
     /// The settings of `environment` and `profile`.
     public static func resolve(environment: [String: String], profile: Profile?) throws(ConfigError) -> AWSNetworkSettings {
+        // urllib's rules: the lower-case variable wins, and set but empty it turns the proxy off; the upper-case
+        // HTTP_PROXY is ignored when REQUEST_METHOD is set (a CGI request could have set it: "httpoxy").
         func variable(_ name: String) -> String? {
-            [environment[name.lowercased()], environment[name]].compactMap { $0 }.first { !$0.isEmpty }
+            if let lower = environment[name.lowercased()] { return lower.isEmpty ? nil : lower }
+            if name == "HTTP_PROXY" && environment["REQUEST_METHOD"] != nil { return nil }
+            return environment[name].flatMap { $0.isEmpty ? nil : $0 }
         }
         func proxy(_ name: String) throws(ConfigError) -> URL? {
             guard let value = variable(name) else { return nil }

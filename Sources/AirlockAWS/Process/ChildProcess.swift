@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -52,10 +53,18 @@ public enum ChildProcess {
             stdout.map { .descriptor($0.writeEnd) } ?? .nullDevice,
             stderr.map { .descriptor($0.writeEnd) } ?? (discardOutput ? .nullDevice : .descriptor(2)),
         ]
+        // SIGTERM and SIGHUP that end this process go to the child first, so it does not outlive this one; armed
+        // before the spawn, so no signal slips between the child's start and the arming.
+        let started = StartedChild()
+        let forwarder = endsWithThisProcess ? SignalInterception([SIGTERM, SIGHUP]) { number in
+            if let child = started.pid { kill(child, number) }
+        } : nil
         let pid: pid_t
         do {
             pid = try PosixSpawn.start(executable.path, arguments, environment: environment, descriptors: descriptors)
+            started.pid = pid
         } catch {
+            forwarder?.stop()
             for made in pipes { made.closeBoth() }
             throw error
         }
@@ -63,7 +72,6 @@ public enum ChildProcess {
         if let stdout { close(stdout.writeEnd) }
         if let stderr { close(stderr.writeEnd) }
         let exit = ChildExit.watch(pid)
-        let forwarder = endsWithThisProcess ? TerminationForwarder(child: pid) : nil
         let limit = timeLimit.map { limit in
             Task { () -> Bool in
                 do { try await Task.sleep(for: limit) } catch { return false }  // it ended in time
@@ -86,5 +94,14 @@ public enum ChildProcess {
     private static func readAll(_ pipe: ChildPipe?) async -> Data {
         guard let pipe else { return Data() }
         return await ChildPipe.readAll(from: pipe.readEnd)
+    }
+}
+
+/// The pid of a child being started, for a signal handler that may run on another thread.
+private final class StartedChild: Sendable {
+    private let value = Mutex<pid_t?>(nil)
+    var pid: pid_t? {
+        get { value.withLock { $0 } }
+        set { value.withLock { $0 = newValue } }
     }
 }

@@ -36,7 +36,7 @@ public enum ProcessImage {
         if let listed = try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd") {
             return listed.compactMap { Int32($0) }
         }
-        return Array(0..<Int32(min(sysconf(Int32(_SC_OPEN_MAX)), 65536)))
+        return Array(0..<Int32(min(max(sysconf(Int32(_SC_OPEN_MAX)), 3), 65536)))
     }
 
     #if canImport(Glibc)

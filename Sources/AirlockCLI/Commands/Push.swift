@@ -10,10 +10,10 @@ extension Airlock {
             commandName: "push",
             abstract: "Upload a Terraform configuration folder to an environment.",
             discussion: """
-                Leaves out .terraform/ and .git/, Terraform's state files and their backups, saved plans (*.tfplan), crash
-                logs and .env files, and what the folder's .terraformignore names (gitignore's format, as Terraform's
-                remote backend reads it; a "!" line there takes a default back in), and says what it left out. The same
-                files give the same configuration version.
+                Always leaves out .terraform/ and .git/, Terraform's state files and their backups, saved plans
+                (*.tfplan), crash logs and .env files, then what the folder's .terraformignore names (gitignore's format,
+                as Terraform's remote backend reads it), and says what it left out. The same files give the same
+                configuration version.
                 """
         )
 
@@ -29,7 +29,9 @@ extension Airlock {
             let api = try server.api()
             let (archive, leftOut) = try ConfigurationPacker.pack(URL(fileURLWithPath: directory))
             if !leftOut.isEmpty {
-                let shown = leftOut.prefix(20).joined(separator: ", ") + (leftOut.count > 20 ? " and \(leftOut.count - 20) more" : "")
+                // Names are printed without their control characters (a file name must not drive the terminal).
+                let printable = leftOut.prefix(20).map { String($0.unicodeScalars.map { $0.properties.generalCategory == .control ? "?" : Character($0) }) }
+                let shown = printable.joined(separator: ", ") + (leftOut.count > 20 ? " and \(leftOut.count - 20) more" : "")
                 FileHandle.standardError.write(Data("Left out (see airlock push --help): \(shown)\n".utf8))
             }
             let address = env

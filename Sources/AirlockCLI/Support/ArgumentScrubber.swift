@@ -5,7 +5,7 @@ import Foundation
 /// then on (not before: `--mfa-code-stdin` never shows a code at all).
 enum ArgumentScrubber {
     static func blank(_ secret: String) {
-        guard !secret.isEmpty else { return }
+        guard !secret.isEmpty, CommandLine.argc > 1 else { return }
         let bytes = Array(secret.utf8)
         for index in 1..<Int(CommandLine.argc) {
             guard let argument = CommandLine.unsafeArgv[index] else { continue }

@@ -63,7 +63,8 @@ struct ServerLogins: Codable, Equatable {
         let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")).lowercased()
         if bare == "localhost" || bare == "::1" { return true }
         let parts = bare.split(separator: ".", omittingEmptySubsequences: false)
-        return parts.count == 4 && parts[0] == "127" && parts.allSatisfy { UInt8($0) != nil }
+        // Four decimal numbers, digits only (Swift reads "+1" as a number; the resolver would not, and would ask DNS).
+        return parts.count == 4 && parts[0] == "127" && parts.allSatisfy { $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) && UInt8($0) != nil }
     }
 }
 

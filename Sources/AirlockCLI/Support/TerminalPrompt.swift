@@ -32,6 +32,19 @@ struct TerminalPrompt: ~Copyable {
         write(prompt)
         var saved = termios()
         let isTerminal = tcgetattr(fd, &saved) == 0
+        // A signal that ends this process while the terminal is raw puts it back first (a parent that is not a
+        // shell would otherwise get a terminal without echo): armed before the terminal goes raw, disarmed after it
+        // is back. A SIGHUP that nohup ignored is not ignored again afterwards; a prompt under nohup has no
+        // terminal to ask on anyway.
+        let guardian = isTerminal ? SignalInterception([SIGTERM, SIGHUP, SIGQUIT]) { [fd = self.fd, saved] _ in
+            var settings = saved
+            tcsetattr(fd, TCSAFLUSH, &settings)
+            #if canImport(Glibc)
+            _ = Glibc.write(fd, "\n", 1)
+            #else
+            _ = Darwin.write(fd, "\n", 1)
+            #endif
+        } : nil
         if isTerminal {
             var raw = saved
             // No echo, byte by byte, and Ctrl-C as a byte, so the terminal is always restored below.
@@ -42,11 +55,9 @@ struct TerminalPrompt: ~Copyable {
             }
             tcsetattr(fd, TCSAFLUSH, &raw)
         }
-        // A signal that ends this process while the terminal is raw puts it back first.
-        let guardian = isTerminal ? TerminalRestorer(fd: fd, saved: saved) : nil
         defer {
-            guardian?.disarm()
             if isTerminal { tcsetattr(fd, TCSAFLUSH, &saved) }
+            guardian?.stop()
             write("\n")
         }
         var bytes: [UInt8] = []

@@ -5,18 +5,19 @@ import Glibc
 import Darwin
 #endif
 
-/// While a child runs, SIGTERM and SIGHUP sent to this process go to the child first, then end this process as
-/// they would have: a `credential_process` or `mfa_process` does not outlive an airlock that was told to stop.
-final class TerminationForwarder {
-    static let signals = [SIGTERM, SIGHUP]
+/// For a while, signals that would end this process first run `before` (pass the signal on to a child, give the
+/// terminal back), then end it as they would have. `stop()` gives the signals their default handling back.
+public final class SignalInterception {
+    private let signals: [Int32]
     private let sources: [any DispatchSourceSignal]
 
-    init(child: pid_t) {
-        sources = Self.signals.map { number in
+    public init(_ signals: [Int32], before: @escaping @Sendable (Int32) -> Void) {
+        self.signals = signals
+        sources = signals.map { number in
             signal(number, SIG_IGN)  // delivered to the source below instead
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler {
-                kill(child, number)
+                before(number)
                 signal(number, SIG_DFL)
                 var only = sigset_t()
                 sigemptyset(&only)
@@ -29,9 +30,9 @@ final class TerminationForwarder {
         }
     }
 
-    /// The child ended: the signals' default handling is back.
-    func stop() {
+    /// The signals' default handling is back.
+    public func stop() {
         for source in sources { source.cancel() }
-        for number in Self.signals { signal(number, SIG_DFL) }
+        for number in signals { signal(number, SIG_DFL) }
     }
 }
