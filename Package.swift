@@ -195,7 +195,8 @@ let package = Package(
         .testTarget(
             name: "AirlockCLITests",
             dependencies: ["AirlockAWS", "AirlockTesting", "AirlockCLI", "AirlockServer", .product(name: "Vapor", package: "vapor"),
-                           .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                           .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                           .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strictSettings
         ),
     ]

@@ -80,8 +80,8 @@ import Testing
             )
             #expect(result.status == 7, "\(result.stderr)")
             let names = result.stdout.split(separator: "\n").map { String($0.prefix { $0 != "=" }) }
-            #expect(names == ["AWS_ACCESS_KEY_ID", "AWS_CREDENTIAL_EXPIRATION", "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL_STS",
-                              "AWS_REGION", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"])
+            #expect(names == ["AWS_ACCESS_KEY_ID", "AWS_CREDENTIAL_EXPIRATION", "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL_SSO",
+                              "AWS_ENDPOINT_URL_SSO_OIDC", "AWS_ENDPOINT_URL_STS", "AWS_REGION", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"])
             #expect(result.stdout.contains("AWS_REGION=us-west-2\n"))
             let expiration = try #require(result.stdout.split(separator: "\n").first { $0.hasPrefix("AWS_CREDENTIAL_EXPIRATION=") })
             let date = try #require(ISO8601Timestamp.parse(String(expiration.dropFirst("AWS_CREDENTIAL_EXPIRATION=".count))))
@@ -135,6 +135,23 @@ import Testing
             #expect(malformed.status == 64 && malformed.stderr.contains("must be the 6 digits"), "\(malformed.stderr)")
             let both = try await world.run(["whoami", "--profile", "role-with-mfa", "--mfa-code", "123456", "--mfa-code-stdin"], stdin: "123456\n")
             #expect(both.status == 64 && both.stderr.contains("one way"), "\(both.stderr)")
+            // Only the code's line is taken: the rest of the input is the command's (a buffered read took it all).
+            let rest = try await world.run(["exec", "--no-cache", "--profile", "role-with-mfa", "--mfa-code-stdin", "--", "cat"],
+                                           stdin: await world.nextCode() + "\nthe rest of the input\n")
+            #expect(rest.status == 0, "\(rest.stderr)")
+            #expect(rest.stdout == "the rest of the input\n")
+        }
+    }
+
+    /// While airlock works (here: runs the source profile's credential_process), its command line in /proc shows
+    /// `--mfa-code` but not the code.
+    @Test func aCodeOnTheCommandLineIsBlankedWhileAirlockRuns() async throws {
+        try await withCLIWorld { world in
+            let result = try await world.run(["whoami", "--no-cache", "--profile", "role-from-reader", "--mfa-code", "135790"])
+            #expect(result.status == 255, "\(result.stderr)")
+            let seen = try String(contentsOf: world.home.appendingPathComponent("parent-cmdline"), encoding: .utf8)
+            #expect(seen.contains("--mfa-code") && seen.contains("role-from-reader"), "\(seen)")
+            #expect(!seen.contains("135790"), "\(seen)")
         }
     }
 
@@ -163,6 +180,32 @@ import Testing
             var gone = ProgressDeadline(stalledAfter: 60)
             while running(), gone.keepWaiting(seeing: 0) { try await Task.sleep(for: .milliseconds(50)) }
             #expect(!running(), "the credential process ended with airlock")
+
+            // Started under nohup (SIGHUP ignored), airlock leaves SIGHUP ignored: only the SIGTERM after it ends it.
+            try FileManager.default.removeItem(at: pidFile)
+            let nohup = try RunningProcess("/bin/sh", ["-c", "trap '' HUP; exec \(world.airlock) whoami --profile slow-process"],
+                                           environment: world.environment)
+            deadline = ProgressDeadline(stalledAfter: 120)
+            while !FileManager.default.fileExists(atPath: pidFile.path), deadline.keepWaiting(seeing: 0) {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            nohup.send(SIGHUP)
+            try await Task.sleep(for: .seconds(1))
+            #expect(await nohup.stop(signal: SIGTERM) == 128 + SIGTERM)
+        }
+    }
+
+    /// A credential process that leaves a process of its own holding its output open (a daemon it starts) does not
+    /// hold airlock: its output is read for two seconds after it ended.
+    @Test func aProcessTheCredentialProcessLeftBehindDoesNotHoldAirlock() async throws {
+        try await withCLIWorld { world in
+            let result = try await world.run(["whoami", "--profile", "leaves-daemon"])
+            if let daemon = Int32((try? String(contentsOf: world.home.appendingPathComponent("daemon.pid"), encoding: .utf8))?
+                .trimmingCharacters(in: .whitespacesAndNewlines) ?? "") {
+                kill(daemon, SIGKILL)
+            }
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(result.stdout.contains(":user/anika"), "\(result.stdout)")
         }
     }
 

@@ -12,6 +12,13 @@ public enum ConfigError: Error, Equatable, CustomStringConvertible {
     case unsupportedCredentialSource(source: String, profile: String)
     case partialCredentials(profile: String, missing: String)
     case noCredentials(profile: String)
+    /// Nothing in the profile (or the environment) provides credentials.
+    case unableToLocateCredentials
+    /// `web_identity_token_file` (or `AWS_WEB_IDENTITY_TOKEN_FILE`) without a role to assume.
+    case webIdentityWithoutRole(profile: String)
+    case ssoSessionNotFound(String)
+    case ssoSettingsDisagree(key: String, profileValue: String, sessionValue: String)
+    case ssoSettingsMissing(profile: String, missing: [String])
     case invalidValue(profile: String, key: String, value: String, expected: String)
     /// A setting of the environment or the profile that cannot be used (a proxy address, a CA bundle).
     case invalidSetting(name: String, reason: String)
@@ -37,6 +44,17 @@ public enum ConfigError: Error, Equatable, CustomStringConvertible {
             "Partial credentials found in shared-credentials-file, missing: \(missing) (profile \"\(profile)\")"
         case let .noCredentials(profile):
             "The source profile \"\(profile)\" must have credentials."
+        case .unableToLocateCredentials:
+            "Unable to locate credentials. You can configure credentials by running \"aws configure\"."
+        case let .webIdentityWithoutRole(profile):
+            "The profile \"\(profile)\" or the current environment is configured to assume role with web identity but has no role "
+                + "ARN configured. Ensure that the profile has the role_arn configuration set or the AWS_ROLE_ARN env var is set."
+        case let .ssoSessionNotFound(name):
+            "The specified sso-session does not exist: \"\(name)\""
+        case let .ssoSettingsDisagree(key, profileValue, sessionValue):
+            "The value for \(key) is inconsistent between profile (\(profileValue)) and sso-session (\(sessionValue))."
+        case let .ssoSettingsMissing(profile, missing):
+            "The profile \"\(profile)\" is configured to use SSO but is missing required configuration: \(missing.joined(separator: ", "))"
         case let .invalidValue(profile, key, value, expected):
             "Invalid \(key) \"\(value)\" in profile \"\(profile)\": expected \(expected)."
         case let .invalidSetting(name, reason):

@@ -8,6 +8,10 @@ public indirect enum CredentialSource: Sendable, Equatable {
     case process(command: String, profile: String)
     /// `role_arn`: AssumeRole with credentials from `source`.
     case assumeRole(AssumeRoleSettings, source: CredentialSource)
+    /// `web_identity_token_file` with `role_arn`: AssumeRoleWithWebIdentity (unsigned) with the file's token.
+    case webIdentity(WebIdentitySettings)
+    /// `sso_account_id` and `sso_role_name`: the Identity Center portal's GetRoleCredentials.
+    case singleSignOn(SingleSignOnSettings)
 
     /// The MFA devices the chain will ask codes for, outermost role last.
     public var mfaSerials: [String] {

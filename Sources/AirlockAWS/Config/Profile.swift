@@ -28,6 +28,12 @@ public struct Profile: Sendable, Equatable {
     public var region: String? { self["region"] }
     public var credentialProcess: String? { self["credential_process"] }
     public var endpointURL: String? { self["endpoint_url"] }
+    /// A file holding an OpenID Connect token for AssumeRoleWithWebIdentity (with `role_arn`).
+    public var webIdentityTokenFile: String? { self["web_identity_token_file"] }
+
+    /// Whether the profile is an IAM Identity Center (SSO) profile: botocore takes it for one as soon as it names
+    /// a role or an account.
+    public var isSingleSignOn: Bool { self["sso_role_name"] != nil || self["sso_account_id"] != nil }
 
     /// `duration_seconds`, checked to be a whole number.
     public func durationSeconds() throws(ConfigError) -> Int? {

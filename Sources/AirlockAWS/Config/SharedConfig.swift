@@ -7,6 +7,8 @@ public struct SharedConfig: Sendable, Equatable {
     public var profiles: [String: Profile]
     /// `[services NAME]` sections: service name (`sts`) to its settings (`endpoint_url`).
     public var services: [String: [String: [String: String]]]
+    /// `[sso-session NAME]` sections: an Identity Center sign-in (`sso_start_url`, `sso_region`) profiles share.
+    public var ssoSessions: [String: [String: String]]
     public var configPath: String
     public var credentialsPath: String
 
@@ -48,12 +50,15 @@ public struct SharedConfig: Sendable, Equatable {
         self.credentialsPath = credentialsPath
         var profiles: [String: Profile] = [:]
         var services: [String: [String: [String: String]]] = [:]
+        var ssoSessions: [String: [String: String]] = [:]
         for section in try INIFile(parsing: configText, path: configPath).sections {
             let words = ShellWords.split(section.name) ?? []  // botocore skips a section shlex cannot split
             if section.name == "default" {
                 profiles["default", default: Profile(name: "default")].values.merge(section.values) { $1 }
             } else if words.count == 2, words[0] == "profile" {
                 profiles[words[1], default: Profile(name: words[1])].values.merge(section.values) { $1 }
+            } else if words.count == 2, words[0] == "sso-session" {
+                ssoSessions[words[1], default: [:]].merge(section.values.compactMapValues(\.string)) { $1 }
             } else if words.count == 2, words[0] == "services" {
                 services[words[1]] = section.values.compactMapValues {
                     if case let .nested(settings) = $0 { return settings }
@@ -69,6 +74,7 @@ public struct SharedConfig: Sendable, Equatable {
         }
         self.profiles = profiles
         self.services = services
+        self.ssoSessions = ssoSessions
     }
 
     /// The profile, or botocore's "could not be found" error.
@@ -88,12 +94,6 @@ extension SharedConfig {
     /// The profile a command uses: the one named on the command line, then `AWS_DEFAULT_PROFILE`, then
     /// `AWS_PROFILE` (botocore reads them in that order), then `default`.
     public static func selectedProfileName(explicit: String?, environment: [String: String]) -> String {
-        explicitProfileName(explicit: explicit, environment: environment) ?? "default"
-    }
-
-    /// A profile named on the command line or in the environment, if any: without one, keys in the environment
-    /// come first (botocore's environment provider), as inside `airlock exec`.
-    public static func explicitProfileName(explicit: String?, environment: [String: String]) -> String? {
-        [explicit, environment["AWS_DEFAULT_PROFILE"], environment["AWS_PROFILE"]].compactMap { $0 }.first { !$0.isEmpty }
+        [explicit, environment["AWS_DEFAULT_PROFILE"], environment["AWS_PROFILE"]].compactMap { $0 }.first { !$0.isEmpty } ?? "default"
     }
 }

@@ -1,5 +1,5 @@
-/// One file of the AWS CLI's role credential cache (`~/.aws/cli/cache/<key>.json`): the AssumeRole answer,
-/// as botocore writes it. Unknown fields are ignored when reading, so files from any AWS CLI version load.
+/// One file of the AWS CLI's role credential cache (`~/.aws/cli/cache/<key>.json`): the AssumeRole (or
+/// AssumeRoleWithWebIdentity, or Identity Center) answer, as botocore writes it. Unknown fields are ignored when reading, so files from any AWS CLI version load.
 struct CachedRoleSession: Codable, Equatable {
     struct Credentials: Codable, Equatable {
         var AccessKeyId: String
@@ -21,7 +21,9 @@ struct CachedRoleSession: Codable, Equatable {
         var RetryAttempts: Int?
     }
 
+    /// `sso` for Identity Center role credentials; absent for AssumeRole answers.
+    var ProviderType: String? = nil
     var Credentials: Credentials
-    var AssumedRoleUser: AssumedRoleUser?
-    var ResponseMetadata: ResponseMetadata?
+    var AssumedRoleUser: AssumedRoleUser? = nil
+    var ResponseMetadata: ResponseMetadata? = nil
 }

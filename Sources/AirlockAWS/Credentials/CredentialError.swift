@@ -11,6 +11,8 @@ public enum CredentialError: Error, Equatable, CustomStringConvertible {
     case expiredProcessCredentials(command: String)
     /// `credential_source = Environment` but the variables are not set.
     case environmentCredentialsMissing(profile: String)
+    /// The web identity token file cannot be read, or holds no token.
+    case webIdentityTokenUnreadable(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -27,6 +29,8 @@ public enum CredentialError: Error, Equatable, CustomStringConvertible {
             "Error when retrieving credentials from custom-process: `\(command)` returned expired credentials"
         case let .environmentCredentialsMissing(profile):
             "No credentials found in credential_source referenced in profile \(profile): set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY."
+        case let .webIdentityTokenUnreadable(path, reason):
+            "Cannot read the web identity token file \(path): \(reason). Check web_identity_token_file or AWS_WEB_IDENTITY_TOKEN_FILE."
         }
     }
 }

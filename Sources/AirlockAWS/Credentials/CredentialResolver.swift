@@ -1,8 +1,10 @@
 import Foundation
 
 /// Turns a profile into working credentials as the AWS CLI does: static keys, `credential_process`,
-/// `credential_source = Environment`, and `role_arn` chains through STS AssumeRole, asking for MFA codes
-/// where a profile has `mfa_serial` and sharing role sessions with the AWS CLI's cache.
+/// `credential_source = Environment`, web identity (`web_identity_token_file`), IAM Identity Center (`sso_session`
+/// and the legacy `sso_*` keys, with the AWS CLI's SSO token cache), and `role_arn` chains through STS AssumeRole
+/// from any of them, asking for MFA codes where a profile has `mfa_serial` and sharing role sessions with the AWS
+/// CLI's cache.
 ///
 /// ```swift
 /// let resolver = CredentialResolver(config: config, profileName: "role-with-mfa", environment: env,
@@ -24,6 +26,8 @@ public struct CredentialResolver: Sendable {
     public var environment: [String: String]
     /// The shared role session cache; nil to neither read nor write it.
     public var cache: RoleSessionCache?
+    /// Where `aws sso login` leaves its tokens.
+    public var ssoTokens: SSOTokenCache
     public var client: AWSQueryClient
     /// Overrides the outermost role's `duration_seconds`.
     public var durationSeconds: Int?
@@ -31,7 +35,9 @@ public struct CredentialResolver: Sendable {
     public var now: @Sendable () -> Date
     /// What the user should know that is not an error: a wait for another airlock, a session that was not cached.
     public var notice: @Sendable (String) -> Void
-    /// Whether keys in the environment come before the profile: when no profile was named (botocore's chain).
+    /// Whether the environment's credentials come first, as in botocore's chain unless a profile is named with
+    /// `--profile`: keys (`AWS_ACCESS_KEY_ID`, before any profile, as inside `airlock exec`) and the web identity
+    /// variables (`AWS_WEB_IDENTITY_TOKEN_FILE`, before the profile's settings).
     public var environmentKeysFirst = false
 
     public init(
@@ -43,6 +49,7 @@ public struct CredentialResolver: Sendable {
         self.profileName = profileName
         self.environment = environment
         self.cache = cache
+        self.ssoTokens = SSOTokenCache.awsCLI(environment: environment)
         self.client = client
         self.durationSeconds = durationSeconds
         self.mfaCode = mfaCode
@@ -56,8 +63,8 @@ public struct CredentialResolver: Sendable {
             return Resolved(credentials: keys, region: AWSRegion.resolve(environment: environment, profile: config.profiles[profileName]),
                             fromCache: false)
         }
-        let profile = try config.profile(profileName)
-        let source = try config.credentialSource(for: profileName)
+        let source = try config.credentialSource(for: profileName, environment: webIdentityEnvironment)
+        let profile = config.profiles[profileName]
         let region = AWSRegion.resolve(environment: environment, profile: profile)
         let endpoint = try STSEndpoint.resolve(region: region, profile: profile, config: config, environment: environment)
         var fromCache = false
@@ -65,17 +72,32 @@ public struct CredentialResolver: Sendable {
         return Resolved(credentials: credentials, region: region, fromCache: fromCache)
     }
 
+    /// The variables botocore's web identity provider reads, unless a profile was named on the command line.
+    private var webIdentityEnvironment: [String: String] {
+        environmentKeysFirst ? environment : [:]
+    }
+
     /// The cache keys of the profile's role sessions, outermost last (for `cache clear --profile`).
     public func cacheKeys() throws -> [String] {
         var keys: [String] = []
-        var source = try config.credentialSource(for: profileName)
+        var source = try config.credentialSource(for: profileName, environment: webIdentityEnvironment)
         var outermost = true
-        while case let .assumeRole(settings, inner) = source {
-            keys.insert(RoleSessionCache.key(for: settings, durationSeconds: outermost ? durationSeconds ?? settings.durationSeconds : settings.durationSeconds), at: 0)
-            outermost = false
-            source = inner
+        while true {
+            switch source {
+            case let .assumeRole(settings, inner):
+                keys.insert(RoleSessionCache.key(for: settings, durationSeconds: outermost ? durationSeconds ?? settings.durationSeconds : settings.durationSeconds), at: 0)
+                outermost = false
+                source = inner
+                continue
+            case let .webIdentity(settings):
+                keys.insert(RoleSessionCache.key(for: settings, durationSeconds: outermost ? durationSeconds : nil), at: 0)
+            case let .singleSignOn(settings):
+                keys.insert(RoleSessionCache.key(for: settings), at: 0)
+            case .staticKeys, .environment, .process:
+                break
+            }
+            return keys
         }
-        return keys
     }
 
     private func resolve(_ source: CredentialSource, endpoint: STSEndpoint, outermost: Bool, fromCache: inout Bool) async throws -> AWSCredentials {
@@ -88,6 +110,36 @@ public struct CredentialResolver: Sendable {
         case let .process(command, _):
             let data = try await ExternalCommand.output(of: command, kind: "custom-process", environment: environment)
             return try CredentialProcessOutput.parse(data, command: command, now: now())
+        case let .webIdentity(settings):
+            let duration = outermost ? durationSeconds : nil
+            let key = RoleSessionCache.key(for: settings, durationSeconds: duration)
+            if let cached = cache?.credentials(forKey: key, now: now()) {
+                fromCache = true
+                return cached
+            }
+            let sts = STSClient(credentials: nil, region: endpoint.signingRegion, endpoint: endpoint.url, client: client)
+            let result = try await sts.assumeRoleWithWebIdentity(
+                roleARN: settings.roleARN, roleSessionName: settings.roleSessionName ?? "airlock-session-\(Int(now().timeIntervalSince1970))",
+                token: try Self.webIdentityToken(settings.tokenFile), durationSeconds: duration)
+            store { try cache?.store(result, forKey: key) }
+            return result.credentials
+        case let .singleSignOn(settings):
+            let key = RoleSessionCache.key(for: settings)
+            if let cached = cache?.credentials(forKey: key, now: now()) {
+                fromCache = true
+                return cached
+            }
+            let profile = config.profiles[profileName]
+            let fetcher = SingleSignOnFetcher(
+                settings: settings, tokens: ssoTokens,
+                portal: SSOPortalClient(endpoint: try SSOEndpoints.portal(region: settings.region, profile: profile, config: config,
+                                                                          environment: environment), client: client),
+                oidc: SSOOIDCClient(endpoint: try SSOEndpoints.oidc(region: settings.region, profile: profile, config: config,
+                                                                    environment: environment), client: client),
+                notice: notice)
+            let credentials = try await fetcher.credentials(now: now())
+            store { try cache?.storeSingleSignOn(credentials, accountID: settings.accountID, forKey: key) }
+            return credentials
         case let .assumeRole(settings, inner):
             let duration = outermost ? durationSeconds ?? settings.durationSeconds : settings.durationSeconds
             let key = RoleSessionCache.key(for: settings, durationSeconds: duration)
@@ -132,13 +184,32 @@ public struct CredentialResolver: Sendable {
             durationSeconds: duration, externalID: settings.externalID,
             serialNumber: settings.mfaSerial, tokenCode: tokenCode
         ))
-        do {
-            try cache?.store(result, forKey: key)
-        } catch {
-            // The session is good and its code spent: use it, and say why the next command asks again.
-            notice("The session works but was not cached (\(error)); the next command will ask for a code again.")
-        }
+        store { try cache?.store(result, forKey: key) }
         return result.credentials
+    }
+
+    /// Caches a session; one that cannot be cached is still good (and its code spent): say why the next command asks again.
+    private func store(_ write: () throws -> Void) {
+        do {
+            try write()
+        } catch {
+            notice("The session works but was not cached (\(error)); the next command will ask for it again.")
+        }
+    }
+
+    /// The token in a web identity token file: the whole file, as botocore reads it (at most 64 KiB; STS takes 20,000
+    /// characters).
+    static func webIdentityToken(_ path: String) throws -> String {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw CredentialError.webIdentityTokenUnreadable(path: path, reason: FileManager.default.fileExists(atPath: path)
+                ? "permission denied" : "no such file")
+        }
+        defer { try? handle.close() }
+        let data = (try? handle.read(upToCount: 64 << 10)) ?? nil
+        guard let data, let token = String(data: data, encoding: .utf8), !token.isEmpty else {
+            throw CredentialError.webIdentityTokenUnreadable(path: path, reason: "it is empty or not text")
+        }
+        return token
     }
 
     /// `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and `AWS_SESSION_TOKEN` (or the older `AWS_SECURITY_TOKEN`),

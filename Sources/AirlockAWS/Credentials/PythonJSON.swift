@@ -1,20 +1,20 @@
-/// JSON text exactly as Python's `json.dumps(value, sort_keys=True)` writes it (`", "` and `": "` separators,
-/// non-ASCII as `\uXXXX`), for the few flat values the AWS CLI hashes into cache keys.
+/// JSON text exactly as Python's `json.dumps(value, sort_keys=True)` writes it (`", "` and `": "` separators, or
+/// `","` and `":"` when compact; non-ASCII as `\uXXXX`), for the few flat values the AWS CLI hashes into cache keys.
 enum PythonJSON {
     enum Value {
         case string(String)
         case int(Int)
     }
 
-    static func dumps(sortedObject object: [String: Value]) -> String {
+    static func dumps(sortedObject object: [String: Value], compact: Bool = false) -> String {
         let members = object.keys.sorted().map { key -> String in
             let value: String = switch object[key]! {
             case let .string(text): quoted(text)
             case let .int(number): String(number)
             }
-            return quoted(key) + ": " + value
+            return quoted(key) + (compact ? ":" : ": ") + value
         }
-        return "{" + members.joined(separator: ", ") + "}"
+        return "{" + members.joined(separator: compact ? "," : ", ") + "}"
     }
 
     static func quoted(_ text: String) -> String {

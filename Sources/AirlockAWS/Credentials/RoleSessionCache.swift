@@ -36,12 +36,28 @@ public struct RoleSessionCache: Sendable {
         return Hex.encode(digest)
     }
 
+    /// botocore's key for AssumeRoleWithWebIdentity: the role and a configured session name (never the token).
+    public static func key(for settings: WebIdentitySettings, durationSeconds: Int?) -> String {
+        var arguments: [String: PythonJSON.Value] = ["RoleArn": .string(settings.roleARN)]
+        if let value = settings.roleSessionName { arguments["RoleSessionName"] = .string(value) }
+        if let value = durationSeconds { arguments["DurationSeconds"] = .int(value) }
+        return Hex.encode(Insecure.SHA1.hash(data: Array(PythonJSON.dumps(sortedObject: arguments).utf8)))
+    }
+
+    /// botocore's key for Identity Center role credentials: account, role and the session's name (or, for the
+    /// legacy form, the start URL), compact JSON.
+    public static func key(for settings: SingleSignOnSettings) -> String {
+        var arguments: [String: PythonJSON.Value] = ["accountId": .string(settings.accountID), "roleName": .string(settings.roleName)]
+        if let name = settings.sessionName { arguments["sessionName"] = .string(name) } else { arguments["startUrl"] = .string(settings.startURL) }
+        return Hex.encode(Insecure.SHA1.hash(data: Array(PythonJSON.dumps(sortedObject: arguments, compact: true).utf8)))
+    }
+
     func path(_ key: String) -> URL { folder.appendingPathComponent(key + ".json") }
 
     /// The cached session for `key`, if there is one with more than the expiry window left, in a regular file of
     /// this user's that nobody else may write (another user's file could hand this one credentials of theirs).
     public func credentials(forKey key: String, now: Date = Date()) -> AWSCredentials? {
-        guard isTrustedFolder, let data = Self.trustedContents(of: path(key)),
+        guard isTrustedFolder, let data = TrustedFile.contents(of: path(key)),
               let session = try? JSONDecoder().decode(CachedRoleSession.self, from: data),
               let expiration = ISO8601Timestamp.parse(session.Credentials.Expiration),
               expiration.timeIntervalSince(now) >= expiryWindow else { return nil }
@@ -53,28 +69,13 @@ public struct RoleSessionCache: Sendable {
 
     /// Whether the cache folder is this user's and nobody else may write in it (another user could otherwise rename
     /// one of this user's entries onto another's key, or hold its lock); a folder not made yet will be, 0700.
-    public var isTrustedFolder: Bool {
-        var status = stat()
-        guard lstat(folder.path, &status) == 0 else { return errno == ENOENT }
-        return (status.st_mode & S_IFMT) == S_IFDIR && status.st_uid == geteuid() && status.st_mode & 0o022 == 0
-    }
-
-    /// The contents of a regular file (not a link) owned by this user and writable by nobody else, checked on the
-    /// descriptor that reads it (so it cannot be swapped between the check and the read).
-    static func trustedContents(of url: URL) -> Data? {
-        let descriptor = open(url.path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
-        guard descriptor >= 0 else { return nil }
-        let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
-        var status = stat()
-        guard fstat(descriptor, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG, status.st_uid == geteuid(),
-              status.st_mode & 0o022 == 0, status.st_size <= 1 << 20 else { return nil }
-        return try? handle.readToEnd()
-    }
+    public var isTrustedFolder: Bool { TrustedFile.isPrivateFolder(folder) }
 
     /// Stores a fresh AssumeRole answer: a temporary file (0600) in the folder, then renamed over the key.
     public func store(_ result: AssumeRoleResult, forKey key: String) throws {
         guard let expiration = result.credentials.expiration, let token = result.credentials.sessionToken else { return }
         let session = CachedRoleSession(
+            ProviderType: nil,
             Credentials: .init(
                 AccessKeyId: result.credentials.accessKeyID, SecretAccessKey: result.credentials.secretAccessKey,
                 SessionToken: token, Expiration: AWSTimestamp(expiration).iso8601.dropLast() + "UTC",
@@ -83,6 +84,21 @@ public struct RoleSessionCache: Sendable {
             AssumedRoleUser: .init(AssumedRoleId: result.assumedRoleID, Arn: result.assumedRoleARN),
             ResponseMetadata: .init(RequestId: result.requestID, HTTPStatusCode: 200, RetryAttempts: 0)
         )
+        try write(session, forKey: key)
+    }
+
+    /// Stores Identity Center role credentials as botocore's SSO provider caches them (`ProviderType` `sso`, the
+    /// expiry as `%Y-%m-%dT%H:%M:%SZ`).
+    public func storeSingleSignOn(_ credentials: AWSCredentials, accountID: String, forKey key: String) throws {
+        guard let expiration = credentials.expiration, let token = credentials.sessionToken else { return }
+        try write(CachedRoleSession(
+            ProviderType: "sso",
+            Credentials: .init(AccessKeyId: credentials.accessKeyID, SecretAccessKey: credentials.secretAccessKey, SessionToken: token,
+                               Expiration: ISO8601Timestamp.format(expiration), AccountId: accountID)
+        ), forKey: key)
+    }
+
+    private func write(_ session: CachedRoleSession, forKey key: String) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         try AtomicFile.write(try encoder.encode(session), to: path(key), folderPermissions: 0o700, filePermissions: 0o600)

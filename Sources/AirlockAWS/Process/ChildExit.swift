@@ -9,9 +9,16 @@ import Darwin
 /// child's exit is taken) and reports its status.
 public enum ChildExit {
     /// Finishes with one value, the child's exit status (128 + the signal's number when a signal ended it).
-    public static func watch(_ pid: pid_t) -> AsyncStream<Int32> {
+    /// - Parameter beforeReaping: runs once the child has ended but before its pid is released (while it cannot be
+    ///   another process's yet): the moment to stop signalling it.
+    public static func watch(_ pid: pid_t, beforeReaping: (@Sendable () -> Void)? = nil) -> AsyncStream<Int32> {
         let (stream, continuation) = AsyncStream<Int32>.makeStream()
         Thread.detachNewThread {
+            if let beforeReaping {
+                var info = siginfo_t()
+                while waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT) < 0 && errno == EINTR {}
+                beforeReaping()
+            }
             continuation.yield(wait(pid))
             continuation.finish()
         }

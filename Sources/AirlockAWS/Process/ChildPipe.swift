@@ -27,11 +27,21 @@ public struct ChildPipe: Sendable {
     }
 
     /// Reads `descriptor` to its end on a thread of its own, yielding what arrives, then closes it.
-    public static func chunks(from descriptor: Int32) -> AsyncStream<Data> {
+    /// - Parameter givingUp: asked between waits of at most 100 ms; true ends the reading before the end (a child
+    ///   that ended but left a process of its own holding the pipe open).
+    public static func chunks(from descriptor: Int32, givingUp: (@Sendable () -> Bool)? = nil) -> AsyncStream<Data> {
         let (stream, continuation) = AsyncStream<Data>.makeStream()
         Thread.detachNewThread {
             var buffer = [UInt8](repeating: 0, count: 64 * 1024)
             while true {
+                if let givingUp {
+                    var ready = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+                    let polled = poll(&ready, 1, 100)
+                    if polled == 0 || (polled < 0 && errno == EINTR) {
+                        if givingUp() { break }
+                        continue
+                    }
+                }
                 let count = read(descriptor, &buffer, buffer.count)
                 if count > 0 {
                     continuation.yield(Data(buffer[0..<count]))
@@ -47,10 +57,10 @@ public struct ChildPipe: Sendable {
         return stream
     }
 
-    /// Everything read from `descriptor` to its end (which then closes it).
-    public static func readAll(from descriptor: Int32) async -> Data {
+    /// Everything read from `descriptor` to its end, or until `givingUp` says so (which then closes it).
+    public static func readAll(from descriptor: Int32, givingUp: (@Sendable () -> Bool)? = nil) async -> Data {
         var data = Data()
-        for await chunk in chunks(from: descriptor) { data.append(chunk) }
+        for await chunk in chunks(from: descriptor, givingUp: givingUp) { data.append(chunk) }
         return data
     }
 

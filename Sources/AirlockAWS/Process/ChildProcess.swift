@@ -27,6 +27,9 @@ public enum ChildProcess {
     ///   - discardOutput: true sends both outputs to `/dev/null` and makes no pipes at all, for a child that
     ///     leaves a daemon behind (which would otherwise hold a pipe open).
     ///   - timeLimit: past it the child gets SIGTERM, and SIGKILL two seconds later.
+    ///
+    /// Once the child has ended, its outputs are read for two seconds more at most: a process it left behind holding
+    /// them open does not hold this one. No signal reaches its pid once it has been reaped (it may be another's then).
     ///   - endsWithThisProcess: true passes SIGTERM and SIGHUP that end this process on to the child first, so that
     ///     it does not outlive this one (a SIGKILL of this process cannot be passed on).
     public static func run(
@@ -57,7 +60,7 @@ public enum ChildProcess {
         // before the spawn, so no signal slips between the child's start and the arming.
         let started = StartedChild()
         let forwarder = endsWithThisProcess ? SignalInterception([SIGTERM, SIGHUP]) { number in
-            if let child = started.pid { kill(child, number) }
+            started.signal(number)
         } : nil
         let pid: pid_t
         do {
@@ -71,18 +74,19 @@ public enum ChildProcess {
         if let stdin { close(stdin.readEnd) }
         if let stdout { close(stdout.writeEnd) }
         if let stderr { close(stderr.writeEnd) }
-        let exit = ChildExit.watch(pid)
+        let exit = ChildExit.watch(pid, beforeReaping: { started.ended() })
         let limit = timeLimit.map { limit in
             Task { () -> Bool in
                 do { try await Task.sleep(for: limit) } catch { return false }  // it ended in time
-                kill(pid, SIGTERM)
-                if (try? await Task.sleep(for: .seconds(2))) != nil { kill(pid, SIGKILL) }
+                guard started.signal(SIGTERM) else { return false }
+                if (try? await Task.sleep(for: .seconds(2))) != nil { started.signal(SIGKILL) }
                 return true
             }
         }
         if let stdin, let input { ChildPipe.write(input, to: stdin.writeEnd) }
-        async let out = readAll(stdout)
-        async let err = readAll(stderr)
+        let givingUp: @Sendable () -> Bool = { started.outputAbandoned }
+        async let out = readAll(stdout, givingUp: givingUp)
+        async let err = readAll(stderr, givingUp: givingUp)
         var status: Int32 = -1
         for await code in exit { status = code }
         limit?.cancel()
@@ -91,17 +95,42 @@ public enum ChildProcess {
         return Result(status: status, stdout: await out, stderr: await err, timedOut: timedOut)
     }
 
-    private static func readAll(_ pipe: ChildPipe?) async -> Data {
+    private static func readAll(_ pipe: ChildPipe?, givingUp: @escaping @Sendable () -> Bool) async -> Data {
         guard let pipe else { return Data() }
-        return await ChildPipe.readAll(from: pipe.readEnd)
+        return await ChildPipe.readAll(from: pipe.readEnd, givingUp: givingUp)
     }
 }
 
-/// The pid of a child being started, for a signal handler that may run on another thread.
+/// The child being run, for a signal handler and a time limit that may act on other threads: signalled only from its
+/// start until it ended (checked under the same lock that records the end, before its pid is released).
 private final class StartedChild: Sendable {
-    private let value = Mutex<pid_t?>(nil)
+    private struct State {
+        var pid: pid_t?
+        var endedAt: ContinuousClock.Instant?
+    }
+
+    private let state = Mutex(State())
+
     var pid: pid_t? {
-        get { value.withLock { $0 } }
-        set { value.withLock { $0 = newValue } }
+        get { state.withLock { $0.pid } }
+        set { state.withLock { $0.pid = newValue } }
+    }
+
+    /// Sends `number` if the child has started and not ended; whether it was sent.
+    @discardableResult
+    func signal(_ number: Int32) -> Bool {
+        state.withLock { state in
+            guard let pid = state.pid, state.endedAt == nil else { return false }
+            return kill(pid, number) == 0
+        }
+    }
+
+    func ended() {
+        state.withLock { $0.endedAt = .now }
+    }
+
+    /// Whether the child ended more than two seconds ago (its outputs are not waited for any longer).
+    var outputAbandoned: Bool {
+        state.withLock { state in state.endedAt.map { .now - $0 > .seconds(2) } ?? false }
     }
 }

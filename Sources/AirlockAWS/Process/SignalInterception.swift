@@ -6,14 +6,21 @@ import Darwin
 #endif
 
 /// For a while, signals that would end this process first run `before` (pass the signal on to a child, give the
-/// terminal back), then end it as they would have. `stop()` gives the signals their default handling back.
+/// terminal back), then end it as they would have. A signal this process ignores (started under `nohup`, say) stays
+/// ignored and is not intercepted. `stop()` gives each signal back the handling it had.
 public final class SignalInterception {
-    private let signals: [Int32]
+    private let previous: [(number: Int32, action: sigaction)]
     private let sources: [any DispatchSourceSignal]
 
     public init(_ signals: [Int32], before: @escaping @Sendable (Int32) -> Void) {
-        self.signals = signals
-        sources = signals.map { number in
+        var previous: [(Int32, sigaction)] = []
+        for number in signals {
+            var old = sigaction()
+            guard sigaction(number, nil, &old) == 0, !Self.isIgnored(old) else { continue }
+            previous.append((number, old))
+        }
+        self.previous = previous
+        sources = previous.map { number, _ in
             signal(number, SIG_IGN)  // delivered to the source below instead
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler {
@@ -30,9 +37,21 @@ public final class SignalInterception {
         }
     }
 
-    /// The signals' default handling is back.
+    /// Each signal has the handling it had before.
     public func stop() {
         for source in sources { source.cancel() }
-        for number in signals { signal(number, SIG_DFL) }
+        for (number, action) in previous {
+            var action = action
+            sigaction(number, &action, nil)
+        }
+    }
+
+    private static func isIgnored(_ action: sigaction) -> Bool {
+        #if canImport(Glibc)
+        let handler = action.__sigaction_handler.sa_handler
+        #else
+        let handler = action.__sigaction_u.__sa_handler
+        #endif
+        return action.sa_flags & SA_SIGINFO == 0 && unsafeBitCast(handler, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self)
     }
 }

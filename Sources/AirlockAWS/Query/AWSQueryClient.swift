@@ -80,10 +80,10 @@ public final class AWSQueryClient: Sendable {
         }
     }
 
-    /// Signs and sends `request` to `endpoint`; returns the answer's XML or throws `AWSServiceError`
-    /// (an `<ErrorResponse>`) or `AWSTransportError`.
+    /// Signs and sends `request` to `endpoint` (unsigned without credentials, as AssumeRoleWithWebIdentity goes);
+    /// returns the answer's XML or throws `AWSServiceError` (an `<ErrorResponse>`) or `AWSTransportError`.
     public func send(
-        _ request: AWSQueryRequest, endpoint: URL, region: String, credentials: AWSCredentials
+        _ request: AWSQueryRequest, endpoint: URL, region: String, credentials: AWSCredentials?
     ) async throws -> XMLTree {
         let attempts = request.retryable ? configuration.retry.maxAttempts : 1
         var attempt = 1
@@ -102,35 +102,25 @@ public final class AWSQueryClient: Sendable {
     }
 
     private func sendOnce(
-        _ request: AWSQueryRequest, endpoint: URL, region: String, credentials: AWSCredentials
+        _ request: AWSQueryRequest, endpoint: URL, region: String, credentials: AWSCredentials?
     ) async throws -> XMLTree {
         let body = Array(request.formBody.utf8)
         let host = endpoint.port.map { "\(endpoint.host ?? ""):\($0)" } ?? (endpoint.host ?? "")
         let path = endpoint.path.isEmpty ? "/" : endpoint.path
-        let signer = SigV4Signer(credentials: credentials, region: region, service: request.service)
-        let signed = signer.signHeaders(
-            SigV4Request(method: "POST", path: path, headers: [
-                .init("Host", host),
-                .init("Content-Type", "application/x-www-form-urlencoded; charset=utf-8"),
-            ], body: body),
-            date: Date()
-        )
+        var headers: [SigV4Request.Header] = [
+            .init("Host", host),
+            .init("Content-Type", "application/x-www-form-urlencoded; charset=utf-8"),
+        ]
+        if let credentials {
+            let signer = SigV4Signer(credentials: credentials, region: region, service: request.service)
+            headers = signer.signHeaders(SigV4Request(method: "POST", path: path, headers: headers, body: body), date: Date()).headers
+        }
         var httpRequest = HTTPClientRequest(url: endpoint.absoluteString)
         httpRequest.method = .POST
-        for header in signed.headers { httpRequest.headers.add(name: header.name, value: header.value) }
-        httpRequest.headers.add(name: "User-Agent", value: configuration.userAgent)
+        for header in headers { httpRequest.headers.add(name: header.name, value: header.value) }
         httpRequest.body = .bytes(ByteBuffer(bytes: body))
-
-        let response: HTTPClientResponse
-        let bytes: ByteBuffer
-        do {
-            response = try await http(for: endpoint).execute(httpRequest, timeout: TimeAmount(configuration.requestTimeout))
-            bytes = try await response.body.collect(upTo: 4 << 20)
-        } catch {
-            throw Self.transportError(error, endpoint: endpoint.absoluteString)
-        }
-        let status = Int(response.status.code)
-        let xml = XMLTree.parse(Array(buffer: bytes))
+        let (status, responseHeaders, bytes) = try await exchange(httpRequest, endpoint: endpoint)
+        let xml = XMLTree.parse(bytes)
         guard (200..<300).contains(status) else {
             // AWS writes <ErrorResponse><Error>; some emulators and EC2-style APIs nest it in <Errors>.
             guard let xml, let error = xml.child("Error") ?? xml.at("Errors", "Error") else {
@@ -149,7 +139,7 @@ public final class AWSQueryClient: Sendable {
             throw AWSServiceError(
                 code: error.text("Code") ?? "Unknown",
                 message: error.text("Message") ?? "",
-                requestID: xml.text("RequestId") ?? xml.text("RequestID") ?? response.headers.first(name: "x-amzn-RequestId"),
+                requestID: xml.text("RequestId") ?? xml.text("RequestID") ?? responseHeaders.first(name: "x-amzn-RequestId"),
                 operation: request.action,
                 httpStatus: status
             )
@@ -163,6 +153,20 @@ public final class AWSQueryClient: Sendable {
             "action": "\(request.action)", "requestID": "\(xml.text("ResponseMetadata", "RequestId") ?? "-")",
         ])
         return xml
+    }
+
+    /// Sends one request as it is (with this client's User-Agent) and reads at most 4 MiB of the answer; a failure
+    /// to connect or to read is an `AWSTransportError`.
+    public func exchange(_ request: HTTPClientRequest, endpoint: URL) async throws -> (status: Int, headers: HTTPHeaders, body: [UInt8]) {
+        var request = request
+        request.headers.replaceOrAdd(name: "User-Agent", value: configuration.userAgent)
+        do {
+            let response = try await http(for: endpoint).execute(request, timeout: TimeAmount(configuration.requestTimeout))
+            let bytes = try await response.body.collect(upTo: 4 << 20)
+            return (Int(response.status.code), response.headers, Array(buffer: bytes))
+        } catch {
+            throw Self.transportError(error, endpoint: endpoint.absoluteString)
+        }
     }
 
     static func transportError(_ error: any Error, endpoint: String) -> AWSTransportError {

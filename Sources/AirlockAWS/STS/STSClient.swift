@@ -1,7 +1,7 @@
 import Foundation
 
-/// AWS Security Token Service: GetSessionToken, AssumeRole and GetCallerIdentity over the query API
-/// (`POST /`, form body, Version 2011-06-15).
+/// AWS Security Token Service: GetSessionToken, AssumeRole, AssumeRoleWithWebIdentity and GetCallerIdentity over
+/// the query API (`POST /`, form body, Version 2011-06-15).
 ///
 /// ```swift
 /// let sts = STSClient(credentials: keys, region: "us-east-1", endpoint: endpoint, client: queryClient)
@@ -11,12 +11,13 @@ import Foundation
 public struct STSClient: Sendable {
     public static let apiVersion = "2011-06-15"
 
-    public let credentials: AWSCredentials
+    /// The caller's keys; nil for an anonymous client, which can only call AssumeRoleWithWebIdentity.
+    public let credentials: AWSCredentials?
     public let region: String
     public let endpoint: URL
     public let client: AWSQueryClient
 
-    public init(credentials: AWSCredentials, region: String, endpoint: URL, client: AWSQueryClient) {
+    public init(credentials: AWSCredentials?, region: String, endpoint: URL, client: AWSQueryClient) {
         self.credentials = credentials
         self.region = region
         self.endpoint = endpoint
@@ -56,6 +57,27 @@ public struct STSClient: Sendable {
         let result = xml.child("AssumeRoleResult")
         return AssumeRoleResult(
             credentials: try STSCredentialsResult.credentials(in: xml, result: "AssumeRoleResult", endpoint: endpoint),
+            assumedRoleARN: result?.text("AssumedRoleUser", "Arn") ?? "",
+            assumedRoleID: result?.text("AssumedRoleUser", "AssumedRoleId") ?? "",
+            packedPolicySize: result?.text("PackedPolicySize").flatMap { Int($0) },
+            sourceIdentity: result?.text("SourceIdentity"),
+            requestID: xml.text("ResponseMetadata", "RequestId")
+        )
+    }
+
+    /// Temporary credentials for a role that trusts the OpenID Connect provider behind `token`. Unsigned: the token
+    /// is the proof.
+    public func assumeRoleWithWebIdentity(roleARN: String, roleSessionName: String, token: String,
+                                          durationSeconds: Int? = nil) async throws -> AssumeRoleResult {
+        var parameters: [(String, String)] = [("RoleArn", roleARN), ("RoleSessionName", roleSessionName), ("WebIdentityToken", token)]
+        if let durationSeconds { parameters.append(("DurationSeconds", String(durationSeconds))) }
+        let xml = try await client.send(
+            AWSQueryRequest(service: "sts", action: "AssumeRoleWithWebIdentity", version: Self.apiVersion, parameters: parameters),
+            endpoint: endpoint, region: region, credentials: nil
+        )
+        let result = xml.child("AssumeRoleWithWebIdentityResult")
+        return AssumeRoleResult(
+            credentials: try STSCredentialsResult.credentials(in: xml, result: "AssumeRoleWithWebIdentityResult", endpoint: endpoint),
             assumedRoleARN: result?.text("AssumedRoleUser", "Arn") ?? "",
             assumedRoleID: result?.text("AssumedRoleUser", "AssumedRoleId") ?? "",
             packedPolicySize: result?.text("PackedPolicySize").flatMap { Int($0) },

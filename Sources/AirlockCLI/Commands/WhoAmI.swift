@@ -15,10 +15,9 @@ extension Airlock {
         func run() async throws {
             let identity = try await CredentialSession.run(options) { session in
                 let resolved = try await session.resolver.resolve()
-                // Keys from the environment need no profile (botocore's first provider when none is named).
-                let profile = session.resolver.environmentKeysFirst ? session.config.profiles[session.profileName]
-                    : try session.config.profile(session.profileName)
-                let endpoint = try STSEndpoint.resolve(region: resolved.region, profile: profile, config: session.config,
+                // The profile was checked by the resolution; credentials from the environment need none.
+                let endpoint = try STSEndpoint.resolve(region: resolved.region, profile: session.config.profiles[session.profileName],
+                                                       config: session.config,
                                                        environment: session.environment)
                 let sts = STSClient(credentials: resolved.credentials, region: endpoint.signingRegion,
                                     endpoint: endpoint.url, client: session.client)

@@ -26,7 +26,9 @@ struct CredentialSession {
             mfaCode: { try mfa.code(for: $0) },
             notice: { FileHandle.standardError.write(Data("airlock: \($0)\n".utf8)) }
         )
-        resolver.environmentKeysFirst = SharedConfig.explicitProfileName(explicit: options.profile, environment: environment) == nil
+        // botocore: only a profile named on the command line puts the environment's credentials after the profile's
+        // (AWS_PROFILE does not: keys in the environment still win).
+        resolver.environmentKeysFirst = options.profile == nil
         self.resolver = resolver
     }
 

@@ -37,7 +37,7 @@ struct ProfileOptions: ParsableArguments {
             return mfaCode
         }
         guard mfaCodeStdin else { return nil }
-        let line = (readLine(strippingNewline: true) ?? "").trimmingCharacters(in: .whitespaces)
+        let line = (StandardInputLine.read() ?? "").trimmingCharacters(in: .whitespaces)
         guard MFACodeRequest.isWellFormed(line) else {
             throw ValidationError("--mfa-code-stdin: the first line of standard input must be the 6 digits your MFA device shows.")
         }

@@ -119,6 +119,11 @@ public final class RunningProcess: Sendable {
         return await stop()
     }
 
+    /// Sends `signal` without waiting for anything.
+    public func send(_ signal: Int32) {
+        if isRunning { kill(pid, signal) }
+    }
+
     /// Sends `signal` (SIGTERM by default) and returns the exit status.
     public func stop(signal: Int32 = SIGTERM) async -> Int32 {
         if isRunning { kill(pid, signal) }

@@ -3,10 +3,11 @@ import Foundation
 import NIOSSL
 import Vapor
 
-/// The project's own STS for tests and the demo: it verifies SigV4, knows users, virtual MFA devices and
-/// roles, checks TOTP codes (six digits, one step either side, never twice), enforces trust policies that
-/// demand `aws:MultiFactorAuthPresent`, refuses GetSessionToken with session credentials, expires sessions,
-/// and answers with AWS's exact error codes and messages.
+/// The project's own STS for tests and the demo: it verifies SigV4, knows users, virtual MFA devices and roles,
+/// checks TOTP codes (six digits, one step either side, never twice), enforces trust policies that demand
+/// `aws:MultiFactorAuthPresent`, refuses GetSessionToken with session credentials, expires sessions, and answers with
+/// AWS's exact error codes and messages. It also takes AssumeRoleWithWebIdentity (tokens of `webIdentityTokens`) and
+/// serves IAM Identity Center's GetRoleCredentials and CreateToken (for `ssoUsers`) on the same listener.
 ///
 /// ```swift
 /// let sts = try await TestSTS.start(directory: .reference())
@@ -48,12 +49,15 @@ public final class TestSTS: Sendable {
                 body: body
             ))
             var headers = HTTPHeaders()
-            headers.add(name: .contentType, value: "text/xml")
+            headers.add(name: .contentType, value: answer.contentType)
             headers.add(name: "x-amzn-RequestId", value: answer.requestID)
+            if let errorType = answer.errorType { headers.add(name: "x-amzn-ErrorType", value: errorType) }
             return Response(status: .init(statusCode: answer.status), headers: headers, body: .init(string: answer.body))
         }
         app.on(.POST, body: .collect(maxSize: "64kb"), use: handler)
         app.on(.GET, use: handler)
+        app.on(.GET, "federation", "credentials", use: handler)
+        app.on(.POST, "token", body: .collect(maxSize: "64kb"), use: handler)
         do {
             try await app.server.start(address: .hostname(host, port: port))
         } catch {

@@ -85,12 +85,61 @@ public struct TestSTSDirectory: Sendable {
         }
     }
 
+    /// A token an OpenID Connect provider issued (a CI system's, a Kubernetes service account's). A role trusts the
+    /// provider when its `trustedPrincipals` hold `providerARN`.
+    public struct WebIdentityToken: Sendable {
+        public var token: String
+        /// The issuer, as IAM names the provider (`token.actions.githubusercontent.com`).
+        public var provider: String
+        public var subject: String
+        public var audience: String
+        public var accountID: String
+
+        public init(token: String, provider: String, subject: String, audience: String = "sts.amazonaws.com", accountID: String = "123456789012") {
+            self.token = token
+            self.provider = provider
+            self.subject = subject
+            self.audience = audience
+            self.accountID = accountID
+        }
+
+        public var providerARN: String { "arn:aws:iam::\(accountID):oidc-provider/\(provider)" }
+    }
+
+    /// A person of IAM Identity Center: the access token a sign-in gave them (as `aws sso login` caches it), the client
+    /// registration and refresh token that renew it, and the roles they are assigned by account.
+    public struct SSOUser: Sendable {
+        public var name: String
+        public var accessToken: String
+        public var accessTokenExpiration: Date
+        public var clientID: String
+        public var clientSecret: String
+        public var refreshToken: String
+        /// (account, role name) pairs; each role must be in `roles`.
+        public var assignments: [(accountID: String, roleName: String)]
+
+        public init(name: String, accessToken: String, accessTokenExpiration: Date, clientID: String, clientSecret: String,
+                    refreshToken: String, assignments: [(accountID: String, roleName: String)]) {
+            self.name = name
+            self.accessToken = accessToken
+            self.accessTokenExpiration = accessTokenExpiration
+            self.clientID = clientID
+            self.clientSecret = clientSecret
+            self.refreshToken = refreshToken
+            self.assignments = assignments
+        }
+    }
+
     public var users: [User]
     public var roles: [Role]
+    public var webIdentityTokens: [WebIdentityToken]
+    public var ssoUsers: [SSOUser]
 
-    public init(users: [User], roles: [Role] = []) {
+    public init(users: [User], roles: [Role] = [], webIdentityTokens: [WebIdentityToken] = [], ssoUsers: [SSOUser] = []) {
         self.users = users
         self.roles = roles
+        self.webIdentityTokens = webIdentityTokens
+        self.ssoUsers = ssoUsers
     }
 
     /// The reference document's world: user `anika` with a virtual MFA device (and two more, each a person's

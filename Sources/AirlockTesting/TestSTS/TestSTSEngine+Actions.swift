@@ -94,7 +94,7 @@ extension TestSTSEngine {
         return seconds
     }
 
-    private func credentialsXML(_ session: TestSTSSession) -> String {
+    func credentialsXML(_ session: TestSTSSession) -> String {
         // Fractional seconds, as AWS writes them for AssumeRole; parsers must accept both forms.
         let expiration = ISO8601Timestamp.format(session.expiration).replacingOccurrences(of: "Z", with: ".000Z")
         return """

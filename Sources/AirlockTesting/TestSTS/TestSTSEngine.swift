@@ -27,9 +27,17 @@ public actor TestSTSEngine {
     var clockOffset: TimeInterval = 0
     var requestCounter = 0
     public private(set) var received: [Received] = []
+    /// Identity Center access tokens the portal takes now → the person and when the token expires.
+    var ssoAccessTokens: [String: (user: String, expiration: Date)] = [:]
+    /// Refresh tokens CreateToken takes now → the person.
+    var ssoRefreshTokens: [String: String] = [:]
 
     public init(directory: TestSTSDirectory) {
         self.directory = directory
+        for user in directory.ssoUsers {
+            ssoAccessTokens[user.accessToken] = (user.name, user.accessTokenExpiration)
+            ssoRefreshTokens[user.refreshToken] = user.name
+        }
     }
 
     var now: Date { Date().addingTimeInterval(clockOffset) }
@@ -57,6 +65,19 @@ public actor TestSTSEngine {
     public func handle(_ request: TestSTSRequest) async -> TestSTSResponse {
         requestCounter += 1
         let requestID = String(format: "00000000-0000-4000-8000-%012d", requestCounter)
+        // IAM Identity Center's portal and OIDC service, on the same listener.
+        switch (request.method, request.path) {
+        case ("GET", "/federation/credentials"):
+            let answer = getRoleCredentials(request, requestID: requestID)
+            received.append(Received(action: "GetRoleCredentials", carriedTokenCode: false, errorCode: answer.errorType))
+            return answer
+        case ("POST", "/token"):
+            let answer = createToken(request, requestID: requestID)
+            received.append(Received(action: "CreateToken", carriedTokenCode: false, errorCode: answer.errorType))
+            return answer
+        default:
+            break
+        }
         let parameters = request.parameters
         let action = parameters["Action"] ?? ""
         if !faults.isEmpty {
@@ -88,6 +109,15 @@ public actor TestSTSEngine {
 
     private func respond(to request: TestSTSRequest, action: String, parameters: [String: String], requestID: String) -> TestSTSResponse {
         do {
+            if action == "AssumeRoleWithWebIdentity" {
+                // The token is the proof: AWS takes this call unsigned.
+                guard parameters["Version"] == STSClient.apiVersion else {
+                    throw STSError(400, "InvalidAction", "Could not find operation \(action) for version \(parameters["Version"] ?? "NO_VERSION_SPECIFIED")")
+                }
+                let result = try assumeRoleWithWebIdentity(parameters: parameters)
+                received.append(record(request, action: action, parameters: parameters, errorCode: nil))
+                return TestSTSResponse(status: 200, body: Self.resultXML(action, result, requestID: requestID), requestID: requestID)
+            }
             let caller = try authenticate(request, parameters: parameters)
             guard parameters["Version"] == STSClient.apiVersion else {
                 throw STSError(400, "InvalidAction", "Could not find operation \(action) for version \(parameters["Version"] ?? "NO_VERSION_SPECIFIED")")
@@ -100,23 +130,26 @@ public actor TestSTSEngine {
             default: throw STSError(400, "InvalidAction", "Could not find operation \(action) for version \(STSClient.apiVersion)")
             }
             received.append(record(request, action: action, parameters: parameters, errorCode: nil))
-            let body = """
-                <\(action)Response xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
-                  <\(action)Result>
-                \(result)
-                  </\(action)Result>
-                  <ResponseMetadata>
-                    <RequestId>\(requestID)</RequestId>
-                  </ResponseMetadata>
-                </\(action)Response>
-                """
-            return TestSTSResponse(status: 200, body: body, requestID: requestID)
+            return TestSTSResponse(status: 200, body: Self.resultXML(action, result, requestID: requestID), requestID: requestID)
         } catch let error as STSError {
             received.append(record(request, action: action, parameters: parameters, errorCode: error.code))
             return TestSTSResponse(status: error.status, body: error.xml(requestID: requestID), requestID: requestID)
         } catch {
             return TestSTSResponse(status: 500, body: STSError(500, "InternalFailure", "\(error)", type: "Receiver").xml(requestID: requestID), requestID: requestID)
         }
+    }
+
+    static func resultXML(_ action: String, _ result: String, requestID: String) -> String {
+        """
+        <\(action)Response xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
+          <\(action)Result>
+        \(result)
+          </\(action)Result>
+          <ResponseMetadata>
+            <RequestId>\(requestID)</RequestId>
+          </ResponseMetadata>
+        </\(action)Response>
+        """
     }
 
     /// Checks the MFA device and code: the device must be the caller's, the code six digits, current within

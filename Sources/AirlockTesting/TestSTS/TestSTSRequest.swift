@@ -60,4 +60,7 @@ public struct TestSTSResponse: Sendable {
     public var status: Int
     public var body: String
     public var requestID: String
+    public var contentType = "text/xml"
+    /// `x-amzn-ErrorType` of a REST-JSON error (Identity Center's).
+    public var errorType: String? = nil
 }

@@ -229,4 +229,79 @@ import Testing
             #expect(error.description == "Unable to parse config file: \(configPath), line 3: expected 'key = value' or a [section] header, found a line of 4 characters (not shown: it may be a secret)")
         }
     }
+
+    /// botocore's order: AssumeRole for `role_arn` without a token file, then web identity (its variables before the
+    /// profile's settings), Identity Center, keys; a `default` written nowhere is empty.
+    @Test func webIdentityAndIdentityCenterProfilesResolveInBotocoresOrder() throws {
+        let config = try SharedConfig(configText: """
+            [profile ci]
+            role_arn = arn:aws:iam::111111111111:role/ci
+            web_identity_token_file = /run/token
+
+            [sso-session corp]
+            sso_start_url = https://corp.awsapps.com/start
+            sso_region = eu-west-1
+
+            [profile sso]
+            sso_session = corp
+            sso_account_id = 111111111111
+            sso_role_name = Admin
+            aws_access_key_id = AKIAEXAMPLE000000009
+            aws_secret_access_key = secret
+
+            [profile legacy]
+            sso_start_url = https://old.awsapps.com/start
+            sso_region = us-east-2
+            sso_account_id = 222222222222
+            sso_role_name = ReadOnly
+
+            [profile chain]
+            role_arn = arn:aws:iam::111111111111:role/next
+            source_profile = sso
+
+            [profile disagree]
+            sso_session = corp
+            sso_region = us-east-1
+            sso_account_id = 1
+            sso_role_name = Admin
+
+            [profile no-session]
+            sso_session = elsewhere
+            sso_account_id = 1
+            sso_role_name = Admin
+
+            [profile half]
+            sso_account_id = 1
+
+            [profile plain]
+            region = us-east-1
+            """, configPath: "config")
+        #expect(try config.credentialSource(for: "ci") == .webIdentity(
+            WebIdentitySettings(profile: "ci", roleARN: "arn:aws:iam::111111111111:role/ci", tokenFile: "/run/token")))
+        let variables = ["AWS_WEB_IDENTITY_TOKEN_FILE": "/var/run/token", "AWS_ROLE_SESSION_NAME": "job-7"]
+        #expect(try config.credentialSource(for: "ci", environment: variables) == .webIdentity(
+            WebIdentitySettings(profile: "ci", roleARN: "arn:aws:iam::111111111111:role/ci", tokenFile: "/var/run/token", roleSessionName: "job-7")))
+        #expect(throws: ConfigError.webIdentityWithoutRole(profile: "plain")) { try config.credentialSource(for: "plain", environment: variables) }
+        #expect(throws: ConfigError.unableToLocateCredentials) { try config.credentialSource(for: "default") }
+        #expect(try config.credentialSource(for: "default", environment: variables.merging(["AWS_ROLE_ARN": "arn:aws:iam::1:role/r"]) { $1 })
+            == .webIdentity(WebIdentitySettings(profile: "default", roleARN: "arn:aws:iam::1:role/r", tokenFile: "/var/run/token", roleSessionName: "job-7")))
+
+        let sso = SingleSignOnSettings(profile: "sso", startURL: "https://corp.awsapps.com/start", region: "eu-west-1",
+                                       accountID: "111111111111", roleName: "Admin", sessionName: "corp")
+        #expect(try config.credentialSource(for: "sso") == .singleSignOn(sso))
+        #expect(try config.credentialSource(for: "legacy") == .singleSignOn(SingleSignOnSettings(
+            profile: "legacy", startURL: "https://old.awsapps.com/start", region: "us-east-2", accountID: "222222222222", roleName: "ReadOnly")))
+        guard case let .assumeRole(settings, .singleSignOn(source)) = try config.credentialSource(for: "chain") else {
+            Issue.record("chain does not assume its role from the SSO profile")
+            return
+        }
+        #expect(settings.roleARN == "arn:aws:iam::111111111111:role/next" && source == sso)
+        #expect(throws: ConfigError.ssoSettingsDisagree(key: "sso_region", profileValue: "us-east-1", sessionValue: "eu-west-1")) {
+            try config.credentialSource(for: "disagree")
+        }
+        #expect(throws: ConfigError.ssoSessionNotFound("elsewhere")) { try config.credentialSource(for: "no-session") }
+        #expect(throws: ConfigError.ssoSettingsMissing(profile: "half", missing: ["sso_role_name", "sso_start_url", "sso_region"])) {
+            try config.credentialSource(for: "half")
+        }
+    }
 }
