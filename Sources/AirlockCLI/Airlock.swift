@@ -1,3 +1,4 @@
+import AirlockAWS
 import ArgumentParser
 
 /// `airlock`: Terraform runs behind AWS MFA (`airlock serve`), and AWS role credentials with MFA for the shell.
@@ -29,6 +30,7 @@ extension ParsableCommand {
     /// way: its message on standard error and exit status 255, as the AWS CLI reports them (usage errors and help
     /// as ArgumentParser shows them). `airlock` and `airlock-server` both start here.
     public static func runReportingFailures() async {
+        ProcessImage.recordInheritedSignals()  // before anything ignores SIGPIPE: what exec must keep ignored
         var command: any ParsableCommand
         do {
             command = try parseAsRoot()

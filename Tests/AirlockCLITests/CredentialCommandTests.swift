@@ -106,6 +106,12 @@ import Testing
             // None ignored but glibc's own signals 32 and 33 (its threads' cancel and set-id), which no program handles.
             let ignored = UInt64(fields["SigIgn"] ?? "", radix: 16).map { $0 & ~UInt64(0x1_8000_0000) }
             #expect(ignored == 0, "none ignored: \(status.stdout)")
+            // Under nohup, SIGHUP stays ignored for the command, as exec keeps it; the rest as above.
+            let nohup = try await CommandRunner.run("/bin/sh", ["-c", "trap '' HUP; exec \(world.airlock) exec --profile role-with-mfa -- cat /proc/self/status"],
+                                                    environment: world.environment)
+            let nohupIgnored = nohup.stdout.split(separator: "\n").first { $0.hasPrefix("SigIgn:") }
+                .flatMap { UInt64($0.dropFirst(7).trimmingCharacters(in: .whitespaces), radix: 16) }.map { $0 & ~UInt64(0x1_8000_0000) }
+            #expect(nohupIgnored == 1, "only SIGHUP (bit 1) ignored: \(nohup.stdout)\(nohup.stderr)")
             let descriptors = try await world.run(["exec", "--profile", "role-with-mfa", "--", "ls", "-l", "/proc/self/fd"])
             let open = descriptors.stdout.split(separator: "\n").filter { $0.contains(" -> ") }
             #expect(open.count == 4 && !descriptors.stdout.contains("eventpoll"), "0, 1, 2 and ls's own listing: \(descriptors.stdout)")

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -9,8 +10,21 @@ import Darwin
 /// every signal and none blocked, and no descriptor of this process's but 0, 1 and 2. Swift runs code on threads
 /// that block most signals, and this process ignores SIGPIPE; an exec keeps the calling thread's mask and what is
 /// ignored, so without this the program would not stop on Ctrl-C, SIGTERM or SIGHUP, and would inherit the
-/// runtime's event descriptors.
+/// runtime's event descriptors. A signal this process's parent left ignored (SIGHUP under `nohup`) stays ignored, as
+/// exec keeps it: `recordInheritedSignals()` notes them when the program starts.
 public enum ProcessImage {
+    private static let ignoredAtStart = Mutex<Set<Int32>>([])
+
+    /// Notes the signals ignored when this process started; call it first thing, before anything of its own ignores one.
+    public static func recordInheritedSignals() {
+        var ignored = Set<Int32>()
+        for number in 1..<signalLimit where number != SIGKILL && number != SIGSTOP {
+            var action = sigaction()
+            if sigaction(number, nil, &action) == 0, SignalInterception.isIgnored(action) { ignored.insert(number) }
+        }
+        ignoredAtStart.withLock { $0 = ignored }
+    }
+
     /// Runs `arguments[0]` (searched in PATH) in place of this process; returns only if that failed, with `errno`.
     public static func replace(with arguments: [String]) -> Int32 {
         guard let program = arguments.first else { return EINVAL }
@@ -18,8 +32,9 @@ public enum ProcessImage {
             let flags = fcntl(descriptor, F_GETFD)
             if flags >= 0 { _ = fcntl(descriptor, F_SETFD, flags | FD_CLOEXEC) }
         }
+        let keepIgnored = ignoredAtStart.withLock { $0 }
         for number in 1..<signalLimit where number != SIGKILL && number != SIGSTOP {
-            signal(number, SIG_DFL)
+            signal(number, keepIgnored.contains(number) ? SIG_IGN : SIG_DFL)
         }
         var none = sigset_t()
         sigemptyset(&none)

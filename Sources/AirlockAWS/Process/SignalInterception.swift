@@ -46,7 +46,8 @@ public final class SignalInterception {
         }
     }
 
-    private static func isIgnored(_ action: sigaction) -> Bool {
+    /// Whether `action` ignores its signal (`SIG_IGN`).
+    static func isIgnored(_ action: sigaction) -> Bool {
         #if canImport(Glibc)
         let handler = action.__sigaction_handler.sa_handler
         #else

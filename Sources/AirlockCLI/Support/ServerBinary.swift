@@ -1,3 +1,4 @@
+import AirlockAWS
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -5,7 +6,7 @@ import Glibc
 
 /// `airlock-server`, the program `airlock serve` and `airlock admin` become: found beside this `airlock` (the
 /// real path of the running program), and started in its place (exec: same process, so signals, standard input
-/// and the exit status are the server's own).
+/// and the exit status are the server's own), with default signals and no descriptor of airlock's but 0-2, as `exec`.
 enum ServerBinary {
     static let name = "airlock-server"
 
@@ -23,9 +24,7 @@ enum ServerBinary {
                 + "Install both: swift build -c release --static-swift-stdlib --product airlock --product \(name), then copy "
                 + ".build/release/airlock and .build/release/\(name) into the same folder.")
         }
-        let argv = ([server] + arguments).map { strdup($0) } + [nil]
-        defer { for pointer in argv { free(pointer) } }
-        execv(server, argv)
-        throw CLIError("Could not start \(server): \(String(cString: strerror(errno))).")
+        let reason = ProcessImage.replace(with: [server] + arguments)
+        throw CLIError("Could not start \(server): \(String(cString: strerror(reason))).")
     }
 }
