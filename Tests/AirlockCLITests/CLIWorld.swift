@@ -73,6 +73,10 @@ final class CLIWorld: Sendable {
         region = us-west-2
         credential_process = sh -c 'sleep 600 & echo $! > "$HOME/daemon.pid"; echo "{\\"Version\\": 1, \\"AccessKeyId\\": \\"AKIAANIKA00000000001\\", \\"SecretAccessKey\\": \\"anikaSecretKey/0000000000000000000000001\\"}"'
 
+        [profile chatty-daemon]
+        region = us-west-2
+        credential_process = sh -c '(while :; do echo chatter; sleep 0.01; done) & echo $! > "$HOME/daemon.pid"; echo "{}"'
+
         [profile reads-parent]
         credential_process = sh -c 'tr "\\000" " " < /proc/$PPID/cmdline > "$HOME/parent-cmdline"; exit 3'
 

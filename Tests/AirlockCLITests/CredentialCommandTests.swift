@@ -205,13 +205,37 @@ import Testing
     /// hold airlock: its output is read for two seconds after it ended.
     @Test func aProcessTheCredentialProcessLeftBehindDoesNotHoldAirlock() async throws {
         try await withCLIWorld { world in
-            let result = try await world.run(["whoami", "--profile", "leaves-daemon"])
-            if let daemon = Int32((try? String(contentsOf: world.home.appendingPathComponent("daemon.pid"), encoding: .utf8))?
-                .trimmingCharacters(in: .whitespacesAndNewlines) ?? "") {
-                kill(daemon, SIGKILL)
+            func killDaemon() {
+                if let daemon = Int32((try? String(contentsOf: world.home.appendingPathComponent("daemon.pid"), encoding: .utf8))?
+                    .trimmingCharacters(in: .whitespacesAndNewlines) ?? "") {
+                    kill(daemon, SIGKILL)
+                }
             }
+            let result = try await world.run(["whoami", "--profile", "leaves-daemon"])
+            killDaemon()
             #expect(result.status == 0, "\(result.stderr)")
             #expect(result.stdout.contains(":user/anika"), "\(result.stdout)")
+            // One that keeps writing does not hold it either (its chatter makes the output unusable: an error, not a hang).
+            let chatty = try await world.run(["whoami", "--profile", "chatty-daemon"])
+            killDaemon()
+            #expect(chatty.status == 255 && chatty.stderr.contains("Error when retrieving credentials from custom-process"), "\(chatty.stderr)")
+        }
+    }
+
+    /// A profile named with --profile or AWS_PROFILE must exist even when keys in the environment would serve (botocore's
+    /// ProfileNotFound): a typo never falls back to whatever keys the shell holds.
+    @Test func aNamedProfileMustExistEvenWithKeysInTheEnvironment() async throws {
+        try await withCLIWorld { world in
+            let keys = ["AWS_ACCESS_KEY_ID": world.anika.accessKeyID, "AWS_SECRET_ACCESS_KEY": world.anika.secretAccessKey]
+            for (arguments, environment) in [(["--profile", "typo"], keys), ([], keys.merging(["AWS_PROFILE": "typo"]) { $1 })] {
+                let ours = try await world.run(["whoami"] + arguments, extraEnvironment: environment)
+                let theirs = try await world.aws(["sts", "get-caller-identity"] + arguments, extraEnvironment: environment)
+                #expect(ours.status == 255 && ours.stderr == "The config profile (typo) could not be found\n", "\(ours.stderr)")
+                #expect(theirs.stderr.contains("The config profile (typo) could not be found"), "\(theirs.stderr)")
+            }
+            // Not named at all: the keys serve, as for the AWS CLI.
+            let unnamed = try await world.run(["whoami"], extraEnvironment: keys)
+            #expect(unnamed.stdout.contains(":user/anika"), "\(unnamed.stderr)")
         }
     }
 

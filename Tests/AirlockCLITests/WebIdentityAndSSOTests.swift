@@ -59,7 +59,8 @@ import Testing
             missing["AWS_WEB_IDENTITY_TOKEN_FILE"] = world.home.appendingPathComponent("no-token").path
             let failed = try await world.run(["whoami", "--no-cache"], extraEnvironment: missing)
             #expect(failed.status == 255)
-            #expect(failed.stderr.contains("Cannot read the web identity token file \(world.home.path)/no-token: no such file"), "\(failed.stderr)")
+            #expect(failed.stderr.contains("Cannot read the web identity token file \(world.home.path)/no-token: no such file or directory"),
+                    "\(failed.stderr)")
             // A token STS does not accept: AWS's own error.
             try "not-a-token".write(to: tokenFile, atomically: true, encoding: .utf8)
             let refused = try await world.run(["whoami", "--no-cache"], extraEnvironment: ci)

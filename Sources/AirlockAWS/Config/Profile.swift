@@ -23,7 +23,8 @@ public struct Profile: Sendable, Equatable {
     public var mfaSerial: String? { self["mfa_serial"] }
     /// A command whose standard output is the MFA code (as aws-vault has it).
     public var mfaProcess: String? { self["mfa_process"] }
-    public var roleSessionName: String? { self["role_session_name"] }
+    /// `role_session_name`; an empty one counts as none (botocore then makes a name, kept out of the cache key).
+    public var roleSessionName: String? { self["role_session_name"].flatMap { $0.isEmpty ? nil : $0 } }
     public var externalID: String? { self["external_id"] }
     public var region: String? { self["region"] }
     public var credentialProcess: String? { self["credential_process"] }

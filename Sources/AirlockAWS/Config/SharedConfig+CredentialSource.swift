@@ -77,7 +77,7 @@ extension SharedConfig {
             throw .webIdentityWithoutRole(profile: profile.name)
         }
         return WebIdentitySettings(profile: profile.name, roleARN: roleARN, tokenFile: tokenFile,
-                                   roleSessionName: environment["AWS_ROLE_SESSION_NAME"] ?? profile.roleSessionName)
+                                   roleSessionName: (environment["AWS_ROLE_SESSION_NAME"] ?? profile.roleSessionName).flatMap { $0.isEmpty ? nil : $0 })
     }
 
     /// botocore's SSOProvider: the profile's settings merged with its `[sso-session]` (a key both set must agree),

@@ -4,8 +4,10 @@ import Foundation
 struct AWSTimestamp: Sendable, Equatable {
     let year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int
 
+    /// Dates before 1970 or after 9999 are written as those years' bounds (an answer's hostile number must not trap).
     init(_ date: Date) {
-        var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
+        let interval = date.timeIntervalSince1970
+        var seconds = time_t(interval.isFinite ? min(max(interval, 0), 253_402_300_799).rounded(.down) : 0)
         var parts = tm()
         gmtime_r(&seconds, &parts)
         year = Int(parts.tm_year) + 1900

@@ -1,4 +1,9 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Turns a profile into working credentials as the AWS CLI does: static keys, `credential_process`,
 /// `credential_source = Environment`, web identity (`web_identity_token_file`), IAM Identity Center (`sso_session`
@@ -39,6 +44,10 @@ public struct CredentialResolver: Sendable {
     /// `--profile`: keys (`AWS_ACCESS_KEY_ID`, before any profile, as inside `airlock exec`) and the web identity
     /// variables (`AWS_WEB_IDENTITY_TOKEN_FILE`, before the profile's settings).
     public var environmentKeysFirst = false
+    /// Whether the profile was named (`--profile`, `AWS_DEFAULT_PROFILE`, `AWS_PROFILE`): a named profile must exist,
+    /// even `default` and even when keys in the environment would be used (botocore's ProfileNotFound), so that a typo
+    /// never falls back to whatever keys the shell holds.
+    public var profileNamed = false
 
     public init(
         config: SharedConfig, profileName: String, environment: [String: String], cache: RoleSessionCache?,
@@ -58,6 +67,7 @@ public struct CredentialResolver: Sendable {
     }
 
     public func resolve() async throws -> Resolved {
+        if profileNamed, config.profiles[profileName] == nil { throw ConfigError.profileNotFound(profileName) }
         if environmentKeysFirst, let keys = Self.environmentKeys(environment) {
             // botocore's first provider when no profile is named: inside `airlock exec`, the session it set.
             return Resolved(credentials: keys, region: AWSRegion.resolve(environment: environment, profile: config.profiles[profileName]),
@@ -198,15 +208,19 @@ public struct CredentialResolver: Sendable {
     }
 
     /// The token in a web identity token file: the whole file, as botocore reads it (at most 64 KiB; STS takes 20,000
-    /// characters).
+    /// characters). A regular file, whoever owns it (Kubernetes' projected tokens are root's); never a FIFO that would
+    /// hold airlock.
     static func webIdentityToken(_ path: String) throws -> String {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw CredentialError.webIdentityTokenUnreadable(path: path, reason: FileManager.default.fileExists(atPath: path)
-                ? "permission denied" : "no such file")
+        let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            throw CredentialError.webIdentityTokenUnreadable(path: path, reason: String(cString: strerror(errno)).lowercased())
         }
-        defer { try? handle.close() }
-        let data = (try? handle.read(upToCount: 64 << 10)) ?? nil
-        guard let data, let token = String(data: data, encoding: .utf8), !token.isEmpty else {
+        let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
+        var status = stat()
+        guard fstat(descriptor, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else {
+            throw CredentialError.webIdentityTokenUnreadable(path: path, reason: "it is not a regular file")
+        }
+        guard let data = try? handle.read(upToCount: 64 << 10), let token = String(data: data, encoding: .utf8), !token.isEmpty else {
             throw CredentialError.webIdentityTokenUnreadable(path: path, reason: "it is empty or not text")
         }
         return token

@@ -12,6 +12,8 @@ enum ExternalCommand {
     /// sign-in. `AIRLOCK_CREDENTIAL_PROCESS_TIMEOUT` (seconds, 1 to 3600) sets another.
     static let defaultTimeLimit = 300
     static let timeLimitVariable = "AIRLOCK_CREDENTIAL_PROCESS_TIMEOUT"
+    /// Credentials or a code fit in a few hundred bytes: more than 1 MiB is not read (nor kept in memory).
+    static let outputLimit = 1 << 20
 
     static func output(of commandLine: String, kind: String, environment: [String: String]) async throws -> Data {
         guard let words = ShellWords.split(commandLine) else {
@@ -32,7 +34,8 @@ enum ExternalCommand {
         let result: ChildProcess.Result
         do {
             result = try await ChildProcess.run(URL(fileURLWithPath: "/usr/bin/env"), words, environment: childEnvironment, captureStderr: false,
-                                                timeLimit: timeLimit, endsWithThisProcess: true, inheritInput: true)
+                                                timeLimit: timeLimit, endsWithThisProcess: true, inheritInput: true,
+                                                outputLimit: outputLimit)
         } catch {
             throw CredentialError.processFailed(kind: kind, command: commandLine, reason: "could not start: \(error.localizedDescription)")
         }

@@ -27,24 +27,26 @@ public struct ChildPipe: Sendable {
     }
 
     /// Reads `descriptor` to its end on a thread of its own, yielding what arrives, then closes it.
-    /// - Parameter givingUp: asked between waits of at most 100 ms; true ends the reading before the end (a child
-    ///   that ended but left a process of its own holding the pipe open).
-    public static func chunks(from descriptor: Int32, givingUp: (@Sendable () -> Bool)? = nil) -> AsyncStream<Data> {
+    /// - Parameters:
+    ///   - givingUp: asked before every read (waits are at most 100 ms); true ends the reading before the end (a child
+    ///     that ended but left a process of its own holding the pipe open, writing or not).
+    ///   - limit: at most this many bytes are read; the pipe is then closed (its writer gets EPIPE).
+    public static func chunks(from descriptor: Int32, givingUp: (@Sendable () -> Bool)? = nil, limit: Int? = nil) -> AsyncStream<Data> {
         let (stream, continuation) = AsyncStream<Data>.makeStream()
         Thread.detachNewThread {
             var buffer = [UInt8](repeating: 0, count: 64 * 1024)
-            while true {
+            var remaining = limit ?? Int.max
+            while remaining > 0 {
                 if let givingUp {
+                    if givingUp() { break }
                     var ready = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
                     let polled = poll(&ready, 1, 100)
-                    if polled == 0 || (polled < 0 && errno == EINTR) {
-                        if givingUp() { break }
-                        continue
-                    }
+                    if polled == 0 || (polled < 0 && errno == EINTR) { continue }
                 }
-                let count = read(descriptor, &buffer, buffer.count)
+                let count = read(descriptor, &buffer, min(buffer.count, remaining))
                 if count > 0 {
                     continuation.yield(Data(buffer[0..<count]))
+                    remaining -= count
                 } else if count < 0, errno == EINTR {
                     continue
                 } else {
@@ -57,10 +59,11 @@ public struct ChildPipe: Sendable {
         return stream
     }
 
-    /// Everything read from `descriptor` to its end, or until `givingUp` says so (which then closes it).
-    public static func readAll(from descriptor: Int32, givingUp: (@Sendable () -> Bool)? = nil) async -> Data {
+    /// Everything read from `descriptor` to its end, until `givingUp` says so, or up to `limit` bytes (which then
+    /// closes it).
+    public static func readAll(from descriptor: Int32, givingUp: (@Sendable () -> Bool)? = nil, limit: Int? = nil) async -> Data {
         var data = Data()
-        for await chunk in chunks(from: descriptor, givingUp: givingUp) { data.append(chunk) }
+        for await chunk in chunks(from: descriptor, givingUp: givingUp, limit: limit) { data.append(chunk) }
         return data
     }
 

@@ -27,6 +27,7 @@ public enum ChildProcess {
     ///   - discardOutput: true sends both outputs to `/dev/null` and makes no pipes at all, for a child that
     ///     leaves a daemon behind (which would otherwise hold a pipe open).
     ///   - timeLimit: past it the child gets SIGTERM, and SIGKILL two seconds later.
+    ///   - outputLimit: at most this many bytes of each output are kept; past it the pipe is closed.
     ///
     /// Once the child has ended, its outputs are read for two seconds more at most: a process it left behind holding
     /// them open does not hold this one. No signal reaches its pid once it has been reaped (it may be another's then).
@@ -35,7 +36,7 @@ public enum ChildProcess {
     public static func run(
         _ executable: URL, _ arguments: [String], environment: [String: String],
         input: Data? = nil, captureStderr: Bool = true, discardOutput: Bool = false,
-        timeLimit: Duration? = nil, endsWithThisProcess: Bool = false, inheritInput: Bool = false
+        timeLimit: Duration? = nil, endsWithThisProcess: Bool = false, inheritInput: Bool = false, outputLimit: Int? = nil
     ) async throws(SpawnError) -> Result {
         var pipes: [ChildPipe] = []
         func pipe() throws(SpawnError) -> ChildPipe {
@@ -85,8 +86,8 @@ public enum ChildProcess {
         }
         if let stdin, let input { ChildPipe.write(input, to: stdin.writeEnd) }
         let givingUp: @Sendable () -> Bool = { started.outputAbandoned }
-        async let out = readAll(stdout, givingUp: givingUp)
-        async let err = readAll(stderr, givingUp: givingUp)
+        async let out = readAll(stdout, givingUp: givingUp, limit: outputLimit)
+        async let err = readAll(stderr, givingUp: givingUp, limit: outputLimit)
         var status: Int32 = -1
         for await code in exit { status = code }
         limit?.cancel()
@@ -95,9 +96,9 @@ public enum ChildProcess {
         return Result(status: status, stdout: await out, stderr: await err, timedOut: timedOut)
     }
 
-    private static func readAll(_ pipe: ChildPipe?, givingUp: @escaping @Sendable () -> Bool) async -> Data {
+    private static func readAll(_ pipe: ChildPipe?, givingUp: @escaping @Sendable () -> Bool, limit: Int?) async -> Data {
         guard let pipe else { return Data() }
-        return await ChildPipe.readAll(from: pipe.readEnd, givingUp: givingUp)
+        return await ChildPipe.readAll(from: pipe.readEnd, givingUp: givingUp, limit: limit)
     }
 }
 

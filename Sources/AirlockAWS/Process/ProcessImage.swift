@@ -16,14 +16,20 @@ public enum ProcessImage {
     private static let ignoredAtStart = Mutex<Set<Int32>>([])
 
     /// Notes the signals ignored when this process started; call it first thing, before anything of its own ignores one.
+    /// An ignored SIGCHLD is set back to default for this process (the kernel would otherwise reap its children
+    /// before it could read their status), and ignored again for a program exec starts.
     public static func recordInheritedSignals() {
         var ignored = Set<Int32>()
         for number in 1..<signalLimit where number != SIGKILL && number != SIGSTOP {
             var action = sigaction()
             if sigaction(number, nil, &action) == 0, SignalInterception.isIgnored(action) { ignored.insert(number) }
         }
+        if ignored.contains(SIGCHLD) { signal(SIGCHLD, SIG_DFL) }
         ignoredAtStart.withLock { $0 = ignored }
     }
+
+    /// The signals this process was started with ignored (as far as `recordInheritedSignals` noted).
+    static var inheritedIgnoredSignals: Set<Int32> { ignoredAtStart.withLock { $0 } }
 
     /// Runs `arguments[0]` (searched in PATH) in place of this process; returns only if that failed, with `errno`.
     public static func replace(with arguments: [String]) -> Int32 {

@@ -6,17 +6,19 @@ import Darwin
 #endif
 
 /// For a while, signals that would end this process first run `before` (pass the signal on to a child, give the
-/// terminal back), then end it as they would have. A signal this process ignores (started under `nohup`, say) stays
-/// ignored and is not intercepted. `stop()` gives each signal back the handling it had.
+/// terminal back), then end it as they would have. A signal this process was started ignoring (SIGHUP under `nohup`,
+/// as `ProcessImage.recordInheritedSignals` noted) stays ignored and is not intercepted. `stop()` gives each signal
+/// back the handling it had (an interception's around it nest).
 public final class SignalInterception {
     private let previous: [(number: Int32, action: sigaction)]
     private let sources: [any DispatchSourceSignal]
 
     public init(_ signals: [Int32], before: @escaping @Sendable (Int32) -> Void) {
         var previous: [(Int32, sigaction)] = []
-        for number in signals {
+        let inheritedIgnored = ProcessImage.inheritedIgnoredSignals
+        for number in signals where !inheritedIgnored.contains(number) {
             var old = sigaction()
-            guard sigaction(number, nil, &old) == 0, !Self.isIgnored(old) else { continue }
+            guard sigaction(number, nil, &old) == 0 else { continue }
             previous.append((number, old))
         }
         self.previous = previous
@@ -37,13 +39,13 @@ public final class SignalInterception {
         }
     }
 
-    /// Each signal has the handling it had before.
+    /// Each signal has the handling it had before (restored before the sources go, so none falls between them).
     public func stop() {
-        for source in sources { source.cancel() }
         for (number, action) in previous {
             var action = action
             sigaction(number, &action, nil)
         }
+        for source in sources { source.cancel() }
     }
 
     /// Whether `action` ignores its signal (`SIG_IGN`).

@@ -17,8 +17,9 @@ public struct AWSServiceError: Error, Equatable, CustomStringConvertible {
         self.httpStatus = httpStatus
     }
 
+    /// The message as sent, its control characters replaced (it comes from the network and goes to a terminal).
     public var description: String {
-        "An error occurred (\(code)) when calling the \(operation) operation: \(message)"
+        "An error occurred (\(PrintableText.of(code, limit: 100))) when calling the \(operation) operation: \(PrintableText.of(message))"
     }
 
     /// Codes AWS uses to ask a client to slow down; such answers are retried.

@@ -42,8 +42,10 @@ struct SSOPortalClient: Sendable {
             request.headers.add(name: "x-amz-sso_bearer_token", value: accessToken)
             let (status, headers, bytes) = try await client.exchange(request, endpoint: url)
             if (200..<300).contains(status) {
+                // Role credentials last minutes to hours: an expiry a day past or a year ahead is not an answer to use.
+                let now = Date().timeIntervalSince1970 * 1000
                 guard let answer = try? JSONDecoder().decode(Answer.self, from: Data(bytes)),
-                      answer.roleCredentials.expiration.isFinite else {
+                      (now - 86_400_000...now + 366 * 86_400_000).contains(answer.roleCredentials.expiration) else {
                     throw AWSTransportError.unreadableResponse(endpoint: endpoint.absoluteString, httpStatus: status,
                                                                reason: "not a GetRoleCredentials answer")
                 }
@@ -60,7 +62,7 @@ struct SSOPortalClient: Sendable {
             }
             let message = (try? JSONDecoder().decode(ErrorAnswer.self, from: Data(bytes))).flatMap { $0.message ?? $0.Message } ?? ""
             let code = headers.first(name: "x-amzn-ErrorType").map { String($0.prefix { $0 != ":" }) } ?? "HTTP \(status)"
-            throw SSOError.portal(code: code, message: String(message.prefix(500)), httpStatus: status)
+            throw SSOError.portal(code: PrintableText.of(code, limit: 100), message: PrintableText.of(message, limit: 500), httpStatus: status)
         }
     }
 }

@@ -1,43 +1,55 @@
 import Foundation
 
-/// One sign-in of the AWS CLI's SSO token cache (`~/.aws/sso/cache/<sha1>.json`), as `aws sso login` writes it. The
-/// whole JSON object is kept, so that a refresh rewrites the fields botocore rewrites and leaves the others as found.
-struct SSOToken: Sendable {
-    /// The file's fields.
-    private(set) var fields: [String: JSONValue]
+/// One sign-in of the AWS CLI's SSO token cache (`~/.aws/sso/cache/<sha1>.json`), as `aws sso login` writes it, with
+/// botocore's field names.
+struct SSOToken: Codable, Sendable {
+    var startUrl: String?
+    var region: String?
+    var accessToken: String
+    var expiresAt: String
+    var clientId: String?
+    var clientSecret: String?
+    var registrationExpiresAt: String?
+    var refreshToken: String?
 
     init?(json: Data) {
-        guard case let .object(fields)? = try? JSONDecoder().decode(JSONValue.self, from: json),
-              case .string? = fields["accessToken"], case .string? = fields["expiresAt"] else { return nil }
-        self.fields = fields
+        guard let token = try? JSONDecoder().decode(SSOToken.self, from: json) else { return nil }
+        self = token
     }
 
-    var accessToken: String { fields["accessToken"]?.string ?? "" }
-    var expiresAt: Date? { fields["expiresAt"]?.string.flatMap(ISO8601Timestamp.parse) }
+    private init(startUrl: String, region: String, accessToken: String, expiresAt: String, clientId: String?, clientSecret: String?,
+                 registrationExpiresAt: String?, refreshToken: String?) {
+        self.startUrl = startUrl
+        self.region = region
+        self.accessToken = accessToken
+        self.expiresAt = expiresAt
+        self.clientId = clientId
+        self.clientSecret = clientSecret
+        self.registrationExpiresAt = registrationExpiresAt
+        self.refreshToken = refreshToken
+    }
 
-    /// What a refresh needs: the client's registration (not expired) and a refresh token.
+    var expiry: Date? { ISO8601Timestamp.parse(expiresAt) }
+
+    /// What a refresh needs: the client's registration (with its expiry) and a refresh token.
     var refreshGrant: (clientID: String, clientSecret: String, refreshToken: String, registrationExpiresAt: Date)? {
-        guard let clientID = fields["clientId"]?.string, let clientSecret = fields["clientSecret"]?.string,
-              let refreshToken = fields["refreshToken"]?.string,
-              let expiry = fields["registrationExpiresAt"]?.string.flatMap(ISO8601Timestamp.parse) else { return nil }
-        return (clientID, clientSecret, refreshToken, expiry)
+        guard let clientId, let clientSecret, let refreshToken,
+              let expiry = registrationExpiresAt.flatMap(ISO8601Timestamp.parse) else { return nil }
+        return (clientId, clientSecret, refreshToken, expiry)
     }
 
-    /// The token after a refresh: botocore writes the new access token, its expiry (`%Y-%m-%dT%H:%M:%SZ`), the start
-    /// URL and region, and the new refresh token if one came.
+    /// The token after a refresh, as botocore writes it: the start URL and region, the new access token and its expiry
+    /// (`%Y-%m-%dT%H:%M:%SZ`), the registration, and the refresh token only if a new one came (a spent one is dropped).
     func refreshed(_ answer: SSOOIDCClient.TokenAnswer, startURL: String, region: String, now: Date) -> SSOToken {
-        var copy = self
-        copy.fields["startUrl"] = .string(startURL)
-        copy.fields["region"] = .string(region)
-        copy.fields["accessToken"] = .string(answer.accessToken)
-        copy.fields["expiresAt"] = .string(ISO8601Timestamp.format(now.addingTimeInterval(TimeInterval(answer.expiresIn))))
-        if let refreshToken = answer.refreshToken { copy.fields["refreshToken"] = .string(refreshToken) }
-        return copy
+        SSOToken(startUrl: startURL, region: region, accessToken: answer.accessToken,
+                 expiresAt: ISO8601Timestamp.format(now.addingTimeInterval(TimeInterval(answer.expiresIn))),
+                 clientId: clientId, clientSecret: clientSecret, registrationExpiresAt: registrationExpiresAt,
+                 refreshToken: answer.refreshToken)
     }
 
     func json() throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes]
-        return try encoder.encode(JSONValue.object(fields))
+        return try encoder.encode(self)
     }
 }

@@ -14,7 +14,7 @@ struct SingleSignOnFetcher: Sendable {
 
     func credentials(now: Date) async throws -> AWSCredentials {
         var token = try tokens.token(for: settings)
-        let remaining = token.expiresAt.map { $0.timeIntervalSince(now) } ?? 0
+        let remaining = token.expiry.map { $0.timeIntervalSince(now) } ?? 0
         if settings.sessionName != nil, remaining < Self.refreshWindow, let grant = token.refreshGrant, grant.registrationExpiresAt > now,
            let answer = try await oidc.refresh(clientID: grant.clientID, clientSecret: grant.clientSecret, refreshToken: grant.refreshToken) {
             token = token.refreshed(answer, startURL: settings.startURL, region: settings.region, now: now)
@@ -24,7 +24,7 @@ struct SingleSignOnFetcher: Sendable {
                 notice("The renewed SSO token works but was not saved (\(error)); it will be renewed again next time.")
             }
         }
-        guard let expiresAt = token.expiresAt, expiresAt > now else { throw SSOError.sessionExpired(profile: settings.profile) }
+        guard let expiry = token.expiry, expiry > now else { throw SSOError.sessionExpired(profile: settings.profile) }
         return try await portal.roleCredentials(accountID: settings.accountID, roleName: settings.roleName,
                                                 accessToken: token.accessToken, profile: settings.profile)
     }

@@ -29,6 +29,7 @@ struct CredentialSession {
         // botocore: only a profile named on the command line puts the environment's credentials after the profile's
         // (AWS_PROFILE does not: keys in the environment still win).
         resolver.environmentKeysFirst = options.profile == nil
+        resolver.profileNamed = [options.profile, environment["AWS_DEFAULT_PROFILE"], environment["AWS_PROFILE"]].contains { $0?.isEmpty == false }
         self.resolver = resolver
     }
 
