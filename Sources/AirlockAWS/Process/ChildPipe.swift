@@ -28,8 +28,9 @@ public struct ChildPipe: Sendable {
 
     /// Reads `descriptor` to its end on a thread of its own, yielding what arrives, then closes it.
     /// - Parameters:
-    ///   - givingUp: asked before every read (waits are at most 100 ms); true ends the reading before the end (a child
-    ///     that ended but left a process of its own holding the pipe open, writing or not).
+    ///   - givingUp: asked before every read (waits are at most 100 ms); once true, what is in the pipe is read and the
+    ///     reading ends before the end (a child that ended but left a process of its own holding the pipe open,
+    ///     writing or not). What the child itself wrote is never lost, however late this thread runs.
     ///   - limit: at most this many bytes are read; the pipe is then closed (its writer gets EPIPE).
     public static func chunks(from descriptor: Int32, givingUp: (@Sendable () -> Bool)? = nil, limit: Int? = nil) -> AsyncStream<Data> {
         let (stream, continuation) = AsyncStream<Data>.makeStream()
@@ -38,7 +39,20 @@ public struct ChildPipe: Sendable {
             var remaining = limit ?? Int.max
             while remaining > 0 {
                 if let givingUp {
-                    if givingUp() { break }
+                    if givingUp() {
+                        // What the child wrote is in the pipe already (a pipe holds at most 1 MiB): take what is ready
+                        // now, however late this thread runs, then stop.
+                        var budget = min(remaining, 1 << 20)
+                        while budget > 0 {
+                            var ready = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+                            guard poll(&ready, 1, 0) > 0 else { break }
+                            let count = read(descriptor, &buffer, min(buffer.count, budget))
+                            guard count > 0 else { break }
+                            continuation.yield(Data(buffer[0..<count]))
+                            budget -= count
+                        }
+                        break
+                    }
                     var ready = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
                     let polled = poll(&ready, 1, 100)
                     if polled == 0 || (polled < 0 && errno == EINTR) { continue }
