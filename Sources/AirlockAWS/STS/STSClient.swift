@@ -54,15 +54,7 @@ public struct STSClient: Sendable {
             parameters.append(("Tags.member.\(index + 1).Value", tag.value))
         }
         let xml = try await call("AssumeRole", parameters, retryable: request.tokenCode == nil)
-        let result = xml.child("AssumeRoleResult")
-        return AssumeRoleResult(
-            credentials: try STSCredentialsResult.credentials(in: xml, result: "AssumeRoleResult", endpoint: endpoint),
-            assumedRoleARN: result?.text("AssumedRoleUser", "Arn") ?? "",
-            assumedRoleID: result?.text("AssumedRoleUser", "AssumedRoleId") ?? "",
-            packedPolicySize: result?.text("PackedPolicySize").flatMap { Int($0) },
-            sourceIdentity: result?.text("SourceIdentity"),
-            requestID: xml.text("ResponseMetadata", "RequestId")
-        )
+        return try roleResult(xml, of: "AssumeRole")
     }
 
     /// Temporary credentials for a role that trusts the OpenID Connect provider behind `token`. Unsigned: the token
@@ -75,9 +67,14 @@ public struct STSClient: Sendable {
             AWSQueryRequest(service: "sts", action: "AssumeRoleWithWebIdentity", version: Self.apiVersion, parameters: parameters),
             endpoint: endpoint, region: region, credentials: nil
         )
-        let result = xml.child("AssumeRoleWithWebIdentityResult")
+        return try roleResult(xml, of: "AssumeRoleWithWebIdentity")
+    }
+
+    /// The answer of AssumeRole or AssumeRoleWithWebIdentity (the same fields under `<ACTIONResult>`).
+    private func roleResult(_ xml: XMLTree, of action: String) throws -> AssumeRoleResult {
+        let result = xml.child(action + "Result")
         return AssumeRoleResult(
-            credentials: try STSCredentialsResult.credentials(in: xml, result: "AssumeRoleWithWebIdentityResult", endpoint: endpoint),
+            credentials: try STSCredentialsResult.credentials(in: xml, result: action + "Result", endpoint: endpoint),
             assumedRoleARN: result?.text("AssumedRoleUser", "Arn") ?? "",
             assumedRoleID: result?.text("AssumedRoleUser", "AssumedRoleId") ?? "",
             packedPolicySize: result?.text("PackedPolicySize").flatMap { Int($0) },
