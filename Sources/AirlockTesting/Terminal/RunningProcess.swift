@@ -65,8 +65,8 @@ public final class RunningProcess: Sendable {
     /// Everything printed so far.
     public var printed: String { output.text }
 
-    /// Waits until the output contains `text`, as long as the process prints something at least every
-    /// `seconds`; returns the output.
+    /// Waits until the output contains `text`, as long as within every `seconds` the process prints something
+    /// or it (or a child) uses processor time; returns the output.
     @discardableResult
     public func waitFor(_ text: String, seconds: Double = 60) async throws -> String {
         var deadline = ProgressDeadline(stalledAfter: seconds)
@@ -75,8 +75,8 @@ public final class RunningProcess: Sendable {
             let ended = !isRunning && output.isClosed
             let current = printed
             if current.contains(text) { return current }
-            if ended || !deadline.keepWaiting(seeing: current.utf8.count) {
-                let why = ended ? "exited (\(exitStatus.status ?? -1))" : "printed nothing for \(Int(seconds)) s"
+            if ended || !deadline.keepWaiting(seeing: [current.utf8.count, ProcessTreeTime.ticks(under: pid)]) {
+                let why = ended ? "exited (\(exitStatus.status ?? -1))" : "printed nothing and stayed idle for \(Int(seconds)) s"
                 throw TestServerError.didNotStart(name, output: "\(why) before printing \"\(text)\":\n\(current)")
             }
             try await Task.sleep(for: .milliseconds(50))

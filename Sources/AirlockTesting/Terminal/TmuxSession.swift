@@ -47,15 +47,18 @@ public final class TmuxSession: Sendable {
         _ = try await Self.tmux(socket, ["send-keys", "-t", name, key])
     }
 
-    /// Waits until the screen contains `text`, as long as the screen changes at least every `seconds`;
+    /// Waits until the screen contains `text`, as long as within every `seconds` the screen changes or the
+    /// terminal's programs use processor time (a loaded machine starts a program slowly; a stuck one is idle);
     /// returns the screen.
     @discardableResult
     public func waitFor(_ text: String, seconds: Double = 30) async throws -> String {
         var deadline = ProgressDeadline(stalledAfter: seconds)
+        let pane = try await panePID()
         while true {
             let current = try await screen()
             if current.contains(text) { return current }
-            if !deadline.keepWaiting(seeing: current) { throw Timeout(waitingFor: text, screen: current) }
+            let busy = pane.map { ProcessTreeTime.ticks(under: $0) } ?? 0
+            if !deadline.keepWaiting(seeing: "\(busy) \(current)") { throw Timeout(waitingFor: text, screen: current) }
             try await Task.sleep(for: .milliseconds(50))
         }
     }
@@ -65,6 +68,12 @@ public final class TmuxSession: Sendable {
         let screen = try await waitFor("[exit ", seconds: seconds)
         let match = screen.range(of: "\\[exit [0-9]+\\]", options: .regularExpression).map { String(screen[$0]) } ?? "[exit -1]"
         return (Int(match.dropFirst(6).dropLast()) ?? -1, screen)
+    }
+
+    /// The pid of the shell the terminal runs (nil once it is gone).
+    private func panePID() async throws -> pid_t? {
+        let result = try await Self.tmux(socket, ["display-message", "-p", "-t", name, "#{pane_pid}"])
+        return pid_t(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
     }
 
     public func stop() async {
