@@ -120,7 +120,7 @@ import VaporTesting
             let other = try #require(try await TerraformEnvironment.query(on: fixture.app.db).filter(\.$name == "prod")
                 .filter(\.$organization.$id != acme.$organization.id).first())
             try await ConfigurationVersion(environmentID: try other.requireID(), sha256: "other", archive: Data([1]), uploadedBy: "otto").save(on: fixture.app.db)
-            let queued = try await Runs.queuePlan(in: "other", "prod", configurationVersionID: nil, message: nil, actor: try await fixture.user("otto"),
+            let queued = try await Runs.queuePlan(PlanRequest(in: "other", "prod"), actor: try await fixture.user("otto"),
                                                   mfa: fixture.app.mfaServices, on: fixture.app.db)
             try await RunTransition.move(try queued.requireID(), from: [.pending], to: .planning, actor: "airlock", on: fixture.app.db)
             try await RunTransition.move(try queued.requireID(), from: [.planning], to: .planned, actor: "airlock", on: fixture.app.db)

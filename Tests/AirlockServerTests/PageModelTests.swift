@@ -20,7 +20,7 @@ import VaporTesting
             }
             guard case .neutral? = try await load(mario).planLock else { Issue.record("a lock, neutral, before any attempt"); return }
             do {
-                _ = try await Runs.queuePlan(in: "acme", "prod", configurationVersionID: nil, message: nil, tokenCode: try await fixture.mfaCodes().wrong,
+                _ = try await Runs.queuePlan(PlanRequest(in: "acme", "prod", tokenCode: try await fixture.mfaCodes().wrong),
                                              actor: mario, mfa: fixture.app.mfaServices, on: fixture.app.db)
                 Issue.record("a wrong code queued a plan")
             } catch is MFARefusal {}

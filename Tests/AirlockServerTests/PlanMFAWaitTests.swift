@@ -17,8 +17,9 @@ import VaporTesting
             try await ConfigurationVersion(environmentID: environmentID, sha256: UUID().uuidString, archive: Data([1]), uploadedBy: user)
                 .save(on: fixture.app.db)
         }
-        return try await Runs.queuePlan(in: "acme", environment.name, configurationVersionID: nil, message: nil, waitForPlanCode: true,
-                                        actor: try await fixture.user(user), mfa: fixture.app.mfaServices, on: fixture.app.db)
+        var request = PlanRequest(in: "acme", environment.name)
+        request.waitForPlanCode = true
+        return try await Runs.queuePlan(request, actor: try await fixture.user(user), mfa: fixture.app.mfaServices, on: fixture.app.db)
     }
 
     func queue(_ fixture: ServerFixture) -> RunQueue {

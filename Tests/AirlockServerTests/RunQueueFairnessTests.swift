@@ -18,7 +18,7 @@ import VaporTesting
         try await ConfigurationVersion(environmentID: try environment.requireID(), sha256: UUID().uuidString, archive: Data([1]),
                                        uploadedBy: owner).save(on: fixture.app.db)
         let actor = try #require(try await User.query(on: fixture.app.db).filter(\.$username == owner).first())
-        let run = try await Runs.queuePlan(in: organization, name, configurationVersionID: nil, message: nil, actor: actor,
+        let run = try await Runs.queuePlan(PlanRequest(in: organization, name), actor: actor,
                                            mfa: fixture.app.mfaServices, on: fixture.app.db)
         return try run.requireID()
     }

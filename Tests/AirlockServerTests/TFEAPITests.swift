@@ -75,7 +75,8 @@ import VaporTesting
             let environmentID = try environment.requireID()
             for serial in 1...2 {
                 let state = #"{"version":4,"serial":\#(serial),"lineage":"l-1","outputs":{"n":{"value":\#(serial),"type":"number"},"s":{"value":"x","type":"string","sensitive":true}},"resources":[]}"#
-                try await StateVersions.store(Data(state.utf8), for: environmentID, runID: nil, secrets: fixture.app.secretBox, on: fixture.app.db)
+                try await StateVersions.store(Data(state.utf8), for: environmentID, by: StateWriter(runID: nil, lockID: nil, mustHoldLock: false),
+                                              secrets: fixture.app.secretBox, on: fixture.app.db)
             }
             let workspace = try TFEWorkspace.id(of: environment)
             let current = try await send(fixture, .GET, "/api/v2/workspaces/\(workspace)/current-state-version", as: "mario")

@@ -40,7 +40,7 @@ import VaporTesting
             // Behind `next` in its own environment: it waits for that run, not for a worker.
             let two = try #require(try await TerraformEnvironment.query(on: fixture.app.db).filter(\.$name == "two").first())
             let actor = try #require(try await User.query(on: fixture.app.db).filter(\.$username == "olivia").first())
-            let held = try await Runs.queuePlan(in: "acme", "two", configurationVersionID: nil, message: nil, actor: actor,
+            let held = try await Runs.queuePlan(PlanRequest(in: "acme", "two"), actor: actor,
                                                 mfa: fixture.app.mfaServices, on: fixture.app.db).requireID()
             _ = try await RunQueueFairnessTests.queued(fixture, "other", "prod", owner: "otto")  // another organization's: not listed
 

@@ -3,7 +3,7 @@ import Foundation
 
 /// `airlock serve` and `airlock admin` run `airlock-server`, installed beside `airlock`: the server (Vapor,
 /// Fluent, SQLite, PostgreSQL) lives in that binary alone, so the client that `credential_process`, `exec` and
-/// `whoami` start again and again is a fraction of its size and starts faster (the README's client figures).
+/// `whoami` start again and again is a fraction of its size and starts faster (Benchmarks/README.md's client figures).
 enum ServerCommand {
     struct Serve: ParsableCommand {
         static let configuration = CommandConfiguration(

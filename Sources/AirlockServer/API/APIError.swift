@@ -12,14 +12,10 @@ struct APIError: AbortError, CustomStringConvertible {
 }
 
 extension APIError {
-    /// A domain's refusal as the API answers it.
-    init(_ refusal: any Refusal) {
-        self.init(status: Self.status(of: refusal.kind), code: refusal.code, reason: refusal.message)
-    }
-
     static func status(of kind: RefusalKind) -> HTTPResponseStatus {
         switch kind {
         case .invalid: .badRequest
+        case .unauthenticated: .unauthorized
         case .notFound: .notFound
         case .conflict: .conflict
         case .forbidden: .forbidden

@@ -62,21 +62,9 @@ struct APIErrorMiddleware: AsyncMiddleware {
     }
 
     private static func response(for error: any Error, request: Request) throws -> Response {
-        switch error {
-        case let refusal as any Refusal:
-            let error = APIError(refusal)
-            return try render(status: error.status, code: error.code, message: error.reason)
-        case let error as APIError:
-            return try render(status: error.status, code: error.code, message: error.reason)
-        case let error as any AbortError:
-            return try render(status: error.status, code: code(for: error.status), message: error.reason)
-        case is DecodingError:
-            return try render(status: .badRequest, code: "invalid_body", message: "The request body is not the JSON this endpoint takes.")
-        default:
-            request.logger.report(error: error)
-            return try render(status: .internalServerError, code: "internal_error",
-                              message: "Something went wrong on the server; it has been logged.")
-        }
+        let described = ErrorDescription(error, undecodable: .init(status: .badRequest, message: "The request body is not the JSON this endpoint takes."),
+                                         request: request)
+        return try render(status: described.status, code: described.code, message: described.message)
     }
 
     private static func render(status: HTTPResponseStatus, code: String, message: String) throws -> Response {

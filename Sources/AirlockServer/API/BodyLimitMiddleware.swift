@@ -4,8 +4,8 @@ import OpenAPIRuntime
 
 /// Reads an operation's body up to its limit before the operation decodes it, so that an oversize body is
 /// refused with 413 `body_too_large` before anything is decoded or written. It runs after authentication
-/// and after `OwnerOnlyOperations`: nothing of an anonymous caller's body is read, and a member learns
-/// nothing about an owner's operation from its limits.
+/// and authorization (`AuthorizationMiddleware`): nothing of an anonymous caller's body is read, and a member
+/// learns nothing about an owner's operation from its limits.
 struct BodyLimitMiddleware: ServerMiddleware {
     /// Room for the largest valid body: a 65,536-character variable value, every character JSON-escaped.
     static let defaultMaximumBytes = 1 << 20

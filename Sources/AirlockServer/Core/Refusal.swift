@@ -1,6 +1,6 @@
 /// A domain's refusal of an operation, free of HTTP: what kind of refusal it is, a stable snake_case code
 /// (part of the API's contract) and a message a user can act on. The edges decide how to show it: the API
-/// as a status and JSON (`APIError.init(_:)`), pages as a flash message, the worker as a run's log line.
+/// (`ErrorDescription`) as a status and JSON, pages as a page or a flash message, the worker as a run's log line.
 protocol Refusal: Error, CustomStringConvertible {
     var kind: RefusalKind { get }
     var code: String { get }
@@ -15,6 +15,8 @@ extension Refusal {
 enum RefusalKind: Sendable {
     /// The input breaks a rule; the same request will never succeed.
     case invalid
+    /// The credentials sent are not (or no longer) valid.
+    case unauthenticated
     /// The thing does not exist, or the caller cannot see it (the two are never told apart).
     case notFound
     /// The request conflicts with what exists now (a taken name, a run in another state).

@@ -38,13 +38,13 @@ struct EnvironmentPages: RouteCollection {
     func list(_ request: Request) async throws -> Response {
         let name = try request.parameters.require("organization")
         let userID = try request.userID
-        let (organization, membership) = try await Organizations.membership(of: userID, in: name, on: request.db)
+        let grant = try await Authorizer.authorize(userID, .read, organization: name, on: request.db)
         let listing = try EnvironmentListing(after: request.query[String.self, at: "after"], search: request.query[String.self, at: "search"])
         let page = try await Environments.list(in: name, listing, actorID: userID, on: request.db)
         let items = page.environments.map { environment -> HTML in
-            "<li><a href=\"\(Self.path(organization.name, environment.name))\">\(environment.name)</a></li>"
+            "<li><a href=\"\(Self.path(grant.organizationName, environment.name))\">\(environment.name)</a></li>"
         }
-        let listPath = "/terraform/\(organization.name)/environments"
+        let listPath = "/terraform/\(grant.organizationName)/environments"
         let search: HTML = """
             <form method="get" action="\(listPath)" role="search"><label for="environment-search">Find an environment</label>
             <input id="environment-search" name="search" type="search" value="\(listing.search ?? "")" placeholder="part of its name">
@@ -56,8 +56,8 @@ struct EnvironmentPages: RouteCollection {
         }
         if let next = page.next { pages.append("<a href=\"\(Self.listAddress(listPath, next))\" rel=\"next\">Next page</a>") }
         let paging: HTML = pages.isEmpty ? "" : "<nav aria-label=\"Pages\"><p>\(Array(pages.map { [$0] }.joined(separator: [" · " as HTML])))</p></nav>"
-        let form: HTML = membership.role == .owner ? """
-            <form method="post" action="/terraform/\(organization.name)/environments"><fieldset><legend>New environment</legend>\(CSRF.field(for: request))
+        let form: HTML = grant.isOwner ? """
+            <form method="post" action="/terraform/\(grant.organizationName)/environments"><fieldset><legend>New environment</legend>\(CSRF.field(for: request))
             <label for="environment-name">Name</label>
             <input id="environment-name" name="name" required pattern="[a-z0-9][a-z0-9._\\-]{1,38}" aria-describedby="environment-name-help environment-name-error">
             \(Flash.fieldError("environment-name", on: request))
@@ -66,7 +66,7 @@ struct EnvironmentPages: RouteCollection {
             """ : "<p class=\"muted\">Only owners create environments.</p>"
         let empty: HTML = listing.search == nil && listing.after == nil ? "No environments yet." : "No environments match."
         let list: HTML = items.isEmpty ? "<p class=\"muted\">\(empty)</p>" : "<ul>\(items)</ul>"
-        return Layout.render("Environments of \(organization.name)", """
+        return Layout.render("Environments of \(grant.organizationName)", """
             \(search)
             \(list)
             \(paging)

@@ -25,10 +25,10 @@ enum EnvironmentSettings {
         if let count = change.requiredApprovals, !(1...TerraformEnvironment.maximumRequiredApprovals).contains(count) {
             throw EnvironmentRefusal.invalidRequiredApprovals(count)
         }
-        let owned = try await Organizations.requireOwner(actorID, in: organization, on: database)
+        let owned = try await Authorizer.authorize(actorID, .administer, organization: organization, on: database)
         let environment = try await Environments.find(name, in: organization, actorID: actorID, on: database)
         if let level = change.mfaLevel, level != .never {
-            let keys = try await Variables.ofOrganization(try owned.requireID(), secrets: secrets, on: database).map(\.key)
+            let keys = try await Variables.ofOrganization(owned.organizationID, secrets: secrets, on: database).map(\.key)
             let missing = AWSAccess.missingForMFA(keys)
             guard missing.isEmpty else { throw MFARefusal.notConfigured(missing: missing) }
         }

@@ -18,13 +18,13 @@ struct EnvironmentSettingsPage {
 
     static func load(organization: String, environment name: String, actorID: UUID, secrets: SecretBox,
                      on database: any Database) async throws -> EnvironmentSettingsPage {
-        let (_, membership) = try await Organizations.membership(of: actorID, in: organization, on: database)
+        let grant = try await Authorizer.authorize(actorID, .read, organization: organization, on: database)
         let environment = try await Environments.find(name, in: organization, actorID: actorID, on: database)
         return EnvironmentSettingsPage(
             organization: organization, environment: environment.name, mfaLevel: environment.mfaLevel,
             planRoleARN: environment.planRoleARN, applyRoleARN: environment.applyRoleARN,
             requiresPersonalMFADevice: environment.requiresPersonalMFADevice, approverMustDiffer: environment.approverMustDiffer,
-            requiredApprovals: environment.requiredApprovals, isOwner: membership.role == .owner,
+            requiredApprovals: environment.requiredApprovals, isOwner: grant.isOwner,
             variables: try await Variables.list(.environment(organization: organization, environment: environment.name), actorID: actorID,
                                                 secrets: secrets, on: database))
     }

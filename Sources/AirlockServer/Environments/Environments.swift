@@ -2,26 +2,38 @@ import Fluent
 import SQLKit
 import Foundation
 
-/// Environment operations: members list and read; owners create and delete.
+/// Environment operations: members list and read; owners create and delete (`Authorizer` decides).
 enum Environments {
     /// A page of the organization's environments by name (`EnvironmentListing`). Read by a statement of its own, not
     /// as Fluent models: Fluent reflects on every model it decodes, which made a list of 1,000 environments take
-    /// 130 ms (the README's scale figures).
+    /// 130 ms (Benchmarks/README.md's scale figures).
     static func list(in organizationName: String, _ listing: EnvironmentListing, actorID: UUID,
                      on database: any Database) async throws -> EnvironmentList {
-        let (organization, _) = try await Organizations.membership(of: actorID, in: organizationName, on: database)
+        let organization = try await Authorizer.authorize(actorID, .read, organization: organizationName, on: database)
         // One more than the page: whether there is a next page, without counting.
-        let rows = try await TerraformEnvironment.listed(in: try organization.requireID(), listing, limit: listing.size + 1, on: database)
+        let rows = try await TerraformEnvironment.listed(in: organization.organizationID, listing, limit: listing.size + 1, on: database)
         let environments = Array(rows.prefix(listing.size))
         let next = rows.count > listing.size
             ? try EnvironmentListing(size: listing.size, after: environments.last?.name, search: listing.search) : nil
         return EnvironmentList(environments: environments, next: next)
     }
 
-    static func find(_ name: String, in organizationName: String, actorID: UUID, on database: any Database) async throws -> TerraformEnvironment {
-        let (organization, _) = try await Organizations.membership(of: actorID, in: organizationName, on: database)
+    /// The named environment, for `action` by `actorID`.
+    static func find(_ name: String, in organizationName: String, actorID: UUID, for action: Action = .read,
+                     on database: any Database) async throws -> TerraformEnvironment {
+        let organization = try await Authorizer.authorize(actorID, action, organization: organizationName, on: database)
         guard let environment = try await TerraformEnvironment.query(on: database)
-            .filter(\.$organization.$id == organization.requireID()).filter(\.$name == name).first() else {
+            .filter(\.$organization.$id == organization.organizationID).filter(\.$name == name).first() else {
+            throw EnvironmentRefusal.notFound(name)
+        }
+        return environment
+    }
+
+    /// The named environment, whoever asks (the state backend, whose caller `Authorizer.stateCaller` decides).
+    static func located(_ name: String, in organizationName: String, on database: any Database) async throws -> TerraformEnvironment {
+        guard let environment = try await TerraformEnvironment.query(on: database)
+            .join(Organization.self, on: \TerraformEnvironment.$organization.$id == \Organization.$id)
+            .filter(Organization.self, \.$name == organizationName).filter(\.$name == name).first() else {
             throw EnvironmentRefusal.notFound(name)
         }
         return environment
@@ -31,8 +43,7 @@ enum Environments {
         _ = try ResourceName.validated(name, names: "Environment names")
         return try await database.transaction { database in
             try await RowLock.writeLock(on: database)
-            let organization = try await Organizations.requireOwner(actorID, in: organizationName, on: database)
-            let organizationID = try organization.requireID()
+            let organizationID = try await Authorizer.authorize(actorID, .administer, organization: organizationName, on: database).organizationID
             if try await TerraformEnvironment.query(on: database)
                 .filter(\.$organization.$id == organizationID).filter(\.$name == name).first() != nil {
                 throw EnvironmentRefusal.nameTaken(name)
@@ -44,9 +55,9 @@ enum Environments {
     }
 
     static func delete(_ name: String, in organizationName: String, actorID: UUID, on database: any Database) async throws {
-        let organization = try await Organizations.requireOwner(actorID, in: organizationName, on: database)
+        let organization = try await Authorizer.authorize(actorID, .administer, organization: organizationName, on: database)
         guard let environment = try await TerraformEnvironment.query(on: database)
-            .filter(\.$organization.$id == organization.requireID()).filter(\.$name == name).first() else {
+            .filter(\.$organization.$id == organization.organizationID).filter(\.$name == name).first() else {
             throw EnvironmentRefusal.notFound(name)
         }
         try await environment.delete(on: database)

@@ -43,7 +43,7 @@ public struct AWSAccess: Sendable {
     /// and for an apply the first 12 hex digits of the approved plan's SHA-256 (`...-apply-3f9a1c2b4d5e`), so the
     /// role's session names what it was made to apply. The user is shortened to keep within STS's 64 characters
     /// (SourceIdentity carries it whole).
-    static func sessionName(user: String, runNumber: Int, phase: RunLogChunk.Phase, planSHA256: String? = nil) -> String {
+    static func sessionName(user: String, runNumber: Int, phase: RunPhase, planSHA256: String? = nil) -> String {
         let suffix = "-\(runNumber)-\(phase.rawValue)" + (planSHA256.map { "-" + $0.prefix(12) } ?? "")
         let room = 64 - "airlock-".count - suffix.count
         return "airlock-" + user.prefix(max(1, room)) + suffix

@@ -11,7 +11,7 @@ final class MFAAuthentication: Model, @unchecked Sendable {
     @Parent(key: "environment_id") var environment: TerraformEnvironment
     @OptionalField(key: "run_id") var runID: UUID?
     @Field(key: "username") var username: String
-    @Field(key: "phase") var phase: RunLogChunk.Phase
+    @Field(key: "phase") var phase: RunPhase
     @Field(key: "succeeded") var succeeded: Bool
     @OptionalField(key: "sts_request_id") var stsRequestID: String?
     @OptionalField(key: "error") var error: String?
@@ -25,7 +25,7 @@ final class MFAAuthentication: Model, @unchecked Sendable {
 
     init() {}
 
-    init(environmentID: UUID, runID: UUID?, username: String, phase: RunLogChunk.Phase, succeeded: Bool, stsRequestID: String?,
+    init(environmentID: UUID, runID: UUID?, username: String, phase: RunPhase, succeeded: Bool, stsRequestID: String?,
          error: String?, countsAsFailure: Bool, deviceSerial: String? = nil, planSHA256: String? = nil, at: Date) {
         self.$environment.id = environmentID
         self.runID = runID

@@ -17,7 +17,7 @@ enum MFAGate {
         let organizationID: UUID
         /// The run (for a plan under "plans and applies", the id it is about to be created with).
         let runID: UUID
-        let phase: RunLogChunk.Phase
+        let phase: RunPhase
         let runNumber: Int
         /// For an apply, the SHA-256 of the saved plan the code approves: it goes into the role session's name
         /// and the audit.
@@ -111,7 +111,7 @@ enum MFAGate {
     }
 
     /// The newest attempt on a run's phase: the lock icon's state.
-    static func latest(runID: UUID, phase: RunLogChunk.Phase, on database: any Database) async throws -> MFAAuthentication? {
+    static func latest(runID: UUID, phase: RunPhase, on database: any Database) async throws -> MFAAuthentication? {
         try await MFAAuthentication.query(on: database).filter(\.$runID == runID).filter(\.$phase == phase).sort(\.$at, .descending).first()
     }
 }

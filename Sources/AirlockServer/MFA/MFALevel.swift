@@ -27,7 +27,7 @@ enum MFALevel: String, Codable, Sendable, CaseIterable {
         }
     }
 
-    func requiresMFA(for phase: RunLogChunk.Phase) -> Bool {
+    func requiresMFA(for phase: RunPhase) -> Bool {
         switch (self, phase) {
         case (.never, _), (.appliesOnly, .plan): false
         case (.appliesOnly, .apply), (.plansAndApplies, _): true

@@ -1,7 +1,7 @@
 /// Why an MFA authentication, or a setting it depends on, was refused.
 enum MFARefusal: Refusal {
     /// The environment needs a code before this phase and none was given.
-    case codeRequired(serial: String?, phase: RunLogChunk.Phase)
+    case codeRequired(serial: String?, phase: RunPhase)
     /// Not six digits: it never reaches STS.
     case malformedCode
     /// STS refused the code (wrong, reused, expired): its own message.

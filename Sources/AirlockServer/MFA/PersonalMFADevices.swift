@@ -27,7 +27,7 @@ enum PersonalMFADevices {
         guard isSerial(serial) else { throw MFARefusal.invalidDeviceSerial(serial) }
         let codes = codes.map { $0.trimmingCharacters(in: .whitespaces) }
         guard codes.count == 2, codes.allSatisfy(MFACodeRequest.isWellFormed), codes[0] != codes[1] else { throw MFARefusal.deviceProofNeeded }
-        let organizationID = try await Organizations.membership(of: actorID, in: organization, on: database).0.requireID()
+        let organizationID = try await Authorizer.authorize(actorID, .operate, organization: organization, on: database).organizationID
         let variables = try await Variables.ofOrganization(organizationID, secrets: services.secrets, on: database)
         guard let keys = AWSAccess.keys(in: variables) else {
             throw MFARefusal.notConfigured(missing: AWSAccess.missingForMFA(variables.map(\.key)).filter { $0 != AWSAccess.serialVariable })
@@ -90,7 +90,7 @@ enum PersonalMFADevices {
 
     /// Every member's registered device (owners only), by user name.
     static func all(in organization: String, actorID: UUID, on database: any Database) async throws -> [(username: String, device: PersonalMFADevice)] {
-        let organizationID = try await Organizations.requireOwner(actorID, in: organization, on: database).requireID()
+        let organizationID = try await Authorizer.authorize(actorID, .administer, organization: organization, on: database).organizationID
         return try await PersonalMFADevice.query(on: database).filter(\.$organization.$id == organizationID).with(\.$user).all()
             .map { ($0.user.username, $0) }.sorted { $0.username < $1.username }
     }
@@ -98,7 +98,7 @@ enum PersonalMFADevices {
     /// Revokes `username`'s device (owners only): their codes go with the shared serial again, and environments
     /// that require a personal device refuse them until they register one again.
     static func revoke(_ username: String, in organization: String, actorID: UUID, on database: any Database) async throws {
-        let organizationID = try await Organizations.requireOwner(actorID, in: organization, on: database).requireID()
+        let organizationID = try await Authorizer.authorize(actorID, .administer, organization: organization, on: database).organizationID
         guard let user = try await User.query(on: database).filter(\.$username == username).first(),
               let device = try await find(userID: try user.requireID(), organizationID: organizationID, on: database) else {
             throw MFARefusal.noPersonalDevice
@@ -108,13 +108,13 @@ enum PersonalMFADevices {
 
     /// The actor's own device for `organization`, if they registered one (404 for a non-member).
     static func own(for actorID: UUID, in organization: String, on database: any Database) async throws -> PersonalMFADevice? {
-        let organizationID = try await Organizations.membership(of: actorID, in: organization, on: database).0.requireID()
+        let organizationID = try await Authorizer.authorize(actorID, .read, organization: organization, on: database).organizationID
         return try await find(userID: actorID, organizationID: organizationID, on: database)
     }
 
     /// Removes the actor's own device; their codes go with the shared serial again.
     static func remove(for actorID: UUID, in organization: String, on database: any Database) async throws {
-        let organizationID = try await Organizations.membership(of: actorID, in: organization, on: database).0.requireID()
+        let organizationID = try await Authorizer.authorize(actorID, .operate, organization: organization, on: database).organizationID
         try await PersonalMFADevice.query(on: database).filter(\.$organization.$id == organizationID).filter(\.$user.$id == actorID).delete()
     }
 

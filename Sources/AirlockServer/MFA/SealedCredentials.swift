@@ -4,16 +4,16 @@ import Foundation
 /// AWS session credentials handed from an MFA authentication to the worker that runs the phase: sealed,
 /// bound to the run and phase, and taken (deleted) when the phase starts.
 enum SealedCredentials {
-    static func context(runID: UUID, phase: RunLogChunk.Phase) -> String {
+    static func context(runID: UUID, phase: RunPhase) -> String {
         "run-credentials:\(runID.uuidString):\(phase.rawValue)"
     }
 
-    static func seal(_ credentials: AWSCredentials, runID: UUID, phase: RunLogChunk.Phase, secrets: SecretBox) throws -> String {
+    static func seal(_ credentials: AWSCredentials, runID: UUID, phase: RunPhase, secrets: SecretBox) throws -> String {
         let json = String(decoding: try JSONEncoder().encode(credentials), as: UTF8.self)
         return try secrets.seal(json, boundTo: context(runID: runID, phase: phase))
     }
 
-    static func unseal(_ sealed: String, runID: UUID, phase: RunLogChunk.Phase, secrets: SecretBox) throws -> AWSCredentials {
+    static func unseal(_ sealed: String, runID: UUID, phase: RunPhase, secrets: SecretBox) throws -> AWSCredentials {
         try JSONDecoder().decode(AWSCredentials.self, from: Data(try secrets.unseal(sealed, boundTo: context(runID: runID, phase: phase)).utf8))
     }
 }

@@ -38,22 +38,3 @@ final class NotificationDestination: Model, @unchecked Sendable {
     /// What a sealed URL or secret is bound to: this destination and the field.
     static func context(_ field: String, of id: UUID) -> String { "notification-\(field):\(id.uuidString)" }
 }
-
-/// The `notification_destinations` table.
-struct CreateNotificationDestination: AsyncMigration {
-    func prepare(on database: any Database) async throws {
-        try await database.schema(NotificationDestination.schema)
-            .id()
-            .field("organization_id", .uuid, .required, .references(Organization.schema, "id", onDelete: .cascade))
-            .field("kind", .string, .required)
-            .field("host", .string, .required)
-            .field("url_sealed", .string, .required)
-            .field("signing_secret_sealed", .string)
-            .field("created_at", .double, .required)
-            .create()
-    }
-
-    func revert(on database: any Database) async throws {
-        try await database.schema(NotificationDestination.schema).delete()
-    }
-}

@@ -18,12 +18,12 @@ enum Notifications {
 
     static func add(_ kind: NotificationDestination.Kind, url: String, in organization: String, actorID: UUID, secrets: SecretBox, at time: Date,
                     on database: any Database) async throws -> Created {
-        let owned = try await Organizations.requireOwner(actorID, in: organization, on: database)
+        let owned = try await Authorizer.authorize(actorID, .administer, organization: organization, on: database)
         guard url.count <= 2048, let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme?.lowercased() ?? ""),
               let host = parsed.host(), !host.isEmpty else {
             throw NotificationRefusal.invalidURL(url)
         }
-        let organizationID = try owned.requireID()
+        let organizationID = owned.organizationID
         let id = UUID()
         let secret = kind == .webhook ? "whsec_" + Data(SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) }).base64URLEncodedString : nil
         let destination = NotificationDestination(
@@ -41,22 +41,22 @@ enum Notifications {
     }
 
     static func list(in organization: String, actorID: UUID, on database: any Database) async throws -> [NotificationDestination] {
-        let owned = try await Organizations.requireOwner(actorID, in: organization, on: database)
-        return try await NotificationDestination.query(on: database).filter(\.$organization.$id == owned.requireID()).sort(\.$createdAt).all()
+        let owned = try await Authorizer.authorize(actorID, .administer, organization: organization, on: database)
+        return try await NotificationDestination.query(on: database).filter(\.$organization.$id == owned.organizationID).sort(\.$createdAt).all()
     }
 
     static func remove(_ id: UUID, in organization: String, actorID: UUID, on database: any Database) async throws {
-        let owned = try await Organizations.requireOwner(actorID, in: organization, on: database)
+        let owned = try await Authorizer.authorize(actorID, .administer, organization: organization, on: database)
         guard let destination = try await NotificationDestination.query(on: database).filter(\.$id == id)
-            .filter(\.$organization.$id == owned.requireID()).first() else { throw NotificationRefusal.notFound }
+            .filter(\.$organization.$id == owned.organizationID).first() else { throw NotificationRefusal.notFound }
         try await destination.delete(on: database)
     }
 
     /// The organization's newest deliveries (at most `limit`), with their destinations.
     static func deliveries(in organization: String, actorID: UUID, limit: Int = 100, on database: any Database) async throws -> [NotificationDelivery] {
-        let owned = try await Organizations.requireOwner(actorID, in: organization, on: database)
+        let owned = try await Authorizer.authorize(actorID, .administer, organization: organization, on: database)
         return try await NotificationDelivery.query(on: database).join(NotificationDestination.self, on: \NotificationDelivery.$destination.$id == \NotificationDestination.$id)
-            .filter(NotificationDestination.self, \.$organization.$id == owned.requireID())
+            .filter(NotificationDestination.self, \.$organization.$id == owned.organizationID)
             .with(\.$destination).sort(\.$createdAt, .descending).limit(limit).all()
     }
 

@@ -16,9 +16,8 @@ extension APIHandler {
     }
 
     func getOrganization(_ input: Operations.GetOrganization.Input) async throws -> Operations.GetOrganization.Output {
-        let (organization, membership) = try await Organizations.membership(of: try Self.actorID, in: input.path.organization,
-                                                                             on: try Self.database)
-        return .ok(.init(body: .json(.init(name: organization.name, role: .init(membership.role)))))
+        let grant = try await Authorizer.authorize(try Self.actorID, .read, organization: input.path.organization, on: try Self.database)
+        return .ok(.init(body: .json(.init(name: grant.organizationName, role: .init(grant.role)))))
     }
 
     func listMembers(_ input: Operations.ListMembers.Input) async throws -> Operations.ListMembers.Output {

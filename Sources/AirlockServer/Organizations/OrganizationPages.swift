@@ -62,40 +62,40 @@ struct OrganizationPages: RouteCollection {
 
     func show(_ request: Request) async throws -> Response {
         let name = try request.parameters.require("organization")
-        let (organization, membership) = try await Organizations.membership(of: try request.userID, in: name, on: request.db)
+        let grant = try await Authorizer.authorize(try request.userID, .read, organization: name, on: request.db)
         let members = try await Organizations.members(of: name, actorID: try request.userID, on: request.db)
-        let isOwner = membership.role == .owner
+        let isOwner = grant.isOwner
         let csrf = CSRF.field(for: request)
-        let device = try await PersonalMFADevices.find(userID: try request.userID, organizationID: try organization.requireID(), on: request.db)
+        let device = try await PersonalMFADevices.find(userID: try request.userID, organizationID: grant.organizationID, on: request.db)
         let registrations: HTML = isOwner
             ? PersonalMFADevicePages.registrations(organization: name, devices: try await PersonalMFADevices.all(in: name, actorID: try request.userID, on: request.db),
                                                    csrf: csrf)
             : .empty
         let rows = members.map { username, role -> HTML in
             let actions: HTML = isOwner ? """
-                <form class="inline" method="post" action="/organizations/\(organization.name)/members">\(csrf)
+                <form class="inline" method="post" action="/organizations/\(grant.organizationName)/members">\(csrf)
                 <input type="hidden" name="username" value="\(username)">
                 <label class="visually-hidden" for="role-\(username)">Role of \(username)</label>
                 <select id="role-\(username)" name="role">\(Self.roleOptions(selected: role))</select>
                 <button type="submit">Change role</button></form>
-                <form class="inline" method="post" action="/organizations/\(organization.name)/members/\(username)/remove">\(csrf)
+                <form class="inline" method="post" action="/organizations/\(grant.organizationName)/members/\(username)/remove">\(csrf)
                 <button type="submit">Remove</button></form>
                 """ : .empty
             return "<tr><td>\(username)</td><td>\(role.rawValue)</td><td>\(actions)</td></tr>"
         }
         let addForm: HTML = isOwner ? """
-            <form method="post" action="/organizations/\(organization.name)/members"><fieldset><legend>Add a member</legend>\(csrf)
+            <form method="post" action="/organizations/\(grant.organizationName)/members"><fieldset><legend>Add a member</legend>\(csrf)
             <label for="member-username">Username</label><input id="member-username" name="username" required aria-describedby="member-username-error">
             \(Flash.fieldError("member-username", on: request))
             <label for="member-role">Role</label><select id="member-role" name="role">\(Self.roleOptions(selected: .member))</select>
             <p><button type="submit">Add member</button></p></fieldset></form>
             """ : "<p class=\"muted\">Only owners add and remove members.</p>"
-        return Layout.render("Organization \(organization.name)", """
-            <p><a href="/terraform/\(organization.name)/environments">Environments</a> · <a href="/settings/organization_variables?organization=\(organization.name)">Organization variables</a>\(isOwner ? " · <a href=\"\(NotificationPages.path(organization.name))\">Notifications</a>" as HTML : .empty)</p>
+        return Layout.render("Organization \(grant.organizationName)", """
+            <p><a href="/terraform/\(grant.organizationName)/environments">Environments</a> · <a href="/settings/organization_variables?organization=\(grant.organizationName)">Organization variables</a>\(isOwner ? " · <a href=\"\(NotificationPages.path(grant.organizationName))\">Notifications</a>" as HTML : .empty)</p>
             <h2>Members</h2>
             <table><thead><tr><th scope="col">User</th><th scope="col">Role</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead><tbody>\(rows)</tbody></table>
             \(addForm)
-            \(PersonalMFADevicePages.section(organization: organization.name, device: device, csrf: csrf, request: request))
+            \(PersonalMFADevicePages.section(organization: grant.organizationName, device: device, csrf: csrf, request: request))
             \(registrations)
             """, for: request)
     }

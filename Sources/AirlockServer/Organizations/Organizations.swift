@@ -1,9 +1,8 @@
 import Fluent
 import Foundation
 
-/// Organization operations, independent of HTTP. Each checks what the acting user may see and do:
-/// organizations they do not belong to do not exist for them (404); owner-only changes by a member are
-/// refused (403); the last owner can be neither removed nor demoted.
+/// Organization operations, independent of HTTP. Each asks `Authorizer` first what the acting user may see and
+/// do; the last owner can be neither removed nor demoted.
 public enum Organizations {
     /// Creates an organization with `creatorID` as its first owner, if `creators` lets them.
     static func create(name: String, creatorID: UUID, creators: OrganizationCreators, on database: any Database) async throws -> Organization {
@@ -54,17 +53,10 @@ public enum Organizations {
             .sorted { $0.0.name < $1.0.name }
     }
 
-    /// The organization by name and the user's membership in it; 404 when they are not a member.
-    static func membership(of userID: UUID, in name: String, on database: any Database) async throws -> (Organization, Membership) {
-        // One statement: every authenticated read asks it.
-        guard let found = try await Membership.find(of: userID, in: name, on: database) else { throw OrganizationRefusal.notFound(name) }
-        return found
-    }
-
     /// Every member of an organization the user belongs to.
     static func members(of name: String, actorID: UUID, on database: any Database) async throws -> [(String, Membership.Role)] {
-        let (organization, _) = try await membership(of: actorID, in: name, on: database)
-        return try await Membership.query(on: database).filter(\.$organization.$id == organization.requireID())
+        let organization = try await Authorizer.authorize(actorID, .read, organization: name, on: database)
+        return try await Membership.query(on: database).filter(\.$organization.$id == organization.organizationID)
             .with(\.$user).all()
             .map { ($0.user.username, $0.role) }
             .sorted { $0.0 < $1.0 }
@@ -74,11 +66,10 @@ public enum Organizations {
     static func setMember(_ username: String, role: Membership.Role, in name: String, actorID: UUID, on database: any Database) async throws {
         try await database.transaction { database in
             try await RowLock.writeLock(on: database)
-            let organization = try await requireOwner(actorID, in: name, on: database)
+            let organizationID = try await Authorizer.authorize(actorID, .administer, organization: name, on: database).organizationID
             guard let user = try await User.query(on: database).filter(\.$username == username).first() else {
                 throw AccountRefusal.unknownUser(username)
             }
-            let organizationID = try organization.requireID()
             if let existing = try await Membership.query(on: database)
                 .filter(\.$organization.$id == organizationID).filter(\.$user.$id == user.requireID()).first() {
                 if existing.role == .owner, role != .owner { try await refuseIfLastOwner(organizationID, on: database) }
@@ -94,8 +85,7 @@ public enum Organizations {
     static func removeMember(_ username: String, from name: String, actorID: UUID, on database: any Database) async throws {
         try await database.transaction { database in
             try await RowLock.writeLock(on: database)
-            let organization = try await requireOwner(actorID, in: name, on: database)
-            let organizationID = try organization.requireID()
+            let organizationID = try await Authorizer.authorize(actorID, .administer, organization: name, on: database).organizationID
             guard let user = try await User.query(on: database).filter(\.$username == username).first(),
                   let membership = try await Membership.query(on: database)
                     .filter(\.$organization.$id == organizationID).filter(\.$user.$id == user.requireID()).first() else {
@@ -104,12 +94,6 @@ public enum Organizations {
             if membership.role == .owner { try await refuseIfLastOwner(organizationID, on: database) }
             try await membership.delete(on: database)
         }
-    }
-
-    static func requireOwner(_ userID: UUID, in name: String, on database: any Database) async throws -> Organization {
-        let (organization, membership) = try await membership(of: userID, in: name, on: database)
-        guard membership.role == .owner else { throw OrganizationRefusal.ownersOnly }
-        return organization
     }
 
     /// Refuses to leave an organization without an owner. The organization's row is locked first (on

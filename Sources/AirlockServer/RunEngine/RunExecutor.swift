@@ -7,7 +7,7 @@ import Foundation
 /// saved plan (checked by hash) on the state the plan was made on. Each phase starts from a fresh folder (the
 /// configuration unpacked again from its checked archive, a fresh `HOME`, `init` again), so nothing the plan's
 /// code wrote reaches the apply but the sealed plan. Terraform's environment holds the run's variables, its
-/// session credentials and only `RunEngineSettings.passedThrough` of the server's (see the README).
+/// session credentials and only `RunEngineSettings.passedThrough` of the server's: `TerraformPhaseEnvironment` (docs/run-isolation.md).
 struct RunExecutor: Sendable {
     let settings: RunEngineSettings
     let queue: RunQueue
@@ -73,7 +73,15 @@ struct RunExecutor: Sendable {
         let session: AWSCredentials?
         do {
             let asked = ContinuousClock.now
-            session = try await sessionCredentials(for: run, claim: claim, environment: environment, keys: keys, log: log)
+            let phaseSession = try await PhaseSession.take(for: run, phase: claim.phase, environment: environment, keys: keys, mfa: mfa, on: database)
+            session = phaseSession.credentials
+            if let session { await log.masking([session.accessKeyID, session.secretAccessKey, session.sessionToken ?? ""]) }
+            for line in phaseSession.logLines {
+                switch line {
+                case let .plain(text): await log.line(text)
+                case let .note(text): await log.note(text)
+                }
+            }
             if session != nil { await log.time("AWS session", ContinuousClock.now - asked) }
         } catch let refusal as MFARefusal {
             await log.note(refusal.message)
@@ -82,11 +90,11 @@ struct RunExecutor: Sendable {
         }
 
         if claim.phase == .apply {
-            let current = try await StateVersions.latest(of: environmentID, on: database)?.serial
-            guard current == run.baseStateSerial else {
-                let reason = "The environment's state changed since this plan (it was made on serial \(run.baseStateSerial.map(String.init) ?? "none"), the state is now at serial \(current.map(String.init) ?? "none")). Queue a new plan."
-                await log.note(reason)
-                try await finishRun(claim, to: .errored, note: reason, changes: .error(reason), log: log)
+            do {
+                try await StateVersions.requireUnchanged(since: run.baseStateSerial, of: environmentID, on: database)
+            } catch let refusal as StateRefusal {
+                await log.note(refusal.message)
+                try await finishRun(claim, to: .errored, note: refusal.message, changes: .error(refusal.message), log: log)
                 return
             }
         }
@@ -112,31 +120,17 @@ struct RunExecutor: Sendable {
         let group = try settings.controlGroups?.make("airlock-\(claim.runID.uuidString.lowercased())-\(claim.phase.rawValue)", limits: settings.limits)
         let limits = RunPhaseLimits(limits: settings.limits, group: group, folder: workspace.root)
         defer { limits.remove() }
-        var terraformEnvironment = settings.passthroughEnvironment
         // Long-term AWS keys never reach Terraform: only the session credentials made for this phase.
-        for variable in variables where !AWSAccess.withheldVariables.contains(variable.key) && !VariableRules.isReserved(variable.key) {
-            terraformEnvironment[variable.key] = variable.value
-        }
-        let ignored = variables.map(\.key).filter(VariableRules.isReserved)
-        if !ignored.isEmpty {
-            await log.note("Ignored variables that Airlock sets itself or that would change how Terraform starts: \(ignored.joined(separator: ", ")).")
-        }
-        if let session {
-            terraformEnvironment["AWS_ACCESS_KEY_ID"] = session.accessKeyID
-            terraformEnvironment["AWS_SECRET_ACCESS_KEY"] = session.secretAccessKey
-            terraformEnvironment["AWS_SESSION_TOKEN"] = session.sessionToken
-        }
-        network?.apply(to: &terraformEnvironment)
-        terraformEnvironment["HOME"] = workspace.home.path
-        terraformEnvironment["TF_IN_AUTOMATION"] = "1"
-        terraformEnvironment["CHECKPOINT_DISABLE"] = "1"  // no version check: a run reaches only what it needs
-        terraformEnvironment["TF_INPUT"] = "0"
-        if terraformEnvironment["TF_CLI_CONFIG_FILE"] == nil {
-            terraformEnvironment["TF_CLI_CONFIG_FILE"] = workspace.cliConfiguration.path
+        let terraformEnvironment = TerraformPhaseEnvironment(server: settings.passthroughEnvironment, run: variables, session: session,
+                                                             proxied: network != nil, home: workspace.home.path,
+                                                             cliConfiguration: workspace.cliConfiguration.path)
+        if !terraformEnvironment.ignored.isEmpty {
+            await log.note("Ignored variables that Airlock sets itself or that would change how Terraform starts: "
+                + "\(terraformEnvironment.ignored.joined(separator: ", ")).")
         }
         let queue = self.queue
         let runID = claim.runID
-        let terraform = TerraformInvocation(settings: settings, environment: terraformEnvironment, workspace: workspace,
+        let terraform = TerraformInvocation(settings: settings, environment: terraformEnvironment.variables, workspace: workspace,
                                             network: network?.namespace, limits: limits, log: log,
                                             shutdown: shutdown, heartbeat: { try await queue.renew(runID) })
         await log.note("Configuration \(version.sha256.prefix(12)) in a fresh working folder; state on the Airlock server.")
@@ -148,83 +142,17 @@ struct RunExecutor: Sendable {
             try await finish(claim, outcome: initialized, failure: "terraform init failed", log: log)
             return
         }
+        let phase = PhaseContext(claim: claim, run: run, environmentID: environmentID, workspace: workspace, terraform: terraform, log: log)
         switch claim.phase {
-        case .plan:
-            let baseSerial = try await StateVersions.latest(of: environmentID, on: database)?.serial
-            // A plan only reads the state (its token may not lock or write it).
-            let outcome = try await terraform.run(["plan", "-input=false", "-no-color", "-lock=false", "-detailed-exitcode",
-                                                   "-out=\(RunWorkspace.planFile)"] + (run.isDestroy == true ? ["-destroy"] : []))
-            switch outcome {
-            case .exited(0):
-                try await finishRun(claim, to: .plannedAndFinished, note: "No changes", changes: RunChanges().set(\.$hasChanges, to: false).set(\.$baseStateSerial, to: baseSerial), log: log)
-            case .exited(2) where run.isPlanOnly:
-                let (stopped, summary) = try await summarize(terraform, log: log)
-                if let stopped { return try await finish(claim, outcome: stopped, failure: "terraform show failed", log: log) }
-                await log.note("A speculative plan: it is never applied.")
-                try await finishRun(claim, to: .plannedAndFinished, note: "Planned with changes (speculative)",
-                                    changes: RunChanges().set(\.$hasChanges, to: true).set(\.$baseStateSerial, to: baseSerial)
-                                        .set(\.$planSummaryJSON, to: summary), log: log)
-            case .exited(2):
-                // The plan is read before `show` runs the configuration's providers again, and checked after it:
-                // the summary approvers see is of exactly the plan whose hash they approve.
-                let saving = ContinuousClock.now
-                let plan = try workspace.readPlan()
-                let digest = Hex.encode(SHA256.hash(data: plan))
-                var saveTime = ContinuousClock.now - saving
-                let (stopped, summary) = try await summarize(terraform, log: log)
-                if let stopped { return try await finish(claim, outcome: stopped, failure: "terraform show failed", log: log) }
-                guard try workspace.readPlan() == plan else {
-                    let reason = "The saved plan changed while Airlock read its summary; it is not kept. Queue a new plan."
-                    await log.note(reason)
-                    return try await finishRun(claim, to: .errored, note: reason, changes: .error(reason), log: log)
-                }
-                let sealing = ContinuousClock.now
-                let sealed = try secrets.seal(plan, boundTo: "plan:\(claim.runID.uuidString)")
-                saveTime += ContinuousClock.now - sealing
-                await log.time("plan saved (read, hashed, sealed)", saveTime)
-                await log.note("Plan saved (sha256 \(digest.prefix(12))); waiting for Confirm & Apply.")
-                try await finishRun(claim, to: .planned, note: "Planned with changes",
-                                    changes: RunChanges().set(\.$hasChanges, to: true).set(\.$planSealed, to: sealed)
-                                        .set(\.$planSHA256, to: digest).set(\.$baseStateSerial, to: baseSerial)
-                                        .set(\.$planSummaryJSON, to: summary),
-                                    log: log)
-                if run.autoApply == true {
-                    _ = try await RunAutoApply.confirmForCreator(claim.runID, createdBy: run.createdBy, mfa: mfa, pagesAddress: pagesAddress,
-                                                                 logLimitBytes: settings.logLimitBytes, on: database)
-                }
-            default:
-                try await finish(claim, outcome: outcome, failure: "terraform plan failed", log: log)
-            }
-        case .apply:
-            guard let sealed = run.planSealed, let expected = run.planSHA256 else {
-                try await finishRun(claim, to: .errored, note: "The run has no saved plan.", changes: .error("The run has no saved plan."), log: log)
-                return
-            }
-            let plan = try secrets.unseal(sealed, boundTo: "plan:\(claim.runID.uuidString)")
-            let digest = Hex.encode(SHA256.hash(data: plan))
-            guard digest == expected else {
-                let reason = "The saved plan does not match its recorded hash; it was not applied."
-                try await finishRun(claim, to: .errored, note: reason, changes: .error(reason), log: log)
-                return
-            }
-            try workspace.writeApprovedPlan(plan)
-            await log.note("Applying the saved plan (sha256 \(digest.prefix(12))).")
-            let outcome = try await terraform.run(["apply", "-input=false", "-no-color", workspace.approvedPlan.path])
-            if let saves = await StateSaveTimes.shared.take(claim.runID) {
-                await log.time("state saved (\(saves.count)×, \(max(1, saves.bytes / 1024)) KiB)", saves.duration)
-            }
-            if outcome == .exited(0) {
-                try await finishRun(claim, to: .applied, note: "Applied", changes: RunChanges(), log: log)
-            } else {
-                try await finish(claim, outcome: outcome, failure: "terraform apply failed", log: log)
-            }
+        case .plan: try await plan(phase)
+        case .apply: try await apply(phase)
         }
     }
 
     /// The saved plan's summary (`PlanSummary`, as JSON) from `terraform show -json`, in the same sandbox and folder
     /// as the plan. A plan whose summary cannot be read is still a plan: its log says why and approvers read the log.
     /// `stopped` is how `show` was stopped (a cancel, the deadline, the server stopping), if it was.
-    private func summarize(_ terraform: TerraformInvocation, log: RunLogWriter) async throws
+    func summarize(_ terraform: TerraformInvocation, log: RunLogWriter) async throws
         -> (stopped: TerraformInvocation.Outcome?, json: String?) {
         let shown = try await terraform.capture(["show", "-json", "-no-color", RunWorkspace.planFile], limit: PlanSummary.jsonLimit)
         guard case let .exited(status) = shown.outcome else { return (shown.outcome, nil) }
@@ -242,7 +170,7 @@ struct RunExecutor: Sendable {
     }
 
     /// How long the phase waited to start: since the run was queued (a plan), or since its apply was confirmed.
-    private func queueWait(of run: Run, phase: RunLogChunk.Phase) async throws -> Duration {
+    private func queueWait(of run: Run, phase: RunPhase) async throws -> Duration {
         let since = phase == .plan ? run.queuedAt
             : try await RunEvent.query(on: database).filter(\.$run.$id == run.requireID()).filter(\.$toState == RunState.applyQueued.rawValue)
                 .sort(\.$at, .descending).first()?.at ?? run.queuedAt
@@ -270,52 +198,8 @@ struct RunExecutor: Sendable {
         return Self.masked(try await Variables.forRun(of: environment, secrets: secrets, on: database), token: stateToken(of: claim))
     }
 
-    /// The AWS session credentials for the phase: those an MFA authentication made for it (taken from the
-    /// run, so used once), or, when the phase needs no MFA and the organization has AWS keys, a session
-    /// made now without MFA. Nil when the organization has no AWS keys.
-    private func sessionCredentials(for run: Run, claim: RunQueue.Claim, environment: TerraformEnvironment, keys: AWSAccess.Keys?,
-                                    log: RunLogWriter) async throws -> AWSCredentials? {
-        let sealed = claim.phase == .plan ? run.planCredentialsSealed : run.applyCredentialsSealed
-        let authenticatedBy = claim.phase == .plan ? run.planAuthenticatedBy : run.applyAuthenticatedBy
-        if let sealed {
-            let taken = Run.query(on: database).filter(\.$id == claim.runID)
-            if claim.phase == .plan {
-                try await taken.set(\.$planCredentialsSealed, to: nil).update()
-            } else {
-                try await taken.set(\.$applyCredentialsSealed, to: nil).update()
-            }
-            let credentials = try SealedCredentials.unseal(sealed, runID: claim.runID, phase: claim.phase, secrets: secrets)
-            await log.masking([credentials.accessKeyID, credentials.secretAccessKey, credentials.sessionToken ?? ""])
-            if let authenticatedBy {
-                await log.line("Authenticated with MFA by \(authenticatedBy)")
-                if let device = try await MFAGate.latest(runID: claim.runID, phase: claim.phase, on: database)?.deviceSerial {
-                    await log.note("MFA device: \(device)")
-                }
-            }
-            return credentials
-        }
-        if run.mfaLevel.requiresMFA(for: claim.phase) {
-            throw MFARefusal.codeRequired(serial: keys?.serial, phase: claim.phase)
-        }
-        guard let keys else { return nil }
-        let role = environment.roleARN(for: claim.phase, mfaAuthenticated: false)
-        let approver = claim.phase == .plan ? run.createdBy
-            : try await RunEvent.query(on: database).filter(\.$run.$id == claim.runID).filter(\.$toState == RunState.applyQueued.rawValue)
-                .sort(\.$at, .descending).first()?.actor ?? run.createdBy
-        do {
-            let (credentials, _) = try await aws.session(keys, tokenCode: nil, roleARN: role, user: approver,
-                                                         sessionName: AWSAccess.sessionName(user: approver, runNumber: run.number, phase: claim.phase,
-                                                                                            planSHA256: claim.phase == .apply ? run.planSHA256 : nil))
-            await log.masking([credentials.accessKeyID, credentials.secretAccessKey, credentials.sessionToken ?? ""])
-            await log.note("AWS session credentials from STS (no MFA)\(role.map { " for role \($0)" } ?? "").")
-            return credentials
-        } catch {
-            throw AWSAccess.describe(error)
-        }
-    }
-
     /// Records a phase that did not succeed: canceled, timed out, lost, or Terraform's own failure.
-    private func finish(_ claim: RunQueue.Claim, outcome: TerraformInvocation.Outcome, failure: String, log: RunLogWriter) async throws {
+    func finish(_ claim: RunQueue.Claim, outcome: TerraformInvocation.Outcome, failure: String, log: RunLogWriter) async throws {
         switch outcome {
         case .canceled:
             await log.note("Canceled.")
@@ -343,7 +227,7 @@ struct RunExecutor: Sendable {
         }
     }
 
-    private func finishRun(_ claim: RunQueue.Claim, to state: RunState, note: String, changes: RunChanges,
+    func finishRun(_ claim: RunQueue.Claim, to state: RunState, note: String, changes: RunChanges,
                            log: RunLogWriter) async throws {
         try await releaseStateLock(of: claim, log: log)
         try await log.finish()

@@ -7,7 +7,7 @@ import Foundation
 /// stream it), and capped with a clear marker.
 actor RunLogWriter {
     let runID: UUID
-    let phase: RunLogChunk.Phase
+    let phase: RunPhase
     private let database: any Database
     private var mask: LogMask
     private let maximumBytes: Int
@@ -22,7 +22,7 @@ actor RunLogWriter {
 
     /// - Parameters:
     ///   - secrets: values that must never appear in the log (sensitive variables, credentials).
-    init(runID: UUID, phase: RunLogChunk.Phase, secrets: [String], maximumBytes: Int, database: any Database) async throws {
+    init(runID: UUID, phase: RunPhase, secrets: [String], maximumBytes: Int, database: any Database) async throws {
         self.runID = runID
         self.phase = phase
         self.database = database

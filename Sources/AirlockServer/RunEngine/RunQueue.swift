@@ -17,7 +17,7 @@ struct RunQueue: Sendable {
     /// A run a worker now executes.
     struct Claim: Sendable {
         let runID: UUID
-        let phase: RunLogChunk.Phase
+        let phase: RunPhase
     }
 
     let database: any Database
@@ -58,7 +58,7 @@ struct RunQueue: Sendable {
         guard let row = try await sql.raw(query).first() else { return nil }
         let runID = try row.decode(column: id.string, as: UUID.self)
         let claimed = try row.decode(column: state.string, as: String.self)
-        let phase: RunLogChunk.Phase = claimed == RunState.planning.rawValue ? .plan : .apply
+        let phase: RunPhase = claimed == RunState.planning.rawValue ? .plan : .apply
         try await RunEvent(runID: runID, from: phase == .plan ? .pending : .applyQueued, to: phase == .plan ? .planning : .applying,
                            actor: "airlock", note: "Started by worker \(workerID)").save(on: database)
         return Claim(runID: runID, phase: phase)

@@ -38,7 +38,7 @@ struct RunWorkspace {
     /// - Parameters:
     ///   - backendAddress: the environment's state URL on this server.
     ///   - backendToken: the run's own credential for it.
-    static func prepare(root workRoot: URL, runID: UUID, phase: RunLogChunk.Phase, archive: Data, backendAddress: String,
+    static func prepare(root workRoot: URL, runID: UUID, phase: RunPhase, archive: Data, backendAddress: String,
                         backendToken: String) throws -> RunWorkspace {
         let workspace = try make(at: workRoot.appendingPathComponent("\(runID.uuidString.lowercased())-\(phase.rawValue)"))
         try ConfigurationArchive.extract(archive, into: workspace.folder)

@@ -18,10 +18,9 @@ extension APIHandler {
             return id
         }
         let request = try Self.request
-        let run = try await Runs.queuePlan(in: input.path.organization, input.path.environment, configurationVersionID: versionID,
-                                           message: body.message, tokenCode: body.tokenCode, actor: try request.auth.require(User.self),
+        let run = try await Runs.queuePlan(PlanRequest(in: input.path.organization, input.path.environment, configurationVersionID: versionID,
+                                                       message: body.message, tokenCode: body.tokenCode), actor: try request.auth.require(User.self),
                                            mfa: request.application.mfaServices, on: request.db)
-        request.application.runWorkers?.notify()
         let located = try await Runs.find(try run.requireID(), actorID: try Self.actorID, on: request.db)
         return .created(.init(body: .json(try await Self.describe(located, withEvents: true))))
     }
@@ -37,7 +36,6 @@ extension APIHandler {
         if case let .json(body) = input.body { (tokenCode, seenPlan) = (body.tokenCode, body.planSha256) }
         let located = try await Runs.confirm(try Self.runID(input.path.run), actor: try request.auth.require(User.self), tokenCode: tokenCode,
                                              seenPlan: seenPlan, mfa: request.application.mfaServices, on: request.db)
-        request.application.runWorkers?.notify()
         return .ok(.init(body: .json(try await Self.describe(located, withEvents: true))))
     }
 
@@ -46,21 +44,18 @@ extension APIHandler {
         let request = try Self.request
         let located = try await Runs.authenticatePlan(try Self.runID(input.path.run), actor: try request.auth.require(User.self),
                                                       tokenCode: body.tokenCode, mfa: request.application.mfaServices, on: request.db)
-        request.application.runWorkers?.notify()
         return .ok(.init(body: .json(try await Self.describe(located, withEvents: true))))
     }
 
     func discardRun(_ input: Operations.DiscardRun.Input) async throws -> Operations.DiscardRun.Output {
         let request = try Self.request
         let located = try await Runs.discard(try Self.runID(input.path.run), actor: try request.auth.require(User.self), on: request.db)
-        request.application.runWorkers?.notify()
         return .ok(.init(body: .json(try await Self.describe(located, withEvents: true))))
     }
 
     func cancelRun(_ input: Operations.CancelRun.Input) async throws -> Operations.CancelRun.Output {
         let request = try Self.request
         let located = try await Runs.cancel(try Self.runID(input.path.run), actor: try request.auth.require(User.self), on: request.db)
-        request.application.runWorkers?.notify()
         return .ok(.init(body: .json(try await Self.describe(located, withEvents: true))))
     }
 
@@ -68,7 +63,7 @@ extension APIHandler {
         let runID = try Self.runID(input.path.run)
         let database = try Self.database
         _ = try await Runs.find(runID, actorID: try Self.actorID, on: database)
-        let phase: RunLogChunk.Phase = input.path.phase == .plan ? .plan : .apply
+        let phase: RunPhase = input.path.phase == .plan ? .plan : .apply
         let stream = RunLogStream.chunks(of: runID, phase: phase, follow: input.query.follow ?? false, on: database)
         return .ok(.init(body: .plainText(HTTPBody(stream, length: .unknown, iterationBehavior: .single))))
     }

@@ -23,6 +23,17 @@ enum RunAutoApply {
         return false
     }
 
+    /// Terraform's "yes" to a planned run (the TFE API's apply action): recorded on the run as approved in Terraform
+    /// (what a later discard of the waiting run is told against), then confirmed as `confirm` does. Returns whether
+    /// the apply was queued.
+    static func approveInTerraform(_ runID: UUID, by actor: User, mfa: MFAServices, pagesAddress: String, logLimitBytes: Int,
+                                   on database: any Database) async throws -> Bool {
+        let run = try await Runs.find(runID, actorID: try actor.requireID(), for: .operate, on: database).run
+        guard run.state == .planned else { throw RunRefusal.invalidTransition(action: "confirmed", state: run.state) }
+        try await Run.query(on: database).filter(\.$id == runID).set(\.$autoApply, to: true).update()
+        return try await confirm(runID, for: actor, mfa: mfa, pagesAddress: pagesAddress, logLimitBytes: logLimitBytes, on: database)
+    }
+
     /// Returns whether the apply was queued; false when the run waits (the log says for what).
     static func confirm(_ runID: UUID, for actor: User, mfa: MFAServices, pagesAddress: String, logLimitBytes: Int,
                         on database: any Database) async throws -> Bool {

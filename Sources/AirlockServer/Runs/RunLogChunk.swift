@@ -7,20 +7,15 @@ final class RunLogChunk: Model, @unchecked Sendable {
     // @unchecked: a Fluent model instance belongs to the one request or task that loaded it.
     static let schema = "run_log_chunks"
 
-    enum Phase: String, Codable, Sendable {
-        case plan
-        case apply
-    }
-
     @ID(key: .id) var id: UUID?
     @Parent(key: "run_id") var run: Run
-    @Field(key: "phase") var phase: Phase
+    @Field(key: "phase") var phase: RunPhase
     @Field(key: "sequence") var sequence: Int
     @Field(key: "text") var text: String
 
     init() {}
 
-    init(runID: UUID, phase: Phase, sequence: Int, text: String) {
+    init(runID: UUID, phase: RunPhase, sequence: Int, text: String) {
         self.$run.id = runID
         self.phase = phase
         self.sequence = sequence
@@ -30,7 +25,7 @@ final class RunLogChunk: Model, @unchecked Sendable {
 
 extension RunLogChunk {
     /// A phase's whole log as stored so far.
-    static func text(of runID: UUID, _ phase: Phase, on database: any Database) async throws -> String {
+    static func text(of runID: UUID, _ phase: RunPhase, on database: any Database) async throws -> String {
         try await query(on: database).filter(\.$run.$id == runID).filter(\.$phase == phase).sort(\.$sequence).all()
             .map(\.text).joined()
     }

@@ -12,7 +12,7 @@ enum RunLogStream {
     static let heartbeat: Duration = .seconds(1)
     static let idleCheck: Duration = .seconds(5)
 
-    static func chunks(of runID: UUID, phase: RunLogChunk.Phase, follow: Bool, on database: any Database) -> AsyncThrowingStream<String, any Error> {
+    static func chunks(of runID: UUID, phase: RunPhase, follow: Bool, on database: any Database) -> AsyncThrowingStream<String, any Error> {
         AsyncThrowingStream { continuation in
             let task = Task {
                 var next = -1  // a retention note (`Retention`) comes first
@@ -44,7 +44,7 @@ enum RunLogStream {
     }
 
     /// Whether the phase's log may still grow.
-    static func isWriting(_ runID: UUID, phase: RunLogChunk.Phase, on database: any Database) async throws -> Bool {
+    static func isWriting(_ runID: UUID, phase: RunPhase, on database: any Database) async throws -> Bool {
         let state = try await Runs.currentState(runID, on: database)
         switch phase {
         case .plan: return [.pending, .planning].contains(state)

@@ -34,10 +34,9 @@ struct RunPages: RouteCollection {
         let user = try request.auth.require(User.self)
         let message = form.message?.trimmingCharacters(in: .whitespacesAndNewlines)
         return try await request.formAction(success: "Plan queued.", failure: EnvironmentPages.path(organization, environment)) {
-            let run = try await Runs.queuePlan(in: organization, environment, configurationVersionID: nil,
-                                               message: message?.isEmpty == false ? message : nil, tokenCode: form.token_code, actor: user,
+            let run = try await Runs.queuePlan(PlanRequest(in: organization, environment, message: message?.isEmpty == false ? message : nil,
+                                                           tokenCode: form.token_code), actor: user,
                                                mfa: request.application.mfaServices, on: request.db)
-            request.application.runWorkers?.notify()
             return Self.path(organization, environment, run: try run.requireID())
         }
     }
@@ -94,7 +93,6 @@ struct RunPages: RouteCollection {
         let back = Self.path(located.organization, located.environment, run: runID)
         return try await request.formAction(redirectTo: back, success: success) {
             _ = try await action(runID, user)
-            request.application.runWorkers?.notify()
         }
     }
 

@@ -21,7 +21,7 @@ enum RunWaitNote {
                       on database: any Database) async throws {
         let runID = try located.run.requireID()
         let page = pagesAddress + RunPages.path(located.organization, located.environment, run: runID)
-        let phase: RunLogChunk.Phase = if case .planCode = reason { .plan } else { .apply }
+        let phase: RunPhase = if case .planCode = reason { .plan } else { .apply }
         let command = "`airlock run \(phase.rawValue) --env \(located.organization)/\(located.environment) --run \(runID.uuidString.lowercased())`"
         let text = switch reason {
         case .planCode:

@@ -17,13 +17,12 @@ enum Runs {
     /// Under "plans and applies" the plan needs `tokenCode`: it is exchanged with STS first, and nothing is
     /// queued if that fails. Without one the plan is refused, or, with `waitForPlanCode` (Terraform's CLI, which
     /// cannot ask for a code), queued to wait for someone to authenticate it (`authenticatePlan`).
-    static func queuePlan(in organization: String, _ environmentName: String, configurationVersionID: UUID?, message: String?,
-                          tokenCode: String? = nil, waitForPlanCode: Bool = false, planOnly: Bool = false, autoApply: Bool = false,
-                          destroy: Bool = false, actor: User, mfa: MFAServices,
-                          on database: any Database) async throws -> Run {
-        let message = message ?? "Queued by \(actor.username)"
+    static func queuePlan(_ request: PlanRequest, actor: User, mfa: MFAServices, on database: any Database) async throws -> Run {
+        let (tokenCode, waitForPlanCode, planOnly) = (request.tokenCode, request.waitForPlanCode, request.planOnly)
+        let message = request.message ?? "Queued by \(actor.username)"
         guard message.count <= 500 else { throw RunRefusal.messageTooLong }
-        let environment = try await Environments.find(environmentName, in: organization, actorID: try actor.requireID(), on: database)
+        let environment = try await Environments.find(request.environment, in: request.organization, actorID: try actor.requireID(), for: .operate,
+                                                      on: database)
         let environmentID = try environment.requireID()
         let runID = UUID()
         var authenticated: String?
@@ -38,7 +37,7 @@ enum Runs {
         return try await database.transaction { database in
             try await RowLock.lock(TerraformEnvironment.schema, id: environmentID, on: database)
             let version: ConfigurationVersion?
-            if let configurationVersionID {
+            if let configurationVersionID = request.configurationVersionID {
                 version = try await ConfigurationVersion.query(on: database).filter(\.$id == configurationVersionID)
                     .filter(\.$environment.$id == environmentID).field(\.$id).first()
                 guard version != nil else { throw RunRefusal.configurationVersionNotFound(configurationVersionID.uuidString) }
@@ -51,8 +50,8 @@ enum Runs {
             let run = Run(id: runID, environmentID: environmentID, number: last + 1, configurationVersionID: versionID, message: message,
                           createdBy: actor.username, mfaLevel: environment.mfaLevel)
             run.planOnly = planOnly
-            run.autoApply = autoApply && !planOnly
-            run.isDestroy = destroy
+            run.autoApply = request.autoApply && !planOnly
+            run.isDestroy = request.destroy
             if let planCredentials {
                 run.planCredentialsSealed = planCredentials
                 run.planAuthenticatedBy = actor.username
@@ -87,14 +86,9 @@ enum Runs {
             .offset(offset).limit(limit).all()
     }
 
-    /// A run the actor may see, or 404.
-    static func find(_ runID: UUID, actorID: UUID, on database: any Database) async throws -> Located {
-        guard let (located, organizationID) = try await locate(runID, on: database),
-              try await Membership.query(on: database).filter(\.$organization.$id == organizationID)
-                .filter(\.$user.$id == actorID).first() != nil else {
-            throw RunRefusal.notFound
-        }
-        return located
+    /// A run the actor may do `action` to, or 404.
+    static func find(_ runID: UUID, actorID: UUID, for action: Action = .read, on database: any Database) async throws -> Located {
+        try await Authorizer.authorize(actorID, action, run: runID, on: database).1
     }
 
     /// The run with its organization's and environment's names, whoever asks (the engine; `find` for people).
@@ -124,7 +118,7 @@ enum Runs {
     /// apply_queued) only with the last of the distinct approvals required; before that the run stays planned.
     static func confirm(_ runID: UUID, actor: User, tokenCode: String? = nil, seenPlan: String? = nil, mfa: MFAServices,
                         on database: any Database) async throws -> Located {
-        let located = try await find(runID, actorID: try actor.requireID(), on: database)
+        let located = try await find(runID, actorID: try actor.requireID(), for: .operate, on: database)
         let run = located.run
         guard run.state == .planned else { throw RunRefusal.invalidTransition(action: "confirmed", state: run.state) }
         if let seenPlan, seenPlan.lowercased() != run.planSHA256 { throw RunRefusal.planMismatch(seen: seenPlan, saved: run.planSHA256) }
@@ -197,7 +191,7 @@ enum Runs {
     /// with STS, and the plan starts once the runs ahead of it are over. If STS refuses it, the run keeps waiting.
     static func authenticatePlan(_ runID: UUID, actor: User, tokenCode: String?, mfa: MFAServices,
                                  on database: any Database) async throws -> Located {
-        let run = try await find(runID, actorID: try actor.requireID(), on: database).run
+        let run = try await find(runID, actorID: try actor.requireID(), for: .operate, on: database).run
         guard run.waitsForPlanCode else { throw RunRefusal.notWaitingForPlanCode(state: run.state) }
         guard let environment = try await TerraformEnvironment.find(run.$environment.id, on: database) else { throw RunRefusal.notFound }
         guard let tokenCode else { throw MFARefusal.codeRequired(serial: try await serial(of: environment, for: try actor.requireID(), secrets: mfa.secrets, on: database), phase: .plan) }
@@ -226,7 +220,7 @@ enum Runs {
 
     /// "Discard": planned → discarded, which frees the environment for the next run.
     static func discard(_ runID: UUID, actor: User, on database: any Database) async throws -> Located {
-        _ = try await find(runID, actorID: try actor.requireID(), on: database)
+        _ = try await find(runID, actorID: try actor.requireID(), for: .operate, on: database)
         guard try await RunTransition.move(runID, from: [.planned], to: .discarded, actor: actor.username, note: "Plan discarded",
                                            on: database) else {
             throw RunRefusal.invalidTransition(action: "discarded", state: try await currentState(runID, on: database))
@@ -237,7 +231,7 @@ enum Runs {
     /// "Cancel": a waiting run is canceled at once; a running one is interrupted by its worker, which then
     /// records it canceled.
     static func cancel(_ runID: UUID, actor: User, on database: any Database) async throws -> Located {
-        _ = try await find(runID, actorID: try actor.requireID(), on: database)
+        _ = try await find(runID, actorID: try actor.requireID(), for: .operate, on: database)
         // Credentials sealed for an apply that will not run are deleted with the cancel.
         if try await RunTransition.move(runID, from: [.pending, .applyQueued], to: .canceled, actor: actor.username,
                                         note: "Canceled before it started",

@@ -4,11 +4,6 @@ import Foundation
 /// The environment's Terraform state lock: taken and released by Terraform (through the http backend, or the
 /// TFE API's workspace lock), and released by the server for a Terraform that could not.
 enum StateLocks {
-    /// A lock that could not be released, and why.
-    struct Refused: Error, CustomStringConvertible {
-        let description: String
-    }
-
     /// Takes the lock with `info` (Terraform's lock information, `{"ID": ...}`), for `runID`'s Terraform or a
     /// person; returns nil when taken, or the information of the lock already held.
     static func take(_ info: String, in environmentID: UUID, for runID: UUID?, on database: any Database) async throws -> String? {
@@ -29,7 +24,7 @@ enum StateLocks {
             try await RowLock.lock(TerraformEnvironment.schema, id: environmentID, on: database)
             guard let current = try await TerraformEnvironment.find(environmentID, on: database) else { throw EnvironmentRefusal.notFound("") }
             if let lockID, let held = current.stateLock.flatMap(StateLockInfo.id(in:)), held != lockID {
-                throw Refused(description: "The state is locked by lock \(held), not \(lockID).")
+                throw StateRefusal.lockMismatch(held: held, named: lockID)
             }
             current.stateLock = nil
             current.stateLockRunID = nil

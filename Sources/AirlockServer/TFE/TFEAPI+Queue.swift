@@ -12,7 +12,7 @@ extension TFEAPI {
     /// with the position less the capacity's running runs otherwise).
     func organizationRunQueue(_ request: Request) async throws -> Response {
         let organization = try await TFEOrganization.find(request)
-        let queue = try await OrganizationRunQueue.load(organizationID: try organization.requireID(), on: request.db)
+        let queue = try await OrganizationRunQueue.load(organizationID: organization.organizationID, on: request.db)
         let entries = queue.executing.map { ($0, 0) } + queue.waiting.enumerated().map { ahead, id in
             (id, ahead == 0 ? 0 : queue.executing.count + ahead)
         }
@@ -33,8 +33,8 @@ extension TFEAPI {
     /// wait for a worker.
     func organizationCapacity(_ request: Request) async throws -> Response {
         let organization = try await TFEOrganization.find(request)
-        let queue = try await OrganizationRunQueue.load(organizationID: try organization.requireID(), on: request.db)
-        return try TFEDocument.response(.init(type: "organization-capacity", id: organization.name, attributes: [
+        let queue = try await OrganizationRunQueue.load(organizationID: organization.organizationID, on: request.db)
+        return try TFEDocument.response(.init(type: "organization-capacity", id: organization.organizationName, attributes: [
             "pending": .int(queue.waiting.count), "running": .int(queue.executing.count),
         ]))
     }

@@ -13,7 +13,8 @@ extension TFEAPI {
             }
             let data: Data?
         }
-        let environment = try await TFEWorkspace.environment(try request.parameters.require("workspace"), actorID: try request.userID, on: request.db)
+        let environment = try await TFEWorkspace.environment(TFEID.parse(try request.parameters.require("workspace"), prefix: "ws"),
+                                                             actorID: try request.userID, for: .operate, on: request.db)
         let speculative = (try? TFEDocument.decode(Body.self, from: request))?.data?.attributes?.speculative ?? false
         let upload = TFEConfigurationUpload(environmentID: try environment.requireID(), userID: try request.userID, speculative: speculative,
                                             at: request.application.clock.now)
@@ -81,7 +82,8 @@ extension TFEAPI {
         }
         let body = try TFEDocument.decode(Body.self, from: request)
         let user = try request.auth.require(User.self)
-        let environment = try await TFEWorkspace.environment(body.data.relationships.workspace.data.id, actorID: try user.requireID(), on: request.db)
+        let environment = try await TFEWorkspace.environment(TFEID.parse(body.data.relationships.workspace.data.id, prefix: "ws"),
+                                                             actorID: try user.requireID(), for: .operate, on: request.db)
         guard let reference = body.data.relationships.configurationVersion?.data.id else {
             throw TFEError(status: .unprocessableEntity, detail: "A run needs its configuration version (Airlock does not take runs without one).")
         }
@@ -90,16 +92,16 @@ extension TFEAPI {
             throw TFEError(status: .unprocessableEntity, detail: "The configuration version was not uploaded to this workspace.")
         }
         let planOnly = upload.speculative || body.data.attributes?.planOnly == true
-        let run = try await Runs.queuePlan(in: environment.organization.name, environment.name, configurationVersionID: versionID,
-                                           message: body.data.attributes?.message, waitForPlanCode: true, planOnly: planOnly,
-                                           autoApply: body.data.attributes?.autoApply == true, destroy: body.data.attributes?.isDestroy == true,
-                                           actor: user,
-                                           mfa: request.application.mfaServices, on: request.db)
+        var plan = PlanRequest(in: environment.organization.name, environment.name, configurationVersionID: versionID,
+                               message: body.data.attributes?.message)
+        plan.waitForPlanCode = true
+        plan.planOnly = planOnly
+        plan.autoApply = body.data.attributes?.autoApply == true
+        plan.destroy = body.data.attributes?.isDestroy == true
+        let run = try await Runs.queuePlan(plan, actor: user, mfa: request.application.mfaServices, on: request.db)
         if run.waitsForPlanCode {
             try await RunWaitNote.write(.planCode, for: .init(run: run, organization: environment.organization.name, environment: environment.name),
                                         pagesAddress: request.application.publicAddress, logLimitBytes: RunEngineSettings.defaultLogLimitBytes, on: request.db)
-        } else {
-            request.application.runWorkers?.notify()
         }
         return try TFEDocument.response(try TFERun.resource(run, configurationUpload: try upload.requireID()), status: .created)
     }
@@ -111,7 +113,7 @@ extension TFEAPI {
         return try TFEDocument.response(try TFERun.resource(run, configurationUpload: try upload?.requireID()))
     }
 
-    func readPhase(_ request: Request, phase: RunLogChunk.Phase) async throws -> Response {
+    func readPhase(_ request: Request, phase: RunPhase) async throws -> Response {
         let prefix = phase == .plan ? "plan" : "apply"
         let run = try await TFERun.find(try request.parameters.require(prefix), prefix: prefix, actorID: try request.userID, on: request.db)
         let token = TFECapability.token(phase == .plan ? .planLog : .applyLog, id: try run.requireID(), holder: try request.userID,
@@ -123,7 +125,7 @@ extension TFEAPI {
 
     /// A phase's log as Terraform reads it: STX, the log so far, and ETX once the phase is over; `offset` and
     /// `limit` select bytes of that.
-    func readLog(_ request: Request, phase: RunLogChunk.Phase) async throws -> Response {
+    func readLog(_ request: Request, phase: RunPhase) async throws -> Response {
         // The URL works while the person it was made for may still read the run (not after they leave).
         let purpose: TFECapability.Purpose = phase == .plan ? .planLog : .applyLog
         guard let (runID, holder, expires) = TFECapability.verifyHeld(try request.parameters.require("token"), purpose,
@@ -190,28 +192,21 @@ extension TFEAPI {
     /// apply log (which Terraform streams) says where to give the code; the apply starts once someone does.
     func applyRun(_ request: Request) async throws -> Response {
         let run = try await TFERun.find(try request.parameters.require("run"), prefix: "run", actorID: try request.userID, on: request.db)
-        guard run.state == .planned else { throw RunRefusal.invalidTransition(action: "confirmed", state: run.state) }
-        // Approved in Terraform: what a later discard of the waiting run is told against.
-        try await Run.query(on: request.db).filter(\.$id == (try run.requireID())).set(\.$autoApply, to: true).update()
-        if try await RunAutoApply.confirm(try run.requireID(), for: try request.auth.require(User.self), mfa: request.application.mfaServices,
-                                          pagesAddress: request.application.publicAddress, logLimitBytes: RunEngineSettings.defaultLogLimitBytes,
-                                          on: request.db) {
-            request.application.runWorkers?.notify()
-        }
+        _ = try await RunAutoApply.approveInTerraform(try run.requireID(), by: try request.auth.require(User.self), mfa: request.application.mfaServices,
+                                                      pagesAddress: request.application.publicAddress,
+                                                      logLimitBytes: RunEngineSettings.defaultLogLimitBytes, on: request.db)
         return Response(status: .accepted)
     }
 
     func discardRun(_ request: Request) async throws -> Response {
         let run = try await TFERun.find(try request.parameters.require("run"), prefix: "run", actorID: try request.userID, on: request.db)
         _ = try await Runs.discard(try run.requireID(), actor: try request.auth.require(User.self), on: request.db)
-        request.application.runWorkers?.notify()
         return Response(status: .accepted)
     }
 
     func cancelRun(_ request: Request) async throws -> Response {
         let run = try await TFERun.find(try request.parameters.require("run"), prefix: "run", actorID: try request.userID, on: request.db)
         _ = try await Runs.cancel(try run.requireID(), actor: try request.auth.require(User.self), on: request.db)
-        request.application.runWorkers?.notify()
         return Response(status: .accepted)
     }
 
@@ -230,10 +225,13 @@ extension TFEAPI {
 
     /// A TFE configuration version the caller may see.
     static func configurationUpload(_ id: String, actorID: UUID, on database: any Database) async throws -> TFEConfigurationUpload {
-        guard let uuid = TFEID.parse(id, prefix: "cv"), let upload = try await TFEConfigurationUpload.find(uuid, on: database) else {
-            throw TFEError(status: .notFound, detail: "There is no such configuration version, or you cannot see it.")
+        let notFound = TFEError(status: .notFound, detail: "There is no such configuration version, or you cannot see it.")
+        guard let uuid = TFEID.parse(id, prefix: "cv"), let upload = try await TFEConfigurationUpload.find(uuid, on: database) else { throw notFound }
+        do {
+            _ = try await TFEWorkspace.environment(upload.$environment.id, actorID: actorID, on: database)
+        } catch is TFEError {
+            throw notFound  // another organization's reads as a missing one
         }
-        _ = try await TFEWorkspace.environment(upload.$environment.id, actorID: actorID, on: database)
         return upload
     }
 }

@@ -56,7 +56,7 @@ extension TFEAPI {
     /// Locks the workspace's state for its owner (`terraform state push` does, around the push): runs cannot
     /// write the state meanwhile. 409 when someone or a run holds it.
     func lockWorkspace(_ request: Request) async throws -> Response {
-        let (environment, user) = try await ownedWorkspace(request, doing: "locks")
+        let (environment, user) = try await ownedWorkspace(request, doing: "lock")
         let info = StateLockInfo.json(id: Self.workspaceLockID(of: try user.requireID()), who: user.username,
                                       reason: "Locked through the TFE API by \(user.username)", at: request.application.clock.now)
         if try await StateLocks.take(info, in: try environment.requireID(), for: nil, on: request.db) != nil {
@@ -67,18 +67,18 @@ extension TFEAPI {
 
     /// Releases the lock the caller took through this API.
     func unlockWorkspace(_ request: Request) async throws -> Response {
-        let (environment, user) = try await ownedWorkspace(request, doing: "unlocks")
+        let (environment, user) = try await ownedWorkspace(request, doing: "unlock")
         do {
             try await StateLocks.release(Self.workspaceLockID(of: try user.requireID()), in: try environment.requireID(), on: request.db)
-        } catch let refused as StateLocks.Refused {
-            throw TFEError(status: .conflict, detail: "\(refused.description) Another person or a run holds it; an owner can `terraform force-unlock` it.")
+        } catch let refused as StateRefusal {
+            throw TFEError(status: .conflict, detail: "\(refused.message) Another person or a run holds it; an owner can `terraform force-unlock` it.")
         }
         return try await workspaceDocument(environment, request: request)
     }
 
     /// `terraform force-unlock`: releases whichever lock is held, for an owner.
     func forceUnlockWorkspace(_ request: Request) async throws -> Response {
-        let (environment, _) = try await ownedWorkspace(request, doing: "force-unlocks")
+        let (environment, _) = try await ownedWorkspace(request, doing: "force-unlock")
         try await StateLocks.release(nil, in: try environment.requireID(), on: request.db)
         return try await workspaceDocument(environment, request: request)
     }
@@ -99,7 +99,7 @@ extension TFEAPI {
             }
             let data: Data
         }
-        let (environment, user) = try await ownedWorkspace(request, doing: "pushes")
+        let (environment, user) = try await ownedWorkspace(request, doing: "state-versions")
         let environmentID = try environment.requireID()
         guard let raw = try await request.collectBody(upTo: Self.maximumStateVersionBytes) else {
             throw TFEError(status: .unprocessableEntity, detail: "The request has no state version document.")
@@ -120,16 +120,17 @@ extension TFEAPI {
               header.serial == attributes.serial, header.lineage == attributes.lineage else {
             throw TFEError(status: .unprocessableEntity, detail: "The state's serial and lineage are not those the request names.")
         }
-        let held = try await TerraformEnvironment.find(environmentID, on: request.db)?.stateLock.flatMap(StateLockInfo.id(in:))
-        guard held == Self.workspaceLockID(of: try user.requireID()) else {
-            throw TFEError(status: .conflict, detail: "Lock the workspace before pushing state (terraform state push does): it is "
-                + (held == nil ? "not locked." : "locked by a run or another person."))
-        }
+        let writer = StateWriter(runID: nil, lockID: Self.workspaceLockID(of: try user.requireID()), mustHoldLock: true)
         let version: StateVersion
         do {
-            version = try await StateVersions.store(state, for: environmentID, runID: nil, secrets: request.application.secretBox, on: request.db)
-        } catch let refused as StateVersions.Refused {
-            throw TFEError(status: .conflict, detail: "\(refused.description) Airlock keeps every state version; to restore an older one, "
+            version = try await StateVersions.store(state, for: environmentID, by: writer, secrets: request.application.secretBox, on: request.db)
+        } catch StateRefusal.notLocked {
+            throw TFEError(status: .conflict, detail: "Lock the workspace before pushing state (terraform state push does): it is not locked.")
+        } catch StateRefusal.lockedByAnother {
+            throw TFEError(status: .conflict, detail: "Lock the workspace before pushing state (terraform state push does): it is "
+                + "locked by a run or another person.")
+        } catch let StateRefusal.stateRejected(reason) {
+            throw TFEError(status: .conflict, detail: "\(reason) Airlock keeps every state version; to restore an older one, "
                 + "push it with a serial above the current one.")
         }
         return try TFEDocument.response(try TFEStateVersion.resource(version), status: .created)
@@ -137,14 +138,11 @@ extension TFEAPI {
 
     /// The URL's workspace and the caller, if they own its organization: members read the state but neither
     /// lock nor write it.
-    private func ownedWorkspace(_ request: Request, doing action: String) async throws -> (TerraformEnvironment, User) {
+    private func ownedWorkspace(_ request: Request, doing operation: String) async throws -> (TerraformEnvironment, User) {
         let user = try request.auth.require(User.self)
-        let environment = try await TFEWorkspace.environment(try request.parameters.require("workspace"), actorID: try user.requireID(), on: request.db)
-        guard try await Membership.query(on: request.db).filter(\.$organization.$id == environment.$organization.id)
-            .filter(\.$user.$id == (try user.requireID())).filter(\.$role == .owner).first() != nil else {
-            throw TFEError(status: .forbidden, detail: "Only an owner of \(environment.organization.name) \(action) an environment's state; members read it.")
-        }
-        return (environment, user)
+        let id = try request.parameters.require("workspace")
+        try await TFEResourceAccess.authorize(try user.requireID(), .administer, prefix: "ws", id: id, operation: operation, on: request.db)
+        return (try await TFEWorkspace.environment(id, actorID: try user.requireID(), on: request.db), user)
     }
 
     private func workspaceDocument(_ environment: TerraformEnvironment, request: Request) async throws -> Response {

@@ -12,12 +12,13 @@ struct TFEAPI: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.get(ServiceDiscovery.path) { _ in ServiceDiscovery.document }
         // What Terraform fetches without its token: the URL is the capability (TFECapability).
-        let capabilities = routes.grouped("api", "v2").grouped(TFEErrorMiddleware())
+        let capabilities = routes.grouped("api", "v2").grouped(TFEErrorMiddleware(), AuthorizationMiddleware())
         capabilities.on(.PUT, "uploads", ":token", body: .stream, use: upload)
         capabilities.get("plan-logs", ":token") { try await self.readLog($0, phase: .plan) }
         capabilities.get("apply-logs", ":token") { try await self.readLog($0, phase: .apply) }
         let api = routes.grouped("api", "v2").grouped(TFEErrorMiddleware(), BearerTokenAuthenticator(),
-                                                      User.guardMiddleware(throwing: TFEError.unauthorized))
+                                                      User.guardMiddleware(throwing: TFEError.unauthorized), AuthorizationMiddleware(),
+                                                      RunWorkersWakeMiddleware())
         api.get("ping") { _ in HTTPStatus.noContent }
         api.get("account", "details", use: accountDetails)
         api.get("organizations", ":organization", "entitlement-set", use: entitlements)
@@ -61,10 +62,10 @@ struct TFEAPI: RouteCollection {
             }
             let data: Data
         }
-        let organization = try await TFEOrganization.find(request)
+        let organization = try await TFEOrganization.find(request, for: .administer)
         let name = try TFEDocument.decode(Body.self, from: request).data.attributes.name
-        let environment = try await Environments.create(name, in: organization.name, actorID: try request.userID, on: request.db)
-        return try TFEDocument.response(try TFEWorkspace.resource(environment, organization: organization.name, ownedByCaller: true,
+        let environment = try await Environments.create(name, in: organization.organizationName, actorID: try request.userID, on: request.db)
+        return try TFEDocument.response(try TFEWorkspace.resource(environment, organization: organization.organizationName, ownedByCaller: true,
                                                                                 currentRun: nil), status: .created)
     }
 
@@ -77,17 +78,16 @@ struct TFEAPI: RouteCollection {
 
     func entitlements(_ request: Request) async throws -> Response {
         let organization = try await TFEOrganization.find(request)
-        return try TFEDocument.response(.init(type: "entitlement-sets", id: "org-\(organization.name)", attributes: [
+        return try TFEDocument.response(.init(type: "entitlement-sets", id: "org-\(organization.organizationName)", attributes: [
             "operations": true, "private-module-registry": false, "sentinel": false, "state-storage": true, "teams": false, "vcs-integrations": false,
         ]))
     }
 
     func workspace(_ request: Request) async throws -> Response {
-        let (organization, membership) = try await Organizations.membership(of: try request.userID, in: try request.parameters.require("organization"),
-                                                                            on: request.db)
-        let environment = try await Environments.find(try request.parameters.require("workspace"), in: organization.name,
+        let organization = try await TFEOrganization.find(request)
+        let environment = try await Environments.find(try request.parameters.require("workspace"), in: organization.organizationName,
                                                       actorID: try request.userID, on: request.db)
-        return try TFEDocument.response(try TFEWorkspace.resource(environment, organization: organization.name, ownedByCaller: membership.role == .owner,
+        return try TFEDocument.response(try TFEWorkspace.resource(environment, organization: organization.organizationName, ownedByCaller: organization.isOwner,
                                                                   currentRun: try await TFEWorkspace.currentRun(of: environment, on: request.db)))
     }
 }

@@ -36,14 +36,10 @@ struct TFEErrorMiddleware: AsyncMiddleware {
     }
 
     private static func describe(_ error: any Error, request: Request) -> (HTTPResponseStatus, String) {
-        switch error {
-        case let error as TFEError: return (error.status, error.detail)
-        case let refusal as any Refusal: return (APIError.status(of: refusal.kind), refusal.message)
-        case let error as any AbortError: return (error.status, error.reason)
-        case is DecodingError: return (.unprocessableEntity, "The request body is not the JSON:API document this endpoint takes.")
-        default:
-            request.logger.report(error: error)
-            return (.internalServerError, "Something went wrong on the server; it has been logged.")
-        }
+        if let error = error as? TFEError { return (error.status, error.detail) }
+        let described = ErrorDescription(error, undecodable: .init(status: .unprocessableEntity,
+                                                                   message: "The request body is not the JSON:API document this endpoint takes."),
+                                         request: request)
+        return (described.status, described.message)
     }
 }

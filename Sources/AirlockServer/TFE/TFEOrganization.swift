@@ -1,9 +1,9 @@
 import Fluent
 import Vapor
 
-/// The organization of a TFE API path, as the caller may see it (a member's or an owner's).
+/// The organization of a TFE API path, for `action` by the caller (`Authorizer` decides).
 enum TFEOrganization {
-    static func find(_ request: Request) async throws -> Organization {
-        try await Organizations.membership(of: try request.userID, in: try request.parameters.require("organization"), on: request.db).0
+    static func find(_ request: Request, for action: Action = .read) async throws -> Grant {
+        try await Authorizer.authorize(try request.userID, action, organization: try request.parameters.require("organization"), on: request.db)
     }
 }

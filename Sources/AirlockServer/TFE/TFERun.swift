@@ -61,7 +61,7 @@ enum TFERun {
 
     /// The line that ends the log of a phase that never came: an apply Terraform approved, or a plan Terraform
     /// waited for (its log is empty), of a run discarded or canceled first.
-    static func closingLine(of run: Run, phase: RunLogChunk.Phase, logIsEmpty: Bool) -> String? {
+    static func closingLine(of run: Run, phase: RunPhase, logIsEmpty: Bool) -> String? {
         guard [.discarded, .canceled].contains(run.state) else { return nil }
         switch phase {
         case .apply where run.autoApply == true:
@@ -74,7 +74,7 @@ enum TFERun {
     }
 
     /// A phase as a TFE plan or apply: its status and the URL its log is read from.
-    static func phaseResource(_ run: Run, phase: RunLogChunk.Phase, logURL: String) throws -> TFEResource {
+    static func phaseResource(_ run: Run, phase: RunPhase, logURL: String) throws -> TFEResource {
         let runID = try run.requireID()
         var attributes: [String: JSONValue] = [
             "status": .string(phaseStatus(run.state, phase: phase)),
@@ -92,7 +92,7 @@ enum TFERun {
     }
 
     /// TFE's status of a plan or an apply (pending, running, finished, errored, canceled, unreachable).
-    static func phaseStatus(_ state: RunState, phase: RunLogChunk.Phase) -> String {
+    static func phaseStatus(_ state: RunState, phase: RunPhase) -> String {
         switch (phase, state) {
         case (.plan, .pending): "pending"
         case (.plan, .planning): "running"
@@ -108,7 +108,7 @@ enum TFERun {
 
     /// Whether a `terraform` streaming this phase's log is still waiting for it: a plan not yet over, or an apply
     /// Terraform approved that has not ended (queued, running, or waiting for its MFA code).
-    static func terraformWaits(on run: Run, phase: RunLogChunk.Phase) -> Bool {
+    static func terraformWaits(on run: Run, phase: RunPhase) -> Bool {
         switch phase {
         case .plan: [.pending, .planning].contains(run.state)
         case .apply: [.applyQueued, .applying].contains(run.state) || (run.state == .planned && run.autoApply == true)
@@ -116,7 +116,7 @@ enum TFERun {
     }
 
     /// Whether the phase's log is complete (the reader gets its end marker).
-    static func phaseIsOver(_ state: RunState, phase: RunLogChunk.Phase) -> Bool {
+    static func phaseIsOver(_ state: RunState, phase: RunPhase) -> Bool {
         !["pending", "running"].contains(phaseStatus(state, phase: phase))
     }
 }

@@ -51,13 +51,15 @@ extension TFEWorkspace {
         try await environment(TFEID.parse(id, prefix: "ws"), actorID: actorID, on: database)
     }
 
-    /// The environment `id` (with its organization), if the caller is a member of its organization.
-    static func environment(_ id: UUID?, actorID: UUID, on database: any Database) async throws -> TerraformEnvironment {
-        guard let id, let environment = try await TerraformEnvironment.query(on: database).filter(\.$id == id).with(\.$organization).first(),
-              try await Membership.query(on: database).filter(\.$organization.$id == environment.$organization.id)
-                .filter(\.$user.$id == actorID).first() != nil else {
+    /// The environment `id` (with its organization), if the caller may do `action` in its organization.
+    static func environment(_ id: UUID?, actorID: UUID, for action: Action = .read, on database: any Database) async throws -> TerraformEnvironment {
+        guard let id else { throw TFEError(status: .notFound, detail: "There is no such workspace, or you cannot see it.") }
+        do {
+            return try await Authorizer.authorize(actorID, action, environment: id, on: database).1
+        } catch OrganizationRefusal.ownersOnly {
+            throw OrganizationRefusal.ownersOnly
+        } catch is any Refusal {
             throw TFEError(status: .notFound, detail: "There is no such workspace, or you cannot see it.")
         }
-        return environment
     }
 }

@@ -7,8 +7,8 @@ enum Variables {
     static func list(_ scope: VariableScope, actorID: UUID, secrets: SecretBox, on database: any Database) async throws -> [ListedVariable] {
         switch scope {
         case let .organization(name):
-            let (organization, _) = try await Organizations.membership(of: actorID, in: name, on: database)
-            return try await VariableStore<OrganizationVariable>.listed(in: try organization.requireID(), secrets: secrets, on: database)
+            let organization = try await Authorizer.authorize(actorID, .read, organization: name, on: database)
+            return try await VariableStore<OrganizationVariable>.listed(in: organization.organizationID, secrets: secrets, on: database)
         case let .environment(organization, name):
             let environment = try await Environments.find(name, in: organization, actorID: actorID, on: database)
             return try await VariableStore<EnvironmentVariable>.listed(in: try environment.requireID(), secrets: secrets, on: database)
@@ -63,10 +63,10 @@ enum Variables {
 
     /// The id of the scope's owning row, once the actor is known to own its organization.
     private static func ownedScopeID(_ scope: VariableScope, actorID: UUID, on database: any Database) async throws -> UUID {
-        let organization = try await Organizations.requireOwner(actorID, in: scope.organization, on: database)
+        let organization = try await Authorizer.authorize(actorID, .administer, organization: scope.organization, on: database)
         switch scope {
         case .organization:
-            return try organization.requireID()
+            return organization.organizationID
         case let .environment(organizationName, name):
             return try await Environments.find(name, in: organizationName, actorID: actorID, on: database).requireID()
         }

@@ -36,15 +36,15 @@ struct VariablesPage: RouteCollection {
             guard organizations.count == 1 else { return Self.chooser(organizations.map(\.0.name), for: request) }
             name = organizations[0].0.name
         }
-        let (organization, membership) = try await Organizations.membership(of: userID, in: name, on: request.db)
+        let grant = try await Authorizer.authorize(userID, .read, organization: name, on: request.db)
         let variables = try await Variables.list(.organization(name), actorID: userID, secrets: request.application.secretBox, on: request.db)
-        let isOwner = membership.role == .owner
+        let isOwner = grant.isOwner
         let csrf = CSRF.field(for: request)
         let rows = variables.map { variable -> HTML in
             let value: HTML = variable.value.map { "<code>\($0)</code>" } ?? "<span class=\"write-only\">Sensitive: write-only</span>"
             let delete: HTML = isOwner ? """
                 <form class="inline" method="post" action="\(Self.path)/delete">\(csrf)
-                <input type="hidden" name="organization" value="\(organization.name)"><input type="hidden" name="key" value="\(variable.key)">
+                <input type="hidden" name="organization" value="\(grant.organizationName)"><input type="hidden" name="key" value="\(variable.key)">
                 <button type="submit" aria-label="Delete \(variable.key)">Delete</button></form>
                 """ : .empty
             return "<tr><td><code>\(variable.key)</code></td><td>\(value)</td><td>\(variable.sensitive ? "yes" : "no")</td><td>\(delete)</td></tr>"
@@ -55,7 +55,7 @@ struct VariablesPage: RouteCollection {
             """
         let form: HTML = isOwner ? """
             <form method="post" action="\(Self.path)"><fieldset><legend>Add or replace a variable</legend>\(csrf)
-            <input type="hidden" name="organization" value="\(organization.name)">
+            <input type="hidden" name="organization" value="\(grant.organizationName)">
             <label for="variable-key">Key</label>
             <input id="variable-key" name="key" required pattern="[A-Za-z_][A-Za-z0-9_]{0,127}" aria-describedby="variable-key-help variable-key-error" autocomplete="off">
             \(Flash.fieldError("variable-key", on: request))
@@ -68,7 +68,7 @@ struct VariablesPage: RouteCollection {
             </fieldset></form>
             """ : "<p class=\"muted\">Only owners change organization variables.</p>"
         return Layout.render("Organization variables", """
-            <p>Organization <a href="/organizations/\(organization.name)">\(organization.name)</a>. Every run of its environments gets these.
+            <p>Organization <a href="/organizations/\(grant.organizationName)">\(grant.organizationName)</a>. Every run of its environments gets these.
             Multi-factor authentication for AWS needs <code>AWS_ACCESS_KEY_ID</code>, <code>AWS_SECRET_ACCESS_KEY</code> and <code>AWS_MFA_SERIAL_NUMBER</code>.</p>
             \(table)
             \(form)

@@ -17,16 +17,8 @@ struct PageErrorMiddleware: AsyncMiddleware {
 
     /// The status and message to show for `error`.
     static func describe(_ error: any Error, request: Request) -> (HTTPResponseStatus, String) {
-        switch error {
-        case let refusal as any Refusal:
-            return (APIError.status(of: refusal.kind), refusal.message)
-        case let error as any AbortError:
-            return (error.status, error.reason)
-        case is DecodingError:
-            return (.badRequest, "The form was incomplete; go back and fill in every field.")
-        default:
-            request.logger.report(error: error)
-            return (.internalServerError, "Something went wrong on the server; it has been logged.")
-        }
+        let described = ErrorDescription(error, undecodable: .init(status: .badRequest, message: "The form was incomplete; go back and fill in every field."),
+                                         request: request)
+        return (described.status, described.message)
     }
 }

@@ -36,7 +36,7 @@ extension ServerFixture {
             try await ConfigurationVersion(environmentID: environmentID, sha256: UUID().uuidString, archive: Data([1]), uploadedBy: user)
                 .save(on: app.db)
         }
-        let run = try await Runs.queuePlan(in: "acme", environment.name, configurationVersionID: nil, message: nil, tokenCode: tokenCode,
+        let run = try await Runs.queuePlan(PlanRequest(in: "acme", environment.name, tokenCode: tokenCode),
                                            actor: try await self.user(user), mfa: app.mfaServices, on: app.db)
         let path: [RunState] = switch state {
         case .pending: []

@@ -55,12 +55,6 @@ final class RunNetwork: Sendable {
         }
     }
 
-    /// Variables for the run's environment: the proxy, and nothing that bypasses it.
-    func apply(to environment: inout [String: String]) {
-        for name in Self.bypassVariables { environment[name] = nil }
-        for name in Self.proxyVariables { environment[name] = Self.proxyAddress }
-    }
-
     /// Ends every connection of the run, stops accepting (each listener is closed by its own thread) and lets the
     /// namespace go.
     func stop() {

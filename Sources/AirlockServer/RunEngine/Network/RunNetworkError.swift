@@ -15,7 +15,7 @@ enum RunNetworkError: Error, CustomStringConvertible {
         case let .namespaceRefused(code):
             "A run's network namespace could not be made (\(String(cString: strerror(code)))). Runs get a network of their own, "
                 + "which needs airlock serve to run as root (its sandboxes drop every capability); "
-                + "or choose --shared-run-network to let runs reach everything the server reaches (see the README's Run isolation)."
+                + "or choose --shared-run-network to let runs reach everything the server reaches (see docs/run-isolation.md)."
         case let .socket(call, code): "\(call) failed: \(String(cString: strerror(code)))"
         case .timedOut: "timed out"
         }

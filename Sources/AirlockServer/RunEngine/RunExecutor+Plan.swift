@@ -1,0 +1,58 @@
+import AirlockAWS
+import Crypto
+import Fluent
+import Foundation
+
+extension RunExecutor {
+    /// `terraform plan -out`, on the state as it is now: no changes ends the run; a speculative plan ends it with its
+    /// summary; otherwise the saved plan is read, hashed, summarized (`terraform show -json`), checked unchanged and
+    /// sealed, and the run waits for Confirm & Apply (or is confirmed for its creator under `-auto-approve`).
+    func plan(_ phase: PhaseContext) async throws {
+        let (claim, run, environmentID, workspace, terraform, log) = (phase.claim, phase.run, phase.environmentID, phase.workspace, phase.terraform, phase.log)
+        let baseSerial = try await StateVersions.latest(of: environmentID, on: database)?.serial
+        // A plan only reads the state (its token may not lock or write it).
+        let outcome = try await terraform.run(["plan", "-input=false", "-no-color", "-lock=false", "-detailed-exitcode",
+                                               "-out=\(RunWorkspace.planFile)"] + (run.isDestroy == true ? ["-destroy"] : []))
+        switch outcome {
+        case .exited(0):
+            try await finishRun(claim, to: .plannedAndFinished, note: "No changes", changes: RunChanges().set(\.$hasChanges, to: false).set(\.$baseStateSerial, to: baseSerial), log: log)
+        case .exited(2) where run.isPlanOnly:
+            let (stopped, summary) = try await summarize(terraform, log: log)
+            if let stopped { return try await finish(claim, outcome: stopped, failure: "terraform show failed", log: log) }
+            await log.note("A speculative plan: it is never applied.")
+            try await finishRun(claim, to: .plannedAndFinished, note: "Planned with changes (speculative)",
+                                changes: RunChanges().set(\.$hasChanges, to: true).set(\.$baseStateSerial, to: baseSerial)
+                                    .set(\.$planSummaryJSON, to: summary), log: log)
+        case .exited(2):
+            // The plan is read before `show` runs the configuration's providers again, and checked after it:
+            // the summary approvers see is of exactly the plan whose hash they approve.
+            let saving = ContinuousClock.now
+            let plan = try workspace.readPlan()
+            let digest = Hex.encode(SHA256.hash(data: plan))
+            var saveTime = ContinuousClock.now - saving
+            let (stopped, summary) = try await summarize(terraform, log: log)
+            if let stopped { return try await finish(claim, outcome: stopped, failure: "terraform show failed", log: log) }
+            guard try workspace.readPlan() == plan else {
+                let reason = "The saved plan changed while Airlock read its summary; it is not kept. Queue a new plan."
+                await log.note(reason)
+                return try await finishRun(claim, to: .errored, note: reason, changes: .error(reason), log: log)
+            }
+            let sealing = ContinuousClock.now
+            let sealed = try secrets.seal(plan, boundTo: "plan:\(claim.runID.uuidString)")
+            saveTime += ContinuousClock.now - sealing
+            await log.time("plan saved (read, hashed, sealed)", saveTime)
+            await log.note("Plan saved (sha256 \(digest.prefix(12))); waiting for Confirm & Apply.")
+            try await finishRun(claim, to: .planned, note: "Planned with changes",
+                                changes: RunChanges().set(\.$hasChanges, to: true).set(\.$planSealed, to: sealed)
+                                    .set(\.$planSHA256, to: digest).set(\.$baseStateSerial, to: baseSerial)
+                                    .set(\.$planSummaryJSON, to: summary),
+                                log: log)
+            if run.autoApply == true {
+                _ = try await RunAutoApply.confirmForCreator(claim.runID, createdBy: run.createdBy, mfa: mfa, pagesAddress: pagesAddress,
+                                                             logLimitBytes: settings.logLimitBytes, on: database)
+            }
+        default:
+            try await finish(claim, outcome: outcome, failure: "terraform plan failed", log: log)
+        }
+    }
+}

@@ -1,0 +1,40 @@
+import AirlockAWS
+
+/// The environment Terraform runs with in a phase, a security rule built in one pure function:
+/// - of the server's own variables only `RunEngineSettings.passedThrough`;
+/// - the run's variables, except the long-term AWS keys and MFA serial (withheld: never in Terraform) and the
+///   names Airlock sets or that change how Terraform starts (`VariableRules.isReserved`: reported as ignored);
+/// - the phase's session credentials, when it has a session;
+/// - with a run network, its proxy and nothing that bypasses it;
+/// - `HOME` in the phase's folder, no prompts, no version check, and the phase's CLI configuration unless the
+///   operator passed their own.
+struct TerraformPhaseEnvironment: Equatable {
+    /// Name to value, as Terraform gets it.
+    let variables: [String: String]
+    /// The run's variables that were not passed, by name.
+    let ignored: [String]
+
+    init(server: [String: String], run: [UnsealedVariable], session: AWSCredentials?, proxied: Bool, home: String,
+         cliConfiguration: String) {
+        var variables = server.filter { RunEngineSettings.passedThrough.contains($0.key) }
+        for variable in run where !AWSAccess.withheldVariables.contains(variable.key) && !VariableRules.isReserved(variable.key) {
+            variables[variable.key] = variable.value
+        }
+        if let session {
+            variables["AWS_ACCESS_KEY_ID"] = session.accessKeyID
+            variables["AWS_SECRET_ACCESS_KEY"] = session.secretAccessKey
+            variables["AWS_SESSION_TOKEN"] = session.sessionToken
+        }
+        if proxied {
+            for name in RunNetwork.bypassVariables { variables[name] = nil }
+            for name in RunNetwork.proxyVariables { variables[name] = RunNetwork.proxyAddress }
+        }
+        variables["HOME"] = home
+        variables["TF_IN_AUTOMATION"] = "1"
+        variables["CHECKPOINT_DISABLE"] = "1"  // no version check: a run reaches only what it needs
+        variables["TF_INPUT"] = "0"
+        if variables["TF_CLI_CONFIG_FILE"] == nil { variables["TF_CLI_CONFIG_FILE"] = cliConfiguration }
+        self.variables = variables
+        ignored = run.map(\.key).filter(VariableRules.isReserved)
+    }
+}

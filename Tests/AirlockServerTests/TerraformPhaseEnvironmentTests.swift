@@ -1,0 +1,75 @@
+import AirlockAWS
+@testable import AirlockServer
+import Testing
+
+/// What Terraform's environment holds in a phase, rule by rule (`TerraformPhaseEnvironment`).
+@Suite struct TerraformPhaseEnvironmentTests {
+    static let server = ["PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "AWS_ACCESS_KEY_ID": "AKIASERVERKEY", "AWS_SECRET_ACCESS_KEY": "server-secret",
+                         "AIRLOCK_DATABASE_URL": "postgres://airlock:pw@db/airlock", "HOME": "/root", "LD_PRELOAD": "/server.so"]
+    static let session = AWSCredentials(accessKeyID: "ASIASESSION", secretAccessKey: "session-secret", sessionToken: "session-token")
+
+    static func make(_ run: [(String, String)], session: AWSCredentials? = nil, proxied: Bool = false,
+                     server: [String: String] = server) -> TerraformPhaseEnvironment {
+        TerraformPhaseEnvironment(server: server, run: run.map { UnsealedVariable(key: $0.0, value: $0.1, sensitive: false) }, session: session,
+                                  proxied: proxied, home: "/work/run/home", cliConfiguration: "/work/run/terraformrc")
+    }
+
+    @Test func ofTheServersOwnVariablesOnlyThePassedThroughOnesReachTerraform() {
+        let environment = Self.make([])
+        #expect(environment.variables["PATH"] == "/usr/bin:/bin")
+        #expect(environment.variables["LANG"] == "C.UTF-8")
+        for name in ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AIRLOCK_DATABASE_URL", "LD_PRELOAD"] {
+            #expect(environment.variables[name] == nil, "\(name)")
+        }
+        #expect(environment.variables["HOME"] == "/work/run/home")
+    }
+
+    @Test func longTermKeysAndTheSerialNeverReachTerraformOnlyTheSession() {
+        let run = [("AWS_ACCESS_KEY_ID", "AKIALONGTERM"), ("AWS_SECRET_ACCESS_KEY", "long-term-secret"),
+                   ("AWS_MFA_SERIAL_NUMBER", "arn:aws:iam::1:mfa/x"), ("AWS_SESSION_TOKEN", "planted"), ("AWS_REGION", "eu-west-1")]
+        let without = Self.make(run)
+        for name in ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_MFA_SERIAL_NUMBER", "AWS_SESSION_TOKEN"] {
+            #expect(without.variables[name] == nil, "\(name)")
+        }
+        #expect(without.variables["AWS_REGION"] == "eu-west-1")
+        let with = Self.make(run, session: Self.session)
+        #expect(with.variables["AWS_ACCESS_KEY_ID"] == "ASIASESSION")
+        #expect(with.variables["AWS_SECRET_ACCESS_KEY"] == "session-secret")
+        #expect(with.variables["AWS_SESSION_TOKEN"] == "session-token")
+        #expect(with.variables["AWS_MFA_SERIAL_NUMBER"] == nil)
+        #expect(!with.variables.values.contains { $0.contains("long-term") || $0.contains("AKIALONGTERM") })
+    }
+
+    @Test func reservedNamesAreIgnoredAndReported() {
+        let run = [("PATH", "/tmp/evil"), ("HOME", "/tmp"), ("LD_PRELOAD", "/tmp/x.so"), ("TF_CLI_ARGS_apply", "-auto-approve"),
+                   ("TF_CLI_CONFIG_FILE", "/tmp/rc"), ("PYTHONSTARTUP", "/tmp/hook.py"), ("TF_VAR_size", "3")]
+        let environment = Self.make(run)
+        #expect(environment.variables["PATH"] == "/usr/bin:/bin")
+        #expect(environment.variables["HOME"] == "/work/run/home")
+        #expect(environment.variables["LD_PRELOAD"] == nil)
+        #expect(environment.variables["TF_CLI_ARGS_apply"] == nil)
+        #expect(environment.variables["PYTHONSTARTUP"] == nil)
+        #expect(environment.variables["TF_CLI_CONFIG_FILE"] == "/work/run/terraformrc")
+        #expect(environment.variables["TF_VAR_size"] == "3")
+        #expect(environment.ignored == ["PATH", "HOME", "LD_PRELOAD", "TF_CLI_ARGS_apply", "TF_CLI_CONFIG_FILE", "PYTHONSTARTUP"])
+    }
+
+    @Test func withARunNetworkEveryToolGoesThroughItsProxy() {
+        let run = [("NO_PROXY", "*"), ("no_proxy", "169.254.169.254"), ("ALL_PROXY", "socks5://10.0.0.1"), ("HTTPS_PROXY", "http://10.0.0.1:3128")]
+        let proxied = Self.make(run, proxied: true)
+        for name in RunNetwork.bypassVariables { #expect(proxied.variables[name] == nil, "\(name)") }
+        for name in RunNetwork.proxyVariables { #expect(proxied.variables[name] == RunNetwork.proxyAddress, "\(name)") }
+        let shared = Self.make(run, proxied: false)
+        #expect(shared.variables["NO_PROXY"] == "*")
+    }
+
+    @Test func terraformNeverPromptsNorChecksForUpdatesAndTheOperatorsCLIConfigurationWins() {
+        let environment = Self.make([])
+        #expect(environment.variables["TF_IN_AUTOMATION"] == "1")
+        #expect(environment.variables["TF_INPUT"] == "0")
+        #expect(environment.variables["CHECKPOINT_DISABLE"] == "1")
+        var server = Self.server
+        server["TF_CLI_CONFIG_FILE"] = "/etc/airlock/terraformrc"
+        #expect(Self.make([], server: server).variables["TF_CLI_CONFIG_FILE"] == "/etc/airlock/terraformrc")
+    }
+}
