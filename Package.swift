@@ -191,9 +191,19 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
-        // Drives the built `airlock` binary, in tmux for terminal behaviour, beside the real AWS CLI.
+        // The client: the built `airlock` binary on AWS profiles, in tmux for terminal behaviour, beside the real AWS CLI
+        // and the test STS. No server, no database.
         .testTarget(
-            name: "AirlockCLITests",
+            name: "AirlockClientTests",
+            dependencies: ["AirlockAWS", "AirlockTesting", "AirlockCLI",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                           .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strictSettings
+        ),
+        // End to end, one test per user flow: the built binaries, a real server (on SQLite and PostgreSQL), Terraform in
+        // its sandbox, the stock terraform CLI, Chromium.
+        .testTarget(
+            name: "AirlockEndToEndTests",
             dependencies: ["AirlockAWS", "AirlockTesting", "AirlockCLI", "AirlockServer", .product(name: "Vapor", package: "vapor"),
                            .product(name: "ArgumentParser", package: "swift-argument-parser"),
                            .product(name: "Crypto", package: "swift-crypto")],

@@ -21,7 +21,7 @@ scripts/schemathesis/run.sh --max-examples 20
 
 echo "== server suites on PostgreSQL"
 # Every suite of the server's targets runs here (a new one too) except those whose subject is a client, not the
-# database: the client's own suites (they never open one), and the browser's, Terraform's CLI's, TLS's and the
+# database: the client's target (AirlockClientTests never opens one), and the browser's, Terraform's CLI's, TLS's and the
 # run commands' code sources, whose server side the suites kept here cover on PostgreSQL; and the run engine's
 # containment (the plan-to-apply isolation, the run network: its server runs in a network namespace of the test's,
 # away from this PostgreSQL). They run on SQLite above; running them twice doubled the load on a 2-core CI machine
@@ -29,5 +29,5 @@ echo "== server suites on PostgreSQL"
 pg_dir="$(mktemp -d)/postgres"
 trap 'scripts/stop-postgres.sh "$pg_dir"' EXIT
 AIRLOCK_TEST_POSTGRES_URL="$(scripts/start-postgres.sh "$pg_dir")" \
-  swift test --filter '^(AirlockServerTests|AirlockCLITests)\.' \
-    --skip 'AWSCLIInteropTests|CredentialCommandTests|MFAPromptTerminalTests|WebUITests|TerraformCLITests|TLSServeTests|RunMFACodeSourceTests|PlanToApplyIsolationTests|RunNetworkTests'
+  swift test --filter '^(AirlockServerTests|AirlockEndToEndTests)\.' \
+    --skip 'WebUITests|TerraformCLITests|TLSServeTests|RunMFACodeSourceTests|PlanToApplyIsolationTests|RunNetworkTests'

@@ -298,32 +298,6 @@ private struct Caller {
     }
 }
 
-/// A person logged in through the login form, with the CSRF token their session's forms carry.
-private struct PageSession {
-    let cookie: String
-    let csrfToken: String
-
-    static func logIn(_ username: String, on fixture: ServerFixture) async throws -> PageSession {
-        let form = try await fixture.app.testing().sendRequest(.GET, "/login")
-        let anonymousToken = try #require(csrfField(in: form.body.string))
-        var headers = HTTPHeaders()
-        headers.add(name: .cookie, value: "\(CSRF.anonymousCookieName)=\(anonymousToken)")
-        headers.contentType = .urlEncodedForm
-        let loggedIn = try await fixture.app.testing().sendRequest(.POST, "/login", headers: headers, body: ByteBuffer(
-            string: "username=\(username)&password=\(ServerFixture.password.replacingOccurrences(of: " ", with: "+"))&csrf_token=\(anonymousToken)"))
-        try #require(loggedIn.status == .seeOther, "\(loggedIn.status) \(loggedIn.body.string)")
-        let cookie = try #require(loggedIn.headers.setCookie?[WebSession.cookieName]?.string)
-        var pageHeaders = HTTPHeaders()
-        pageHeaders.add(name: .cookie, value: "\(WebSession.cookieName)=\(cookie)")
-        let page = try await fixture.app.testing().sendRequest(.GET, "/settings/tokens", headers: pageHeaders)
-        return PageSession(cookie: cookie, csrfToken: try #require(csrfField(in: page.body.string), "\(page.body.string)"))
-    }
-
-    private static func csrfField(in page: String) -> String? {
-        page.firstMatch(of: /name="csrf_token" value="([A-Za-z0-9_-]+)"/).map { String($0.1) }
-    }
-}
-
 /// The rule `AuthorizationMiddleware` left on the last request, read by a middleware outside it.
 private final class AuthorizationAudit: AsyncMiddleware, Sendable {
     private let last = Mutex<RouteRule?>(nil)

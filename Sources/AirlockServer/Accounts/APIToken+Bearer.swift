@@ -15,37 +15,21 @@ extension APIToken {
         }
     }
 
-    /// The columns and statement of `bearer(hash:on:)`.
-    private struct BearerStatement: Sendable {
-        let tokenID = APIToken.columnName(\APIToken.$id)
-        let expiresAt = APIToken.columnName(\APIToken.$expiresAt)
-        let lastUsedAt = APIToken.columnName(\APIToken.$lastUsedAt)
-        let userID = "bearer_user_id"
-        let username = User.columnName(\User.$username)
-        let passwordHash = User.columnName(\User.$passwordHash)
-        let text: String
-
-        init() {
-            let (t, u) = (APIToken.schema, User.schema)
-            let q = StatementText.quoted
-            text = "SELECT \(StatementText.column(t, tokenID)), \(StatementText.column(t, expiresAt)), \(StatementText.column(t, lastUsedAt)), "
-                + "\(StatementText.column(u, User.columnName(\User.$id))) AS \(q(userID)), \(StatementText.column(u, username)), "
-                + "\(StatementText.column(u, passwordHash)) FROM \(q(t)) JOIN \(q(u)) ON \(StatementText.column(u, User.columnName(\User.$id))) = "
-                + "\(StatementText.column(t, APIToken.columnName(\APIToken.$user.$id))) WHERE \(StatementText.column(t, APIToken.columnName(\APIToken.$tokenHash))) = "
-        }
-    }
-
-    private static let bearerStatement = BearerStatement()
+    /// The token with a hash and its user, in one statement: every API call asks it.
+    private static let bearerStatement = SQLStatement("""
+        SELECT "api_tokens"."id" AS "token_id", "api_tokens"."expires_at", "api_tokens"."last_used_at",
+               "users"."id" AS "user_id", "users"."username", "users"."password_hash"
+        FROM "api_tokens" JOIN "users" ON "users"."id" = "api_tokens"."user_id"
+        WHERE "api_tokens"."token_hash" = ?
+        """)
 
     /// The token stored with `hash` and its user, or nil.
     static func bearer(hash: String, on database: any Database) async throws -> Bearer? {
-        let statement = bearerStatement
-        guard let row = try await database.sql.raw("\(unsafeRaw: statement.text)\(bind: hash)").first() else { return nil }
-        let user = User(id: try row.decode(column: statement.userID, as: UUID.self), username: try row.decode(column: statement.username, as: String.self),
-                        passwordHash: try row.decode(column: statement.passwordHash, as: String.self))
+        guard let row = try await bearerStatement.first([hash], on: database) else { return nil }
+        let user = User(id: try row.decode(column: "user_id", as: UUID.self), username: try row.decode(column: "username", as: String.self),
+                        passwordHash: try row.decode(column: "password_hash", as: String.self))
         user.$id.exists = true  // a stored user, as if Fluent had read it
-        return Bearer(tokenID: try row.decode(column: statement.tokenID, as: UUID.self),
-                      expiresAt: try row.decode(column: statement.expiresAt, as: Double?.self),
-                      lastUsedAt: try row.decode(column: statement.lastUsedAt, as: Double?.self), user: user)
+        return Bearer(tokenID: try row.decode(column: "token_id", as: UUID.self), expiresAt: try row.decode(column: "expires_at", as: Double?.self),
+                      lastUsedAt: try row.decode(column: "last_used_at", as: Double?.self), user: user)
     }
 }

@@ -10,9 +10,9 @@ struct LoginPages: RouteCollection {
     }
 
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("login", use: show)
-        routes.post("login", use: logIn)
-        routes.post("logout", use: logOut)
+        routes.get(SiteURL.login.pathComponents, use: show)
+        routes.post(SiteURL.login.pathComponents, use: logIn)
+        routes.post(SiteURL.logout.pathComponents, use: logOut)
     }
 
     func show(_ request: Request) async throws -> Response {
@@ -39,7 +39,7 @@ struct LoginPages: RouteCollection {
 
     func logOut(_ request: Request) async throws -> Response {
         WebSession.logOut(on: request)
-        return request.redirect(to: "/login", redirectType: .normal)
+        return request.redirect(to: SiteURL.login.path, redirectType: .normal)
     }
 
     /// Where to go after logging in: a path on this server only, never another site.
@@ -55,7 +55,7 @@ struct LoginPages: RouteCollection {
         let message: HTML? = error.map { "<p class=\"flash flash-error\" role=\"alert\" id=\"login-error\">\($0)</p>" }
         let response = Layout.render("Log in", """
             \(message)
-            <form method="post" action="/login">
+            <form method="post" action="\(SiteURL.login.path)">
             \(CSRF.field(for: request))
             <input type="hidden" name="next" value="\(safeDestination(next))">
             <label for="username">Username</label>

@@ -4,7 +4,6 @@ import Vapor
 /// `/settings/tokens`: the visitor's own API tokens: list, issue (the new token is shown on the answer to the
 /// form, once, and never stored anywhere but as its hash), revoke.
 struct TokensPage: RouteCollection {
-    static let path = "/settings/tokens"
 
     struct CreateForm: Content {
         let name: String
@@ -17,10 +16,9 @@ struct TokensPage: RouteCollection {
     }
 
     func boot(routes: any RoutesBuilder) throws {
-        let page = routes.grouped("settings", "tokens")
-        page.get(use: show)
-        page.post(use: create)
-        page.post("revoke", use: revoke)
+        routes.get(SiteURL.tokens.pathComponents, use: show)
+        routes.post(SiteURL.tokens.pathComponents, use: create)
+        routes.post(SiteURL.revokeToken.pathComponents, use: revoke)
     }
 
     func show(_ request: Request) async throws -> Response {
@@ -37,14 +35,14 @@ struct TokensPage: RouteCollection {
         } catch let error as AccountRefusal {
             Flash.set(.error, error.message, field: ["invalid_token_name": "token-name", "invalid_token_lifetime": "token-expires"][error.code],
                       on: request)
-            return request.redirect(to: Self.path, redirectType: .normal)
+            return request.redirect(to: SiteURL.tokens.path, redirectType: .normal)
         }
     }
 
     func revoke(_ request: Request) async throws -> Response {
         let form = try request.content.decode(RevokeForm.self)
         let userID = try request.userID
-        return try await request.formAction(redirectTo: Self.path, success: "Revoked the token; it no longer works.") {
+        return try await request.formAction(redirectTo: SiteURL.tokens.path, success: "Revoked the token; it no longer works.") {
             guard let id = UUID(uuidString: form.id) else { throw AccountRefusal.tokenNotFound }
             try await APITokens.revoke(id, of: userID, on: request.db)
         }
@@ -62,7 +60,7 @@ struct TokensPage: RouteCollection {
             return """
                 <tr><td>\(token.name)</td><td>\(date(token.createdAt?.timeIntervalSince1970))</td>\
                 <td>\(token.expiresAt == nil ? "never" : date(token.expiresAt))</td><td>\(date(token.lastUsedAt))</td>
-                <td><form class="inline" method="post" action="\(path)/revoke">\(csrf)<input type="hidden" name="id" value="\(id)">
+                <td><form class="inline" method="post" action="\(SiteURL.revokeToken.path)">\(csrf)<input type="hidden" name="id" value="\(id)">
                 <button type="submit" aria-label="Revoke \(token.name)">Revoke</button></form></td></tr>
                 """
         }
@@ -80,7 +78,7 @@ struct TokensPage: RouteCollection {
         return Layout.render("API tokens", """
             \(shown)
             \(table)
-            <form method="post" action="\(path)"><fieldset><legend>Issue a token</legend>\(csrf)
+            <form method="post" action="\(SiteURL.tokens.path)"><fieldset><legend>Issue a token</legend>\(csrf)
             <label for="token-name">Name</label>
             <input id="token-name" name="name" required maxlength="100" autocomplete="off" aria-describedby="token-name-error">
             \(Flash.fieldError("token-name", on: request))

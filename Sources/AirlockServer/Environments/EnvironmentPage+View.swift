@@ -3,10 +3,9 @@ import Foundation
 extension EnvironmentPage {
     /// The page's body; `csrf` is the visitor's form field.
     func render(csrf: HTML) -> HTML {
-        let base = EnvironmentPages.path(organization, environment)
         let rows = runs.map { run -> HTML in
             """
-            <tr><td><a href="\(base)/runs/\(run.id?.uuidString.lowercased() ?? "")">#\(run.number)</a></td>
+            <tr><td><a href="\(run.id.map { RunPages.path(organization, environment, run: $0) } ?? "")">#\(run.number)</a></td>
             <td>\(RunPages.stateBadge(run.state))</td><td>\(run.message)</td><td>\(run.createdBy)</td>
             <td><time datetime="\(RunPages.isoDate(run.queuedAt))">\(RunPages.isoDate(run.queuedAt))</time></td></tr>
             """
@@ -17,11 +16,11 @@ extension EnvironmentPage {
             """
         let submit: HTML = planLock.map { "\(MFALockView.render($0))\(MFALockView.tokenField())" }
             ?? "<p><button type=\"submit\">Queue plan</button></p>"
-        let auditTable = MFALockView.auditTable(authentications) { "\(base)/runs/\($0.uuidString.lowercased())" }
+        let auditTable = MFALockView.auditTable(authentications) { RunPages.path(organization, environment, run: $0) }
         return """
-            <p><a href="\(base)/settings">Settings</a> · <a href="/terraform/\(organization)/environments">All environments</a></p>
+            <p><a href="\(SiteURL.environmentSettings(.value(organization), .value(environment)).path)">Settings</a> · <a href="\(SiteURL.environments(.value(organization)).path)">All environments</a></p>
             <p>AWS Multi-Factor Authentication: <strong>\(mfaLevel.label)</strong></p>
-            <form method="post" action="\(base)/runs"><fieldset><legend>Queue plan</legend>\(csrf)
+            <form method="post" action="\(SiteURL.runs(.value(organization), .value(environment)).path)"><fieldset><legend>Queue plan</legend>\(csrf)
             <label for="run-message">Message (optional)</label><input id="run-message" name="message" maxlength="500">
             \(submit)</fieldset></form>
             <h2>Runs</h2>

@@ -24,15 +24,14 @@ struct EnvironmentPages: RouteCollection {
     }
 
     func boot(routes: any RoutesBuilder) throws {
-        let environments = routes.grouped("terraform", ":organization", "environments")
-        environments.get(use: list)
-        environments.post(use: create)
-        environments.get(":environment", use: show)
-        environments.get(":environment", "settings", use: settings)
-        environments.post(":environment", "settings", use: saveSettings)
-        environments.post(":environment", "settings", "variables", use: setVariable)
-        environments.post(":environment", "settings", "variables", "delete", use: deleteVariable)
-        environments.post(":environment", "settings", "delete", use: delete)
+        routes.get(SiteURL.environments(.key).pathComponents, use: list)
+        routes.post(SiteURL.environments(.key).pathComponents, use: create)
+        routes.get(SiteURL.environment(.key, .key).pathComponents, use: show)
+        routes.get(SiteURL.environmentSettings(.key, .key).pathComponents, use: settings)
+        routes.post(SiteURL.environmentSettings(.key, .key).pathComponents, use: saveSettings)
+        routes.post(SiteURL.environmentVariables(.key, .key).pathComponents, use: setVariable)
+        routes.post(SiteURL.deleteEnvironmentVariable(.key, .key).pathComponents, use: deleteVariable)
+        routes.post(SiteURL.deleteEnvironment(.key, .key).pathComponents, use: delete)
     }
 
     func list(_ request: Request) async throws -> Response {
@@ -44,7 +43,7 @@ struct EnvironmentPages: RouteCollection {
         let items = page.environments.map { environment -> HTML in
             "<li><a href=\"\(Self.path(grant.organizationName, environment.name))\">\(environment.name)</a></li>"
         }
-        let listPath = "/terraform/\(grant.organizationName)/environments"
+        let listPath = SiteURL.environments(.value(grant.organizationName)).path
         let search: HTML = """
             <form method="get" action="\(listPath)" role="search"><label for="environment-search">Find an environment</label>
             <input id="environment-search" name="search" type="search" value="\(listing.search ?? "")" placeholder="part of its name">
@@ -57,7 +56,7 @@ struct EnvironmentPages: RouteCollection {
         if let next = page.next { pages.append("<a href=\"\(Self.listAddress(listPath, next))\" rel=\"next\">Next page</a>") }
         let paging: HTML = pages.isEmpty ? "" : "<nav aria-label=\"Pages\"><p>\(Array(pages.map { [$0] }.joined(separator: [" · " as HTML])))</p></nav>"
         let form: HTML = grant.isOwner ? """
-            <form method="post" action="/terraform/\(grant.organizationName)/environments"><fieldset><legend>New environment</legend>\(CSRF.field(for: request))
+            <form method="post" action="\(listPath)"><fieldset><legend>New environment</legend>\(CSRF.field(for: request))
             <label for="environment-name">Name</label>
             <input id="environment-name" name="name" required pattern="[a-z0-9][a-z0-9._\\-]{1,38}" aria-describedby="environment-name-help environment-name-error">
             \(Flash.fieldError("environment-name", on: request))
@@ -87,7 +86,7 @@ struct EnvironmentPages: RouteCollection {
         let organization = try request.parameters.require("organization")
         let form = try request.content.decode(CreateForm.self)
         let userID = try request.userID
-        return try await request.formAction(success: "Created environment \(form.name).", failure: "/terraform/\(organization)/environments",
+        return try await request.formAction(success: "Created environment \(form.name).", failure: SiteURL.environments(.value(organization)).path,
                                             fields: ["invalid_name": "environment-name", "name_taken": "environment-name"]) {
             let environment = try await Environments.create(form.name, in: organization, actorID: userID, on: request.db)
             return Self.path(organization, environment.name)
@@ -114,7 +113,7 @@ struct EnvironmentPages: RouteCollection {
         let name = try request.parameters.require("environment")
         let form = try request.content.decode(VariableForm.self)
         let userID = try request.userID
-        return try await request.formAction(redirectTo: Self.path(organization, name) + "/settings", success: "Saved \(form.key).",
+        return try await request.formAction(redirectTo: SiteURL.environmentSettings(.value(organization), .value(name)).path, success: "Saved \(form.key).",
                                             fields: ["invalid_key": "environment-variable-key", "organization_variable_only": "environment-variable-key"]) {
             try await Variables.set(form.key, value: form.value ?? "", sensitive: form.sensitive != nil, in: .environment(organization: organization, environment: name),
                                                actorID: userID, secrets: request.application.secretBox, on: request.db)
@@ -126,7 +125,7 @@ struct EnvironmentPages: RouteCollection {
         let name = try request.parameters.require("environment")
         let form = try request.content.decode(VariableForm.self)
         let userID = try request.userID
-        return try await request.formAction(redirectTo: Self.path(organization, name) + "/settings", success: "Deleted \(form.key).") {
+        return try await request.formAction(redirectTo: SiteURL.environmentSettings(.value(organization), .value(name)).path, success: "Deleted \(form.key).") {
             try await Variables.delete(form.key, in: .environment(organization: organization, environment: name), actorID: userID, on: request.db)
         }
     }
@@ -136,7 +135,7 @@ struct EnvironmentPages: RouteCollection {
         let name = try request.parameters.require("environment")
         let form = try request.content.decode(SettingsForm.self)
         let userID = try request.userID
-        return try await request.formAction(redirectTo: Self.path(organization, name) + "/settings", success: "Settings saved.",
+        return try await request.formAction(redirectTo: SiteURL.environmentSettings(.value(organization), .value(name)).path, success: "Settings saved.",
                                             fields: ["mfa_not_configured": "mfa", "invalid_role_arn": "apply-role",
                                                      "invalid_required_approvals": "required-approvals"]) {
             _ = try await EnvironmentSettings.update(name, in: organization,
@@ -153,13 +152,13 @@ struct EnvironmentPages: RouteCollection {
         let organization = try request.parameters.require("organization")
         let name = try request.parameters.require("environment")
         let userID = try request.userID
-        return try await request.formAction(success: "Deleted environment \(name).", failure: Self.path(organization, name) + "/settings") {
+        return try await request.formAction(success: "Deleted environment \(name).", failure: SiteURL.environmentSettings(.value(organization), .value(name)).path) {
             try await Environments.delete(name, in: organization, actorID: userID, on: request.db)
-            return "/terraform/\(organization)/environments"
+            return SiteURL.environments(.value(organization)).path
         }
     }
 
     static func path(_ organization: String, _ environment: String) -> String {
-        "/terraform/\(organization)/environments/\(environment)"
+        SiteURL.environment(.value(organization), .value(environment)).path
     }
 }

@@ -1,7 +1,7 @@
 extension EnvironmentSettingsPage {
     /// The page's body; `csrf` is the visitor's form field, `fieldError` the flash message about a field.
     func render(csrf: HTML, fieldError: (String) -> HTML?) -> HTML {
-        let path = EnvironmentPages.path(organization, environment)
+        let (organization, environment) = (SiteURL.Parameter.value(self.organization), SiteURL.Parameter.value(self.environment))
         let disabled = HTML(trusted: isOwner ? "" : " disabled")
         let options = MFALevel.allCases.map { level -> HTML in
             "<option value=\"\(level.rawValue)\"\(HTML(trusted: level == mfaLevel ? " selected" : ""))>\(level.label)</option>"
@@ -9,19 +9,19 @@ extension EnvironmentSettingsPage {
         let save: HTML = isOwner ? "<p><button type=\"submit\">Save</button></p>"
             : "<p class=\"muted\">Only organization owners change these settings.</p>"
         let delete: HTML = isOwner ? """
-            <form method="post" action="\(path)/settings/delete" data-confirm="Delete \(organization)/\(environment) and everything recorded for it?"><fieldset><legend>Delete this environment</legend>
+            <form method="post" action="\(SiteURL.deleteEnvironment(organization, environment).path)" data-confirm="Delete \(self.organization)/\(self.environment) and everything recorded for it?"><fieldset><legend>Delete this environment</legend>
             \(csrf)<p>This removes the environment and everything recorded for it.</p>
             <button type="submit" class="danger">Delete environment</button></fieldset></form>
             """ : .empty
         return """
-            <p><a href="\(path)">Back to the environment</a></p>
-            <form method="post" action="\(path)/settings"><fieldset><legend>AWS</legend>
+            <p><a href="\(SiteURL.environment(organization, environment).path)">Back to the environment</a></p>
+            <form method="post" action="\(SiteURL.environmentSettings(organization, environment).path)"><fieldset><legend>AWS</legend>
             \(csrf)
             <label for="mfa">AWS Multi-Factor Authentication</label>
             <select id="mfa" name="mfa" aria-describedby="mfa-help"\(disabled)>\(options)</select>
             \(fieldError("mfa"))
             <p id="mfa-help" class="muted">Which runs need a token code: from the approver's own MFA device, else the one of the organization variable AWS_MFA_SERIAL_NUMBER.
-            Enabling it needs AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_MFA_SERIAL_NUMBER at <a href="\(VariablesPage.pagePath(for: organization))">/settings/organization_variables</a>.
+            Enabling it needs AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_MFA_SERIAL_NUMBER at <a href="\(VariablesPage.pagePath(for: self.organization))">/settings/organization_variables</a>.
             All runs queued after saving follow the new level.</p>
             <label><input type="checkbox" name="require_personal_mfa_device" value="on"\(HTML(trusted: requiresPersonalMFADevice ? " checked" : ""))\(disabled) aria-describedby="personal-device-help"> Require personal MFA devices</label>
             <p id="personal-device-help" class="muted">Each person's code must come from their own device, registered on the organization's page; the shared AWS_MFA_SERIAL_NUMBER is refused here.</p>
@@ -38,21 +38,22 @@ extension EnvironmentSettingsPage {
             <p class="muted">Airlock assumes the role with the run's session (SourceIdentity: the approving user); one role may serve both.</p>
             \(save)
             </fieldset></form>
-            \(variablesSection(path: "\(path)/settings/variables", csrf: csrf, fieldError: fieldError))
+            \(variablesSection(csrf: csrf, fieldError: fieldError))
             \(delete)
             """
     }
 
-    private func variablesSection(path: String, csrf: HTML, fieldError: (String) -> HTML?) -> HTML {
+    private func variablesSection(csrf: HTML, fieldError: (String) -> HTML?) -> HTML {
+        let (organization, environment) = (SiteURL.Parameter.value(self.organization), SiteURL.Parameter.value(self.environment))
         let rows = variables.map { variable -> HTML in
             let value: HTML = variable.value.map { "<code>\($0)</code>" } ?? "<span class=\"write-only\">Sensitive: write-only</span>"
             let remove: HTML = isOwner ? """
-                <form class="inline" method="post" action="\(path)/delete">\(csrf)<input type="hidden" name="key" value="\(variable.key)"><button type="submit" aria-label="Delete \(variable.key)">Delete</button></form>
+                <form class="inline" method="post" action="\(SiteURL.deleteEnvironmentVariable(organization, environment).path)">\(csrf)<input type="hidden" name="key" value="\(variable.key)"><button type="submit" aria-label="Delete \(variable.key)">Delete</button></form>
                 """ : .empty
             return "<tr><td><code>\(variable.key)</code></td><td>\(value)</td><td>\(remove)</td></tr>"
         }
         let form: HTML = isOwner ? """
-            <form method="post" action="\(path)"><fieldset><legend>Add or replace an environment variable</legend>\(csrf)
+            <form method="post" action="\(SiteURL.environmentVariables(organization, environment).path)"><fieldset><legend>Add or replace an environment variable</legend>\(csrf)
             <label for="environment-variable-key">Key</label><input id="environment-variable-key" name="key" required pattern="[A-Za-z_][A-Za-z0-9_]{0,127}" autocomplete="off" aria-describedby="environment-variable-key-error">
             \(fieldError("environment-variable-key"))
             <label for="environment-variable-value">Value</label><input id="environment-variable-value" name="value" type="password" autocomplete="off" class="wide">

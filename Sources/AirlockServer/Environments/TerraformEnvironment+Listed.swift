@@ -3,65 +3,37 @@ import Foundation
 import SQLKit
 
 extension TerraformEnvironment {
-    /// The columns lists read: everything but the state lock.
-    private struct ListedColumns: Sendable {
-        let id = TerraformEnvironment.columnName(\TerraformEnvironment.$id)
-        let organization = TerraformEnvironment.columnName(\TerraformEnvironment.$organization.$id)
-        let name = TerraformEnvironment.columnName(\TerraformEnvironment.$name)
-        let mfaLevel = TerraformEnvironment.columnName(\TerraformEnvironment.$storedMFALevel)
-        let planRole = TerraformEnvironment.columnName(\TerraformEnvironment.$planRoleARN)
-        let applyRole = TerraformEnvironment.columnName(\TerraformEnvironment.$applyRoleARN)
-        let personalDevice = TerraformEnvironment.columnName(\TerraformEnvironment.$storedRequirePersonalMFADevice)
-        let approverMustDiffer = TerraformEnvironment.columnName(\TerraformEnvironment.$storedApproverMustDiffer)
-        let requiredApprovals = TerraformEnvironment.columnName(\TerraformEnvironment.$storedRequiredApprovals)
-
-        var all: [String] {
-            [id, organization, name, mfaLevel, planRole, applyRole, personalDevice, approverMustDiffer, requiredApprovals]
-        }
-    }
-
-    /// The list statement's text (`StatementText`): the organization, then optional conditions, then the limit.
-    private struct ListStatement: Sendable {
-        let select: String
-        let after: String
-        let search: String
-        let limit: String
-
-        init(columns: ListedColumns) {
-            let q = StatementText.quoted
-            select = "SELECT \(columns.all.map(q).joined(separator: ", ")) FROM \(q(TerraformEnvironment.schema)) WHERE \(q(columns.organization)) = "
-            after = " AND \(q(columns.name)) > "
-            search = " AND \(q(columns.name)) LIKE "
-            limit = " ORDER BY \(q(columns.name)) LIMIT "
-        }
-    }
-
-    private static let listed = ListedColumns()
-    private static let listStatement = ListStatement(columns: listed)
+    /// The list statement, in parts: the organization's environments (every column but the state lock), then
+    /// optionally those after a name and those matching a search, then the order and the limit.
+    private static let listSelect = SQLStatement("""
+        SELECT "id", "organization_id", "name", "mfa_level", "plan_role_arn", "apply_role_arn", "require_personal_mfa_device",
+               "approver_must_differ", "required_approvals" FROM "environments" WHERE "organization_id" = ?
+        """)
+    private static let listAfter = SQLStatement(#" AND "name" > ?"#)
+    private static let listSearch = SQLStatement(#" AND "name" LIKE ? ESCAPE '\'"#)
+    private static let listLimit = SQLStatement(#" ORDER BY "name" LIMIT ?"#)
 
     /// One page of an organization's environments by name (`EnvironmentListing`), at most `limit` rows.
     static func listed(in organizationID: UUID, _ listing: EnvironmentListing, limit: Int, on database: any Database) async throws
         -> [TerraformEnvironment] {
-        let statement = listStatement
-        var query: SQLQueryString = "\(unsafeRaw: statement.select)\(bind: organizationID)"
-        if let after = listing.after { query = query + "\(unsafeRaw: statement.after)\(bind: after)" }
-        if let pattern = listing.searchPattern { query = query + "\(unsafeRaw: statement.search)\(bind: pattern) ESCAPE '\\'" }
-        query = query + "\(unsafeRaw: statement.limit)\(bind: limit)"
+        var query = listSelect.query([organizationID])
+        if let after = listing.after { query = query + listAfter.query([after]) }
+        if let pattern = listing.searchPattern { query = query + listSearch.query([pattern]) }
+        query = query + listLimit.query([limit])
         return try await database.sql.raw(query).all().map(TerraformEnvironment.init(listed:))
     }
 
     /// An environment from a row of the list statement, built field by field (no reflection), for reading only.
     convenience init(listed row: any SQLRow) throws {
-        let columns = TerraformEnvironment.listed
         self.init()
-        id = try row.decode(column: columns.id, as: UUID.self)
-        $organization.id = try row.decode(column: columns.organization, as: UUID.self)
-        name = try row.decode(column: columns.name, as: String.self)
-        storedMFALevel = try row.decode(column: columns.mfaLevel, as: MFALevel?.self)
-        planRoleARN = try row.decode(column: columns.planRole, as: String?.self)
-        applyRoleARN = try row.decode(column: columns.applyRole, as: String?.self)
-        storedRequirePersonalMFADevice = try row.decode(column: columns.personalDevice, as: Bool?.self)
-        storedApproverMustDiffer = try row.decode(column: columns.approverMustDiffer, as: Bool?.self)
-        storedRequiredApprovals = try row.decode(column: columns.requiredApprovals, as: Int?.self)
+        id = try row.decode(column: "id", as: UUID.self)
+        $organization.id = try row.decode(column: "organization_id", as: UUID.self)
+        name = try row.decode(column: "name", as: String.self)
+        storedMFALevel = try row.decode(column: "mfa_level", as: MFALevel?.self)
+        planRoleARN = try row.decode(column: "plan_role_arn", as: String?.self)
+        applyRoleARN = try row.decode(column: "apply_role_arn", as: String?.self)
+        storedRequirePersonalMFADevice = try row.decode(column: "require_personal_mfa_device", as: Bool?.self)
+        storedApproverMustDiffer = try row.decode(column: "approver_must_differ", as: Bool?.self)
+        storedRequiredApprovals = try row.decode(column: "required_approvals", as: Int?.self)
     }
 }

@@ -20,16 +20,16 @@ struct PersonalMFADevicePages: RouteCollection {
     }
 
     func boot(routes: any RoutesBuilder) throws {
-        routes.post("organizations", ":organization", "mfa-device", use: register)
-        routes.post("organizations", ":organization", "mfa-device", "remove", use: remove)
-        routes.post("organizations", ":organization", "mfa-devices", "revoke", use: revoke)
+        routes.post(SiteURL.ownMFADevice(.key).pathComponents, use: register)
+        routes.post(SiteURL.removeOwnMFADevice(.key).pathComponents, use: remove)
+        routes.post(SiteURL.revokeMFADevice(.key).pathComponents, use: revoke)
     }
 
     func register(_ request: Request) async throws -> Response {
         let organization = try request.parameters.require("organization")
         let form = try request.content.decode(DeviceForm.self)
         let userID = try request.userID
-        return try await request.formAction(redirectTo: "/organizations/\(organization)",
+        return try await request.formAction(redirectTo: SiteURL.organization(.value(organization)).path,
                                             success: "Your codes for \(organization) now go to AWS with your own device.",
                                             fields: ["invalid_mfa_device": "mfa-device-serial", "mfa_device_shared": "mfa-device-serial",
                                                      "mfa_device_taken": "mfa-device-serial", "mfa_device_proof_needed": "mfa-device-first-code",
@@ -43,7 +43,7 @@ struct PersonalMFADevicePages: RouteCollection {
         let organization = try request.parameters.require("organization")
         let username = try request.content.decode(RevokeForm.self).username
         let userID = try request.userID
-        return try await request.formAction(redirectTo: "/organizations/\(organization)", success: "Revoked \(username)'s MFA device.") {
+        return try await request.formAction(redirectTo: SiteURL.organization(.value(organization)).path, success: "Revoked \(username)'s MFA device.") {
             try await PersonalMFADevices.revoke(username, in: organization, actorID: userID, on: request.db)
         }
     }
@@ -51,7 +51,7 @@ struct PersonalMFADevicePages: RouteCollection {
     func remove(_ request: Request) async throws -> Response {
         let organization = try request.parameters.require("organization")
         let userID = try request.userID
-        return try await request.formAction(redirectTo: "/organizations/\(organization)",
+        return try await request.formAction(redirectTo: SiteURL.organization(.value(organization)).path,
                                             success: "Removed your device; your codes go with the organization's shared device again.") {
             try await PersonalMFADevices.remove(for: userID, in: organization, on: request.db)
         }
@@ -62,7 +62,7 @@ struct PersonalMFADevicePages: RouteCollection {
         let current: HTML = if let device {
             """
             <p>Your codes go to AWS with your own device <code>\(device.serial)</code>.</p>
-            <form class="inline" method="post" action="/organizations/\(organization)/mfa-device/remove">\(csrf)<button type="submit">Remove my device</button></form>
+            <form class="inline" method="post" action="\(SiteURL.removeOwnMFADevice(.value(organization)).path)">\(csrf)<button type="submit">Remove my device</button></form>
             """
         } else {
             "<p class=\"muted\">You registered no device: your codes go with the organization's shared AWS_MFA_SERIAL_NUMBER.</p>"
@@ -70,7 +70,7 @@ struct PersonalMFADevicePages: RouteCollection {
         return """
             <h2>Your MFA device</h2>
             \(current)
-            <form method="post" action="/organizations/\(organization)/mfa-device"><fieldset><legend>\(device == nil ? "Register your MFA device" : "Replace your MFA device")</legend>\(csrf)
+            <form method="post" action="\(SiteURL.ownMFADevice(.value(organization)).path)"><fieldset><legend>\(device == nil ? "Register your MFA device" : "Replace your MFA device")</legend>\(csrf)
             <label for="mfa-device-serial">Device serial</label>
             <input id="mfa-device-serial" name="serial" required minlength="9" maxlength="256" class="wide" aria-describedby="mfa-device-serial-help mfa-device-serial-error">
             \(Flash.fieldError("mfa-device-serial", on: request))
@@ -91,7 +91,7 @@ struct PersonalMFADevicePages: RouteCollection {
         let rows = devices.map { entry -> HTML in
             """
             <tr><td>\(entry.username)</td><td><code>\(entry.device.serial)</code></td><td>\(Date(timeIntervalSince1970: entry.device.registeredAt).iso8601)</td>
-            <td><form class="inline" method="post" action="/organizations/\(organization)/mfa-devices/revoke">\(csrf)<input type="hidden" name="username" value="\(entry.username)"><button type="submit" aria-label="Revoke \(entry.username)'s device">Revoke</button></form></td></tr>
+            <td><form class="inline" method="post" action="\(SiteURL.revokeMFADevice(.value(organization)).path)">\(csrf)<input type="hidden" name="username" value="\(entry.username)"><button type="submit" aria-label="Revoke \(entry.username)'s device">Revoke</button></form></td></tr>
             """
         }
         return """

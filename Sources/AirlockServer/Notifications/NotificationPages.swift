@@ -10,12 +10,11 @@ struct NotificationPages: RouteCollection {
     }
 
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("organizations", ":organization", "notifications", use: show)
-        routes.post("organizations", ":organization", "notifications", use: add)
-        routes.post("organizations", ":organization", "notifications", ":destination", "remove", use: remove)
+        routes.get(SiteURL.notifications(.key).pathComponents, use: show)
+        routes.post(SiteURL.notifications(.key).pathComponents, use: add)
+        routes.post(SiteURL.removeNotification(.key, .key).pathComponents, use: remove)
     }
 
-    static func path(_ organization: String) -> String { "/organizations/\(organization)/notifications" }
 
     func show(_ request: Request) async throws -> Response {
         try await Self.page(created: nil, for: request)
@@ -30,7 +29,7 @@ struct NotificationPages: RouteCollection {
             return try await Self.page(created: created, for: request)
         } catch let refusal as NotificationRefusal {
             Flash.set(.error, refusal.message, field: "notification-url", on: request)
-            return request.redirect(to: Self.path(organization), redirectType: .normal)
+            return request.redirect(to: SiteURL.notifications(.value(organization)).path, redirectType: .normal)
         }
     }
 
@@ -38,7 +37,7 @@ struct NotificationPages: RouteCollection {
         let organization = try request.parameters.require("organization")
         let userID = try request.userID
         let id = UUID(uuidString: try request.parameters.require("destination"))
-        return try await request.formAction(redirectTo: Self.path(organization), success: "Removed the destination.") {
+        return try await request.formAction(redirectTo: SiteURL.notifications(.value(organization)).path, success: "Removed the destination.") {
             guard let id else { throw NotificationRefusal.notFound }
             try await Notifications.remove(id, in: organization, actorID: userID, on: request.db)
         }
@@ -55,10 +54,9 @@ struct NotificationPages: RouteCollection {
             return "<time datetime=\"\(text)\">\(text)</time>"
         }
         let destinationRows = destinations.map { destination -> HTML in
-            let id = (destination.id?.uuidString ?? "").lowercased()
             return """
                 <tr><td>\(destination.kind == .slack ? "Slack-compatible" : "Webhook (signed)")</td><td><code>\(destination.host)</code></td><td>\(time(destination.createdAt))</td>
-                <td><form class="inline" method="post" action="\(path(organization))/\(id)/remove">\(csrf)<button type="submit" aria-label="Remove the destination at \(destination.host)">Remove</button></form></td></tr>
+                <td><form class="inline" method="post" action="\(destination.id.map { SiteURL.removeNotification(.value(organization), .value($0)).path } ?? "")">\(csrf)<button type="submit" aria-label="Remove the destination at \(destination.host)">Remove</button></form></td></tr>
                 """
         }
         let deliveryRows = deliveries.map { delivery -> HTML in
@@ -80,12 +78,12 @@ struct NotificationPages: RouteCollection {
                 """
         } ?? .empty
         return Layout.render("Notifications of \(organization)", """
-            <p><a href="/organizations/\(organization)">Back to the organization</a></p>
+            <p><a href="\(SiteURL.organization(.value(organization)).path)">Back to the organization</a></p>
             \(shown)
             <h2>Destinations</h2>
             \(destinationRows.isEmpty ? "<p class=\"muted\">None: nobody is told when a run waits, applies or errors, or when an MFA code is refused.</p>" as HTML
                 : "<table><thead><tr><th scope=\"col\">Kind</th><th scope=\"col\">Host</th><th scope=\"col\">Added</th><th scope=\"col\"><span class=\"visually-hidden\">Actions</span></th></tr></thead><tbody>\(destinationRows)</tbody></table>")
-            <form method="post" action="\(path(organization))"><fieldset><legend>Add a destination</legend>\(csrf)
+            <form method="post" action="\(SiteURL.notifications(.value(organization)).path)"><fieldset><legend>Add a destination</legend>\(csrf)
             <label for="notification-kind">Kind</label>
             <select id="notification-kind" name="kind"><option value="webhook">Webhook (JSON, signed)</option><option value="slack">Slack-compatible incoming webhook</option></select>
             <label for="notification-url">URL (write-only: stored encrypted, never shown again)</label>

@@ -41,8 +41,9 @@ struct NotificationSender: Sendable {
     /// Deliveries one round attempts at most; the next round starts a second later.
     static let maximumPerRound = 500
 
-    /// Sends every delivery due (at `now`, or later as the round goes on: each claim reads the clock again), several
-    /// at once and fairly between organizations, each at most once; returns how many it attempted.
+    /// Sends every delivery due at `now` (the server's clock: one that comes due during the round waits for the next
+    /// round, a second later), several at once and fairly between organizations, each at most once; returns how many
+    /// it attempted.
     @discardableResult
     func deliverDue(now: Date) async throws -> Int {
         try await withThrowingTaskGroup(of: UUID.self) { group in
@@ -52,7 +53,7 @@ struct NotificationSender: Sendable {
             while true {
                 let full = sending.filter { $0.value >= Self.perOrganization }.map(\.key)
                 if running < Self.maximumInFlight, attemptedIDs.count < Self.maximumPerRound,
-                   let (id, organization) = try await claimNext(now: max(now, Date()), skipping: full, attempted: attemptedIDs) {
+                   let (id, organization) = try await claimNext(now: now, skipping: full, attempted: attemptedIDs) {
                     sending[organization, default: 0] += 1
                     running += 1
                     attemptedIDs.append(id)

@@ -13,11 +13,11 @@ struct OrganizationPages: RouteCollection {
     }
 
     func boot(routes: any RoutesBuilder) throws {
-        routes.get(use: list)
-        routes.post("organizations", use: create)
-        routes.get("organizations", ":organization", use: show)
-        routes.post("organizations", ":organization", "members", use: setMember)
-        routes.post("organizations", ":organization", "members", ":username", "remove", use: removeMember)
+        routes.get(SiteURL.home.pathComponents, use: list)
+        routes.post(SiteURL.organizations.pathComponents, use: create)
+        routes.get(SiteURL.organization(.key).pathComponents, use: show)
+        routes.post(SiteURL.members(.key).pathComponents, use: setMember)
+        routes.post(SiteURL.removeMember(.key, .key).pathComponents, use: removeMember)
     }
 
     func list(_ request: Request) async throws -> Response {
@@ -26,15 +26,15 @@ struct OrganizationPages: RouteCollection {
         let rows = organizations.map { organization, role -> HTML in
             let name = organization.name
             return """
-                <tr><td><a href="/organizations/\(name)">\(name)</a></td><td>\(role.rawValue)</td>
-                <td><a href="/terraform/\(name)/environments">Environments</a> · <a href="/settings/organization_variables?organization=\(name)">Variables</a></td></tr>
+                <tr><td><a href="\(SiteURL.organization(.value(name)).path)">\(name)</a></td><td>\(role.rawValue)</td>
+                <td><a href="\(SiteURL.environments(.value(name)).path)">Environments</a> · <a href="\(VariablesPage.pagePath(for: name))">Variables</a></td></tr>
                 """
         }
         let table: HTML = rows.isEmpty
             ? "<p class=\"muted\">You are not in an organization yet. \(mayCreate ? "Create one, or ask" : "Ask") an owner to add you.</p>"
             : "<table><thead><tr><th scope=\"col\">Organization</th><th scope=\"col\">Your role</th><th scope=\"col\">Go to</th></tr></thead><tbody>\(rows)</tbody></table>"
         let createForm: HTML = mayCreate ? """
-            <form method="post" action="/organizations"><fieldset><legend>New organization</legend>
+            <form method="post" action="\(SiteURL.organizations.path)"><fieldset><legend>New organization</legend>
             \(CSRF.field(for: request))
             <label for="organization-name">Name</label>
             <input id="organization-name" name="name" required pattern="[a-z0-9][a-z0-9._\\-]{1,38}" aria-describedby="organization-name-help organization-name-error">
@@ -52,11 +52,11 @@ struct OrganizationPages: RouteCollection {
     func create(_ request: Request) async throws -> Response {
         let form = try request.content.decode(CreateForm.self)
         let userID = try request.userID
-        return try await request.formAction(success: "Created organization \(form.name); you are its owner.", failure: "/",
+        return try await request.formAction(success: "Created organization \(form.name); you are its owner.", failure: SiteURL.home.path,
                                             fields: ["invalid_name": "organization-name", "name_taken": "organization-name"]) {
             let organization = try await Organizations.create(name: form.name, creatorID: userID,
                                                               creators: request.application.organizationCreators, on: request.db)
-            return "/organizations/\(organization.name)"
+            return SiteURL.organization(.value(organization.name)).path
         }
     }
 
@@ -73,25 +73,25 @@ struct OrganizationPages: RouteCollection {
             : .empty
         let rows = members.map { username, role -> HTML in
             let actions: HTML = isOwner ? """
-                <form class="inline" method="post" action="/organizations/\(grant.organizationName)/members">\(csrf)
+                <form class="inline" method="post" action="\(SiteURL.members(.value(grant.organizationName)).path)">\(csrf)
                 <input type="hidden" name="username" value="\(username)">
                 <label class="visually-hidden" for="role-\(username)">Role of \(username)</label>
                 <select id="role-\(username)" name="role">\(Self.roleOptions(selected: role))</select>
                 <button type="submit">Change role</button></form>
-                <form class="inline" method="post" action="/organizations/\(grant.organizationName)/members/\(username)/remove">\(csrf)
+                <form class="inline" method="post" action="\(SiteURL.removeMember(.value(grant.organizationName), .value(username)).path)">\(csrf)
                 <button type="submit">Remove</button></form>
                 """ : .empty
             return "<tr><td>\(username)</td><td>\(role.rawValue)</td><td>\(actions)</td></tr>"
         }
         let addForm: HTML = isOwner ? """
-            <form method="post" action="/organizations/\(grant.organizationName)/members"><fieldset><legend>Add a member</legend>\(csrf)
+            <form method="post" action="\(SiteURL.members(.value(grant.organizationName)).path)"><fieldset><legend>Add a member</legend>\(csrf)
             <label for="member-username">Username</label><input id="member-username" name="username" required aria-describedby="member-username-error">
             \(Flash.fieldError("member-username", on: request))
             <label for="member-role">Role</label><select id="member-role" name="role">\(Self.roleOptions(selected: .member))</select>
             <p><button type="submit">Add member</button></p></fieldset></form>
             """ : "<p class=\"muted\">Only owners add and remove members.</p>"
         return Layout.render("Organization \(grant.organizationName)", """
-            <p><a href="/terraform/\(grant.organizationName)/environments">Environments</a> · <a href="/settings/organization_variables?organization=\(grant.organizationName)">Organization variables</a>\(isOwner ? " · <a href=\"\(NotificationPages.path(grant.organizationName))\">Notifications</a>" as HTML : .empty)</p>
+            <p><a href="\(SiteURL.environments(.value(grant.organizationName)).path)">Environments</a> · <a href="\(VariablesPage.pagePath(for: grant.organizationName))">Organization variables</a>\(isOwner ? " · <a href=\"\(SiteURL.notifications(.value(grant.organizationName)).path)\">Notifications</a>" as HTML : .empty)</p>
             <h2>Members</h2>
             <table><thead><tr><th scope="col">User</th><th scope="col">Role</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead><tbody>\(rows)</tbody></table>
             \(addForm)
@@ -104,7 +104,7 @@ struct OrganizationPages: RouteCollection {
         let name = try request.parameters.require("organization")
         let form = try request.content.decode(MemberForm.self)
         let userID = try request.userID
-        return try await request.formAction(redirectTo: "/organizations/\(name)", success: "\(form.username) is now \(form.role == .owner ? "an owner" : "a member").",
+        return try await request.formAction(redirectTo: SiteURL.organization(.value(name)).path, success: "\(form.username) is now \(form.role == .owner ? "an owner" : "a member").",
                                             fields: ["unknown_user": "member-username"]) {
             try await Organizations.setMember(form.username, role: form.role, in: name, actorID: userID, on: request.db)
         }
@@ -114,7 +114,7 @@ struct OrganizationPages: RouteCollection {
         let name = try request.parameters.require("organization")
         let username = try request.parameters.require("username")
         let userID = try request.userID
-        return try await request.formAction(redirectTo: "/organizations/\(name)", success: "Removed \(username).") {
+        return try await request.formAction(redirectTo: SiteURL.organization(.value(name)).path, success: "Removed \(username).") {
             try await Organizations.removeMember(username, from: name, actorID: userID, on: request.db)
         }
     }

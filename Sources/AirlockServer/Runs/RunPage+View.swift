@@ -3,6 +3,11 @@ import Foundation
 extension RunPage {
     var path: String { RunPages.path(organization, environment, run: runID) }
 
+    /// The address the page's `action` form posts to (or `live` reads).
+    func path(_ action: SiteURL.RunAction) -> String {
+        SiteURL.runAction(.value(organization), .value(environment), .value(runID), action).path
+    }
+
     /// The page's body; `csrf` is the visitor's form field.
     func render(csrf: HTML) -> HTML {
         var actions: [HTML] = []
@@ -11,22 +16,22 @@ extension RunPage {
         if run.state == .planned {
             if confirmNeedsCode {
                 gate = """
-                    <form method="post" action="\(path)/confirm"><fieldset><legend>Confirm &amp; Apply with AWS MFA</legend>\(csrf)\(binding)
+                    <form method="post" action="\(path(.confirm))"><fieldset><legend>Confirm &amp; Apply with AWS MFA</legend>\(csrf)\(binding)
                     \(gate)
                     \(MFALockView.tokenField())
                     </fieldset></form>
                     """
             } else {
-                actions.append("<form class=\"inline\" method=\"post\" action=\"\(path)/confirm\">\(csrf)\(binding)<button type=\"submit\">Confirm &amp; Apply</button></form>")
+                actions.append("<form class=\"inline\" method=\"post\" action=\"\(path(.confirm))\">\(csrf)\(binding)<button type=\"submit\">Confirm &amp; Apply</button></form>")
             }
-            actions.append("<form class=\"inline\" method=\"post\" action=\"\(path)/discard\" data-confirm=\"Discard run #\(run.number)? Its plan is never applied.\">\(csrf)<button type=\"submit\" class=\"danger\">Discard</button></form>")
+            actions.append("<form class=\"inline\" method=\"post\" action=\"\(path(.discard))\" data-confirm=\"Discard run #\(run.number)? Its plan is never applied.\">\(csrf)<button type=\"submit\" class=\"danger\">Discard</button></form>")
         }
         let approved: HTML? = requiredApprovals > 1 || !approvals.isEmpty
             ? "<p id=\"approvals\">Approvals: \(approvals.count) of \(requiredApprovals)\(approvals.isEmpty ? "" : " (" + approvals.map(\.username).joined(separator: ", ") + ")")</p>"
             : nil
         if planNeedsCode {
             gate = """
-                <form method="post" action="\(path)/authenticate-plan"><fieldset><legend>Start the plan with AWS MFA</legend>\(csrf)
+                <form method="post" action="\(path(.authenticatePlan))"><fieldset><legend>Start the plan with AWS MFA</legend>\(csrf)
                 <p>This run waits for an AWS MFA token code before its plan.</p>
                 \(gate)
                 \(MFALockView.tokenField())
@@ -34,14 +39,14 @@ extension RunPage {
                 """
         }
         if RunState.queued.contains(run.state) || RunState.executing.contains(run.state) {
-            actions.append("<form class=\"inline\" method=\"post\" action=\"\(path)/cancel\" data-confirm=\"Cancel run #\(run.number)?\">\(csrf)<button type=\"submit\" class=\"danger\">Cancel</button></form>")
+            actions.append("<form class=\"inline\" method=\"post\" action=\"\(path(.cancel))\" data-confirm=\"Cancel run #\(run.number)?\">\(csrf)<button type=\"submit\" class=\"danger\">Cancel</button></form>")
         }
         let eventRows = events.map { event -> HTML in
             "<tr><td><time datetime=\"\(RunPages.isoDate(event.at))\">\(RunPages.isoDate(event.at))</time></td><td>\(event.toState.replacingOccurrences(of: "_", with: " "))</td><td>\(event.actor)</td><td>\(event.note ?? "")</td></tr>"
         }
         let error: HTML? = run.errorMessage.map { "<p class=\"flash flash-error\" role=\"alert\">\($0)</p>" }
         let refresh: HTML? = run.state.isFinal ? nil
-            : "<p class=\"muted\" data-live=\"\(path)/live\" data-state=\"\(run.state.rawValue)\">This page follows the run (or <a href=\"\(path)\">refresh</a> it).</p>"
+            : "<p class=\"muted\" data-live=\"\(path(.live))\" data-state=\"\(run.state.rawValue)\">This page follows the run (or <a href=\"\(path)\">refresh</a> it).</p>"
         return """
             <p><a href="\(EnvironmentPages.path(organization, environment))">Back to the environment</a></p>
             <p>State: \(RunPages.stateBadge(run.state))\(run.isDestroy == true ? " · <strong>destroy</strong>" as HTML : .empty) · \(run.message) · queued by \(run.createdBy)</p>

@@ -17,14 +17,13 @@ struct RunPages: RouteCollection {
     }
 
     func boot(routes: any RoutesBuilder) throws {
-        let environment = routes.grouped("terraform", ":organization", "environments", ":environment")
-        environment.post("runs", use: queue)
-        environment.get("runs", ":run", use: show)
-        environment.get("runs", ":run", "live", use: live)
-        environment.post("runs", ":run", "confirm", use: confirm)
-        environment.post("runs", ":run", "authenticate-plan", use: authenticatePlan)
-        environment.post("runs", ":run", "discard", use: discard)
-        environment.post("runs", ":run", "cancel", use: cancel)
+        routes.post(SiteURL.runs(.key, .key).pathComponents, use: queue)
+        routes.get(SiteURL.run(.key, .key, .key).pathComponents, use: show)
+        routes.get(SiteURL.runAction(.key, .key, .key, .live).pathComponents, use: live)
+        routes.post(SiteURL.runAction(.key, .key, .key, .confirm).pathComponents, use: confirm)
+        routes.post(SiteURL.runAction(.key, .key, .key, .authenticatePlan).pathComponents, use: authenticatePlan)
+        routes.post(SiteURL.runAction(.key, .key, .key, .discard).pathComponents, use: discard)
+        routes.post(SiteURL.runAction(.key, .key, .key, .cancel).pathComponents, use: cancel)
     }
 
     func queue(_ request: Request) async throws -> Response {
@@ -112,7 +111,7 @@ struct RunPages: RouteCollection {
 
     /// The page of run `runID` of an environment.
     static func path(_ organization: String, _ environment: String, run runID: UUID) -> String {
-        "\(EnvironmentPages.path(organization, environment))/runs/\(runID.uuidString.lowercased())"
+        SiteURL.run(.value(organization), .value(environment), .value(runID)).path
     }
 
     static func stateBadge(_ state: RunState) -> HTML {

@@ -8,40 +8,22 @@ struct SerialSources {
     let own: String?
     let shared: String?
 
-    /// The columns and statement of `read(for:in:secrets:on:)`.
-    private struct Statement: Sendable {
-        let own = "own_serial"
-        let sharedSealed = "shared_serial_sealed"
-        let afterUser: String
-        let afterDeviceOrganization: String
-        let afterVariableOrganization: String
-        let afterKey: String
-        let text: String
-
-        init() {
-            let (d, v) = (PersonalMFADevice.schema, OrganizationVariable.schema)
-            let q = StatementText.quoted
-            text = "SELECT (SELECT \(StatementText.column(d, PersonalMFADevice.columnName(\PersonalMFADevice.$serial))) FROM \(q(d)) WHERE "
-                + "\(StatementText.column(d, PersonalMFADevice.columnName(\PersonalMFADevice.$user.$id))) = "
-            afterUser = " AND \(StatementText.column(d, PersonalMFADevice.columnName(\PersonalMFADevice.$organization.$id))) = "
-            afterDeviceOrganization = ") AS \(q(own)), (SELECT \(StatementText.column(v, OrganizationVariable.columnName(\OrganizationVariable.$valueSealed))) "
-                + "FROM \(q(v)) WHERE \(StatementText.column(v, OrganizationVariable.columnName(\OrganizationVariable.$organization.$id))) = "
-            afterVariableOrganization = " AND \(StatementText.column(v, OrganizationVariable.columnName(\OrganizationVariable.$key))) = "
-            afterKey = ") AS \(q(sharedSealed))"
-        }
-    }
-
-    private static let statement = Statement()
+    /// The person's own device's serial and the organization's sealed shared serial, in one statement.
+    private static let statement = SQLStatement("""
+        SELECT (SELECT "personal_mfa_devices"."serial" FROM "personal_mfa_devices"
+                WHERE "personal_mfa_devices"."user_id" = ? AND "personal_mfa_devices"."organization_id" = ?) AS "own_serial",
+               (SELECT "organization_variables"."value_sealed" FROM "organization_variables"
+                WHERE "organization_variables"."organization_id" = ? AND "organization_variables"."key" = ?) AS "shared_serial_sealed"
+        """)
 
     /// Both sources for `userID` in the organization, the shared serial decrypted.
     static func read(for userID: UUID, in organizationID: UUID, secrets: SecretBox, on database: any Database) async throws -> SerialSources {
-        let s = statement
         let key = AWSAccess.serialVariable
-        let query: SQLQueryString = "\(unsafeRaw: s.text)\(bind: userID)\(unsafeRaw: s.afterUser)\(bind: organizationID)"
-            + "\(unsafeRaw: s.afterDeviceOrganization)\(bind: organizationID)\(unsafeRaw: s.afterVariableOrganization)\(bind: key)\(unsafeRaw: s.afterKey)"
-        guard let row = try await database.sql.raw(query).first() else { return SerialSources(own: nil, shared: nil) }
-        let sealed = try row.decode(column: s.sharedSealed, as: String?.self)
-        return SerialSources(own: try row.decode(column: s.own, as: String?.self),
+        guard let row = try await statement.first([userID, organizationID, organizationID, key], on: database) else {
+            return SerialSources(own: nil, shared: nil)
+        }
+        let sealed = try row.decode(column: "shared_serial_sealed", as: String?.self)
+        return SerialSources(own: try row.decode(column: "own_serial", as: String?.self),
                              shared: try sealed.map { try VariableStore<OrganizationVariable>.unseal($0, key: key, in: organizationID, secrets: secrets) })
     }
 }

@@ -33,7 +33,7 @@ enum TerraformLogin {
             // Exactly the shape Terraform's listener has: http://localhost:PORT/login, nothing more.
             guard let redirectURI, let url = URLComponents(string: redirectURI), url.scheme == "http",
                   ["localhost", "127.0.0.1"].contains(url.host ?? ""), let port = url.port, TerraformLogin.ports.contains(port),
-                  url.user == nil, url.password == nil, url.path == "/login", url.query == nil, url.fragment == nil,
+                  url.user == nil, url.password == nil, url.path == SiteURL.login.path, url.query == nil, url.fragment == nil,
                   redirectURI == "http://\(url.host ?? ""):\(port)/login" else {
                 throw Refused("The redirect must be Terraform's own listener on this machine (http://localhost:10000-10010/login).")
             }

@@ -4,8 +4,6 @@ import Vapor
 /// `/settings/organization_variables`, the reference's page for an organization's variables
 /// (`?organization=NAME` picks one when the visitor belongs to several).
 struct VariablesPage: RouteCollection {
-    static let path = "/settings/organization_variables"
-
     struct SetForm: Content {
         let organization: String
         let key: String
@@ -20,10 +18,9 @@ struct VariablesPage: RouteCollection {
     }
 
     func boot(routes: any RoutesBuilder) throws {
-        let page = routes.grouped("settings", "organization_variables")
-        page.get(use: show)
-        page.post(use: set)
-        page.post("delete", use: delete)
+        routes.get(SiteURL.organizationVariables.pathComponents, use: show)
+        routes.post(SiteURL.organizationVariables.pathComponents, use: set)
+        routes.post(SiteURL.deleteOrganizationVariable.pathComponents, use: delete)
     }
 
     func show(_ request: Request) async throws -> Response {
@@ -43,7 +40,7 @@ struct VariablesPage: RouteCollection {
         let rows = variables.map { variable -> HTML in
             let value: HTML = variable.value.map { "<code>\($0)</code>" } ?? "<span class=\"write-only\">Sensitive: write-only</span>"
             let delete: HTML = isOwner ? """
-                <form class="inline" method="post" action="\(Self.path)/delete">\(csrf)
+                <form class="inline" method="post" action="\(SiteURL.deleteOrganizationVariable.path)">\(csrf)
                 <input type="hidden" name="organization" value="\(grant.organizationName)"><input type="hidden" name="key" value="\(variable.key)">
                 <button type="submit" aria-label="Delete \(variable.key)">Delete</button></form>
                 """ : .empty
@@ -54,7 +51,7 @@ struct VariablesPage: RouteCollection {
             <tbody>\(rows)</tbody></table>
             """
         let form: HTML = isOwner ? """
-            <form method="post" action="\(Self.path)"><fieldset><legend>Add or replace a variable</legend>\(csrf)
+            <form method="post" action="\(SiteURL.organizationVariables.path)"><fieldset><legend>Add or replace a variable</legend>\(csrf)
             <input type="hidden" name="organization" value="\(grant.organizationName)">
             <label for="variable-key">Key</label>
             <input id="variable-key" name="key" required pattern="[A-Za-z_][A-Za-z0-9_]{0,127}" aria-describedby="variable-key-help variable-key-error" autocomplete="off">
@@ -68,7 +65,7 @@ struct VariablesPage: RouteCollection {
             </fieldset></form>
             """ : "<p class=\"muted\">Only owners change organization variables.</p>"
         return Layout.render("Organization variables", """
-            <p>Organization <a href="/organizations/\(grant.organizationName)">\(grant.organizationName)</a>. Every run of its environments gets these.
+            <p>Organization <a href="\(SiteURL.organization(.value(grant.organizationName)).path)">\(grant.organizationName)</a>. Every run of its environments gets these.
             Multi-factor authentication for AWS needs <code>AWS_ACCESS_KEY_ID</code>, <code>AWS_SECRET_ACCESS_KEY</code> and <code>AWS_MFA_SERIAL_NUMBER</code>.</p>
             \(table)
             \(form)
@@ -94,17 +91,18 @@ struct VariablesPage: RouteCollection {
         }
     }
 
+    /// The page of one organization's variables.
     static func pagePath(for organization: String) -> String {
         var components = URLComponents()
-        components.path = path
+        components.path = SiteURL.organizationVariables.path
         components.queryItems = [URLQueryItem(name: "organization", value: organization)]
-        return components.string ?? path
+        return components.string ?? SiteURL.organizationVariables.path
     }
 
     static func chooser(_ names: [String], for request: Request) -> Response {
         let links = names.map { name -> HTML in "<li><a href=\"\(pagePath(for: name))\">\(name)</a></li>" }
         return Layout.render("Organization variables", links.isEmpty
-            ? "<p class=\"muted\">You are not in an organization yet. <a href=\"/\">Create one</a>.</p>"
+            ? "<p class=\"muted\">You are not in an organization yet. <a href=\"\(SiteURL.home.path)\">Create one</a>.</p>"
             : "<p>Choose an organization:</p><ul>\(links)</ul>", for: request)
     }
 }

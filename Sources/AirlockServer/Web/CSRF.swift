@@ -43,7 +43,7 @@ enum CSRF {
     /// Sends the anonymous token's cookie when this request made one.
     static func setAnonymousCookie(on response: Response, for request: Request, secure: Bool) {
         guard let made = request.storage[AnonymousTokenKey.self] else { return }
-        response.cookies[anonymousCookieName] = HTTPCookies.Value(string: made, maxAge: 60 * 60, path: "/login", isSecure: secure,
+        response.cookies[anonymousCookieName] = HTTPCookies.Value(string: made, maxAge: 60 * 60, path: SiteURL.login.path, isSecure: secure,
                                                                   isHTTPOnly: true, sameSite: .strict)
     }
 

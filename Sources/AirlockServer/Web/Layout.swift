@@ -17,8 +17,8 @@ enum Layout {
         }
         let navigation: HTML = user.map { user in
             """
-            <nav aria-label="Main"><a href="/">Organizations</a> <a href="/settings/organization_variables">Variables</a> <a href="/settings/tokens">API tokens</a></nav>
-            <form class="logout" method="post" action="/logout">\(CSRF.field(for: request))<span>\(user.username)</span> <button type="submit">Log out</button></form>
+            <nav aria-label="Main"><a href="\(SiteURL.home.path)">Organizations</a> <a href="\(SiteURL.organizationVariables.path)">Variables</a> <a href="\(SiteURL.tokens.path)">API tokens</a></nav>
+            <form class="logout" method="post" action="\(SiteURL.logout.path)">\(CSRF.field(for: request))<span>\(user.username)</span> <button type="submit">Log out</button></form>
             """
         } ?? .empty
         let page: HTML = """
@@ -32,7 +32,7 @@ enum Layout {
             <script src="/assets/airlock.js" defer></script>
             </head>
             <body>
-            <header><a class="brand" href="/">Airlock</a>\(navigation)</header>
+            <header><a class="brand" href="\(SiteURL.home.path)">Airlock</a>\(navigation)</header>
             <main>
             \(flash)
             <h1>\(title)</h1>

@@ -88,9 +88,9 @@ struct LoginRequiredMiddleware: AsyncMiddleware {
         guard request.auth.has(User.self) else {
             let back = request.method == .GET ? request.url.string : "/"
             var components = URLComponents()
-            components.path = "/login"
+            components.path = SiteURL.login.path
             components.queryItems = [URLQueryItem(name: "next", value: back)]
-            return request.redirect(to: components.string ?? "/login", redirectType: .normal)
+            return request.redirect(to: components.string ?? SiteURL.login.path, redirectType: .normal)
         }
         return try await next.respond(to: request)
     }

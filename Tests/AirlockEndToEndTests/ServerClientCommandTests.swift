@@ -8,7 +8,7 @@ import Testing
     let fixture = ServerProcessFixture()
 
     func airlock(_ arguments: [String], home: URL, stdin: String? = nil, environment: [String: String] = [:]) async throws -> CommandRunner.Result {
-        try await CommandRunner.run(CLIWorld.airlockBinary, arguments,
+        try await CommandRunner.run(AirlockBinary.path, arguments,
                                     environment: ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": home.path]
                                         .merging(environment) { $1 },
                                     stdin: stdin)

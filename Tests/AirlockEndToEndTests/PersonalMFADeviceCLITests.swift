@@ -11,11 +11,11 @@ import Testing
         try await MFARunTests.withMFAWorld { world, setup in
             let run = try await MFARunTests.plannedUnderAppliesOnly(world, setup)
             let environment = world.fixture.environment
-            let login = try await CommandRunner.run(CLIWorld.airlockBinary, ["login", "--server", world.base, "--token-stdin"],
+            let login = try await CommandRunner.run(AirlockBinary.path, ["login", "--server", world.base, "--token-stdin"],
                                                     environment: environment, stdin: (world.tokens["mario"] ?? "") + "\n")
             #expect(login.status == 0)
             func airlock(_ arguments: [String]) async throws -> CommandRunner.Result {
-                try await CommandRunner.run(CLIWorld.airlockBinary, arguments, environment: environment)
+                try await CommandRunner.run(AirlockBinary.path, arguments, environment: environment)
             }
             #expect(try await airlock(["mfa-device", "show", "--org", "acme"]).stdout.contains("(none: your codes go with acme's AWS_MFA_SERIAL_NUMBER)"))
             let invalid = try await airlock(["mfa-device", "set", "--org", "acme", "not a serial"])
@@ -30,7 +30,7 @@ import Testing
             await setup.sts.engine.advanceClock(by: 90)  // the next code the device shows is a fresh one
             #expect(try await airlock(["mfa-device", "show", "--org", "acme"]).stdout == Self.marioPhone + "\n")
 
-            let terminal = try await TmuxSession(command: "\(CLIWorld.airlockBinary) run apply --env acme/prod --run \(run)", environment: environment)
+            let terminal = try await TmuxSession(command: "\(AirlockBinary.path) run apply --env acme/prod --run \(run)", environment: environment)
             do {
                 _ = try await terminal.waitFor("Enter MFA code for \(Self.marioPhone): ")
                 try await terminal.send(try #require(await setup.sts.engine.currentCode(forDevice: Self.marioPhone)))

@@ -8,7 +8,7 @@ import Testing
     var environment: [String: String] { ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": data.path] }
 
     func admin(_ arguments: [String], _ database: TestDatabase, stdin: String? = nil) async throws -> CommandRunner.Result {
-        try await CommandRunner.run(CLIWorld.airlockBinary, ["admin"] + arguments + ["--data-dir", data.path] + database.arguments,
+        try await CommandRunner.run(AirlockBinary.path, ["admin"] + arguments + ["--data-dir", data.path] + database.arguments,
                                     environment: environment, stdin: stdin)
     }
 
@@ -40,7 +40,7 @@ import Testing
         #expect(token.range(of: "^airlock_[0-9a-f]{64}$", options: .regularExpression) != nil, "\(issued.stderr)")
         let unknown = try await admin(["create-token", "--username", "nobody"], database)
         #expect(unknown.stderr == "There is no user \"nobody\".\n")
-        let server = try RunningProcess(CLIWorld.airlockBinary, ["serve", "--data-dir", data.path, "--port", "0"] + database.arguments, environment: environment)
+        let server = try RunningProcess(AirlockBinary.path, ["serve", "--data-dir", data.path, "--port", "0"] + database.arguments, environment: environment)
         let printed = try await server.waitFor("Airlock listening on")
         let base = try #require(printed.range(of: #"http://127\.0\.0\.1:[0-9]+"#, options: .regularExpression).map { String(printed[$0]) })
         // act

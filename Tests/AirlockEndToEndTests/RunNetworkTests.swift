@@ -112,7 +112,7 @@ import Testing
         ], environment: ProcessInfo.processInfo.environment)
         defer { Task { _ = await standIns.stop(signal: SIGKILL) } }
         _ = try await standIns.waitFor("READY")
-        let stsBinary = URL(fileURLWithPath: CLIWorld.airlockBinary).deletingLastPathComponent().appendingPathComponent("airlock-test-sts").path
+        let stsBinary = URL(fileURLWithPath: AirlockBinary.path).deletingLastPathComponent().appendingPathComponent("airlock-test-sts").path
         let sts = try RunningProcess(network.prefix[0], Array(network.prefix.dropFirst()) + [stsBinary], environment: [:])
         defer { Task { _ = await sts.stop() } }
         let described = try await sts.waitFor("endpoint")

@@ -19,7 +19,7 @@ import Testing
         #expect(unnamed.isEmpty, "set commandName in their CommandConfiguration: \(unnamed)")
     }
 
-    func airlock(_ arguments: [String], binary: String = CLIWorld.airlockBinary) async throws -> CommandRunner.Result {
+    func airlock(_ arguments: [String], binary: String = AirlockBinary.path) async throws -> CommandRunner.Result {
         try await CommandRunner.run(binary, arguments, environment: ["PATH": "/usr/bin:/bin", "HOME": NSTemporaryDirectory()])
     }
 
@@ -46,7 +46,7 @@ import Testing
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let alone = folder.appendingPathComponent("airlock").path
-        try FileManager.default.copyItem(atPath: CLIWorld.airlockBinary, toPath: alone)
+        try FileManager.default.copyItem(atPath: AirlockBinary.path, toPath: alone)
         let serve = try await airlock(["serve"], binary: alone)
         #expect(serve.status == 255)
         #expect(serve.stderr.contains("airlock-server, which is not installed beside airlock (\(folder.path)/airlock-server)"), "\(serve.stderr)")

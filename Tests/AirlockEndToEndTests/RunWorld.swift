@@ -44,12 +44,20 @@ struct RunWorld {
         } catch {
             if let world {
                 _ = await world.server.stop()
-                Issue.record("The server's output, for the error below:\n\(world.server.printed.suffix(6000))")
+                Issue.record("The server's output, for the error below:\n\(Self.excerpt(of: world.server.printed))")
             }
             await database.drop()
             throw error
         }
         await database.drop()
+    }
+
+    /// What a failure shows of a server's output: where it crashed (Swift's backtracer prints the crashed thread
+    /// first, then every other thread), then its last lines.
+    static func excerpt(of printed: String) -> String {
+        let crash = ["Fatal error", "Program crashed", "crashed:"].compactMap { printed.range(of: $0)?.lowerBound }.min()
+        guard let crash else { return String(printed.suffix(6000)) }
+        return String(printed[crash...].prefix(5000)) + "\n[...]\n" + String(printed.suffix(2000))
     }
 
     /// Starts another server on the same data folder and database (after a crash, or beside this one).

@@ -17,7 +17,7 @@ import Testing
                 var environment = world.fixture.environment
                 environment["AIRLOCK_SERVER"] = world.base
                 environment["AIRLOCK_TOKEN"] = world.tokens[user] ?? ""
-                return try await CommandRunner.run(CLIWorld.airlockBinary, ["run", "apply", "--env", "acme/prod", "--run", run], environment: environment)
+                return try await CommandRunner.run(AirlockBinary.path, ["run", "apply", "--env", "acme/prod", "--run", run], environment: environment)
             }
             let queuer = try await apply(as: "mario")
             #expect(queuer.status != 0)

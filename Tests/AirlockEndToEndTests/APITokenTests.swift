@@ -51,7 +51,7 @@ import Testing
             let base = String(api.dropLast("/api/v1".count))
             let home = fixture.data.appendingPathComponent("olivia-home")
             func airlock(_ arguments: [String], stdin: String? = nil) async throws -> CommandRunner.Result {
-                try await CommandRunner.run(CLIWorld.airlockBinary, arguments,
+                try await CommandRunner.run(AirlockBinary.path, arguments,
                                             environment: ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": home.path],
                                             stdin: stdin)
             }

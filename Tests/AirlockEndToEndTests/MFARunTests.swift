@@ -341,13 +341,13 @@ enum MFALimit {
             try await MFARunTests.setVariables(world, setup)
             #expect(try await world.call("PATCH", "/organizations/acme/environments/prod", json: #"{"mfa":"applies_only"}"#).status == 200)
             #expect(try await world.upload(["main.tf": "resource \"terraform_data\" \"x\" {\n  input = \"1\"\n}\n"]).status == 201)
-            let login = try await CommandRunner.run(CLIWorld.airlockBinary, ["login", "--server", world.base, "--token-stdin"],
+            let login = try await CommandRunner.run(AirlockBinary.path, ["login", "--server", world.base, "--token-stdin"],
                                                     environment: world.fixture.environment, stdin: world.tokens["mario"]! + "\n")
             #expect(login.status == 0)
             let run = try await world.queue(as: "mario")
             try await world.expect(run, reaches: "planned")
 
-            let terminal = try await TmuxSession(command: "\(CLIWorld.airlockBinary) run apply --env acme/prod", environment: world.fixture.environment)
+            let terminal = try await TmuxSession(command: "\(AirlockBinary.path) run apply --env acme/prod", environment: world.fixture.environment)
             do {
                 try await Self.answer(terminal, setup: setup)
             } catch {

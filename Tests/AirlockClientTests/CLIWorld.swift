@@ -145,12 +145,6 @@ final class CLIWorld: Sendable {
     let anika: TestSTSDirectory.User
     let airlock: String
 
-    static var airlockBinary: String {
-        // Tests/AirlockCLITests/CLIWorld.swift -> repository root -> .build/debug/airlock
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent(".build/debug/airlock").path
-    }
-
     private init(home: URL, sts: TestSTS, anika: TestSTSDirectory.User, airlock: String) {
         self.home = home
         self.sts = sts
@@ -178,14 +172,14 @@ final class CLIWorld: Sendable {
         let home = FileManager.default.temporaryDirectory.appendingPathComponent("airlock-cli-\(UUID().uuidString)")
         let aws = home.appendingPathComponent(".aws")
         try FileManager.default.createDirectory(at: aws, withIntermediateDirectories: true)
-        try configFile(airlock: airlockBinary, home: home).write(to: aws.appendingPathComponent("config"), atomically: true, encoding: .utf8)
+        try configFile(airlock: AirlockBinary.path, home: home).write(to: aws.appendingPathComponent("config"), atomically: true, encoding: .utf8)
         try """
             [cli-user]
             aws_access_key_id = \(anika.accessKeyID)
             aws_secret_access_key = \(anika.secretAccessKey)
 
             """.write(to: aws.appendingPathComponent("credentials"), atomically: true, encoding: .utf8)
-        return CLIWorld(home: home, sts: sts, anika: anika, airlock: airlockBinary)
+        return CLIWorld(home: home, sts: sts, anika: anika, airlock: AirlockBinary.path)
     }
 
     func stop() async {

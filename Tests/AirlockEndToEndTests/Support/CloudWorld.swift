@@ -96,7 +96,7 @@ struct CloudWorld {
     func airlock(_ arguments: [String], as user: String = "olivia") async throws -> CommandRunner.Result {
         let home = folder.appendingPathComponent("airlock-\(user)")
         try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
-        return try await CommandRunner.run(CLIWorld.airlockBinary, arguments, environment: [
+        return try await CommandRunner.run(AirlockBinary.path, arguments, environment: [
             "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": home.path, "AIRLOCK_SERVER": base,
             "AIRLOCK_TOKEN": tokens[user] ?? "", "SSL_CERT_FILE": authority.certificateFile.path,
         ])

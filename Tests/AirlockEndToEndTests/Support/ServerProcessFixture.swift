@@ -1,9 +1,10 @@
+import AirlockServer
 import AirlockTesting
 import Foundation
 import Testing
 
 /// A real `airlock serve` for the end-to-end suites: a data folder of its own, the users olivia (owner of
-/// acme), mario (member of acme) and otto (owner of other) made with `airlock admin`, and helpers to start
+/// acme), mario (member of acme) and otto (owner of other) made in one call on its database, and helpers to start
 /// servers on it, call their API and read their database.
 struct ServerProcessFixture {
     let data = FileManager.default.temporaryDirectory.appendingPathComponent("airlock-orgs-\(UUID().uuidString)")
@@ -13,13 +14,6 @@ struct ServerProcessFixture {
     var launchPrefix: [String] = []
     var environment: [String: String] {
         extraEnvironment.merging(["PATH": PythonInstallation.path(ProcessInfo.processInfo.environment["PATH"]), "HOME": data.path]) { $1 }
-    }
-
-    func admin(_ arguments: [String], database: TestDatabase, stdin: String? = nil) async throws -> String {
-        let result = try await CommandRunner.run(CLIWorld.airlockBinary, ["admin"] + arguments + ["--data-dir", data.path] + database.arguments,
-                                                 environment: environment, stdin: stdin)
-        guard result.status == 0 else { throw TestServerError.didNotStart("airlock admin", output: result.stderr) }
-        return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// Users olivia (owner of acme, a server administrator), mario (member of acme) and otto (owner of other), with
@@ -47,24 +41,26 @@ struct ServerProcessFixture {
     static let password = "a long enough password"
 
     /// Creates olivia (owner of acme), mario (member of acme) and otto (owner of other), each with an API
-    /// token and the password `password`.
+    /// token and the password `password`: in one call on the server's database, through the same domain
+    /// functions `airlock admin` runs (`AdminAndTokenTests` tests the commands themselves).
     func prepareUsers(_ database: TestDatabase) async throws -> [String: String] {
-        var tokens: [String: String] = [:]
-        for user in ["olivia", "mario", "otto"] {
-            // olivia is also one of the server's administrators (who create organizations).
-            _ = try await admin(["create-user", "--username", user, "--password-stdin"] + (user == "olivia" ? ["--administrator"] : []),
-                                database: database, stdin: Self.password + "\n")
-            tokens[user] = try await admin(["create-token", "--username", user], database: database)
+        try await AirlockServer.withDatabase(ServerConfiguration(dataDirectory: data, databaseURL: database.url)) { db in
+            var tokens: [String: String] = [:]
+            for user in ["olivia", "mario", "otto"] {
+                // olivia is also one of the server's administrators (who create organizations).
+                _ = try await Accounts.createUser(username: user, password: Self.password, administrator: user == "olivia", on: db)
+                tokens[user] = try await Accounts.issueToken(username: user, name: "cli", on: db)  // as `airlock admin create-token` names it
+            }
+            try await Organizations.create(name: "acme", ownerUsername: "olivia", on: db)
+            try await Organizations.create(name: "other", ownerUsername: "otto", on: db)
+            try await Organizations.setMember("mario", role: "member", in: "acme", on: db)
+            return tokens
         }
-        _ = try await admin(["create-org", "--name", "acme", "--owner", "olivia"], database: database)
-        _ = try await admin(["create-org", "--name", "other", "--owner", "otto"], database: database)
-        _ = try await admin(["add-member", "--organization", "acme", "--username", "mario", "--role", "member"], database: database)
-        return tokens
     }
 
     /// Starts `airlock serve` on a free port over the data folder and database; returns it and its base URL.
     func startServer(_ database: TestDatabase, arguments: [String] = []) async throws -> (RunningProcess, String) {
-        let command = launchPrefix + [CLIWorld.airlockBinary, "serve", "--data-dir", data.path, "--port", "0"] + database.arguments
+        let command = launchPrefix + [AirlockBinary.path, "serve", "--data-dir", data.path, "--port", "0"] + database.arguments
             + (arguments.contains("--unsandboxed-runs") ? [] : PythonInstallation.serveArguments) + arguments
         let server = try RunningProcess(command[0], Array(command.dropFirst()), environment: environment)
         let printed = try await server.waitFor("Airlock listening on")

@@ -3,8 +3,8 @@ import Foundation
 import Testing
 
 /// The pages through a running `airlock serve` and a cookie-keeping client: log-in, database-stored
-/// sessions, CSRF on every form, anonymous visitors sent to the log-in page, the reference's URLs, and
-/// the same authorization as the API (404 for what a visitor cannot see, owners-only changes).
+/// sessions, anonymous visitors sent to the log-in page, the reference's URLs, and the same authorization as
+/// the API (404 for what a visitor cannot see, owners-only changes). CSRF on every form is `CSRFTests`, in-process.
 @Suite struct WebPageTests {
     let fixture = ServerProcessFixture()
     let password = ServerProcessFixture.password
@@ -220,35 +220,6 @@ import Testing
             let loggedIn = try await browser.submit("/login", [("username", "olivia"), ("password", password)])
             let cookie = try #require(loggedIn.setCookies.first { $0.hasPrefix("airlock_session=") })
             #expect(cookie.contains("Secure") && cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"))
-        }
-    }
-
-    @Test func everyFormNeedsTheSessionsCSRFToken() async throws {
-        try await withPages { base, _, _ in
-            let olivia = Browser(base: base)
-            #expect(try await olivia.logIn("olivia", password: password).status == 303)
-            _ = try await olivia.get("/terraform/acme/environments")
-            let forms: [(String, [(String, String)])] = [
-                ("/terraform/acme/environments", [("name", "forged")]),
-                ("/settings/organization_variables", [("organization", "acme"), ("key", "FORGED"), ("value", "x")]),
-                ("/organizations", [("name", "forged-org")]),
-                ("/organizations/acme/members", [("username", "otto"), ("role", "owner")]),
-                ("/logout", []),
-            ]
-            for (path, fields) in forms {
-                for token in ["", "not-the-token"] {
-                    let refused = try await olivia.submit(path, fields, csrf: token)
-                    #expect(refused.status == 403, "\(path) with token \"\(token)\"")
-                    #expect(refused.body.contains("This form has expired or did not come from Airlock."))
-                }
-            }
-            // Nothing was written, and the session is still logged in.
-            let environments = try await olivia.get("/terraform/acme/environments")
-            #expect(!environments.body.contains("forged"))
-            #expect(try await olivia.get("/organizations/acme").body.contains("otto") == false)
-            let login = Browser(base: base)
-            let refusedLogin = try await login.submit("/login", [("username", "olivia"), ("password", password)], csrf: "")
-            #expect(refusedLogin.status == 403)
         }
     }
 

@@ -5,7 +5,7 @@ import Testing
 /// `airlock push` and `airlock run ...` against a server running the real Terraform.
 @Suite struct RunCLITests {
     func airlock(_ world: RunWorld, _ arguments: [String], stdin: String? = nil) async throws -> CommandRunner.Result {
-        try await CommandRunner.run(CLIWorld.airlockBinary, arguments, environment: world.fixture.environment, stdin: stdin)
+        try await CommandRunner.run(AirlockBinary.path, arguments, environment: world.fixture.environment, stdin: stdin)
     }
 
     @Test func pushPlanApplyShowAndLogs() async throws {

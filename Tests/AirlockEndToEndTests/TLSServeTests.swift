@@ -40,10 +40,10 @@ import Testing
         try "hello\n".write(to: notPEM, atomically: true, encoding: .utf8)
         let environment = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "HOME": folder.path]
         let serve = ["serve", "--data-dir", folder.appendingPathComponent("data").path, "--port", "0", "--unsandboxed-runs"]
-        let onlyOne = try await CommandRunner.run(CLIWorld.airlockBinary, serve + ["--tls-certificate", notPEM.path], environment: environment)
+        let onlyOne = try await CommandRunner.run(AirlockBinary.path, serve + ["--tls-certificate", notPEM.path], environment: environment)
         #expect(onlyOne.status != 0)
         #expect(onlyOne.stderr.contains("--tls-certificate and --tls-key go together"), "\(onlyOne.stderr)")
-        let garbage = try await CommandRunner.run(CLIWorld.airlockBinary, serve + ["--tls-certificate", notPEM.path, "--tls-key", notPEM.path],
+        let garbage = try await CommandRunner.run(AirlockBinary.path, serve + ["--tls-certificate", notPEM.path, "--tls-key", notPEM.path],
                                                   environment: environment)
         #expect(garbage.status == 255)
         #expect(garbage.stderr.contains("Cannot read the TLS certificate \(notPEM.path)"), "\(garbage.stderr)")

@@ -13,12 +13,12 @@ import Testing
             environment["AIRLOCK_SERVER"] = world.base
             environment["AIRLOCK_TOKEN"] = world.tokens["mario"] ?? ""
             environment["AIRLOCK_TOTP_SECRET"] = MFARunTests.anika.mfaSecret
-            let noTerminal = try await CommandRunner.run(CLIWorld.airlockBinary, ["run", "apply", "--env", "acme/prod", "--run", first],
+            let noTerminal = try await CommandRunner.run(AirlockBinary.path, ["run", "apply", "--env", "acme/prod", "--run", first],
                                                          environment: environment)
             #expect(noTerminal.status != 0)
             #expect(noTerminal.stderr.contains("Pass it with --mfa-code, --mfa-code-stdin, or --mfa-process"), "\(noTerminal.stderr)")
-            let fromProcess = try await CommandRunner.run(CLIWorld.airlockBinary, ["run", "apply", "--env", "acme/prod", "--run", first,
-                                                                                   "--mfa-process", "\(CLIWorld.airlockBinary) totp"],
+            let fromProcess = try await CommandRunner.run(AirlockBinary.path, ["run", "apply", "--env", "acme/prod", "--run", first,
+                                                                                   "--mfa-process", "\(AirlockBinary.path) totp"],
                                                           environment: environment)
             #expect(fromProcess.status == 0, "\(fromProcess.stdout)\(fromProcess.stderr)")
             #expect(fromProcess.stdout.contains("Authenticated with MFA by mario") && fromProcess.stdout.contains("Apply complete!"))
@@ -35,7 +35,7 @@ import Testing
             try await world.expect(second, reaches: "planned")
             await setup.sts.engine.advanceClock(by: 30)  // the next code; the first is used
             let code = try #require(await setup.sts.engine.currentCode(forUser: MFARunTests.anika.name))
-            let fromStdin = try await CommandRunner.run(CLIWorld.airlockBinary, ["run", "apply", "--env", "acme/prod", "--run", second, "--mfa-code-stdin"],
+            let fromStdin = try await CommandRunner.run(AirlockBinary.path, ["run", "apply", "--env", "acme/prod", "--run", second, "--mfa-code-stdin"],
                                                         environment: environment, stdin: code + "\n")
             #expect(fromStdin.status == 0, "\(fromStdin.stdout)\(fromStdin.stderr)")
         }

@@ -1,0 +1,96 @@
+import Foundation
+import Vapor
+
+/// Every page's address, the one place they are written: a route registers a case with `.key` parameters
+/// (`routes.get(SiteURL.organization(.key).pathComponents, use: show)`), a link names one with values
+/// (`SiteURL.organization(.value("acme")).path`).
+enum SiteURL {
+    /// A path parameter: the route's placeholder, or a link's value.
+    enum Parameter<Value> {
+        case key
+        case value(Value)
+    }
+
+    case home
+    case login
+    case logout
+    case organizations
+    case organization(Parameter<String>)
+    case members(Parameter<String>)
+    case removeMember(Parameter<String>, Parameter<String>)
+    case ownMFADevice(Parameter<String>)
+    case removeOwnMFADevice(Parameter<String>)
+    case revokeMFADevice(Parameter<String>)
+    case notifications(Parameter<String>)
+    case removeNotification(Parameter<String>, Parameter<UUID>)
+    case organizationVariables
+    case deleteOrganizationVariable
+    case tokens
+    case revokeToken
+    case environments(Parameter<String>)
+    case environment(Parameter<String>, Parameter<String>)
+    case environmentSettings(Parameter<String>, Parameter<String>)
+    case environmentVariables(Parameter<String>, Parameter<String>)
+    case deleteEnvironmentVariable(Parameter<String>, Parameter<String>)
+    case deleteEnvironment(Parameter<String>, Parameter<String>)
+    case runs(Parameter<String>, Parameter<String>)
+    case run(Parameter<String>, Parameter<String>, Parameter<UUID>)
+    case runAction(Parameter<String>, Parameter<String>, Parameter<UUID>, RunAction)
+
+    /// What a run's page posts to, or reads (`live`).
+    enum RunAction: String {
+        case live, confirm, discard, cancel
+        case authenticatePlan = "authenticate-plan"
+    }
+
+    var pathComponents: [PathComponent] {
+        switch self {
+        case .home: []
+        case .login: ["login"]
+        case .logout: ["logout"]
+        case .organizations: ["organizations"]
+        case let .organization(name): ["organizations", Self.component(name, "organization")]
+        case let .members(name): Self.organization(name).pathComponents + ["members"]
+        case let .removeMember(name, username): Self.members(name).pathComponents + [Self.component(username, "username"), "remove"]
+        case let .ownMFADevice(name): Self.organization(name).pathComponents + ["mfa-device"]
+        case let .removeOwnMFADevice(name): Self.ownMFADevice(name).pathComponents + ["remove"]
+        case let .revokeMFADevice(name): Self.organization(name).pathComponents + ["mfa-devices", "revoke"]
+        case let .notifications(name): Self.organization(name).pathComponents + ["notifications"]
+        case let .removeNotification(name, destination):
+            Self.notifications(name).pathComponents + [Self.component(destination, "destination"), "remove"]
+        case .organizationVariables: ["settings", "organization_variables"]
+        case .deleteOrganizationVariable: ["settings", "organization_variables", "delete"]
+        case .tokens: ["settings", "tokens"]
+        case .revokeToken: ["settings", "tokens", "revoke"]
+        case let .environments(name): ["terraform", Self.component(name, "organization"), "environments"]
+        case let .environment(name, environment): Self.environments(name).pathComponents + [Self.component(environment, "environment")]
+        case let .environmentSettings(name, environment): Self.environment(name, environment).pathComponents + ["settings"]
+        case let .environmentVariables(name, environment): Self.environmentSettings(name, environment).pathComponents + ["variables"]
+        case let .deleteEnvironmentVariable(name, environment): Self.environmentVariables(name, environment).pathComponents + ["delete"]
+        case let .deleteEnvironment(name, environment): Self.environmentSettings(name, environment).pathComponents + ["delete"]
+        case let .runs(name, environment): Self.environment(name, environment).pathComponents + ["runs"]
+        case let .run(name, environment, run): Self.runs(name, environment).pathComponents + [Self.component(run, "run")]
+        case let .runAction(name, environment, run, action):
+            Self.run(name, environment, run).pathComponents + [.constant(action.rawValue)]
+        }
+    }
+
+    /// The address of a link (values only; a `.key` prints as its placeholder).
+    var path: String {
+        "/" + pathComponents.map(\.description).joined(separator: "/")
+    }
+
+    private static func component(_ parameter: Parameter<String>, _ name: String) -> PathComponent {
+        switch parameter {
+        case .key: .parameter(name)
+        case let .value(value): .constant(value)
+        }
+    }
+
+    private static func component(_ parameter: Parameter<UUID>, _ name: String) -> PathComponent {
+        switch parameter {
+        case .key: .parameter(name)
+        case let .value(value): .constant(value.uuidString.lowercased())
+        }
+    }
+}
