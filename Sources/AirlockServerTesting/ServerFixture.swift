@@ -33,6 +33,8 @@ public struct ServerFixture: Sendable {
         defer { try? FileManager.default.removeItem(at: folder) }
         let database = try await ScratchDatabase.make(in: folder)
         let sts = withSTS ? try await TestSTS.start(directory: .reference()) : nil
+        // Codes are read from the test STS itself: with its clock stopped, no wait of a loaded machine expires one.
+        await sts?.engine.freezeClock()
         let app = try await Application.make(.testing)
         app.logger.logLevel = .warning
         // A thread pool of the app's own, as a server process has: SQLite's statements run on it, and a

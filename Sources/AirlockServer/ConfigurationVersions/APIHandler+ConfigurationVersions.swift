@@ -13,13 +13,14 @@ extension APIHandler {
     }
 
     func uploadConfigurationVersion(_ input: Operations.UploadConfigurationVersion.Input) async throws -> Operations.UploadConfigurationVersion.Output {
-        guard case let .applicationGzip(body) = input.body else { throw APIError.unsupportedArchiveType }
+        guard case .applicationGzip = input.body else { throw APIError.unsupportedArchiveType }
         let request = try Self.request
         let version = try await ConfigurationVersions.upload(to: input.path.organization, input.path.environment,
                                                              actor: try request.auth.require(User.self), threadPool: request.application.threadPool,
                                                              uploads: request.application.uploadPermits, limits: request.application.requestLimits,
                                                              on: request.db) {
-            try await body.collect(upTo: ConfigurationArchive.maximumCompressedBytes)
+            // The request's own collection, not the operation's `body` sequence (`Request.collectBody(upTo:)` says why).
+            try await request.collectBody(upTo: ConfigurationArchive.maximumCompressedBytes) ?? ByteBuffer()
         }
         return .created(.init(body: .json(try .init(version))))
     }

@@ -135,7 +135,8 @@ struct NotificationSender: Sendable {
             // The error names neither the URL nor its secret: only what went wrong.
             outcome = (nil, "Not delivered: \(Self.reason(error)).")
         }
-        let finished = max(now, Date()).timeIntervalSince1970
+        // On the server's clock, as the round claimed it: the pause counts from the round that attempted it.
+        let finished = now.timeIntervalSince1970
         delivery.attempts += 1
         delivery.lastResponseStatus = outcome.status
         delivery.lastError = outcome.error

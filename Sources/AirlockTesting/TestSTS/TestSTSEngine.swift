@@ -40,11 +40,21 @@ public actor TestSTSEngine {
         }
     }
 
-    var now: Date { Date().addingTimeInterval(clockOffset) }
+    /// Where a frozen clock stopped; nil while it follows the wall clock.
+    var frozenAt: Date?
+
+    var now: Date { (frozenAt ?? Date()).addingTimeInterval(clockOffset) }
 
     /// Moves the test STS's clock (session expiry, MFA time steps) forward.
     public func advanceClock(by seconds: TimeInterval) {
         clockOffset += seconds
+    }
+
+    /// Stops the clock where it is: from now on only `advanceClock` moves it, so a code a test read stays the
+    /// device's current one however long a loaded machine takes to send it (the in-process server's tests, whose
+    /// codes come from `currentCode`, not from a device of their own).
+    public func freezeClock() {
+        if frozenAt == nil { frozenAt = Date() }
     }
 
     /// Answers the next requests with these failures, in order.
