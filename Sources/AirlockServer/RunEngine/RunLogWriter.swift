@@ -13,6 +13,8 @@ actor RunLogWriter {
     private let maximumBytes: Int
     private var sequence = 0
     private var pendingText = ""
+    /// The newest chunk's save; each waits for the one before.
+    private var saving: Task<Void, any Error>?
     /// Output not shown yet: its end could be the beginning of a sensitive value.
     private var held: [UInt8] = []
     private var writtenBytes = 0
@@ -60,17 +62,28 @@ actor RunLogWriter {
         self.line("[airlock] " + line)
     }
 
-    /// Stores what is queued.
+    /// Stores what is queued, after every chunk queued before it: flushes may interleave (a timer's and the
+    /// reader's), and one that returns has everything before it stored, so `finish` returning means the whole log is
+    /// (a follower told the phase is over reads it all: a later chunk committed before an earlier one once ended
+    /// Terraform's apply log before its last lines).
     func flush() async throws {
-        guard !pendingText.isEmpty else { return }
-        // Text and number are taken before the save's suspension: flushes may interleave (a timer's and the
-        // reader's), and each chunk must keep its own place.
+        let previous = saving
+        guard !pendingText.isEmpty else {
+            _ = try? await previous?.value
+            return
+        }
+        // Text and number are taken before the save's suspension, so each chunk keeps its own place.
         let text = pendingText
         let number = sequence
         pendingText = ""
         sequence += 1
-        do {
+        let save = Task { [runID, phase, database] in
+            _ = try? await previous?.value  // after the chunk before it, whatever became of that one
             try await RunLogChunk(runID: runID, phase: phase, sequence: number, text: text).save(on: database)
+        }
+        saving = save
+        do {
+            try await save.value
             await RunLogBell.shared.ring(runID)
         } catch {
             pendingText = text + pendingText
