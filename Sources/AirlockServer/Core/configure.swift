@@ -23,14 +23,20 @@ public func configure(_ app: Application, database: DatabaseChoice, secrets: Sec
     app.awsAccess = aws
     app.clock = clock
     app.lifecycle.use(AWSClientShutdown(client: aws.client))
+    // A request waits for a database connection up to a minute, not the pool's default 10 s: on a busy machine a
+    // burst of writers (uploads, parallel writes of one variable, confirms queued on an environment's row lock)
+    // queues past 10 s, which answered 500 (UploadResourceTests, VariableStoreTests, ConfirmAndMFAGateTests under
+    // load). Waiting is the right answer; the clients' own timeouts still apply, and a wait that does run out is
+    // a 503 (`ErrorDescription`).
+    let poolTimeout = TimeAmount.seconds(60)
     switch database {
     case let .sqlite(path):
-        // SQLite has one writer at a time: a burst of uploads (each writing its archive in a transaction) on a busy
-        // machine queues for the connection past the pool's default 10 s, which answered 500 (UploadResourceTests
-        // under load). Waiting is the right answer; the clients' own timeouts still apply.
-        app.databases.use(.sqlite(.file(path), connectionPoolTimeout: .seconds(60)), as: .sqlite)
+        // SQLite has one writer at a time: one connection per event loop is all it can use.
+        app.databases.use(.sqlite(.file(path), connectionPoolTimeout: poolTimeout), as: .sqlite)
     case let .postgres(url):
-        app.databases.use(try .postgres(url: url), as: .psql)
+        // PostgreSQL serves writers in parallel; a transaction waiting on a row lock holds its connection, so one
+        // per event loop (the default) would stall every other request on that loop behind it.
+        app.databases.use(try .postgres(url: url, maxConnectionsPerEventLoop: 4, connectionPoolTimeout: poolTimeout), as: .psql)
     }
     // JSON answers with sorted keys: stable for clients, diffs and tests.
     let encoder = JSONEncoder()
