@@ -6,7 +6,7 @@ import Testing
 import Vapor
 import VaporTesting
 
-/// What the environment and run pages show, read through their page models (no HTTP, no HTML).
+/// What the pages show, read through their page models (no HTTP).
 @Suite struct PageModelTests {
     /// The lock beside "Queue plan" is red for the visitor's own failure for ten minutes of the server's
     /// clock, and only for that visitor.
@@ -66,6 +66,58 @@ import VaporTesting
             await #expect(throws: RunRefusal.self) {
                 _ = try await RunPage.load(runID: runID, organization: "acme", environment: "prod", actorID: otto, on: fixture.app.db)
             }
+        }
+    }
+
+    /// Owners see the member controls and every registered device; members see the list; another
+    /// organization's owner sees nothing.
+    @Test func theOrganizationPageGivesOwnersTheirControlsOnly() async throws {
+        try await ServerFixture.with { fixture in
+            let (olivia, mario, otto) = (try await fixture.user("olivia").requireID(), try await fixture.user("mario").requireID(),
+                                         try await fixture.user("otto").requireID())
+            let owners = try await OrganizationPage.load(organization: "acme", visitorID: olivia, on: fixture.app.db)
+            #expect(owners.isOwner)
+            #expect(owners.members.map(\.username).sorted() == ["mario", "olivia"])
+            let members = try await OrganizationPage.load(organization: "acme", visitorID: mario, on: fixture.app.db)
+            #expect(!members.isOwner)
+            #expect(members.ownDeviceSerial == nil)
+            #expect(!members.render(csrf: "", fieldError: { _ in nil }).text.contains("Change role"))
+            await #expect(throws: OrganizationRefusal.self) {
+                _ = try await OrganizationPage.load(organization: "acme", visitorID: otto, on: fixture.app.db)
+            }
+        }
+    }
+
+    /// `/settings/organization_variables` without `?organization=` shows the visitor's only organization, or
+    /// the ones to choose from; sensitive values never reach the page.
+    @Test func theVariablesPageChoosesAnOrganizationOnlyWhenTheVisitorIsInSeveral() async throws {
+        try await ServerFixture.with { fixture in
+            let (olivia, mario) = (try await fixture.user("olivia").requireID(), try await fixture.user("mario").requireID())
+            let secrets = fixture.app.secretBox
+            _ = try await Variables.set("TOKEN", value: "s3cret-value", sensitive: true, in: .organization("acme"), actorID: olivia, secrets: secrets,
+                                        on: fixture.app.db)
+            let only = try await VariablesPage.load(organization: nil, visitorID: mario, secrets: secrets, on: fixture.app.db)
+            guard case let .organization(name, isOwner, variables) = only else { Issue.record("mario is in acme only: \(only)"); return }
+            #expect(name == "acme" && !isOwner && variables.map(\.key) == ["TOKEN"])
+            #expect(!only.render(csrf: "", fieldError: { _ in nil }).text.contains("s3cret-value"))
+            try await Organizations.setMember("mario", role: "member", in: "other", on: fixture.app.db)
+            let several = try await VariablesPage.load(organization: nil, visitorID: mario, secrets: secrets, on: fixture.app.db)
+            guard case let .choice(organizations) = several else { Issue.record("mario is in two: \(several)"); return }
+            #expect(organizations.sorted() == ["acme", "other"])
+        }
+    }
+
+    /// The tokens page lists names and dates, never a token; the one just issued is shown on that answer only.
+    @Test func theTokensPageShowsANewTokenOnceAndNoOtherValue() async throws {
+        try await ServerFixture.with { fixture in
+            let mario = try await fixture.user("mario").requireID()
+            let (token, record) = try await APITokens.issue(to: mario, name: "laptop", expiresInDays: 30, now: fixture.clock.now, on: fixture.app.db)
+            let answer = try await TokensPage.load(visitorID: mario, issued: .init(token: token, name: record.name), on: fixture.app.db)
+            #expect(answer.tokens.map(\.name).sorted() == ["laptop", "tests"])
+            #expect(answer.render(csrf: "", fieldError: { _ in nil }).text.contains(token))
+            let later = try await TokensPage.load(visitorID: mario, on: fixture.app.db)
+            #expect(!later.render(csrf: "", fieldError: { _ in nil }).text.contains(token))
+            #expect(later.tokens.first { $0.name == "laptop" }?.expiresAt != nil)
         }
     }
 }

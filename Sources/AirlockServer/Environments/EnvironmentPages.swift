@@ -1,7 +1,8 @@
 import Fluent
 import Vapor
 
-/// `/terraform/:organization/environments[/:environment[/settings]]`, the reference's environment URLs.
+/// `/terraform/:organization/environments[/:environment[/settings]]`, the reference's environment URLs
+/// (`EnvironmentsPage`, `EnvironmentPage`, `EnvironmentSettingsPage`), and their forms.
 struct EnvironmentPages: RouteCollection {
     struct CreateForm: Content {
         let name: String
@@ -35,51 +36,11 @@ struct EnvironmentPages: RouteCollection {
     }
 
     func list(_ request: Request) async throws -> Response {
-        let name = try request.parameters.require("organization")
-        let userID = try request.userID
-        let grant = try await Authorizer.authorize(userID, .read, organization: name, on: request.db)
         let listing = try EnvironmentListing(after: request.query[String.self, at: "after"], search: request.query[String.self, at: "search"])
-        let page = try await Environments.list(in: name, listing, actorID: userID, on: request.db)
-        let items = page.environments.map { environment -> HTML in
-            "<li><a href=\"\(Self.path(grant.organizationName, environment.name))\">\(environment.name)</a></li>"
-        }
-        let listPath = SiteURL.environments(.value(grant.organizationName)).path
-        let search: HTML = """
-            <form method="get" action="\(listPath)" role="search"><label for="environment-search">Find an environment</label>
-            <input id="environment-search" name="search" type="search" value="\(listing.search ?? "")" placeholder="part of its name">
-            <button type="submit">Find</button>\(listing.search == nil ? "" : " <a href=\"\(listPath)\">Show all</a>" as HTML)</form>
-            """
-        var pages: [HTML] = []
-        if listing.after != nil {
-            pages.append("<a href=\"\(Self.listAddress(listPath, try EnvironmentListing(search: listing.search)))\">First page</a>")
-        }
-        if let next = page.next { pages.append("<a href=\"\(Self.listAddress(listPath, next))\" rel=\"next\">Next page</a>") }
-        let paging: HTML = pages.isEmpty ? "" : "<nav aria-label=\"Pages\"><p>\(Array(pages.map { [$0] }.joined(separator: [" · " as HTML])))</p></nav>"
-        let form: HTML = grant.isOwner ? """
-            <form method="post" action="\(listPath)"><fieldset><legend>New environment</legend>\(CSRF.field(for: request))
-            <label for="environment-name">Name</label>
-            <input id="environment-name" name="name" required pattern="[a-z0-9][a-z0-9._\\-]{1,38}" aria-describedby="environment-name-help environment-name-error">
-            \(Flash.fieldError("environment-name", on: request))
-            <p id="environment-name-help" class="muted">2 to 39 characters: lower-case letters, digits, dot, dash, underscore.</p>
-            <button type="submit">Create environment</button></fieldset></form>
-            """ : "<p class=\"muted\">Only owners create environments.</p>"
-        let empty: HTML = listing.search == nil && listing.after == nil ? "No environments yet." : "No environments match."
-        let list: HTML = items.isEmpty ? "<p class=\"muted\">\(empty)</p>" : "<ul>\(items)</ul>"
-        return Layout.render("Environments of \(grant.organizationName)", """
-            \(search)
-            \(list)
-            \(paging)
-            \(form)
-            """, for: request)
-    }
-
-    /// The list page's address for `listing` (query values percent-encoded; the page size is the page's own).
-    private static func listAddress(_ path: String, _ listing: EnvironmentListing) -> String {
-        var components = URLComponents()
-        components.path = path
-        let items = listing.queryItems(withSize: false)
-        components.queryItems = items.isEmpty ? nil : items
-        return components.string ?? path
+        let page = try await EnvironmentsPage.load(organization: try request.parameters.require("organization"), listing: listing,
+                                                   visitorID: try request.userID, on: request.db)
+        return Layout.render("Environments of \(page.organization)", page.render(csrf: CSRF.field(for: request)) { Flash.fieldError($0, on: request) },
+                             for: request)
     }
 
     func create(_ request: Request) async throws -> Response {

@@ -21,7 +21,7 @@ extension EnvironmentSettingsPage {
             <select id="mfa" name="mfa" aria-describedby="mfa-help"\(disabled)>\(options)</select>
             \(fieldError("mfa"))
             <p id="mfa-help" class="muted">Which runs need a token code: from the approver's own MFA device, else the one of the organization variable AWS_MFA_SERIAL_NUMBER.
-            Enabling it needs AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_MFA_SERIAL_NUMBER at <a href="\(VariablesPage.pagePath(for: self.organization))">/settings/organization_variables</a>.
+            Enabling it needs AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_MFA_SERIAL_NUMBER at <a href="\(SiteURL.organizationVariablesPage(of: self.organization))">/settings/organization_variables</a>.
             All runs queued after saving follow the new level.</p>
             <label><input type="checkbox" name="require_personal_mfa_device" value="on"\(HTML(trusted: requiresPersonalMFADevice ? " checked" : ""))\(disabled) aria-describedby="personal-device-help"> Require personal MFA devices</label>
             <p id="personal-device-help" class="muted">Each person's code must come from their own device, registered on the organization's page; the shared AWS_MFA_SERIAL_NUMBER is refused here.</p>

@@ -221,7 +221,9 @@ struct RunExecutor: Sendable {
             await log.note(reason)
             try await finishRun(claim, to: .errored, note: reason, changes: .error(reason), log: log)
         case let .exited(status):
-            let reason = "\(failure) (exit status \(status)); see the \(claim.phase.rawValue) log."
+            let exhausted = await log.exhaustedLimits
+            let explanations = ResourceExhaustion.allCases.filter(exhausted.contains).map { $0.explanation(settings.limits) }
+            let reason = (["\(failure) (exit status \(status)); see the \(claim.phase.rawValue) log."] + explanations).joined(separator: " ")
             await log.note(reason)
             try await finishRun(claim, to: .errored, note: reason, changes: .error(reason), log: log)
         }

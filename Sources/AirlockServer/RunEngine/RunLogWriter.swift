@@ -21,6 +21,9 @@ actor RunLogWriter {
     private var truncated = false
     /// Where the phase's time went, written by `finish`.
     private var timings = PhaseTimings()
+    /// Limits the phase's programs said they ran into (read from the output before masking).
+    private var exhaustion = ResourceExhaustion.Scanner()
+    var exhaustedLimits: Set<ResourceExhaustion> { exhaustion.found }
 
     /// - Parameters:
     ///   - secrets: values that must never appear in the log (sensitive variables, credentials).
@@ -37,6 +40,7 @@ actor RunLogWriter {
     /// Terraform's raw output, masked and queued for the next flush (all but a tail that could be the
     /// beginning of a sensitive value, which waits for what follows).
     func append(_ data: Data) {
+        exhaustion.scan(data)
         held.append(contentsOf: data)
         release(all: false)
     }

@@ -8,7 +8,7 @@ import Foundation
 /// local listener is exchanged once, within ten minutes, for an Airlock API token.
 enum TerraformLogin {
     static let clientID = "terraform-cli"
-    static let authorizePath = "/app/oauth2/authorize"
+    static var authorizePath: String { SiteURL.terraformLogin.path }
     static let tokenPath = "/oauth2/token"
     /// The ports Terraform may listen on for the redirect.
     static let ports = 10000...10010

@@ -1,7 +1,7 @@
 import Fluent
 import Vapor
 
-/// The browser side of `terraform login`: the page that asks the logged-in user to approve Terraform's
+/// The browser side of `terraform login`: the page (`TerraformLoginPage`) that asks the logged-in user to approve Terraform's
 /// request for an API token, and the token endpoint Terraform exchanges the code at.
 struct TerraformLoginPages: RouteCollection {
     struct Decision: Content {
@@ -16,8 +16,8 @@ struct TerraformLoginPages: RouteCollection {
 
     /// Registered on the pages that need a logged-in user (sessions, CSRF).
     func boot(routes: any RoutesBuilder) throws {
-        routes.get("app", "oauth2", "authorize", use: show)
-        routes.post("app", "oauth2", "authorize", use: decide)
+        routes.get(SiteURL.terraformLogin.pathComponents, use: show)
+        routes.post(SiteURL.terraformLogin.pathComponents, use: decide)
     }
 
     func show(_ request: Request) async throws -> Response {
@@ -30,19 +30,8 @@ struct TerraformLoginPages: RouteCollection {
         } catch let refused {
             return Layout.render("Terraform login", "<p role=\"alert\">\(refused.description)</p>", status: .badRequest, for: request)
         }
-        let user = try request.auth.require(User.self)
-        let hidden = [("client_id", TerraformLogin.clientID), ("response_type", "code"), ("redirect_uri", login.redirectURI),
-                      ("state", login.state), ("code_challenge", login.codeChallenge), ("code_challenge_method", "S256")]
-            .map { (name, value) -> HTML in "<input type=\"hidden\" name=\"\(name)\" value=\"\(value)\">" }
-        return Layout.render("Terraform login", """
-            <p>Terraform's CLI on this machine asks for an API token for <strong>\(user.username)</strong>, lasting \(TerraformLogin.tokenLifetimeDays) days:
-            with it, Terraform acts as you (your organizations, their environments and states, queueing and approving runs).</p>
-            <p>The token goes to Terraform's listener on port <strong>\(login.port)</strong> of this machine (<code>\(login.redirectURI)</code>).</p>
-            <p class="muted">Only approve if you just ran <code>terraform login</code> and it waits on that port. You can revoke the token at /settings/tokens.</p>
-            <form method="post" action="\(TerraformLogin.authorizePath)">\(CSRF.field(for: request))\(hidden)
-            <button type="submit" name="decision" value="approve">Approve</button>
-            <button type="submit" name="decision" value="deny">Deny</button></form>
-            """, formTargets: [login.origin], for: request)
+        let page = TerraformLoginPage(username: try request.auth.require(User.self).username, login: login)
+        return Layout.render("Terraform login", page.render(csrf: CSRF.field(for: request)), formTargets: [login.origin], for: request)
     }
 
     func decide(_ request: Request) async throws -> Response {

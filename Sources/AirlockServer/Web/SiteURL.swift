@@ -36,6 +36,8 @@ enum SiteURL {
     case runs(Parameter<String>, Parameter<String>)
     case run(Parameter<String>, Parameter<String>, Parameter<UUID>)
     case runAction(Parameter<String>, Parameter<String>, Parameter<UUID>, RunAction)
+    /// Where `terraform login` sends the browser (announced by service discovery).
+    case terraformLogin
 
     /// What a run's page posts to, or reads (`live`).
     enum RunAction: String {
@@ -48,6 +50,7 @@ enum SiteURL {
         case .home: []
         case .login: ["login"]
         case .logout: ["logout"]
+        case .terraformLogin: ["app", "oauth2", "authorize"]
         case .organizations: ["organizations"]
         case let .organization(name): ["organizations", Self.component(name, "organization")]
         case let .members(name): Self.organization(name).pathComponents + ["members"]
@@ -78,6 +81,26 @@ enum SiteURL {
     /// The address of a link (values only; a `.key` prints as its placeholder).
     var path: String {
         "/" + pathComponents.map(\.description).joined(separator: "/")
+    }
+
+    /// The organization variables page of one organization (`?organization=NAME`: the reference's address has
+    /// no organization in its path).
+    static func organizationVariablesPage(of organization: String) -> String {
+        var components = URLComponents()
+        components.path = organizationVariables.path
+        components.queryItems = [URLQueryItem(name: "organization", value: organization)]
+        return components.string ?? organizationVariables.path
+    }
+
+    /// An environment list page's address for `listing` (query values percent-encoded; the page size is the
+    /// page's own).
+    static func environmentsPage(of organization: String, _ listing: EnvironmentListing) -> String {
+        let path = environments(.value(organization)).path
+        var components = URLComponents()
+        components.path = path
+        let items = listing.queryItems(withSize: false)
+        components.queryItems = items.isEmpty ? nil : items
+        return components.string ?? path
     }
 
     private static func component(_ parameter: Parameter<String>, _ name: String) -> PathComponent {
