@@ -45,7 +45,7 @@ import Testing
                   test -e "$HOME/PLANTED" && echo SAW-HOME-PLANTED
                   test -e .terraform/PLANTED && echo SAW-DOT-TERRAFORM-PLANTED
                   plan=$(for c in /proc/[0-9]*/cmdline; do tr '\\0' '\\n' < "$c" 2>/dev/null; done | grep 'airlock[.]tfplan$' | head -n 1)
-                  test -f "$plan" && echo SAW-THE-APPROVED-PLAN
+                  test -f "$plan" && echo FOUND-THE-APPROVED-PLAN
                   (: >> "$plan") 2>/dev/null && echo THE-APPROVED-PLAN-IS-WRITABLE
                   echo APPROVED-RAN
                 EOT
@@ -107,8 +107,8 @@ import Testing
         #expect(apply.contains("(local-exec): APPROVED-RAN"), "\(apply)")
         #expect(!apply.contains("HOOK-RAN"), "\(apply)")
         // The plan Terraform executes is out of reach of the apply's own code too (read-only, outside every writable mount).
-        #expect(apply.contains("(local-exec): SAW-THE-APPROVED-PLAN"), "\(apply)")
-        #expect(!apply.contains("THE-APPROVED-PLAN-IS-WRITABLE"), "\(apply)")
+        #expect(apply.contains("(local-exec): FOUND-THE-APPROVED-PLAN"), "\(apply)")
+        #expect(!apply.contains("(local-exec): THE-APPROVED-PLAN-IS-WRITABLE"), "\(apply)")
         #expect(!apply.contains("unapproved"), "\(apply)")
         #expect(apply.contains("Resources: 1 added, 0 changed, 0 destroyed."), "\(apply)")
     }

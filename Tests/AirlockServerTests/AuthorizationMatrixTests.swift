@@ -92,6 +92,27 @@ import VaporTesting
         }
     }
 
+    /// Where runs have networks of their own, a run's token is taken only from its state gateway (in process): the
+    /// same token on the server's listener, say after a run's code sent it out, is refused.
+    @Test func behindStateGatewaysARunTokenIsTakenFromTheGatewayOnly() async throws {
+        try await ServerFixture.with { fixture in
+            let run = try await fixture.run(on: try await fixture.environment(), reaching: .planning)
+            let token = StateCaller.runTokenPrefix + "test-token-of-the-run"
+            try await Run.query(on: fixture.app.db).filter(\.$id == (try run.requireID())).set(\.$backendTokenHash, to: APIToken.hash(token)).update()
+            fixture.app.runStateOnlyThroughGateways = true
+            let authorization = "Basic " + Data("run:\(token)".utf8).base64EncodedString()
+            let outside = try await fixture.app.testing().sendRequest(.GET, "/state/acme/prod", headers: ["Authorization": authorization])
+            #expect(outside.status == .unauthorized)
+            let responder = fixture.app.runStateResponder
+            let exchange = RunStateGateway.Exchange(method: "GET", target: "/state/acme/prod", headers: [("Authorization", authorization)], body: Data())
+            // The gateway calls from a thread of its own and waits there.
+            let status = await withCheckedContinuation { (done: CheckedContinuation<Int?, Never>) in
+                Thread { done.resume(returning: (try? responder(exchange))?.status) }.start()
+            }
+            #expect(status == 204)
+        }
+    }
+
     /// What only an organization's owners do, written out here apart from `RouteRules`: a rule that loosens (or
     /// tightens) one of these fails below even when the domain would still refuse.
     static let ownersOnly: Set<String> = [

@@ -10,8 +10,9 @@ import Testing
 
     static func make(_ run: [(String, String)], session: AWSCredentials? = nil, proxied: Bool = false,
                      server: [String: String] = server) -> TerraformPhaseEnvironment {
+        // With a run network its gateway holds the state credential; without one, Terraform's environment does.
         TerraformPhaseEnvironment(server: server, run: run.map { UnsealedVariable(key: $0.0, value: $0.1, sensitive: false) }, session: session,
-                                  proxied: proxied, home: "/work/run/home", cliConfiguration: "/work/run/terraformrc")
+                                  stateToken: proxied ? nil : "airlock_run_phase", proxied: proxied, home: "/work/run/home", cliConfiguration: "/work/run/terraformrc")
     }
 
     @Test func ofTheServersOwnVariablesOnlyThePassedThroughOnesReachTerraform() {
@@ -71,5 +72,16 @@ import Testing
         var server = Self.server
         server["TF_CLI_CONFIG_FILE"] = "/etc/airlock/terraformrc"
         #expect(Self.make([], server: server).variables["TF_CLI_CONFIG_FILE"] == "/etc/airlock/terraformrc")
+    }
+
+    /// The state backend's credential comes from the phase (the environment, not the backend block Terraform keeps
+    /// in the saved plan), and a run's variables cannot replace it; behind a state gateway the run holds none.
+    @Test func thePhasesOwnStateCredentialWinsOverTheRunsVariablesAndIsAbsentBehindAGateway() {
+        let planted = [("TF_HTTP_PASSWORD", "planted"), ("TF_HTTP_USERNAME", "someone")]
+        let shared = Self.make(planted)
+        #expect(shared.variables["TF_HTTP_USERNAME"] == "run")
+        #expect(shared.variables["TF_HTTP_PASSWORD"] == "airlock_run_phase")
+        let gated = Self.make(planted, proxied: true)
+        #expect(gated.variables["TF_HTTP_USERNAME"] == nil && gated.variables["TF_HTTP_PASSWORD"] == nil)
     }
 }

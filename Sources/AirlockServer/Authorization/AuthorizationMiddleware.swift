@@ -35,7 +35,7 @@ struct AuthorizationMiddleware: AsyncMiddleware {
         case .organization:
             _ = try await Authorizer.authorize(userID, action, organization: try request.parameters.require("organization"), on: request.db)
         case .organizationField:
-            if request.method == .GET {
+            if request.method == .GET || request.method == .HEAD {
                 // Without one the page shows the caller's own organizations only.
                 guard let name = request.query[String.self, at: "organization"] else { return }
                 _ = try await Authorizer.authorize(userID, action, organization: name, on: request.db)
@@ -62,6 +62,11 @@ struct AuthorizationMiddleware: AsyncMiddleware {
         }
         let (organization, name) = (try request.parameters.require("organization"), try request.parameters.require("environment"))
         if basic.password.hasPrefix(StateCaller.runTokenPrefix) {
+            // Where runs have networks of their own, a run reaches its state only through its gateway, in process: a
+            // run's token that left the run (its code can read it) is worth nothing from outside.
+            guard !request.application.runStateOnlyThroughGateways || request.storage[RunStateGatewayRequest.self] == true else {
+                throw StateRefusal.runTokenNotValid
+            }
             let (environmentID, caller) = try await Authorizer.stateCaller(runToken: basic.password, organization: organization,
                                                                            environment: name, on: request.db)
             return StateAccess(environmentID: environmentID, caller: caller)

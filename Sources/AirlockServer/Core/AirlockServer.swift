@@ -114,6 +114,7 @@ extension AirlockServer {
         )
         settings.organizationRunLimit = configuration.maxRunsPerOrganization
         settings.limits = configuration.runLimits
+        app.runStateOnlyThroughGateways = network != nil
         settings.controlGroups = controlGroups
         let isSQLite = if case .sqlite = database { true } else { false }
         let workers = try await RunWorkers(settings: settings, database: app.db, mfa: app.mfaServices,

@@ -115,14 +115,14 @@ struct RunExecutor: Sendable {
         defer { network?.stop() }
         let workspace = try RunWorkspace.prepare(
             root: settings.workRoot, runID: claim.runID, phase: claim.phase, archive: version.archive,
-            backendAddress: network == nil ? serverURL + statePath : RunNetwork.stateAddress(statePath), backendToken: token)
+            backendAddress: network == nil ? serverURL + statePath : RunNetwork.stateAddress(statePath))
         defer { workspace.remove() }
         let group = try settings.controlGroups?.make("airlock-\(claim.runID.uuidString.lowercased())-\(claim.phase.rawValue)", limits: settings.limits)
         let limits = RunPhaseLimits(limits: settings.limits, group: group, folder: workspace.root)
         defer { limits.remove() }
         // Long-term AWS keys never reach Terraform: only the session credentials made for this phase.
         let terraformEnvironment = TerraformPhaseEnvironment(server: settings.passthroughEnvironment, run: variables, session: session,
-                                                             proxied: network != nil, home: workspace.home.path,
+                                                             stateToken: network == nil ? token : nil, proxied: network != nil, home: workspace.home.path,
                                                              cliConfiguration: workspace.cliConfiguration.path)
         if !terraformEnvironment.ignored.isEmpty {
             await log.note("Ignored variables that Airlock sets itself or that would change how Terraform starts: "
@@ -177,11 +177,11 @@ struct RunExecutor: Sendable {
         return .milliseconds(Int(max(0, Date().timeIntervalSince1970 - since) * 1000))
     }
 
-    /// The run's credential for the state backend. The same token in both phases: Terraform keeps the
-    /// backend's settings in the saved plan. What it may do follows the run's state: read during the plan;
-    /// read, lock and write during the apply.
+    /// The phase's credential for the state backend, its own: what it may do follows the run's state (read during
+    /// the plan; read, lock and write during the apply), and the plan's token is worth nothing in the apply, so
+    /// plan-time code that read it (the configuration is anyone's who may queue a plan) never writes the state.
     private func stateToken(of claim: RunQueue.Claim) -> String {
-        "airlock_run_" + secrets.derivedSecret(for: "state-backend:\(claim.runID.uuidString)")
+        "airlock_run_" + secrets.derivedSecret(for: "state-backend:\(claim.runID.uuidString):\(claim.phase.rawValue)")
     }
 
     /// What a phase's log never shows: the sensitive variables, the run's state token, the AWS keys.

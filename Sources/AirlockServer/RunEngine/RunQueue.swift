@@ -8,8 +8,9 @@ import SQLKit
 /// (its server died) is marked errored.
 ///
 /// Workers are shared fairly between organizations: of the runs that may start, the claim takes one of the
-/// organization with the fewest runs executing now (across every server), the oldest first; so one tenant's many
-/// or long runs never keep another tenant's next run waiting for more than the next free worker. An operator can
+/// organization with the fewest runs executing now (across every server), the oldest first; and a server with two
+/// workers or more keeps its last free one for an organization that executes nothing (`keepingAWorkerFree`), so
+/// one tenant's many or long runs never hold every worker while another tenant's next run waits. An operator can
 /// also cap the runs one organization executes at once (`organizationLimit`).
 /// On PostgreSQL the claim skips rows another server is claiming (`FOR UPDATE SKIP LOCKED`); on SQLite
 /// the single claiming statement is atomic. Either way no run is executed twice.
@@ -27,7 +28,9 @@ struct RunQueue: Sendable {
     var organizationLimit: Int? = nil
 
     /// Claims the next run, or nil when none may start now.
-    func claimNext() async throws -> Claim? {
+    /// - Parameter keepingAWorkerFree: the claim is for the server's last free worker: only a run of an
+    ///   organization that executes nothing now may take it (unless the server has a single organization).
+    func claimNext(keepingAWorkerFree: Bool = false) async throws -> Claim? {
         let sql = try database.sql
         let skipLocked: SQLQueryString = sql.dialect.name == "postgresql" ? " FOR UPDATE SKIP LOCKED" : ""
         let queued = RunState.queued.map(\.rawValue)
@@ -45,12 +48,14 @@ struct RunQueue: Sendable {
                  SELECT f.\(organization) FROM \(environments) f WHERE f.\(environmentID) = r.\(environment))))
             """
         let capped: SQLQueryString = organizationLimit.map { " AND \(organizationLoad) < \(bind: $0)" } ?? ""
+        let kept: SQLQueryString = keepingAWorkerFree
+            ? " AND (\(organizationLoad) = 0 OR (SELECT COUNT(*) FROM \(ident: Organization.schema)) < 2)" : ""
         let query: SQLQueryString = """
             UPDATE \(runs) SET \(state) = CASE WHEN \(state) = \(bind: RunState.pending.rawValue) THEN \(bind: RunState.planning.rawValue) ELSE \(bind: RunState.applying.rawValue) END,
               \(leaseOwner) = \(bind: workerID), \(leaseExpiresAt) = \(bind: now + leaseDuration)
             WHERE \(id) = (
               SELECT r.\(id) FROM \(runs) r
-              WHERE \(Self.mayStart)\(capped)
+              WHERE \(Self.mayStart)\(capped)\(kept)
               ORDER BY \(organizationLoad), r.\(queuedAt) LIMIT 1\(skipLocked))
             AND \(state) IN (\(binds: queued))
             RETURNING \(id), \(state)

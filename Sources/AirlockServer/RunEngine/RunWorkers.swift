@@ -30,19 +30,23 @@ final class RunWorkers: Sendable {
         let executor = RunExecutor(settings: settings, queue: queue, shutdown: shutdown, mfa: mfa, serverURL: serverURL,
                                    pagesAddress: pagesAddress, stateResponder: stateResponder)
         let (doorbell, shutdown) = (self.doorbell, self.shutdown)
+        let slots = WorkerSlots(count: settings.concurrency)
         workers = (0..<settings.concurrency).map { _ in
             // Not stopped by cancellation: a canceled task would end its phase's wait for Terraform at once.
             Task {
                 while !shutdown.isRequested {
+                    let isLastFree = await slots.take()
                     do {
-                        if let claim = try await queue.claimNext() {
+                        if let claim = try await queue.claimNext(keepingAWorkerFree: isLastFree && settings.concurrency > 1) {
                             await executor.execute(claim)
+                            await slots.release()
                             await doorbell.ring()  // the next run of that environment may start now
                             continue
                         }
                     } catch {
                         logger.error("The run queue failed: \(error)")
                     }
+                    await slots.release()
                     await doorbell.wait(upTo: .seconds(1))
                 }
             }
@@ -75,6 +79,27 @@ final class RunWorkers: Sendable {
         recovery.cancel()
         for worker in workers { await worker.value }
         await recovery.value
+    }
+}
+
+/// How many of this server's workers are claiming or executing a run: a claim learns whether it is for the last
+/// free worker, counted before it looks at the queue so that two workers claiming at once never both think so.
+actor WorkerSlots {
+    private let count: Int
+    private var taken = 0
+
+    init(count: Int) {
+        self.count = count
+    }
+
+    /// Takes a worker's slot; true when it is the last free one.
+    func take() -> Bool {
+        taken += 1
+        return taken >= count
+    }
+
+    func release() {
+        taken -= 1
     }
 }
 

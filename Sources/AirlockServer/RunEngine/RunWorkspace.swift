@@ -35,11 +35,9 @@ struct RunWorkspace {
     /// Terraform's CLI configuration (`TF_CLI_CONFIG_FILE`) unless the operator names one: empty, read-only.
     var cliConfiguration: URL { serverFiles.appendingPathComponent("terraformrc") }
 
-    /// - Parameters:
-    ///   - backendAddress: the environment's state URL on this server.
-    ///   - backendToken: the run's own credential for it.
-    static func prepare(root workRoot: URL, runID: UUID, phase: RunPhase, archive: Data, backendAddress: String,
-                        backendToken: String) throws -> RunWorkspace {
+    /// - Parameter backendAddress: the environment's state URL on this server. The phase's credential for it is
+    ///   not written here: Terraform keeps the backend block in the saved plan (`TerraformPhaseEnvironment`).
+    static func prepare(root workRoot: URL, runID: UUID, phase: RunPhase, archive: Data, backendAddress: String) throws -> RunWorkspace {
         let workspace = try make(at: workRoot.appendingPathComponent("\(runID.uuidString.lowercased())-\(phase.rawValue)"))
         try ConfigurationArchive.extract(archive, into: workspace.folder)
         let override = """
@@ -49,8 +47,6 @@ struct RunWorkspace {
                 address        = "\(backendAddress)"
                 lock_address   = "\(backendAddress)/lock"
                 unlock_address = "\(backendAddress)/lock"
-                username       = "run"
-                password       = "\(backendToken)"
               }
             }
 

@@ -5,6 +5,9 @@ import AirlockAWS
 /// - the run's variables, except the long-term AWS keys and MFA serial (withheld: never in Terraform) and the
 ///   names Airlock sets or that change how Terraform starts (`VariableRules.isReserved`: reported as ignored);
 /// - the phase's session credentials, when it has a session;
+/// - without a run network, the phase's own credential for its environment's state (`TF_HTTP_USERNAME`/
+///   `TF_HTTP_PASSWORD`: never in the backend block, which Terraform keeps in the saved plan, so the apply uses its
+///   own); with one, none at all (its state gateway adds it);
 /// - with a run network, its proxy and nothing that bypasses it;
 /// - `HOME` in the phase's folder, no prompts, no version check, and the phase's CLI configuration unless the
 ///   operator passed their own.
@@ -14,7 +17,7 @@ struct TerraformPhaseEnvironment: Equatable {
     /// The run's variables that were not passed, by name.
     let ignored: [String]
 
-    init(server: [String: String], run: [UnsealedVariable], session: AWSCredentials?, proxied: Bool, home: String,
+    init(server: [String: String], run: [UnsealedVariable], session: AWSCredentials?, stateToken: String?, proxied: Bool, home: String,
          cliConfiguration: String) {
         var variables = server.filter { RunEngineSettings.passedThrough.contains($0.key) }
         for variable in run where !AWSAccess.withheldVariables.contains(variable.key) && !VariableRules.isReserved(variable.key) {
@@ -25,6 +28,8 @@ struct TerraformPhaseEnvironment: Equatable {
             variables["AWS_SECRET_ACCESS_KEY"] = session.secretAccessKey
             variables["AWS_SESSION_TOKEN"] = session.sessionToken
         }
+        variables["TF_HTTP_USERNAME"] = stateToken.map { _ in "run" }
+        variables["TF_HTTP_PASSWORD"] = stateToken
         if proxied {
             for name in RunNetwork.bypassVariables { variables[name] = nil }
             for name in RunNetwork.proxyVariables { variables[name] = RunNetwork.proxyAddress }

@@ -5,8 +5,9 @@ import Glibc
 #endif
 
 /// The run's way to its own environment's state: an HTTP listener on the run's loopback (the http backend's
-/// address) that answers requests for that one state path from the server's own routes, in process. Any other
-/// path (another environment's state, the API, the pages) is refused and the refusal goes to the run's log.
+/// address) that answers requests for that one state path from the server's own routes, in process, with the
+/// phase's credential added (so nothing in the run holds one). Any other path (another environment's state, the
+/// API, the pages) is refused and the refusal goes to the run's log.
 final class RunStateGateway: Sendable {
     /// A request for the server's routes, and their answer.
     struct Exchange: Sendable {
@@ -28,7 +29,7 @@ final class RunStateGateway: Sendable {
 
     /// The environment's state path, e.g. `/state/acme/prod`.
     let statePath: String
-    /// The run's own credential for it (the backend's basic auth): nothing else is read of a request without it.
+    /// The phase's own credential for it (the backend's basic auth), added to every request: the run never holds it.
     let authorization: String
     let responder: Responder
     let report: @Sendable (String) -> Void
@@ -58,9 +59,6 @@ final class RunStateGateway: Sendable {
                 report(refusal.description)
                 return answer(client, status: "403 Forbidden", refusal.description)
             }
-            guard head.value("Authorization") == authorization else {
-                return answer(client, status: "401 Unauthorized", "Only the run's own Terraform reaches this state backend.")
-            }
             guard let length = head.contentLength(limit: Self.bodyLimit) else {
                 return answer(client, status: "411 Length Required", "Send the body with a Content-Length of at most \(Self.bodyLimit) bytes.")
             }
@@ -72,7 +70,9 @@ final class RunStateGateway: Sendable {
             carried = after
             let reply: Answer
             do {
-                reply = try responder(Exchange(method: head.method, target: head.target, headers: head.headers, body: body))
+                // The run holds no credential: whatever it sent, the request goes on with the phase's own.
+                let headers = head.headers.filter { $0.name.lowercased() != "authorization" } + [("Authorization", authorization)]
+                reply = try responder(Exchange(method: head.method, target: head.target, headers: headers, body: body))
             } catch {
                 return answer(client, status: "502 Bad Gateway", "The state backend did not answer.")
             }
