@@ -110,7 +110,7 @@ struct RunExecutor: Sendable {
         // The phase's own network, when runs have one: its state backend answers this environment's state only.
         let statePath = "/state/\(environment.organization.name)/\(environment.name)"
         let network = try settings.network.map { policy in
-            try RunNetwork(policy: policy, statePath: statePath, token: token, responder: stateResponder) { line in Task { await log.note(line) } }
+            try RunNetwork(policy: policy, statePath: statePath, token: token, readOnly: claim.phase == .plan, responder: stateResponder) { line in Task { await log.note(line) } }
         }
         defer { network?.stop() }
         let workspace = try RunWorkspace.prepare(

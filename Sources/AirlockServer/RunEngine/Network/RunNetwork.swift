@@ -30,12 +30,12 @@ final class RunNetwork: Sendable {
     ///   - statePath: the environment's state path, the only one the run's state backend answers.
     ///   - token: the run's state token, which the state backend asks of every request before it reads it.
     ///   - report: writes a line in the run's log (refused destinations).
-    init(policy: RunNetworkPolicy, statePath: String, token: String, responder: @escaping RunStateGateway.Responder,
+    init(policy: RunNetworkPolicy, statePath: String, token: String, readOnly: Bool, responder: @escaping RunStateGateway.Responder,
          report: @escaping @Sendable (String) -> Void) throws {
         namespace = try RunNetworkNamespace.make(loopbackForwards: policy.loopbackForwards)
         let limitedReport = LimitedReport(report, limit: Self.reportLimit).write
         let proxy = RunEgressProxy(policy: policy, report: limitedReport)
-        let gateway = RunStateGateway(statePath: statePath, token: token, responder: responder, report: limitedReport)
+        let gateway = RunStateGateway(statePath: statePath, token: token, readOnly: readOnly, responder: responder, report: limitedReport)
         let connections = self.connections
         serve(namespace.proxy) { proxy.serve($0, connections: connections) }
         serve(namespace.state) { gateway.serve($0, connections: connections) }

@@ -39,8 +39,12 @@ final class RunStateGateway: Sendable {
     /// The largest body taken (a state file).
     static let bodyLimit = StateBackendRoutes.maximumStateBytes
 
-    init(statePath: String, token: String, responder: @escaping Responder, report: @escaping @Sendable (String) -> Void) {
+    /// A plan's gateway: reads only (the server refuses a plan's writes too; this refuses them before any body).
+    let readOnly: Bool
+
+    init(statePath: String, token: String, readOnly: Bool, responder: @escaping Responder, report: @escaping @Sendable (String) -> Void) {
         self.statePath = statePath
+        self.readOnly = readOnly
         authorization = "Basic " + Data("run:\(token)".utf8).base64EncodedString()
         self.responder = responder
         self.report = report
@@ -59,8 +63,14 @@ final class RunStateGateway: Sendable {
                 report(refusal.description)
                 return answer(client, status: "403 Forbidden", refusal.description)
             }
-            guard let length = head.contentLength(limit: Self.bodyLimit) else {
-                return answer(client, status: "411 Length Required", "Send the body with a Content-Length of at most \(Self.bodyLimit) bytes.")
+            // Refused before any body is read: a plan's code could otherwise have the server hold a state's worth of
+            // memory per request for writes the plan may not make anyway.
+            guard !readOnly || ["GET", "HEAD"].contains(head.method) else {
+                return answer(client, status: "403 Forbidden", "A plan only reads its state.")
+            }
+            let limit = head.method == "POST" ? Self.bodyLimit : StateBackendRoutes.maximumLockBytes
+            guard let length = head.contentLength(limit: limit) else {
+                return answer(client, status: "411 Length Required", "Send the body with a Content-Length of at most \(limit) bytes.")
             }
             guard inFlight.withLock({ count in count < Self.requestsAtOnce ? { count += 1; return true }() : false }) else {
                 return answer(client, status: "503 Service Unavailable", "The run has \(Self.requestsAtOnce) state requests under way already.")
