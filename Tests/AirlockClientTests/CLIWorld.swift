@@ -32,6 +32,23 @@ final class CLIWorld: Sendable {
         region = us-west-2
         output = json
 
+        [profile open-with-mfa]
+        region = us-west-2
+        role_arn = arn:aws:iam::\(account):role/open-role
+        source_profile = cli-user
+        mfa_serial = \(serial)
+
+        [profile keys-with-commented-region]
+        region = eu-west-1 # note
+        aws_access_key_id = AKIAANIKA00000000001
+        aws_secret_access_key = anikaSecretKey/0000000000000000000000001
+
+        [profile role-with-commented-region]
+        region = eu-west-1 # note
+        role_arn = arn:aws:iam::\(account):role/cli-role
+        source_profile = cli-user
+        mfa_serial = \(serial)
+
         [profile chained]
         region = us-west-2
         role_arn = arn:aws:iam::\(account):role/open-role

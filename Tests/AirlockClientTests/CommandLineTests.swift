@@ -3,6 +3,9 @@ import AirlockTesting
 import ArgumentParser
 import Foundation
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The command line itself: names, help, and `serve`/`admin` running `airlock-server` from beside `airlock`.
 @Suite struct CommandLineTests {
@@ -46,9 +49,26 @@ import Testing
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let alone = folder.appendingPathComponent("airlock").path
-        try FileManager.default.copyItem(atPath: AirlockBinary.path, toPath: alone)
-        let serve = try await airlock(["serve"], binary: alone)
+        try Self.copyExecutable(AirlockBinary.path, to: alone)
+        var serve = try await airlock(["serve"], binary: alone)
+        // A process another test forked in the instant the copy was open for writing holds that descriptor until it
+        // starts its program, and Linux refuses to run a file open for writing (ETXTBSY): that instant passes.
+        for _ in 0..<20 where serve.stderr.contains("Text file busy") {
+            try await Task.sleep(for: .milliseconds(100))
+            serve = try await airlock(["serve"], binary: alone)
+        }
         #expect(serve.status == 255)
         #expect(serve.stderr.contains("airlock-server, which is not installed beside airlock (\(folder.path)/airlock-server)"), "\(serve.stderr)")
+    }
+
+    /// Copies an executable through a descriptor that no child process inherits (close-on-exec), so that no other
+    /// test's child keeps it open for writing and makes the copy unrunnable.
+    static func copyExecutable(_ source: String, to destination: String) throws {
+        let data = try Data(contentsOf: URL(fileURLWithPath: source))
+        let descriptor = open(destination, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o755)
+        guard descriptor >= 0 else { throw CocoaError(.fileWriteUnknown) }
+        let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
+        try handle.write(contentsOf: data)
+        try handle.close()
     }
 }

@@ -37,17 +37,19 @@ import Testing
             #expect(expiration.range(of: #"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$"#, options: .regularExpression) != nil)
             #expect(!first.stdout.contains(code) && !first.stderr.contains(code))
             let files = world.cacheFiles
-            #expect(files.count == 1)
-            let attributes = try FileManager.default.attributesOfItem(atPath: world.home.appendingPathComponent(".aws/cli/cache/\(files[0])").path)
-            #expect((attributes[.posixPermissions] as? Int) == 0o600)
+            #expect(files.count == 2, "the role's session and the MFA session it was assumed from")
+            for file in files {
+                let attributes = try FileManager.default.attributesOfItem(atPath: world.home.appendingPathComponent(".aws/cli/cache/\(file)").path)
+                #expect((attributes[.posixPermissions] as? Int) == 0o600)
+            }
 
             let second = try await world.run(["credential-process", "--profile", "role-with-mfa"])
             #expect(second.status == 0, "\(second.stderr)")
             #expect(second.stdout == first.stdout)
-            #expect(await world.sts.engine.received.count == 1)
+            #expect(await world.sts.engine.received.map(\.action) == ["GetSessionToken", "AssumeRole"], "the second call took the cache")
 
             let cleared = try await world.run(["cache", "clear", "--profile", "role-with-mfa"])
-            #expect(cleared.stdout == "Removed 1 cached role session.\n")
+            #expect(cleared.stdout == "Removed 2 cached sessions.\n")
             #expect(world.cacheFiles.isEmpty)
         }
     }
@@ -56,7 +58,8 @@ import Testing
         try await withCLIWorld { world in
             let result = try await world.run(["credential-process", "--profile", "role-with-mfa", "--mfa-code", await world.wrongCode()])
             #expect(result.status == 255)
-            #expect(result.stderr == "An error occurred (AccessDenied) when calling the AssumeRole operation: MultiFactorAuthentication failed with invalid MFA one time pass code. \n")
+            // The code goes to GetSessionToken (the MFA session every role on these keys and this device shares).
+            #expect(result.stderr == "An error occurred (AccessDenied) when calling the GetSessionToken operation: MultiFactorAuthentication failed with invalid MFA one time pass code. \n")
             #expect(result.stdout.isEmpty)
             #expect(world.cacheFiles.isEmpty)
         }

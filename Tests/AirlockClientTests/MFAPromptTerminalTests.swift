@@ -16,7 +16,7 @@ import Testing
             #expect(status == 0, "\(screen)")
             #expect(!screen.contains(code))
             #expect(screen.contains("\"Arn\": \"arn:aws:sts::\(CLIWorld.account):assumed-role/cli-role/airlock-session-"))
-            #expect(world.cacheFiles.count == 1)
+            #expect(world.cacheFiles.count == 2, "the role's session and the MFA session it was assumed from")
         }
     }
 
@@ -69,7 +69,7 @@ import Testing
             try await terminal.send(await world.wrongCode())
             let (status, screen) = try await terminal.waitForExit()
             #expect(status == 255)
-            #expect(screen.contains("An error occurred (AccessDenied) when calling the AssumeRole operation: MultiFactorAuthentication failed with invalid MFA one time pass code."))
+            #expect(screen.contains("An error occurred (AccessDenied) when calling the GetSessionToken operation: MultiFactorAuthentication failed with invalid MFA one time pass code."))
             #expect(world.cacheFiles.isEmpty)
         }
     }
@@ -106,6 +106,7 @@ import Testing
             try await second.send(code)
             let (status, screen) = try await second.waitForExit()
             #expect(status == 255)
+            // Without the cache there is no MFA session to share: the code goes with AssumeRole, as the AWS CLI sends it.
             #expect(screen.contains("An error occurred (AccessDenied) when calling the AssumeRole operation: MultiFactorAuthentication failed with invalid MFA one time pass code."))
         }
     }
@@ -131,7 +132,7 @@ import Testing
             #expect(status == 0, "\(screen)")
             #expect(screen.contains("assumed-role/open-role/"))
             #expect(screen.components(separatedBy: "Enter MFA code").count == 2)
-            #expect(world.cacheFiles.count == 2)
+            #expect(world.cacheFiles.count == 3, "both roles' sessions and the MFA session of the first")
         }
     }
 

@@ -21,7 +21,7 @@ import Testing
                 }
             }
             let created = try await organizations.call(base, "POST", "/organizations/acme/environments", as: tokens["olivia"], json: #"{"name":"staging"}"#)
-            #expect(created.body == #"{"approverMustDifferFromQueuer":false,"mfa":"never","name":"staging","organization":"acme","requirePersonalMfaDevice":false,"requiredApprovals":1}"#)
+            #expect(created.body == #"{"approverMustDifferFromQueuer":false,"awsSessionHours":1,"mfa":"never","name":"staging","organization":"acme","requirePersonalMfaDevice":false,"requiredApprovals":1}"#)
             let duplicate = try await organizations.call(base, "POST", "/organizations/acme/environments", as: tokens["olivia"], json: #"{"name":"staging"}"#)
             #expect(duplicate.status == 409)
             let invalid = try await organizations.call(base, "POST", "/organizations/acme/environments", as: tokens["olivia"], json: #"{"name":"../x"}"#)
@@ -29,7 +29,7 @@ import Testing
             let malformed = try await organizations.call(base, "POST", "/organizations/acme/environments", as: tokens["olivia"], json: "[1,")
             #expect(malformed.status == 400)
             let listed = try await organizations.call(base, "GET", "/organizations/acme/environments", as: tokens["mario"])
-            #expect(listed.body == #"[{"approverMustDifferFromQueuer":false,"mfa":"never","name":"staging","organization":"acme","requirePersonalMfaDevice":false,"requiredApprovals":1}]"#)
+            #expect(listed.body == #"[{"approverMustDifferFromQueuer":false,"awsSessionHours":1,"mfa":"never","name":"staging","organization":"acme","requirePersonalMfaDevice":false,"requiredApprovals":1}]"#)
             let otherOrg = try await organizations.call(base, "GET", "/organizations/other/environments/staging", as: tokens["olivia"])
             #expect(otherOrg.status == 404)
             let oversize = try await organizations.call(base, "POST", "/organizations/acme/environments", as: tokens["olivia"],
@@ -37,7 +37,7 @@ import Testing
             #expect(oversize.status == 413)
             #expect(oversize.body.contains(#""code":"body_too_large""#))
             let unchanged = try await organizations.call(base, "GET", "/organizations/acme/environments", as: tokens["mario"])
-            #expect(unchanged.body == #"[{"approverMustDifferFromQueuer":false,"mfa":"never","name":"staging","organization":"acme","requirePersonalMfaDevice":false,"requiredApprovals":1}]"#)
+            #expect(unchanged.body == #"[{"approverMustDifferFromQueuer":false,"awsSessionHours":1,"mfa":"never","name":"staging","organization":"acme","requirePersonalMfaDevice":false,"requiredApprovals":1}]"#)
         }
     }
 }

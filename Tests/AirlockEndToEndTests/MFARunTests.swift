@@ -37,7 +37,8 @@ enum MFALimit {
         let drop: FileDrop
     }
 
-    static func withMFAWorld(serveArguments: [String] = [], _ body: (inout RunWorld, Setup) async throws -> Void) async throws {
+    static func withMFAWorld(serveArguments: [String] = [], environment: [String: String] = [:],
+                             _ body: (inout RunWorld, Setup) async throws -> Void) async throws {
         let sts = try await TestSTS.start(directory: directory)
         let dump = FileManager.default.temporaryDirectory.appendingPathComponent("airlock-dump-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dump, withIntermediateDirectories: true)
@@ -48,7 +49,8 @@ enum MFALimit {
             // The run's provisioner reaches the drop and the test STS on this machine's loopback: the operator allows both.
             let allowed = [sts.endpoint.absoluteString, drop.url].compactMap { URL(string: $0)?.port }
                 .flatMap { ["--run-network-allow", "127.0.0.1:\($0)"] }
-            try await RunWorld.with(serveArguments: RunWorld.fast + ["--sts-endpoint", sts.endpoint.absoluteString] + allowed + serveArguments) { world in
+            try await RunWorld.with(serveArguments: RunWorld.fast + ["--sts-endpoint", sts.endpoint.absoluteString] + allowed + serveArguments,
+                                    environment: environment) { world in
                 try await body(&world, Setup(sts: sts, dump: dump, drop: drop))
             }
         } catch {
@@ -138,10 +140,12 @@ enum MFALimit {
             #expect(apply.contains("ASSUME=ok"), "the MFA session may assume the role whose trust demands MFA")
             #expect(!apply.contains(Self.anika.secretAccessKey) && !apply.contains(Self.anika.accessKeyID))
 
-            // Terraform's environment held only session credentials.
+            // Terraform's environment held no AWS keys at all: only where its phase's credentials are served, and its token.
             let environment = try String(contentsOf: setup.dump.appendingPathComponent("env"), encoding: .utf8)
-            #expect(environment.contains("AWS_SESSION_TOKEN="))
-            #expect(environment.contains("AWS_ACCESS_KEY_ID=ASIA"))
+            #expect(environment.contains("AWS_CONTAINER_CREDENTIALS_FULL_URI=http://127.0.0.1:"))
+            #expect(environment.contains("AWS_CONTAINER_AUTHORIZATION_TOKEN=airlock-credentials-"))
+            #expect(!environment.contains("AWS_ACCESS_KEY_ID=") && !environment.contains("AWS_SESSION_TOKEN="))
+            #expect(environment.contains("AWS_EC2_METADATA_DISABLED=true"))
             #expect(!environment.contains(Self.anika.secretAccessKey))
             #expect(!environment.contains(Self.anika.accessKeyID))
             #expect(!environment.contains("AWS_MFA_SERIAL_NUMBER"))
@@ -244,7 +248,7 @@ enum MFALimit {
             let error = try String(contentsOf: setup.dump.appendingPathComponent("assume-error"), encoding: .utf8)
             #expect(error.contains("An error occurred (AccessDenied) when calling the AssumeRole operation"))
             let environment = try String(contentsOf: setup.dump.appendingPathComponent("env"), encoding: .utf8)
-            #expect(environment.contains("AWS_SESSION_TOKEN=") && !environment.contains(Self.anika.secretAccessKey))
+            #expect(environment.contains("AWS_CONTAINER_CREDENTIALS_FULL_URI=") && !environment.contains(Self.anika.secretAccessKey))
             #expect(await setup.sts.engine.received.filter { $0.action == "GetSessionToken" }.allSatisfy { !$0.carriedTokenCode })
         }
     }
@@ -307,11 +311,13 @@ enum MFALimit {
                                                  json: #"{"tokenCode":"\#(await Self.code(setup))","planSha256":"\#(hash)"}"#)
             #expect(confirmed.status == 200, "\(confirmed.body)")
             try await world.expect(run, reaches: "applied")
+            // The plan's role session when the plan starts; the apply's when the code is given (a check) and when it starts.
             let roles = await setup.sts.engine.received.filter { $0.action == "AssumeRole" && $0.errorCode == nil }
-            #expect(roles.map(\.roleARN) == [Self.openRole, Self.mfaRole])
-            #expect(roles.map(\.sourceIdentity) == ["mario", "olivia"], "the planner, then the approver")
+            #expect(roles.map(\.roleARN) == [Self.openRole, Self.mfaRole, Self.mfaRole])
+            #expect(roles.map(\.sourceIdentity) == ["mario", "olivia", "olivia"], "the planner, then the approver")
             // The apply role's session names the run and the plan it was made to apply; the approval and the audit record it.
-            #expect(roles.map(\.roleSessionName) == ["airlock-mario-\(number)-plan", "airlock-olivia-\(number)-apply-\(hash.prefix(12))"])
+            #expect(roles.map(\.roleSessionName) == ["airlock-mario-\(number)-plan", "airlock-olivia-\(number)-apply-\(hash.prefix(12))",
+                                                     "airlock-olivia-\(number)-apply-\(hash.prefix(12))"])
             let approvals = try await world.run(run)["approvals"] as? [[String: Any]] ?? []
             #expect(approvals.map { $0["planSha256"] as? String } == [hash])
             let audit = try await world.call("GET", "/organizations/acme/environments/prod/mfa-authentications")

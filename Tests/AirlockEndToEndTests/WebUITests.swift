@@ -299,10 +299,13 @@ import Testing
         #expect(page.contains(#"<code id="plan-sha256">\#(hash)</code> · queued by <strong>olivia</strong>"#))
         #expect(page.contains(#"<input type="hidden" name="plan_sha256" value="\#(hash)">"#), "the approval names the plan shown")
         // Times: the visitor's local time and how long ago, the exact UTC on hover.
-        let title = try await browser.execute("return document.querySelector('time').title") as? String ?? ""
+        let title = try await browser.execute("return document.querySelector('table time').title") as? String ?? ""
         #expect(title.range(of: #"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC$"#, options: .regularExpression) != nil, "\(title)")
-        let shown = try await browser.execute("return document.querySelector('time').textContent") as? String ?? ""
+        let shown = try await browser.execute("return document.querySelector('table time').textContent") as? String ?? ""
         #expect(shown.hasSuffix("ago)") || shown.hasSuffix("now)"), "\(shown)")
+        // A time to come reads as one: until when the plan's AWS credentials held (an hour from its start).
+        let until = try await browser.execute("return document.querySelector('#aws-credentials time').textContent") as? String ?? ""
+        #expect(until.contains("in ") || until.contains("hour"), "\(until)")
         let lockPath = "return document.querySelector('.lock-icon path').getAttribute('d')"
         let closed = try await browser.execute(lockPath) as? String ?? ""
 

@@ -43,7 +43,7 @@ import VaporTesting
             #expect(first?.runID == (try staging.requireID()))
             #expect(try await queue(fixture).claimNext() == nil, "neither the waiting plan nor the one behind it starts")
             await fixture.sts?.engine.advanceClock(by: 30)  // a code not used yet
-            let authenticated = try await Runs.authenticatePlan(runID, actor: try await fixture.user("olivia"),
+            let authenticated = try await Runs.authenticate(runID, phase: .plan, actor: try await fixture.user("olivia"),
                                                                 tokenCode: try await fixture.mfaCodes().right, mfa: fixture.app.mfaServices,
                                                                 on: fixture.app.db)
             #expect(!authenticated.run.waitsForPlanCode)
@@ -63,11 +63,11 @@ import VaporTesting
             let runID = try await waitingRun(fixture, on: production).requireID()
             let mario = try await fixture.user("mario")
             let missing = await refusal {
-                _ = try await Runs.authenticatePlan(runID, actor: mario, tokenCode: nil, mfa: fixture.app.mfaServices, on: fixture.app.db)
+                _ = try await Runs.authenticate(runID, phase: .plan, actor: mario, tokenCode: nil, mfa: fixture.app.mfaServices, on: fixture.app.db)
             }
             #expect(missing?.code == "mfa_code_required")
             let wrong = await refusal {
-                _ = try await Runs.authenticatePlan(runID, actor: mario, tokenCode: try await fixture.mfaCodes().wrong, mfa: fixture.app.mfaServices,
+                _ = try await Runs.authenticate(runID, phase: .plan, actor: mario, tokenCode: try await fixture.mfaCodes().wrong, mfa: fixture.app.mfaServices,
                                                     on: fixture.app.db)
             }
             #expect(wrong?.code == "mfa_failed")
@@ -81,13 +81,13 @@ import VaporTesting
             #expect(try await queue(fixture).claimNext() == nil)
             // Someone of another organization does not see it; a run past waiting is not authenticated again.
             let otto = await refusal {
-                _ = try await Runs.authenticatePlan(runID, actor: try await fixture.user("otto"), tokenCode: "123456", mfa: fixture.app.mfaServices,
+                _ = try await Runs.authenticate(runID, phase: .plan, actor: try await fixture.user("otto"), tokenCode: "123456", mfa: fixture.app.mfaServices,
                                                     on: fixture.app.db)
             }
             #expect(otto?.kind == .notFound)
             _ = try await Runs.cancel(runID, actor: mario, on: fixture.app.db)
             let canceled = await refusal {
-                _ = try await Runs.authenticatePlan(runID, actor: mario, tokenCode: try await fixture.mfaCodes().right, mfa: fixture.app.mfaServices,
+                _ = try await Runs.authenticate(runID, phase: .plan, actor: mario, tokenCode: try await fixture.mfaCodes().right, mfa: fixture.app.mfaServices,
                                                     on: fixture.app.db)
             }
             #expect(canceled?.code == "not_waiting_for_mfa")

@@ -6,12 +6,13 @@ import Testing
 @Suite struct TerraformPhaseEnvironmentTests {
     static let server = ["PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "AWS_ACCESS_KEY_ID": "AKIASERVERKEY", "AWS_SECRET_ACCESS_KEY": "server-secret",
                          "AIRLOCK_DATABASE_URL": "postgres://airlock:pw@db/airlock", "HOME": "/root", "LD_PRELOAD": "/server.so"]
-    static let session = AWSCredentials(accessKeyID: "ASIASESSION", secretAccessKey: "session-secret", sessionToken: "session-token")
+    static let credentials = ["AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://127.0.0.1:81/aws-credentials",
+                              "AWS_CONTAINER_AUTHORIZATION_TOKEN": "airlock-credentials-phase"]
 
-    static func make(_ run: [(String, String)], session: AWSCredentials? = nil, proxied: Bool = false,
+    static func make(_ run: [(String, String)], credentials: [String: String] = [:], proxied: Bool = false,
                      server: [String: String] = server) -> TerraformPhaseEnvironment {
         // With a run network its gateway holds the state credential; without one, Terraform's environment does.
-        TerraformPhaseEnvironment(server: server, run: run.map { UnsealedVariable(key: $0.0, value: $0.1, sensitive: false) }, session: session,
+        TerraformPhaseEnvironment(server: server, run: run.map { UnsealedVariable(key: $0.0, value: $0.1, sensitive: false) }, credentials: credentials,
                                   stateToken: proxied ? nil : "airlock_run_phase", proxied: proxied, home: "/work/run/home", cliConfiguration: "/work/run/terraformrc")
     }
 
@@ -25,20 +26,26 @@ import Testing
         #expect(environment.variables["HOME"] == "/work/run/home")
     }
 
-    @Test func longTermKeysAndTheSerialNeverReachTerraformOnlyTheSession() {
+    /// Terraform gets no AWS keys at all, only where its phase's credentials server is (`RunCredentialServer`); never
+    /// a way to the machine's own role through the instance metadata service, nor the run's own container credentials.
+    @Test func longTermKeysAndTheSerialNeverReachTerraformOnlyTheCredentialsServer() {
         let run = [("AWS_ACCESS_KEY_ID", "AKIALONGTERM"), ("AWS_SECRET_ACCESS_KEY", "long-term-secret"),
-                   ("AWS_MFA_SERIAL_NUMBER", "arn:aws:iam::1:mfa/x"), ("AWS_SESSION_TOKEN", "planted"), ("AWS_REGION", "eu-west-1")]
+                   ("AWS_MFA_SERIAL_NUMBER", "arn:aws:iam::1:mfa/x"), ("AWS_SESSION_TOKEN", "planted"), ("AWS_REGION", "eu-west-1"),
+                   ("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://10.0.0.1/steal"), ("AWS_EC2_METADATA_DISABLED", "false")]
         let without = Self.make(run)
-        for name in ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_MFA_SERIAL_NUMBER", "AWS_SESSION_TOKEN"] {
+        for name in ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_MFA_SERIAL_NUMBER", "AWS_SESSION_TOKEN", "AWS_CONTAINER_CREDENTIALS_FULL_URI"] {
             #expect(without.variables[name] == nil, "\(name)")
         }
         #expect(without.variables["AWS_REGION"] == "eu-west-1")
-        let with = Self.make(run, session: Self.session)
-        #expect(with.variables["AWS_ACCESS_KEY_ID"] == "ASIASESSION")
-        #expect(with.variables["AWS_SECRET_ACCESS_KEY"] == "session-secret")
-        #expect(with.variables["AWS_SESSION_TOKEN"] == "session-token")
+        #expect(without.variables["AWS_EC2_METADATA_DISABLED"] == "true")
+        let with = Self.make(run, credentials: Self.credentials)
+        #expect(with.variables["AWS_CONTAINER_CREDENTIALS_FULL_URI"] == "http://127.0.0.1:81/aws-credentials")
+        #expect(with.variables["AWS_CONTAINER_AUTHORIZATION_TOKEN"] == "airlock-credentials-phase")
+        #expect(with.variables["AWS_ACCESS_KEY_ID"] == nil && with.variables["AWS_SECRET_ACCESS_KEY"] == nil && with.variables["AWS_SESSION_TOKEN"] == nil)
         #expect(with.variables["AWS_MFA_SERIAL_NUMBER"] == nil)
+        #expect(with.variables["AWS_EC2_METADATA_DISABLED"] == "true")
         #expect(!with.variables.values.contains { $0.contains("long-term") || $0.contains("AKIALONGTERM") })
+        #expect(with.ignored == ["AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_EC2_METADATA_DISABLED"])
     }
 
     @Test func reservedNamesAreIgnoredAndReported() {

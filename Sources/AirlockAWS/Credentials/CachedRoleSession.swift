@@ -21,7 +21,7 @@ struct CachedRoleSession: Codable, Equatable {
         var RetryAttempts: Int?
     }
 
-    /// `sso` for Identity Center role credentials; absent for AssumeRole answers.
+    /// `sso` for Identity Center role credentials, `airlock-mfa-session` for airlock's MFA sessions; absent for AssumeRole answers.
     var ProviderType: String? = nil
     var Credentials: Credentials
     var AssumedRoleUser: AssumedRoleUser? = nil

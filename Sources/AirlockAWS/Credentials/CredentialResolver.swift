@@ -20,7 +20,7 @@ public struct CredentialResolver: Sendable {
     /// What a resolution produced.
     public struct Resolved: Sendable {
         public var credentials: AWSCredentials
-        /// The profile's region (or the environment's), if any.
+        /// The profile's region (or the environment's), if any, as written (a command that calls AWS checks it).
         public var region: String?
         /// True when a role session came from the cache instead of STS.
         public var fromCache: Bool
@@ -76,7 +76,11 @@ public struct CredentialResolver: Sendable {
         let source = try config.credentialSource(for: profileName, environment: webIdentityEnvironment)
         let profile = config.profiles[profileName]
         let region = AWSRegion.resolve(environment: environment, profile: profile)
-        let endpoint = try STSEndpoint.resolve(region: region, profile: profile, config: config, environment: environment)
+        // Checked only where STS is called, as botocore does: a region it would refuse (`eu-west-1 # note`: an inline
+        // comment stays in the value) fails a role's AssumeRole, never a profile with keys.
+        let endpoint = STSEndpointOnDemand { [config, environment] in
+            try STSEndpoint.resolve(region: region, profile: profile, config: config, environment: environment)
+        }
         var fromCache = false
         let credentials = try await resolve(source, endpoint: endpoint, outermost: true, fromCache: &fromCache)
         return Resolved(credentials: credentials, region: region, fromCache: fromCache)
@@ -87,7 +91,19 @@ public struct CredentialResolver: Sendable {
         environmentKeysFirst ? environment : [:]
     }
 
-    /// The cache keys of the profile's role sessions, outermost last (for `cache clear --profile`).
+    /// The id of the long-term keys `source` holds without calling anything (keys in a profile or the environment), whose
+    /// MFA session a role over them uses.
+    private func longTermKeyID(of source: CredentialSource) -> String? {
+        let credentials: AWSCredentials? = switch source {
+        case let .staticKeys(credentials, _): credentials
+        case .environment: Self.environmentKeys(environment)
+        default: nil
+        }
+        return credentials.flatMap { $0.isTemporary ? nil : $0.accessKeyID }
+    }
+
+    /// The cache keys of the profile's sessions (its roles', and the MFA sessions they are assumed from), outermost
+    /// last (for `cache clear --profile`).
     public func cacheKeys() throws -> [String] {
         var keys: [String] = []
         var source = try config.credentialSource(for: profileName, environment: webIdentityEnvironment)
@@ -96,6 +112,9 @@ public struct CredentialResolver: Sendable {
             switch source {
             case let .assumeRole(settings, inner):
                 keys.insert(RoleSessionCache.key(for: settings, durationSeconds: outermost ? durationSeconds ?? settings.durationSeconds : settings.durationSeconds), at: 0)
+                if let serial = settings.mfaSerial, let keyID = longTermKeyID(of: inner) {
+                    keys.insert(RoleSessionCache.mfaSessionKey(accessKeyID: keyID, serial: serial), at: 0)
+                }
                 outermost = false
                 source = inner
                 continue
@@ -110,7 +129,13 @@ public struct CredentialResolver: Sendable {
         }
     }
 
-    private func resolve(_ source: CredentialSource, endpoint: STSEndpoint, outermost: Bool, fromCache: inout Bool) async throws -> AWSCredentials {
+    /// Where STS calls go, resolved the first time a source calls STS (and never for one that does not).
+    struct STSEndpointOnDemand {
+        let resolve: () throws -> STSEndpoint
+        init(_ resolve: @escaping () throws -> STSEndpoint) { self.resolve = resolve }
+    }
+
+    private func resolve(_ source: CredentialSource, endpoint: STSEndpointOnDemand, outermost: Bool, fromCache: inout Bool) async throws -> AWSCredentials {
         switch source {
         case let .staticKeys(credentials, _):
             return credentials
@@ -127,7 +152,8 @@ public struct CredentialResolver: Sendable {
                 fromCache = true
                 return cached
             }
-            let sts = STSClient(credentials: nil, region: endpoint.signingRegion, endpoint: endpoint.url, client: client)
+            let stsEndpoint = try endpoint.resolve()
+            let sts = STSClient(credentials: nil, region: stsEndpoint.signingRegion, endpoint: stsEndpoint.url, client: client)
             let result = try await sts.assumeRoleWithWebIdentity(
                 roleARN: settings.roleARN, roleSessionName: settings.roleSessionName ?? "airlock-session-\(Int(now().timeIntervalSince1970))",
                 token: try Self.webIdentityToken(settings.tokenFile), durationSeconds: duration)
@@ -178,24 +204,60 @@ public struct CredentialResolver: Sendable {
     }
 
     /// AssumeRole with `inner`'s credentials, asking for the MFA code where the profile names a device; stores the
-    /// session in the cache.
-    private func assumeRole(_ settings: AssumeRoleSettings, _ inner: CredentialSource, key: String, duration: Int?, endpoint: STSEndpoint,
+    /// session in the cache. A role with `mfa_serial` over long-term keys is assumed from the keys' MFA session
+    /// (`mfaSession`), shared by every role on the same keys and device, so one code serves them all while it lasts.
+    private func assumeRole(_ settings: AssumeRoleSettings, _ inner: CredentialSource, key: String, duration: Int?, endpoint: STSEndpointOnDemand,
                             fromCache: inout Bool) async throws -> AWSCredentials {
         let sourceCredentials = try await resolve(inner, endpoint: endpoint, outermost: false, fromCache: &fromCache)
         fromCache = false
+        let stsEndpoint = try endpoint.resolve()
+        var signing = sourceCredentials
         var tokenCode: String?
+        var serialNumber = settings.mfaSerial
         if let serial = settings.mfaSerial {
-            tokenCode = try await code(for: MFACodeRequest(serial: serial, profile: settings.profile), process: settings.mfaProcess)
+            if let session = try await mfaSession(over: sourceCredentials, inner: inner, serial: serial, settings: settings, roleDuration: duration,
+                                                  endpoint: stsEndpoint) {
+                // Signed with a session made with MFA, the call carries MFA itself (aws:MultiFactorAuthPresent).
+                (signing, serialNumber) = (session, nil)
+            } else {
+                tokenCode = try await code(for: MFACodeRequest(serial: serial, profile: settings.profile), process: settings.mfaProcess)
+            }
         }
-        let sts = STSClient(credentials: sourceCredentials, region: endpoint.signingRegion, endpoint: endpoint.url, client: client)
+        let sts = STSClient(credentials: signing, region: stsEndpoint.signingRegion, endpoint: stsEndpoint.url, client: client)
         let result = try await sts.assumeRole(AssumeRoleRequest(
             roleARN: settings.roleARN,
             roleSessionName: settings.roleSessionName ?? "airlock-session-\(Int(now().timeIntervalSince1970))",
             durationSeconds: duration, externalID: settings.externalID,
-            serialNumber: settings.mfaSerial, tokenCode: tokenCode
+            serialNumber: serialNumber, tokenCode: tokenCode
         ))
         store { try cache?.store(result, forKey: key) }
         return result.credentials
+    }
+
+    /// The MFA session of long-term keys and an MFA device (GetSessionToken with a code), from the cache or made now,
+    /// for every role profile with that `source_profile` and `mfa_serial`; nil where one cannot serve: no cache (nothing
+    /// to share), keys that are already a session (GetSessionToken takes long-term keys only), or a role session asked
+    /// for longer than an hour (STS caps a role assumed with a session at one). It lasts the source profile's
+    /// `duration_seconds`, or 12 hours.
+    private func mfaSession(over source: AWSCredentials, inner: CredentialSource, serial: String, settings: AssumeRoleSettings, roleDuration: Int?,
+                            endpoint: STSEndpoint) async throws -> AWSCredentials? {
+        guard let cache, cache.isTrustedFolder, !source.isTemporary, (roleDuration ?? 3600) <= 3600 else { return nil }
+        let key = RoleSessionCache.mfaSessionKey(accessKeyID: source.accessKeyID, serial: serial)
+        if let cached = cache.credentials(forKey: key, now: now()) { return cached }
+        let sourceProfile: String? = if case let .staticKeys(_, profile) = inner { profile } else { nil }
+        let seconds = try sourceProfile.flatMap { try config.profiles[$0]?.durationSeconds() } ?? 43200
+        let make = { () async throws -> AWSCredentials in
+            if let cached = cache.credentials(forKey: key, now: now()) { return cached }
+            let code = try await code(for: MFACodeRequest(serial: serial, profile: settings.profile), process: settings.mfaProcess)
+            let sts = STSClient(credentials: source, region: endpoint.signingRegion, endpoint: endpoint.url, client: client)
+            let session = try await sts.getSessionToken(durationSeconds: seconds, serialNumber: serial, tokenCode: code)
+            store { try cache.storeMFASession(session.credentials, forKey: key) }
+            return session.credentials
+        }
+        guard !RoleSessionLock.isHeld(key) else { return try await make() }
+        return try await RoleSessionLock.withLock(key, in: cache.folder, waiting: { [notice] in
+            notice("Waiting for another airlock that is making the MFA session of \(serial) (its MFA prompt, say)...")
+        }, notice: notice, make)
     }
 
     /// Caches a session; one that cannot be cached is still good (and its code spent): say why the next command asks again.

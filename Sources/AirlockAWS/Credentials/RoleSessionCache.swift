@@ -52,6 +52,14 @@ public struct RoleSessionCache: Sendable {
         return Hex.encode(Insecure.SHA1.hash(data: Array(PythonJSON.dumps(sortedObject: arguments, compact: true).utf8)))
     }
 
+    /// airlock's key for the MFA session of long-term keys and an MFA device (GetSessionToken, which the AWS CLI never
+    /// caches): the key's id and the device, compact JSON, SHA-1. No AWS CLI key has this shape.
+    public static func mfaSessionKey(accessKeyID: String, serial: String) -> String {
+        let arguments: [String: PythonJSON.Value] = ["MFASession": .string("GetSessionToken"), "AccessKeyId": .string(accessKeyID),
+                                                     "SerialNumber": .string(serial)]
+        return Hex.encode(Insecure.SHA1.hash(data: Array(PythonJSON.dumps(sortedObject: arguments, compact: true).utf8)))
+    }
+
     func path(_ key: String) -> URL { folder.appendingPathComponent(key + ".json") }
 
     /// The cached session for `key`, if there is one with more than the expiry window left, in a regular file of
@@ -85,6 +93,16 @@ public struct RoleSessionCache: Sendable {
             ResponseMetadata: .init(RequestId: result.requestID, HTTPStatusCode: 200, RetryAttempts: 0)
         )
         try write(session, forKey: key)
+    }
+
+    /// Stores an MFA session (`mfaSessionKey`) in the AWS CLI's format, marked as airlock's (`ProviderType`).
+    public func storeMFASession(_ credentials: AWSCredentials, forKey key: String) throws {
+        guard let expiration = credentials.expiration, let token = credentials.sessionToken else { return }
+        try write(CachedRoleSession(
+            ProviderType: "airlock-mfa-session",
+            Credentials: .init(AccessKeyId: credentials.accessKeyID, SecretAccessKey: credentials.secretAccessKey, SessionToken: token,
+                               Expiration: ISO8601Timestamp.format(expiration), AccountId: nil)
+        ), forKey: key)
     }
 
     /// Stores Identity Center role credentials as botocore's SSO provider caches them (`ProviderType` `sso`, the

@@ -19,7 +19,7 @@ public struct STSEndpoint: Sendable, Equatable {
     }
 
     /// botocore's check of a region name: letters, digits and hyphens, at most 63, not starting or ending with a hyphen.
-    static func isValidRegion(_ region: String) -> Bool {
+    public static func isValidRegion(_ region: String) -> Bool {
         region.wholeMatch(of: /[a-zA-Z0-9](?:[a-zA-Z0-9\-]{0,61}[a-zA-Z0-9])?/) != nil
     }
 
@@ -28,6 +28,8 @@ public struct STSEndpoint: Sendable, Equatable {
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws -> STSEndpoint {
         let signingRegion = (region?.isEmpty == false ? region : nil) ?? "us-east-1"
+        // botocore checks the region whenever it makes a client, a configured endpoint or not.
+        if let region, !region.isEmpty, !isValidRegion(region) { throw InvalidRegion(region: region) }
         if let url = try ConfiguredEndpoint.url(service: "sts", profile: profile, config: config, environment: environment) {
             return STSEndpoint(url: url, signingRegion: signingRegion)
         }
@@ -42,7 +44,6 @@ public struct STSEndpoint: Sendable, Equatable {
         let legacy = setting("AWS_STS_REGIONAL_ENDPOINTS", "sts_regional_endpoints") == "legacy"
         let global = STSEndpoint(url: URL(string: "https://sts.amazonaws.com")!, signingRegion: "us-east-1")
         guard let region, !region.isEmpty else { return global }
-        guard isValidRegion(region) else { throw InvalidRegion(region: region) }
         if !fips && !dualStack && (region == "aws-global" || (legacy && legacyGlobalRegions.contains(region))) { return global }
         // STS's endpoint rules: China's own domains, GovCloud's FIPS endpoint without "-fips", IPv6 under api.aws.
         let china = region.hasPrefix("cn-")

@@ -70,16 +70,8 @@ public struct TOTP: Sendable {
         let now = Int64(counter(at: date))
         for delta in -Int64(window)...Int64(window) where now + delta >= 0 {
             let candidate = UInt64(now + delta)
-            if constantTimeEquals(self.code(counter: candidate), code) { return candidate }
+            if ConstantTime.equal(self.code(counter: candidate), code) { return candidate }
         }
         return nil
-    }
-
-    private func constantTimeEquals(_ lhs: String, _ rhs: String) -> Bool {
-        let left = Array(lhs.utf8), right = Array(rhs.utf8)
-        guard left.count == right.count else { return false }
-        var difference: UInt8 = 0
-        for index in left.indices { difference |= left[index] ^ right[index] }
-        return difference == 0
     }
 }

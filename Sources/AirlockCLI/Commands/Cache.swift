@@ -14,11 +14,11 @@ extension Airlock {
         struct Clear: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
                 commandName: "clear",
-                abstract: "Forget cached role sessions: a profile's, or all of them.",
+                abstract: "Forget cached sessions (roles', and the MFA sessions they are assumed from): a profile's, or all of them.",
                 discussion: "The next use of the profile asks for a new MFA code."
             )
 
-            @Option(help: "Only this profile's role sessions (every role in its source_profile chain).")
+            @Option(help: "Only this profile's sessions (every role in its source_profile chain, and their MFA sessions).")
             var profile: String?
 
             func run() async throws {
@@ -35,7 +35,7 @@ extension Airlock {
                 } else {
                     removed = try cache.clear()
                 }
-                print("Removed \(removed) cached role session\(removed == 1 ? "" : "s").")
+                print("Removed \(removed) cached session\(removed == 1 ? "" : "s").")
             }
         }
     }

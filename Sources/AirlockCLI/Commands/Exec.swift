@@ -8,7 +8,7 @@ import Darwin
 #endif
 
 extension Airlock {
-    /// `airlock exec`: runs a command with a profile's temporary credentials in its environment.
+    /// `airlock exec`: runs a command with a profile's temporary credentials in its environment, or served to it.
     struct Exec: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "exec",
@@ -19,11 +19,21 @@ extension Airlock {
                 AIRLOCK_TOTP_SECRET), then replaces itself with the command, so its exit status and signals are the
                 command's own: it starts with every signal's default handling and none blocked.
 
+                With --server the command gets no keys: airlock serves the credentials on 127.0.0.1 through the
+                container credentials protocol (AWS_CONTAINER_CREDENTIALS_FULL_URI, with a random
+                AWS_CONTAINER_AUTHORIZATION_TOKEN), renews them before they end (a role from the cached MFA session,
+                without a new code while it lasts), and stays beside the command until it ends, passing on SIGTERM and
+                SIGHUP; a command that outlives a role session keeps working. Its exit status is the command's.
+
                   airlock exec --profile role-with-mfa -- terraform plan
+                  airlock exec --server --profile role-with-mfa -- terraform apply
                 """
         )
 
         @OptionGroup var options: ProfileOptions
+
+        @Flag(help: "Serve renewed credentials to the command (container credentials on 127.0.0.1) instead of putting keys in its environment.")
+        var server = false
 
         @Argument(parsing: .captureForPassthrough, help: ArgumentHelp("The command and its arguments, after --.", valueName: "command"))
         var command: [String] = []
@@ -35,6 +45,7 @@ extension Airlock {
         private var arguments: [String] { command.first == "--" ? Array(command.dropFirst()) : command }
 
         func run() async throws {
+            if server { return try await serve() }
             let resolved = try await CredentialSession.run(options) { try await $0.resolver.resolve() }
             for name in CredentialVariables.removed + CredentialVariables.airlockSecrets { unsetenv(name) }
             for variable in CredentialVariables.variables(resolved.credentials, region: resolved.region) {
@@ -43,6 +54,38 @@ extension Airlock {
             let reason = ProcessImage.replace(with: arguments)
             FileHandle.standardError.write(Data("airlock: \(arguments[0]): \(reason == ENOENT ? "command not found" : String(cString: strerror(reason)))\n".utf8))
             throw ExitCode(reason == ENOENT ? 127 : 126)
+        }
+
+        /// `--server`: credentials resolved now (any MFA prompt comes before the command starts), then served to it.
+        private func serve() async throws {
+            let session = try CredentialSession(options: options)
+            let status: Int32
+            do {
+                status = try await serve(with: session)
+                await session.close()
+            } catch {
+                await session.close()
+                throw error
+            }
+            if status > 128 { ChildCommand.endLike(signal: status - 128) }
+            throw ExitCode(status)
+        }
+
+        private func serve(with session: CredentialSession) async throws -> Int32 {
+            let first = try await session.resolver.resolve()
+            let resolver = session.resolver
+            let renewing = RenewingCredentials(initial: first.credentials) { try await resolver.resolve().credentials }
+            let server = try ContainerCredentialsServer(credentials: renewing)
+            server.start()
+            defer { server.stop() }
+            guard let executable = ExecutablePath.find(arguments[0], path: ProcessInfo.processInfo.environment["PATH"]) else {
+                FileHandle.standardError.write(Data("airlock: \(arguments[0]): command not found\n".utf8))
+                throw ExitCode(127)
+            }
+            var environment = ProcessInfo.processInfo.environment
+            for name in CredentialVariables.removed + CredentialVariables.airlockSecrets + CredentialVariables.keys { environment[name] = nil }
+            for variable in server.variables + CredentialVariables.regionVariables(first.region) { environment[variable.name] = variable.value }
+            return try await ChildCommand.run(executable, Array(arguments.dropFirst()), environment: environment)
         }
     }
 }

@@ -104,6 +104,9 @@ extension Airlock {
                     let id = try await client.chosenRun(target.run, where: [.planned], what: "planned")
                     let run = try await client.show(id)
                     let environment = try await client.environment()
+                    if run.state == .applyQueued {
+                        return try await authenticate(run, client: client, serial: environment.mfaSerialNumber)
+                    }
                     // What is approved, before the code is asked for; the approval names the plan's hash.
                     print(PlanReview.text(of: run))
                     let confirmed = try await client.withMFA(needed: run.mfa == .appliesOnly || run.mfa == .plansAndApplies,
@@ -124,6 +127,24 @@ extension Airlock {
                     print(RunClient.summary(finished))
                     return finished.state == .applied ? 0 : 1
                 }
+            }
+
+            /// Gives an approved apply that waited past its code's hour (`waitingForApplyCode`) a new code, then follows it.
+            private func authenticate(_ run: Components.Schemas.Run, client: RunClient, serial: String?) async throws -> Int32 {
+                guard run.waitingForApplyCode == true else {
+                    throw CLIError("Run #\(run.number) is approved and queued; its apply does not wait for an MFA token code.")
+                }
+                print("Run #\(run.number)'s approval code let its apply start within an hour, and it waited longer: it needs a new code.")
+                let authenticated = try await client.withMFA(needed: true, serial: serial, from: target.codeSource) { code in
+                    try await client.call {
+                        try await $0.authenticateApply(path: .init(run: run.id), body: .json(.init(tokenCode: code ?? ""))).ok.body.json
+                    }
+                }
+                print("Authenticated the apply of run #\(authenticated.number); it starts when the runs ahead of it are over.")
+                try await client.follow(run.id, phase: .apply)
+                let finished = try await client.show(run.id)
+                print(RunClient.summary(finished))
+                return finished.state == .applied ? 0 : 1
             }
         }
 

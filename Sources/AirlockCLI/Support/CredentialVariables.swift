@@ -1,9 +1,12 @@
 import AirlockAWS
+import Foundation
 
 /// The environment variables that hand credentials to a program, in the order `export` prints them.
 enum CredentialVariables {
     /// Variables a child must not inherit: they would point it back at a profile or at other keys.
     static let removed = ["AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_CREDENTIAL_EXPIRATION"]
+    /// Keys that would win over credentials served to a child (`exec --server`): SDKs read them first.
+    static let keys = ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"]
     /// airlock's own secrets (the server's API token, a TOTP seed): the command is given AWS credentials, not these.
     static let airlockSecrets = ["AIRLOCK_TOKEN", "AIRLOCK_TOTP_SECRET"]
 
@@ -16,10 +19,18 @@ enum CredentialVariables {
         if let expiration = credentials.expiration {
             variables.append(("AWS_CREDENTIAL_EXPIRATION", ISO8601Timestamp.format(expiration)))
         }
-        if let region {
-            variables.append(("AWS_REGION", region))
-            variables.append(("AWS_DEFAULT_REGION", region))
+        return variables + regionVariables(region)
+    }
+
+    /// `AWS_REGION` and `AWS_DEFAULT_REGION`, when there is a region botocore would take: a value it refuses (an inline
+    /// comment kept in it, `eu-west-1 # note`) is left out, with a line on standard error, so the credentials still serve.
+    static func regionVariables(_ region: String?) -> [(name: String, value: String)] {
+        guard let region else { return [] }
+        guard STSEndpoint.isValidRegion(region) else {
+            FileHandle.standardError.write(Data(("airlock: the region \"\(region)\" is not a region name (the config file keeps an inline comment "
+                + "in the value, as botocore reads it); AWS_REGION is not set.\n").utf8))
+            return []
         }
-        return variables
+        return [("AWS_REGION", region), ("AWS_DEFAULT_REGION", region)]
     }
 }

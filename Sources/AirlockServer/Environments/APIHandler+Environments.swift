@@ -46,7 +46,8 @@ extension APIHandler {
         let change = EnvironmentSettings.Change(mfaLevel: body.mfa.flatMap { MFALevel(rawValue: $0.rawValue) },
                                                 planRoleARN: body.planRoleArn, applyRoleARN: body.applyRoleArn,
                                                 requirePersonalMFADevice: body.requirePersonalMfaDevice,
-                                                approverMustDiffer: body.approverMustDifferFromQueuer, requiredApprovals: body.requiredApprovals)
+                                                approverMustDiffer: body.approverMustDifferFromQueuer, requiredApprovals: body.requiredApprovals,
+                                                awsSessionHours: body.awsSessionHours)
         let environment = try await EnvironmentSettings.update(input.path.environment, in: input.path.organization, change: change,
                                                                actorID: try Self.actorID, secrets: try Self.secrets, on: try Self.database)
         return .ok(.init(body: .json(.init(environment, organization: input.path.organization,
@@ -83,7 +84,8 @@ extension Components.Schemas.Environment {
         self.init(name: environment.name, organization: organization, mfa: .init(environment.mfaLevel),
                   planRoleArn: environment.planRoleARN, applyRoleArn: environment.applyRoleARN, mfaSerialNumber: serial,
                   requirePersonalMfaDevice: environment.requiresPersonalMFADevice,
-                  approverMustDifferFromQueuer: environment.approverMustDiffer, requiredApprovals: environment.requiredApprovals)
+                  approverMustDifferFromQueuer: environment.approverMustDiffer, requiredApprovals: environment.requiredApprovals,
+                  awsSessionHours: environment.awsSessionHours)
     }
 }
 

@@ -34,6 +34,12 @@ final class TerraformEnvironment: Model, @unchecked Sendable {
     var requiredApprovals: Int { max(1, storedRequiredApprovals ?? 1) }
     /// The most approvals an environment may require.
     static let maximumRequiredApprovals = 10
+    /// How long, in hours, a run phase's AWS credentials hold from its start (nil on rows from before: one).
+    @OptionalField(key: "aws_session_hours") var storedAWSSessionHours: Int?
+    var awsSessionHours: Int { min(Self.awsSessionHoursRange.upperBound, max(1, storedAWSSessionHours ?? 1)) }
+    var awsSessionSeconds: Int { awsSessionHours * 3600 }
+    /// The limits an owner may set: an hour (what AWS gives by default) to twelve (the longest role session).
+    static let awsSessionHoursRange = 1...12
 
     init() {}
 

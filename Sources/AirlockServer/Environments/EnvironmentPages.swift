@@ -22,6 +22,7 @@ struct EnvironmentPages: RouteCollection {
         let require_personal_mfa_device: String?
         let approver_must_differ: String?
         let required_approvals: Int?
+        let aws_session_hours: Int?
     }
 
     func boot(routes: any RoutesBuilder) throws {
@@ -98,13 +99,15 @@ struct EnvironmentPages: RouteCollection {
         let userID = try request.userID
         return try await request.formAction(redirectTo: SiteURL.environmentSettings(.value(organization), .value(name)).path, success: "Settings saved.",
                                             fields: ["mfa_not_configured": "mfa", "invalid_role_arn": "apply-role",
-                                                     "invalid_required_approvals": "required-approvals"]) {
+                                                     "invalid_required_approvals": "required-approvals",
+                                                     "invalid_aws_session_hours": "aws-session-hours"]) {
             _ = try await EnvironmentSettings.update(name, in: organization,
                                                      change: .init(mfaLevel: form.mfa, planRoleARN: form.plan_role_arn ?? "",
                                                                    applyRoleARN: form.apply_role_arn ?? "",
                                                                    requirePersonalMFADevice: form.require_personal_mfa_device != nil,
                                                                    approverMustDiffer: form.approver_must_differ != nil,
-                                                                   requiredApprovals: form.required_approvals ?? 1),
+                                                                   requiredApprovals: form.required_approvals ?? 1,
+                                                                   awsSessionHours: form.aws_session_hours),
                                                      actorID: userID, secrets: request.application.secretBox, on: request.db)
         }
     }

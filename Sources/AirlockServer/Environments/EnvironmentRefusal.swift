@@ -4,6 +4,8 @@ enum EnvironmentRefusal: Refusal {
     case notFound(String)
     /// Required approvals outside 1 to the maximum.
     case invalidRequiredApprovals(Int)
+    /// A credentials limit outside `TerraformEnvironment.awsSessionHoursRange`.
+    case invalidAWSSessionHours(Int)
     /// A list page size outside 1 to `EnvironmentListing.maximumSize`.
     case invalidPageSize(Int)
     /// A list's `after` or `search` holding NUL, which no name holds and PostgreSQL cannot compare.
@@ -13,7 +15,7 @@ enum EnvironmentRefusal: Refusal {
         switch self {
         case .nameTaken: .conflict
         case .notFound: .notFound
-        case .invalidRequiredApprovals, .invalidPageSize, .invalidListText: .invalid
+        case .invalidRequiredApprovals, .invalidAWSSessionHours, .invalidPageSize, .invalidListText: .invalid
         }
     }
 
@@ -22,6 +24,7 @@ enum EnvironmentRefusal: Refusal {
         case .nameTaken: "name_taken"
         case .notFound: "not_found"
         case .invalidRequiredApprovals: "invalid_required_approvals"
+        case .invalidAWSSessionHours: "invalid_aws_session_hours"
         case .invalidPageSize: "invalid_page_size"
         case .invalidListText: "invalid_list_query"
         }
@@ -33,6 +36,8 @@ enum EnvironmentRefusal: Refusal {
         case let .notFound(name): "There is no environment \"\(name)\" in this organization."
         case let .invalidRequiredApprovals(count):
             "Required approvals must be 1 to \(TerraformEnvironment.maximumRequiredApprovals), not \(count)."
+        case let .invalidAWSSessionHours(hours):
+            "AWS credentials hold for \(TerraformEnvironment.awsSessionHoursRange.lowerBound) to \(TerraformEnvironment.awsSessionHoursRange.upperBound) hours from a phase's start, not \(hours)."
         case let .invalidPageSize(size): "A page holds 1 to \(EnvironmentListing.maximumSize) environments, not \(size)."
         case let .invalidListText(parameter): "\(parameter) may not contain a NUL character."
         }

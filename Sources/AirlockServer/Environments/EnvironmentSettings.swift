@@ -2,7 +2,8 @@ import Fluent
 import Foundation
 
 /// An environment's settings: "AWS Multi-Factor Authentication", the roles for plans and applies, whether codes
-/// must come from each person's own device, and who approves applies (four eyes, how many people).
+/// must come from each person's own device, who approves applies (four eyes, how many people), and how long a
+/// phase's AWS credentials hold.
 /// Owners change them; a change governs runs queued afterwards.
 enum EnvironmentSettings {
     struct Change: Sendable {
@@ -15,6 +16,8 @@ enum EnvironmentSettings {
         var approverMustDiffer: Bool?
         /// Distinct people who approve an apply before it starts.
         var requiredApprovals: Int?
+        /// How many hours a phase's AWS credentials hold from its start.
+        var awsSessionHours: Int?
     }
 
     static func update(_ name: String, in organization: String, change: Change, actorID: UUID, secrets: SecretBox,
@@ -24,6 +27,9 @@ enum EnvironmentSettings {
         }
         if let count = change.requiredApprovals, !(1...TerraformEnvironment.maximumRequiredApprovals).contains(count) {
             throw EnvironmentRefusal.invalidRequiredApprovals(count)
+        }
+        if let hours = change.awsSessionHours, !TerraformEnvironment.awsSessionHoursRange.contains(hours) {
+            throw EnvironmentRefusal.invalidAWSSessionHours(hours)
         }
         let owned = try await Authorizer.authorize(actorID, .administer, organization: organization, on: database)
         let environment = try await Environments.find(name, in: organization, actorID: actorID, on: database)
@@ -38,6 +44,7 @@ enum EnvironmentSettings {
         if let required = change.requirePersonalMFADevice { environment.storedRequirePersonalMFADevice = required }
         if let differ = change.approverMustDiffer { environment.storedApproverMustDiffer = differ }
         if let count = change.requiredApprovals { environment.storedRequiredApprovals = count }
+        if let hours = change.awsSessionHours { environment.storedAWSSessionHours = hours }
         try await environment.save(on: database)
         return environment
     }

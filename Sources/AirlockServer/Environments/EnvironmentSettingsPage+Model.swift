@@ -12,6 +12,8 @@ struct EnvironmentSettingsPage {
     let requiresPersonalMFADevice: Bool
     let approverMustDiffer: Bool
     let requiredApprovals: Int
+    /// How many hours a phase's AWS credentials hold from its start.
+    let awsSessionHours: Int
     /// Owners change settings and variables; members see them read-only.
     let isOwner: Bool
     let variables: [ListedVariable]
@@ -24,7 +26,7 @@ struct EnvironmentSettingsPage {
             organization: organization, environment: environment.name, mfaLevel: environment.mfaLevel,
             planRoleARN: environment.planRoleARN, applyRoleARN: environment.applyRoleARN,
             requiresPersonalMFADevice: environment.requiresPersonalMFADevice, approverMustDiffer: environment.approverMustDiffer,
-            requiredApprovals: environment.requiredApprovals, isOwner: grant.isOwner,
+            requiredApprovals: environment.requiredApprovals, awsSessionHours: environment.awsSessionHours, isOwner: grant.isOwner,
             variables: try await Variables.list(.environment(organization: organization, environment: environment.name), actorID: actorID,
                                                 secrets: secrets, on: database))
     }

@@ -36,6 +36,10 @@ extension EnvironmentSettingsPage {
             <input id="apply-role" name="apply_role_arn" class="wide" value="\(applyRoleARN ?? "")" placeholder="arn:aws:iam::123456789012:role/terraform-apply"\(disabled)>
             \(fieldError("apply-role"))
             <p class="muted">Airlock assumes the role with the run's session (SourceIdentity: the approving user); one role may serve both.</p>
+            <label for="aws-session-hours">AWS credentials hold for (hours from a phase's start)</label>
+            <input id="aws-session-hours" name="aws_session_hours" type="number" min="\(TerraformEnvironment.awsSessionHoursRange.lowerBound)" max="\(TerraformEnvironment.awsSessionHoursRange.upperBound)" value="\(awsSessionHours)" aria-describedby="aws-session-help aws-session-hours-error"\(disabled)>
+            \(fieldError("aws-session-hours"))
+            <p id="aws-session-help" class="muted">Terraform gets role sessions of at most an hour, each renewed before it ends, until this limit; no role needs its maximum session duration raised. A phase given a code must start within an hour of it, or it asks for a new one.</p>
             \(save)
             </fieldset></form>
             \(variablesSection(csrf: csrf, fieldError: fieldError))

@@ -7,7 +7,7 @@ extension TerraformEnvironment {
     /// optionally those after a name and those matching a search, then the order and the limit.
     private static let listSelect = SQLStatement("""
         SELECT "id", "organization_id", "name", "mfa_level", "plan_role_arn", "apply_role_arn", "require_personal_mfa_device",
-               "approver_must_differ", "required_approvals" FROM "environments" WHERE "organization_id" = ?
+               "approver_must_differ", "required_approvals", "aws_session_hours" FROM "environments" WHERE "organization_id" = ?
         """)
     private static let listAfter = SQLStatement(#" AND "name" > ?"#)
     private static let listSearch = SQLStatement(#" AND "name" LIKE ? ESCAPE '\'"#)
@@ -35,5 +35,6 @@ extension TerraformEnvironment {
         storedRequirePersonalMFADevice = try row.decode(column: "require_personal_mfa_device", as: Bool?.self)
         storedApproverMustDiffer = try row.decode(column: "approver_must_differ", as: Bool?.self)
         storedRequiredApprovals = try row.decode(column: "required_approvals", as: Int?.self)
+        storedAWSSessionHours = try row.decode(column: "aws_session_hours", as: Int?.self)
     }
 }

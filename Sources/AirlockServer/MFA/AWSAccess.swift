@@ -9,7 +9,6 @@ public struct AWSAccess: Sendable {
     static let serialVariable = "AWS_MFA_SERIAL_NUMBER"
     /// Variables that hold long-term keys or the session Airlock makes: never passed to Terraform as they are.
     static let withheldVariables: Set<String> = [accessKeyVariable, secretKeyVariable, serialVariable, "AWS_SESSION_TOKEN"]
-    static let sessionSeconds = 3600
 
     let endpoint: URL
     let region: String
@@ -58,19 +57,47 @@ public struct AWSAccess: Sendable {
         return String("\(user)@\(name)".prefix(64))
     }
 
-    /// Session credentials: GetSessionToken (with the MFA device and code when given), then, with a role,
-    /// AssumeRole under that session with `sourceIdentity` (by default the approving user) as SourceIdentity.
-    /// Returns the credentials and STS's request id of the GetSessionToken.
-    func session(_ keys: Keys, tokenCode: String?, roleARN: String?, user: String, sourceIdentity: String? = nil,
-                 sessionName: String) async throws -> (AWSCredentials, String?) {
+    /// How long a phase may wait in the queue after its code and still have its whole limit: the MFA session is
+    /// made this much longer than the limit.
+    static let queueAllowanceSeconds = 3600
+    /// The longest role session Airlock asks for: every role allows it (IAM's MaxSessionDuration is at least an
+    /// hour), and a session that leaks out of a run is worth little for long.
+    static let roleSessionSeconds = 3600
+
+    /// A phase's grant: GetSessionToken from the long-term keys (with the MFA device and code when given) lasting the
+    /// phase's limit and, for a grant made ahead of its phase (`queued`), `queueAllowanceSeconds` to wait in the
+    /// queue and, with a role, one AssumeRole from that session, so a role STS refuses (trust, MFA condition) is
+    /// reported to whoever gave the code with STS's message, before anything runs. Returns the grant and STS's request id of the GetSessionToken.
+    func grant(_ keys: Keys, tokenCode: String?, role: PhaseAWSGrant.Role?, holdSeconds: Int, queued: Bool, now: Date) async throws
+        -> (PhaseAWSGrant, String?) {
         let sts = STSClient(credentials: keys.credentials, region: region, endpoint: endpoint, client: client)
-        let session = try await sts.getSessionToken(durationSeconds: Self.sessionSeconds,
+        let allowance = queued ? Self.queueAllowanceSeconds : 0
+        let session = try await sts.getSessionToken(durationSeconds: holdSeconds + allowance,
                                                     serialNumber: tokenCode == nil ? nil : keys.serial, tokenCode: tokenCode)
-        guard let roleARN else { return (session.credentials, session.requestID) }
-        let roleSTS = STSClient(credentials: session.credentials, region: region, endpoint: endpoint, client: client)
-        let role = try await roleSTS.assumeRole(AssumeRoleRequest(roleARN: roleARN, roleSessionName: sessionName,
-                                                                  durationSeconds: Self.sessionSeconds, sourceIdentity: sourceIdentity ?? user))
-        return (role.credentials, session.requestID)
+        // On the server's clock, and never past what STS's answer leaves for the limit.
+        let startBy = min(now.addingTimeInterval(Double(allowance)),
+                          session.credentials.expiration.map { $0.addingTimeInterval(-Double(holdSeconds)) } ?? .distantFuture)
+        let grant = PhaseAWSGrant(session: session.credentials, role: role, holdSeconds: holdSeconds, startBy: startBy)
+        // Checked now for a grant that waits for its phase; a phase's own grant is checked by its first role session.
+        if queued, role != nil { _ = try await roleSession(of: grant, seconds: 900) }
+        return (grant, session.requestID)
+    }
+
+    /// A role session of the grant's role, assumed from its session for `seconds` (at least STS's 900); the grant's
+    /// session itself when it names no role.
+    func roleSession(of grant: PhaseAWSGrant, seconds: Int) async throws -> AWSCredentials {
+        guard let role = grant.role else { return grant.session }
+        let sts = STSClient(credentials: grant.session, region: region, endpoint: endpoint, client: client)
+        let result = try await sts.assumeRole(AssumeRoleRequest(roleARN: role.arn, roleSessionName: role.sessionName,
+                                                                durationSeconds: max(900, min(Self.roleSessionSeconds, seconds)),
+                                                                sourceIdentity: role.sourceIdentity))
+        return result.credentials
+    }
+
+    /// Checks an MFA code of `keys.serial` with STS (a GetSessionToken of the shortest length, thrown away).
+    func checkCode(_ keys: Keys, tokenCode: String) async throws {
+        let sts = STSClient(credentials: keys.credentials, region: region, endpoint: endpoint, client: client)
+        _ = try await sts.getSessionToken(durationSeconds: 900, serialNumber: keys.serial, tokenCode: tokenCode)
     }
 
     /// A user-facing message for a failed STS call: STS's own line, or why it could not be reached.

@@ -7,8 +7,14 @@ import Vapor
 /// (checked before STS is called), it is sent with the person's own device if they registered one (else the
 /// organization's shared serial, unless the environment requires personal devices), failed attempts are
 /// limited per user and environment, and every attempt is recorded with its device (never the code). The
-/// credentials come back sealed for the run.
+/// phase's grant (`PhaseAWSGrant`) comes back sealed for the run.
 enum MFAGate {
+    /// A successful authentication: the sealed grant, and the moment its phase must start by.
+    struct Authenticated {
+        let sealed: String
+        let startBy: Date
+    }
+
     static let maximumFailures = 5
     static let failureWindow: TimeInterval = 15 * 60
 
@@ -25,7 +31,7 @@ enum MFAGate {
     }
 
     static func authenticate(code: String, user: User, target: Target, services: MFAServices,
-                             on database: any Database) async throws -> String {
+                             on database: any Database) async throws -> Authenticated {
         let code = code.trimmingCharacters(in: .whitespaces)
         guard MFACodeRequest.isWellFormed(code) else { throw MFARefusal.malformedCode }
         let environmentID = try target.environment.requireID()
@@ -53,13 +59,17 @@ enum MFAGate {
         let role = target.environment.roleARN(for: target.phase, mfaAuthenticated: true)
         do {
             let personal = serial == keys.serial ? nil : serial
-            let (credentials, requestID) = try await services.aws.session(.init(credentials: keys.credentials, serial: serial), tokenCode: code,
-                                                                          roleARN: role, user: user.username,
-                                                                          sourceIdentity: AWSAccess.sourceIdentity(user: user.username, personalDevice: personal),
-                                                                          sessionName: AWSAccess.sessionName(user: user.username, runNumber: target.runNumber,
-                                                                                                             phase: target.phase, planSHA256: target.planSHA256))
+            let phaseRole = role.map {
+                PhaseAWSGrant.Role(arn: $0, sessionName: AWSAccess.sessionName(user: user.username, runNumber: target.runNumber, phase: target.phase,
+                                                                                planSHA256: target.planSHA256),
+                                   sourceIdentity: AWSAccess.sourceIdentity(user: user.username, personalDevice: personal))
+            }
+            let (grant, requestID) = try await services.aws.grant(.init(credentials: keys.credentials, serial: serial), tokenCode: code, role: phaseRole,
+                                                                  holdSeconds: target.environment.awsSessionSeconds, queued: true,
+                                                                  now: Date())  // the machine's clock, which workers read (`RunQueue.mayStart`)
             try await settle(attempt, succeeded: true, requestID: requestID, error: nil, counts: false, on: database)
-            return try SealedCredentials.seal(credentials, runID: target.runID, phase: target.phase, secrets: services.secrets)
+            return Authenticated(sealed: try SealedCredentials.seal(grant, runID: target.runID, phase: target.phase, secrets: services.secrets),
+                                 startBy: grant.startBy)
         } catch {
             let refusal = AWSAccess.describe(error)
             // A code STS refused is the user's failure; an STS that could not be reached is not.

@@ -36,11 +36,9 @@ enum PersonalMFADevices {
         guard serial.lowercased() != keys.serial?.lowercased() else { throw MFARefusal.sharedDeviceSerial }
         let now = services.clock.now
         let proof = try await reserveProof(of: serial, by: actorID, in: organizationID, at: now, on: database)
-        let username = try await User.find(actorID, on: database)?.username ?? "unknown"
         do {
             for code in codes {
-                _ = try await services.aws.session(.init(credentials: keys.credentials, serial: serial), tokenCode: code, roleARN: nil,
-                                                   user: username, sessionName: "airlock-\(username.prefix(40))-device-proof")
+                try await services.aws.checkCode(.init(credentials: keys.credentials, serial: serial), tokenCode: code)
             }
         } catch {
             // A code STS refused is the person's failure (the reserved proof stays one); an STS out of reach is not.

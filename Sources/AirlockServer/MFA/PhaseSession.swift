@@ -2,13 +2,13 @@ import AirlockAWS
 import Fluent
 import Foundation
 
-/// The AWS session a run phase's Terraform gets, in one call: the credentials an MFA authentication made for the
-/// phase (taken from the run, so used once), or, when the phase needs no MFA and the organization has AWS keys,
-/// a session made now without MFA; none when the organization has no AWS keys. A phase that needs MFA and has
-/// no authentication is refused (`MFARefusal.codeRequired`).
+/// The AWS grant a run phase's Terraform works under, in one call: the grant an MFA authentication made for the
+/// phase (taken from the run, so used once), or, when the phase needs no MFA and the organization has AWS keys, a
+/// grant made now without MFA; none when the organization has no AWS keys. A phase that needs MFA and has no
+/// authentication is refused (`MFARefusal.codeRequired`).
 struct PhaseSession {
-    let credentials: AWSCredentials?
-    /// What the phase's log says about the session, in order (after masking `credentials`).
+    let grant: PhaseAWSGrant?
+    /// What the phase's log says about the session, in order.
     let logLines: [LogLine]
 
     enum LogLine: Equatable {
@@ -28,7 +28,7 @@ struct PhaseSession {
             } else {
                 try await taken.set(\.$applyCredentialsSealed, to: nil).update()
             }
-            let credentials = try SealedCredentials.unseal(sealed, runID: runID, phase: phase, secrets: mfa.secrets)
+            let grant = try SealedCredentials.unseal(sealed, runID: runID, phase: phase, secrets: mfa.secrets)
             var lines: [LogLine] = []
             if let authenticatedBy = phase == .plan ? run.planAuthenticatedBy : run.applyAuthenticatedBy {
                 lines.append(.plain("Authenticated with MFA by \(authenticatedBy)"))
@@ -36,22 +36,25 @@ struct PhaseSession {
                     lines.append(.note("MFA device: \(device)"))
                 }
             }
-            return PhaseSession(credentials: credentials, logLines: lines)
+            return PhaseSession(grant: grant, logLines: lines)
         }
         if run.mfaLevel.requiresMFA(for: phase) {
             throw MFARefusal.codeRequired(serial: keys?.serial, phase: phase)
         }
-        guard let keys else { return PhaseSession(credentials: nil, logLines: []) }
-        let role = environment.roleARN(for: phase, mfaAuthenticated: false)
+        guard let keys else { return PhaseSession(grant: nil, logLines: []) }
+        let roleARN = environment.roleARN(for: phase, mfaAuthenticated: false)
         let approver = phase == .plan ? run.createdBy
             : try await RunEvent.query(on: database).filter(\.$run.$id == runID).filter(\.$toState == RunState.applyQueued.rawValue)
                 .sort(\.$at, .descending).first()?.actor ?? run.createdBy
+        let role = roleARN.map {
+            PhaseAWSGrant.Role(arn: $0, sessionName: AWSAccess.sessionName(user: approver, runNumber: run.number, phase: phase,
+                                                                            planSHA256: phase == .apply ? run.planSHA256 : nil),
+                               sourceIdentity: approver)
+        }
         do {
-            let sessionName = AWSAccess.sessionName(user: approver, runNumber: run.number, phase: phase,
-                                                    planSHA256: phase == .apply ? run.planSHA256 : nil)
-            let (credentials, _) = try await mfa.aws.session(keys, tokenCode: nil, roleARN: role, user: approver, sessionName: sessionName)
-            return PhaseSession(credentials: credentials,
-                                logLines: [.note("AWS session credentials from STS (no MFA)\(role.map { " for role \($0)" } ?? "").")])
+            let (grant, _) = try await mfa.aws.grant(keys, tokenCode: nil, role: role, holdSeconds: environment.awsSessionSeconds, queued: false,
+                                                   now: Date())
+            return PhaseSession(grant: grant, logLines: [.note("AWS session from STS (no MFA)\(roleARN.map { " for role \($0)" } ?? "").")])
         } catch {
             throw AWSAccess.describe(error)
         }

@@ -13,5 +13,6 @@ enum ReleasedMigrations {
         CreatePersonalMFADevice(), UpdateMFAAuthenticationAddDeviceSerial(), UpdateEnvironmentAddRequirePersonalMFADevice(),
         CreateRunApproval(), UpdateEnvironmentAddApprovalRules(), CreateNotificationDestination(), CreateNotificationDelivery(),
         UpdateRunsAddPlanSummaryAndPlanBinding(), CreateLookupIndexes(), UpdateUsersAddAdministrator(), CreateMFADeviceProof(),
+        UpdateRunsAddAWSGrantTimes(),
     ]
 }

@@ -26,7 +26,7 @@ struct OrganizationRunQueue: Sendable {
                 .all().map { try $0.decode(column: id.string, as: UUID.self) }
         }
         return Self(executing: try await ids("r.\(state) IN (\(binds: RunState.executing.map(\.rawValue)))"),
-                    waiting: try await ids(RunQueue.mayStart))
+                    waiting: try await ids(RunQueue.mayStart()))
     }
 
     /// How many runs a worker takes before `runID` (0 for the next one); nil when it does not wait for a worker.

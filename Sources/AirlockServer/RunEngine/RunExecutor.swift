@@ -2,6 +2,10 @@ import AirlockAWS
 import Crypto
 import Fluent
 import Foundation
+import SQLKit
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Executes a claimed run phase with the real Terraform: `init` then `plan -out`; then `apply` of exactly the
 /// saved plan (checked by hash) on the state the plan was made on. Each phase starts from a fresh folder (the
@@ -70,23 +74,44 @@ struct RunExecutor: Sendable {
         await log.time("queue wait", try await queueWait(of: run, phase: claim.phase))
         run.backendTokenHash = APIToken.hash(token)
         try await run.save(on: database)
-        let session: AWSCredentials?
+        let grant: PhaseAWSGrant?
         do {
             let asked = ContinuousClock.now
             let phaseSession = try await PhaseSession.take(for: run, phase: claim.phase, environment: environment, keys: keys, mfa: mfa, on: database)
-            session = phaseSession.credentials
-            if let session { await log.masking([session.accessKeyID, session.secretAccessKey, session.sessionToken ?? ""]) }
+            grant = phaseSession.grant
+            if let grant { await log.masking([grant.session.accessKeyID, grant.session.secretAccessKey, grant.session.sessionToken ?? ""]) }
             for line in phaseSession.logLines {
                 switch line {
                 case let .plain(text): await log.line(text)
                 case let .note(text): await log.note(text)
                 }
             }
-            if session != nil { await log.time("AWS session", ContinuousClock.now - asked) }
+            if grant != nil { await log.time("AWS session", ContinuousClock.now - asked) }
         } catch let refusal as MFARefusal {
             await log.note(refusal.message)
             try await finishRun(claim, to: .errored, note: refusal.message, changes: .error(refusal.message), log: log)
             return
+        }
+        // The phase's AWS credentials, served to its SDKs and renewed until the environment's limit from now.
+        let credentialsUntil = grant.map { min(Date().addingTimeInterval(Double($0.holdSeconds)), $0.session.expiration ?? .distantFuture) }
+        let credentialsReport = LimitedReport({ line in Task { await log.note(line) } }, limit: RunNetwork.reportLimit,
+                                              ending: "AWS: further lines of this phase's credentials server are not written.").write
+        let credentials = grant.flatMap { grant in credentialsUntil.map { until in
+            RunCredentialServer(grant: grant, aws: aws, until: until, report: credentialsReport,
+                                renewed: { session in await log.masking([session.accessKeyID, session.secretAccessKey, session.sessionToken ?? ""]) })
+        } }
+        defer { credentials?.stop() }
+        if let credentials, let credentialsUntil {
+            do {
+                let first = try await credentials.prime()
+                await log.masking([credentials.token])
+                try await recordCredentialsUntil(credentialsUntil, of: claim)
+                await log.note(Self.credentialsNote(grant: grant, until: credentialsUntil, firstSession: first.credentials))
+            } catch let refusal as RunCredentialRefusal {
+                await log.note(refusal.message)
+                try await finishRun(claim, to: .errored, note: refusal.message, changes: .error(refusal.message), log: log)
+                return
+            }
         }
 
         if claim.phase == .apply {
@@ -110,9 +135,21 @@ struct RunExecutor: Sendable {
         // The phase's own network, when runs have one: its state backend answers this environment's state only.
         let statePath = "/state/\(environment.organization.name)/\(environment.name)"
         let network = try settings.network.map { policy in
-            try RunNetwork(policy: policy, statePath: statePath, token: token, readOnly: claim.phase == .plan, responder: stateResponder) { line in Task { await log.note(line) } }
+            try RunNetwork(policy: policy, statePath: statePath, token: token, readOnly: claim.phase == .plan, responder: stateResponder,
+                           credentials: credentials) { line in Task { await log.note(line) } }
         }
         defer { network?.stop() }
+        // Without a run network the credentials server listens on the server's loopback, for this phase's token only.
+        var credentialsPort = RunCredentialServer.runNetworkPort
+        if let credentials, network == nil {
+            let listener = try BlockingSocket.listen(on: .loopback, port: 0)
+            guard let port = BlockingSocket.port(of: listener) else {
+                close(listener)
+                throw RunNetworkError.socket("getsockname", errno)
+            }
+            credentialsPort = port
+            credentials.start(listening: listener)
+        }
         let workspace = try RunWorkspace.prepare(
             root: settings.workRoot, runID: claim.runID, phase: claim.phase, archive: version.archive,
             backendAddress: network == nil ? serverURL + statePath : RunNetwork.stateAddress(statePath))
@@ -121,7 +158,8 @@ struct RunExecutor: Sendable {
         let limits = RunPhaseLimits(limits: settings.limits, group: group, folder: workspace.root)
         defer { limits.remove() }
         // Long-term AWS keys never reach Terraform: only the session credentials made for this phase.
-        let terraformEnvironment = TerraformPhaseEnvironment(server: settings.passthroughEnvironment, run: variables, session: session,
+        let terraformEnvironment = TerraformPhaseEnvironment(server: settings.passthroughEnvironment, run: variables,
+                                                             credentials: credentials?.variables(port: credentialsPort) ?? [:],
                                                              stateToken: network == nil ? token : nil, proxied: network != nil, home: workspace.home.path,
                                                              cliConfiguration: workspace.cliConfiguration.path)
         if !terraformEnvironment.ignored.isEmpty {
@@ -167,6 +205,24 @@ struct RunExecutor: Sendable {
             await log.note("The plan's summary could not be read (\(error)); approvers see the log only.")
             return (nil, nil)
         }
+    }
+
+    /// Records until when the phase's credentials hold, for its page and the API.
+    private func recordCredentialsUntil(_ until: Date, of claim: RunQueue.Claim) async throws {
+        let column = claim.phase == .plan ? Run.column(\.$planCredentialsUntil) : Run.column(\.$applyCredentialsUntil)
+        try await database.sql.update(Run.schema).set(column, to: SQLBind(until.timeIntervalSince1970))
+            .where(Run.column(\.$id), .equal, SQLBind(claim.runID)).run()
+    }
+
+    /// The log's line on the phase's AWS credentials: what Terraform works as, and until when.
+    static func credentialsNote(grant: PhaseAWSGrant?, until: Date, firstSession: AWSCredentials) -> String {
+        let hours = (grant?.holdSeconds ?? 0) / 3600
+        let limit = "the environment's limit of \(hours) hour\(hours == 1 ? "" : "s") from the start"
+        guard let role = grant?.role else {
+            return "AWS credentials: the session's, served to Terraform's AWS SDKs (container credentials) until \(until.iso8601) (\(limit))."
+        }
+        return "AWS credentials: role \(role.arn), in sessions of at most an hour renewed before each ends, served to Terraform's AWS SDKs "
+            + "(container credentials) until \(until.iso8601) (\(limit)); the first holds until \(firstSession.expiration?.iso8601 ?? "its end")."
     }
 
     /// How long the phase waited to start: since the run was queued (a plan), or since its apply was confirmed.

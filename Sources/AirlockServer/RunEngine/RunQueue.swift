@@ -3,8 +3,8 @@ import Foundation
 import SQLKit
 
 /// The run queue, kept in the database so that every server sharing it takes part: a worker claims a queued
-/// run whose environment has no earlier unfinished run (the environment lock) and that does not wait for its
-/// plan's MFA code (`Run.waitsForPlanCode`), holds a lease on it while it works, and a run whose lease runs out
+/// run whose environment has no earlier unfinished run (the environment lock) and that does not wait for an MFA
+/// code (`Run.waitsForCode`), holds a lease on it while it works, and a run whose lease runs out
 /// (its server died) is marked errored.
 ///
 /// Workers are shared fairly between organizations: of the runs that may start, the claim takes one of the
@@ -55,7 +55,7 @@ struct RunQueue: Sendable {
               \(leaseOwner) = \(bind: workerID), \(leaseExpiresAt) = \(bind: now + leaseDuration)
             WHERE \(id) = (
               SELECT r.\(id) FROM \(runs) r
-              WHERE \(Self.mayStart)\(capped)\(kept)
+              WHERE \(Self.mayStart(at: now))\(capped)\(kept)
               ORDER BY \(organizationLoad), r.\(queuedAt) LIMIT 1\(skipLocked))
             AND \(state) IN (\(binds: queued))
             RETURNING \(id), \(state)
@@ -69,17 +69,20 @@ struct RunQueue: Sendable {
         return Claim(runID: runID, phase: phase)
     }
 
-    /// The rule of which runs a worker may start now, on the runs table aliased `r`: a queued run whose environment
-    /// has no earlier unfinished run (the environment lock) and that does not wait for its plan's MFA code
-    /// (`Run.waitsForPlanCode`: a pending run whose level needs a plan code and that nobody authenticated).
-    static var mayStart: SQLQueryString {
+    /// The rule of which runs a worker may start at `now`, on the runs table aliased `r`: a queued run whose
+    /// environment has no earlier unfinished run (the environment lock) and that does not wait for an MFA token code
+    /// (`Run.waitsForCode`: a phase whose level needs a code, without a grant that still lets it start).
+    static func mayStart(at now: Double = Date().timeIntervalSince1970) -> SQLQueryString {
         let (state, environment, number) = (Run.column(\.$state), Run.column(\.$environment.$id), Run.column(\.$number))
-        let (mfaLevel, planAuthenticatedBy) = (Run.column(\.$storedMFALevel), Run.column(\.$planAuthenticatedBy))
+        let (mfaLevel, planStartBy, applyStartBy) = (Run.column(\.$storedMFALevel), Run.column(\.$planStartBy), Run.column(\.$applyStartBy))
         let planCodeLevels = MFALevel.allCases.filter { $0.requiresMFA(for: .plan) }.map(\.rawValue)
+        let applyCodeLevels = MFALevel.allCases.filter { $0.requiresMFA(for: .apply) }.map(\.rawValue)
         return """
             r.\(state) IN (\(binds: RunState.queued.map(\.rawValue)))
-            AND (r.\(state) <> \(bind: RunState.pending.rawValue) OR r.\(planAuthenticatedBy) IS NOT NULL
+            AND (r.\(state) <> \(bind: RunState.pending.rawValue) OR COALESCE(r.\(planStartBy), 0) > \(bind: now)
                  OR COALESCE(r.\(mfaLevel), \(bind: MFALevel.never.rawValue)) NOT IN (\(binds: planCodeLevels)))
+            AND (r.\(state) <> \(bind: RunState.applyQueued.rawValue) OR COALESCE(r.\(applyStartBy), 0) > \(bind: now)
+                 OR COALESCE(r.\(mfaLevel), \(bind: MFALevel.never.rawValue)) NOT IN (\(binds: applyCodeLevels)))
             AND NOT EXISTS (SELECT 1 FROM \(ident: Run.schema) o WHERE o.\(environment) = r.\(environment) AND o.\(number) < r.\(number)
                             AND o.\(state) IN (\(binds: RunState.active.map(\.rawValue))))
             """

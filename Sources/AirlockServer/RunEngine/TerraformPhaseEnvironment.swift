@@ -4,7 +4,8 @@ import AirlockAWS
 /// - of the server's own variables only `RunEngineSettings.passedThrough`;
 /// - the run's variables, except the long-term AWS keys and MFA serial (withheld: never in Terraform) and the
 ///   names Airlock sets or that change how Terraform starts (`VariableRules.isReserved`: reported as ignored);
-/// - the phase's session credentials, when it has a session;
+/// - where the phase has AWS credentials, the container credentials variables that lead its SDKs to them
+///   (`RunCredentialServer`: never keys themselves), and never the instance metadata service's;
 /// - without a run network, the phase's own credential for its environment's state (`TF_HTTP_USERNAME`/
 ///   `TF_HTTP_PASSWORD`: never in the backend block, which Terraform keeps in the saved plan, so the apply uses its
 ///   own); with one, none at all (its state gateway adds it);
@@ -17,17 +18,14 @@ struct TerraformPhaseEnvironment: Equatable {
     /// The run's variables that were not passed, by name.
     let ignored: [String]
 
-    init(server: [String: String], run: [UnsealedVariable], session: AWSCredentials?, stateToken: String?, proxied: Bool, home: String,
+    init(server: [String: String], run: [UnsealedVariable], credentials: [String: String], stateToken: String?, proxied: Bool, home: String,
          cliConfiguration: String) {
         var variables = server.filter { RunEngineSettings.passedThrough.contains($0.key) }
         for variable in run where !AWSAccess.withheldVariables.contains(variable.key) && !VariableRules.isReserved(variable.key) {
             variables[variable.key] = variable.value
         }
-        if let session {
-            variables["AWS_ACCESS_KEY_ID"] = session.accessKeyID
-            variables["AWS_SECRET_ACCESS_KEY"] = session.secretAccessKey
-            variables["AWS_SESSION_TOKEN"] = session.sessionToken
-        }
+        variables.merge(credentials) { $1 }
+        variables["AWS_EC2_METADATA_DISABLED"] = "true"  // an SDK never falls back to the machine's own role
         variables["TF_HTTP_USERNAME"] = stateToken.map { _ in "run" }
         variables["TF_HTTP_PASSWORD"] = stateToken
         if proxied {

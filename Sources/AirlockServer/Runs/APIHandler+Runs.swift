@@ -41,10 +41,19 @@ extension APIHandler {
 
     func authenticatePlan(_ input: Operations.AuthenticatePlan.Input) async throws -> Operations.AuthenticatePlan.Output {
         guard case let .json(body) = input.body else { throw APIError.unsupportedBody }
+        return .ok(.init(body: .json(try await authenticate(input.path.run, phase: .plan, tokenCode: body.tokenCode))))
+    }
+
+    func authenticateApply(_ input: Operations.AuthenticateApply.Input) async throws -> Operations.AuthenticateApply.Output {
+        guard case let .json(body) = input.body else { throw APIError.unsupportedBody }
+        return .ok(.init(body: .json(try await authenticate(input.path.run, phase: .apply, tokenCode: body.tokenCode))))
+    }
+
+    private func authenticate(_ run: String, phase: RunPhase, tokenCode: String) async throws -> Components.Schemas.Run {
         let request = try Self.request
-        let located = try await Runs.authenticatePlan(try Self.runID(input.path.run), actor: try request.auth.require(User.self),
-                                                      tokenCode: body.tokenCode, mfa: request.application.mfaServices, on: request.db)
-        return .ok(.init(body: .json(try await Self.describe(located, withEvents: true))))
+        let located = try await Runs.authenticate(try Self.runID(run), phase: phase, actor: try request.auth.require(User.self),
+                                                  tokenCode: tokenCode, mfa: request.application.mfaServices, on: request.db)
+        return try await Self.describe(located, withEvents: true)
     }
 
     func discardRun(_ input: Operations.DiscardRun.Input) async throws -> Operations.DiscardRun.Output {
@@ -97,7 +106,10 @@ extension Components.Schemas.Run {
             queuedAt: Date(timeIntervalSince1970: run.queuedAt), hasChanges: run.hasChanges, errorMessage: run.errorMessage,
             cancelRequested: run.cancelRequested,
             mfa: .init(run.mfaLevel), planAuthenticatedBy: run.planAuthenticatedBy, applyAuthenticatedBy: run.applyAuthenticatedBy,
-            waitingForPlanCode: run.waitsForPlanCode, planSha256: run.planSHA256,
+            waitingForPlanCode: run.waitsForPlanCode, waitingForApplyCode: run.waitsForApplyCode,
+            planStartBy: run.planStartBy.map { Date(timeIntervalSince1970: $0) }, applyStartBy: run.applyStartBy.map { Date(timeIntervalSince1970: $0) },
+            planCredentialsUntil: run.planCredentialsUntil.map { Date(timeIntervalSince1970: $0) },
+            applyCredentialsUntil: run.applyCredentialsUntil.map { Date(timeIntervalSince1970: $0) }, planSha256: run.planSHA256,
             events: events?.map(Components.Schemas.RunEvent.init)
         )
     }

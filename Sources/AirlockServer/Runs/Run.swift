@@ -35,11 +35,18 @@ final class Run: Model, @unchecked Sendable {
         get { storedMFALevel ?? .never }
         set { storedMFALevel = newValue }
     }
-    /// AWS session credentials an MFA authentication obtained for a phase, sealed; taken by the worker.
+    /// The AWS grant an MFA authentication made for a phase (`PhaseAWSGrant`), sealed; taken by the worker.
     @OptionalField(key: "plan_credentials_sealed") var planCredentialsSealed: String?
     @OptionalField(key: "apply_credentials_sealed") var applyCredentialsSealed: String?
     @OptionalField(key: "plan_authenticated_by") var planAuthenticatedBy: String?
     @OptionalField(key: "apply_authenticated_by") var applyAuthenticatedBy: String?
+    /// When the phase's grant from a code stops letting it start (seconds since 1970): a phase that has not
+    /// started by then waits for a new code (`waitsForCode`).
+    @OptionalField(key: "plan_start_by") var planStartBy: Double?
+    @OptionalField(key: "apply_start_by") var applyStartBy: Double?
+    /// Until when the phase's AWS credentials hold, set when it starts.
+    @OptionalField(key: "plan_credentials_until") var planCredentialsUntil: Double?
+    @OptionalField(key: "apply_credentials_until") var applyCredentialsUntil: Double?
     /// A speculative plan: it ends planned and finished, never appliable (nil in runs from before the column).
     @OptionalField(key: "plan_only") var planOnly: Bool?
 
@@ -59,10 +66,17 @@ final class Run: Model, @unchecked Sendable {
         planSummaryJSON.flatMap { try? JSONDecoder().decode(PlanSummary.self, from: Data($0.utf8)) }
     }
 
-    /// Queued without the MFA token code its plan needs (Terraform's CLI cannot ask for one): no worker
-    /// takes it until someone authenticates (`Runs.authenticatePlan`), and it holds the environment's queue
-    /// meanwhile. `RunQueue.claimNext` applies the same rule in SQL.
-    var waitsForPlanCode: Bool { state == .pending && mfaLevel.requiresMFA(for: .plan) && planAuthenticatedBy == nil }
+    /// Queued without a live grant for a phase that needs an MFA token code: queued without one (Terraform's CLI
+    /// cannot ask for one), or its code's grant ran out before a worker took it (`PhaseAWSGrant.startBy`). No worker
+    /// takes it until someone authenticates (`Runs.authenticate`), and it holds the environment's queue meanwhile.
+    /// `RunQueue.mayStart` applies the same rule in SQL.
+    func waitsForCode(_ phase: RunPhase, at now: Date = Date()) -> Bool {
+        guard state == (phase == .plan ? .pending : .applyQueued), mfaLevel.requiresMFA(for: phase) else { return false }
+        return ((phase == .plan ? planStartBy : applyStartBy) ?? 0) <= now.timeIntervalSince1970
+    }
+
+    var waitsForPlanCode: Bool { waitsForCode(.plan) }
+    var waitsForApplyCode: Bool { waitsForCode(.apply) }
 
     init() {}
 

@@ -14,8 +14,10 @@ struct RunPage {
     let lock: MFALockView.Status?
     /// Whether "Confirm & Apply" needs a token code.
     let confirmNeedsCode: Bool
-    /// Whether the run waits for a token code before its plan (queued by Terraform's CLI).
+    /// Whether the run waits for a token code before its plan (queued by Terraform's CLI, or its code's hour ran out).
     let planNeedsCode: Bool
+    /// Whether the run's apply waits for a new token code (its approval's code let it start for an hour only).
+    let applyNeedsCode: Bool
     /// Who approved the apply so far, and how many approvals it needs.
     let approvals: [RunApproval]
     let requiredApprovals: Int
@@ -36,6 +38,8 @@ struct RunPage {
             confirmNeedsCode ? MFALockView.status(of: applyAttempt) : nil
         } else if run.waitsForPlanCode {
             MFALockView.status(of: planAttempt)
+        } else if run.waitsForApplyCode {
+            MFALockView.status(of: applyAttempt)
         } else {
             (applyAttempt ?? planAttempt).map { MFALockView.status(of: $0) }
         }
@@ -43,7 +47,7 @@ struct RunPage {
                        events: try await Runs.events(of: runID, on: database),
                        planLog: try await RunLogChunk.text(of: runID, .plan, on: database),
                        applyLog: try await RunLogChunk.text(of: runID, .apply, on: database),
-                       lock: lock, confirmNeedsCode: confirmNeedsCode, planNeedsCode: run.waitsForPlanCode,
+                       lock: lock, confirmNeedsCode: confirmNeedsCode, planNeedsCode: run.waitsForPlanCode, applyNeedsCode: run.waitsForApplyCode,
                        approvals: try await Runs.approvals(of: runID, on: database),
                        requiredApprovals: try await TerraformEnvironment.find(run.$environment.id, on: database)?.requiredApprovals ?? 1,
                        authentications: try await MFAAuthentication.query(on: database).filter(\.$runID == runID).sort(\.$at, .descending).all())

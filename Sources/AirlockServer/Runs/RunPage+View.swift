@@ -8,6 +8,21 @@ extension RunPage {
         SiteURL.runAction(.value(organization), .value(environment), .value(runID), action).path
     }
 
+    /// Until when a waiting phase may start, and until when a started phase's AWS credentials hold.
+    var credentialTimes: HTML? {
+        var lines: [HTML] = []
+        for (phase, startBy, until) in [("plan", run.planStartBy, run.planCredentialsUntil), ("apply", run.applyStartBy, run.applyCredentialsUntil)] {
+            if let until {
+                let moment = Date(timeIntervalSince1970: until).iso8601
+                lines.append("The \(phase)'s AWS credentials hold until <time datetime=\"\(moment)\">\(moment)</time>. ")
+            } else if let startBy, RunState.queued.contains(run.state) {
+                let moment = Date(timeIntervalSince1970: startBy).iso8601
+                lines.append("The \(phase)'s code lets it start until <time datetime=\"\(moment)\">\(moment)</time>; then it waits for a new one. ")
+            }
+        }
+        return lines.isEmpty ? nil : "<p id=\"aws-credentials\">\(lines)</p>"
+    }
+
     /// The page's body; `csrf` is the visitor's form field.
     func render(csrf: HTML) -> HTML {
         var actions: [HTML] = []
@@ -38,6 +53,15 @@ extension RunPage {
                 </fieldset></form>
                 """
         }
+        if applyNeedsCode {
+            gate = """
+                <form method="post" action="\(path(.authenticateApply))"><fieldset><legend>Start the apply with AWS MFA</legend>\(csrf)
+                <p>The approval's code let the apply start within an hour, and it waited longer in the queue: it waits for a new AWS MFA token code.</p>
+                \(gate)
+                \(MFALockView.tokenField())
+                </fieldset></form>
+                """
+        }
         if RunState.queued.contains(run.state) || RunState.executing.contains(run.state) {
             actions.append("<form class=\"inline\" method=\"post\" action=\"\(path(.cancel))\" data-confirm=\"Cancel run #\(run.number)?\">\(csrf)<button type=\"submit\" class=\"danger\">Cancel</button></form>")
         }
@@ -53,6 +77,7 @@ extension RunPage {
             \(error)
             \(PlanSummaryView.render(run.planSummary, planSHA256: run.planSHA256, queuedBy: run.createdBy))
             \(approved)
+            \(credentialTimes)
             \(gate)
             <p>\(actions)</p>
             \(refresh)

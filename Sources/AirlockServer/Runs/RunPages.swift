@@ -22,6 +22,7 @@ struct RunPages: RouteCollection {
         routes.get(SiteURL.runAction(.key, .key, .key, .live).pathComponents, use: live)
         routes.post(SiteURL.runAction(.key, .key, .key, .confirm).pathComponents, use: confirm)
         routes.post(SiteURL.runAction(.key, .key, .key, .authenticatePlan).pathComponents, use: authenticatePlan)
+        routes.post(SiteURL.runAction(.key, .key, .key, .authenticateApply).pathComponents, use: authenticateApply)
         routes.post(SiteURL.runAction(.key, .key, .key, .discard).pathComponents, use: discard)
         routes.post(SiteURL.runAction(.key, .key, .key, .cancel).pathComponents, use: cancel)
     }
@@ -70,10 +71,18 @@ struct RunPages: RouteCollection {
     }
 
     func authenticatePlan(_ request: Request) async throws -> Response {
+        try await authenticate(request, phase: .plan)
+    }
+
+    func authenticateApply(_ request: Request) async throws -> Response {
+        try await authenticate(request, phase: .apply)
+    }
+
+    private func authenticate(_ request: Request, phase: RunPhase) async throws -> Response {
         let code = try? request.content.decode(TokenForm.self).token_code
-        return try await act(request, success: "Plan authenticated; it starts shortly.") {
-            try await Runs.authenticatePlan($0, actor: $1, tokenCode: code?.isEmpty == false ? code : nil, mfa: request.application.mfaServices,
-                                            on: request.db)
+        return try await act(request, success: "\(phase == .plan ? "Plan" : "Apply") authenticated; it starts when the runs ahead of it are over.") {
+            try await Runs.authenticate($0, phase: phase, actor: $1, tokenCode: code?.isEmpty == false ? code : nil,
+                                        mfa: request.application.mfaServices, on: request.db)
         }
     }
 

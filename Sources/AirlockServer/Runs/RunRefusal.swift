@@ -9,7 +9,7 @@ enum RunRefusal: Refusal {
     case invalidTransition(action: String, state: RunState)
     case messageTooLong
     /// "Authenticate" for a plan that does not wait for a code (it has one, or it is past waiting).
-    case notWaitingForPlanCode(state: RunState)
+    case notWaitingForCode(phase: RunPhase, state: RunState)
     /// Four eyes: the person who queued the run approves its apply.
     case queuerCannotApprove(queuer: String)
     /// The person approved this run already; more approvals are needed from others.
@@ -20,7 +20,7 @@ enum RunRefusal: Refusal {
     var kind: RefusalKind {
         switch self {
         case .notFound, .configurationVersionNotFound: .notFound
-        case .noConfiguration, .invalidTransition, .notWaitingForPlanCode, .alreadyApproved, .planMismatch: .conflict
+        case .noConfiguration, .invalidTransition, .notWaitingForCode, .alreadyApproved, .planMismatch: .conflict
         case .queuerCannotApprove: .forbidden
         case .messageTooLong: .invalid
         }
@@ -32,7 +32,7 @@ enum RunRefusal: Refusal {
         case .noConfiguration: "no_configuration"
         case .invalidTransition: "invalid_transition"
         case .messageTooLong: "invalid_message"
-        case .notWaitingForPlanCode: "not_waiting_for_mfa"
+        case .notWaitingForCode: "not_waiting_for_mfa"
         case .queuerCannotApprove: "four_eyes"
         case .alreadyApproved: "already_approved"
         case .planMismatch: "plan_mismatch"
@@ -58,9 +58,10 @@ enum RunRefusal: Refusal {
         case let .planMismatch(seen, saved):
             "You approved the plan \(seen.prefix(12)), but this run's saved plan is \(saved.map { String($0.prefix(12)) } ?? "missing"); "
                 + "nothing was approved. Read the run's plan again before approving it."
-        case let .notWaitingForPlanCode(state):
-            state == .pending ? "This run's plan is authenticated already (or needs no MFA token code); it starts when the runs ahead of it are over."
-                : "This run does not wait for an MFA token code for its plan: it is \(state.rawValue.replacingOccurrences(of: "_", with: " "))."
+        case let .notWaitingForCode(phase, state):
+            state == (phase == .plan ? .pending : .applyQueued)
+                ? "This run's \(phase.rawValue) is authenticated already (or needs no MFA token code); it starts when the runs ahead of it are over."
+                : "This run does not wait for an MFA token code for its \(phase.rawValue): it is \(state.rawValue.replacingOccurrences(of: "_", with: " "))."
         }
     }
 }

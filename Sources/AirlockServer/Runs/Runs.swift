@@ -25,7 +25,7 @@ enum Runs {
                                                       on: database)
         let environmentID = try environment.requireID()
         let runID = UUID()
-        var authenticated: String?
+        var authenticated: MFAGate.Authenticated?
         if environment.mfaLevel.requiresMFA(for: .plan), tokenCode != nil || !waitForPlanCode {
             guard let tokenCode else { throw MFARefusal.codeRequired(serial: try await serial(of: environment, for: try actor.requireID(), secrets: mfa.secrets, on: database), phase: .plan) }
             authenticated = try await MFAGate.authenticate(
@@ -53,7 +53,8 @@ enum Runs {
             run.autoApply = request.autoApply && !planOnly
             run.isDestroy = request.destroy
             if let planCredentials {
-                run.planCredentialsSealed = planCredentials
+                run.planCredentialsSealed = planCredentials.sealed
+                run.planStartBy = planCredentials.startBy.timeIntervalSince1970
                 run.planAuthenticatedBy = actor.username
             }
             try await run.save(on: database)
@@ -132,6 +133,7 @@ enum Runs {
         var changes = RunChanges()
         // What the run's history says: the apply confirmed with the last approval, or one approval before it.
         var (confirmedNote, approvedNote) = ("Apply confirmed", "Approved")
+        var startBy: Date?
         let level = MFALevel.stricter(run.mfaLevel, environment.mfaLevel)
         if level != run.mfaLevel { changes = changes.set(\.$storedMFALevel, to: level) }
         if level.requiresMFA(for: .apply) {
@@ -139,12 +141,14 @@ enum Runs {
                 throw MFARefusal.codeRequired(serial: try await serial(of: environment, for: try actor.requireID(), secrets: mfa.secrets, on: database),
                                               phase: .apply)
             }
-            let sealed = try await MFAGate.authenticate(
+            let authenticated = try await MFAGate.authenticate(
                 code: tokenCode, user: actor,
                 target: .init(environment: environment, organizationID: environment.$organization.id, runID: runID, phase: .apply,
                               runNumber: run.number, planSHA256: run.planSHA256),
                 services: mfa, on: database)
-            changes = changes.set(\.$applyCredentialsSealed, to: sealed).set(\.$applyAuthenticatedBy, to: actor.username)
+            changes = changes.set(\.$applyCredentialsSealed, to: authenticated.sealed).set(\.$applyAuthenticatedBy, to: actor.username)
+                .set(\.$applyStartBy, to: authenticated.startBy.timeIntervalSince1970)
+            startBy = authenticated.startBy
             (confirmedNote, approvedNote) = ("Authenticated with MFA by \(actor.username); apply confirmed",
                                              "Authenticated with MFA by \(actor.username); approved")
         }
@@ -177,6 +181,8 @@ enum Runs {
                                              database: database)
             await log.note("\(actor.username) approved the apply (\(count) of \(required) approvals); it starts with the last.")
             try await log.flush()
+        } else if let startBy {
+            try await noteStartBy(startBy, runID: runID, phase: .apply, holdHours: environment.awsSessionHours, by: actor.username, on: database)
         }
         await RunLogBell.shared.ring(runID)
         return try await find(runID, actorID: try actor.requireID(), on: database)
@@ -187,35 +193,60 @@ enum Runs {
         try await RunApproval.query(on: database).filter(\.$run.$id == runID).sort(\.$at).all()
     }
 
-    /// "Authenticate" a plan queued to wait for its MFA token code (by Terraform's CLI): the code is exchanged
-    /// with STS, and the plan starts once the runs ahead of it are over. If STS refuses it, the run keeps waiting.
-    static func authenticatePlan(_ runID: UUID, actor: User, tokenCode: String?, mfa: MFAServices,
-                                 on database: any Database) async throws -> Located {
+    /// "Authenticate" a phase that waits for its MFA token code (`Run.waitsForCode`): a plan queued by Terraform's
+    /// CLI without one, or a plan or an apply whose code's grant ran out in the queue. The code is exchanged with
+    /// STS, and the phase starts once the runs ahead of it are over; if STS refuses it, the run keeps waiting. An
+    /// apply's code follows the approval rules: under four eyes, not from the person who queued the run.
+    static func authenticate(_ runID: UUID, phase: RunPhase, actor: User, tokenCode: String?, mfa: MFAServices,
+                             on database: any Database) async throws -> Located {
         let run = try await find(runID, actorID: try actor.requireID(), for: .operate, on: database).run
-        guard run.waitsForPlanCode else { throw RunRefusal.notWaitingForPlanCode(state: run.state) }
+        // On the machine's clock, as workers read the same rule (`RunQueue.mayStart`).
+        guard run.waitsForCode(phase) else { throw RunRefusal.notWaitingForCode(phase: phase, state: run.state) }
         guard let environment = try await TerraformEnvironment.find(run.$environment.id, on: database) else { throw RunRefusal.notFound }
-        guard let tokenCode else { throw MFARefusal.codeRequired(serial: try await serial(of: environment, for: try actor.requireID(), secrets: mfa.secrets, on: database), phase: .plan) }
-        let sealed = try await MFAGate.authenticate(
+        if phase == .apply, environment.approverMustDiffer, actor.username == run.createdBy { throw RunRefusal.queuerCannotApprove(queuer: run.createdBy) }
+        guard let tokenCode else {
+            throw MFARefusal.codeRequired(serial: try await serial(of: environment, for: try actor.requireID(), secrets: mfa.secrets, on: database), phase: phase)
+        }
+        let authenticated = try await MFAGate.authenticate(
             code: tokenCode, user: actor,
-            target: .init(environment: environment, organizationID: environment.$organization.id, runID: runID, phase: .plan, runNumber: run.number),
+            target: .init(environment: environment, organizationID: environment.$organization.id, runID: runID, phase: phase, runNumber: run.number,
+                          planSHA256: phase == .apply ? run.planSHA256 : nil),
             services: mfa, on: database)
+        let (sealedColumn, byColumn, startByColumn) = phase == .plan
+            ? (Run.column(\.$planCredentialsSealed), Run.column(\.$planAuthenticatedBy), Run.column(\.$planStartBy))
+            : (Run.column(\.$applyCredentialsSealed), Run.column(\.$applyAuthenticatedBy), Run.column(\.$applyStartBy))
+        let waiting: RunState = phase == .plan ? .pending : .applyQueued
         // Only if it still waits: a cancel, or another member's code, may have come first.
-        let authenticated = try await database.transaction { database in
+        let now = Date().timeIntervalSince1970
+        let authenticatedNow = try await database.transaction { database in
             let rows = try await database.sql.update(Run.schema)
-                .set(Run.column(\.$planCredentialsSealed), to: SQLBind(sealed)).set(Run.column(\.$planAuthenticatedBy), to: SQLBind(actor.username))
-                .where(Run.column(\.$id), .equal, SQLBind(runID)).where(Run.column(\.$state), .equal, SQLBind(RunState.pending.rawValue))
-                .where(Run.column(\.$planAuthenticatedBy), .is, SQLLiteral.null)
+                .set(sealedColumn, to: SQLBind(authenticated.sealed)).set(byColumn, to: SQLBind(actor.username))
+                .set(startByColumn, to: SQLBind(authenticated.startBy.timeIntervalSince1970))
+                .where(Run.column(\.$id), .equal, SQLBind(runID)).where(Run.column(\.$state), .equal, SQLBind(waiting.rawValue))
+                .where(SQLGroupExpression(SQLBinaryExpression(SQLFunction("COALESCE", args: startByColumn, SQLLiteral.numeric("0")),
+                                                             .lessThanOrEqual, SQLBind(now))))
                 .returning(Run.column(\.$id)).all()
             guard !rows.isEmpty else { return false }
-            try await RunEvent(runID: runID, from: .pending, to: .pending, actor: actor.username,
-                               note: "Authenticated with MFA by \(actor.username); the plan may start").save(on: database)
+            try await RunEvent(runID: runID, from: waiting, to: waiting, actor: actor.username,
+                               note: "Authenticated with MFA by \(actor.username); the \(phase.rawValue) may start").save(on: database)
             return true
         }
-        guard authenticated else {
-            throw RunRefusal.notWaitingForPlanCode(state: try await currentState(runID, on: database))
+        guard authenticatedNow else {
+            throw RunRefusal.notWaitingForCode(phase: phase, state: try await currentState(runID, on: database))
         }
+        try await noteStartBy(authenticated.startBy, runID: runID, phase: phase, holdHours: environment.awsSessionHours, by: actor.username, on: database)
         await RunLogBell.shared.ring(runID)
         return try await find(runID, actorID: try actor.requireID(), on: database)
+    }
+
+    /// Says in the phase's log how long its code's grant lets it wait, and how long its credentials then hold.
+    private static func noteStartBy(_ startBy: Date, runID: UUID, phase: RunPhase, holdHours: Int, by user: String,
+                                    on database: any Database) async throws {
+        let log = try await RunLogWriter(runID: runID, phase: phase, secrets: [], maximumBytes: RunEngineSettings.defaultLogLimitBytes,
+                                         database: database)
+        await log.note("AWS credentials from \(user)'s code: the \(phase.rawValue) must start by \(startBy.iso8601); they then hold for "
+            + "\(holdHours) hour\(holdHours == 1 ? "" : "s") from its start. A \(phase.rawValue) still queued then waits for a new code.")
+        try await log.flush()
     }
 
     /// "Discard": planned → discarded, which frees the environment for the next run.
@@ -235,7 +266,8 @@ enum Runs {
         // Credentials sealed for an apply that will not run are deleted with the cancel.
         if try await RunTransition.move(runID, from: [.pending, .applyQueued], to: .canceled, actor: actor.username,
                                         note: "Canceled before it started",
-                                        changes: RunChanges().set(\.$leaseOwner, to: nil).set(\.$applyCredentialsSealed, to: nil), on: database) {
+                                        changes: RunChanges().set(\.$leaseOwner, to: nil).set(\.$applyCredentialsSealed, to: nil)
+                                            .set(\.$planCredentialsSealed, to: nil), on: database) {
             return try await find(runID, actorID: try actor.requireID(), on: database)
         }
         let state = try await currentState(runID, on: database)

@@ -1,3 +1,4 @@
+import AirlockAWS
 import Foundation
 
 /// URLs Terraform fetches without its token (the upload URL, the log URLs): the path carries the id, when it

@@ -13,10 +13,11 @@ enum VariableRules {
     /// and configuration). A run's variables may not take them.
     static let reservedNames: Set<String> = [
         "PATH", "HOME", "TF_CLI_CONFIG_FILE", "TF_PLUGIN_CACHE_DIR", "TF_DATA_DIR", "TF_WORKSPACE", "TF_IN_AUTOMATION", "TF_INPUT",
-        "PYTHONHOME", "PYTHONPATH", "PYTHONSTARTUP",
+        "PYTHONHOME", "PYTHONPATH", "PYTHONSTARTUP", "AWS_EC2_METADATA_DISABLED",
     ]
-    /// Prefixes of reserved names: `LD_PRELOAD`, `LD_LIBRARY_PATH`, ...; `TF_CLI_ARGS` and `TF_CLI_ARGS_plan`, ...
-    static let reservedPrefixes = ["LD_", "TF_CLI_ARGS"]
+    /// Prefixes of reserved names: `LD_PRELOAD`, `LD_LIBRARY_PATH`, ...; `TF_CLI_ARGS` and `TF_CLI_ARGS_plan`, ...; the
+    /// container credentials variables through which a phase gets its AWS credentials (`RunCredentialServer`).
+    static let reservedPrefixes = ["LD_", "TF_CLI_ARGS", "AWS_CONTAINER_"]
 
     /// Stored sensitive (write-only, masked) whatever the request says: long-term and session secrets.
     static let alwaysSensitive: Set<String> = [AWSAccess.secretKeyVariable, "AWS_SESSION_TOKEN"]

@@ -1,3 +1,4 @@
+import AirlockAWS
 import Crypto
 import Foundation
 import Vapor

@@ -43,6 +43,7 @@ enum SiteURL {
     enum RunAction: String {
         case live, confirm, discard, cancel
         case authenticatePlan = "authenticate-plan"
+        case authenticateApply = "authenticate-apply"
     }
 
     var pathComponents: [PathComponent] {

@@ -29,7 +29,8 @@ extension TestSTSEngine {
         let callerMFA: Bool
         switch caller {
         case .user: (chained, callerMFA) = (false, false)
-        case let .session(session): (chained, callerMFA) = (session.role != nil, session.mfaAuthenticated)
+        // Any temporary credentials count: STS caps a role assumed with a GetSessionToken session at an hour too.
+        case let .session(session): (chained, callerMFA) = (true, session.mfaAuthenticated)
         }
         let maximum = chained ? min(3600, role.maxSessionDuration) : role.maxSessionDuration
         let duration = try durationSeconds(parameters, default: 3600, range: 900...43200)

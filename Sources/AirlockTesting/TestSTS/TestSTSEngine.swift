@@ -42,6 +42,15 @@ public actor TestSTSEngine {
 
     /// Where a frozen clock stopped; nil while it follows the wall clock.
     var frozenAt: Date?
+    /// The longest a role session it issues lasts, whatever was asked (nil: as asked); its `Expiration` says so.
+    var roleSessionLifetimeLimit: TimeInterval?
+
+    /// Makes every role session (AssumeRole) issued from now on end after at most `seconds`, as if the world ran
+    /// faster: a test of credentials that must be renewed sees several role sessions end in a minute, while the MFA
+    /// session they are assumed from lasts as asked. STS's answers still say when each ends.
+    public func limitRoleSessions(to seconds: TimeInterval) {
+        roleSessionLifetimeLimit = seconds
+    }
 
     var now: Date { (frozenAt ?? Date()).addingTimeInterval(clockOffset) }
 
@@ -183,7 +192,8 @@ public actor TestSTSEngine {
     func issueSession(user: TestSTSDirectory.User, role: TestSTSDirectory.Role?, sessionName: String?,
                       duration: Int, mfaAuthenticated: Bool) -> TestSTSSession {
         let keyID = "ASIA" + Self.randomString(16, alphabet: "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
-        let expiration = Date(timeIntervalSince1970: (now.timeIntervalSince1970 + Double(duration)).rounded(.down))
+        let lifetime = min(Double(duration), role == nil ? .infinity : roleSessionLifetimeLimit ?? .infinity)
+        let expiration = Date(timeIntervalSince1970: (now.timeIntervalSince1970 + lifetime).rounded(.down))
         let session = TestSTSSession(
             credentials: AWSCredentials(
                 accessKeyID: keyID,

@@ -22,6 +22,16 @@ enum BlockingSocket {
         return descriptor
     }
 
+    /// The port a bound IPv4 socket listens on (one bound to port 0 gets one from the system).
+    static func port(of descriptor: Int32) -> Int? {
+        var address = sockaddr_in()
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let named = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
+        }
+        return named == 0 ? Int(UInt16(bigEndian: address.sin_port)) : nil
+    }
+
     /// The next connection on `listener`, or nil once `stopped` says so (after the listener was shut down). Other
     /// failures (out of descriptors, say) are waited out, so the listener is never given up while it may be in use.
     static func accept(_ listener: Int32, stopped: () -> Bool) -> Int32? {

@@ -5,7 +5,7 @@ import Glibc
 #endif
 
 /// A run phase's network while it executes: its own namespace (`RunNetworkNamespace`) and the server's threads
-/// that serve the run's proxy, its state backend and the allowed loopback destinations there. Stopped when the
+/// that serve the run's proxy, its state backend, its AWS credentials and the allowed loopback destinations there. Stopped when the
 /// phase ends: every connection of the run ends with it.
 final class RunNetwork: Sendable {
     /// The proxy's address as the run's environment names it.
@@ -19,6 +19,7 @@ final class RunNetwork: Sendable {
 
     let namespace: RunNetworkNamespace
     private let connections = RunConnections()
+    private let credentials: RunCredentialServer?
 
     /// The state backend's address for `statePath` as the run reaches it.
     static func stateAddress(_ statePath: String) -> String {
@@ -28,12 +29,20 @@ final class RunNetwork: Sendable {
     /// Makes the namespace and starts serving it.
     /// - Parameters:
     ///   - statePath: the environment's state path, the only one the run's state backend answers.
-    ///   - token: the run's state token, which the state backend asks of every request before it reads it.
+    ///   - token: the phase's state token, which its gateway adds to every request.
+    ///   - credentials: the phase's AWS credentials server, if it has AWS credentials: it answers on the run's loopback.
     ///   - report: writes a line in the run's log (refused destinations).
     init(policy: RunNetworkPolicy, statePath: String, token: String, readOnly: Bool, responder: @escaping RunStateGateway.Responder,
-         report: @escaping @Sendable (String) -> Void) throws {
+         credentials: RunCredentialServer?, report: @escaping @Sendable (String) -> Void) throws {
         namespace = try RunNetworkNamespace.make(loopbackForwards: policy.loopbackForwards)
-        let limitedReport = LimitedReport(report, limit: Self.reportLimit).write
+        self.credentials = credentials
+        if let credentials {
+            credentials.start(listening: namespace.credentials.descriptor)
+        } else {
+            close(namespace.credentials.descriptor)
+        }
+        let limitedReport = LimitedReport(report, limit: Self.reportLimit,
+                                           ending: "Network: further lines of this phase's network are not written.").write
         let proxy = RunEgressProxy(policy: policy, report: limitedReport)
         let gateway = RunStateGateway(statePath: statePath, token: token, readOnly: readOnly, responder: responder, report: limitedReport)
         let connections = self.connections
@@ -58,6 +67,7 @@ final class RunNetwork: Sendable {
     /// Ends every connection of the run, stops accepting (each listener is closed by its own thread) and lets the
     /// namespace go.
     func stop() {
+        credentials?.stop()
         connections.stopAll()
         for listener in [namespace.proxy, namespace.state] + namespace.forwards {
             shutdown(listener.descriptor, Int32(SHUT_RDWR))
@@ -76,26 +86,5 @@ final class RunNetwork: Sendable {
             }
             close(listener.descriptor)
         }
-    }
-}
-
-/// Writes at most `limit` lines in a run's log, then says that it stops.
-private final class LimitedReport: Sendable {
-    private let written = Mutex(0)
-    private let report: @Sendable (String) -> Void
-    private let limit: Int
-
-    init(_ report: @escaping @Sendable (String) -> Void, limit: Int) {
-        self.report = report
-        self.limit = limit
-    }
-
-    func write(_ line: String) {
-        let count = written.withLock { count in
-            count += 1
-            return count
-        }
-        if count <= limit { report(line) }
-        if count == limit { report("Network: further lines of this phase's network are not written.") }
     }
 }

@@ -6,7 +6,7 @@ import Glibc
 
 /// A run phase's own network namespace: a loopback interface and nothing else, no route anywhere. On its loopback
 /// the server listens for the run (the sockets are the server's, made inside the namespace): the run's proxy, its
-/// state backend, and the loopback destinations the operator allowed. Whatever the run's code does, it reaches
+/// state backend, its AWS credentials, and the loopback destinations the operator allowed. Whatever the run's code does, it reaches
 /// the outside only through the server, which checks every destination (`RunNetworkPolicy`).
 final class RunNetworkNamespace: Sendable {
     /// A listening socket on the run's loopback, and what it stands for.
@@ -20,13 +20,16 @@ final class RunNetworkNamespace: Sendable {
     let descriptor: Int32
     let proxy: Listener
     let state: Listener
+    /// The phase's AWS credentials (`RunCredentialServer`).
+    let credentials: Listener
     /// One for each loopback destination the operator allowed, at the same address and port.
     let forwards: [Listener]
 
-    private init(descriptor: Int32, proxy: Listener, state: Listener, forwards: [Listener]) {
+    private init(descriptor: Int32, proxy: Listener, state: Listener, credentials: Listener, forwards: [Listener]) {
         self.descriptor = descriptor
         self.proxy = proxy
         self.state = state
+        self.credentials = credentials
         self.forwards = forwards
     }
 
@@ -43,8 +46,9 @@ final class RunNetworkNamespace: Sendable {
                 }
                 let proxy = try listen(.loopback, RunNetworkPolicy.proxyPort)
                 let state = try listen(.loopback, RunNetworkPolicy.statePort)
+                let credentials = try listen(.loopback, RunCredentialServer.runNetworkPort)
                 let forwards = try loopbackForwards.map { try listen($0.address, $0.port) }
-                return RunNetworkNamespace(descriptor: namespace, proxy: proxy, state: state, forwards: forwards)
+                return RunNetworkNamespace(descriptor: namespace, proxy: proxy, state: state, credentials: credentials, forwards: forwards)
             } catch {
                 made.forEach { Glibc.close($0) }
                 throw error
@@ -65,7 +69,7 @@ final class RunNetworkNamespace: Sendable {
     /// Checks that this server can give runs a network of their own (it needs CAP_SYS_ADMIN): makes one and lets it go.
     static func check() throws {
         let namespace = try make(loopbackForwards: [])
-        for listener in [namespace.proxy, namespace.state] { Glibc.close(listener.descriptor) }
+        for listener in [namespace.proxy, namespace.state, namespace.credentials] { Glibc.close(listener.descriptor) }
         namespace.close()
     }
 }

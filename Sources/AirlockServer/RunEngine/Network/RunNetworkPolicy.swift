@@ -22,7 +22,7 @@ public struct RunNetworkPolicy: Sendable {
             if case let .network(address, _) = allowance.target, address.nonPublicKind == "loopback", allowance.loopbackForward == nil {
                 throw .loopbackNeedsPort(allowance.description)
             }
-            if let forward = allowance.loopbackForward, [Self.proxyPort, Self.statePort].contains(forward.port) {
+            if let forward = allowance.loopbackForward, [Self.proxyPort, Self.statePort, RunCredentialServer.runNetworkPort].contains(forward.port) {
                 throw .reservedPort(allowance.description, forward.port)
             }
         }
