@@ -80,7 +80,7 @@ variable "release" {
 resource "terraform_data" "release" {
   input = var.release
   provisioner "local-exec" {
-    command = "echo Deploying release ${var.release} with the AWS session key $AWS_ACCESS_KEY_ID; sleep 2"
+    command = "echo Deploying release ${var.release} with the AWS credentials served at $AWS_CONTAINER_CREDENTIALS_FULL_URI; sleep 2"
   }
 }
 

@@ -40,11 +40,18 @@ import Testing
                 echo "URI $AWS_CONTAINER_CREDENTIALS_FULL_URI"
                 exit 7
                 """
+            // Long-term keys in [default], as many people keep them: SDKs would read them before container credentials.
+            let credentials = world.home.appendingPathComponent("credentials-with-default")
+            try "[default]\naws_access_key_id = \(world.anika.accessKeyID)\naws_secret_access_key = \(world.anika.secretAccessKey)\n\n[cli-user]\naws_access_key_id = \(world.anika.accessKeyID)\naws_secret_access_key = \(world.anika.secretAccessKey)\n"
+                .write(to: credentials, atomically: true, encoding: .utf8)
             let result = try await world.run(["exec", "--server", "--profile", "role-with-mfa", "--mfa-code", await world.code(), "--", "sh", "-c", script],
-                                             extraEnvironment: ["AWS_ACCESS_KEY_ID": "AKIASHELLKEY", "AWS_SECRET_ACCESS_KEY": "shell-secret"])
+                                             extraEnvironment: ["AWS_ACCESS_KEY_ID": "AKIASHELLKEY", "AWS_SECRET_ACCESS_KEY": "shell-secret",
+                                                                "AWS_SHARED_CREDENTIALS_FILE": credentials.path,
+                                                                "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "/v2/credentials/stale"])
             #expect(result.status == 7, "the command's exit status: \(result.stderr)")
             let calls = result.stdout.split(separator: "\n").filter { $0.hasPrefix("CALL ") }
-            #expect(calls.count == 2 && calls.allSatisfy { $0.contains("assumed-role/cli-role/") }, "\(result.stdout)\n\(result.stderr)")
+            #expect(calls.count == 2 && calls.allSatisfy { $0.contains("assumed-role/cli-role/") },
+                    "the served role, never [default]'s keys: \(result.stdout)\n\(result.stderr)")
             #expect(result.stdout.contains("KEYS none none"), "the command holds no keys, not even the shell's: \(result.stdout)")
             #expect(result.stdout.contains("URI http://127.0.0.1:"))
             let received = await world.sts.engine.received

@@ -45,6 +45,13 @@ public struct Profile: Sendable, Equatable {
         return seconds
     }
 
+    /// The settings by which the profile names credentials of its own (keys, a role, a process, a web identity, an
+    /// Identity Center sign-in), in the config file's terms.
+    public var credentialSettings: [String] {
+        ["aws_access_key_id", "role_arn", "credential_process", "credential_source", "web_identity_token_file", "sso_session", "sso_account_id",
+         "sso_role_name", "sso_start_url"].filter { values[$0] != nil }
+    }
+
     /// True when the profile holds access keys itself.
     public var hasStaticCredentials: Bool {
         self["aws_access_key_id"] != nil || self["aws_secret_access_key"] != nil

@@ -83,7 +83,16 @@ extension Airlock {
                 throw ExitCode(127)
             }
             var environment = ProcessInfo.processInfo.environment
-            for name in CredentialVariables.removed + CredentialVariables.airlockSecrets + CredentialVariables.keys { environment[name] = nil }
+            for name in CredentialVariables.removed + CredentialVariables.airlockSecrets + CredentialVariables.ahead { environment[name] = nil }
+            for name in environment.keys where name.hasPrefix("AWS_CONTAINER_") { environment[name] = nil }
+            // SDKs read a credentials file's keys, and a config file's [default] credentials, before container ones.
+            environment["AWS_SHARED_CREDENTIALS_FILE"] = "/dev/null"
+            let fallback = session.config.profiles["default"]
+            if let found = fallback?.credentialSettings.first(where: { $0 != "aws_access_key_id" || fallback?.keysFromCredentialsFile == false }) {
+                FileHandle.standardError.write(Data(("airlock: the config file's [default] profile has \(found), which SDKs would use before the "
+                    + "served credentials; the command gets AWS_CONFIG_FILE=/dev/null.\n").utf8))
+                environment["AWS_CONFIG_FILE"] = "/dev/null"
+            }
             for variable in server.variables + CredentialVariables.regionVariables(first.region) { environment[variable.name] = variable.value }
             return try await ChildCommand.run(executable, Array(arguments.dropFirst()), environment: environment)
         }

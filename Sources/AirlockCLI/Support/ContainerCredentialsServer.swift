@@ -19,6 +19,11 @@ final class ContainerCredentialsServer: Sendable {
     private let listener: Int32
     private let credentials: RenewingCredentials
     private let stopped = Mutex(false)
+    /// Connections being answered: anyone on this machine may connect, so there are at most `connectionLimit`.
+    private let open = Mutex(0)
+    static let connectionLimit = 32
+    /// The longest a request's head may take to arrive, however slowly it trickles in.
+    static let headDeadline: TimeInterval = 10
 
     /// Listens on 127.0.0.1 at a port the system picks.
     init(credentials: RenewingCredentials) throws {
@@ -63,9 +68,17 @@ final class ContainerCredentialsServer: Sendable {
                 let connection = accept(listener, nil, nil)
                 if connection < 0 {
                     if stopped.withLock({ $0 }) { break }
+                    if errno != EINTR && errno != ECONNABORTED { usleep(100_000) }  // out of descriptors, say: no busy loop
                     continue
                 }
-                Thread.detachNewThread { self.serve(connection) }
+                guard open.withLock({ count in count < Self.connectionLimit ? { count += 1; return true }() : false }) else {
+                    close(connection)
+                    continue
+                }
+                Thread.detachNewThread {
+                    self.serve(connection)
+                    self.open.withLock { $0 -= 1 }
+                }
             }
             close(listener)
         }
@@ -82,9 +95,10 @@ final class ContainerCredentialsServer: Sendable {
     /// Answers one request, then closes the connection.
     private func serve(_ connection: Int32) {
         defer { close(connection) }
-        var timeout = timeval(tv_sec: 30, tv_usec: 0)
+        var timeout = timeval(tv_sec: Int(Self.headDeadline), tv_usec: 0)
         setsockopt(connection, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        guard let head = Self.readHead(connection) else { return }
+        setsockopt(connection, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        guard let head = Self.readHead(connection, deadline: Date().addingTimeInterval(Self.headDeadline)) else { return }
         let lines = head.split(separator: "\r\n", omittingEmptySubsequences: false)
         let requestLine = lines.first?.split(separator: " ") ?? []
         guard requestLine.count == 3, requestLine[0] == "GET" else {
@@ -122,12 +136,13 @@ final class ContainerCredentialsServer: Sendable {
         }
     }
 
-    /// The request's head (up to the blank line), or nil when the peer closed first or sent more than 16 KiB.
-    private static func readHead(_ connection: Int32) -> String? {
+    /// The request's head (up to the blank line), or nil when the peer closed first, sent more than 16 KiB or took past
+    /// `deadline`.
+    private static func readHead(_ connection: Int32, deadline: Date) -> String? {
         var received = Data()
         var buffer = [UInt8](repeating: 0, count: 4096)
         while received.range(of: Data("\r\n\r\n".utf8)) == nil {
-            guard received.count < 16 * 1024 else { return nil }
+            guard received.count < 16 * 1024, Date() < deadline else { return nil }
             let count = read(connection, &buffer, buffer.count)
             if count < 0, errno == EINTR { continue }
             guard count > 0 else { return nil }

@@ -5,8 +5,9 @@ import Foundation
 enum CredentialVariables {
     /// Variables a child must not inherit: they would point it back at a profile or at other keys.
     static let removed = ["AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_CREDENTIAL_EXPIRATION"]
-    /// Keys that would win over credentials served to a child (`exec --server`): SDKs read them first.
-    static let keys = ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"]
+    /// What would win over credentials served to a child (`exec --server`), as SDKs read them first: keys, and a web
+    /// identity.
+    static let ahead = ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN", "AWS_ROLE_SESSION_NAME"]
     /// airlock's own secrets (the server's API token, a TOTP seed): the command is given AWS credentials, not these.
     static let airlockSecrets = ["AIRLOCK_TOKEN", "AIRLOCK_TOTP_SECRET"]
 

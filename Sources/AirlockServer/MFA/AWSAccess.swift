@@ -57,28 +57,30 @@ public struct AWSAccess: Sendable {
         return String("\(user)@\(name)".prefix(64))
     }
 
-    /// How long a phase may wait in the queue after its code and still have its whole limit: the MFA session is
-    /// made this much longer than the limit.
+    /// How long a phase may wait in the queue after its code; with a role it still has its whole limit (the MFA session
+    /// is made this much longer than the limit).
     static let queueAllowanceSeconds = 3600
     /// The longest role session Airlock asks for: every role allows it (IAM's MaxSessionDuration is at least an
     /// hour), and a session that leaks out of a run is worth little for long.
     static let roleSessionSeconds = 3600
 
     /// A phase's grant: GetSessionToken from the long-term keys (with the MFA device and code when given) lasting the
-    /// phase's limit and, for a grant made ahead of its phase (`queued`), `queueAllowanceSeconds` to wait in the
-    /// queue and, with a role, one AssumeRole from that session, so a role STS refuses (trust, MFA condition) is
-    /// reported to whoever gave the code with STS's message, before anything runs. Returns the grant and STS's request id of the GetSessionToken.
+    /// phase's limit and, for a grant made ahead of its phase (`queued`) with a role, `queueAllowanceSeconds` to wait
+    /// in the queue, with one AssumeRole from it, so a role STS refuses (trust, MFA condition) is reported to whoever
+    /// gave the code with STS's message, before anything runs. Without a role the session is what Terraform gets:
+    /// it lasts the limit from now and no longer, and a queued phase must start while a quarter of an hour of it is left.
+    /// Returns the grant and STS's request id of the GetSessionToken.
     func grant(_ keys: Keys, tokenCode: String?, role: PhaseAWSGrant.Role?, holdSeconds: Int, queued: Bool, now: Date) async throws
         -> (PhaseAWSGrant, String?) {
         let sts = STSClient(credentials: keys.credentials, region: region, endpoint: endpoint, client: client)
-        let allowance = queued ? Self.queueAllowanceSeconds : 0
+        let allowance = queued && role != nil ? Self.queueAllowanceSeconds : 0
         let session = try await sts.getSessionToken(durationSeconds: holdSeconds + allowance,
                                                     serialNumber: tokenCode == nil ? nil : keys.serial, tokenCode: tokenCode)
-        // On the server's clock, and never past what STS's answer leaves for the limit.
-        let startBy = min(now.addingTimeInterval(Double(allowance)),
-                          session.credentials.expiration.map { $0.addingTimeInterval(-Double(holdSeconds)) } ?? .distantFuture)
+        // On the server's clock, and never past what STS's answer leaves: the limit with a role, 15 minutes without.
+        let kept = Double(role == nil ? 900 : holdSeconds)
+        let startBy = min(now.addingTimeInterval(Double(queued ? Self.queueAllowanceSeconds : 0)),
+                          session.credentials.expiration.map { $0.addingTimeInterval(-kept) } ?? .distantFuture)
         let grant = PhaseAWSGrant(session: session.credentials, role: role, holdSeconds: holdSeconds, startBy: startBy)
-        // Checked now for a grant that waits for its phase; a phase's own grant is checked by its first role session.
         if queued, role != nil { _ = try await roleSession(of: grant, seconds: 900) }
         return (grant, session.requestID)
     }
@@ -89,7 +91,7 @@ public struct AWSAccess: Sendable {
         guard let role = grant.role else { return grant.session }
         let sts = STSClient(credentials: grant.session, region: region, endpoint: endpoint, client: client)
         let result = try await sts.assumeRole(AssumeRoleRequest(roleARN: role.arn, roleSessionName: role.sessionName,
-                                                                durationSeconds: max(900, min(Self.roleSessionSeconds, seconds)),
+                                                                durationSeconds: min(Self.roleSessionSeconds, max(900, seconds)),
                                                                 sourceIdentity: role.sourceIdentity))
         return result.credentials
     }

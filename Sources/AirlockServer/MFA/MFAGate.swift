@@ -9,10 +9,12 @@ import Vapor
 /// limited per user and environment, and every attempt is recorded with its device (never the code). The
 /// phase's grant (`PhaseAWSGrant`) comes back sealed for the run.
 enum MFAGate {
-    /// A successful authentication: the sealed grant, and the moment its phase must start by.
+    /// A successful authentication: the sealed grant, the moment its phase must start by, and, without a role (Terraform
+    /// then gets the session itself), when that session ends.
     struct Authenticated {
         let sealed: String
         let startBy: Date
+        let sessionEnds: Date?
     }
 
     static let maximumFailures = 5
@@ -69,7 +71,7 @@ enum MFAGate {
                                                                   now: Date())  // the machine's clock, which workers read (`RunQueue.mayStart`)
             try await settle(attempt, succeeded: true, requestID: requestID, error: nil, counts: false, on: database)
             return Authenticated(sealed: try SealedCredentials.seal(grant, runID: target.runID, phase: target.phase, secrets: services.secrets),
-                                 startBy: grant.startBy)
+                                 startBy: grant.startBy, sessionEnds: grant.role == nil ? grant.session.expiration : nil)
         } catch {
             let refusal = AWSAccess.describe(error)
             // A code STS refused is the user's failure; an STS that could not be reached is not.

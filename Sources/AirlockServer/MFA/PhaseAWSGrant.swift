@@ -4,7 +4,8 @@ import Foundation
 /// What an authentication grants one run phase: a session made from the organization's long-term keys
 /// (GetSessionToken, with the MFA code when one was given) and the role Terraform works as, assumed from that
 /// session again before each role session ends (`RunCredentialServer`). The phase must start before `startBy`;
-/// its credentials then hold for `holdSeconds` from its start (the environment's limit when the code was given).
+/// its credentials then hold for `holdSeconds` from its start (the environment's limit when the code was given), or,
+/// without a role (Terraform then gets the session itself), until the session ends.
 struct PhaseAWSGrant: Codable, Sendable {
     /// The role a phase assumes, and how CloudTrail names the sessions.
     struct Role: Codable, Sendable, Equatable {
@@ -13,7 +14,7 @@ struct PhaseAWSGrant: Codable, Sendable {
         let sourceIdentity: String
     }
 
-    /// The GetSessionToken session; never served to Terraform when there is a role.
+    /// The GetSessionToken session; served to Terraform only when there is no role.
     let session: AWSCredentials
     let role: Role?
     let holdSeconds: Int

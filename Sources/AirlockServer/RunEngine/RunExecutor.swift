@@ -219,7 +219,8 @@ struct RunExecutor: Sendable {
         let hours = (grant?.holdSeconds ?? 0) / 3600
         let limit = "the environment's limit of \(hours) hour\(hours == 1 ? "" : "s") from the start"
         guard let role = grant?.role else {
-            return "AWS credentials: the session's, served to Terraform's AWS SDKs (container credentials) until \(until.iso8601) (\(limit))."
+            return "AWS credentials: the session itself (the environment has no role for this phase), served to Terraform's AWS SDKs "
+                + "(container credentials) until \(until.iso8601), when it ends; with a role Terraform would hold sessions of an hour at most."
         }
         return "AWS credentials: role \(role.arn), in sessions of at most an hour renewed before each ends, served to Terraform's AWS SDKs "
             + "(container credentials) until \(until.iso8601) (\(limit)); the first holds until \(firstSession.expiration?.iso8601 ?? "its end")."

@@ -133,7 +133,7 @@ enum Runs {
         var changes = RunChanges()
         // What the run's history says: the apply confirmed with the last approval, or one approval before it.
         var (confirmedNote, approvedNote) = ("Apply confirmed", "Approved")
-        var startBy: Date?
+        var applyAuthentication: MFAGate.Authenticated?
         let level = MFALevel.stricter(run.mfaLevel, environment.mfaLevel)
         if level != run.mfaLevel { changes = changes.set(\.$storedMFALevel, to: level) }
         if level.requiresMFA(for: .apply) {
@@ -148,7 +148,7 @@ enum Runs {
                 services: mfa, on: database)
             changes = changes.set(\.$applyCredentialsSealed, to: authenticated.sealed).set(\.$applyAuthenticatedBy, to: actor.username)
                 .set(\.$applyStartBy, to: authenticated.startBy.timeIntervalSince1970)
-            startBy = authenticated.startBy
+            applyAuthentication = authenticated
             (confirmedNote, approvedNote) = ("Authenticated with MFA by \(actor.username); apply confirmed",
                                              "Authenticated with MFA by \(actor.username); approved")
         }
@@ -181,8 +181,8 @@ enum Runs {
                                              database: database)
             await log.note("\(actor.username) approved the apply (\(count) of \(required) approvals); it starts with the last.")
             try await log.flush()
-        } else if let startBy {
-            try await noteStartBy(startBy, runID: runID, phase: .apply, holdHours: environment.awsSessionHours, by: actor.username, on: database)
+        } else if let applyAuthentication {
+            try await noteStartBy(applyAuthentication, runID: runID, phase: .apply, holdHours: environment.awsSessionHours, by: actor.username, on: database)
         }
         await RunLogBell.shared.ring(runID)
         return try await find(runID, actorID: try actor.requireID(), on: database)
@@ -234,18 +234,21 @@ enum Runs {
         guard authenticatedNow else {
             throw RunRefusal.notWaitingForCode(phase: phase, state: try await currentState(runID, on: database))
         }
-        try await noteStartBy(authenticated.startBy, runID: runID, phase: phase, holdHours: environment.awsSessionHours, by: actor.username, on: database)
+        try await noteStartBy(authenticated, runID: runID, phase: phase, holdHours: environment.awsSessionHours, by: actor.username, on: database)
         await RunLogBell.shared.ring(runID)
         return try await find(runID, actorID: try actor.requireID(), on: database)
     }
 
     /// Says in the phase's log how long its code's grant lets it wait, and how long its credentials then hold.
-    private static func noteStartBy(_ startBy: Date, runID: UUID, phase: RunPhase, holdHours: Int, by user: String,
+    private static func noteStartBy(_ authenticated: MFAGate.Authenticated, runID: UUID, phase: RunPhase, holdHours: Int, by user: String,
                                     on database: any Database) async throws {
         let log = try await RunLogWriter(runID: runID, phase: phase, secrets: [], maximumBytes: RunEngineSettings.defaultLogLimitBytes,
                                          database: database)
-        await log.note("AWS credentials from \(user)'s code: the \(phase.rawValue) must start by \(startBy.iso8601); they then hold for "
-            + "\(holdHours) hour\(holdHours == 1 ? "" : "s") from its start. A \(phase.rawValue) still queued then waits for a new code.")
+        let holding = authenticated.sessionEnds.map { "they hold until \($0.iso8601) (without a role Terraform gets the MFA session itself, "
+            + "which lasts the environment's limit from the code)" }
+            ?? "they then hold for \(holdHours) hour\(holdHours == 1 ? "" : "s") from its start"
+        await log.note("AWS credentials from \(user)'s code: the \(phase.rawValue) must start by \(authenticated.startBy.iso8601); "
+            + "\(holding). A \(phase.rawValue) still queued then waits for a new code.")
         try await log.flush()
     }
 

@@ -17,6 +17,8 @@ public actor TestSTSEngine {
         public var serialNumber: String? = nil
         /// AssumeRole's `RoleSessionName`.
         public var roleSessionName: String? = nil
+        /// The `DurationSeconds` asked for, as sent.
+        public var durationSeconds: String? = nil
     }
 
     public let directory: TestSTSDirectory
@@ -123,7 +125,7 @@ public actor TestSTSEngine {
         }
         return Received(action: action, carriedTokenCode: parameters["TokenCode"] != nil, errorCode: errorCode, accessKeyID: keyID,
                         roleARN: parameters["RoleArn"], sourceIdentity: parameters["SourceIdentity"], serialNumber: parameters["SerialNumber"],
-                        roleSessionName: parameters["RoleSessionName"])
+                        roleSessionName: parameters["RoleSessionName"], durationSeconds: parameters["DurationSeconds"])
     }
 
     private func respond(to request: TestSTSRequest, action: String, parameters: [String: String], requestID: String) -> TestSTSResponse {

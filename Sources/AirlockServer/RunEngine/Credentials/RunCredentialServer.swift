@@ -10,9 +10,10 @@ import Glibc
 /// through the container credentials protocol every AWS SDK and the AWS CLI read: `AWS_CONTAINER_CREDENTIALS_FULL_URI`
 /// on loopback, with `AWS_CONTAINER_AUTHORIZATION_TOKEN` as the `Authorization` header. Each answer is the phase's
 /// current role session (`RoleSessionKeeper`: renewed before it ends, until the environment's limit), so an apply
-/// longer than any one session keeps working after one MFA code, and the run never holds more than one short
-/// session at a time. The listener is on the run's own loopback (with a run network) or the server's (without); its
-/// token is the phase's own, and it stops answering when the phase ends.
+/// longer than any one session keeps working after one MFA code, and each session it gets lasts an hour at most and
+/// ends by the limit. The listener is on the run's own loopback (with a run network) or the server's (without); its
+/// token is the phase's own, and it stops answering when the phase ends (a session handed out still works until it
+/// ends).
 final class RunCredentialServer: Sendable {
     /// The listener's port on a run's own loopback (SDKs take plain HTTP to loopback only).
     static let runNetworkPort = 81
@@ -23,6 +24,8 @@ final class RunCredentialServer: Sendable {
     private let keeper: RoleSessionKeeper
     private let connections = RunConnections()
     private let report: @Sendable (String) -> Void
+    /// Refused requests get a budget of their own: a run that knocks without the token hides no renewal line.
+    private let reportRefusal: @Sendable (String) -> Void
     private let listener = Mutex<Int32?>(nil)
 
     /// - Parameters:
@@ -32,6 +35,7 @@ final class RunCredentialServer: Sendable {
          renewed: @escaping @Sendable (AWSCredentials) async -> Void) {
         token = "airlock-credentials-" + Hex.encode(SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) })
         self.report = report
+        reportRefusal = LimitedReport(report, limit: 5, ending: "AWS: further refused credentials requests are not written.").write
         keeper = RoleSessionKeeper(grant: grant, aws: aws, until: until) { credentials, renewal in
             await renewed(credentials)
             if renewal, let expiration = credentials.expiration {
@@ -84,7 +88,7 @@ final class RunCredentialServer: Sendable {
         }
         guard head.method == "GET" else { return answer(client, status: "405 Method Not Allowed", message: "Only GET is answered here.") }
         guard let presented = head.value("Authorization"), ConstantTime.equal(presented, token) else {
-            report("AWS: refused a credentials request without this phase's token.")
+            reportRefusal("AWS: refused a credentials request without this phase's token.")
             return answer(client, status: "403 Forbidden", message: "This is not this phase's credentials token.")
         }
         let keeper = self.keeper
