@@ -27,12 +27,7 @@ public final class SignalInterception {
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler {
                 before(number)
-                signal(number, SIG_DFL)
-                var only = sigset_t()
-                sigemptyset(&only)
-                sigaddset(&only, number)
-                pthread_sigmask(SIG_UNBLOCK, &only, nil)
-                raise(number)
+                Self.raiseWithDefaultHandling(number)
             }
             source.resume()
             return source
@@ -46,6 +41,16 @@ public final class SignalInterception {
             sigaction(number, &action, nil)
         }
         for source in sources { source.cancel() }
+    }
+
+    /// Ends this process as `number` would by default (its default handling restored, unblocked, raised).
+    public static func raiseWithDefaultHandling(_ number: Int32) {
+        signal(number, SIG_DFL)
+        var only = sigset_t()
+        sigemptyset(&only)
+        sigaddset(&only, number)
+        pthread_sigmask(SIG_UNBLOCK, &only, nil)
+        raise(number)
     }
 
     /// Whether `action` ignores its signal (`SIG_IGN`).

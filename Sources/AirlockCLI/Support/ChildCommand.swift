@@ -41,12 +41,7 @@ enum ChildCommand {
 
     /// Ends airlock as `signal` ended the command, so whoever started airlock sees the same.
     static func endLike(signal number: Int32) -> Never {
-        signal(number, SIG_DFL)
-        var only = sigset_t()
-        sigemptyset(&only)
-        sigaddset(&only, number)
-        pthread_sigmask(SIG_UNBLOCK, &only, nil)
-        raise(number)
+        SignalInterception.raiseWithDefaultHandling(number)
         exit(128 + number)
     }
 }
