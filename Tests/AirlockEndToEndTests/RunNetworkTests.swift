@@ -115,7 +115,7 @@ import Testing
         let stsBinary = URL(fileURLWithPath: AirlockBinary.path).deletingLastPathComponent().appendingPathComponent("airlock-test-sts").path
         let sts = try RunningProcess(network.prefix[0], Array(network.prefix.dropFirst()) + [stsBinary], environment: [:])
         defer { Task { _ = await sts.stop() } }
-        let described = try await sts.waitFor("endpoint")
+        let described = try await sts.waitFor("}\n")  // the whole JSON line
         let line = try #require(described.split(separator: "\n").first { $0.contains("endpoint") })
         let user = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: String])
         let stsEndpoint = try #require(user["endpoint"])

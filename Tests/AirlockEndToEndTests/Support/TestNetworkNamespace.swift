@@ -58,7 +58,7 @@ final class TestNetworkNamespace: Sendable {
             libc = ctypes.CDLL(None, use_errno=True)
             if libc.setns(os.open("/var/run/netns/" + sys.argv[1], os.O_RDONLY), 0x40000000) != 0:
                 raise OSError(ctypes.get_errno(), "setns")
-            print("BRIDGE", listener.getsockname()[1], flush=True)
+            print("READY", listener.getsockname()[1], flush=True)
             def pump(source, target):
                 try:
                     while True:
@@ -83,10 +83,13 @@ final class TestNetworkNamespace: Sendable {
             """
         let bridge = try RunningProcess("/usr/bin/env", ["python3", "-c", program, name, String(port)],
                                         environment: ProcessInfo.processInfo.environment)
-        let printed = try await bridge.waitFor("BRIDGE")
-        guard let line = printed.split(separator: "\n").first(where: { $0.hasPrefix("BRIDGE ") }), let local = Int(line.dropFirst(7)) else {
+        let local: Int
+        do {
+            // `readyPort` waits for the whole line: "READY" alone may arrive before its number.
+            local = try await bridge.readyPort()
+        } catch {
             _ = await bridge.stop()
-            throw TestServerError.didNotStart("the bridge into \(name)", output: printed)
+            throw error
         }
         return (bridge, "http://127.0.0.1:\(local)")
     }
