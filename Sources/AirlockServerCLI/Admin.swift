@@ -8,7 +8,7 @@ extension AirlockServerCommand {
         static let configuration = CommandConfiguration(
             commandName: "admin",
             abstract: "Create users and API tokens from scripts, on the server's database.",
-            subcommands: [CreateUser.self, SetAdministrator.self, CreateToken.self, CreateOrganization.self, AddMember.self]
+            subcommands: [CreateUser.self, SetEmail.self, SetAdministrator.self, CreateToken.self, CreateOrganization.self, AddMember.self]
         )
 
         /// `airlock admin create-user --username U --password-stdin`
@@ -29,17 +29,44 @@ extension AirlockServerCommand {
             @Flag(help: "Make the user one of the server's administrators (who create organizations, by default).")
             var administrator = false
 
+            @Option(help: "The person's email (a first sign-in through the identity provider with it may take the account over).")
+            var email: String?
+
             func validate() throws {
                 guard passwordStdin else { throw ValidationError("Give the password on standard input with --password-stdin.") }
             }
 
             func run() async throws {
                 let password = (readLine(strippingNewline: true) ?? "")
-                let (username, administrator) = (username, administrator)
+                let (username, administrator, email) = (username, administrator, email)
                 _ = try await AirlockServer.withDatabase(data.configuration()) { database in
-                    try await Accounts.createUser(username: username, password: password, administrator: administrator, on: database)
+                    try await Accounts.createUser(username: username, password: password, administrator: administrator, email: email, on: database)
                 }
                 print("Created user \(username)\(administrator ? ", an administrator" : "").")
+            }
+        }
+
+        /// `airlock admin set-email --username U [--email E]`
+        struct SetEmail: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                commandName: "set-email",
+                abstract: "Set a local account's email, or (without --email) remove it."
+            )
+
+            @OptionGroup var data: ServerDataOptions
+
+            @Option(help: "The user.")
+            var username: String
+
+            @Option(help: "The email; left out, the account has none.")
+            var email: String?
+
+            func run() async throws {
+                let (username, email) = (username, email)
+                try await AirlockServer.withDatabase(data.configuration()) { database in
+                    try await Accounts.setEmail(username, email, on: database)
+                }
+                print(email.map { "\(username)'s email is \($0.lowercased())." } ?? "\(username) has no email.")
             }
         }
 

@@ -19,6 +19,8 @@ extension AirlockServerCommand {
 
         @OptionGroup var data: ServerDataOptions
 
+        @OptionGroup(title: "Signing in") var signIn: SignInOptions
+
         @Option(help: "Address to listen on.")
         var hostname: String = "127.0.0.1"
 
@@ -239,6 +241,7 @@ extension AirlockServerCommand {
             configuration.retention.stateVersions = keepStateVersions
             configuration.retention.unusedConfigurationVersions = keepUnusedUploads
             configuration.retention.runLogDays = keepRunLogsDays
+            configuration.signIn = try signIn.policy()
             try await AirlockServer.serve(configuration) { line in
                 // Written straight to the descriptor: a supervisor or test reading a pipe sees it at once.
                 FileHandle.standardOutput.write(Data((line + "\n").utf8))

@@ -25,9 +25,10 @@ public struct ServerFixture: Sendable {
     public let tokens: [String: String]
 
     /// Runs `body` on a fresh server, then shuts it down and drops its database.
-    /// olivia is one of the server's administrators.
+    /// olivia is one of the server's administrators. `clockRuns`: the server's clock goes with the machine's (for peers
+    /// that stamp real times, such as an OpenID provider's tokens); it stands still otherwise.
     public static func with(sts withSTS: Bool = false, organizationCreators: OrganizationCreators = .administrators,
-                            _ body: @Sendable (ServerFixture) async throws -> Void) async throws {
+                            signIn: SignInPolicy = SignInPolicy(), clockRuns: Bool = false, _ body: @Sendable (ServerFixture) async throws -> Void) async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("airlock-unit-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -42,11 +43,16 @@ public struct ServerFixture: Sendable {
         // two-thread pool could each hold a thread that way and starve the writers that hold the locks.
         app.threadPool = NIOThreadPool(numberOfThreads: 2)
         do {
-            let clock = TestClock()
+            let clock = TestClock(running: clockRuns)
             let endpoint = sts?.endpoint ?? URL(string: "http://127.0.0.1:9")!  // the discard port: nothing answers
+            // Without a test STS nothing answers, so a second's connect timeout says so quickly. With one, the connect must
+            // not race a loaded machine: the test STS answers on this process's own event loops, which parallel tests keep
+            // busy (a 1 s timeout once made a wrong code "STS unreachable" in NotificationTests, beside two CPU hogs).
+            let connectTimeout: Duration = sts == nil ? .seconds(1) : .seconds(60)
             try await configure(app, database: database.choice, secrets: try SecretBox.load(dataDirectory: folder, environment: [:]),
-                                aws: AWSAccess(endpoint: endpoint, region: "us-east-1", client: AWSQueryClient(configuration: .init(connectTimeout: .seconds(1)))),
-                                clock: clock.serverClock, organizationCreators: organizationCreators)
+                                aws: AWSAccess(endpoint: endpoint, region: "us-east-1",
+                                               client: AWSQueryClient(configuration: .init(connectTimeout: connectTimeout, requestTimeout: .seconds(120)))),
+                                clock: clock.serverClock, organizationCreators: organizationCreators, signIn: signIn)
             let fixture = ServerFixture(app: app, database: database, clock: clock, sts: sts, tokens: try await seed(app))
             try await body(fixture)
         } catch {

@@ -14,7 +14,9 @@ public final class WebDriver: Sendable {
     private let base: String
     private let session: String
 
-    /// Starts chromedriver on a free port and opens a headless browser session. `acceptInsecureCertificates`: for
+    /// Starts chromedriver on a free port and opens a headless browser session. The browser resolves no name but
+    /// localhost and fetches nothing in the background: a page that links elsewhere (the test OpenID provider's
+    /// stylesheet on a CDN) sends no packet off this machine. `acceptInsecureCertificates`: for
     /// a server whose certificate a throwaway test CA issued (Chromium keeps its own trust store).
     public static func start(acceptInsecureCertificates: Bool = false) async throws -> WebDriver {
         // chromedriver cannot pick its own port: another process may take the one found first, so try three.
@@ -34,7 +36,7 @@ public final class WebDriver: Sendable {
         guard let (driver, port) = started else { throw Failure(description: "chromedriver did not start") }
         let base = "http://127.0.0.1:\(port)"
         let capabilities = #"{"capabilities":{"alwaysMatch":{"browserName":"chrome","acceptInsecureCerts":"#
-            + (acceptInsecureCertificates ? "true" : "false") + #","goog:chromeOptions":{"binary":"/usr/bin/chromium","args":["--headless=new","--no-sandbox","--disable-gpu","--disable-dev-shm-usage","--window-size=1280,1100"]}}}}"#
+            + (acceptInsecureCertificates ? "true" : "false") + #","goog:chromeOptions":{"binary":"/usr/bin/chromium","args":["--headless=new","--no-sandbox","--disable-gpu","--disable-dev-shm-usage","--window-size=1280,1100","--disable-background-networking","--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1"]}}}}"#
         let response = try await LocalHTTP.send("POST", base + "/session", json: capabilities)
         guard let value = try Self.value(response) as? [String: Any], let session = value["sessionId"] as? String else {
             _ = await driver.stop(signal: SIGKILL)

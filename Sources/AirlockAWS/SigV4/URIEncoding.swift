@@ -1,6 +1,6 @@
 /// Percent-encoding as SigV4 defines it: RFC 3986 unreserved characters stay, every other UTF-8 byte
 /// becomes `%XX` in upper case.
-enum URIEncoding {
+public enum URIEncoding {
     private static let hexDigits = Array("0123456789ABCDEF".utf8)
 
     @inline(__always)
@@ -16,7 +16,7 @@ enum URIEncoding {
     }
 
     /// Encodes everything but unreserved characters (so `/` becomes `%2F`).
-    static func encode(_ string: String) -> String {
+    public static func encode(_ string: String) -> String {
         let utf8 = string.utf8
         if utf8.allSatisfy(isUnreserved) { return string }
         var out: [UInt8] = []

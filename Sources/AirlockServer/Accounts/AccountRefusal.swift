@@ -6,10 +6,11 @@ enum AccountRefusal: Refusal {
     case invalidTokenName
     case invalidTokenLifetime
     case tokenNotFound
+    case invalidEmail
 
     var kind: RefusalKind {
         switch self {
-        case .passwordTooShort, .invalidTokenName, .invalidTokenLifetime: .invalid
+        case .passwordTooShort, .invalidTokenName, .invalidTokenLifetime, .invalidEmail: .invalid
         case .usernameTaken: .conflict
         case .unknownUser, .tokenNotFound: .notFound
         }
@@ -23,6 +24,7 @@ enum AccountRefusal: Refusal {
         case .invalidTokenName: "invalid_token_name"
         case .invalidTokenLifetime: "invalid_token_lifetime"
         case .tokenNotFound: "unknown_token"
+        case .invalidEmail: "invalid_email"
         }
     }
 
@@ -40,6 +42,8 @@ enum AccountRefusal: Refusal {
             "A token expires in 1 to \(APITokens.maximumLifetimeDays) days, or never (leave the lifetime out)."
         case .tokenNotFound:
             "You have no such API token."
+        case .invalidEmail:
+            "An email address is name@domain, without spaces."
         }
     }
 }

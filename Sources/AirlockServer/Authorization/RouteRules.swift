@@ -27,6 +27,7 @@ enum RouteRules {
         ("GET /healthz", .open), ("GET /assets/airlock.css", .open), ("GET /assets/airlock.js", .open),
         ("GET /.well-known/terraform.json", .open),
         ("GET /login", .open), ("POST /login", .open), ("POST /logout", .open),
+        ("GET /login/sso", .open), ("GET /login/sso/callback", .open),
         // Terraform's `terraform login` trades its one-time code for a token: the code is the credential.
         ("POST /oauth2/token", .capability),
     ]

@@ -30,7 +30,7 @@ public enum AirlockServer {
             try await configure(app, database: database, secrets: secrets, aws: aws, secureCookies: configuration.usesTLS,
                                 organizationCreators: configuration.organizationCreators,
                                 publicAddress: configuration.pagesAddress(port: configuration.port), requestLimits: configuration.requestLimits,
-                                trustedProxies: configuration.trustedProxies)
+                                trustedProxies: configuration.trustedProxies, signIn: configuration.signIn)
             try DataFolderPermissions.tighten(configuration.dataDirectory)
             try await Housekeeping.tidy(app.db, retention: configuration.retention, now: app.clock.now)
             app.http.server.configuration.idleTimeout = .milliseconds(Int64(configuration.requestLimits.idleTimeout * 1000))

@@ -26,6 +26,7 @@ final class Housekeeping: Sendable {
     static func tidy(_ database: any Database, retention: Retention, now: Date) async throws {
         try await WebSession.purge(before: now, on: database)
         try await LoginThrottle.purge(before: now, on: database)
+        try await PendingSignIn.purge(before: now, on: database)
         try await TerraformLogin.purge(before: now, on: database)
         try await TFEConfigurationUpload.purgeAbandoned(before: now, on: database)
         try await retention.apply(at: now, on: database)

@@ -57,6 +57,8 @@ public struct ServerConfiguration: Sendable {
     public var trustedProxies: [IPNetwork] = []
     /// How long the server waits on clients, and uploads read at once per organization.
     public var requestLimits = RequestLimits()
+    /// How people sign in: the identity provider, local passwords, how long a session lasts.
+    public var signIn = SignInPolicy()
 
     /// The STS endpoint in use: the one given, else the region's (throws for a region AWS could not have).
     public func resolvedSTSEndpoint() throws -> URL {

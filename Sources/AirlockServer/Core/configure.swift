@@ -9,12 +9,19 @@ import Vapor
 /// The database, AWS STS and the clock are parameters so that tests can run the same app on SQLite and on
 /// PostgreSQL, against a test STS, at a time of their choosing. The app shuts `aws`'s client down with it.
 /// `secureCookies` marks the session cookie Secure: set it when browsers reach the server over https.
-/// `publicAddress` starts every link the server writes (`Application.publicAddress`).
+/// `publicAddress` starts every link the server writes (`Application.publicAddress`). `signIn` says how people sign
+/// in (the identity provider, local passwords, how long a session lasts).
 public func configure(_ app: Application, database: DatabaseChoice, secrets: SecretBox, aws: AWSAccess, clock: ServerClock = .system,
                       secureCookies: Bool = false, organizationCreators: OrganizationCreators = .administrators,
                       publicAddress: String = "http://127.0.0.1:8080", requestLimits: RequestLimits = RequestLimits(),
-                      trustedProxies: [IPNetwork] = []) async throws {
+                      trustedProxies: [IPNetwork] = [], signIn: SignInPolicy = SignInPolicy()) async throws {
     app.secretBox = secrets
+    app.signInPolicy = signIn
+    if let singleSignOn = signIn.singleSignOn {
+        let provider = OpenIDProvider(configuration: singleSignOn)
+        app.openIDProvider = provider
+        app.lifecycle.use(OpenIDProviderShutdown(provider: provider))
+    }
     app.trustedProxies = trustedProxies
     app.requestLimits = requestLimits
     app.uploadPermits = KeyedPermits(requestLimits.uploadsPerOrganization)
@@ -47,7 +54,7 @@ public func configure(_ app: Application, database: DatabaseChoice, secrets: Sec
     app.middleware.use(APIErrorMiddleware())
     app.middleware.use(NulCharacterGuardMiddleware())
     app.sessions.use(.fluent)
-    app.sessions.configuration = WebSession.configuration(secure: secureCookies)
+    app.sessions.configuration = WebSession.configuration(secure: secureCookies, lifetime: signIn.sessionLifetime)
     app.migrations.add(ReleasedMigrations.all)
     try await app.autoMigrate()
     try routes(app)

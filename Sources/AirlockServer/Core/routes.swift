@@ -33,6 +33,7 @@ func routes(_ app: Application) throws {
     app.get(Script.path) { _ in Script.response() }
     let pages = app.grouped(app.sessions.middleware, SessionUserAuthenticator(), PageErrorMiddleware(), CSRFMiddleware())
     try pages.grouped(AuthorizationMiddleware()).register(collection: LoginPages())
+    try pages.grouped(AuthorizationMiddleware()).register(collection: SingleSignOnPages())
     let memberPages = pages.grouped(LoginRequiredMiddleware(), AuthorizationMiddleware(), RunWorkersWakeMiddleware())
     try memberPages.register(collection: OrganizationPages())
     try memberPages.register(collection: PersonalMFADevicePages())

@@ -47,7 +47,8 @@ extension APIHandler {
                                                 planRoleARN: body.planRoleArn, applyRoleARN: body.applyRoleArn,
                                                 requirePersonalMFADevice: body.requirePersonalMfaDevice,
                                                 approverMustDiffer: body.approverMustDifferFromQueuer, requiredApprovals: body.requiredApprovals,
-                                                awsSessionHours: body.awsSessionHours)
+                                                awsSessionHours: body.awsSessionHours, approvalSignInMinutes: body.approvalSignInMinutes,
+                                                approvalNeedsProviderMFA: body.approvalNeedsProviderMfa)
         let environment = try await EnvironmentSettings.update(input.path.environment, in: input.path.organization, change: change,
                                                                actorID: try Self.actorID, secrets: try Self.secrets, on: try Self.database)
         return .ok(.init(body: .json(.init(environment, organization: input.path.organization,
@@ -85,7 +86,8 @@ extension Components.Schemas.Environment {
                   planRoleArn: environment.planRoleARN, applyRoleArn: environment.applyRoleARN, mfaSerialNumber: serial,
                   requirePersonalMfaDevice: environment.requiresPersonalMFADevice,
                   approverMustDifferFromQueuer: environment.approverMustDiffer, requiredApprovals: environment.requiredApprovals,
-                  awsSessionHours: environment.awsSessionHours)
+                  awsSessionHours: environment.awsSessionHours, approvalSignInMinutes: environment.approvalSignInMinutes,
+                  approvalNeedsProviderMfa: environment.approvalSignInMinutes == nil ? nil : environment.approvalNeedsProviderMFA)
     }
 }
 
@@ -93,6 +95,6 @@ extension Components.Schemas.MFAAuthentication {
     init(_ record: MFAAuthentication) {
         self.init(username: record.username, at: Date(timeIntervalSince1970: record.at), run: record.runID?.uuidString.lowercased(),
                   phase: record.phase == .plan ? .plan : .apply, succeeded: record.succeeded, stsRequestId: record.stsRequestID,
-                  error: record.error, deviceSerial: record.deviceSerial, planSha256: record.planSHA256)
+                  error: record.error, deviceSerial: record.deviceSerial, planSha256: record.planSHA256, identityProof: record.identityProof)
     }
 }

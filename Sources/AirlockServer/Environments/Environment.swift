@@ -40,6 +40,13 @@ final class TerraformEnvironment: Model, @unchecked Sendable {
     var awsSessionSeconds: Int { awsSessionHours * 3600 }
     /// The limits an owner may set: an hour (what AWS gives by default) to twelve (the longest role session).
     static let awsSessionHoursRange = 1...12
+    /// Step-up: an approver must have signed in at the identity provider within this many minutes (nil: no such rule).
+    @OptionalField(key: "approval_sign_in_minutes") var approvalSignInMinutes: Int?
+    /// Step-up: and with a second factor there, as its `amr` says (nil on rows from before: not required).
+    @OptionalField(key: "approval_needs_provider_mfa") var storedApprovalNeedsProviderMFA: Bool?
+    var approvalNeedsProviderMFA: Bool { storedApprovalNeedsProviderMFA ?? false }
+    /// The step-up window an owner may set, in minutes (0 turns the rule off).
+    static let approvalSignInMinutesRange = 1...1440
 
     init() {}
 

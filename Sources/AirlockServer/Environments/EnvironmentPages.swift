@@ -23,6 +23,8 @@ struct EnvironmentPages: RouteCollection {
         let approver_must_differ: String?
         let required_approvals: Int?
         let aws_session_hours: Int?
+        let approval_sign_in_minutes: Int?
+        let approval_needs_provider_mfa: String?
     }
 
     func boot(routes: any RoutesBuilder) throws {
@@ -65,7 +67,8 @@ struct EnvironmentPages: RouteCollection {
     func settings(_ request: Request) async throws -> Response {
         let page = try await EnvironmentSettingsPage.load(organization: try request.parameters.require("organization"),
                                                           environment: try request.parameters.require("environment"), actorID: try request.userID,
-                                                          secrets: request.application.secretBox, on: request.db)
+                                                          secrets: request.application.secretBox,
+                                                          hasIdentityProvider: request.application.openIDProvider != nil, on: request.db)
         return Layout.render("Settings of \(page.organization)/\(page.environment)",
                              page.render(csrf: CSRF.field(for: request)) { Flash.fieldError($0, on: request) }, for: request)
     }
@@ -100,14 +103,19 @@ struct EnvironmentPages: RouteCollection {
         return try await request.formAction(redirectTo: SiteURL.environmentSettings(.value(organization), .value(name)).path, success: "Settings saved.",
                                             fields: ["mfa_not_configured": "mfa", "invalid_role_arn": "apply-role",
                                                      "invalid_required_approvals": "required-approvals",
-                                                     "invalid_aws_session_hours": "aws-session-hours"]) {
+                                                     "invalid_aws_session_hours": "aws-session-hours",
+                                                     "invalid_approval_sign_in_minutes": "approval-sign-in-minutes",
+                                                     "provider_mfa_without_step_up": "approval-sign-in-minutes"]) {
             _ = try await EnvironmentSettings.update(name, in: organization,
                                                      change: .init(mfaLevel: form.mfa, planRoleARN: form.plan_role_arn ?? "",
                                                                    applyRoleARN: form.apply_role_arn ?? "",
                                                                    requirePersonalMFADevice: form.require_personal_mfa_device != nil,
                                                                    approverMustDiffer: form.approver_must_differ != nil,
                                                                    requiredApprovals: form.required_approvals ?? 1,
-                                                                   awsSessionHours: form.aws_session_hours),
+                                                                   awsSessionHours: form.aws_session_hours,
+                                                                   approvalSignInMinutes: form.approval_sign_in_minutes,
+                                                                   approvalNeedsProviderMFA: form.approval_sign_in_minutes == nil ? nil
+                                                                       : form.approval_needs_provider_mfa != nil),
                                                      actorID: userID, secrets: request.application.secretBox, on: request.db)
         }
     }

@@ -6,6 +6,10 @@ enum EnvironmentRefusal: Refusal {
     case invalidRequiredApprovals(Int)
     /// A credentials limit outside `TerraformEnvironment.awsSessionHoursRange`.
     case invalidAWSSessionHours(Int)
+    /// A step-up window outside `TerraformEnvironment.approvalSignInMinutesRange` (0 turns it off).
+    case invalidApprovalSignInMinutes(Int)
+    /// A second factor at the provider asked for without a step-up window.
+    case providerMFAWithoutStepUp
     /// A list page size outside 1 to `EnvironmentListing.maximumSize`.
     case invalidPageSize(Int)
     /// A list's `after` or `search` holding NUL, which no name holds and PostgreSQL cannot compare.
@@ -15,7 +19,8 @@ enum EnvironmentRefusal: Refusal {
         switch self {
         case .nameTaken: .conflict
         case .notFound: .notFound
-        case .invalidRequiredApprovals, .invalidAWSSessionHours, .invalidPageSize, .invalidListText: .invalid
+        case .invalidRequiredApprovals, .invalidAWSSessionHours, .invalidPageSize, .invalidListText, .invalidApprovalSignInMinutes,
+             .providerMFAWithoutStepUp: .invalid
         }
     }
 
@@ -25,6 +30,8 @@ enum EnvironmentRefusal: Refusal {
         case .notFound: "not_found"
         case .invalidRequiredApprovals: "invalid_required_approvals"
         case .invalidAWSSessionHours: "invalid_aws_session_hours"
+        case .invalidApprovalSignInMinutes: "invalid_approval_sign_in_minutes"
+        case .providerMFAWithoutStepUp: "provider_mfa_without_step_up"
         case .invalidPageSize: "invalid_page_size"
         case .invalidListText: "invalid_list_query"
         }
@@ -38,6 +45,10 @@ enum EnvironmentRefusal: Refusal {
             "Required approvals must be 1 to \(TerraformEnvironment.maximumRequiredApprovals), not \(count)."
         case let .invalidAWSSessionHours(hours):
             "AWS credentials hold for \(TerraformEnvironment.awsSessionHoursRange.lowerBound) to \(TerraformEnvironment.awsSessionHoursRange.upperBound) hours from a phase's start, not \(hours)."
+        case let .invalidApprovalSignInMinutes(minutes):
+            "Approvers' sign-in at the identity provider must be at most \(TerraformEnvironment.approvalSignInMinutesRange.lowerBound) to \(TerraformEnvironment.approvalSignInMinutesRange.upperBound) minutes old (0 turns the rule off), not \(minutes)."
+        case .providerMFAWithoutStepUp:
+            "A second factor at the identity provider is checked at approval only with a sign-in age: set how recent approvers' sign-in must be too."
         case let .invalidPageSize(size): "A page holds 1 to \(EnvironmentListing.maximumSize) environments, not \(size)."
         case let .invalidListText(parameter): "\(parameter) may not contain a NUL character."
         }

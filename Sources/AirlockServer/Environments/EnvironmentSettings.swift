@@ -3,7 +3,7 @@ import Foundation
 
 /// An environment's settings: "AWS Multi-Factor Authentication", the roles for plans and applies, whether codes
 /// must come from each person's own device, who approves applies (four eyes, how many people), and how long a
-/// phase's AWS credentials hold.
+/// phase's AWS credentials hold, and whether approvers must have signed in at the identity provider lately (step-up).
 /// Owners change them; a change governs runs queued afterwards.
 enum EnvironmentSettings {
     struct Change: Sendable {
@@ -18,6 +18,10 @@ enum EnvironmentSettings {
         var requiredApprovals: Int?
         /// How many hours a phase's AWS credentials hold from its start.
         var awsSessionHours: Int?
+        /// Step-up: minutes since the approver's sign-in at the identity provider; 0 turns it off.
+        var approvalSignInMinutes: Int?
+        /// Step-up: and with a second factor there.
+        var approvalNeedsProviderMFA: Bool?
     }
 
     static func update(_ name: String, in organization: String, change: Change, actorID: UUID, secrets: SecretBox,
@@ -30,6 +34,9 @@ enum EnvironmentSettings {
         }
         if let hours = change.awsSessionHours, !TerraformEnvironment.awsSessionHoursRange.contains(hours) {
             throw EnvironmentRefusal.invalidAWSSessionHours(hours)
+        }
+        if let minutes = change.approvalSignInMinutes, minutes != 0, !TerraformEnvironment.approvalSignInMinutesRange.contains(minutes) {
+            throw EnvironmentRefusal.invalidApprovalSignInMinutes(minutes)
         }
         let owned = try await Authorizer.authorize(actorID, .administer, organization: organization, on: database)
         let environment = try await Environments.find(name, in: organization, actorID: actorID, on: database)
@@ -45,6 +52,11 @@ enum EnvironmentSettings {
         if let differ = change.approverMustDiffer { environment.storedApproverMustDiffer = differ }
         if let count = change.requiredApprovals { environment.storedRequiredApprovals = count }
         if let hours = change.awsSessionHours { environment.storedAWSSessionHours = hours }
+        if let minutes = change.approvalSignInMinutes { environment.approvalSignInMinutes = minutes == 0 ? nil : minutes }
+        if let needed = change.approvalNeedsProviderMFA { environment.storedApprovalNeedsProviderMFA = needed }
+        if environment.approvalNeedsProviderMFA, environment.approvalSignInMinutes == nil {
+            throw EnvironmentRefusal.providerMFAWithoutStepUp
+        }
         try await environment.save(on: database)
         return environment
     }

@@ -14,11 +14,16 @@ struct EnvironmentSettingsPage {
     let requiredApprovals: Int
     /// How many hours a phase's AWS credentials hold from its start.
     let awsSessionHours: Int
+    /// Step-up at approval: minutes since the approver's sign-in at the identity provider (nil: off), and whether
+    /// a second factor there is needed; shown only when the server has an identity provider (or a rule is set).
+    let approvalSignInMinutes: Int?
+    let approvalNeedsProviderMFA: Bool
+    let hasIdentityProvider: Bool
     /// Owners change settings and variables; members see them read-only.
     let isOwner: Bool
     let variables: [ListedVariable]
 
-    static func load(organization: String, environment name: String, actorID: UUID, secrets: SecretBox,
+    static func load(organization: String, environment name: String, actorID: UUID, secrets: SecretBox, hasIdentityProvider: Bool,
                      on database: any Database) async throws -> EnvironmentSettingsPage {
         let grant = try await Authorizer.authorize(actorID, .read, organization: organization, on: database)
         let environment = try await Environments.find(name, in: organization, actorID: actorID, on: database)
@@ -26,7 +31,9 @@ struct EnvironmentSettingsPage {
             organization: organization, environment: environment.name, mfaLevel: environment.mfaLevel,
             planRoleARN: environment.planRoleARN, applyRoleARN: environment.applyRoleARN,
             requiresPersonalMFADevice: environment.requiresPersonalMFADevice, approverMustDiffer: environment.approverMustDiffer,
-            requiredApprovals: environment.requiredApprovals, awsSessionHours: environment.awsSessionHours, isOwner: grant.isOwner,
+            requiredApprovals: environment.requiredApprovals, awsSessionHours: environment.awsSessionHours,
+            approvalSignInMinutes: environment.approvalSignInMinutes, approvalNeedsProviderMFA: environment.approvalNeedsProviderMFA,
+            hasIdentityProvider: hasIdentityProvider, isOwner: grant.isOwner,
             variables: try await Variables.list(.environment(organization: organization, environment: environment.name), actorID: actorID,
                                                 secrets: secrets, on: database))
     }

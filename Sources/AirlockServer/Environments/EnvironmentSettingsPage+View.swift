@@ -40,10 +40,23 @@ extension EnvironmentSettingsPage {
             <input id="aws-session-hours" name="aws_session_hours" type="number" min="\(TerraformEnvironment.awsSessionHoursRange.lowerBound)" max="\(TerraformEnvironment.awsSessionHoursRange.upperBound)" value="\(awsSessionHours)" aria-describedby="aws-session-help aws-session-hours-error"\(disabled)>
             \(fieldError("aws-session-hours"))
             <p id="aws-session-help" class="muted">Terraform gets role sessions of at most an hour, each renewed before it ends, until this limit; no role needs its maximum session duration raised. A phase given a code must start within an hour of it, or it asks for a new one.</p>
+            \(stepUpFields(disabled: disabled, fieldError: fieldError))
             \(save)
             </fieldset></form>
             \(variablesSection(csrf: csrf, fieldError: fieldError))
             \(delete)
+            """
+    }
+
+    /// Step-up at approval, where the server has an identity provider (or a rule was set before it lost one).
+    private func stepUpFields(disabled: HTML, fieldError: (String) -> HTML?) -> HTML {
+        guard hasIdentityProvider || approvalSignInMinutes != nil else { return .empty }
+        return """
+            <label for="approval-sign-in-minutes">Approvers signed in at the identity provider within (minutes; 0: no such rule)</label>
+            <input id="approval-sign-in-minutes" name="approval_sign_in_minutes" type="number" min="0" max="\(TerraformEnvironment.approvalSignInMinutesRange.upperBound)" value="\(approvalSignInMinutes ?? 0)" aria-describedby="step-up-help approval-sign-in-minutes-error"\(disabled)>
+            \(fieldError("approval-sign-in-minutes"))
+            <label><input type="checkbox" name="approval_needs_provider_mfa" value="on"\(HTML(trusted: approvalNeedsProviderMFA ? " checked" : ""))\(disabled) aria-describedby="step-up-help"> and with a second factor there</label>
+            <p id="step-up-help" class="muted">On top of the AWS MFA code, never instead of it: an approval on the run's page sends an approver whose sign-in is older back to the identity provider first. API tokens and <code>terraform apply</code> cannot prove a sign-in, so approvals here happen on the run's page.</p>
             """
     }
 

@@ -7,7 +7,8 @@ extension TerraformEnvironment {
     /// optionally those after a name and those matching a search, then the order and the limit.
     private static let listSelect = SQLStatement("""
         SELECT "id", "organization_id", "name", "mfa_level", "plan_role_arn", "apply_role_arn", "require_personal_mfa_device",
-               "approver_must_differ", "required_approvals", "aws_session_hours" FROM "environments" WHERE "organization_id" = ?
+               "approver_must_differ", "required_approvals", "aws_session_hours",
+               "approval_sign_in_minutes", "approval_needs_provider_mfa" FROM "environments" WHERE "organization_id" = ?
         """)
     private static let listAfter = SQLStatement(#" AND "name" > ?"#)
     private static let listSearch = SQLStatement(#" AND "name" LIKE ? ESCAPE '\'"#)
@@ -36,5 +37,7 @@ extension TerraformEnvironment {
         storedApproverMustDiffer = try row.decode(column: "approver_must_differ", as: Bool?.self)
         storedRequiredApprovals = try row.decode(column: "required_approvals", as: Int?.self)
         storedAWSSessionHours = try row.decode(column: "aws_session_hours", as: Int?.self)
+        approvalSignInMinutes = try row.decode(column: "approval_sign_in_minutes", as: Int?.self)
+        storedApprovalNeedsProviderMFA = try row.decode(column: "approval_needs_provider_mfa", as: Bool?.self)
     }
 }

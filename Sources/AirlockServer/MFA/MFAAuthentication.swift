@@ -22,6 +22,9 @@ final class MFAAuthentication: Model, @unchecked Sendable {
     @OptionalField(key: "device_serial") var deviceSerial: String?
     /// For an apply, the SHA-256 of the saved plan the code approved.
     @OptionalField(key: "plan_sha256") var planSHA256: String?
+    /// What the identity provider said of the person's sign-in, when the environment's step-up rule asked
+    /// (`SignInProof.describe`): the audit names both factors.
+    @OptionalField(key: "identity_proof") var identityProof: String?
 
     init() {}
 

@@ -30,6 +30,8 @@ enum MFAGate {
         /// For an apply, the SHA-256 of the saved plan the code approves: it goes into the role session's name
         /// and the audit.
         var planSHA256: String? = nil
+        /// What the identity provider said of the approver's sign-in, when the environment's step-up rule asked.
+        var identityProof: String? = nil
     }
 
     static func authenticate(code: String, user: User, target: Target, services: MFAServices,
@@ -107,6 +109,7 @@ enum MFAGate {
             let attempt = MFAAuthentication(environmentID: environmentID, runID: target.runID, username: user.username, phase: target.phase,
                                             succeeded: false, stsRequestID: nil, error: "Waiting for AWS STS.", countsAsFailure: true,
                                             deviceSerial: serial, planSHA256: target.planSHA256, at: now)
+            attempt.identityProof = target.identityProof
             try await attempt.save(on: database)
             return attempt
         }

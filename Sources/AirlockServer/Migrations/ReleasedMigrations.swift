@@ -13,6 +13,6 @@ enum ReleasedMigrations {
         CreatePersonalMFADevice(), UpdateMFAAuthenticationAddDeviceSerial(), UpdateEnvironmentAddRequirePersonalMFADevice(),
         CreateRunApproval(), UpdateEnvironmentAddApprovalRules(), CreateNotificationDestination(), CreateNotificationDelivery(),
         UpdateRunsAddPlanSummaryAndPlanBinding(), CreateLookupIndexes(), UpdateUsersAddAdministrator(), CreateMFADeviceProof(),
-        UpdateRunsAddAWSGrantTimes(),
+        UpdateRunsAddAWSGrantTimes(), CreatePendingSignInAndUserIdentity(), UpdateForApprovalStepUp(),
     ]
 }

@@ -47,12 +47,15 @@ enum RunAutoApply {
             reason = .applyCode(approvedBy: actor.username)
         } catch let RunRefusal.queuerCannotApprove(queuer) {
             reason = .fourEyes(queuer: queuer)
+        } catch let refusal as StepUpRefusal {
+            reason = .recentSignIn(minutes: refusal.maximumAgeSeconds / 60)
         }
         let located = try await Runs.find(runID, actorID: try actor.requireID(), on: database)
         try await RunWaitNote.write(reason, for: located, pagesAddress: pagesAddress, logLimitBytes: logLimitBytes, on: database)
         let waitsFor = switch reason {
         case .applyCode: "an MFA token code for its apply"
         case .moreApprovals, .fourEyes, .creatorGone: "another member's approval of its apply"
+        case .recentSignIn: "an approval on its page after a recent sign-in at the identity provider"
         case .planCode: "an MFA token code for its plan"
         }
         try await Notifications.record(.runWaiting, environmentID: located.run.$environment.id, runID: runID,

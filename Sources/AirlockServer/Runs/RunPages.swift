@@ -66,7 +66,7 @@ struct RunPages: RouteCollection {
         let (code, seenPlan) = (form?.token_code, form?.plan_sha256)
         return try await act(request, success: "Apply confirmed; it starts shortly.") {
             try await Runs.confirm($0, actor: $1, tokenCode: code?.isEmpty == false ? code : nil, seenPlan: seenPlan?.isEmpty == false ? seenPlan : nil,
-                                   mfa: request.application.mfaServices, on: request.db)
+                                   proof: WebSession.signInProof(in: request), mfa: request.application.mfaServices, on: request.db)
         }
     }
 
@@ -82,7 +82,7 @@ struct RunPages: RouteCollection {
         let code = try? request.content.decode(TokenForm.self).token_code
         return try await act(request, success: "\(phase == .plan ? "Plan" : "Apply") authenticated; it starts when the runs ahead of it are over.") {
             try await Runs.authenticate($0, phase: phase, actor: $1, tokenCode: code?.isEmpty == false ? code : nil,
-                                        mfa: request.application.mfaServices, on: request.db)
+                                        proof: WebSession.signInProof(in: request), mfa: request.application.mfaServices, on: request.db)
         }
     }
 
@@ -99,9 +99,24 @@ struct RunPages: RouteCollection {
         let user = try request.auth.require(User.self)
         let runID = try located.run.requireID()
         let back = Self.path(located.organization, located.environment, run: runID)
-        return try await request.formAction(redirectTo: back, success: success) {
-            _ = try await action(runID, user)
+        let hasProvider = request.application.openIDProvider != nil
+        var stepUp: StepUpRefusal?
+        let response = try await request.formAction(redirectTo: back, success: success) {
+            do {
+                _ = try await action(runID, user)
+            } catch let refusal as StepUpRefusal where hasProvider {
+                stepUp = refusal
+                throw refusal
+            }
         }
+        guard let stepUp else { return response }
+        // Step-up: off to the identity provider for a fresh sign-in (`max_age`), then back to the run's page, where the
+        // approval is given again (the code was not sent to STS).
+        Flash.set(.error, "\(stepUp.message) Enter your code again once you are back.", on: request)
+        var components = URLComponents()
+        components.path = SiteURL.singleSignOn.path
+        components.queryItems = [URLQueryItem(name: "next", value: back), URLQueryItem(name: "max_age", value: String(stepUp.maximumAgeSeconds))]
+        return request.redirect(to: components.string ?? back, redirectType: .normal)
     }
 
     /// The page of the URL's run, if the visitor may see it and it belongs to the URL's environment.

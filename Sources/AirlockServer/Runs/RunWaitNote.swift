@@ -15,6 +15,8 @@ enum RunWaitNote {
         case fourEyes(queuer: String)
         /// `-auto-approve` confirms for `creator`, who is no longer a member of the organization.
         case creatorGone(String)
+        /// Step-up: approvals need a sign-in at the identity provider within `minutes`, which only the run's page can see.
+        case recentSignIn(minutes: Int)
     }
 
     static func write(_ reason: Reason, for located: Runs.Located, pagesAddress: String, logLimitBytes: Int,
@@ -39,6 +41,9 @@ enum RunWaitNote {
         case let .creatorGone(creator):
             "-auto-approve confirms the apply for \(creator), who queued this run and is no longer a member of \(located.organization). "
                 + "The run waits, planned: a member approves on \(page) or with \(command) (discard the run there to stop waiting)."
+        case let .recentSignIn(minutes):
+            "Approvals in this environment need a sign-in at the identity provider within the last \(minutes) minutes. The run waits, "
+                + "planned: approve on \(page), signed in through the identity provider (discard the run there to stop waiting)."
         }
         let log = try await RunLogWriter(runID: runID, phase: phase, secrets: [], maximumBytes: logLimitBytes, database: database)
         await log.note(text)

@@ -117,8 +117,10 @@ enum Runs {
     /// is exchanged with STS first ("Authenticate"); if that fails the run stays planned. The environment's
     /// four-eyes rules hold: the person who queued the run may be refused, and the apply is queued (planned →
     /// apply_queued) only with the last of the distinct approvals required; before that the run stays planned.
-    static func confirm(_ runID: UUID, actor: User, tokenCode: String? = nil, seenPlan: String? = nil, mfa: MFAServices,
-                        on database: any Database) async throws -> Located {
+    /// An environment with a step-up rule also wants `proof` of a recent sign-in at the identity provider
+    /// (`ApprovalStepUp`), checked before the code is sent to STS; the audit names both.
+    static func confirm(_ runID: UUID, actor: User, tokenCode: String? = nil, seenPlan: String? = nil, proof: SignInProof? = nil,
+                        mfa: MFAServices, on database: any Database) async throws -> Located {
         let located = try await find(runID, actorID: try actor.requireID(), for: .operate, on: database)
         let run = located.run
         guard run.state == .planned else { throw RunRefusal.invalidTransition(action: "confirmed", state: run.state) }
@@ -141,16 +143,24 @@ enum Runs {
                 throw MFARefusal.codeRequired(serial: try await serial(of: environment, for: try actor.requireID(), secrets: mfa.secrets, on: database),
                                               phase: .apply)
             }
+            try ApprovalStepUp.check(environment, proof: proof, now: mfa.clock.now)
             let authenticated = try await MFAGate.authenticate(
                 code: tokenCode, user: actor,
                 target: .init(environment: environment, organizationID: environment.$organization.id, runID: runID, phase: .apply,
-                              runNumber: run.number, planSHA256: run.planSHA256),
+                              runNumber: run.number, planSHA256: run.planSHA256,
+                              identityProof: environment.approvalSignInMinutes == nil ? nil : proof?.describe(at: mfa.clock.now)),
                 services: mfa, on: database)
             changes = changes.set(\.$applyCredentialsSealed, to: authenticated.sealed).set(\.$applyAuthenticatedBy, to: actor.username)
                 .set(\.$applyStartBy, to: authenticated.startBy.timeIntervalSince1970)
             applyAuthentication = authenticated
             (confirmedNote, approvedNote) = ("Authenticated with MFA by \(actor.username); apply confirmed",
                                              "Authenticated with MFA by \(actor.username); approved")
+        } else {
+            try ApprovalStepUp.check(environment, proof: proof, now: mfa.clock.now)
+        }
+        if environment.approvalSignInMinutes != nil, let proof {
+            confirmedNote += "; \(proof.describe(at: mfa.clock.now))"
+            approvedNote += "; \(proof.describe(at: mfa.clock.now))"
         }
         let (approvedAt, finalChanges, notes, planSHA256) = (mfa.clock.now, changes, (confirmed: confirmedNote, approved: approvedNote), run.planSHA256)
         let count = try await database.transaction { database -> Int in
@@ -197,7 +207,8 @@ enum Runs {
     /// CLI without one, or a plan or an apply whose code's grant ran out in the queue. The code is exchanged with
     /// STS, and the phase starts once the runs ahead of it are over; if STS refuses it, the run keeps waiting. An
     /// apply's code follows the approval rules: under four eyes, not from the person who queued the run.
-    static func authenticate(_ runID: UUID, phase: RunPhase, actor: User, tokenCode: String?, mfa: MFAServices,
+    /// An apply's code is an approval: the environment's step-up rule holds for it (`proof`).
+    static func authenticate(_ runID: UUID, phase: RunPhase, actor: User, tokenCode: String?, proof: SignInProof? = nil, mfa: MFAServices,
                              on database: any Database) async throws -> Located {
         let run = try await find(runID, actorID: try actor.requireID(), for: .operate, on: database).run
         // On the machine's clock, as workers read the same rule (`RunQueue.mayStart`).
@@ -207,10 +218,13 @@ enum Runs {
         guard let tokenCode else {
             throw MFARefusal.codeRequired(serial: try await serial(of: environment, for: try actor.requireID(), secrets: mfa.secrets, on: database), phase: phase)
         }
+        let stepUp = phase == .apply && environment.approvalSignInMinutes != nil
+        if phase == .apply { try ApprovalStepUp.check(environment, proof: proof, now: mfa.clock.now) }
         let authenticated = try await MFAGate.authenticate(
             code: tokenCode, user: actor,
             target: .init(environment: environment, organizationID: environment.$organization.id, runID: runID, phase: phase, runNumber: run.number,
-                          planSHA256: phase == .apply ? run.planSHA256 : nil),
+                          planSHA256: phase == .apply ? run.planSHA256 : nil,
+                          identityProof: stepUp ? proof?.describe(at: mfa.clock.now) : nil),
             services: mfa, on: database)
         let (sealedColumn, byColumn, startByColumn) = phase == .plan
             ? (Run.column(\.$planCredentialsSealed), Run.column(\.$planAuthenticatedBy), Run.column(\.$planStartBy))

@@ -17,7 +17,7 @@ enum CSRF {
     static func token(for request: Request) -> String {
         guard request.hasSession else { return anonymousToken(for: request) }
         if let token = request.session.data[sessionKey] { return token }
-        let token = random()
+        let token = RandomToken.make()
         request.session.data[sessionKey] = token
         return token
     }
@@ -36,7 +36,7 @@ enum CSRF {
             return existing
         }
         if let made = request.storage[AnonymousTokenKey.self] { return made }
-        let made = random()
+        let made = RandomToken.make()
         request.storage[AnonymousTokenKey.self] = made
         return made
     }
@@ -54,11 +54,6 @@ enum CSRF {
         let expected = request.hasSession ? request.session.data[sessionKey] : request.cookies[anonymousCookieName]?.string
         guard let expected, let submitted else { return false }
         return ConstantTime.equal(expected, submitted)
-    }
-
-    /// 256 random bits, base64url without padding (43 characters).
-    private static func random() -> String {
-        SymmetricKey(size: .bits256).withUnsafeBytes { Data($0).base64URLEncodedString }
     }
 
     private struct AnonymousTokenKey: StorageKey {

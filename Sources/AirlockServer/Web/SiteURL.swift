@@ -14,6 +14,9 @@ enum SiteURL {
     case home
     case login
     case logout
+    /// Sign-in through the identity provider, and where it sends the browser back.
+    case singleSignOn
+    case singleSignOnCallback
     case organizations
     case organization(Parameter<String>)
     case members(Parameter<String>)
@@ -51,6 +54,8 @@ enum SiteURL {
         case .home: []
         case .login: ["login"]
         case .logout: ["logout"]
+        case .singleSignOn: ["login", "sso"]
+        case .singleSignOnCallback: ["login", "sso", "callback"]
         case .terraformLogin: ["app", "oauth2", "authorize"]
         case .organizations: ["organizations"]
         case let .organization(name): ["organizations", Self.component(name, "organization")]

@@ -26,8 +26,9 @@ enum Stylesheet {
         fieldset { border: 1px solid #dde1e8; background: #fff; padding: 1rem; margin: 1rem 0; }
         label { display: block; margin: .5rem 0 .25rem; font-weight: 600; }
         input, select, button { font: inherit; padding: .35rem .5rem; }
-        button { cursor: pointer; border: 1px solid #1f4fbf; border-radius: .3rem; background: #2f6fed; color: #fff; font-weight: 600; }
-        button:hover { background: #1f4fbf; }
+        button, a.button { cursor: pointer; border: 1px solid #1f4fbf; border-radius: .3rem; background: #2f6fed; color: #fff; font-weight: 600; }
+        a.button { display: inline-block; padding: .35rem .75rem; text-decoration: none; }
+        button:hover, a.button:hover { background: #1f4fbf; }
         button.danger { border-color: #a40e26; background: #fff; color: #a40e26; }
         button.danger:hover { background: #a40e26; color: #fff; }
         header button { background: transparent; border-color: #fff; }

@@ -4,15 +4,18 @@ import Vapor
 
 /// Logged-in browser sessions: stored in the database (so they survive a restart and work across servers
 /// sharing one database), carried by an HttpOnly, SameSite=Lax cookie that is Secure when the server is
-/// reached over TLS, and valid for `lifetime` after logging in.
+/// reached over TLS, and valid for the operator's session lifetime (`SignInPolicy`, as it is now) after signing in.
 enum WebSession {
     static let cookieName = "airlock_session"
-    static let lifetime: TimeInterval = 12 * 60 * 60
     private static let userKey = "user_id"
     private static let expiresKey = "expires_at"
+    private static let signedInKey = "signed_in_at"
+    private static let providerAuthTimeKey = "provider_auth_time"
+    private static let providerMethodsKey = "provider_amr"
 
-    /// The cookie settings; `secure` when the server's external address is https.
-    static func configuration(secure: Bool) -> SessionsConfiguration {
+    /// The cookie settings; `secure` when the server's external address is https; the cookie lasts as long as the
+    /// session may.
+    static func configuration(secure: Bool, lifetime: TimeInterval) -> SessionsConfiguration {
         SessionsConfiguration(cookieName: cookieName) { id in
             HTTPCookies.Value(string: id.string, expires: Date(timeIntervalSinceNow: lifetime), maxAge: Int(lifetime),
                               path: "/", isSecure: secure, isHTTPOnly: true, sameSite: .lax)
@@ -24,15 +27,25 @@ enum WebSession {
         app.sessions.configuration.cookieFactory(SessionID(string: "")).isSecure
     }
 
-    /// Logs `user` in on a fresh session id (the anonymous one is deleted, so a planted cookie is worthless).
-    static func logIn(_ user: User, on request: Request) async throws {
+    /// Logs `user` in on a fresh session id (the anonymous one is deleted, so a planted cookie is worthless), and
+    /// records when and how they came in.
+    static func logIn(_ user: User, method: SignInMethod, proof: SignInProof? = nil, on request: Request) async throws {
+        let now = request.application.clock.now
+        user.lastSignInAt = now.timeIntervalSince1970
+        user.lastSignInMethod = method
+        try await user.save(on: request.db)
         if let oldID = request.session.id {
             try await request.application.sessions.driver.deleteSession(oldID, for: request).get()
         }
         request.session.id = nil
         request.session.data = SessionData()
         request.session.data[userKey] = try user.requireID().uuidString
-        request.session.data[expiresKey] = String(Int(request.application.clock.now.timeIntervalSince1970 + lifetime))
+        request.session.data[expiresKey] = String(Int(now.timeIntervalSince1970 + request.application.signInPolicy.sessionLifetime))
+        request.session.data[signedInKey] = String(now.timeIntervalSince1970)
+        if let proof {
+            request.session.data[providerAuthTimeKey] = proof.authenticatedAt.map { String($0.timeIntervalSince1970) } ?? ""
+            request.session.data[providerMethodsKey] = proof.methods.joined(separator: " ")
+        }
         request.auth.login(user)
     }
 
@@ -61,11 +74,22 @@ enum WebSession {
         }
     }
 
-    /// The user a session belongs to, if it is logged in and not expired.
+    /// What the session knows of its person's sign-in at the identity provider; nil for a password session.
+    static func signInProof(in request: Request) -> SignInProof? {
+        guard request.hasSession, let authTime = request.session.data[providerAuthTimeKey] else { return nil }
+        return SignInProof(authenticatedAt: TimeInterval(authTime).map(Date.init(timeIntervalSince1970:)),
+                           methods: (request.session.data[providerMethodsKey] ?? "").split(separator: " ").map(String.init))
+    }
+
+    /// The user a session belongs to, if it is logged in and not expired: neither past the end it was given nor past
+    /// the operator's lifetime as it is now (a shortened lifetime ends older sessions sooner).
     static func userID(in request: Request) -> UUID? {
         guard request.hasSession, let id = request.session.data[userKey].flatMap(UUID.init(uuidString:)),
-              let expires = request.session.data[expiresKey].flatMap(TimeInterval.init),
-              request.application.clock.now.timeIntervalSince1970 < expires else { return nil }
+              let expires = request.session.data[expiresKey].flatMap(TimeInterval.init) else { return nil }
+        let now = request.application.clock.now.timeIntervalSince1970
+        // Sessions made before the sign-in time was kept count from 12 hours before their end (the lifetime then).
+        let signedInAt = request.session.data[signedInKey].flatMap(TimeInterval.init) ?? expires - 12 * 60 * 60
+        guard now < expires, now < signedInAt + request.application.signInPolicy.sessionLifetime else { return nil }
         return id
     }
 }

@@ -19,11 +19,24 @@ struct PageSession {
         let loggedIn = try await fixture.app.testing().sendRequest(.POST, "/login", headers: headers, body: ByteBuffer(
             string: "username=\(username)&password=\(ServerFixture.password.replacingOccurrences(of: " ", with: "+"))&csrf_token=\(anonymousToken)"))
         try #require(loggedIn.status == .seeOther, "\(loggedIn.status) \(loggedIn.body.string)")
-        let cookie = try #require(loggedIn.headers.setCookie?[WebSession.cookieName]?.string)
+        return try await signedIn(try #require(loggedIn.headers.setCookie?[WebSession.cookieName]?.string), on: fixture)
+    }
+
+    /// The session of `cookie` (a login's, or a sign-in's through the identity provider), with its forms' CSRF token.
+    static func signedIn(_ cookie: String, on fixture: ServerFixture) async throws -> PageSession {
         var pageHeaders = HTTPHeaders()
         pageHeaders.add(name: .cookie, value: "\(WebSession.cookieName)=\(cookie)")
         let page = try await fixture.app.testing().sendRequest(.GET, "/settings/tokens", headers: pageHeaders)
         return PageSession(cookie: cookie, csrfToken: try #require(csrfField(in: page.body.string), "\(page.body.string)"))
+    }
+
+    /// Posts a page's form as this session.
+    func post(_ path: String, _ fields: [String: String], on fixture: ServerFixture) async throws -> TestingHTTPResponse {
+        var headers = HTTPHeaders()
+        headers.add(name: .cookie, value: "\(WebSession.cookieName)=\(cookie)")
+        headers.contentType = .urlEncodedForm
+        let body = (fields.merging(["csrf_token": csrfToken]) { $1 }).map { "\($0.key)=\($0.value)" }.joined(separator: "&")
+        return try await fixture.app.testing().sendRequest(.POST, path, headers: headers, body: ByteBuffer(string: body))
     }
 
     private static func csrfField(in page: String) -> String? {
