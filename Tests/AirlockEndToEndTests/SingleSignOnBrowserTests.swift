@@ -41,6 +41,7 @@ import Testing
             _ = try? await browser.screenshot("single-sign-on-failure")
             await browser.quit()
             _ = await server.stop()
+            Issue.record("The server's output:\n\(server.printed)")
             await database.drop()
             throw error
         }

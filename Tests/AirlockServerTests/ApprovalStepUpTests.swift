@@ -63,6 +63,17 @@ import VaporTesting
                 let noSecondFactor = try await passwordOnly.post(page + "/confirm", ["token_code": code], on: fixture)
                 #expect(noSecondFactor.headers.first(name: .location)?.hasPrefix("/login/sso?") == true)
 
+                // A step-up that comes back as someone else changes nothing: alice's session stays hers.
+                try await provider.setClaims("bob-id", ["preferred_username": "bob", "amr": ["pwd", "otp"]])
+                let bobAuthorization = try await Self.stepUpStart(fixture, session: passwordOnly, next: page)
+                var bobBrowser = SingleSignOnBrowser(fixture, provider)
+                bobBrowser.bindingCookie = bobAuthorization.binding
+                let asBob = try await bobBrowser.finish(try await provider.authorize(bobAuthorization.url, as: "bob-id"),
+                                                        session: passwordOnly.cookie)
+                #expect(asBob.status == .forbidden && asBob.body.string.contains("another account than alice"), "\(asBob.body.string)")
+                #expect((asBob.headers.setCookie?[WebSession.cookieName]?.string ?? passwordOnly.cookie) == passwordOnly.cookie, "still alice's session")
+                #expect(try await User.query(on: fixture.app.db).filter(\.$username == "bob").count() == 0, "nor is an account made")
+
                 // With a one-time password at the provider: the approval goes through, with the AWS code.
                 try await provider.setClaims("alice-id", ["preferred_username": "alice", "amr": ["pwd", "otp"]])
                 var strong = SingleSignOnBrowser(fixture, provider)
@@ -81,6 +92,58 @@ import VaporTesting
                 let events = try await Runs.events(of: runID, on: fixture.app.db).map(\.note)
                 #expect(events.contains { ($0 ?? "").contains("Authenticated with MFA by alice") && ($0 ?? "").contains("(pwd, otp)") }, "\(events)")
             }
+        }
+    }
+
+    /// Leaves for the provider from `session`'s browser (a step-up); returns the authorization URL and the binding cookie.
+    static func stepUpStart(_ fixture: ServerFixture, session: PageSession, next: String) async throws -> (url: String, binding: String?) {
+        var headers = HTTPHeaders()
+        headers.add(name: .cookie, value: "\(WebSession.cookieName)=\(session.cookie)")
+        let response = try await fixture.app.testing().sendRequest(.GET, "/login/sso?next=\(next)&max_age=900", headers: headers)
+        return (try #require(response.headers.first(name: .location)),
+                response.headers.setCookie?[SingleSignOnPages.browserCookie(secure: false)]?.string)
+    }
+
+    @Test func theRuleAtItsEdges() throws {
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        let environment = TerraformEnvironment()
+        environment.approvalSignInMinutes = 15
+        environment.storedApprovalNeedsProviderMFA = true
+        func proof(_ secondsAgo: TimeInterval, _ methods: [String]) -> SignInProof {
+            SignInProof(authenticatedAt: now.addingTimeInterval(-secondsAgo), methods: methods)
+        }
+        func refused(_ proof: SignInProof?) -> Bool { (try? ApprovalStepUp.check(environment, proof: proof, now: now)) == nil }
+        #expect(!refused(proof(60, ["pwd", "otp"])) && !refused(proof(60, ["mfa"])) && !refused(proof(60, ["face", "hwk"])))
+        #expect(refused(proof(60, ["otp"])), "a one-time code alone is one factor")
+        #expect(refused(proof(60, ["pwd"])) && refused(proof(60, [])))
+        #expect(!refused(proof(15 * 60 + 30, ["pwd", "otp"])), "a minute's allowance for the provider's clock")
+        #expect(refused(proof(15 * 60 + 90, ["pwd", "otp"])))
+        #expect(refused(proof(-120, ["pwd", "otp"])), "a sign-in from the future never stays fresh")
+        #expect(refused(nil) && refused(SignInProof(authenticatedAt: nil, methods: ["mfa"])))
+    }
+
+    @Test func aStricterRuleVoidsApprovalsGivenUnderTheOldOneAndOffTurnsItsSecondFactorOff() async throws {
+        try await ServerFixture.with { fixture in
+            let environment = try await fixture.environment("prod")
+            #expect(try await fixture.call(.PATCH, "/organizations/acme/environments/prod", as: "olivia", object: ["requiredApprovals": 2]).status == .ok)
+            let run = try await fixture.run(on: environment, by: "mario", reaching: .planned)
+            let runID = try run.requireID()
+            let first = try await fixture.call(.POST, "/runs/\(runID.uuidString.lowercased())/actions/confirm", as: "olivia", json: "{}")
+            #expect(first.status == .ok, "\(first.body.string)")
+            #expect(try await RunApproval.query(on: fixture.app.db).filter(\.$run.$id == runID).count() == 1)
+
+            let stricter = try await fixture.call(.PATCH, "/organizations/acme/environments/prod", as: "olivia",
+                                                  object: ["approvalSignInMinutes": 30, "approvalNeedsProviderMfa": true])
+            #expect(stricter.status == .ok)
+            #expect(try await RunApproval.query(on: fixture.app.db).filter(\.$run.$id == runID).count() == 0)
+            #expect(try await Runs.events(of: runID, on: fixture.app.db).contains { ($0.note ?? "").contains("Approvals so far voided") })
+
+            let off = try await fixture.call(.PATCH, "/organizations/acme/environments/prod", as: "olivia", object: ["approvalSignInMinutes": 0])
+            #expect(off.status == .ok && !off.body.string.contains("approvalSignInMinutes") && !off.body.string.contains("approvalNeedsProviderMfa"),
+                    "\(off.body.string)")
+            let secondFactorAlone = try await fixture.call(.PATCH, "/organizations/acme/environments/prod", as: "olivia",
+                                                           object: ["approvalNeedsProviderMfa": true])
+            #expect(secondFactorAlone.status == .badRequest && secondFactorAlone.body.string.contains("provider_mfa_without_step_up"))
         }
     }
 }

@@ -124,6 +124,8 @@ import VaporTesting
         "GET /api/v1/organizations/:organization/notification-deliveries",
         "PUT /api/v1/organizations/:organization/members/:username",
         "DELETE /api/v1/organizations/:organization/members/:username",
+        "POST /api/v1/organizations/:organization/members/:username/actions/end-sessions",
+        "POST /organizations/:organization/members/:username/end-sessions",
         "PUT /api/v1/organizations/:organization/variables/:key",
         "DELETE /api/v1/organizations/:organization/variables/:key",
         "POST /api/v1/organizations/:organization/environments",

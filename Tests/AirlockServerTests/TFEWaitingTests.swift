@@ -152,4 +152,41 @@ import VaporTesting
             #expect(Self.ids(queue) == [id] && Self.positions(queue) == [0])
         }
     }
+
+    /// go-tfe's log reader asks whether a phase is over after ten empty reads and stops if it is, losing what was written
+    /// between its last read and that question. A reader part-way through an apply's log is told it still runs until
+    /// it reads the rest; another person, and the same one once they have read the end, see it finished.
+    @Test func aReaderPartWayThroughAnEndedApplysLogIsToldItRunsUntilItReadsTheRest() async throws {
+        try await ServerFixture.with { fixture in
+            let environment = try await fixture.environment()
+            let run = try await fixture.run(on: environment, by: "mario", reaching: .applying)
+            let runID = try run.requireID()
+            let applyID = TFERun.id("apply", of: runID)
+            let (_, apply) = try await get(fixture, "/api/v2/applies/\(applyID)")
+            let attributes = try #require((apply["data"] as? [String: Any])?["attributes"] as? [String: Any])
+            #expect(attributes["status"] as? String == "running")
+            let logURL = try #require(attributes["log-read-url"] as? String)
+            let logPath = try #require(URLComponents(string: logURL)?.path)
+            let log = try await RunLogWriter(runID: runID, phase: .apply, secrets: [], maximumBytes: 1 << 20, database: fixture.app.db)
+            await log.append(Data("Releasing state lock. This may take a few moments...\n".utf8))
+            try await log.flush()
+            // mario reads all there is so far: no end marker yet.
+            let partial = try await fixture.app.testing().sendRequest(.GET, logPath + "?offset=0&limit=65536")
+            #expect(partial.body.string.contains("Releasing state lock") && !partial.body.string.hasSuffix("\u{03}"))
+
+            // The apply writes its last lines and ends.
+            await log.append(Data("Apply complete! Resources: 0 added, 1 changed, 0 destroyed.\n".utf8))
+            try await log.finish()
+            try #require(try await RunTransition.move(runID, from: [.applying], to: .applied, actor: "airlock", on: fixture.app.db))
+            let statusFor: (String) async throws -> String? = { user in
+                let (_, document) = try await self.get(fixture, "/api/v2/applies/\(applyID)", as: user)
+                return ((document["data"] as? [String: Any])?["attributes"] as? [String: Any])?["status"] as? String
+            }
+            #expect(try await statusFor("mario") == "running", "mario has not read the end")
+            #expect(try await statusFor("olivia") == "finished", "olivia is not reading it")
+            let rest = try await fixture.app.testing().sendRequest(.GET, logPath + "?offset=\(partial.body.readableBytes)&limit=65536")
+            #expect(rest.body.string.contains("Apply complete!") && rest.body.string.hasSuffix("\u{03}"))
+            #expect(try await statusFor("mario") == "finished")
+        }
+    }
 }

@@ -26,6 +26,7 @@ enum EnvironmentSettings {
 
     static func update(_ name: String, in organization: String, change: Change, actorID: UUID, secrets: SecretBox,
                        on database: any Database) async throws -> TerraformEnvironment {
+        let actorUsername = try await User.find(actorID, on: database)?.username ?? "an owner"
         for arn in [change.planRoleARN, change.applyRoleARN].compactMap({ $0 }) where !arn.isEmpty && !isRoleARN(arn) {
             throw MFARefusal.invalidRoleARN(arn)
         }
@@ -52,12 +53,23 @@ enum EnvironmentSettings {
         if let differ = change.approverMustDiffer { environment.storedApproverMustDiffer = differ }
         if let count = change.requiredApprovals { environment.storedRequiredApprovals = count }
         if let hours = change.awsSessionHours { environment.storedAWSSessionHours = hours }
-        if let minutes = change.approvalSignInMinutes { environment.approvalSignInMinutes = minutes == 0 ? nil : minutes }
+        let before = (minutes: environment.approvalSignInMinutes, secondFactor: environment.approvalNeedsProviderMFA)
+        if let minutes = change.approvalSignInMinutes {
+            environment.approvalSignInMinutes = minutes == 0 ? nil : minutes
+            // Turning the rule off turns its second factor off too, unless the same change asks for it.
+            if minutes == 0, change.approvalNeedsProviderMFA != true { environment.storedApprovalNeedsProviderMFA = false }
+        }
         if let needed = change.approvalNeedsProviderMFA { environment.storedApprovalNeedsProviderMFA = needed }
         if environment.approvalNeedsProviderMFA, environment.approvalSignInMinutes == nil {
             throw EnvironmentRefusal.providerMFAWithoutStepUp
         }
-        try await environment.save(on: database)
+        let stricter = environment.approvalSignInMinutes.map { now in before.minutes.map { now < $0 } ?? true } ?? false
+            || (environment.approvalNeedsProviderMFA && !before.secondFactor)
+        try await database.transaction { database in
+            try await environment.save(on: database)
+            // A stricter step-up rule covers applies still waiting for approvals: those given under the old one are void.
+            if stricter { try await RunApproval.voidAwaiting(in: try environment.requireID(), actor: actorUsername, on: database) }
+        }
         return environment
     }
 

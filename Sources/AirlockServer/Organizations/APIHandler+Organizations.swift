@@ -22,7 +22,16 @@ extension APIHandler {
 
     func listMembers(_ input: Operations.ListMembers.Input) async throws -> Operations.ListMembers.Output {
         let members = try await Organizations.members(of: input.path.organization, actorID: try Self.actorID, on: try Self.database)
-        return .ok(.init(body: .json(members.map { .init(username: $0.0, role: .init($0.1)) })))
+        return .ok(.init(body: .json(members.map {
+            .init(username: $0.username, role: .init($0.role), lastSignInAt: $0.lastSignIn?.at,
+                  signedInWith: $0.lastSignIn.flatMap { Components.Schemas.Member.SignedInWithPayload(rawValue: $0.method.rawValue) })
+        })))
+    }
+
+    func endMemberSessions(_ input: Operations.EndMemberSessions.Input) async throws -> Operations.EndMemberSessions.Output {
+        let ended = try await Organizations.endSessions(of: input.path.username, in: input.path.organization, actorID: try Self.actorID,
+                                                        on: try Self.database)
+        return .ok(.init(body: .json(.init(sessionsEnded: ended.sessions, tokensRevoked: ended.tokens))))
     }
 
     func setMember(_ input: Operations.SetMember.Input) async throws -> Operations.SetMember.Output {

@@ -7,6 +7,8 @@ struct OrganizationPage {
     struct Member {
         let username: String
         let role: Membership.Role
+        /// When and how they last signed in; owners only.
+        let lastSignIn: (at: Date, method: SignInMethod)?
     }
 
     struct Registration {
@@ -31,7 +33,7 @@ struct OrganizationPage {
         let registrations = grant.isOwner ? try await PersonalMFADevices.all(in: name, actorID: visitorID, on: database) : []
         return OrganizationPage(
             organization: grant.organizationName, isOwner: grant.isOwner,
-            members: members.map { Member(username: $0.0, role: $0.1) }, ownDeviceSerial: device?.serial,
+            members: members.map { Member(username: $0.username, role: $0.role, lastSignIn: $0.lastSignIn) }, ownDeviceSerial: device?.serial,
             registrations: registrations.map {
                 Registration(username: $0.username, serial: $0.device.serial, registeredAt: Date(timeIntervalSince1970: $0.device.registeredAt))
             })

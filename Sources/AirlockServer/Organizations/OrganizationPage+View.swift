@@ -12,9 +12,12 @@ extension OrganizationPage {
                 <select id="role-\(member.username)" name="role">\(Self.roleOptions(selected: member.role))</select>
                 <button type="submit">Change role</button></form>
                 <form class="inline" method="post" action="\(SiteURL.removeMember(name, .value(member.username)).path)">\(csrf)
-                <button type="submit">Remove</button></form>
+                <button type="submit" class="danger">Remove</button></form>
+                <form class="inline" method="post" action="\(SiteURL.endMemberSessions(name, .value(member.username)).path)" data-confirm="End \(member.username)'s browser sessions and revoke their API tokens?">\(csrf)
+                <button type="submit" class="danger">End sessions and tokens</button></form>
                 """ : .empty
-            return "<tr><td>\(member.username)</td><td>\(member.role.rawValue)</td><td>\(actions)</td></tr>"
+            let signIn: HTML = isOwner ? "<td>\(Self.describe(member.lastSignIn))</td>" : .empty
+            return "<tr><td>\(member.username)</td><td>\(member.role.rawValue)</td>\(signIn)<td>\(actions)</td></tr>"
         }
         let addForm: HTML = isOwner ? """
             <form method="post" action="\(SiteURL.members(name).path)"><fieldset><legend>Add a member</legend>\(csrf)
@@ -27,7 +30,7 @@ extension OrganizationPage {
         return """
             <p><a href="\(SiteURL.environments(name).path)">Environments</a> · <a href="\(SiteURL.organizationVariablesPage(of: organization))">Organization variables</a>\(notifications)</p>
             <h2>Members</h2>
-            <table><thead><tr><th scope="col">User</th><th scope="col">Role</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead><tbody>\(rows)</tbody></table>
+            <table><thead><tr><th scope="col">User</th><th scope="col">Role</th>\(isOwner ? "<th scope=\"col\">Last sign-in</th>" as HTML : .empty)<th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead><tbody>\(rows)</tbody></table>
             \(addForm)
             \(ownDevice(csrf: csrf, fieldError: fieldError))
             \(isOwner ? registeredDevices(csrf: csrf) : .empty)
@@ -82,5 +85,17 @@ extension OrganizationPage {
         Membership.Role.allCases.map { role in
             "<option value=\"\(role.rawValue)\"\(HTML(trusted: role == selected ? " selected" : ""))>\(role.rawValue)</option>"
         }
+    }
+
+    /// "2026-12-07T02:15:00Z, single sign-on", or "never".
+    private static func describe(_ signIn: (at: Date, method: SignInMethod)?) -> HTML {
+        guard let signIn else { return "never" }
+        let time = signIn.at.iso8601
+        let how = switch signIn.method {
+        case .password: "password"
+        case .singleSignOn: "single sign-on"
+        case .breakGlass: "break-glass password"
+        }
+        return "<time datetime=\"\(time)\">\(time)</time>, \(how)"
     }
 }

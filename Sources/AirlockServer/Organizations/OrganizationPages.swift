@@ -19,6 +19,7 @@ struct OrganizationPages: RouteCollection {
         routes.get(SiteURL.organization(.key).pathComponents, use: show)
         routes.post(SiteURL.members(.key).pathComponents, use: setMember)
         routes.post(SiteURL.removeMember(.key, .key).pathComponents, use: removeMember)
+        routes.post(SiteURL.endMemberSessions(.key, .key).pathComponents, use: endSessions)
     }
 
     func list(_ request: Request) async throws -> Response {
@@ -53,6 +54,20 @@ struct OrganizationPages: RouteCollection {
                                             fields: ["unknown_user": "member-username"]) {
             try await Organizations.setMember(form.username, role: form.role, in: name, actorID: userID, on: request.db)
         }
+    }
+
+    func endSessions(_ request: Request) async throws -> Response {
+        let name = try request.parameters.require("organization")
+        let username = try request.parameters.require("username")
+        let userID = try request.userID
+        let back = SiteURL.organization(.value(name)).path
+        do {
+            let ended = try await Organizations.endSessions(of: username, in: name, actorID: userID, on: request.db)
+            Flash.set(.success, "Ended \(username)'s browser sessions (\(ended.sessions)) and revoked their API tokens (\(ended.tokens)).", on: request)
+        } catch let refusal as any Refusal {
+            Flash.set(.error, refusal.message, on: request)
+        }
+        return request.redirect(to: back, redirectType: .normal)
     }
 
     func removeMember(_ request: Request) async throws -> Response {

@@ -54,12 +54,40 @@ public enum Organizations {
     }
 
     /// Every member of an organization the user belongs to.
-    static func members(of name: String, actorID: UUID, on database: any Database) async throws -> [(String, Membership.Role)] {
+    /// A member as the organization's people see them; their last sign-in and how they came in only for owners.
+    struct Member: Sendable {
+        let username: String
+        let role: Membership.Role
+        let lastSignIn: (at: Date, method: SignInMethod)?
+    }
+
+    static func members(of name: String, actorID: UUID, on database: any Database) async throws -> [Member] {
         let organization = try await Authorizer.authorize(actorID, .read, organization: name, on: database)
         return try await Membership.query(on: database).filter(\.$organization.$id == organization.organizationID)
             .with(\.$user).all()
-            .map { ($0.user.username, $0.role) }
-            .sorted { $0.0 < $1.0 }
+            .map { membership in
+                let user = membership.user
+                let signIn = organization.isOwner ? user.lastSignInAt.flatMap { at in
+                    user.lastSignInMethod.map { (Date(timeIntervalSince1970: at), $0) } } : nil
+                return Member(username: user.username, role: membership.role, lastSignIn: signIn)
+            }
+            .sorted { $0.username < $1.username }
+    }
+
+    /// Ends a member's browser sessions and revokes their API tokens at once (owners only): for someone who left, or
+    /// whose device was lost. Returns how many of each.
+    static func endSessions(of username: String, in name: String, actorID: UUID, on database: any Database) async throws -> (sessions: Int, tokens: Int) {
+        let organizationID = try await Authorizer.authorize(actorID, .administer, organization: name, on: database).organizationID
+        guard let user = try await User.query(on: database).filter(\.$username == username).first(),
+              try await Membership.query(on: database).filter(\.$organization.$id == organizationID).filter(\.$user.$id == user.requireID())
+                .first() != nil else {
+            throw OrganizationRefusal.unknownMember(username)
+        }
+        let userID = try user.requireID()
+        let tokens = try await APIToken.query(on: database).filter(\.$user.$id == userID).count()
+        try await APIToken.query(on: database).filter(\.$user.$id == userID).delete()
+        let sessions = try await WebSession.end(userID: userID, on: database)
+        return (sessions, tokens)
     }
 
     /// Adds a user to the organization or changes their role (owners only).

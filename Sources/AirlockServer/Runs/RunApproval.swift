@@ -22,4 +22,17 @@ final class RunApproval: Model, @unchecked Sendable {
         self.planSHA256 = planSHA256
         self.at = time.timeIntervalSince1970
     }
+
+    /// Voids the approvals of the environment's planned runs (a stricter step-up rule covers them): each needs its
+    /// approvals again, under the new rule; the run's history says why.
+    static func voidAwaiting(in environmentID: UUID, actor: String, on database: any Database) async throws {
+        let planned = try await Run.query(on: database).filter(\.$environment.$id == environmentID).filter(\.$state == .planned).all()
+        for run in planned {
+            let runID = try run.requireID()
+            guard try await RunApproval.query(on: database).filter(\.$run.$id == runID).count() > 0 else { continue }
+            try await RunApproval.query(on: database).filter(\.$run.$id == runID).delete()
+            try await RunEvent(runID: runID, from: .planned, to: .planned, actor: actor,
+                               note: "Approvals so far voided: the environment's step-up rule for approvers became stricter").save(on: database)
+        }
+    }
 }

@@ -136,6 +136,8 @@ enum Runs {
         // What the run's history says: the apply confirmed with the last approval, or one approval before it.
         var (confirmedNote, approvedNote) = ("Apply confirmed", "Approved")
         var applyAuthentication: MFAGate.Authenticated?
+        // Before anything asks for a code or sends one to STS: a client that cannot prove a sign-in learns so first.
+        try ApprovalStepUp.check(environment, proof: proof, now: mfa.clock.now)
         let level = MFALevel.stricter(run.mfaLevel, environment.mfaLevel)
         if level != run.mfaLevel { changes = changes.set(\.$storedMFALevel, to: level) }
         if level.requiresMFA(for: .apply) {
@@ -143,7 +145,6 @@ enum Runs {
                 throw MFARefusal.codeRequired(serial: try await serial(of: environment, for: try actor.requireID(), secrets: mfa.secrets, on: database),
                                               phase: .apply)
             }
-            try ApprovalStepUp.check(environment, proof: proof, now: mfa.clock.now)
             let authenticated = try await MFAGate.authenticate(
                 code: tokenCode, user: actor,
                 target: .init(environment: environment, organizationID: environment.$organization.id, runID: runID, phase: .apply,
@@ -155,8 +156,6 @@ enum Runs {
             applyAuthentication = authenticated
             (confirmedNote, approvedNote) = ("Authenticated with MFA by \(actor.username); apply confirmed",
                                              "Authenticated with MFA by \(actor.username); approved")
-        } else {
-            try ApprovalStepUp.check(environment, proof: proof, now: mfa.clock.now)
         }
         if environment.approvalSignInMinutes != nil, let proof {
             confirmedNote += "; \(proof.describe(at: mfa.clock.now))"
@@ -215,11 +214,11 @@ enum Runs {
         guard run.waitsForCode(phase) else { throw RunRefusal.notWaitingForCode(phase: phase, state: run.state) }
         guard let environment = try await TerraformEnvironment.find(run.$environment.id, on: database) else { throw RunRefusal.notFound }
         if phase == .apply, environment.approverMustDiffer, actor.username == run.createdBy { throw RunRefusal.queuerCannotApprove(queuer: run.createdBy) }
+        let stepUp = phase == .apply && environment.approvalSignInMinutes != nil
+        if phase == .apply { try ApprovalStepUp.check(environment, proof: proof, now: mfa.clock.now) }
         guard let tokenCode else {
             throw MFARefusal.codeRequired(serial: try await serial(of: environment, for: try actor.requireID(), secrets: mfa.secrets, on: database), phase: phase)
         }
-        let stepUp = phase == .apply && environment.approvalSignInMinutes != nil
-        if phase == .apply { try ApprovalStepUp.check(environment, proof: proof, now: mfa.clock.now) }
         let authenticated = try await MFAGate.authenticate(
             code: tokenCode, user: actor,
             target: .init(environment: environment, organizationID: environment.$organization.id, runID: runID, phase: phase, runNumber: run.number,
@@ -232,6 +231,7 @@ enum Runs {
         let waiting: RunState = phase == .plan ? .pending : .applyQueued
         // Only if it still waits: a cancel, or another member's code, may have come first.
         let now = Date().timeIntervalSince1970
+        let said = stepUp ? proof.map { "; \($0.describe(at: mfa.clock.now))" } ?? "" : ""
         let authenticatedNow = try await database.transaction { database in
             let rows = try await database.sql.update(Run.schema)
                 .set(sealedColumn, to: SQLBind(authenticated.sealed)).set(byColumn, to: SQLBind(actor.username))
@@ -242,7 +242,7 @@ enum Runs {
                 .returning(Run.column(\.$id)).all()
             guard !rows.isEmpty else { return false }
             try await RunEvent(runID: runID, from: waiting, to: waiting, actor: actor.username,
-                               note: "Authenticated with MFA by \(actor.username); the \(phase.rawValue) may start").save(on: database)
+                               note: "Authenticated with MFA by \(actor.username)\(said); the \(phase.rawValue) may start").save(on: database)
             return true
         }
         guard authenticatedNow else {

@@ -7,7 +7,10 @@ enum ApprovalStepUp {
     static func check(_ environment: TerraformEnvironment, proof: SignInProof?, now: Date) throws(StepUpRefusal) {
         guard let minutes = environment.approvalSignInMinutes else { return }
         guard let proof else { throw .noProviderSignIn(minutes: minutes) }
-        guard let at = proof.authenticatedAt, now.timeIntervalSince(at) <= TimeInterval(minutes * 60) else {
+        // The same minute's allowance for the provider's clock as its tokens get, both ways: an auth_time from the
+        // future would otherwise stay "fresh" for as long as it is ahead.
+        guard let at = proof.authenticatedAt, now.timeIntervalSince(at) <= TimeInterval(minutes * 60) + IDToken.clockSkew,
+              at.timeIntervalSince(now) <= IDToken.clockSkew else {
             throw .signInTooOld(minutes: minutes)
         }
         if environment.approvalNeedsProviderMFA, !proof.hasSecondFactor { throw .noSecondFactor(minutes: minutes) }

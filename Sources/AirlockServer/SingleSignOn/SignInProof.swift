@@ -6,11 +6,15 @@ struct SignInProof: Sendable, Equatable {
     let authenticatedAt: Date?
     let methods: [String]
 
-    /// RFC 8176's methods that prove a factor beyond a password: `mfa` itself, something held, or something one is.
-    static let secondFactors: Set<String> = ["mfa", "otp", "hwk", "swk", "sms", "tel", "sc", "pop", "face", "fpt", "iris", "retina", "vbm"]
+    /// RFC 8176's methods by kind of factor: something known, something held, something one is.
+    static let factorKinds: [Set<String>] = [["pwd", "pin", "kba"], ["otp", "hwk", "swk", "sms", "tel", "sc", "pop"],
+                                             ["face", "fpt", "iris", "retina", "vbm"]]
 
-    /// Whether the provider says the person used a second factor.
-    var hasSecondFactor: Bool { !Self.secondFactors.isDisjoint(with: methods) }
+    /// Whether the provider says the person used more than one factor: `mfa`, or methods of two kinds (a one-time
+    /// code alone, say an emailed one, is one factor).
+    var hasSecondFactor: Bool {
+        methods.contains("mfa") || Self.factorKinds.filter { !$0.isDisjoint(with: methods) }.count >= 2
+    }
 
     /// How the audit names it: "signed in at the identity provider 3 min before (pwd, otp)".
     func describe(at now: Date) -> String {

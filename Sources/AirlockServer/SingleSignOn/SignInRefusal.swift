@@ -28,6 +28,8 @@ enum SignInRefusal: Refusal {
     case notInAllowedGroup
     /// Several local accounts hold the email; none is taken over.
     case emailAmbiguous
+    /// A step-up's sign-in named another person than the one signed in here.
+    case otherPerson(signedIn: String)
     /// Local passwords are off and the person is not an administrator using the break-glass path.
     case localPasswordsOff
     /// The account has no local password (it signs in through the identity provider).
@@ -46,7 +48,7 @@ enum SignInRefusal: Refusal {
         case .providerDeclined, .tokenRefused: .unauthenticated
         case .providerUnavailable: .upstreamUnavailable
         case .usernameTaken, .emailHeldByLocalAccount, .emailAmbiguous: .conflict
-        case .localPasswordsOff, .passwordlessAccount, .notInAllowedGroup: .forbidden
+        case .localPasswordsOff, .passwordlessAccount, .notInAllowedGroup, .otherPerson: .forbidden
         }
     }
 
@@ -64,6 +66,7 @@ enum SignInRefusal: Refusal {
         case .usernameTaken: "username_taken"
         case .emailHeldByLocalAccount: "email_held_by_local_account"
         case .notInAllowedGroup: "not_in_allowed_group"
+        case .otherPerson: "step_up_other_person"
         case .emailAmbiguous: "email_ambiguous"
         case .localPasswordsOff: "local_passwords_off"
         case .passwordlessAccount: "no_local_password"
@@ -96,6 +99,8 @@ enum SignInRefusal: Refusal {
             "A local Airlock account has your email address. The server's operator decides whether sign-ins may take such accounts over (--oidc-link-local-accounts)."
         case .localPasswordsOff:
             "Local passwords are turned off on this server: sign in through the identity provider."
+        case let .otherPerson(signedIn):
+            "The identity provider signed in another account than \(signedIn)'s, who is signed in here; nothing changed. Sign in there as \(signedIn) to approve, or log out here first."
         case .notInAllowedGroup:
             "The identity provider signed you in, but you are in none of the groups this server lets in. Ask your administrator for access."
         case .emailAmbiguous:

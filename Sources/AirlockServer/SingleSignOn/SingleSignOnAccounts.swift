@@ -12,6 +12,9 @@ enum SingleSignOnAccounts {
             throw SignInRefusal.notInAllowedGroup
         }
         return try await database.transaction { database in
+            // Reads, then writes: a writer from the start on SQLite, or another writer makes it fail "database is locked"
+            // (SingleSignOnBrowserTests caught it beside a busy run queue).
+            try await RowLock.writeLock(on: database)
             if let known = try await User.query(on: database).filter(\.$identityIssuer == issuer)
                 .filter(\.$identitySubject == claims.subject).first() {
                 if let email = claims.verifiedEmail { known.email = email }

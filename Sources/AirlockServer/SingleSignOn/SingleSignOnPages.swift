@@ -84,7 +84,8 @@ struct SingleSignOnPages: RouteCollection {
                        PendingSignIn.column(\.$next), PendingSignIn.column(\.$createdAt), PendingSignIn.column(\.$maxAge)).all()
         guard let row = rows.first else { throw SignInRefusal.unknownSignIn }
         let browserHash = try row.decode(column: PendingSignIn.columnName(\.$browserHash), as: String.self)
-        guard let browser = request.cookies[Self.browserCookie(secure: WebSession.usesSecureCookies(request.application))]?.string, ConstantTime.equal(APIToken.hash(browser), browserHash) else {
+        let cookie = Self.browserCookie(secure: WebSession.usesSecureCookies(request.application))
+        guard let browser = request.cookies[cookie]?.string, ConstantTime.equal(APIToken.hash(browser), browserHash) else {
             throw SignInRefusal.otherBrowser
         }
         let createdAt = try row.decode(column: PendingSignIn.columnName(\.$createdAt), as: Double.self)
@@ -103,9 +104,16 @@ struct SingleSignOnPages: RouteCollection {
         // Asked to authenticate again within max_age, the provider must say when it did (OpenID Connect Core 3.1.2.1).
         let maxAge = try row.decode(column: PendingSignIn.columnName(\.$maxAge), as: Int?.self)
         if let maxAge {
-            guard let at = identity.authenticatedAt, now.timeIntervalSince(at) <= TimeInterval(maxAge) + IDToken.clockSkew else {
+            guard let at = identity.authenticatedAt, now.timeIntervalSince(at) <= TimeInterval(maxAge) + IDToken.clockSkew,
+                  at.timeIntervalSince(now) <= IDToken.clockSkew else {
                 throw SignInRefusal.tokenRefused(.staleAuthentication)
             }
+        }
+        // A step-up signs the same person in again: another account at the provider would turn this browser's session,
+        // and the approval that follows, into someone else's. Checked before any account is made or changed.
+        if maxAge != nil, let current = request.auth.get(User.self),
+           current.identityIssuer != configuration.issuer || current.identitySubject != identity.subject {
+            throw SignInRefusal.otherPerson(signedIn: current.username)
         }
         let user = try await SingleSignOnAccounts.account(for: identity, configuration: configuration, on: request.db)
         request.logger.notice("Signed in through the identity provider: \(user.username)")

@@ -120,7 +120,10 @@ extension TFEAPI {
                                         now: request.application.clock.now,
                                         secrets: request.application.secretBox)
         let url = "\(request.application.publicAddress)\(Self.basePath)\(prefix)-logs/\(token)"
-        return try TFEDocument.response(try TFERun.phaseResource(run, phase: phase, logURL: url))
+        // A reader part-way through the log is told the phase still runs, so that it reads the rest (`TFELogFollowers`).
+        let partWay = TFERun.phaseIsOver(run.state, phase: phase)
+            ? await TFELogFollowers.shared.isPartWay(try run.requireID(), phase, holder: try request.userID) : false
+        return try TFEDocument.response(try TFERun.phaseResource(run, phase: phase, logURL: url, stillRunning: partWay))
     }
 
     /// A phase's log as Terraform reads it: STX, the log so far, and ETX once the phase is over; `offset` and
@@ -160,6 +163,7 @@ extension TFEAPI {
         let available = bytes.count - offset
         let limit = min(max(0, (try? request.query.get(Int.self, at: "limit")) ?? available), available)
         let slice = bytes[offset..<(offset + limit)]
+        await TFELogFollowers.shared.served(runID, phase, to: holder, reachedEnd: bytes.last == 0x03 && offset + limit == bytes.count)
         let response = Response(status: .ok, body: .init(data: Data(slice)))
         response.headers.contentType = .plainText
         return response

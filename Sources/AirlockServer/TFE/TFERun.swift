@@ -73,11 +73,12 @@ enum TFERun {
         }
     }
 
-    /// A phase as a TFE plan or apply: its status and the URL its log is read from.
-    static func phaseResource(_ run: Run, phase: RunPhase, logURL: String) throws -> TFEResource {
+    /// A phase as a TFE plan or apply: its status and the URL its log is read from. `stillRunning`: an ended phase
+    /// reads as running (to a reader part-way through its log, `TFELogFollowers`).
+    static func phaseResource(_ run: Run, phase: RunPhase, logURL: String, stillRunning: Bool = false) throws -> TFEResource {
         let runID = try run.requireID()
         var attributes: [String: JSONValue] = [
-            "status": .string(phaseStatus(run.state, phase: phase)),
+            "status": .string(stillRunning ? "running" : phaseStatus(run.state, phase: phase)),
             "log-read-url": .string(logURL),
             "has-changes": .bool(run.hasChanges ?? false),
         ]

@@ -21,6 +21,7 @@ enum SiteURL {
     case organization(Parameter<String>)
     case members(Parameter<String>)
     case removeMember(Parameter<String>, Parameter<String>)
+    case endMemberSessions(Parameter<String>, Parameter<String>)
     case ownMFADevice(Parameter<String>)
     case removeOwnMFADevice(Parameter<String>)
     case revokeMFADevice(Parameter<String>)
@@ -61,6 +62,7 @@ enum SiteURL {
         case let .organization(name): ["organizations", Self.component(name, "organization")]
         case let .members(name): Self.organization(name).pathComponents + ["members"]
         case let .removeMember(name, username): Self.members(name).pathComponents + [Self.component(username, "username"), "remove"]
+        case let .endMemberSessions(name, username): Self.members(name).pathComponents + [Self.component(username, "username"), "end-sessions"]
         case let .ownMFADevice(name): Self.organization(name).pathComponents + ["mfa-device"]
         case let .removeOwnMFADevice(name): Self.ownMFADevice(name).pathComponents + ["remove"]
         case let .revokeMFADevice(name): Self.organization(name).pathComponents + ["mfa-devices", "revoke"]

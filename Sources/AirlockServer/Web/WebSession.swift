@@ -55,23 +55,34 @@ enum WebSession {
         request.session.destroy()
     }
 
+    /// Ends every stored session of `userID` (an owner ended them, `Organizations.endSessions`); returns how many.
+    static func end(userID: UUID, on database: any Database) async throws -> Int {
+        try await deleteStored(on: database) { $0[userKey] == userID.uuidString }
+    }
+
     /// Deletes the stored sessions that are expired or belong to nobody (none is made for anonymous visitors
     /// any more; older servers made one per visit).
     static func purge(before now: Date, on database: any Database) async throws {
+        try await deleteStored(on: database) { data in
+            data[userKey] == nil || (data[expiresKey].flatMap(TimeInterval.init) ?? 0) <= now.timeIntervalSince1970
+        }
+    }
+
+    /// Deletes the stored sessions whose data `matches`, reading them 500 at a time; returns how many.
+    @discardableResult
+    private static func deleteStored(on database: any Database, where matches: (SessionData) -> Bool) async throws -> Int {
         var keys: [SessionID] = []
         var offset = 0
         while true {
             let records = try await SessionRecord.query(on: database).sort(\.$id).range(offset..<(offset + 500)).all()
-            for record in records {
-                let expires = record.data[expiresKey].flatMap(TimeInterval.init) ?? 0
-                if record.data[userKey] == nil || expires <= now.timeIntervalSince1970 { keys.append(record.key) }
-            }
+            keys += records.filter { matches($0.data) }.map(\.key)
             guard records.count == 500 else { break }
             offset += 500
         }
         for start in stride(from: 0, to: keys.count, by: 500) {
             try await SessionRecord.query(on: database).filter(\.$key ~~ Array(keys[start..<min(keys.count, start + 500)])).delete()
         }
+        return keys.count
     }
 
     /// What the session knows of its person's sign-in at the identity provider; nil for a password session.

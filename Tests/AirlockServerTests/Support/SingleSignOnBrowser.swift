@@ -27,11 +27,15 @@ struct SingleSignOnBrowser {
         return try #require(response.headers.first(name: .location))
     }
 
-    /// Comes back to the server at `callback` (the provider's redirect); returns the server's answer.
-    func finish(_ callback: String, cookie: String? = nil) async throws -> TestingHTTPResponse {
+    /// Comes back to the server at `callback` (the provider's redirect), with `session` when the browser is signed in
+    /// here already; returns the server's answer.
+    func finish(_ callback: String, cookie: String? = nil, session: String? = nil) async throws -> TestingHTTPResponse {
         let url = try #require(URLComponents(string: callback))
         var headers = HTTPHeaders()
-        if let binding = cookie ?? bindingCookie { headers.add(name: .cookie, value: "\(SingleSignOnPages.browserCookie(secure: false))=\(binding)") }
+        var cookies: [String] = []
+        if let binding = cookie ?? bindingCookie { cookies.append("\(SingleSignOnPages.browserCookie(secure: false))=\(binding)") }
+        if let session { cookies.append("\(WebSession.cookieName)=\(session)") }
+        if !cookies.isEmpty { headers.add(name: .cookie, value: cookies.joined(separator: "; ")) }
         return try await fixture.app.testing().sendRequest(.GET, url.path + "?" + (url.percentEncodedQuery ?? ""), headers: headers)
     }
 
