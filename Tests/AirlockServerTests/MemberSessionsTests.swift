@@ -34,4 +34,18 @@ import VaporTesting
             #expect(try await fixture.call(.GET, "/organizations", as: "olivia").status == .ok, "nobody else's")
         }
     }
+
+    /// An owner can add anyone as a member without their consent: that shows nothing of their sign-ins and ends none
+    /// of their sessions, which reach beyond the organization (otto owns another).
+    @Test func addingSomeoneElsewhereGivesNoHoldOnTheirSessions() async throws {
+        try await ServerFixture.with { fixture in
+            _ = try await PageSession.logIn("otto", on: fixture)
+            #expect(try await fixture.call(.PUT, "/organizations/acme/members/otto", as: "olivia", object: ["role": "member"]).status == .ok)
+            let listed = try await fixture.call(.GET, "/organizations/acme/members", as: "olivia")
+            #expect(listed.body.string.contains(#"{"role":"member","username":"otto"}"#), "\(listed.body.string)")
+            let refused = try await fixture.call(.POST, "/organizations/acme/members/otto/actions/end-sessions", as: "olivia")
+            #expect(refused.status == .forbidden && refused.body.string.contains("member_elsewhere"), "\(refused.body.string)")
+            #expect(try await fixture.call(.GET, "/organizations", as: "otto").status == .ok, "otto's token still works")
+        }
+    }
 }

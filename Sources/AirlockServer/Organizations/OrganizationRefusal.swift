@@ -5,6 +5,9 @@ enum OrganizationRefusal: Refusal {
     case notFound(String)
     case ownersOnly
     case unknownMember(String)
+    /// The person belongs to organizations the caller does not own (or is an administrator): ending their sessions and
+    /// tokens would reach beyond this organization.
+    case notInYourCare(String)
     case lastOwner
     case invalidRole(String)
     case creationReserved
@@ -13,7 +16,7 @@ enum OrganizationRefusal: Refusal {
         switch self {
         case .nameTaken, .lastOwner: .conflict
         case .notFound, .unknownMember: .notFound
-        case .ownersOnly, .creationReserved: .forbidden
+        case .ownersOnly, .creationReserved, .notInYourCare: .forbidden
         case .invalidRole: .invalid
         }
     }
@@ -24,6 +27,7 @@ enum OrganizationRefusal: Refusal {
         case .notFound: "not_found"
         case .ownersOnly: "owners_only"
         case .unknownMember: "unknown_member"
+        case .notInYourCare: "member_elsewhere"
         case .lastOwner: "last_owner"
         case .invalidRole: "invalid_role"
         case .creationReserved: "organization_creation_reserved"
@@ -36,6 +40,8 @@ enum OrganizationRefusal: Refusal {
         case let .notFound(name): "There is no organization \"\(name)\" that you belong to."
         case .ownersOnly: "Only the organization's owners can do this."
         case let .unknownMember(username): "\"\(username)\" is not a member of this organization."
+        case let .notInYourCare(username):
+            "\(username) also belongs to organizations you do not own (or is one of the server's administrators): their sessions and tokens reach beyond this organization. Remove them from it, or ask the server's administrators."
         case .lastOwner: "An organization needs at least one owner: make someone else an owner first."
         case let .invalidRole(role): "There is no role \"\(role)\"; roles are owner and member."
         case .creationReserved:

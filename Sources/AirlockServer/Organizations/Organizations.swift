@@ -63,19 +63,33 @@ public enum Organizations {
 
     static func members(of name: String, actorID: UUID, on database: any Database) async throws -> [Member] {
         let organization = try await Authorizer.authorize(actorID, .read, organization: name, on: database)
-        return try await Membership.query(on: database).filter(\.$organization.$id == organization.organizationID)
-            .with(\.$user).all()
-            .map { membership in
-                let user = membership.user
-                let signIn = organization.isOwner ? user.lastSignInAt.flatMap { at in
-                    user.lastSignInMethod.map { (Date(timeIntervalSince1970: at), $0) } } : nil
-                return Member(username: user.username, role: membership.role, lastSignIn: signIn)
-            }
-            .sorted { $0.username < $1.username }
+        let memberships = try await Membership.query(on: database).filter(\.$organization.$id == organization.organizationID).with(\.$user).all()
+        var listed: [Member] = []
+        for membership in memberships {
+            let user = membership.user
+            // Only about people wholly in the owner's care: adding someone to one's organization shows nothing of them.
+            let visible = organization.isOwner ? try await isInCareOf(actorID, try user.requireID(), on: database) : false
+            let signIn = visible ? user.lastSignInAt.flatMap { at in user.lastSignInMethod.map { (Date(timeIntervalSince1970: at), $0) } } : nil
+            listed.append(Member(username: user.username, role: membership.role, lastSignIn: signIn))
+        }
+        return listed.sorted { $0.username < $1.username }
     }
 
-    /// Ends a member's browser sessions and revokes their API tokens at once (owners only): for someone who left, or
-    /// whose device was lost. Returns how many of each.
+    /// Whether every organization `userID` belongs to is one `ownerID` owns, and `userID` is no administrator unless
+    /// `ownerID` is one: what an owner may see of a person's sign-ins, or end of their sessions and tokens (which
+    /// reach beyond one organization). An owner can add anyone as a member without their consent, so membership alone
+    /// is not enough.
+    static func isInCareOf(_ ownerID: UUID, _ userID: UUID, on database: any Database) async throws -> Bool {
+        let theirs = try await Membership.query(on: database).filter(\.$user.$id == userID).all().map(\.$organization.id)
+        let owned = try await Membership.query(on: database).filter(\.$user.$id == ownerID).filter(\.$role == .owner).all().map(\.$organization.id)
+        guard Set(theirs).isSubset(of: Set(owned)) else { return false }
+        guard try await User.find(userID, on: database)?.isAdministrator == true else { return true }
+        return try await User.find(ownerID, on: database)?.isAdministrator == true
+    }
+
+    /// Ends a member's browser sessions, revokes their API tokens and their unused `terraform login` codes at once
+    /// (owners only, and only for someone wholly in their care, `isInCareOf`): for someone who left, or whose device
+    /// was lost. Returns how many sessions and tokens.
     static func endSessions(of username: String, in name: String, actorID: UUID, on database: any Database) async throws -> (sessions: Int, tokens: Int) {
         let organizationID = try await Authorizer.authorize(actorID, .administer, organization: name, on: database).organizationID
         guard let user = try await User.query(on: database).filter(\.$username == username).first(),
@@ -84,10 +98,14 @@ public enum Organizations {
             throw OrganizationRefusal.unknownMember(username)
         }
         let userID = try user.requireID()
-        let tokens = try await APIToken.query(on: database).filter(\.$user.$id == userID).count()
-        try await APIToken.query(on: database).filter(\.$user.$id == userID).delete()
-        let sessions = try await WebSession.end(userID: userID, on: database)
-        return (sessions, tokens)
+        guard try await isInCareOf(actorID, userID, on: database) else { throw OrganizationRefusal.notInYourCare(username) }
+        return try await database.transaction { database in
+            try await RowLock.writeLock(on: database)
+            let tokens = try await APIToken.query(on: database).filter(\.$user.$id == userID).count()
+            try await APIToken.query(on: database).filter(\.$user.$id == userID).delete()
+            try await TerraformLoginCode.query(on: database).filter(\.$user.$id == userID).delete()
+            return (try await WebSession.end(userID: userID, on: database), tokens)
+        }
     }
 
     /// Adds a user to the organization or changes their role (owners only).

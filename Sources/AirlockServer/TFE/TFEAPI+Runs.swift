@@ -163,7 +163,8 @@ extension TFEAPI {
         let available = bytes.count - offset
         let limit = min(max(0, (try? request.query.get(Int.self, at: "limit")) ?? available), available)
         let slice = bytes[offset..<(offset + limit)]
-        await TFELogFollowers.shared.served(runID, phase, to: holder, reachedEnd: bytes.last == 0x03 && offset + limit == bytes.count)
+        let reachedEnd = TFERun.phaseIsOver(run.state, phase: phase) && offset + limit == bytes.count
+        await TFELogFollowers.shared.served(runID, phase, to: holder, reachedEnd: reachedEnd)
         let response = Response(status: .ok, body: .init(data: Data(slice)))
         response.headers.contentType = .plainText
         return response

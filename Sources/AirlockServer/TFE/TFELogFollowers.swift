@@ -17,6 +17,7 @@ actor TFELogFollowers {
 
     /// When each reader last got a part of a log without its end.
     private var partWay: [Key: Date] = [:]
+    private var prunedAt = Date.distantPast
     /// How long a reader that stopped reading keeps a finished phase looking unfinished to them.
     static let patience: TimeInterval = 60
 
@@ -28,7 +29,11 @@ actor TFELogFollowers {
         } else {
             partWay[key] = now
         }
-        if partWay.count > 10_000 { partWay = partWay.filter { now.timeIntervalSince($0.value) < Self.patience } }
+        // Readers that stopped are forgotten once their patience ran out, checked at most once a minute.
+        if now.timeIntervalSince(prunedAt) > Self.patience {
+            partWay = partWay.filter { now.timeIntervalSince($0.value) < Self.patience }
+            prunedAt = now
+        }
     }
 
     /// Whether `holder` read part of the phase's log lately without reaching its end.

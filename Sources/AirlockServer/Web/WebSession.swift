@@ -68,16 +68,19 @@ enum WebSession {
         }
     }
 
-    /// Deletes the stored sessions whose data `matches`, reading them 500 at a time; returns how many.
+    /// Deletes the stored sessions whose data `matches`, reading them 500 at a time by key (a row deleted meanwhile
+    /// shifts nothing); returns how many.
     @discardableResult
     private static func deleteStored(on database: any Database, where matches: (SessionData) -> Bool) async throws -> Int {
         var keys: [SessionID] = []
-        var offset = 0
+        var after: UUID?
         while true {
-            let records = try await SessionRecord.query(on: database).sort(\.$id).range(offset..<(offset + 500)).all()
+            var query = SessionRecord.query(on: database).sort(\.$id).limit(500)
+            if let after { query = query.filter(\.$id > after) }
+            let records = try await query.all()
             keys += records.filter { matches($0.data) }.map(\.key)
-            guard records.count == 500 else { break }
-            offset += 500
+            guard records.count == 500, let last = records.last?.id else { break }
+            after = last
         }
         for start in stride(from: 0, to: keys.count, by: 500) {
             try await SessionRecord.query(on: database).filter(\.$key ~~ Array(keys[start..<min(keys.count, start + 500)])).delete()
