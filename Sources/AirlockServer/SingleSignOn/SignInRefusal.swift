@@ -32,8 +32,6 @@ enum SignInRefusal: Refusal {
     case otherPerson(signedIn: String)
     /// Local passwords are off and the person is not an administrator using the break-glass path.
     case localPasswordsOff
-    /// The account has no local password (it signs in through the identity provider).
-    case passwordlessAccount
 
     /// A provider's error code as it may be shown: OAuth's error codes are ASCII words; anything else is cut.
     static func printable(_ code: String) -> String {
@@ -48,7 +46,7 @@ enum SignInRefusal: Refusal {
         case .providerDeclined, .tokenRefused: .unauthenticated
         case .providerUnavailable: .upstreamUnavailable
         case .usernameTaken, .emailHeldByLocalAccount, .emailAmbiguous: .conflict
-        case .localPasswordsOff, .passwordlessAccount, .notInAllowedGroup, .otherPerson: .forbidden
+        case .localPasswordsOff, .notInAllowedGroup, .otherPerson: .forbidden
         }
     }
 
@@ -69,7 +67,6 @@ enum SignInRefusal: Refusal {
         case .otherPerson: "step_up_other_person"
         case .emailAmbiguous: "email_ambiguous"
         case .localPasswordsOff: "local_passwords_off"
-        case .passwordlessAccount: "no_local_password"
         }
     }
 
@@ -105,8 +102,6 @@ enum SignInRefusal: Refusal {
             "The identity provider signed you in, but you are in none of the groups this server lets in. Ask your administrator for access."
         case .emailAmbiguous:
             "Several local Airlock accounts have your email address, so none is taken over. Ask the server's operator to give it to one of them only."
-        case .passwordlessAccount:
-            "Incorrect username or password."
         }
     }
 }
