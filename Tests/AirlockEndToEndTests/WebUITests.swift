@@ -26,9 +26,9 @@ import Testing
     }
 
     /// A headless browser beside a server with the test STS (`MFARunTests.withMFAWorld`); on failure, a screenshot.
-    static func withBrowser(failureScreenshot: String,
+    static func withBrowser(failureScreenshot: String, serveArguments: [String] = [],
                             _ body: (WebDriver, RunWorld, MFARunTests.Setup) async throws -> Void) async throws {
-        try await MFARunTests.withMFAWorld { world, setup in
+        try await MFARunTests.withMFAWorld(serveArguments: serveArguments) { world, setup in
             let browser = try await WebDriver.start()
             do {
                 try await body(browser, world, setup)

@@ -122,28 +122,39 @@ import VaporTesting
         #expect(refused(nil) && refused(SignInProof(authenticatedAt: nil, methods: ["mfa"])))
     }
 
-    @Test func aStricterRuleVoidsApprovalsGivenUnderTheOldOneAndOffTurnsItsSecondFactorOff() async throws {
+    @Test func aStepUpRuleNeedsAnIdentityProvider() async throws {
         try await ServerFixture.with { fixture in
-            let environment = try await fixture.environment("prod")
-            #expect(try await fixture.call(.PATCH, "/organizations/acme/environments/prod", as: "olivia", object: ["requiredApprovals": 2]).status == .ok)
-            let run = try await fixture.run(on: environment, by: "mario", reaching: .planned)
-            let runID = try run.requireID()
-            let first = try await fixture.call(.POST, "/runs/\(runID.uuidString.lowercased())/actions/confirm", as: "olivia", json: "{}")
-            #expect(first.status == .ok, "\(first.body.string)")
-            #expect(try await RunApproval.query(on: fixture.app.db).filter(\.$run.$id == runID).count() == 1)
+            _ = try await fixture.environment("prod")
+            let refused = try await fixture.call(.PATCH, "/organizations/acme/environments/prod", as: "olivia", object: ["approvalSignInMinutes": 30])
+            #expect(refused.status == .badRequest && refused.body.string.contains("no_identity_provider"), "\(refused.body.string)")
+            #expect(try await fixture.call(.PATCH, "/organizations/acme/environments/prod", as: "olivia", object: ["approvalSignInMinutes": 0]).status == .ok)
+        }
+    }
 
-            let stricter = try await fixture.call(.PATCH, "/organizations/acme/environments/prod", as: "olivia",
-                                                  object: ["approvalSignInMinutes": 30, "approvalNeedsProviderMfa": true])
-            #expect(stricter.status == .ok)
-            #expect(try await RunApproval.query(on: fixture.app.db).filter(\.$run.$id == runID).count() == 0)
-            #expect(try await Runs.events(of: runID, on: fixture.app.db).contains { ($0.note ?? "").contains("Approvals so far voided") })
+    @Test func aStricterRuleVoidsApprovalsGivenUnderTheOldOneAndOffTurnsItsSecondFactorOff() async throws {
+        try await SingleSignOnTests.withProvider { provider in
+            try await ServerFixture.with(signIn: SingleSignOnTests.policy(provider), clockRuns: true) { fixture in
+                let environment = try await fixture.environment("prod")
+                #expect(try await fixture.call(.PATCH, "/organizations/acme/environments/prod", as: "olivia", object: ["requiredApprovals": 2]).status == .ok)
+                let run = try await fixture.run(on: environment, by: "mario", reaching: .planned)
+                let runID = try run.requireID()
+                let first = try await fixture.call(.POST, "/runs/\(runID.uuidString.lowercased())/actions/confirm", as: "olivia", json: "{}")
+                #expect(first.status == .ok, "\(first.body.string)")
+                #expect(try await RunApproval.query(on: fixture.app.db).filter(\.$run.$id == runID).count() == 1)
 
-            let off = try await fixture.call(.PATCH, "/organizations/acme/environments/prod", as: "olivia", object: ["approvalSignInMinutes": 0])
-            #expect(off.status == .ok && !off.body.string.contains("approvalSignInMinutes") && !off.body.string.contains("approvalNeedsProviderMfa"),
-                    "\(off.body.string)")
-            let secondFactorAlone = try await fixture.call(.PATCH, "/organizations/acme/environments/prod", as: "olivia",
-                                                           object: ["approvalNeedsProviderMfa": true])
-            #expect(secondFactorAlone.status == .badRequest && secondFactorAlone.body.string.contains("provider_mfa_without_step_up"))
+                let stricter = try await fixture.call(.PATCH, "/organizations/acme/environments/prod", as: "olivia",
+                                                      object: ["approvalSignInMinutes": 30, "approvalNeedsProviderMfa": true])
+                #expect(stricter.status == .ok)
+                #expect(try await RunApproval.query(on: fixture.app.db).filter(\.$run.$id == runID).count() == 0)
+                #expect(try await Runs.events(of: runID, on: fixture.app.db).contains { ($0.note ?? "").contains("Approvals so far voided") })
+
+                let off = try await fixture.call(.PATCH, "/organizations/acme/environments/prod", as: "olivia", object: ["approvalSignInMinutes": 0])
+                #expect(off.status == .ok && !off.body.string.contains("approvalSignInMinutes") && !off.body.string.contains("approvalNeedsProviderMfa"),
+                        "\(off.body.string)")
+                let secondFactorAlone = try await fixture.call(.PATCH, "/organizations/acme/environments/prod", as: "olivia",
+                                                               object: ["approvalNeedsProviderMfa": true])
+                #expect(secondFactorAlone.status == .badRequest && secondFactorAlone.body.string.contains("provider_mfa_without_step_up"))
+            }
         }
     }
 }

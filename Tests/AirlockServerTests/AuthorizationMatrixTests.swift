@@ -113,8 +113,9 @@ import VaporTesting
         }
     }
 
-    /// What only an organization's owners do, written out here apart from `RouteRules`: a rule that loosens (or
-    /// tightens) one of these fails below even when the domain would still refuse.
+    /// What only an organization's owners do (and, in an environment restricted to teams, its administering teams:
+    /// `TeamAccessTests`), written out here apart from `RouteRules`: a rule that loosens (or tightens) one of these
+    /// fails below even when the domain would still refuse.
     static let ownersOnly: Set<String> = [
         "GET /api/v1/organizations/:organization/mfa-devices",
         "DELETE /api/v1/organizations/:organization/mfa-devices/:username",
@@ -151,6 +152,22 @@ import VaporTesting
         "POST /api/v2/workspaces/:workspace/actions/lock",
         "POST /api/v2/workspaces/:workspace/actions/unlock",
         "POST /api/v2/workspaces/:workspace/actions/force-unlock",
+        "POST /api/v1/organizations/:organization/teams",
+        "PATCH /api/v1/organizations/:organization/teams/:team",
+        "DELETE /api/v1/organizations/:organization/teams/:team",
+        "PUT /api/v1/organizations/:organization/teams/:team/members/:username",
+        "DELETE /api/v1/organizations/:organization/teams/:team/members/:username",
+        "PUT /api/v1/organizations/:organization/environments/:environment/team-access/:team",
+        "DELETE /api/v1/organizations/:organization/environments/:environment/team-access/:team",
+        "POST /organizations/:organization/teams",
+        "POST /organizations/:organization/teams/:team/group",
+        "POST /organizations/:organization/teams/:team/delete",
+        "POST /organizations/:organization/teams/:team/members",
+        "POST /organizations/:organization/teams/:team/members/:username/remove",
+        "POST /terraform/:organization/environments/:environment/settings/team-access",
+        "POST /terraform/:organization/environments/:environment/settings/team-access/revoke",
+        "POST /terraform/:organization/environments/:environment/settings/team-access/open",
+        "DELETE /api/v1/organizations/:organization/environments/:environment/team-access",
     ]
 
     @Test func whatOnlyOwnersDoIsWhatTheTableSays() async throws {

@@ -106,7 +106,7 @@ import VaporTesting
             await #expect(throws: EnvironmentRefusal.self) {
                 _ = try await EnvironmentSettings.update("prod", in: "acme", change: .init(requiredApprovals: 0),
                                                          actorID: try await fixture.user("olivia").requireID(), secrets: fixture.app.secretBox,
-                                                         on: fixture.app.db)
+                                                         hasIdentityProvider: false, on: fixture.app.db)
             }
             let set = try await fixture.call(.PATCH, "/organizations/acme/environments/prod", as: "olivia",
                                              object: ["requiredApprovals": 3, "approverMustDifferFromQueuer": true])

@@ -179,6 +179,47 @@ import VaporTesting
         }
     }
 
+    @Test func aSignInBringsThePersonIntoTheTeamsTheirGroupsMapToAndTheNextWithoutTheGroupTakesThemOut() async throws {
+        try await Self.withProvider { provider in
+            try await ServerFixture.with(signIn: Self.policy(provider), clockRuns: true) { fixture in
+                let olivia = try await fixture.user("olivia").requireID()
+                try await Teams.create("platform-team", group: "platform", in: "acme", actorID: olivia, clock: fixture.app.clock, on: fixture.app.db)
+                try await provider.setClaims("alice-id", Self.alice)
+                var browser = SingleSignOnBrowser(fixture, provider)
+                #expect(try await browser.signIn(as: "alice-id").status == .seeOther)
+                let alice = try await fixture.user("alice").requireID()
+                #expect(try await Teams.list(in: "acme", actorID: alice, on: fixture.app.db).first?.members.map(\.username) == ["alice"])
+                // Removed from the group at the provider: the next sign-in takes her out of the team and the organization.
+                var claims = Self.alice
+                claims["groups"] = ["staff"]
+                try await provider.setClaims("alice-id", claims)
+                var again = SingleSignOnBrowser(fixture, provider)
+                #expect(try await again.signIn(as: "alice-id").status == .seeOther)
+                #expect(try await Membership.query(on: fixture.app.db).filter(\.$user.$id == alice).count() == 0)
+                #expect(try await TeamMembership.query(on: fixture.app.db).filter(\.$user.$id == alice).count() == 0)
+            }
+        }
+    }
+
+    @Test func oneAddressHasAtMostAHundredSignInsUnderWayAndANewOneDropsItsOldest() async throws {
+        try await Self.withProvider { provider in
+            try await ServerFixture.with(signIn: Self.policy(provider), clockRuns: true) { fixture in
+                try await provider.setClaims("alice-id", Self.alice)
+                var first = SingleSignOnBrowser(fixture, provider)
+                let oldest = try await first.start()
+                for _ in 0..<PendingSignIn.maximumPerAddress {
+                    #expect(try await fixture.app.testing().sendRequest(.GET, "/login/sso").status == .seeOther)
+                }
+                #expect(try await PendingSignIn.query(on: fixture.app.db).count() == PendingSignIn.maximumPerAddress)
+                // The oldest went to make room: its answer is one the server no longer knows.
+                let dropped = try await first.finish(try await provider.authorize(oldest, as: "alice-id"))
+                #expect(dropped.status == .badRequest && dropped.body.string.contains("This sign-in is not valid"), "\(dropped.status)")
+                var fresh = SingleSignOnBrowser(fixture, provider)
+                #expect(try await fresh.signIn(as: "alice-id").status == .seeOther)
+            }
+        }
+    }
+
     @Test func withLocalPasswordsOffOnlyAdministratorsBreakGlassAndItIsRecorded() async throws {
         try await Self.withProvider { provider in
             try await ServerFixture.with(signIn: Self.policy(provider, localPasswords: false), clockRuns: true) { fixture in

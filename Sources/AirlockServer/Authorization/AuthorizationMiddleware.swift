@@ -34,6 +34,9 @@ struct AuthorizationMiddleware: AsyncMiddleware {
         switch parameter {
         case .organization:
             _ = try await Authorizer.authorize(userID, action, organization: try request.parameters.require("organization"), on: request.db)
+        case .environment:
+            _ = try await Authorizer.authorize(userID, action, environment: try request.parameters.require("environment"),
+                                               organization: try request.parameters.require("organization"), on: request.db)
         case .organizationField:
             if request.method == .GET || request.method == .HEAD {
                 // Without one the page shows the caller's own organizations only.

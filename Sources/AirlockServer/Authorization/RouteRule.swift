@@ -27,6 +27,8 @@ enum RouteRule: Sendable, Equatable {
     enum ResourceParameter: Sendable, Equatable {
         /// The `:organization` path parameter.
         case organization
+        /// The `:organization` and `:environment` path parameters.
+        case environment
         /// The `organization` query parameter (a GET without one names none: the page offers the caller's own) or
         /// form field (the organization variables page).
         case organizationField

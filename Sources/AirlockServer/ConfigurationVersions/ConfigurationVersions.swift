@@ -18,7 +18,7 @@ enum ConfigurationVersions {
     static func upload(to organization: String, _ environmentName: String, actor: User, threadPool: NIOThreadPool,
                        uploads: KeyedPermits<UUID>, limits: RequestLimits, on database: any Database,
                        readArchive: @escaping @Sendable () async throws -> ByteBuffer) async throws -> ConfigurationVersion {
-        let environment = try await Environments.find(environmentName, in: organization, actorID: try actor.requireID(), for: .operate,
+        let environment = try await Environments.find(environmentName, in: organization, actorID: try actor.requireID(), for: .plan,
                                                       on: database)
         let environmentID = try environment.requireID()
         return try await uploads.withPermit(environment.$organization.id) {

@@ -36,6 +36,7 @@ func routes(_ app: Application) throws {
     try pages.grouped(AuthorizationMiddleware()).register(collection: SingleSignOnPages())
     let memberPages = pages.grouped(LoginRequiredMiddleware(), AuthorizationMiddleware(), RunWorkersWakeMiddleware())
     try memberPages.register(collection: OrganizationPages())
+    try memberPages.register(collection: TeamPages())
     try memberPages.register(collection: PersonalMFADevicePages())
     try memberPages.register(collection: NotificationPages())
     try memberPages.register(collection: VariablePages())

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import Vapor
 import OpenAPIRuntime
 
 /// `/organizations/{organization}/environments`.
@@ -50,7 +51,8 @@ extension APIHandler {
                                                 awsSessionHours: body.awsSessionHours, approvalSignInMinutes: body.approvalSignInMinutes,
                                                 approvalNeedsProviderMFA: body.approvalNeedsProviderMfa)
         let environment = try await EnvironmentSettings.update(input.path.environment, in: input.path.organization, change: change,
-                                                               actorID: try Self.actorID, secrets: try Self.secrets, on: try Self.database)
+                                                               actorID: try Self.actorID, secrets: try Self.secrets,
+                                                               hasIdentityProvider: try Self.request.application.openIDProvider != nil, on: try Self.database)
         return .ok(.init(body: .json(.init(environment, organization: input.path.organization,
                                            serial: try await Self.serialNumber(of: environment)))))
     }
@@ -87,7 +89,8 @@ extension Components.Schemas.Environment {
                   requirePersonalMfaDevice: environment.requiresPersonalMFADevice,
                   approverMustDifferFromQueuer: environment.approverMustDiffer, requiredApprovals: environment.requiredApprovals,
                   awsSessionHours: environment.awsSessionHours, approvalSignInMinutes: environment.approvalSignInMinutes,
-                  approvalNeedsProviderMfa: environment.approvalSignInMinutes == nil ? nil : environment.approvalNeedsProviderMFA)
+                  approvalNeedsProviderMfa: environment.approvalSignInMinutes == nil ? nil : environment.approvalNeedsProviderMFA,
+                  restrictedToTeams: environment.restrictedToTeams ? true : nil)
     }
 }
 

@@ -45,6 +45,11 @@ final class TerraformEnvironment: Model, @unchecked Sendable {
     /// Step-up: and with a second factor there, as its `amr` says (nil on rows from before: not required).
     @OptionalField(key: "approval_needs_provider_mfa") var storedApprovalNeedsProviderMFA: Bool?
     var approvalNeedsProviderMFA: Bool { storedApprovalNeedsProviderMFA ?? false }
+    /// Whether the environment is restricted to teams (`EnvironmentTeamAccess`): set when an owner first gives a team
+    /// access, cleared only when an owner opens it to every member again, never by taking the last team's access away
+    /// (which leaves it to owners). Nil on rows from before: open.
+    @OptionalField(key: "restricted_to_teams") var storedRestrictedToTeams: Bool?
+    var restrictedToTeams: Bool { storedRestrictedToTeams ?? false }
     /// The step-up window an owner may set, in minutes (0 turns the rule off).
     static let approvalSignInMinutesRange = 1...1440
 

@@ -105,7 +105,8 @@ struct EnvironmentPages: RouteCollection {
                                                      "invalid_required_approvals": "required-approvals",
                                                      "invalid_aws_session_hours": "aws-session-hours",
                                                      "invalid_approval_sign_in_minutes": "approval-sign-in-minutes",
-                                                     "provider_mfa_without_step_up": "approval-sign-in-minutes"]) {
+                                                     "provider_mfa_without_step_up": "approval-sign-in-minutes",
+                                                     "no_identity_provider": "approval-sign-in-minutes"]) {
             _ = try await EnvironmentSettings.update(name, in: organization,
                                                      change: .init(mfaLevel: form.mfa, planRoleARN: form.plan_role_arn ?? "",
                                                                    applyRoleARN: form.apply_role_arn ?? "",
@@ -116,7 +117,8 @@ struct EnvironmentPages: RouteCollection {
                                                                    approvalSignInMinutes: form.approval_sign_in_minutes,
                                                                    approvalNeedsProviderMFA: form.approval_sign_in_minutes == nil ? nil
                                                                        : form.approval_needs_provider_mfa != nil),
-                                                     actorID: userID, secrets: request.application.secretBox, on: request.db)
+                                                     actorID: userID, secrets: request.application.secretBox,
+                                                     hasIdentityProvider: request.application.openIDProvider != nil, on: request.db)
         }
     }
 

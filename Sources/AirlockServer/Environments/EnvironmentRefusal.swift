@@ -10,17 +10,22 @@ enum EnvironmentRefusal: Refusal {
     case invalidApprovalSignInMinutes(Int)
     /// A second factor at the provider asked for without a step-up window.
     case providerMFAWithoutStepUp
+    /// A step-up window on a server that signs no one in through an identity provider.
+    case stepUpWithoutIdentityProvider
     /// A list page size outside 1 to `EnvironmentListing.maximumSize`.
     case invalidPageSize(Int)
     /// A list's `after` or `search` holding NUL, which no name holds and PostgreSQL cannot compare.
     case invalidListText(String)
+    /// The environment is restricted to teams, and the caller's teams may not do this there.
+    case teamAccessTooLow(environment: String, has: EnvironmentAccess, needs: EnvironmentAccess)
 
     var kind: RefusalKind {
         switch self {
         case .nameTaken: .conflict
         case .notFound: .notFound
+        case .teamAccessTooLow: .forbidden
         case .invalidRequiredApprovals, .invalidAWSSessionHours, .invalidPageSize, .invalidListText, .invalidApprovalSignInMinutes,
-             .providerMFAWithoutStepUp: .invalid
+             .providerMFAWithoutStepUp, .stepUpWithoutIdentityProvider: .invalid
         }
     }
 
@@ -32,8 +37,10 @@ enum EnvironmentRefusal: Refusal {
         case .invalidAWSSessionHours: "invalid_aws_session_hours"
         case .invalidApprovalSignInMinutes: "invalid_approval_sign_in_minutes"
         case .providerMFAWithoutStepUp: "provider_mfa_without_step_up"
+        case .stepUpWithoutIdentityProvider: "no_identity_provider"
         case .invalidPageSize: "invalid_page_size"
         case .invalidListText: "invalid_list_query"
+        case .teamAccessTooLow: "team_access"
         }
     }
 
@@ -49,8 +56,12 @@ enum EnvironmentRefusal: Refusal {
             "Approvers' sign-in at the identity provider must be at most \(TerraformEnvironment.approvalSignInMinutesRange.lowerBound) to \(TerraformEnvironment.approvalSignInMinutesRange.upperBound) minutes old (0 turns the rule off), not \(minutes)."
         case .providerMFAWithoutStepUp:
             "A second factor at the identity provider is checked at approval only with a sign-in age: set how recent approvers' sign-in must be too."
+        case .stepUpWithoutIdentityProvider:
+            "Approvers can prove a recent sign-in only at an identity provider, and this server signs no one in through one: its operator sets one up first (airlock serve --oidc-issuer ...)."
         case let .invalidPageSize(size): "A page holds 1 to \(EnvironmentListing.maximumSize) environments, not \(size)."
         case let .invalidListText(parameter): "\(parameter) may not contain a NUL character."
+        case let .teamAccessTooLow(environment, has, needs):
+            "\(environment) is restricted to teams, and yours may \(has.label) there; this needs a team that may \(needs.label). Ask an owner."
         }
     }
 }

@@ -24,7 +24,9 @@ enum EnvironmentSettings {
         var approvalNeedsProviderMFA: Bool?
     }
 
-    static func update(_ name: String, in organization: String, change: Change, actorID: UUID, secrets: SecretBox,
+    /// `hasIdentityProvider`: whether the server signs people in through one; a step-up rule needs it (nobody could
+    /// prove a recent sign-in otherwise, and every approval would be refused).
+    static func update(_ name: String, in organization: String, change: Change, actorID: UUID, secrets: SecretBox, hasIdentityProvider: Bool,
                        on database: any Database) async throws -> TerraformEnvironment {
         let actorUsername = try await User.find(actorID, on: database)?.username ?? "an owner"
         for arn in [change.planRoleARN, change.applyRoleARN].compactMap({ $0 }) where !arn.isEmpty && !isRoleARN(arn) {
@@ -39,6 +41,7 @@ enum EnvironmentSettings {
         if let minutes = change.approvalSignInMinutes, minutes != 0, !TerraformEnvironment.approvalSignInMinutesRange.contains(minutes) {
             throw EnvironmentRefusal.invalidApprovalSignInMinutes(minutes)
         }
+        if let minutes = change.approvalSignInMinutes, minutes != 0, !hasIdentityProvider { throw EnvironmentRefusal.stepUpWithoutIdentityProvider }
         let owned = try await Authorizer.authorize(actorID, .administer, organization: organization, on: database)
         let environment = try await Environments.find(name, in: organization, actorID: actorID, on: database)
         if let level = change.mfaLevel, level != .never {

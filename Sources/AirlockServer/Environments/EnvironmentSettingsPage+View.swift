@@ -43,6 +43,7 @@ extension EnvironmentSettingsPage {
             \(stepUpFields(disabled: disabled, fieldError: fieldError))
             \(save)
             </fieldset></form>
+            \(teamAccessSection(csrf: csrf))
             \(variablesSection(csrf: csrf, fieldError: fieldError))
             \(delete)
             """
@@ -60,16 +61,61 @@ extension EnvironmentSettingsPage {
             """
     }
 
+    /// "Team access": which teams may do what here; owners give, change and take it away.
+    private func teamAccessSection(csrf: HTML) -> HTML {
+        let (organization, environment) = (SiteURL.Parameter.value(self.organization), SiteURL.Parameter.value(self.environment))
+        let rows = teamAccess.map { entry -> HTML in
+            let remove: HTML = isOwner ? """
+                <form class="inline" method="post" action="\(SiteURL.revokeTeamAccess(organization, environment).path)">\(csrf)<input type="hidden" name="team" value="\(entry.team)"><button type="submit" class="danger" aria-label="Take away \(entry.team)'s access">Remove</button></form>
+                """ : .empty
+            return "<tr><td><a href=\"\(SiteURL.teams(organization).path)#team-\(entry.team)\">\(entry.team)</a></td><td>\(entry.access.label)</td><td>\(remove)</td></tr>"
+        }
+        let table: HTML = teamAccess.isEmpty ? .empty : """
+            <table><thead><tr><th scope="col">Team</th><th scope="col">May</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead><tbody>\(rows)</tbody></table>
+            """
+        let open: HTML = isOwner && restrictedToTeams ? """
+            <form method="post" action="\(SiteURL.openToMembers(organization, environment).path)" data-confirm="Open \(self.environment) to every member of \(self.organization)? They will read, queue plans and approve applies here.">\(csrf)
+            <button type="submit" class="danger">Open to every member</button></form>
+            """ : .empty
+        let summary: HTML = !restrictedToTeams
+            ? "<p class=\"muted\">Not restricted to teams: every member of \(self.organization) reads this environment, queues plans and approves applies; owners administer it.</p>"
+            : teamAccess.isEmpty
+            ? "<p>Restricted to teams, and no team has access: only owners reach this environment.</p>\(open)"
+            : """
+            <p class="muted">Restricted to teams: members reach this environment only through the teams below (owners always administer it). Four eyes and the approvals needed count only people who may approve applies here.</p>
+            \(table)
+            \(open)
+            """
+        let options = teams.map { "<option value=\"\($0)\">\($0)</option>" as HTML }
+        let levels = EnvironmentAccess.allCases.map { level -> HTML in
+            "<option value=\"\(level.rawValue)\"\(HTML(trusted: level == .plan ? " selected" : ""))>\(level.label)</option>"
+        }
+        let form: HTML = !isOwner ? .empty : teams.isEmpty
+            ? "<p class=\"muted\">Create teams on <a href=\"\(SiteURL.teams(organization).path)\">the organization's teams page</a> to give them access here.</p>"
+            : """
+            <form method="post" action="\(SiteURL.teamAccess(organization, environment).path)"><fieldset><legend>Give a team access</legend>\(csrf)
+            <label for="team-access-team">Team</label><select id="team-access-team" name="team">\(options)</select>
+            <label for="team-access-level">May</label><select id="team-access-level" name="access" aria-describedby="team-access-help">\(levels)</select>
+            <p id="team-access-help" class="muted">Each level includes those before it: read; queue plans (and authenticate, discard or cancel them); approve applies; administer (the environment's variables, its state by hand). Its settings stay with owners. The first team given access restricts the environment to teams; taking the last one's access away leaves it to owners until it is opened to every member again.</p>
+            <p><button type="submit">Save access</button></p></fieldset></form>
+            """
+        return """
+            <h2>Team access</h2>
+            \(summary)
+            \(form)
+            """
+    }
+
     private func variablesSection(csrf: HTML, fieldError: (String) -> HTML?) -> HTML {
         let (organization, environment) = (SiteURL.Parameter.value(self.organization), SiteURL.Parameter.value(self.environment))
         let rows = variables.map { variable -> HTML in
             let value: HTML = variable.value.map { "<code>\($0)</code>" } ?? "<span class=\"write-only\">Sensitive: write-only</span>"
-            let remove: HTML = isOwner ? """
+            let remove: HTML = administersEnvironment ? """
                 <form class="inline" method="post" action="\(SiteURL.deleteEnvironmentVariable(organization, environment).path)">\(csrf)<input type="hidden" name="key" value="\(variable.key)"><button type="submit" aria-label="Delete \(variable.key)">Delete</button></form>
                 """ : .empty
             return "<tr><td><code>\(variable.key)</code></td><td>\(value)</td><td>\(remove)</td></tr>"
         }
-        let form: HTML = isOwner ? """
+        let form: HTML = administersEnvironment ? """
             <form method="post" action="\(SiteURL.environmentVariables(organization, environment).path)"><fieldset><legend>Add or replace an environment variable</legend>\(csrf)
             <label for="environment-variable-key">Key</label><input id="environment-variable-key" name="key" required pattern="[A-Za-z_][A-Za-z0-9_]{0,127}" autocomplete="off" aria-describedby="environment-variable-key-error">
             \(fieldError("environment-variable-key"))

@@ -8,16 +8,18 @@ extension TerraformEnvironment {
     private static let listSelect = SQLStatement("""
         SELECT "id", "organization_id", "name", "mfa_level", "plan_role_arn", "apply_role_arn", "require_personal_mfa_device",
                "approver_must_differ", "required_approvals", "aws_session_hours",
-               "approval_sign_in_minutes", "approval_needs_provider_mfa" FROM "environments" WHERE "organization_id" = ?
+               "approval_sign_in_minutes", "approval_needs_provider_mfa", "restricted_to_teams" FROM "environments" WHERE "organization_id" = ?
         """)
     private static let listAfter = SQLStatement(#" AND "name" > ?"#)
     private static let listSearch = SQLStatement(#" AND "name" LIKE ? ESCAPE '\'"#)
     private static let listLimit = SQLStatement(#" ORDER BY "name" LIMIT ?"#)
 
     /// One page of an organization's environments by name (`EnvironmentListing`), at most `limit` rows.
-    static func listed(in organizationID: UUID, _ listing: EnvironmentListing, limit: Int, on database: any Database) async throws
-        -> [TerraformEnvironment] {
+    /// `visibleTo` narrows it to those the caller may see (`Authorizer.visibleEnvironments`).
+    static func listed(in organizationID: UUID, _ listing: EnvironmentListing, limit: Int, visibleTo: SQLQueryString?,
+                       on database: any Database) async throws -> [TerraformEnvironment] {
         var query = listSelect.query([organizationID])
+        if let visibleTo { query = query + visibleTo }
         if let after = listing.after { query = query + listAfter.query([after]) }
         if let pattern = listing.searchPattern { query = query + listSearch.query([pattern]) }
         query = query + listLimit.query([limit])
@@ -39,5 +41,6 @@ extension TerraformEnvironment {
         storedAWSSessionHours = try row.decode(column: "aws_session_hours", as: Int?.self)
         approvalSignInMinutes = try row.decode(column: "approval_sign_in_minutes", as: Int?.self)
         storedApprovalNeedsProviderMFA = try row.decode(column: "approval_needs_provider_mfa", as: Bool?.self)
+        storedRestrictedToTeams = try row.decode(column: "restricted_to_teams", as: Bool?.self)
     }
 }

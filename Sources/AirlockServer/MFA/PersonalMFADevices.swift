@@ -27,7 +27,7 @@ enum PersonalMFADevices {
         guard isSerial(serial) else { throw MFARefusal.invalidDeviceSerial(serial) }
         let codes = codes.map { $0.trimmingCharacters(in: .whitespaces) }
         guard codes.count == 2, codes.allSatisfy(MFACodeRequest.isWellFormed), codes[0] != codes[1] else { throw MFARefusal.deviceProofNeeded }
-        let organizationID = try await Authorizer.authorize(actorID, .operate, organization: organization, on: database).organizationID
+        let organizationID = try await Authorizer.authorize(actorID, .read, organization: organization, on: database).organizationID
         let variables = try await Variables.ofOrganization(organizationID, secrets: services.secrets, on: database)
         guard let keys = AWSAccess.keys(in: variables) else {
             throw MFARefusal.notConfigured(missing: AWSAccess.missingForMFA(variables.map(\.key)).filter { $0 != AWSAccess.serialVariable })
@@ -112,7 +112,7 @@ enum PersonalMFADevices {
 
     /// Removes the actor's own device; their codes go with the shared serial again.
     static func remove(for actorID: UUID, in organization: String, on database: any Database) async throws {
-        let organizationID = try await Authorizer.authorize(actorID, .operate, organization: organization, on: database).organizationID
+        let organizationID = try await Authorizer.authorize(actorID, .read, organization: organization, on: database).organizationID
         try await PersonalMFADevice.query(on: database).filter(\.$organization.$id == organizationID).filter(\.$user.$id == actorID).delete()
     }
 

@@ -13,6 +13,6 @@ enum ReleasedMigrations {
         CreatePersonalMFADevice(), UpdateMFAAuthenticationAddDeviceSerial(), UpdateEnvironmentAddRequirePersonalMFADevice(),
         CreateRunApproval(), UpdateEnvironmentAddApprovalRules(), CreateNotificationDestination(), CreateNotificationDelivery(),
         UpdateRunsAddPlanSummaryAndPlanBinding(), CreateLookupIndexes(), UpdateUsersAddAdministrator(), CreateMFADeviceProof(),
-        UpdateRunsAddAWSGrantTimes(), CreatePendingSignInAndUserIdentity(), UpdateForApprovalStepUp(),
+        UpdateRunsAddAWSGrantTimes(), CreatePendingSignInAndUserIdentity(), UpdateForApprovalStepUp(), CreateTeams(), UpdatePendingSignInsAddClientAddress(),
     ]
 }

@@ -17,6 +17,9 @@ final class Membership: Model, @unchecked Sendable {
     @Parent(key: "organization_id") var organization: Organization
     @Parent(key: "user_id") var user: User
     @Enum(key: "role") var role: Role
+    /// Whether an identity provider group mapped to one of its teams brought the person in (`TeamGroupSync`);
+    /// such a membership ends at the first sign-in without any of those groups. Nil: added by hand.
+    @OptionalField(key: "from_group") var fromGroup: Bool?
 
     init() {}
 

@@ -120,6 +120,8 @@ public enum Organizations {
                 .filter(\.$organization.$id == organizationID).filter(\.$user.$id == user.requireID()).first() {
                 if existing.role == .owner, role != .owner { try await refuseIfLastOwner(organizationID, on: database) }
                 existing.role = role
+                // By hand now: a group that brought them in no longer takes them out.
+                existing.fromGroup = nil
                 try await existing.save(on: database)
             } else {
                 try await Membership(organizationID: organizationID, userID: try user.requireID(), role: role).save(on: database)
@@ -138,8 +140,15 @@ public enum Organizations {
                 throw OrganizationRefusal.unknownMember(username)
             }
             if membership.role == .owner { try await refuseIfLastOwner(organizationID, on: database) }
-            try await membership.delete(on: database)
+            try await leave(try user.requireID(), organizationID: organizationID, on: database)
         }
+    }
+
+    /// Takes a person out of an organization and its teams, in the caller's transaction.
+    static func leave(_ userID: UUID, organizationID: UUID, on database: any Database) async throws {
+        let teams = try await Team.query(on: database).filter(\.$organization.$id == organizationID).all().map { try $0.requireID() }
+        if !teams.isEmpty { try await TeamMembership.query(on: database).filter(\.$user.$id == userID).filter(\.$team.$id ~~ teams).delete() }
+        try await Membership.query(on: database).filter(\.$organization.$id == organizationID).filter(\.$user.$id == userID).delete()
     }
 
     /// Refuses to leave an organization without an owner. The organization's row is locked first (on

@@ -28,7 +28,7 @@ enum RunAutoApply {
     /// the apply was queued.
     static func approveInTerraform(_ runID: UUID, by actor: User, mfa: MFAServices, pagesAddress: String, logLimitBytes: Int,
                                    on database: any Database) async throws -> Bool {
-        let run = try await Runs.find(runID, actorID: try actor.requireID(), for: .operate, on: database).run
+        let run = try await Runs.find(runID, actorID: try actor.requireID(), for: .approve, on: database).run
         guard run.state == .planned else { throw RunRefusal.invalidTransition(action: "confirmed", state: run.state) }
         try await Run.query(on: database).filter(\.$id == runID).set(\.$autoApply, to: true).update()
         return try await confirm(runID, for: actor, mfa: mfa, pagesAddress: pagesAddress, logLimitBytes: logLimitBytes, on: database)
@@ -49,12 +49,14 @@ enum RunAutoApply {
             reason = .fourEyes(queuer: queuer)
         } catch let refusal as StepUpRefusal {
             reason = .recentSignIn(minutes: refusal.maximumAgeSeconds / 60)
+        } catch EnvironmentRefusal.teamAccessTooLow {
+            reason = .creatorMayNotApprove(actor.username)
         }
         let located = try await Runs.find(runID, actorID: try actor.requireID(), on: database)
         try await RunWaitNote.write(reason, for: located, pagesAddress: pagesAddress, logLimitBytes: logLimitBytes, on: database)
         let waitsFor = switch reason {
         case .applyCode: "an MFA token code for its apply"
-        case .moreApprovals, .fourEyes, .creatorGone: "another member's approval of its apply"
+        case .moreApprovals, .fourEyes, .creatorGone, .creatorMayNotApprove: "another member's approval of its apply"
         case .recentSignIn: "an approval on its page after a recent sign-in at the identity provider"
         case .planCode: "an MFA token code for its plan"
         }

@@ -15,6 +15,8 @@ enum RunWaitNote {
         case fourEyes(queuer: String)
         /// `-auto-approve` confirms for `creator`, who is no longer a member of the organization.
         case creatorGone(String)
+        /// `-auto-approve` confirms for `creator`, whose teams may not approve applies in the environment.
+        case creatorMayNotApprove(String)
         /// Step-up: approvals need a sign-in at the identity provider within `minutes`, which only the run's page can see.
         case recentSignIn(minutes: Int)
     }
@@ -24,7 +26,11 @@ enum RunWaitNote {
         let runID = try located.run.requireID()
         let page = pagesAddress + RunPages.path(located.organization, located.environment, run: runID)
         let phase: RunPhase = if case .planCode = reason { .plan } else { .apply }
-        let command = "`airlock run \(phase.rawValue) --env \(located.organization)/\(located.environment) --run \(runID.uuidString.lowercased())`"
+        // Where approvals need a recent sign-in at the identity provider, only the run's page can approve the apply.
+        let environment = try await TerraformEnvironment.find(located.run.$environment.id, on: database)
+        let stepUp = phase == .apply && environment?.approvalSignInMinutes != nil
+        let command = stepUp ? "the run's page only (it sees your sign-in at the identity provider)"
+            : "`airlock run \(phase.rawValue) --env \(located.organization)/\(located.environment) --run \(runID.uuidString.lowercased())`"
         let text = switch reason {
         case .planCode:
             "This environment needs an AWS MFA token code for the plan. The run waits, queued: authenticate on \(page) or with "
@@ -41,6 +47,10 @@ enum RunWaitNote {
         case let .creatorGone(creator):
             "-auto-approve confirms the apply for \(creator), who queued this run and is no longer a member of \(located.organization). "
                 + "The run waits, planned: a member approves on \(page) or with \(command) (discard the run there to stop waiting)."
+        case let .creatorMayNotApprove(creator):
+            "-auto-approve confirms the apply for \(creator), who queued this run; their teams may not approve applies in "
+                + "\(located.environment). The run waits, planned: someone whose team may approves on \(page) or with \(command) "
+                + "(discard the run there to stop waiting)."
         case let .recentSignIn(minutes):
             "Approvals in this environment need a sign-in at the identity provider within the last \(minutes) minutes. The run waits, "
                 + "planned: approve on \(page), signed in through the identity provider (discard the run there to stop waiting)."

@@ -21,7 +21,7 @@ enum Runs {
         let (tokenCode, waitForPlanCode, planOnly) = (request.tokenCode, request.waitForPlanCode, request.planOnly)
         let message = request.message ?? "Queued by \(actor.username)"
         guard message.count <= 500 else { throw RunRefusal.messageTooLong }
-        let environment = try await Environments.find(request.environment, in: request.organization, actorID: try actor.requireID(), for: .operate,
+        let environment = try await Environments.find(request.environment, in: request.organization, actorID: try actor.requireID(), for: .plan,
                                                       on: database)
         let environmentID = try environment.requireID()
         let runID = UUID()
@@ -121,7 +121,7 @@ enum Runs {
     /// (`ApprovalStepUp`), checked before the code is sent to STS; the audit names both.
     static func confirm(_ runID: UUID, actor: User, tokenCode: String? = nil, seenPlan: String? = nil, proof: SignInProof? = nil,
                         mfa: MFAServices, on database: any Database) async throws -> Located {
-        let located = try await find(runID, actorID: try actor.requireID(), for: .operate, on: database)
+        let located = try await find(runID, actorID: try actor.requireID(), for: .approve, on: database)
         let run = located.run
         guard run.state == .planned else { throw RunRefusal.invalidTransition(action: "confirmed", state: run.state) }
         if let seenPlan, seenPlan.lowercased() != run.planSHA256 { throw RunRefusal.planMismatch(seen: seenPlan, saved: run.planSHA256) }
@@ -130,7 +130,7 @@ enum Runs {
         let required = environment.requiredApprovals
         let earlier = try await RunApproval.query(on: database).filter(\.$run.$id == runID).all()
         if earlier.contains(where: { $0.username == actor.username }) {
-            throw RunRefusal.alreadyApproved(approvals: earlier.count, required: required)
+            throw RunRefusal.alreadyApproved(approvals: try await counting(earlier, in: environment, on: database).count, required: required)
         }
         var changes = RunChanges()
         // What the run's history says: the apply confirmed with the last approval, or one approval before it.
@@ -167,12 +167,15 @@ enum Runs {
             try await RowLock.lock(Run.schema, id: runID, on: database)
             let state = try await currentState(runID, on: database)
             guard state == .planned else { throw RunRefusal.invalidTransition(action: "confirmed", state: state) }
+            // Still one who may approve: an owner may have taken the access away while the code went to STS.
+            _ = try await Authorizer.authorize(try actor.requireID(), .approve, run: runID, on: database)
             let approvals = try await RunApproval.query(on: database).filter(\.$run.$id == runID).all()
+            let counted = try await counting(approvals, in: environment, on: database)
             if approvals.contains(where: { $0.username == actor.username }) {
-                throw RunRefusal.alreadyApproved(approvals: approvals.count, required: required)
+                throw RunRefusal.alreadyApproved(approvals: counted.count, required: required)
             }
             try await RunApproval(runID: runID, username: actor.username, planSHA256: planSHA256, at: approvedAt).save(on: database)
-            let count = approvals.count + 1
+            let count = counted.count + 1
             let tally = (required > 1 ? " (approval \(count) of \(required))" : "") + (planSHA256.map { "; plan sha256 \($0.prefix(12))" } ?? "")
             guard count >= required else {
                 try await RunEvent(runID: runID, from: .planned, to: .planned, actor: actor.username, note: notes.approved + tally).save(on: database)
@@ -197,9 +200,22 @@ enum Runs {
         return try await find(runID, actorID: try actor.requireID(), on: database)
     }
 
-    /// Who approved the run's apply so far, in order.
+    /// Who approved the run's apply so far, in order: the approvals that count (`counting`).
     static func approvals(of runID: UUID, on database: any Database) async throws -> [RunApproval] {
-        try await RunApproval.query(on: database).filter(\.$run.$id == runID).sort(\.$at).all()
+        let approvals = try await RunApproval.query(on: database).filter(\.$run.$id == runID).sort(\.$at).all()
+        guard !approvals.isEmpty, let run = try await Run.find(runID, on: database),
+              let environment = try await TerraformEnvironment.find(run.$environment.id, on: database) else { return [] }
+        return try await counting(approvals, in: environment, on: database)
+    }
+
+    /// The approvals that count towards the environment's four-eyes and N-approvals rules: those of people who may
+    /// approve applies there now (an approver whose team lost the access, or who left, no longer counts).
+    private static func counting(_ approvals: [RunApproval], in environment: TerraformEnvironment,
+                                 on database: any Database) async throws -> [RunApproval] {
+        guard !approvals.isEmpty else { return [] }
+        let approvers = try await Authorizer.approvers(among: approvals.map(\.username), environmentID: try environment.requireID(),
+                                                       organizationID: environment.$organization.id, on: database)
+        return approvals.filter { approvers.contains($0.username) }
     }
 
     /// "Authenticate" a phase that waits for its MFA token code (`Run.waitsForCode`): a plan queued by Terraform's
@@ -209,7 +225,7 @@ enum Runs {
     /// An apply's code is an approval: the environment's step-up rule holds for it (`proof`).
     static func authenticate(_ runID: UUID, phase: RunPhase, actor: User, tokenCode: String?, proof: SignInProof? = nil, mfa: MFAServices,
                              on database: any Database) async throws -> Located {
-        let run = try await find(runID, actorID: try actor.requireID(), for: .operate, on: database).run
+        let run = try await find(runID, actorID: try actor.requireID(), for: phase == .plan ? .plan : .approve, on: database).run
         // On the machine's clock, as workers read the same rule (`RunQueue.mayStart`).
         guard run.waitsForCode(phase) else { throw RunRefusal.notWaitingForCode(phase: phase, state: run.state) }
         guard let environment = try await TerraformEnvironment.find(run.$environment.id, on: database) else { throw RunRefusal.notFound }
@@ -233,6 +249,8 @@ enum Runs {
         let now = Date().timeIntervalSince1970
         let said = stepUp ? proof.map { "; \($0.describe(at: mfa.clock.now))" } ?? "" : ""
         let authenticatedNow = try await database.transaction { database in
+            // Still one who may do it: an owner may have taken the access away while the code went to STS.
+            _ = try await Authorizer.authorize(try actor.requireID(), phase == .plan ? .plan : .approve, run: runID, on: database)
             let rows = try await database.sql.update(Run.schema)
                 .set(sealedColumn, to: SQLBind(authenticated.sealed)).set(byColumn, to: SQLBind(actor.username))
                 .set(startByColumn, to: SQLBind(authenticated.startBy.timeIntervalSince1970))
@@ -268,7 +286,7 @@ enum Runs {
 
     /// "Discard": planned → discarded, which frees the environment for the next run.
     static func discard(_ runID: UUID, actor: User, on database: any Database) async throws -> Located {
-        _ = try await find(runID, actorID: try actor.requireID(), for: .operate, on: database)
+        _ = try await find(runID, actorID: try actor.requireID(), for: .plan, on: database)
         guard try await RunTransition.move(runID, from: [.planned], to: .discarded, actor: actor.username, note: "Plan discarded",
                                            on: database) else {
             throw RunRefusal.invalidTransition(action: "discarded", state: try await currentState(runID, on: database))
@@ -277,19 +295,33 @@ enum Runs {
     }
 
     /// "Cancel": a waiting run is canceled at once; a running one is interrupted by its worker, which then
-    /// records it canceled.
+    /// records it canceled. Stopping an apply, queued or running, is for those who may approve one.
     static func cancel(_ runID: UUID, actor: User, on database: any Database) async throws -> Located {
-        _ = try await find(runID, actorID: try actor.requireID(), for: .operate, on: database)
+        _ = try await find(runID, actorID: try actor.requireID(), for: .plan, on: database)
+        let stopsApplies: Bool
+        do {
+            _ = try await find(runID, actorID: try actor.requireID(), for: .approve, on: database)
+            stopsApplies = true
+        } catch EnvironmentRefusal.teamAccessTooLow {
+            stopsApplies = false
+        }
+        let (waiting, executing): ([RunState], [RunState]) = stopsApplies ? ([.pending, .applyQueued], RunState.executing) : ([.pending], [.planning])
         // Credentials sealed for an apply that will not run are deleted with the cancel.
-        if try await RunTransition.move(runID, from: [.pending, .applyQueued], to: .canceled, actor: actor.username,
+        if try await RunTransition.move(runID, from: waiting, to: .canceled, actor: actor.username,
                                         note: "Canceled before it started",
                                         changes: RunChanges().set(\.$leaseOwner, to: nil).set(\.$applyCredentialsSealed, to: nil)
                                             .set(\.$planCredentialsSealed, to: nil), on: database) {
             return try await find(runID, actorID: try actor.requireID(), on: database)
         }
         let state = try await currentState(runID, on: database)
-        guard RunState.executing.contains(state) else { throw RunRefusal.invalidTransition(action: "canceled", state: state) }
-        try await Run.query(on: database).filter(\.$id == runID).set(\.$cancelRequested, to: true).update()
+        guard executing.contains(state) else {
+            if !stopsApplies, [.applyQueued, .applying].contains(state) {
+                _ = try await find(runID, actorID: try actor.requireID(), for: .approve, on: database)
+            }
+            throw RunRefusal.invalidTransition(action: "canceled", state: state)
+        }
+        // Only while still in a state the actor may stop.
+        try await Run.query(on: database).filter(\.$id == runID).filter(\.$state ~~ executing).set(\.$cancelRequested, to: true).update()
         try await RunEvent(runID: runID, from: state, to: state, actor: actor.username, note: "Cancel requested").save(on: database)
         return try await find(runID, actorID: try actor.requireID(), on: database)
     }

@@ -8,6 +8,11 @@ final class PendingSignIn: Model, @unchecked Sendable {
     // @unchecked: a Fluent model instance belongs to the one request that loaded it.
     static let schema = "pending_sign_ins"
     static let lifetime: TimeInterval = 10 * 60
+    /// How many sign-ins one client address may have under way: each start writes a row before anyone is known, so an
+    /// anonymous client may not write them without end. Beyond it a start drops the address's oldest, never refuses: a
+    /// client filling its address's share cannot lock out the others there, only make their oldest unfinished sign-in
+    /// start again (a finished sign-in's row is gone).
+    static let maximumPerAddress = 100
 
     @ID(key: .id) var id: UUID?
     @Field(key: "state_hash") var stateHash: String
@@ -21,17 +26,29 @@ final class PendingSignIn: Model, @unchecked Sendable {
     @Field(key: "created_at") var createdAt: Double
     /// For a step-up, the `max_age` asked of the provider: the ID token's `auth_time` must be at most this old.
     @OptionalField(key: "max_age") var maxAge: Int?
+    /// The address of the client that started it (`Request.clientAddress`), for `maximumPerAddress`.
+    @OptionalField(key: "client_address") var clientAddress: String?
 
     init() {}
 
-    init(stateHash: String, browserHash: String, nonce: String, sealedVerifier: String, next: String, maxAge: Int?, createdAt: Date) {
+    init(stateHash: String, browserHash: String, nonce: String, sealedVerifier: String, next: String, maxAge: Int?, clientAddress: String,
+         createdAt: Date) {
         self.maxAge = maxAge
+        self.clientAddress = clientAddress
         self.stateHash = stateHash
         self.browserHash = browserHash
         self.nonce = nonce
         self.sealedVerifier = sealedVerifier
         self.next = next
         self.createdAt = createdAt.timeIntervalSince1970
+    }
+
+    /// Drops `address`'s oldest sign-ins under way so that one more keeps it within `maximumPerAddress`.
+    static func makeRoom(for address: String, on database: any Database) async throws {
+        let kept = try await PendingSignIn.query(on: database).filter(\.$clientAddress == address).sort(\.$createdAt, .descending)
+            .sort(\.$id).limit(maximumPerAddress - 1).all().compactMap(\.id)
+        guard kept.count == maximumPerAddress - 1 else { return }
+        try await PendingSignIn.query(on: database).filter(\.$clientAddress == address).filter(\.$id !~ kept).delete()
     }
 
     /// Deletes sign-ins that never came back in time.

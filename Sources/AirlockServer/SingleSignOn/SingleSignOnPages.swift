@@ -26,6 +26,7 @@ struct SingleSignOnPages: RouteCollection {
         } catch {
             return refuse(error, request)
         }
+        try await PendingSignIn.makeRoom(for: request.clientAddress, on: request.db)
         let (state, nonce, verifier, browser) = (RandomToken.make(), RandomToken.make(), RandomToken.make(), RandomToken.make())
         let stateHash = APIToken.hash(state)
         // A step-up (an approval that needs a recent sign-in there) asks the provider to authenticate again if its
@@ -33,7 +34,8 @@ struct SingleSignOnPages: RouteCollection {
         let maxAge = request.query[Int.self, at: "max_age"].map { min(max($0, 0), 86_400) }
         try await PendingSignIn(stateHash: stateHash, browserHash: APIToken.hash(browser), nonce: nonce,
                                 sealedVerifier: try request.application.secretBox.seal(verifier, boundTo: "sign-in:" + stateHash),
-                                next: LoginPage.safeDestination(request.query["next"]), maxAge: maxAge, createdAt: now).save(on: request.db)
+                                next: LoginPage.safeDestination(request.query["next"]), maxAge: maxAge, clientAddress: request.clientAddress,
+                                createdAt: now).save(on: request.db)
         guard var components = URLComponents(string: document.authorizationEndpoint) else {
             return refuse(SignInRefusal.providerUnavailable("its authorization_endpoint is not a URL"), request)
         }

@@ -42,7 +42,7 @@ enum StateRefusal: Refusal {
         switch self {
         case .runTokenNotValid: "This run token is not valid (the run is over)."
         case .runReadsOnlyWhilePlanning: "A run's token only reads the state during a plan; it locks and writes it during the apply."
-        case .ownersOrRunsWrite: "Only a run or an organization owner locks and writes an environment's state."
+        case .ownersOrRunsWrite: "Only a run or a person who administers the environment (an owner, or a team with that access) locks and writes its state."
         case let .lockedByAnother(held): "The state is locked (lock \(held)); a write must carry that lock's ID."
         case .notLocked: "The state is not locked: a run, or a push, writes the state only while it holds the state's lock."
         case let .lockMismatch(held, named): "The state is locked by lock \(held), not \(named)."

@@ -13,13 +13,16 @@ extension TFEAPI {
     func organizationRunQueue(_ request: Request) async throws -> Response {
         let organization = try await TFEOrganization.find(request)
         let queue = try await OrganizationRunQueue.load(organizationID: organization.organizationID, on: request.db)
-        let entries = queue.executing.map { ($0, 0) } + queue.waiting.enumerated().map { ahead, id in
+        let all = queue.executing.map { ($0, 0) } + queue.waiting.enumerated().map { ahead, id in
             (id, ahead == 0 ? 0 : queue.executing.count + ahead)
         }
+        let runs = try await Run.query(on: request.db).filter(\.$id ~~ all.map(\.0)).all()
+        let byID = Dictionary(runs.compactMap { run in run.id.map { ($0, run) } }) { first, _ in first }
+        // Runs of environments the caller may not see are counted in the positions, never listed.
+        let visible = try await Environments.visibleIDs(in: organization, actorID: try request.userID, on: request.db)
+        let entries = all.filter { id, _ in byID[id].map { visible?.contains($0.$environment.id) ?? true } ?? false }
         let page = TFEPage(request)
         let shown = Array(page.slice(entries))
-        let runs = try await Run.query(on: request.db).filter(\.$id ~~ shown.map(\.0)).all()
-        let byID = Dictionary(runs.compactMap { run in run.id.map { ($0, run) } }) { first, _ in first }
         let resources = try shown.compactMap { id, position -> TFEResource? in
             guard let run = byID[id] else { return nil }  // it ended since: the next read will not list it either
             var resource = try TFERun.resource(run, configurationUpload: nil)

@@ -14,7 +14,7 @@ extension TFEAPI {
             let data: Data?
         }
         let environment = try await TFEWorkspace.environment(TFEID.parse(try request.parameters.require("workspace"), prefix: "ws"),
-                                                             actorID: try request.userID, for: .operate, on: request.db)
+                                                             actorID: try request.userID, for: .plan, on: request.db)
         let speculative = (try? TFEDocument.decode(Body.self, from: request))?.data?.attributes?.speculative ?? false
         let upload = TFEConfigurationUpload(environmentID: try environment.requireID(), userID: try request.userID, speculative: speculative,
                                             at: request.application.clock.now)
@@ -83,7 +83,7 @@ extension TFEAPI {
         let body = try TFEDocument.decode(Body.self, from: request)
         let user = try request.auth.require(User.self)
         let environment = try await TFEWorkspace.environment(TFEID.parse(body.data.relationships.workspace.data.id, prefix: "ws"),
-                                                             actorID: try user.requireID(), for: .operate, on: request.db)
+                                                             actorID: try user.requireID(), for: .plan, on: request.db)
         guard let reference = body.data.relationships.configurationVersion?.data.id else {
             throw TFEError(status: .unprocessableEntity, detail: "A run needs its configuration version (Airlock does not take runs without one).")
         }
@@ -215,14 +215,16 @@ extension TFEAPI {
         return Response(status: .accepted)
     }
 
+    /// The upload URL (a capability: its holder uploads as the person who made the version) only to that person.
     static func configurationResource(_ upload: TFEConfigurationUpload, request: Request) throws -> TFEResource {
         let id = try upload.requireID()
+        let uploads = upload.$configurationVersion.id == nil && (try? request.userID) == upload.$user.id
         return TFEResource(type: "configuration-versions", id: TFEID.make("cv", id), attributes: [
             "status": .string(upload.$configurationVersion.id == nil ? "pending" : "uploaded"),
             "speculative": .bool(upload.speculative),
             "auto-queue-runs": false,
             "source": "tfe-api",
-            "upload-url": upload.$configurationVersion.id == nil
+            "upload-url": uploads
                 ? .string("\(request.application.publicAddress)\(basePath)uploads/\(TFECapability.token(.upload, id: id, now: request.application.clock.now, secrets: request.application.secretBox))")
                 : .null,
         ])

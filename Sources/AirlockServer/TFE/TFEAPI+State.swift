@@ -149,7 +149,7 @@ extension TFEAPI {
         guard let current = try await TerraformEnvironment.find(try environment.requireID(), on: request.db) else {
             throw TFEError(status: .notFound, detail: "There is no such workspace, or you cannot see it.")
         }
-        return try TFEDocument.response(try TFEWorkspace.resource(current, organization: environment.organization.name, ownedByCaller: true,
+        return try TFEDocument.response(try TFEWorkspace.resource(current, organization: environment.organization.name, access: .administer,
                                                                   currentRun: try await TFEWorkspace.currentRun(of: current, on: request.db)))
     }
 }

@@ -65,7 +65,7 @@ struct TFEAPI: RouteCollection {
         let organization = try await TFEOrganization.find(request, for: .administer)
         let name = try TFEDocument.decode(Body.self, from: request).data.attributes.name
         let environment = try await Environments.create(name, in: organization.organizationName, actorID: try request.userID, on: request.db)
-        return try TFEDocument.response(try TFEWorkspace.resource(environment, organization: organization.organizationName, ownedByCaller: true,
+        return try TFEDocument.response(try TFEWorkspace.resource(environment, organization: organization.organizationName, access: .administer,
                                                                                 currentRun: nil), status: .created)
     }
 
@@ -85,9 +85,10 @@ struct TFEAPI: RouteCollection {
 
     func workspace(_ request: Request) async throws -> Response {
         let organization = try await TFEOrganization.find(request)
-        let environment = try await Environments.find(try request.parameters.require("workspace"), in: organization.organizationName,
-                                                      actorID: try request.userID, on: request.db)
-        return try TFEDocument.response(try TFEWorkspace.resource(environment, organization: organization.organizationName, ownedByCaller: organization.isOwner,
+        let (grant, environment) = try await Authorizer.authorize(try request.userID, .read, environment: try request.parameters.require("workspace"),
+                                                                  organization: organization.organizationName, on: request.db)
+        return try TFEDocument.response(try TFEWorkspace.resource(environment, organization: organization.organizationName,
+                                                                  access: grant.environmentAccess ?? .read,
                                                                   currentRun: try await TFEWorkspace.currentRun(of: environment, on: request.db)))
     }
 }

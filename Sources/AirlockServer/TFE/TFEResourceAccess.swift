@@ -14,6 +14,8 @@ enum TFEResourceAccess {
             guard let runID = TFEID.parse(id, prefix: prefix) else { throw notFound }
             do {
                 _ = try await Authorizer.authorize(userID, action, run: runID, on: database)
+            } catch let refusal as EnvironmentRefusal where refusal.kind == .forbidden {
+                throw TFEError(status: .forbidden, detail: refusal.message)
             } catch is any Refusal {
                 throw notFound
             }
@@ -27,6 +29,8 @@ enum TFEResourceAccess {
                 .organization.name ?? ""
             let verb = ["lock": "locks", "unlock": "unlocks", "force-unlock": "force-unlocks", "state-versions": "pushes"][operation] ?? "changes"
             throw TFEError(status: .forbidden, detail: "Only an owner of \(organization) \(verb) an environment's state; members read it.")
+        } catch let refusal as EnvironmentRefusal where refusal.kind == .forbidden {
+            throw TFEError(status: .forbidden, detail: refusal.message)
         } catch is any Refusal {
             throw notFound
         }

@@ -10,10 +10,11 @@ enum TFEWorkspace {
     }
 
     /// - Parameters:
-    ///   - ownedByCaller: whether the caller owns the organization: only owners lock and push the state.
+    ///   - access: what the caller may do in the environment (`Authorizer`): who may queue, approve, lock and push.
     ///   - currentRun: the run that holds the environment now (`currentRun(of:on:)`).
-    static func resource(_ environment: TerraformEnvironment, organization: String, ownedByCaller: Bool, currentRun: UUID?) throws -> TFEResource {
-        TFEResource(type: "workspaces", id: try id(of: environment), attributes: [
+    static func resource(_ environment: TerraformEnvironment, organization: String, access: EnvironmentAccess, currentRun: UUID?) throws -> TFEResource {
+        let administers = access == .administer
+        return TFEResource(type: "workspaces", id: try id(of: environment), attributes: [
             "name": .string(environment.name),
             "execution-mode": "remote",
             "operations": true,
@@ -24,9 +25,9 @@ enum TFEWorkspace {
             "allow-destroy-plan": true,
             "structured-run-output-enabled": false,
             "actions": ["is-destroyable": true],
-            "permissions": ["can-queue-run": true, "can-queue-apply": true, "can-read-state-versions": true,
-                            "can-create-state-versions": .bool(ownedByCaller), "can-update": .bool(ownedByCaller),
-                            "can-lock": .bool(ownedByCaller), "can-unlock": .bool(ownedByCaller), "can-force-unlock": .bool(ownedByCaller)],
+            "permissions": ["can-queue-run": .bool(access >= .plan), "can-queue-apply": .bool(access >= .approve), "can-read-state-versions": true,
+                            "can-create-state-versions": .bool(administers), "can-update": .bool(administers),
+                            "can-lock": .bool(administers), "can-unlock": .bool(administers), "can-force-unlock": .bool(administers)],
         ], relationships: [
             "organization": ["data": ["type": "organizations", "id": .string(organization)]],
             "current-run": ["data": currentRun.map { ["type": "runs", "id": .string(TFERun.id("run", of: $0))] } ?? .null],
@@ -58,6 +59,8 @@ extension TFEWorkspace {
             return try await Authorizer.authorize(actorID, action, environment: id, on: database).1
         } catch OrganizationRefusal.ownersOnly {
             throw OrganizationRefusal.ownersOnly
+        } catch let refusal as EnvironmentRefusal where refusal.kind == .forbidden {
+            throw refusal
         } catch is any Refusal {
             throw TFEError(status: .notFound, detail: "There is no such workspace, or you cannot see it.")
         }

@@ -1,7 +1,8 @@
 import Fluent
 import Foundation
 
-/// Variable operations for either scope: members read (sensitive values never), owners write. The AWS keys
+/// Variable operations for either scope: those who may read it read (sensitive values never); owners write the
+/// organization's, the environment's administrators (owners, teams with that access) the environment's. The AWS keys
 /// and the MFA serial that MFA uses are organization variables only. Storage is `VariableStore`'s.
 enum Variables {
     static func list(_ scope: VariableScope, actorID: UUID, secrets: SecretBox, on database: any Database) async throws -> [ListedVariable] {
@@ -15,7 +16,7 @@ enum Variables {
         }
     }
 
-    /// Creates or replaces a variable (owners only); returns whether it is stored sensitive.
+    /// Creates or replaces a variable (the scope's administrators only); returns whether it is stored sensitive.
     @discardableResult
     static func set(_ key: String, value: String, sensitive asked: Bool, in scope: VariableScope, actorID: UUID,
                     secrets: SecretBox, on database: any Database) async throws -> Bool {
@@ -61,14 +62,14 @@ enum Variables {
         return organizationVariables.filter { !overridden.contains($0.key) } + environmentVariables
     }
 
-    /// The id of the scope's owning row, once the actor is known to own its organization.
+    /// The id of the scope's owning row, once the actor is known to administer it: the organization's owners, or
+    /// the environment's administrators (owners, and teams with that access).
     private static func ownedScopeID(_ scope: VariableScope, actorID: UUID, on database: any Database) async throws -> UUID {
-        let organization = try await Authorizer.authorize(actorID, .administer, organization: scope.organization, on: database)
         switch scope {
-        case .organization:
-            return organization.organizationID
+        case let .organization(name):
+            return try await Authorizer.authorize(actorID, .administer, organization: name, on: database).organizationID
         case let .environment(organizationName, name):
-            return try await Environments.find(name, in: organizationName, actorID: actorID, on: database).requireID()
+            return try await Environments.find(name, in: organizationName, actorID: actorID, for: .administer, on: database).requireID()
         }
     }
 }

@@ -26,6 +26,14 @@ enum SiteURL {
     case removeOwnMFADevice(Parameter<String>)
     case revokeMFADevice(Parameter<String>)
     case notifications(Parameter<String>)
+    case teams(Parameter<String>)
+    case teamGroup(Parameter<String>, Parameter<String>)
+    case deleteTeam(Parameter<String>, Parameter<String>)
+    case teamMembers(Parameter<String>, Parameter<String>)
+    case removeTeamMember(Parameter<String>, Parameter<String>, Parameter<String>)
+    case teamAccess(Parameter<String>, Parameter<String>)
+    case revokeTeamAccess(Parameter<String>, Parameter<String>)
+    case openToMembers(Parameter<String>, Parameter<String>)
     case removeNotification(Parameter<String>, Parameter<UUID>)
     case organizationVariables
     case deleteOrganizationVariable
@@ -67,6 +75,14 @@ enum SiteURL {
         case let .removeOwnMFADevice(name): Self.ownMFADevice(name).pathComponents + ["remove"]
         case let .revokeMFADevice(name): Self.organization(name).pathComponents + ["mfa-devices", "revoke"]
         case let .notifications(name): Self.organization(name).pathComponents + ["notifications"]
+        case let .teams(name): Self.organization(name).pathComponents + ["teams"]
+        case let .teamGroup(name, team): Self.teams(name).pathComponents + [Self.component(team, "team"), "group"]
+        case let .deleteTeam(name, team): Self.teams(name).pathComponents + [Self.component(team, "team"), "delete"]
+        case let .teamMembers(name, team): Self.teams(name).pathComponents + [Self.component(team, "team"), "members"]
+        case let .removeTeamMember(name, team, username): Self.teamMembers(name, team).pathComponents + [Self.component(username, "username"), "remove"]
+        case let .teamAccess(name, environment): Self.environmentSettings(name, environment).pathComponents + ["team-access"]
+        case let .revokeTeamAccess(name, environment): Self.teamAccess(name, environment).pathComponents + ["revoke"]
+        case let .openToMembers(name, environment): Self.teamAccess(name, environment).pathComponents + ["open"]
         case let .removeNotification(name, destination):
             Self.notifications(name).pathComponents + [Self.component(destination, "destination"), "remove"]
         case .organizationVariables: ["settings", "organization_variables"]
