@@ -65,6 +65,34 @@ import Testing
 
     /// The review's finding: the token and MFA codes went over plain http:// to any host without a word. Beyond this
     /// machine it takes `--insecure-http` (nothing is sent before: the refused address is never contacted).
+    @Test func ownersManageTeamsAndTheirAccessFromTheCommandLine() async throws {
+        try await fixture.withServer { api, tokens, _ in
+            let base = String(api.dropLast("/api/v1".count))
+            let olivia = fixture.data.appendingPathComponent("olivia-home"), mario = fixture.data.appendingPathComponent("mario-home")
+            _ = try await airlock(["login", "--server", base, "--token-stdin"], home: olivia, stdin: try #require(tokens["olivia"]) + "\n")
+            _ = try await airlock(["login", "--server", base, "--token-stdin"], home: mario, stdin: try #require(tokens["mario"]) + "\n")
+            _ = try await airlock(["env", "create", "acme/prod"], home: olivia)
+            let created = try await airlock(["team", "create", "acme", "deployers", "--group", "platform-deployers"], home: olivia)
+            #expect(created.stdout == "Created the team deployers in acme, following the group platform-deployers.\n", "\(created.stderr)")
+            #expect(try await airlock(["team", "add", "acme", "deployers", "mario"], home: olivia).stdout == "mario is in deployers.\n")
+            let open = try await airlock(["team", "access", "acme/prod"], home: mario)
+            #expect(open.stdout.hasPrefix("Not restricted to teams"), "\(open.stdout)\(open.stderr)")
+            #expect(try await airlock(["team", "grant", "acme/prod", "deployers", "plan"], home: olivia).stdout == "deployers may plan in acme/prod.\n")
+            #expect(try await airlock(["team", "access", "acme/prod"], home: mario).stdout == "deployers\tplan\n")
+            let listed = try await airlock(["team", "list", "acme"], home: mario).stdout
+            #expect(listed == "deployers\tgroup platform-deployers\n  member\tmario\n  env\tacme/prod\tplan\n", "\(listed)")
+            let byMember = try await airlock(["team", "grant", "acme/prod", "deployers", "administer"], home: mario)
+            #expect(byMember.status == 255 && byMember.stderr.contains("owners"), "\(byMember.stderr)")
+            let badLevel = try await airlock(["team", "grant", "acme/prod", "deployers", "everything"], home: olivia)
+            #expect(badLevel.status == 64, "\(badLevel.stderr)")
+            #expect(try await airlock(["team", "revoke", "acme/prod", "deployers"], home: olivia).stdout == "deployers no longer has access to acme/prod.\n")
+            #expect(try await airlock(["env", "list", "--org", "acme"], home: mario).stdout == "", "restricted, and mario's team has no access")
+            #expect(try await airlock(["team", "open", "acme/prod"], home: olivia).stdout == "acme/prod is open to every member of acme again.\n")
+            #expect(try await airlock(["env", "list", "--org", "acme"], home: mario).stdout == "acme/prod\n")
+            #expect(try await airlock(["team", "delete", "acme", "deployers"], home: olivia).stdout == "Deleted the team deployers.\n")
+        }
+    }
+
     @Test func plainHTTPBeyondThisMachineTakesInsecureHTTP() async throws {
         try await fixture.withServer { api, tokens, _ in
             let base = String(api.dropLast("/api/v1".count))

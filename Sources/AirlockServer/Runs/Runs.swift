@@ -249,8 +249,6 @@ enum Runs {
         let now = Date().timeIntervalSince1970
         let said = stepUp ? proof.map { "; \($0.describe(at: mfa.clock.now))" } ?? "" : ""
         let authenticatedNow = try await database.transaction { database in
-            // Still one who may do it: an owner may have taken the access away while the code went to STS.
-            _ = try await Authorizer.authorize(try actor.requireID(), phase == .plan ? .plan : .approve, run: runID, on: database)
             let rows = try await database.sql.update(Run.schema)
                 .set(sealedColumn, to: SQLBind(authenticated.sealed)).set(byColumn, to: SQLBind(actor.username))
                 .set(startByColumn, to: SQLBind(authenticated.startBy.timeIntervalSince1970))
@@ -259,6 +257,9 @@ enum Runs {
                                                              .lessThanOrEqual, SQLBind(now))))
                 .returning(Run.column(\.$id)).all()
             guard !rows.isEmpty else { return false }
+            // Still one who may do it: an owner may have taken the access away while the code went to STS. Read after the
+            // write above, so that on SQLite the transaction writes first (a reader cannot wait to become a writer).
+            _ = try await Authorizer.authorize(try actor.requireID(), phase == .plan ? .plan : .approve, run: runID, on: database)
             try await RunEvent(runID: runID, from: waiting, to: waiting, actor: actor.username,
                                note: "Authenticated with MFA by \(actor.username)\(said); the \(phase.rawValue) may start").save(on: database)
             return true
