@@ -105,11 +105,8 @@ extension Airlock {
             }
         }
 
-        struct Add: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(commandName: "add", abstract: "Add a member of the organization to a team (owners only).")
-
-            @OptionGroup var server: ServerOptions
-
+        /// The person an `add` or `remove` names, and where.
+        struct MemberArguments: ParsableArguments {
             @Argument(help: "The organization.")
             var organization: String
 
@@ -118,10 +115,17 @@ extension Airlock {
 
             @Argument(help: "The member.")
             var username: String
+        }
+
+        struct Add: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(commandName: "add", abstract: "Add a member of the organization to a team (owners only).")
+
+            @OptionGroup var server: ServerOptions
+            @OptionGroup var member: MemberArguments
 
             func run() async throws {
                 let api = try server.api()
-                let (name, team, username) = (organization, team, username)
+                let (name, team, username) = (member.organization, member.team, member.username)
                 _ = try await api.call { try await $0.addTeamMember(path: .init(organization: name, team: team, username: username)).ok }
                 print("\(username) is in \(team).")
             }
@@ -131,19 +135,11 @@ extension Airlock {
             static let configuration = CommandConfiguration(commandName: "remove", abstract: "Take a person out of a team (owners only).")
 
             @OptionGroup var server: ServerOptions
-
-            @Argument(help: "The organization.")
-            var organization: String
-
-            @Argument(help: "The team.")
-            var team: String
-
-            @Argument(help: "The member.")
-            var username: String
+            @OptionGroup var member: MemberArguments
 
             func run() async throws {
                 let api = try server.api()
-                let (name, team, username) = (organization, team, username)
+                let (name, team, username) = (member.organization, member.team, member.username)
                 _ = try await api.call { try await $0.removeTeamMember(path: .init(organization: name, team: team, username: username)).noContent }
                 print("Removed \(username) from \(team).")
             }
