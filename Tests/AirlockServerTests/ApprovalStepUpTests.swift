@@ -126,7 +126,7 @@ import VaporTesting
         try await ServerFixture.with { fixture in
             _ = try await fixture.environment("prod")
             let refused = try await fixture.call(.PATCH, "/organizations/acme/environments/prod", as: "olivia", object: ["approvalSignInMinutes": 30])
-            #expect(refused.status == .badRequest && refused.body.string.contains("no_identity_provider"), "\(refused.body.string)")
+            #expect(refused.status == .unprocessableEntity && refused.body.string.contains("no_identity_provider"), "\(refused.body.string)")
             #expect(try await fixture.call(.PATCH, "/organizations/acme/environments/prod", as: "olivia", object: ["approvalSignInMinutes": 0]).status == .ok)
         }
     }
@@ -153,7 +153,7 @@ import VaporTesting
                         "\(off.body.string)")
                 let secondFactorAlone = try await fixture.call(.PATCH, "/organizations/acme/environments/prod", as: "olivia",
                                                                object: ["approvalNeedsProviderMfa": true])
-                #expect(secondFactorAlone.status == .badRequest && secondFactorAlone.body.string.contains("provider_mfa_without_step_up"))
+                #expect(secondFactorAlone.status == .unprocessableEntity && secondFactorAlone.body.string.contains("provider_mfa_without_step_up"))
             }
         }
     }

@@ -131,8 +131,15 @@ import VaporTesting
             #expect(try await Self.send(.PUT, "/organizations/acme/environments/prod/variables/REGION", token: ada, ["value": "eu-west-1"],
                                         on: fixture).status == .forbidden)
             try await Self.owner(.PUT, "/organizations/acme/environments/prod/team-access/deployers", ["access": "administer"], on: fixture)
+            // An approval given before the variables change no longer holds.
+            try await Self.owner(.PATCH, "/organizations/acme/environments/prod", ["requiredApprovals": 2], on: fixture)
+            let run = try await fixture.run(on: try await Environments.located("prod", in: "acme", on: fixture.app.db), by: "mario", reaching: .planned)
+            try await Self.owner(.POST, "/runs/\(try run.requireID().uuidString.lowercased())/actions/confirm", [:], on: fixture)
+            #expect(try await Runs.approvals(of: try run.requireID(), on: fixture.app.db).map(\.username) == ["olivia"])
             let set = try await Self.send(.PUT, "/organizations/acme/environments/prod/variables/REGION", token: ada, ["value": "eu-west-1"], on: fixture)
             #expect(set.status == .ok, "\(set.body.string)")
+            #expect(try await Runs.approvals(of: try run.requireID(), on: fixture.app.db).isEmpty)
+            #expect(try await Runs.events(of: try run.requireID(), on: fixture.app.db).last?.note == "Approvals so far voided: the environment variable REGION changed")
             let gate = try await Self.send(.PATCH, "/organizations/acme/environments/prod", token: ada, ["mfa": "never"], on: fixture)
             #expect(gate.status == .forbidden && gate.body.string.contains("owners_only"), "settings stay with owners: \(gate.body.string)")
             let teamAccess = try await Self.send(.PUT, "/organizations/acme/environments/prod/team-access/deployers", token: ada, ["access": "administer"],

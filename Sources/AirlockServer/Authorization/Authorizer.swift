@@ -101,7 +101,9 @@ enum Authorizer {
     static func access(of userID: UUID, role: Membership.Role, in environmentID: UUID,
                        on database: any Database) async throws -> (access: EnvironmentAccess?, restricted: Bool) {
         let rows = try await database.sql.raw(teamAccess.query([userID, environmentID])).all()
-        let restricted = try rows.first?.decode(column: "restricted", as: Bool?.self) ?? false
+        // No row: no such environment (deleted meanwhile); nobody may do anything there.
+        guard let first = rows.first else { return (nil, false) }
+        let restricted = try first.decode(column: "restricted", as: Bool?.self) ?? false
         if role == .owner { return (.administer, restricted) }
         guard restricted else { return (.approve, false) }
         let levels = try rows.filter { try $0.decode(column: "mine", as: Int.self) != 0 }

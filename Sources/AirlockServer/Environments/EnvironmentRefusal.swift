@@ -24,8 +24,9 @@ enum EnvironmentRefusal: Refusal {
         case .nameTaken: .conflict
         case .notFound: .notFound
         case .teamAccessTooLow: .forbidden
-        case .invalidRequiredApprovals, .invalidAWSSessionHours, .invalidPageSize, .invalidListText, .invalidApprovalSignInMinutes,
-             .providerMFAWithoutStepUp, .stepUpWithoutIdentityProvider: .invalid
+        case .invalidRequiredApprovals, .invalidAWSSessionHours, .invalidPageSize, .invalidListText, .invalidApprovalSignInMinutes: .invalid
+        // Each field is valid on its own: what is refused is the combination, or the server it is asked of.
+        case .providerMFAWithoutStepUp, .stepUpWithoutIdentityProvider: .unprocessable
         }
     }
 

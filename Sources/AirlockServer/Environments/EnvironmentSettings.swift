@@ -71,7 +71,10 @@ enum EnvironmentSettings {
         try await database.transaction { database in
             try await environment.save(on: database)
             // A stricter step-up rule covers applies still waiting for approvals: those given under the old one are void.
-            if stricter { try await RunApproval.voidAwaiting(in: try environment.requireID(), actor: actorUsername, on: database) }
+            if stricter {
+                try await RunApproval.voidAwaiting(in: try environment.requireID(), actor: actorUsername,
+                                                   because: "the environment's step-up rule for approvers became stricter", on: database)
+            }
         }
         return environment
     }

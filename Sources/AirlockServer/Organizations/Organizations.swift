@@ -146,6 +146,7 @@ public enum Organizations {
 
     /// Takes a person out of an organization and its teams, in the caller's transaction.
     static func leave(_ userID: UUID, organizationID: UUID, on database: any Database) async throws {
+        try await RowLock.lock(Organization.schema, id: organizationID, on: database)
         let teams = try await Team.query(on: database).filter(\.$organization.$id == organizationID).all().map { try $0.requireID() }
         if !teams.isEmpty { try await TeamMembership.query(on: database).filter(\.$user.$id == userID).filter(\.$team.$id ~~ teams).delete() }
         try await Membership.query(on: database).filter(\.$organization.$id == organizationID).filter(\.$user.$id == userID).delete()

@@ -23,16 +23,16 @@ final class RunApproval: Model, @unchecked Sendable {
         self.at = time.timeIntervalSince1970
     }
 
-    /// Voids the approvals of the environment's planned runs (a stricter step-up rule covers them): each needs its
-    /// approvals again, under the new rule; the run's history says why.
-    static func voidAwaiting(in environmentID: UUID, actor: String, on database: any Database) async throws {
+    /// Voids the approvals of the environment's planned runs, given before a change that covers them (a stricter
+    /// step-up rule, a changed environment variable): each needs its approvals again; the run's history says `why`.
+    static func voidAwaiting(in environmentID: UUID, actor: String, because why: String, on database: any Database) async throws {
         let planned = try await Run.query(on: database).filter(\.$environment.$id == environmentID).filter(\.$state == .planned).all()
         for run in planned {
             let runID = try run.requireID()
             guard try await RunApproval.query(on: database).filter(\.$run.$id == runID).count() > 0 else { continue }
             try await RunApproval.query(on: database).filter(\.$run.$id == runID).delete()
             try await RunEvent(runID: runID, from: .planned, to: .planned, actor: actor,
-                               note: "Approvals so far voided: the environment's step-up rule for approvers became stricter").save(on: database)
+                               note: "Approvals so far voided: \(why)").save(on: database)
         }
     }
 }

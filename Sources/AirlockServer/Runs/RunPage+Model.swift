@@ -21,6 +21,8 @@ struct RunPage {
     /// Who approved the apply so far, and how many approvals it needs.
     let approvals: [RunApproval]
     let requiredApprovals: Int
+    /// Whether approvals here need a recent sign-in at the identity provider (a step-up may send the form there).
+    let approvalsNeedStepUp: Bool
     /// The run's MFA authentications, newest first.
     let authentications: [MFAAuthentication]
 
@@ -34,6 +36,7 @@ struct RunPage {
         let applyAttempt = try await MFAGate.latest(runID: runID, phase: .apply, on: database)
         let planAttempt = try await MFAGate.latest(runID: runID, phase: .plan, on: database)
         let confirmNeedsCode = run.state == .planned && run.mfaLevel.requiresMFA(for: .apply)
+        let rules = try await TerraformEnvironment.find(run.$environment.id, on: database)
         let lock: MFALockView.Status? = if run.state == .planned {
             confirmNeedsCode ? MFALockView.status(of: applyAttempt) : nil
         } else if run.waitsForPlanCode {
@@ -49,7 +52,7 @@ struct RunPage {
                        applyLog: try await RunLogChunk.text(of: runID, .apply, on: database),
                        lock: lock, confirmNeedsCode: confirmNeedsCode, planNeedsCode: run.waitsForPlanCode, applyNeedsCode: run.waitsForApplyCode,
                        approvals: try await Runs.approvals(of: runID, on: database),
-                       requiredApprovals: try await TerraformEnvironment.find(run.$environment.id, on: database)?.requiredApprovals ?? 1,
+                       requiredApprovals: rules?.requiredApprovals ?? 1, approvalsNeedStepUp: rules?.approvalSignInMinutes != nil,
                        authentications: try await MFAAuthentication.query(on: database).filter(\.$runID == runID).sort(\.$at, .descending).all())
     }
 }

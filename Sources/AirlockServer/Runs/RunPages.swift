@@ -44,8 +44,10 @@ struct RunPages: RouteCollection {
     func show(_ request: Request) async throws -> Response {
         let page = try await Self.page(request)
         // An approval here may be sent on to the identity provider for a step-up (`act`): the browser follows that
-        // redirect of the form's submission only if the page's form-action names the provider.
-        let provider = await request.application.openIDProvider?.authorizationOrigin(now: request.application.clock.now)
+        // redirect of the form's submission only if the page's form-action names the provider. Asked only where a
+        // step-up rule holds, so no other run page waits on the provider.
+        let provider = page.approvalsNeedStepUp
+            ? await request.application.openIDProvider?.authorizationOrigin(now: request.application.clock.now) : nil
         return Layout.render("Run #\(page.run.number) of \(page.organization)/\(page.environment)", page.render(csrf: CSRF.field(for: request)),
                              formTargets: provider.map { [$0] } ?? [], for: request)
     }

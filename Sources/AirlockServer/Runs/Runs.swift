@@ -2,8 +2,9 @@ import Fluent
 import Foundation
 import SQLKit
 
-/// Run operations, independent of HTTP: every member of the environment's organization queues plans,
-/// confirms, discards and cancels; nobody else sees the run (404).
+/// Run operations, independent of HTTP: those who may plan in the environment queue, discard and cancel plans,
+/// those who may approve confirm and stop applies (`Authorizer`: every member, or in an environment restricted to
+/// teams its teams); nobody else sees the run (404).
 enum Runs {
     /// A run with where it belongs, as the API and pages show it.
     struct Located: Sendable {
@@ -321,8 +322,11 @@ enum Runs {
             }
             throw RunRefusal.invalidTransition(action: "canceled", state: state)
         }
-        // Only while still in a state the actor may stop.
-        try await Run.query(on: database).filter(\.$id == runID).filter(\.$state ~~ executing).set(\.$cancelRequested, to: true).update()
+        // Only while still in a state the actor may stop; said in the history only if it was.
+        let requested = try await database.sql.update(Run.schema).set(Run.column(\.$cancelRequested), to: SQLBind(true))
+            .where(Run.column(\.$id), .equal, SQLBind(runID)).where(Run.column(\.$state), .in, SQLBind.group(executing.map(\.rawValue)))
+            .returning(Run.column(\.$id)).all()
+        guard !requested.isEmpty else { throw RunRefusal.invalidTransition(action: "canceled", state: try await currentState(runID, on: database)) }
         try await RunEvent(runID: runID, from: state, to: state, actor: actor.username, note: "Cancel requested").save(on: database)
         return try await find(runID, actorID: try actor.requireID(), on: database)
     }

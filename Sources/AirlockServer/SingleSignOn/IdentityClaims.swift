@@ -30,7 +30,7 @@ struct IdentityClaims: Sendable {
         self.username = username
         let email = claims["email"]?.string.flatMap { $0.unicodeScalars.allSatisfy(\.isASCII) ? $0.lowercased() : nil }
         verifiedEmail = (claims["email_verified"]?.isTrue ?? false) ? email : nil
-        groups = Array((claims[configuration.groupsClaim]?.strings ?? []).filter { !$0.isEmpty && $0.utf8.count <= 256 }.prefix(1000))
+        groups = Array((claims[configuration.groupsClaim]?.strings ?? []).filter { !$0.isEmpty && $0.unicodeScalars.count <= 256 }.prefix(1000))
         authenticatedAt = claims["auth_time"]?.seconds.map(Date.init(timeIntervalSince1970:))
         methods = (claims["amr"]?.strings ?? []).filter { $0.count <= 32 && $0.unicodeScalars.allSatisfy { $0.isASCII && CharacterSet.alphanumerics.contains($0) } }
             .prefix(16).map { $0 }

@@ -38,17 +38,19 @@ actor OpenIDProvider {
         return document
     }
 
-    /// The key set; fetched again when `missingKey` (a token named a key the set lacks) and the last fetch is over a
-    /// minute old.
     /// The origin of the provider's authorization endpoint (`https://login.example.com`), where a step-up's form
     /// submission is redirected: a page with such a form names it in its `form-action`. Nil while the provider cannot
-    /// be reached (the step-up then fails on the page that says so).
+    /// be reached (the step-up then fails on the page that says so), and for an endpoint whose origin is not plain
+    /// (it goes into a header: no character of it may end the directive or start another).
     func authorizationOrigin(now: Date) async -> String? {
         guard let document = try? await document(now: now), let url = URLComponents(string: document.authorizationEndpoint),
-              let scheme = url.scheme, let host = url.host else { return nil }
+              let scheme = url.scheme?.lowercased(), ["https", "http"].contains(scheme), let host = url.percentEncodedHost,
+              !host.isEmpty, host.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || ".-[]:".contains($0)) }) else { return nil }
         return "\(scheme)://\(host)" + (url.port.map { ":\($0)" } ?? "")
     }
 
+    /// The key set; fetched again when `missingKey` (a token named a key the set lacks) and the last fetch is over a
+    /// minute old.
     func keys(now: Date, missingKey: Bool = false) async throws(SignInRefusal) -> JSONWebKeySet {
         if let keySet {
             let age = now.timeIntervalSince(keySet.fetchedAt)

@@ -9,9 +9,9 @@ final class PendingSignIn: Model, @unchecked Sendable {
     static let schema = "pending_sign_ins"
     static let lifetime: TimeInterval = 10 * 60
     /// How many sign-ins one client address may have under way: each start writes a row before anyone is known, so an
-    /// anonymous client may not write them without end. Beyond it a start drops the address's oldest, never refuses: a
-    /// client filling its address's share cannot lock out the others there, only make their oldest unfinished sign-in
-    /// start again (a finished sign-in's row is gone).
+    /// anonymous client may not write them without end. Beyond it a start drops the address's oldest rather than
+    /// refusing: a client that keeps filling its address's share makes the others there start an unfinished sign-in
+    /// again, but is never the reason a new one is refused.
     static let maximumPerAddress = 100
 
     @ID(key: .id) var id: UUID?
@@ -43,12 +43,13 @@ final class PendingSignIn: Model, @unchecked Sendable {
         self.createdAt = createdAt.timeIntervalSince1970
     }
 
-    /// Drops `address`'s oldest sign-ins under way so that one more keeps it within `maximumPerAddress`.
+    /// Drops `address`'s oldest sign-ins under way so that one more keeps it within `maximumPerAddress`: by their ids,
+    /// so a sign-in another request starts meanwhile is never among them.
     static func makeRoom(for address: String, on database: any Database) async throws {
-        let kept = try await PendingSignIn.query(on: database).filter(\.$clientAddress == address).sort(\.$createdAt, .descending)
-            .sort(\.$id).limit(maximumPerAddress - 1).all().compactMap(\.id)
-        guard kept.count == maximumPerAddress - 1 else { return }
-        try await PendingSignIn.query(on: database).filter(\.$clientAddress == address).filter(\.$id !~ kept).delete()
+        let oldest = try await PendingSignIn.query(on: database).filter(\.$clientAddress == address).sort(\.$createdAt, .descending)
+            .sort(\.$id).offset(maximumPerAddress - 1).limit(1000).all().compactMap(\.id)
+        guard !oldest.isEmpty else { return }
+        try await PendingSignIn.query(on: database).filter(\.$id ~~ oldest).delete()
     }
 
     /// Deletes sign-ins that never came back in time.

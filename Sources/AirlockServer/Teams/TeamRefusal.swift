@@ -36,7 +36,7 @@ enum TeamRefusal: Refusal {
         switch self {
         case let .nameTaken(name): "The organization already has a team \"\(name)\"."
         case let .notFound(name): "There is no team \"\(name)\" in this organization."
-        case .invalidGroup: "An identity provider group is 1 to 256 bytes of text without control characters, as the provider's groups claim lists it."
+        case .invalidGroup: "An identity provider group is up to 256 characters without control characters, as the provider's groups claim lists it."
         case let .invalidAccess(access):
             "There is no access \"\(access)\"; it is one of \(EnvironmentAccess.allCases.map(\.rawValue).joined(separator: ", "))."
         case let .notAMember(username): "\"\(username)\" is not a member of this organization: add them as a member first."

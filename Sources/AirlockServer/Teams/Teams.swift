@@ -93,6 +93,8 @@ enum Teams {
         try await database.transaction { database in
             try await RowLock.writeLock(on: database)
             let team = try await owned(name, in: organization, actorID: actorID, on: database)
+            // On PostgreSQL: not beside the person leaving the organization (`Organizations.leave` takes the same lock).
+            try await RowLock.lock(Organization.schema, id: team.$organization.id, on: database)
             guard !username.contains("\0"), let user = try await User.query(on: database).filter(\.$username == username).first(),
                   try await Membership.query(on: database).filter(\.$organization.$id == team.$organization.id)
                     .filter(\.$user.$id == user.requireID()).first() != nil else {
@@ -141,6 +143,9 @@ enum Teams {
             let team = try await owned(name, in: organization, actorID: actorID, on: database)
             let located = try await Environments.find(environment, in: organization, actorID: actorID, on: database)
             let (environmentID, teamID) = (try located.requireID(), try team.requireID())
+            // On PostgreSQL: one change to an environment's team access at a time (a grant beside an `open` cannot leave
+            // access on an environment opened to everyone).
+            try await RowLock.lock(TerraformEnvironment.schema, id: environmentID, on: database)
             if !located.restrictedToTeams {
                 located.storedRestrictedToTeams = true
                 try await located.save(on: database)
@@ -162,6 +167,7 @@ enum Teams {
             try await RowLock.writeLock(on: database)
             let team = try await owned(name, in: organization, actorID: actorID, on: database)
             let environmentID = try await Environments.find(environment, in: organization, actorID: actorID, on: database).requireID()
+            try await RowLock.lock(TerraformEnvironment.schema, id: environmentID, on: database)
             guard let existing = try await EnvironmentTeamAccess.query(on: database).filter(\.$environment.$id == environmentID)
                 .filter(\.$team.$id == team.requireID()).first() else {
                 throw TeamRefusal.notFound(name)
@@ -177,6 +183,7 @@ enum Teams {
             try await RowLock.writeLock(on: database)
             _ = try await Authorizer.authorize(actorID, .administer, organization: organization, on: database)
             let located = try await Environments.find(environment, in: organization, actorID: actorID, on: database)
+            try await RowLock.lock(TerraformEnvironment.schema, id: located.requireID(), on: database)
             try await EnvironmentTeamAccess.query(on: database).filter(\.$environment.$id == located.requireID()).delete()
             located.storedRestrictedToTeams = false
             try await located.save(on: database)
@@ -196,7 +203,7 @@ enum Teams {
     /// A group as the provider's groups claim lists it, or nil for none (an empty text clears).
     private static func validatedGroup(_ group: String?) throws -> String? {
         guard let group, !group.isEmpty else { return nil }
-        guard group.utf8.count <= 256, !group.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+        guard group.unicodeScalars.count <= 256, !group.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
             throw TeamRefusal.invalidGroup
         }
         return group

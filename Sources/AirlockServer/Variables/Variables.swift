@@ -30,17 +30,27 @@ enum Variables {
             guard !AWSAccess.withheldVariables.contains(key) else { throw VariableRefusal.organizationLevelOnly(key) }
             let environmentID = try await ownedScopeID(scope, actorID: actorID, on: database)
             try await VariableStore<EnvironmentVariable>.set(key, value: value, sensitive: sensitive, in: environmentID, secrets: secrets, on: database)
+            try await voidApprovals(in: environmentID, key: key, actorID: actorID, on: database)
         }
         return sensitive
     }
 
-    /// Deletes a variable (owners only).
+    /// Deletes a variable (the scope's administrators only).
     static func delete(_ key: String, in scope: VariableScope, actorID: UUID, on database: any Database) async throws {
         let scopeID = try await ownedScopeID(scope, actorID: actorID, on: database)
         switch scope {
         case .organization: try await VariableStore<OrganizationVariable>.delete(key, in: scopeID, on: database)
-        case .environment: try await VariableStore<EnvironmentVariable>.delete(key, in: scopeID, on: database)
+        case .environment:
+            try await VariableStore<EnvironmentVariable>.delete(key, in: scopeID, on: database)
+            try await voidApprovals(in: scopeID, key: key, actorID: actorID, on: database)
         }
+    }
+
+    /// An environment variable changes what a planned run's apply gets: the approvals given before no longer hold (a
+    /// team that administers the environment cannot change an approved apply's variables under its approvers).
+    private static func voidApprovals(in environmentID: UUID, key: String, actorID: UUID, on database: any Database) async throws {
+        let actor = try await User.find(actorID, on: database)?.username ?? "an administrator"
+        try await RunApproval.voidAwaiting(in: environmentID, actor: actor, because: "the environment variable \(key) changed", on: database)
     }
 
     /// The organization's variables, decrypted (for the MFA gate and its checks).
