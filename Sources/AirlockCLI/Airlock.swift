@@ -7,7 +7,7 @@ public struct Airlock: AsyncParsableCommand {
         commandName: "airlock",
         abstract: "Run Terraform against AWS behind multi-factor authentication.",
         version: version,
-        subcommands: serverCommands + [Login.self, Logout.self, Org.self, Team.self, Env.self, Push.self, RunCommand.self, MFADeviceCommand.self, Token.self, Exec.self, CredentialProcess.self, Export.self, WhoAmI.self, Cache.self, TOTPCode.self]
+        subcommands: serverCommands + [Login.self, Logout.self, Org.self, Team.self, PolicyCommand.self, Env.self, Push.self, RunCommand.self, MFADeviceCommand.self, Token.self, Exec.self, CredentialProcess.self, Export.self, WhoAmI.self, Cache.self, TOTPCode.self]
     )
 
     public init() {}

@@ -127,6 +127,18 @@ extension AirlockServerCommand {
         @Option(name: .customLong("run-open-files"), help: "The files one process of a run may have open.")
         var runOpenFiles = RunLimits().openFiles
 
+        @Option(name: .customLong("policy-engine"),
+                help: ArgumentHelp("The Rego engine plans are checked against policy sets with: OPA's `opa`, or scripts/opa/opa-regorus (Microsoft's Regorus, PyPI gordon-to-regorus).",
+                                   discussion: "It runs in the run sandbox without a network. Without one, owners cannot add policy sets, and a plan that existing sets cover fails closed.",
+                                   valueName: "path"))
+        var policyEngine: String?
+
+        @Option(name: .customLong("policy-timeout"), help: "The longest one policy evaluation may take (e.g. 30s); past it the check fails closed.")
+        var policyTimeout: DurationOption = DurationOption(argument: "30s")!
+
+        @Option(name: .customLong("policy-memory"), help: ArgumentHelp("The memory one policy evaluation may use (e.g. 1G).", valueName: "size"))
+        var policyMemory = ByteSizeOption(bytes: 1 << 30)
+
         @Option(name: .customLong("run-network-allow"),
                 help: ArgumentHelp("A destination runs may reach although it is not public: HOST, ADDRESS or NETWORK/PREFIX, each with an optional :PORT (repeatable).",
                                    discussion: "Runs reach public addresses only; never this machine's loopback, the cloud's instance metadata, link-local or private addresses, unless named here (a private registry, a VPC endpoint, 127.0.0.1:5432).",
@@ -177,6 +189,11 @@ extension AirlockServerCommand {
             for (flag, duration) in [("--request-body-timeout", requestBodyTimeout), ("--idle-timeout", idleTimeout)] where duration.seconds < 1 {
                 throw ValidationError("\(flag) must be at least 1s.")
             }
+            if let policyEngine, !policyEngine.hasPrefix("/") || !FileManager.default.isExecutableFile(atPath: policyEngine) {
+                throw ValidationError("--policy-engine takes the absolute path of an executable (\(policyEngine) is not one).")
+            }
+            guard policyTimeout.seconds >= 1 else { throw ValidationError("--policy-timeout must be at least 1s.") }
+            guard policyMemory.bytes >= 64 << 20 else { throw ValidationError("--policy-memory must be at least 64M.") }
             for path in sandboxReadOnly where !path.hasPrefix("/") {
                 throw ValidationError("--sandbox-read-only takes absolute paths (\(path) is not one).")
             }
@@ -237,6 +254,9 @@ extension AirlockServerCommand {
             configuration.runLimits.tmpBytes = runTmp.bytes
             configuration.runLimits.diskBytes = runDisk.bytes
             configuration.runLimits.openFiles = runOpenFiles
+            configuration.policyEngine = policyEngine
+            configuration.policyTimeout = TimeInterval(policyTimeout.seconds)
+            configuration.policyMemoryBytes = policyMemory.bytes
             configuration.runNetworkAllowances = try runNetworkAllow.map(RunNetworkAllowance.init(parsing:))
             configuration.retention.stateVersions = keepStateVersions
             configuration.retention.unusedConfigurationVersions = keepUnusedUploads

@@ -117,6 +117,14 @@ import VaporTesting
     /// `TeamAccessTests`), written out here apart from `RouteRules`: a rule that loosens (or tightens) one of these
     /// fails below even when the domain would still refuse.
     static let ownersOnly: Set<String> = [
+        "POST /api/v1/organizations/:organization/policy-sets",
+        "PATCH /api/v1/organizations/:organization/policy-sets/:policySet",
+        "DELETE /api/v1/organizations/:organization/policy-sets/:policySet",
+        "POST /api/v1/organizations/:organization/policy-sets/:policySet/versions",
+        "POST /organizations/:organization/policy-sets",
+        "POST /organizations/:organization/policy-sets/:policySet/versions",
+        "POST /organizations/:organization/policy-sets/:policySet/settings",
+        "POST /organizations/:organization/policy-sets/:policySet/delete",
         "GET /api/v1/organizations/:organization/mfa-devices",
         "DELETE /api/v1/organizations/:organization/mfa-devices/:username",
         "GET /api/v1/organizations/:organization/notification-destinations",
@@ -254,6 +262,11 @@ private struct Samples {
         let environment = try await fixture.environment()
         let environmentID = try environment.requireID()
         let run = try await fixture.run(on: environment)
+        // A policy check, for the TFE policy-check routes to find.
+        let check = PolicyCheck(sets: [.init(name: "rules", version: 1, enforcement: .softMandatory, error: nil,
+                                             policies: [.init(name: "rule", messages: ["no"])], approvalsRequired: nil)], checkedAt: 0, override: nil)
+        run.policyCheckJSON = String(decoding: try JSONEncoder().encode(check), as: UTF8.self)
+        try await run.save(on: fixture.app.db)
         let state = #"{"version":4,"serial":1,"lineage":"l-1","outputs":{"n":{"value":1,"type":"number"}},"resources":[]}"#
         let version = try await StateVersions.store(Data(state.utf8), for: environmentID, by: StateWriter(runID: nil, lockID: nil, mustHoldLock: false),
                                                     secrets: fixture.app.secretBox, on: fixture.app.db)
@@ -291,6 +304,7 @@ private struct Samples {
         case "run": return tfe || tfeLink ? TFEID.make("run", runID) : run
         case "plan": return TFEID.make("plan", runID)
         case "apply": return TFEID.make("apply", runID)
+        case "check": return TFEID.make("polchk", runID)
         case "version": return prefix == "cv" ? TFEID.make("cv", uploadID) : TFEID.make("sv", stateVersionID)
         case "output": return "wsout-\(stateVersionID.uuidString.lowercased())-n"
         case "username": return "nobody"

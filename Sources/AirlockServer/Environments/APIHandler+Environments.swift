@@ -98,6 +98,7 @@ extension Components.Schemas.MFAAuthentication {
     init(_ record: MFAAuthentication) {
         self.init(username: record.username, at: Date(timeIntervalSince1970: record.at), run: record.runID?.uuidString.lowercased(),
                   phase: record.phase == .plan ? .plan : .apply, succeeded: record.succeeded, stsRequestId: record.stsRequestID,
-                  error: record.error, deviceSerial: record.deviceSerial, planSha256: record.planSHA256, identityProof: record.identityProof)
+                  error: record.error, deviceSerial: record.deviceSerial, planSha256: record.planSHA256, identityProof: record.identityProof,
+                  purpose: record.purpose.flatMap(Components.Schemas.MFAAuthentication.PurposePayload.init(rawValue:)))
     }
 }

@@ -32,6 +32,9 @@ final class TerraformEnvironment: Model, @unchecked Sendable {
     /// How many distinct people approve an apply before it starts (nil on rows from before: one).
     @OptionalField(key: "required_approvals") var storedRequiredApprovals: Int?
     var requiredApprovals: Int { max(1, storedRequiredApprovals ?? 1) }
+    /// The approvals a run's apply needs: the environment's rule, or more where the run's policies demand it
+    /// (`approvals_required`, `PolicyCheck`).
+    func requiredApprovals(for run: Run) -> Int { max(requiredApprovals, run.policyRequiredApprovals ?? 0) }
     /// The most approvals an environment may require.
     static let maximumRequiredApprovals = 10
     /// How long, in hours, a run phase's AWS credentials hold from its start (nil on rows from before: one).

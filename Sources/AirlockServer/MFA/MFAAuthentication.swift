@@ -25,6 +25,12 @@ final class MFAAuthentication: Model, @unchecked Sendable {
     /// What the identity provider said of the person's sign-in, when the environment's step-up rule asked
     /// (`SignInProof.describe`): the audit names both factors.
     @OptionalField(key: "identity_proof") var identityProof: String?
+    /// What the code was for when it was not the phase's own authentication: `policy_override` (an owner overriding a
+    /// failed soft-mandatory policy). Nil: the phase's authentication, which the lock icon shows.
+    @OptionalField(key: "purpose") var purpose: String?
+
+    /// The purpose of an owner's code that overrides a policy failure.
+    static let policyOverride = "policy_override"
 
     init() {}
 

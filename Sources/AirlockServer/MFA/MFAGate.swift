@@ -32,6 +32,9 @@ enum MFAGate {
         var planSHA256: String? = nil
         /// What the identity provider said of the approver's sign-in, when the environment's step-up rule asked.
         var identityProof: String? = nil
+        /// Set for a code that only proves the person (`MFAAuthentication.policyOverride`): no role is assumed, and the
+        /// session made is dropped.
+        var purpose: String? = nil
     }
 
     static func authenticate(code: String, user: User, target: Target, services: MFAServices,
@@ -60,7 +63,7 @@ enum MFAGate {
             throw error
         }
         let attempt = try await reserveAttempt(for: user, target: target, environmentID: environmentID, serial: serial, now: now, on: database)
-        let role = target.environment.roleARN(for: target.phase, mfaAuthenticated: true)
+        let role = target.purpose == nil ? target.environment.roleARN(for: target.phase, mfaAuthenticated: true) : nil
         do {
             let personal = serial == keys.serial ? nil : serial
             let phaseRole = role.map {
@@ -110,6 +113,7 @@ enum MFAGate {
                                             succeeded: false, stsRequestID: nil, error: "Waiting for AWS STS.", countsAsFailure: true,
                                             deviceSerial: serial, planSHA256: target.planSHA256, at: now)
             attempt.identityProof = target.identityProof
+            attempt.purpose = target.purpose
             try await attempt.save(on: database)
             return attempt
         }
@@ -127,6 +131,7 @@ enum MFAGate {
 
     /// The newest attempt on a run's phase: the lock icon's state.
     static func latest(runID: UUID, phase: RunPhase, on database: any Database) async throws -> MFAAuthentication? {
-        try await MFAAuthentication.query(on: database).filter(\.$runID == runID).filter(\.$phase == phase).sort(\.$at, .descending).first()
+        try await MFAAuthentication.query(on: database).filter(\.$runID == runID).filter(\.$phase == phase).filter(\.$purpose == nil)
+            .sort(\.$at, .descending).first()
     }
 }

@@ -47,7 +47,7 @@ enum MFALockView {
             let result: HTML = record.succeeded ? "succeeded" : "failed: \(record.error ?? "")"
             // Under a step-up rule, the first factor's word beside the person: what the identity provider said.
             let proof: HTML = record.identityProof.map { "<br><small class=\"muted\">\($0)</small>" } ?? .empty
-            return "<tr><td><time datetime=\"\(time)\">\(time)</time></td><td>\(record.username)\(proof)</td><td><code>\(record.deviceSerial ?? "")</code></td><td>\(record.phase.rawValue)</td><td>\(run)</td><td><code title=\"\(record.planSHA256 ?? "")\">\(String(record.planSHA256?.prefix(12) ?? ""))</code></td><td>\(result)</td><td><code>\(record.stsRequestID ?? "")</code></td></tr>"
+            return "<tr><td><time datetime=\"\(time)\">\(time)</time></td><td>\(record.username)\(proof)</td><td><code>\(record.deviceSerial ?? "")</code></td><td>\(record.purpose == MFAAuthentication.policyOverride ? "policy override" : record.phase.rawValue)</td><td>\(run)</td><td><code title=\"\(record.planSHA256 ?? "")\">\(String(record.planSHA256?.prefix(12) ?? ""))</code></td><td>\(result)</td><td><code>\(record.stsRequestID ?? "")</code></td></tr>"
         }
         return """
             <table><thead><tr><th scope="col">When</th><th scope="col">User</th><th scope="col">Device</th><th scope="col">Phase</th><th scope="col">Run</th><th scope="col">Plan approved</th><th scope="col">Result</th><th scope="col">STS request id</th></tr></thead>

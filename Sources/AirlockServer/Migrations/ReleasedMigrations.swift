@@ -14,5 +14,6 @@ enum ReleasedMigrations {
         CreateRunApproval(), UpdateEnvironmentAddApprovalRules(), CreateNotificationDestination(), CreateNotificationDelivery(),
         UpdateRunsAddPlanSummaryAndPlanBinding(), CreateLookupIndexes(), UpdateUsersAddAdministrator(), CreateMFADeviceProof(),
         UpdateRunsAddAWSGrantTimes(), CreatePendingSignInAndUserIdentity(), UpdateForApprovalStepUp(), CreateTeams(), UpdatePendingSignInsAddClientAddress(),
+        CreatePolicySets(),
     ]
 }

@@ -28,7 +28,7 @@ extension OrganizationPage {
             """ : "<p class=\"muted\">Only owners add and remove members.</p>"
         let notifications: HTML = isOwner ? " · <a href=\"\(SiteURL.notifications(name).path)\">Notifications</a>" : .empty
         return """
-            <p><a href="\(SiteURL.environments(name).path)">Environments</a> · <a href="\(SiteURL.teams(name).path)">Teams</a> · <a href="\(SiteURL.organizationVariablesPage(of: organization))">Organization variables</a>\(notifications)</p>
+            <p><a href="\(SiteURL.environments(name).path)">Environments</a> · <a href="\(SiteURL.teams(name).path)">Teams</a> · <a href="\(SiteURL.policySets(name).path)">Policy sets</a> · <a href="\(SiteURL.organizationVariablesPage(of: organization))">Organization variables</a>\(notifications)</p>
             <h2>Members</h2>
             <table><thead><tr><th scope="col">User</th><th scope="col">Role</th>\(isOwner ? "<th scope=\"col\">Last sign-in</th>" as HTML : .empty)<th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead><tbody>\(rows)</tbody></table>
             \(addForm)

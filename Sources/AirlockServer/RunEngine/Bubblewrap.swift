@@ -16,7 +16,7 @@ public struct Bubblewrap: Sendable {
     public let executable: String
     /// Host paths every run may read, at the same place, that the operator named.
     public let readOnlyPaths: [String]
-    /// Host paths every run may read if they exist: Terraform, its plugin cache and CLI config, a CA bundle.
+    /// Host paths every run may read if they exist: Terraform, its plugin cache and CLI config, a CA bundle, the policy engine.
     let terraformPaths: [String]
     /// The size of a phase's private `/tmp`.
     public var tmpBytes = RunLimits().tmpBytes
@@ -38,10 +38,11 @@ public struct Bubblewrap: Sendable {
     ///   - serverEnvironment: what the server passes through to Terraform; the files it names are shown
     ///     read-only. (Never a run's own variables: a run must not choose what it may read.)
     ///   - readOnlyPaths: further paths the operator lets runs read.
-    public init(executable: String, terraform: String, serverEnvironment: [String: String], readOnlyPaths: [String]) {
+    ///   - policyEngine: the program policy checks run (`PolicyEngine`), shown read-only like Terraform.
+    public init(executable: String, terraform: String, serverEnvironment: [String: String], readOnlyPaths: [String], policyEngine: String? = nil) {
         self.executable = executable
         let named = Self.pathVariables.compactMap { serverEnvironment[$0] }
-        self.terraformPaths = ([terraform] + named).filter { $0.hasPrefix("/") }
+        self.terraformPaths = ([terraform] + named + [policyEngine].compactMap { $0 }).filter { $0.hasPrefix("/") }
         self.readOnlyPaths = readOnlyPaths
     }
 
@@ -74,9 +75,10 @@ public struct Bubblewrap: Sendable {
     }
 
     /// Starts `executable` in a new sandbox showing `workspace`.
+    /// `offline`: with no network at all (a policy engine), instead of the phase's.
     func launch(_ program: String, arguments: [String], environment: [String: String], workspace: RunWorkspace,
-                network: RunNetworkNamespace? = nil, prefix: [String] = []) throws -> RunProcess {
-        let options = try sandboxOptions(environment: environment, workspace: workspace)
+                network: RunNetworkNamespace? = nil, offline: Bool = false, prefix: [String] = []) throws -> RunProcess {
+        let options = try sandboxOptions(environment: environment, workspace: workspace) + (offline ? ["--unshare-net"] : [])
         let argumentFile = try ArgumentFile(options)
         defer { argumentFile.close() }
         let info = try ChildPipe()

@@ -5,7 +5,9 @@ import Foundation
 struct PhaseContext {
     let claim: RunQueue.Claim
     let run: Run
-    let environmentID: UUID
+    /// Its environment, with its organization.
+    let environment: TerraformEnvironment
+    var environmentID: UUID { environment.id ?? UUID() }
     let workspace: RunWorkspace
     let terraform: TerraformInvocation
     let log: RunLogWriter

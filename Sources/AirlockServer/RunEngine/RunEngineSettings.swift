@@ -31,6 +31,9 @@ public struct RunEngineSettings: Sendable {
     /// Where runs may connect to, each phase in a network of its own; nil when runs share the server's network
     /// (`--shared-run-network`).
     public var network: RunNetworkPolicy?
+    /// The Rego engine plans are checked with; nil where the operator named none (a plan its environment's policy sets
+    /// cover then fails closed).
+    public var policyEngine: PolicyEngine?
 
     public init(terraformBinary: String, concurrency: Int = 4, phaseTimeout: TimeInterval = 2 * 60 * 60,
                 cancelGracePeriod: TimeInterval = 10, leaseDuration: TimeInterval = 30, logLimitBytes: Int = defaultLogLimitBytes,

@@ -180,7 +180,7 @@ struct RunExecutor: Sendable {
             try await finish(claim, outcome: initialized, failure: "terraform init failed", log: log)
             return
         }
-        let phase = PhaseContext(claim: claim, run: run, environmentID: environmentID, workspace: workspace, terraform: terraform, log: log)
+        let phase = PhaseContext(claim: claim, run: run, environment: environment, workspace: workspace, terraform: terraform, log: log)
         switch claim.phase {
         case .plan: try await plan(phase)
         case .apply: try await apply(phase)
@@ -190,20 +190,23 @@ struct RunExecutor: Sendable {
     /// The saved plan's summary (`PlanSummary`, as JSON) from `terraform show -json`, in the same sandbox and folder
     /// as the plan. A plan whose summary cannot be read is still a plan: its log says why and approvers read the log.
     /// `stopped` is how `show` was stopped (a cancel, the deadline, the server stopping), if it was.
+    /// `terraform show -json` of the saved plan: its summary for approvers (JSON of `PlanSummary`) and the plan's JSON
+    /// itself for the policy check; nil for what could not be read.
     func summarize(_ terraform: TerraformInvocation, log: RunLogWriter) async throws
-        -> (stopped: TerraformInvocation.Outcome?, json: String?) {
+        -> (stopped: TerraformInvocation.Outcome?, json: String?, plan: Data?) {
         let shown = try await terraform.capture(["show", "-json", "-no-color", RunWorkspace.planFile], limit: PlanSummary.jsonLimit)
-        guard case let .exited(status) = shown.outcome else { return (shown.outcome, nil) }
+        guard case let .exited(status) = shown.outcome else { return (shown.outcome, nil, nil) }
         do {
             guard status == 0 else { throw PlanSummaryError.unreadable("terraform show exited with status \(status)") }
             guard !shown.truncated else { throw PlanSummaryError.tooLarge }
+            let plan = try PlanSummary.jsonLine(of: shown.output)
             // Addresses are masked as the log masks them: a for_each key may hold a sensitive variable's value.
-            let summary = try await log.masked(PlanSummary(terraformShowOutput: shown.output))
+            let summary = try await log.masked(PlanSummary(terraformShowOutput: plan))
             await log.note(summary.headline)
-            return (nil, String(decoding: try JSONEncoder().encode(summary), as: UTF8.self))
+            return (nil, String(decoding: try JSONEncoder().encode(summary), as: UTF8.self), plan)
         } catch {
             await log.note("The plan's summary could not be read (\(error)); approvers see the log only.")
-            return (nil, nil)
+            return (nil, nil, nil)
         }
     }
 

@@ -56,6 +56,11 @@ actor RunLogWriter {
         summary.mapAddresses { String(decoding: mask.masked(Array($0.utf8)), as: UTF8.self) }
     }
 
+    /// A text of Airlock's (a policy's message) with the values the log masks masked.
+    func masked(_ text: String) -> String {
+        String(decoding: mask.masked(Array(text.utf8)), as: UTF8.self)
+    }
+
     /// A line as it is (e.g. "Authenticated with MFA by ..."), masked like Terraform's.
     func line(_ text: String) {
         append(Data((text + "\n").utf8))

@@ -14,13 +14,14 @@ public enum RunSandbox: Sendable {
 
     /// Starts `executable` for a run phase whose own folders are `workspace`, in the phase's network namespace
     /// (nil: the server's network).
-    /// `prefix` is the command it is started through (`RunPhaseLimits.launchPrefix`).
+    /// `prefix` is the command it is started through (`RunPhaseLimits.launchPrefix`). `offline`: sandboxed without any network
+    /// (unsandboxed, the operator chose the server's view of everything).
     func launch(_ executable: String, arguments: [String], environment: [String: String], workspace: RunWorkspace,
-                network: RunNetworkNamespace?, prefix: [String]) throws -> RunProcess {
+                network: RunNetworkNamespace?, offline: Bool = false, prefix: [String]) throws -> RunProcess {
         switch self {
         case let .bubblewrap(bubblewrap):
             return try bubblewrap.launch(executable, arguments: arguments, environment: environment, workspace: workspace, network: network,
-                                         prefix: prefix)
+                                         offline: offline, prefix: prefix)
         case .unsandboxed:
             let command = prefix + [executable] + arguments
             return RunProcess(spawned: try SpawnedProcess(executable: command[0], arguments: Array(command.dropFirst()), environment: environment,

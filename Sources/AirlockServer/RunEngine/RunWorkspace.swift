@@ -57,8 +57,8 @@ struct RunWorkspace {
     }
 
     /// An empty workspace for checking the sandbox.
-    static func scratch(in workRoot: URL) throws -> RunWorkspace {
-        try make(at: workRoot.appendingPathComponent("check-\(UUID().uuidString.lowercased())"))
+    static func scratch(in workRoot: URL, purpose: String = "check") throws -> RunWorkspace {
+        try make(at: workRoot.appendingPathComponent("\(purpose)-\(UUID().uuidString.lowercased())"))
     }
 
     private static func make(at root: URL) throws -> RunWorkspace {
@@ -91,6 +91,13 @@ struct RunWorkspace {
     /// (`sealed/`, shown read-only), before any of the apply's processes start.
     func writeApprovedPlan(_ data: Data) throws {
         try Self.writeNew(data, to: approvedPlan)
+    }
+
+    /// Writes a file the sandbox reads and cannot change (`sealed/`), such as a policy check's input; its path.
+    func writeServerFile(_ data: Data, named name: String) throws -> URL {
+        let file = serverFiles.appendingPathComponent(name)
+        try Self.writeNew(data, to: file)
+        return file
     }
 
     /// Creates `file`; never writes through an existing file or link.

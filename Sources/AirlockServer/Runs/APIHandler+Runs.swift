@@ -92,7 +92,8 @@ extension APIHandler {
             .init(username: $0.username, at: Date(timeIntervalSince1970: $0.at), planSha256: $0.planSHA256)
         }
         run.planSummary = located.run.planSummary.map(Components.Schemas.PlanSummary.init)
-        run.requiredApprovals = try await TerraformEnvironment.find(located.run.$environment.id, on: database)?.requiredApprovals
+        run.policyCheck = located.run.policyCheck.map(Components.Schemas.PolicyCheck.init)
+        run.requiredApprovals = try await TerraformEnvironment.find(located.run.$environment.id, on: database)?.requiredApprovals(for: located.run)
         return run
     }
 }

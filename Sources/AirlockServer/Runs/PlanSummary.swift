@@ -47,14 +47,19 @@ struct PlanSummary: Codable, Sendable, Equatable {
         return "Plan: " + parts.joined(separator: ", ") + "."
     }
 
+    /// The plan's JSON in `terraform show -json PLAN`'s output: its one line that starts with `{`.
+    static func jsonLine(of output: Data) throws(PlanSummaryError) -> Data {
+        guard let line = output.split(separator: UInt8(ascii: "\n")).first(where: { $0.first == UInt8(ascii: "{") }) else { throw .noJSON }
+        return Data(line)
+    }
+
     /// The summary of `terraform show -json PLAN`'s output (merged with anything Terraform wrote to standard
     /// error: the JSON is its one line that starts with `{`).
     init(terraformShowOutput output: Data) throws(PlanSummaryError) {
-        let lines = output.split(separator: UInt8(ascii: "\n"))
-        guard let line = lines.first(where: { $0.first == UInt8(ascii: "{") }) else { throw .noJSON }
+        let line = try Self.jsonLine(of: output)
         let plan: ShownPlan
         do {
-            plan = try JSONDecoder().decode(ShownPlan.self, from: Data(line))
+            plan = try JSONDecoder().decode(ShownPlan.self, from: line)
         } catch {
             throw .unreadable(String(describing: error))
         }

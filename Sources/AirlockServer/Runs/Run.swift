@@ -58,8 +58,16 @@ final class Run: Model, @unchecked Sendable {
 
     /// What the saved plan does (`PlanSummary`, as JSON), read from `terraform show -json` after the plan.
     @OptionalField(key: "plan_summary") var planSummaryJSON: String?
+    /// The plan's policy check (`PolicyCheck`, JSON); nil where no policy set covered the environment.
+    @OptionalField(key: "policy_check") var policyCheckJSON: String?
+    /// The approvals the plan's policies demand (`approvals_required`), on top of the environment's rule.
+    @OptionalField(key: "policy_required_approvals") var policyRequiredApprovals: Int?
 
     var isPlanOnly: Bool { planOnly ?? false }
+
+    var policyCheck: PolicyCheck? {
+        policyCheckJSON.flatMap { try? JSONDecoder().decode(PolicyCheck.self, from: Data($0.utf8)) }
+    }
 
     /// The saved plan's summary; nil before the plan, without changes, or when it could not be read.
     var planSummary: PlanSummary? {

@@ -41,7 +41,7 @@ enum RunAutoApply {
         do {
             let confirmed = try await Runs.confirm(runID, actor: actor, tokenCode: nil, mfa: mfa, on: database)
             if confirmed.run.state != .planned { return true }
-            let required = try await TerraformEnvironment.find(confirmed.run.$environment.id, on: database)?.requiredApprovals ?? 1
+            let required = try await TerraformEnvironment.find(confirmed.run.$environment.id, on: database)?.requiredApprovals(for: confirmed.run) ?? 1
             reason = .moreApprovals(approvals: try await Runs.approvals(of: runID, on: database).count, required: required)
         } catch MFARefusal.codeRequired {
             reason = .applyCode(approvedBy: actor.username)

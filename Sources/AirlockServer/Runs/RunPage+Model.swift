@@ -25,6 +25,8 @@ struct RunPage {
     let approvalsNeedStepUp: Bool
     /// The run's MFA authentications, newest first.
     let authentications: [MFAAuthentication]
+    /// Whether the visitor may override the run's failed soft-mandatory policies (an owner, while it waits for that).
+    let mayOverridePolicy: Bool
 
     var runID: UUID { run.id ?? UUID() }
 
@@ -46,13 +48,18 @@ struct RunPage {
         } else {
             (applyAttempt ?? planAttempt).map { MFALockView.status(of: $0) }
         }
+        var mayOverridePolicy = false
+        if run.state == .policyOverride {
+            mayOverridePolicy = (try? await Authorizer.authorize(actorID, .administer, organization: organization, on: database)) != nil
+        }
         return RunPage(organization: organization, environment: environment, run: run,
                        events: try await Runs.events(of: runID, on: database),
                        planLog: try await RunLogChunk.text(of: runID, .plan, on: database),
                        applyLog: try await RunLogChunk.text(of: runID, .apply, on: database),
                        lock: lock, confirmNeedsCode: confirmNeedsCode, planNeedsCode: run.waitsForPlanCode, applyNeedsCode: run.waitsForApplyCode,
                        approvals: try await Runs.approvals(of: runID, on: database),
-                       requiredApprovals: rules?.requiredApprovals ?? 1, approvalsNeedStepUp: rules?.approvalSignInMinutes != nil,
-                       authentications: try await MFAAuthentication.query(on: database).filter(\.$runID == runID).sort(\.$at, .descending).all())
+                       requiredApprovals: rules?.requiredApprovals(for: run) ?? 1, approvalsNeedStepUp: rules?.approvalSignInMinutes != nil,
+                       authentications: try await MFAAuthentication.query(on: database).filter(\.$runID == runID).sort(\.$at, .descending).all(),
+                       mayOverridePolicy: mayOverridePolicy)
     }
 }

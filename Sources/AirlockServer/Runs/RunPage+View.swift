@@ -41,6 +41,10 @@ extension RunPage {
             }
             actions.append("<form class=\"inline\" method=\"post\" action=\"\(path(.discard))\" data-confirm=\"Discard run #\(run.number)? Its plan is never applied.\">\(csrf)<button type=\"submit\" class=\"danger\">Discard</button></form>")
         }
+        if run.state == .policyOverride {
+            if mayOverridePolicy { gate = PolicyCheckView.overrideForm(action: path(.overridePolicy), csrf: csrf) }
+            actions.append("<form class=\"inline\" method=\"post\" action=\"\(path(.discard))\" data-confirm=\"Discard run #\(run.number)? Its plan is never applied.\">\(csrf)<button type=\"submit\" class=\"danger\">Discard</button></form>")
+        }
         let approved: HTML? = requiredApprovals > 1 || !approvals.isEmpty
             ? "<p id=\"approvals\">Approvals: \(approvals.count) of \(requiredApprovals)\(approvals.isEmpty ? "" : " (" + approvals.map(\.username).joined(separator: ", ") + ")")</p>"
             : nil
@@ -76,6 +80,7 @@ extension RunPage {
             <p>State: \(RunPages.stateBadge(run.state))\(run.isDestroy == true ? " · <strong>destroy</strong>" as HTML : .empty) · \(run.message) · queued by \(run.createdBy)</p>
             \(error)
             \(PlanSummaryView.render(run.planSummary, planSHA256: run.planSHA256, queuedBy: run.createdBy))
+            \(PolicyCheckView.render(run.policyCheck))
             \(approved)
             \(credentialTimes)
             \(gate)

@@ -25,6 +25,7 @@ struct RunPages: RouteCollection {
         routes.post(SiteURL.runAction(.key, .key, .key, .authenticateApply).pathComponents, use: authenticateApply)
         routes.post(SiteURL.runAction(.key, .key, .key, .discard).pathComponents, use: discard)
         routes.post(SiteURL.runAction(.key, .key, .key, .cancel).pathComponents, use: cancel)
+        routes.post(SiteURL.runAction(.key, .key, .key, .overridePolicy).pathComponents, use: overridePolicy)
     }
 
     func queue(_ request: Request) async throws -> Response {
@@ -88,6 +89,19 @@ struct RunPages: RouteCollection {
         return try await act(request, success: "\(phase == .plan ? "Plan" : "Apply") authenticated; it starts when the runs ahead of it are over.") {
             try await Runs.authenticate($0, phase: phase, actor: $1, tokenCode: code?.isEmpty == false ? code : nil,
                                         proof: WebSession.signInProof(in: request), mfa: request.application.mfaServices, on: request.db)
+        }
+    }
+
+    struct OverrideForm: Content {
+        let token_code: String?
+        let reason: String?
+    }
+
+    func overridePolicy(_ request: Request) async throws -> Response {
+        let form = try? request.content.decode(OverrideForm.self)
+        return try await act(request, success: "Policy failure overridden; the run waits for Confirm & Apply.") {
+            try await Runs.overridePolicy($0, actor: $1, tokenCode: form?.token_code?.isEmpty == false ? form?.token_code : nil,
+                                          reason: form?.reason ?? "", mfa: request.application.mfaServices, on: request.db)
         }
     }
 

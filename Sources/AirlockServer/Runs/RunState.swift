@@ -5,6 +5,9 @@ enum RunState: String, Codable, Sendable, CaseIterable {
     case planning
     /// Planned with changes; waits for "Confirm & Apply" or "Discard".
     case planned
+    /// Planned with changes, and a soft-mandatory policy failed: waits for an owner's override (an MFA code and a
+    /// reason), or "Discard".
+    case policyOverride = "policy_override"
     /// Planned without changes: nothing to apply.
     case plannedAndFinished = "planned_and_finished"
     /// Confirmed; waits for a worker.
@@ -19,8 +22,9 @@ enum RunState: String, Codable, Sendable, CaseIterable {
     var successors: Set<RunState> {
         switch self {
         case .pending: [.planning, .canceled, .errored]
-        case .planning: [.planned, .plannedAndFinished, .errored, .canceled]
+        case .planning: [.planned, .policyOverride, .plannedAndFinished, .errored, .canceled]
         case .planned: [.applyQueued, .discarded, .errored]
+        case .policyOverride: [.planned, .discarded, .errored]
         case .applyQueued: [.applying, .canceled, .errored]
         case .applying: [.applied, .errored, .canceled]
         case .plannedAndFinished, .applied, .discarded, .canceled, .errored: []

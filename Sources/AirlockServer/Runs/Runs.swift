@@ -128,7 +128,7 @@ enum Runs {
         if let seenPlan, seenPlan.lowercased() != run.planSHA256 { throw RunRefusal.planMismatch(seen: seenPlan, saved: run.planSHA256) }
         guard let environment = try await TerraformEnvironment.find(run.$environment.id, on: database) else { throw RunRefusal.notFound }
         if environment.approverMustDiffer, actor.username == run.createdBy { throw RunRefusal.queuerCannotApprove(queuer: run.createdBy) }
-        let required = environment.requiredApprovals
+        let required = environment.requiredApprovals(for: run)
         let earlier = try await RunApproval.query(on: database).filter(\.$run.$id == runID).all()
         if earlier.contains(where: { $0.username == actor.username }) {
             throw RunRefusal.alreadyApproved(approvals: try await counting(earlier, in: environment, on: database).count, required: required)
@@ -289,7 +289,7 @@ enum Runs {
     /// "Discard": planned → discarded, which frees the environment for the next run.
     static func discard(_ runID: UUID, actor: User, on database: any Database) async throws -> Located {
         _ = try await find(runID, actorID: try actor.requireID(), for: .plan, on: database)
-        guard try await RunTransition.move(runID, from: [.planned], to: .discarded, actor: actor.username, note: "Plan discarded",
+        guard try await RunTransition.move(runID, from: [.planned, .policyOverride], to: .discarded, actor: actor.username, note: "Plan discarded",
                                            on: database) else {
             throw RunRefusal.invalidTransition(action: "discarded", state: try await currentState(runID, on: database))
         }

@@ -45,6 +45,10 @@ struct TFEAPI: RouteCollection {
         api.get("workspaces", ":workspace", "runs", use: workspaceRuns)
         api.get("plans", ":plan") { try await self.readPhase($0, phase: .plan) }
         api.get("applies", ":apply") { try await self.readPhase($0, phase: .apply) }
+        api.get("runs", ":run", "policy-checks", use: listPolicyChecks)
+        api.get("policy-checks", ":check", use: readPolicyCheck)
+        api.get("policy-checks", ":check", "output", use: policyCheckOutput)
+        api.post("policy-checks", ":check", "actions", "override", use: overridePolicyCheckFromTerraform)
         // Any other TFE endpoint: a JSON:API answer Terraform can show, not the JSON API's.
         for method in [HTTPMethod.GET, .POST, .PATCH, .PUT, .DELETE] {
             api.on(method, "**") { request -> Response in

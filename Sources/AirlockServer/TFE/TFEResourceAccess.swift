@@ -2,7 +2,7 @@ import Fluent
 import Foundation
 import Vapor
 
-/// The things the TFE API names by id (`ws-`, `run-`, `plan-`, `apply-`, `cv-`, `sv-`, `wsout-`), authorized by
+/// The things the TFE API names by id (`ws-`, `run-`, `plan-`, `apply-`, `polchk-` (a run's policy check), `cv-`, `sv-`, `wsout-`), authorized by
 /// the organization that holds them. What the caller may not see answers as a missing thing, in TFE's form.
 enum TFEResourceAccess {
     /// `userID` may do `action` to the thing `id` names (with `prefix`); `operation` is the route's last path
@@ -10,7 +10,7 @@ enum TFEResourceAccess {
     static func authorize(_ userID: UUID, _ action: Action, prefix: String, id: String, operation: String,
                           on database: any Database) async throws {
         let notFound = TFEError(status: .notFound, detail: "There is no such \(prefix == "wsout" ? "output" : prefix), or you cannot see it.")
-        if ["run", "plan", "apply"].contains(prefix) {
+        if ["run", "plan", "apply", "polchk"].contains(prefix) {
             guard let runID = TFEID.parse(id, prefix: prefix) else { throw notFound }
             do {
                 _ = try await Authorizer.authorize(userID, action, run: runID, on: database)

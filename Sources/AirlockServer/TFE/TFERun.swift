@@ -23,6 +23,9 @@ enum TFERun {
             "apply": ["data": ["type": "applies", "id": .string(id("apply", of: runID))]],
             "workspace": ["data": ["type": "workspaces", "id": .string(TFEID.make("ws", run.$environment.id))]],
         ]
+        if run.policyCheckJSON != nil {
+            relationships["policy-checks"] = ["data": [["type": "policy-checks", "id": .string(TFEPolicyCheck.id(of: runID))]]]
+        }
         if let configurationUpload {
             relationships["configuration-version"] = ["data": ["type": "configuration-versions", "id": .string(TFEID.make("cv", configurationUpload))]]
         }
@@ -38,7 +41,7 @@ enum TFERun {
             "actions": [
                 "is-cancelable": .bool(RunState.queued.contains(run.state) || RunState.executing.contains(run.state)),
                 "is-confirmable": .bool(run.state == .planned),
-                "is-discardable": .bool(run.state == .planned),
+                "is-discardable": .bool([.planned, .policyOverride].contains(run.state)),
                 "is-force-cancelable": false,
             ],
             "permissions": ["can-apply": true, "can-cancel": true, "can-discard": true, "can-force-execute": false, "can-force-cancel": false],
@@ -100,7 +103,7 @@ enum TFERun {
         case (.plan, .errored), (.apply, .errored): "errored"
         case (.plan, .canceled), (.apply, .canceled): "canceled"
         case (.plan, _): "finished"
-        case (.apply, .pending), (.apply, .planning), (.apply, .planned), (.apply, .applyQueued): "pending"
+        case (.apply, .pending), (.apply, .planning), (.apply, .planned), (.apply, .policyOverride), (.apply, .applyQueued): "pending"
         case (.apply, .applying): "running"
         case (.apply, .applied): "finished"
         case (.apply, _): "unreachable"

@@ -27,6 +27,8 @@ enum SiteURL {
     case revokeMFADevice(Parameter<String>)
     case notifications(Parameter<String>)
     case teams(Parameter<String>)
+    case policySets(Parameter<String>)
+    case policySetAction(Parameter<String>, Parameter<String>, PolicySetAction)
     case teamGroup(Parameter<String>, Parameter<String>)
     case deleteTeam(Parameter<String>, Parameter<String>)
     case teamMembers(Parameter<String>, Parameter<String>)
@@ -51,9 +53,15 @@ enum SiteURL {
     /// Where `terraform login` sends the browser (announced by service discovery).
     case terraformLogin
 
+    /// What the policy sets page posts to for one set.
+    enum PolicySetAction: String {
+        case versions, settings, delete
+    }
+
     /// What a run's page posts to, or reads (`live`).
     enum RunAction: String {
         case live, confirm, discard, cancel
+        case overridePolicy = "override-policy"
         case authenticatePlan = "authenticate-plan"
         case authenticateApply = "authenticate-apply"
     }
@@ -76,6 +84,8 @@ enum SiteURL {
         case let .revokeMFADevice(name): Self.organization(name).pathComponents + ["mfa-devices", "revoke"]
         case let .notifications(name): Self.organization(name).pathComponents + ["notifications"]
         case let .teams(name): Self.organization(name).pathComponents + ["teams"]
+        case let .policySets(name): Self.organization(name).pathComponents + ["policy-sets"]
+        case let .policySetAction(name, set, action): Self.policySets(name).pathComponents + [Self.component(set, "policySet"), .constant(action.rawValue)]
         case let .teamGroup(name, team): Self.teams(name).pathComponents + [Self.component(team, "team"), "group"]
         case let .deleteTeam(name, team): Self.teams(name).pathComponents + [Self.component(team, "team"), "delete"]
         case let .teamMembers(name, team): Self.teams(name).pathComponents + [Self.component(team, "team"), "members"]

@@ -103,6 +103,11 @@ struct CloudWorld {
     }
 
     /// The environment's newest run, as the API shows it.
+    /// One run as the API describes it (with its events, approvals and policy check).
+    func run(_ id: String) async throws -> [String: Any] {
+        (try JSONSerialization.jsonObject(with: Data(try await api("GET", "/runs/\(id)").body.utf8)) as? [String: Any]) ?? [:]
+    }
+
     func newestRun(in environment: String = "production") async throws -> [String: Any]? {
         let runs = try await api("GET", "/organizations/acme/environments/\(environment)/runs")
         return (try JSONSerialization.jsonObject(with: Data(runs.body.utf8)) as? [[String: Any]])?.first
