@@ -38,7 +38,7 @@ import Testing
             try await browser.open(world.base + runPath)
             let waiting = try await WebUITests.check(browser)
             #expect(waiting.contains("Policy check soft failed (2 policy sets)"), "\(waiting)")
-            #expect(waiting.contains("a release needs a change ticket in the run&#39;s message"), "\(waiting)")
+            #expect(waiting.contains("a release needs a change ticket in the run's message"), "\(waiting)")
             #expect(waiting.contains("x is not a telling name"), "the advisory warning: \(waiting)")
             #expect(waiting.contains("Override the soft-mandatory policy failure"), "\(waiting)")
             try await browser.type("Hotfix INC-7, ticket to follow", into: "#override-reason")

@@ -25,7 +25,7 @@ import Testing
         }
         """
 
-    static let thing = #"resource "terraform_data" "thing" { input = "INPUT" }"#
+    static let thing = TerraformCLITests.thing
 
     /// Creates a policy set on acme through the API.
     static func createSet(_ world: CloudWorld, name: String, enforcement: String, policies: [(String, String)], environments: [String]? = nil)
@@ -140,6 +140,40 @@ import Testing
                 let applyCode = try #require(await sts.engine.currentCode(forUser: user.name))
                 let confirmed = try await world.airlock(["run", "apply", "--env", "acme/production", "--run", id, "--mfa-code", applyCode])
                 #expect(confirmed.status == 0, "\(confirmed.stdout)\(confirmed.stderr)")
+                #expect(try await world.run(id)["state"] as? String == "applied")
+            }
+        } catch {
+            try? await sts.stop()
+            throw error
+        }
+        try await sts.stop()
+    }
+
+    /// In a terminal, `terraform apply` offers an owner the override of a soft failure, as against TFE; the owner gives
+    /// the code and reason with `airlock run override`, and the waiting Terraform goes on to its apply prompt by itself.
+    @Test func terraformWaitsAtItsOverridePromptWhileAnOwnerOverrides() async throws {
+        let sts = try await TestSTS.start(directory: TestSTSDirectory.reference())
+        do {
+            try await CloudWorld.with(serveArguments: ["--sts-endpoint", sts.endpoint.absoluteString, "--policy-engine", PolicyEngineProgram.regorusShim]) { world in
+                let user = try await TerraformCLITests.setAWSVariables(world)
+                #expect(try await world.terraform(["init", "-input=false"]).status == 0)
+                let created = try await Self.createSet(world, name: "careful", enforcement: "soft-mandatory",
+                                                       policies: [("no-new-things", "package airlock.careful\n\ndeny contains \"new things need a change ticket\" if {\n  some change in input.plan.resource_changes\n  \"create\" in change.change.actions\n}\n")])
+                #expect(created.status == 201, "\(created.body)")
+                let (executable, arguments, environment) = try await world.command(["apply"], resources: Self.thing)
+                let terminal = try await TmuxSession(command: ([executable] + arguments).map(TmuxSession.quoted).joined(separator: " "),
+                                                     environment: environment.filter { $0.key != "TF_IN_AUTOMATION" })
+                defer { Task { await terminal.stop() } }
+                try await terminal.waitFor("Do you want to override the soft failed policy check?", seconds: 120)
+                let id = try #require(try await world.newestRun()?["id"] as? String)
+                let code = try #require(await sts.engine.currentCode(forUser: user.name))
+                let overridden = try await world.airlock(["run", "override", "--env", "acme/production", "--run", id, "--mfa-code", code,
+                                                          "--reason", "CHG-7"])
+                #expect(overridden.status == 0, "\(overridden.stdout)\(overridden.stderr)")
+                try await terminal.waitFor("Do you want to perform these actions", seconds: 60)
+                try await terminal.send("yes")
+                let done = try await terminal.waitFor("[exit ", seconds: 120)
+                #expect(done.contains("Apply complete! Resources: 1 added"), "\(done)")
                 #expect(try await world.run(id)["state"] as? String == "applied")
             }
         } catch {

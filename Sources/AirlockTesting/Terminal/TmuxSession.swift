@@ -86,7 +86,7 @@ public final class TmuxSession: Sendable {
 
     private static let environment = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin", "TERM": "xterm"]
 
-    static func quoted(_ value: String) -> String {
+    public static func quoted(_ value: String) -> String {
         "'" + value.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 }

@@ -62,8 +62,9 @@ struct CloudWorld {
         return (try await TerraformVersion.v1_15.executable(), ["-chdir=\(home.path)"] + arguments + ["-no-color"], environment)
     }
 
-    private func command(_ arguments: [String], workspace: String, as user: String, token: String?, resources: String,
-                         version: TerraformVersion) async throws -> (String, [String], [String: String]) {
+    /// The executable, arguments and environment of `terraform ARGUMENTS` (`terraform(_:)` runs it; a terminal test types into it).
+    func command(_ arguments: [String], workspace: String = "production", as user: String = "olivia", token: String? = nil, resources: String,
+                 version: TerraformVersion = .v1_15) async throws -> (String, [String], [String: String]) {
         let work = folder.appendingPathComponent("\(workspace)-\(user)")
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
         // Terraform 1.0 knows only the `remote` backend; 1.1 and later the `cloud` block.
