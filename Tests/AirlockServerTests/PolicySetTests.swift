@@ -115,7 +115,7 @@ import VaporTesting
             let staging = try await TerraformEnvironment.query(on: fixture.app.db).filter(\.$name == "staging").first()
             let organizationID = try #require(prod?.$organization.id)
             #expect(try await PolicyChecks.covering(environmentID: try #require(prod?.id), organizationID: organizationID, on: fixture.app.db).isEmpty)
-            #expect(try await PolicyChecks.covering(environmentID: try #require(staging?.id), organizationID: organizationID, on: fixture.app.db).map(\.1.number) == [2])
+            #expect(try await PolicyChecks.covering(environmentID: try #require(staging?.id), organizationID: organizationID, on: fixture.app.db).map { $0.1?.number } == [2])
             let all = try await fixture.call(.PATCH, "/organizations/acme/policy-sets/guardrails", as: "olivia", object: ["allEnvironments": true])
             #expect(all.status == .ok && !all.body.string.contains("\"environments\""), "\(all.body.string)")
             #expect(try await fixture.call(.DELETE, "/organizations/acme/policy-sets/guardrails", as: "olivia").status == .noContent)
@@ -159,9 +159,16 @@ import VaporTesting
         var crashing = PolicyEngine(executable: try script("crash", "kill -SEGV $$"))
         crashing.workRoot = folder
         await #expect(throws: PolicyEngineError.crashed(status: 139, output: "")) { try await crashing.evaluate(modules, input: Data("{}".utf8)) }
+        // What the engine writes to standard error (OPA's print, which a policy may fill with the plan's values) is never
+        // its answer, however much it looks like one.
+        var forging = PolicyEngine(executable: try script("forging", #"echo '{"result":[{"expressions":[{"value":{}}]}]}' >&2"#))
+        forging.workRoot = folder
+        await #expect(throws: PolicyEngineError.unreadable("its standard output is not OPA's JSON result document")) {
+            try await forging.evaluate(modules, input: Data("{}".utf8))
+        }
         var chatty = PolicyEngine(executable: try script("chatty", "echo 'hello'"))
         chatty.workRoot = folder
-        await #expect(throws: PolicyEngineError.unreadable("its output is not OPA's JSON result document")) {
+        await #expect(throws: PolicyEngineError.unreadable("its standard output is not OPA's JSON result document")) {
             try await chatty.evaluate(modules, input: Data("{}".utf8))
         }
         var real = PolicyEngine(executable: PolicyEngineProgram.regorusShim)
@@ -180,5 +187,72 @@ import VaporTesting
         let answered = try await real.evaluate([.init(fileName: "ok", source: "package airlock.ok\n\ndeny contains \"no\" if { input.x == 1 }\n")],
                                                input: Data(#"{"x":1}"#.utf8))
         #expect(try PolicyRules(of: Policy(name: "ok", source: "package airlock.ok\n"), in: answered).deny == ["no"])
+    }
+
+    /// `terraform show -json` output with two JSON lines is refused: a provider of the run shares Terraform's output and
+    /// could have written one of them for the policies (and the approvers' summary) to read.
+    @Test func aSecondJSONLineInTheShowOutputIsRefused() throws {
+        #expect(try PlanSummary.jsonLine(of: Data("warning\n{\"a\":1}\n".utf8)) == Data(#"{"a":1}"#.utf8))
+        #expect(throws: PlanSummaryError.self) { try PlanSummary.jsonLine(of: Data("{\"forged\":1}\n{\"a\":1}\n".utf8)) }
+    }
+
+    /// A set created or changed discards the plans waiting for confirmation or an override where it now applies (they
+    /// were checked against other rules); an apply already approved goes on. Members never learn the names of
+    /// environments hidden from them through a set.
+    @Test func aChangedSetDiscardsWaitingPlansAndHidesEnvironmentsFromMembers() async throws {
+        try await Self.withEngine { fixture in
+            let prod = try await fixture.environment("prod")
+            let staging = try await fixture.environment("staging")
+            let waiting = try await fixture.run(on: prod, reaching: .planned)
+            let elsewhere = try await fixture.run(on: staging, reaching: .planned)
+            let created = try await fixture.call(.POST, "/organizations/acme/policy-sets", as: "olivia",
+                                                 object: ["name": "guardrails", "enforcement": "hard-mandatory", "environments": ["prod"],
+                                                          "policies": Self.policies([("pol", Self.noDestroy)])])
+            #expect(created.status == .created, "\(created.body.string)")
+            #expect(try await Runs.currentState(try waiting.requireID(), on: fixture.app.db) == .discarded)
+            #expect(try await Runs.currentState(try elsewhere.requireID(), on: fixture.app.db) == .planned, "staging is not covered")
+            let note = try await Runs.events(of: try waiting.requireID(), on: fixture.app.db).last?.note ?? ""
+            #expect(note.contains("the policy set guardrails changed after this plan was checked"), "\(note)")
+            let widened = try await fixture.call(.PATCH, "/organizations/acme/policy-sets/guardrails", as: "olivia", object: ["allEnvironments": true])
+            #expect(widened.status == .ok, "\(widened.body.string)")
+            #expect(try await Runs.currentState(try elsewhere.requireID(), on: fixture.app.db) == .discarded)
+            let notTrue = try await fixture.call(.PATCH, "/organizations/acme/policy-sets/guardrails", as: "olivia", object: ["allEnvironments": false])
+            #expect(notTrue.status == .badRequest && notTrue.body.string.contains("invalid_scope"), "\(notTrue.body.string)")
+            // prod restricted to a team mario is not in: the set names it to owners only.
+            #expect(try await fixture.call(.POST, "/organizations/acme/teams", as: "olivia", object: ["name": "ops"]).status == .created)
+            #expect(try await fixture.call(.PUT, "/organizations/acme/environments/prod/team-access/ops", as: "olivia", object: ["access": "read"])
+                .status == .ok)
+            #expect(try await fixture.call(.PATCH, "/organizations/acme/policy-sets/guardrails", as: "olivia", object: ["environments": ["prod", "staging"]])
+                .status == .ok)
+            let asOwner = try await fixture.call(.GET, "/organizations/acme/policy-sets/guardrails", as: "olivia").body.string
+            #expect(asOwner.contains("\"environments\":[\"prod\",\"staging\"]"), "\(asOwner)")
+            let asMember = try await fixture.call(.GET, "/organizations/acme/policy-sets/guardrails", as: "mario").body.string
+            #expect(asMember.contains("\"environments\":[\"staging\"]"), "\(asMember)")
+        }
+    }
+
+    /// The environment's rules for approvers hold for an override: under four eyes the owner who queued the run may not
+    /// override its policy failure; nor may a member; a run not waiting for one has nothing to override.
+    @Test func anOverrideFollowsTheApproversRules() async throws {
+        try await Self.withEngine { fixture in
+            let prod = try await fixture.environment("prod")
+            #expect(try await fixture.call(.PATCH, "/organizations/acme/environments/prod", as: "olivia", object: ["approverMustDifferFromQueuer": true])
+                .status == .ok)
+            let run = try await fixture.run(on: prod, by: "olivia", reaching: .policyOverride)
+            let check = PolicyCheck(sets: [.init(name: "rules", version: 1, enforcement: .softMandatory, error: nil,
+                                                 policies: [.init(name: "rule", messages: ["no"])], approvalsRequired: nil)], checkedAt: 0, override: nil)
+            run.policyCheckJSON = String(decoding: try JSONEncoder().encode(check), as: UTF8.self)
+            try await run.save(on: fixture.app.db)
+            let path = "/runs/\(try run.requireID().uuidString.lowercased())/actions/override-policy"
+            let byQueuer = try await fixture.call(.POST, path, as: "olivia", object: ["tokenCode": "123456", "reason": "mine"])
+            #expect(byQueuer.status == .forbidden && byQueuer.body.string.contains("four_eyes"), "\(byQueuer.body.string)")
+            let byMember = try await fixture.call(.POST, path, as: "mario", object: ["tokenCode": "123456", "reason": "mine"])
+            #expect(byMember.status == .forbidden, "\(byMember.body.string)")
+            let planned = try await fixture.run(on: try await fixture.environment("staging"), by: "mario", reaching: .planned)
+            let nothing = try await fixture.call(.POST, "/runs/\(try planned.requireID().uuidString.lowercased())/actions/override-policy", as: "olivia",
+                                                 object: ["tokenCode": "123456", "reason": "why"])
+            #expect(nothing.status == .conflict && nothing.body.string.contains("nothing_to_override"), "\(nothing.body.string)")
+            #expect(try await Runs.currentState(try run.requireID(), on: fixture.app.db) == .policyOverride)
+        }
     }
 }

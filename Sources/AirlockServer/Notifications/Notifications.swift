@@ -80,10 +80,10 @@ enum Notifications {
         }
     }
 
-    /// What a run's move to `state` tells destinations, if anything: it waits for people (planned), it applied,
-    /// it errored.
+    /// What a run's move to `state` tells destinations, if anything: it waits for people (planned, or a policy
+    /// override), it applied, it errored.
     static func runMoved(_ runID: UUID, to state: RunState, on database: any Database) async throws {
-        guard [.planned, .applied, .errored].contains(state),
+        guard [.planned, .policyOverride, .applied, .errored].contains(state),
               let run = try await Run.query(on: database).filter(\.$id == runID).first() else { return }
         let now = Date()
         switch state {
@@ -91,6 +91,10 @@ enum Notifications {
             let waitsFor = run.mfaLevel.requiresMFA(for: .apply) ? "an MFA token code for its apply" : "the confirmation of its apply"
             try await record(.runWaiting, environmentID: run.$environment.id, runID: runID,
                              detail: "Run #\(run.number) is planned and waits for \(waitsFor).", at: now, on: database)
+        case .policyOverride:
+            try await record(.runWaiting, environmentID: run.$environment.id, runID: runID,
+                             detail: "Run #\(run.number) is planned, and a soft-mandatory policy failed: it waits for an owner's override.",
+                             at: now, on: database)
         case .applied:
             try await record(.runApplied, environmentID: run.$environment.id, runID: runID, detail: "Run #\(run.number) applied.", at: now, on: database)
         case .errored:

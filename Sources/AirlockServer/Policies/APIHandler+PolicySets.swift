@@ -31,12 +31,14 @@ extension APIHandler {
         switch (body.environments, body.allEnvironments) {
         case (nil, nil): scope = nil
         case let (names?, nil): scope = .named(names)
-        case (nil, _?): scope = .all
+        case (nil, true?): scope = .all
+        case (nil, false?): throw PolicyRefusal.allEnvironmentsIsTrue
         case (_?, _?): throw PolicyRefusal.scopeConflict
         }
+        let request = try Self.request
         let set = try await PolicySets.update(input.path.policySet, enforcement: body.enforcement?.rawValue, scope: scope,
-                                              in: input.path.organization, actorID: try Self.actorID, clock: try Self.request.application.clock,
-                                              on: try Self.database)
+                                              in: input.path.organization, actor: try request.auth.require(User.self), clock: request.application.clock,
+                                              on: request.db)
         return .ok(.init(body: .json(.init(set))))
     }
 
@@ -99,7 +101,7 @@ extension Components.Schemas.PolicySet {
 extension Components.Schemas.PolicySetVersion {
     init(_ version: PolicySetVersion) {
         self.init(number: version.number, createdBy: version.createdBy, createdAt: Date(timeIntervalSince1970: version.createdAt),
-                  policies: version.policies.map(Components.Schemas.PolicySource.init))
+                  policies: (version.policies ?? []).map(Components.Schemas.PolicySource.init))
     }
 }
 

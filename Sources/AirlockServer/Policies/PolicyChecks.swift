@@ -16,8 +16,9 @@ enum PolicyChecks {
     static let messagesPerPolicy = 100
     static let messageLength = 1000
 
-    /// The sets that cover an environment, each with its newest version, by name.
-    static func covering(environmentID: UUID, organizationID: UUID, on database: any Database) async throws -> [(PolicySet, PolicySetVersion)] {
+    /// The sets that cover an environment, each with its newest version (nil where it is missing: the check fails
+    /// closed), by name.
+    static func covering(environmentID: UUID, organizationID: UUID, on database: any Database) async throws -> [(PolicySet, PolicySetVersion?)] {
         let named = try await PolicySetEnvironment.query(on: database).filter(\.$environment.$id == environmentID).all().map(\.$policySet.id)
         let sets = try await PolicySet.query(on: database).filter(\.$organization.$id == organizationID)
             .group(.or) { group in
@@ -25,11 +26,10 @@ enum PolicyChecks {
                 if !named.isEmpty { group.filter(\.$id ~~ named) }
             }
             .sort(\.$name).all()
-        var covering: [(PolicySet, PolicySetVersion)] = []
+        var covering: [(PolicySet, PolicySetVersion?)] = []
         for set in sets {
-            guard let version = try await PolicySetVersion.query(on: database).filter(\.$policySet.$id == set.requireID())
-                .filter(\.$number == set.latestVersion).first() else { continue }
-            covering.append((set, version))
+            covering.append((set, try await PolicySetVersion.query(on: database).filter(\.$policySet.$id == set.requireID())
+                .filter(\.$number == set.latestVersion).first()))
         }
         return covering
     }
@@ -43,9 +43,13 @@ enum PolicyChecks {
         let input = try showJSON.map { try self.input(plan: $0, run: run, environment: environment, organization: organization) }
         var results: [PolicyCheck.SetResult] = []
         for (set, version) in sets {
-            let policies = version.policies
             func errored(_ message: String) -> PolicyCheck.SetResult {
-                PolicyCheck.SetResult(name: set.name, version: version.number, enforcement: set.enforcement, error: message, policies: [], approvalsRequired: nil)
+                PolicyCheck.SetResult(name: set.name, version: set.latestVersion, enforcement: set.enforcement, error: message, policies: [],
+                                      approvalsRequired: nil)
+            }
+            guard let version, let policies = version.policies else {
+                results.append(errored("The set's version \(set.latestVersion) cannot be read, so the plan could not be checked against it."))
+                continue
             }
             guard let input else {
                 results.append(errored("The plan's JSON (terraform show -json) could not be read, so it could not be checked."))
@@ -72,7 +76,7 @@ enum PolicyChecks {
             var outcomes: [PolicyCheck.PolicyResult] = []
             for (policy, rules) in read {
                 var messages: [String] = []
-                for message in rules.deny.prefix(messagesPerPolicy) { messages.append(await mask(String(message.prefix(messageLength)))) }
+                for message in rules.deny.prefix(messagesPerPolicy) { messages.append(await mask(printable(String(message.prefix(messageLength))))) }
                 if rules.deny.count > messagesPerPolicy { messages.append("... and \(rules.deny.count - messagesPerPolicy) more") }
                 outcomes.append(.init(name: policy.name, messages: messages))
             }
@@ -80,6 +84,11 @@ enum PolicyChecks {
                                  approvalsRequired: read.compactMap(\.1.approvalsRequired).max()))
         }
         return PolicyCheck(sets: results, checkedAt: now.timeIntervalSince1970, override: nil)
+    }
+
+    /// `text` with control characters (a terminal's escape sequences) shown as spaces: messages reach terminals.
+    static func printable(_ text: String) -> String {
+        String(String.UnicodeScalarView(text.unicodeScalars.map { $0.properties.generalCategory == .control ? " " : $0 }))
     }
 
     /// Checks that a version's policies load in the engine (with an empty plan): a module that does not parse is

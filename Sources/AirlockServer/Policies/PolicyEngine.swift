@@ -41,7 +41,10 @@ public struct PolicyEngine: Sendable {
             throw .unusable("its scratch folder could not be made (\(error))")
         }
         defer { workspace.remove() }
-        var arguments = ["eval", "--format", "json"]
+        // The engine's standard output goes to a file of its own: only that is its answer. Its standard error (OPA's
+        // `print`, which a policy may fill with the plan's values) reaches the pipe, and is never read as the answer.
+        let answer = workspace.folder.appendingPathComponent("answer.json")
+        var arguments = [executable, "eval", "--format", "json", "--strict-builtin-errors"]
         do {
             for (index, module) in modules.enumerated() {
                 let file = try workspace.writeServerFile(Data(module.source.utf8), named: "\(index + 1)-\(module.fileName).rego")
@@ -53,8 +56,8 @@ public struct PolicyEngine: Sendable {
         }
         let process: RunProcess
         do {
-            let limits = ["/usr/bin/prlimit", "--as=\(memoryBytes)", "--nofile=256", "--core=0", "--"]
-            process = try sandbox.launch(executable, arguments: arguments, environment: ["PATH": path, "HOME": workspace.home.path, "LANG": "C.UTF-8"],
+            let limits = ["/usr/bin/prlimit", "--as=\(memoryBytes)", "--fsize=\(Self.outputLimit + 1)", "--nofile=256", "--core=0", "--"]
+            process = try sandbox.launch("/bin/sh", arguments: ["-c", #"out=$1; shift; exec "$@" > "$out""#, "policy-engine", answer.path] + arguments, environment: ["PATH": path, "HOME": workspace.home.path, "LANG": "C.UTF-8"],
                                          workspace: workspace, network: nil, offline: true, prefix: limits)
         } catch {
             throw .unusable("\(executable) could not be started (\(error))")
@@ -78,26 +81,21 @@ public struct PolicyEngine: Sendable {
         let timedOut = (try? await watchdog.value) ?? false
         let output = await reader.value
         if timedOut { throw .timedOut(seconds: Int(timeout.components.seconds)) }
-        guard output.count <= Self.outputLimit else { throw .unreadable("it wrote more than \(Self.outputLimit >> 20) MiB") }
-        let document = Self.document(in: output)
+        let size = (try? FileManager.default.attributesOfItem(atPath: answer.path)[.size] as? Int) ?? 0
+        guard size <= Self.outputLimit else { throw .unreadable("it wrote more than \(Self.outputLimit >> 20) MiB") }
+        let document = (try? Data(contentsOf: answer)).flatMap { try? JSONDecoder().decode(OPAEvalDocument.self, from: $0) }
         if let errors = document?.errors, !errors.isEmpty {
             throw .policyError(errors.compactMap(\.message).joined(separator: "\n"))
         }
         guard status == 0 else {
+            // Standard error, for what the engine said of its end.
             let tail = String(decoding: output.suffix(2000), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
             throw .crashed(status: status, output: tail)
         }
-        guard let document else { throw .unreadable("its output is not OPA's JSON result document") }
+        guard let document else { throw .unreadable("its standard output is not OPA's JSON result document") }
         // OPA leaves out an undefined result; `data` is always defined.
         guard let value = document.result?.first?.expressions?.first?.value else { throw .unreadable("it gave no value for data") }
         return value
-    }
-
-    /// OPA's JSON document in the engine's output (merged with anything it wrote to standard error before it).
-    private static func document(in output: Data) -> OPAEvalDocument? {
-        if let document = try? JSONDecoder().decode(OPAEvalDocument.self, from: output) { return document }
-        guard let start = output.firstIndex(of: UInt8(ascii: "{")) else { return nil }
-        return try? JSONDecoder().decode(OPAEvalDocument.self, from: output[start...])
     }
 }
 

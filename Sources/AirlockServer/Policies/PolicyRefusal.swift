@@ -15,6 +15,8 @@ enum PolicyRefusal: Refusal {
     case unknownEnvironment(String)
     /// A change that both names environments and covers every one.
     case scopeConflict
+    /// `allEnvironments` takes true only (name environments to narrow a set).
+    case allEnvironmentsIsTrue
     /// The policies do not load in the engine (a parse or compile error).
     case brokenPolicies(String)
     /// The server has no policy engine (`airlock serve --policy-engine`).
@@ -31,7 +33,7 @@ enum PolicyRefusal: Refusal {
         switch self {
         case .nameTaken, .nothingToOverride: .conflict
         case .notFound, .versionNotFound: .notFound
-        case .invalidEnforcement, .noPolicies, .tooManyPolicies, .invalidReason: .invalid
+        case .invalidEnforcement, .noPolicies, .tooManyPolicies, .invalidReason, .allEnvironmentsIsTrue: .invalid
         // Well-formed as the API's schema states it; refused for what the policies say.
         case .duplicatePolicy, .policyTooLarge, .noPackage, .duplicatePackage, .reasonRequired, .unknownEnvironment, .scopeConflict, .brokenPolicies, .noEngine,
              .overrideNeedsCode:
@@ -53,6 +55,7 @@ enum PolicyRefusal: Refusal {
         case .duplicatePackage: "duplicate_package"
         case .unknownEnvironment: "unknown_environment"
         case .scopeConflict: "scope_conflict"
+        case .allEnvironmentsIsTrue: "invalid_scope"
         case .brokenPolicies: "broken_policies"
         case .noEngine: "no_policy_engine"
         case .reasonRequired: "reason_required"
@@ -78,6 +81,7 @@ enum PolicyRefusal: Refusal {
         case let .duplicatePackage(package): "Two policies declare the package \(package); each needs a package of its own."
         case let .unknownEnvironment(name): "There is no environment \"\(name)\" in this organization."
         case .scopeConflict: "Name the environments a policy set covers, or cover every environment: not both."
+        case .allEnvironmentsIsTrue: "allEnvironments takes true only: to narrow a set, name its environments."
         case let .brokenPolicies(message): "The policies do not load: \(message)"
         case .noEngine:
             "This server has no policy engine, so it cannot check plans against policies: its operator names one with `airlock serve --policy-engine` (OPA, or scripts/opa/opa-regorus)."

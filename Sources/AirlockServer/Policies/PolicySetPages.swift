@@ -63,11 +63,11 @@ struct PolicySetPages: RouteCollection {
     func settings(_ request: Request) async throws -> Response {
         let (organization, set) = (try request.parameters.require("organization"), try request.parameters.require("policySet"))
         let form = try request.content.decode(SettingsForm.self)
-        let userID = try request.userID
+        let user = try request.auth.require(User.self)
         let names = Self.environments(form.environments)
         return try await request.formAction(redirectTo: path(organization), success: "Saved \(set).") {
             _ = try await PolicySets.update(set, enforcement: form.enforcement, scope: names.isEmpty ? .all : .named(names), in: organization,
-                                            actorID: userID, clock: request.application.clock, on: request.db)
+                                            actor: user, clock: request.application.clock, on: request.db)
         }
     }
 

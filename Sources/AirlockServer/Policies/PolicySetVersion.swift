@@ -24,7 +24,8 @@ final class PolicySetVersion: Model, @unchecked Sendable {
         self.createdAt = time.timeIntervalSince1970
     }
 
-    var policies: [Policy] {
-        (try? JSONDecoder().decode([Policy].self, from: Data(policiesJSON.utf8))) ?? []
+    /// The policies; nil when they cannot be read (a check then fails closed).
+    var policies: [Policy]? {
+        (try? JSONDecoder().decode([Policy].self, from: Data(policiesJSON.utf8))).flatMap { $0.isEmpty ? nil : $0 }
     }
 }

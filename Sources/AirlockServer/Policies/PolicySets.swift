@@ -27,14 +27,15 @@ enum PolicySets {
         let grant = try await Authorizer.authorize(actorID, .read, organization: organization, on: database)
         var listed: [Listed] = []
         for set in try await PolicySet.query(on: database).filter(\.$organization.$id == grant.organizationID).sort(\.$name).all() {
-            listed.append(try await describe(set, on: database))
+            listed.append(try await describe(set, for: actorID, role: grant.role, on: database))
         }
         return listed
     }
 
     static func find(_ name: String, in organization: String, actorID: UUID, on database: any Database) async throws -> Listed {
         let grant = try await Authorizer.authorize(actorID, .read, organization: organization, on: database)
-        return try await describe(try await located(name, organizationID: grant.organizationID, on: database), on: database)
+        return try await describe(try await located(name, organizationID: grant.organizationID, on: database), for: actorID, role: grant.role,
+                                  on: database)
     }
 
     /// Creates a set (owners only) with its first version, once the engine loads its policies.
@@ -55,14 +56,16 @@ enum PolicySets {
             try await set.save(on: database)
             try await setScope(scope, of: set, organizationID: organizationID, on: database)
             try await PolicySetVersion(policySetID: try set.requireID(), number: 1, policies: policies, by: actor.username, at: clock.now).save(on: database)
+            try await discardWaitingPlans(coveredBy: set, organizationID: organizationID, actor: actor.username, on: database)
         }
         return try await find(name, in: organization, actorID: actorID, on: database)
     }
 
     /// Changes a set's enforcement level or the environments it covers (owners only). Runs already checked keep their
     /// result; the next plans are checked under the change.
-    static func update(_ name: String, enforcement: String?, scope: Scope?, in organization: String, actorID: UUID, clock: ServerClock,
+    static func update(_ name: String, enforcement: String?, scope: Scope?, in organization: String, actor: User, clock: ServerClock,
                        on database: any Database) async throws -> Listed {
+        let actorID = try actor.requireID()
         let enforcement = try enforcement.map(validatedEnforcement)
         try await database.transaction { database in
             try await RowLock.writeLock(on: database)
@@ -75,6 +78,7 @@ enum PolicySets {
             }
             set.updatedAt = clock.now.timeIntervalSince1970
             try await set.save(on: database)
+            try await discardWaitingPlans(coveredBy: set, organizationID: organizationID, actor: actor.username, on: database)
         }
         return try await find(name, in: organization, actorID: actorID, on: database)
     }
@@ -96,6 +100,7 @@ enum PolicySets {
             set.latestVersion = number
             set.updatedAt = clock.now.timeIntervalSince1970
             try await set.save(on: database)
+            try await discardWaitingPlans(coveredBy: set, organizationID: organizationID, actor: actor.username, on: database)
         }
         return try await find(name, in: organization, actorID: actorID, on: database)
     }
@@ -126,6 +131,22 @@ enum PolicySets {
     }
 
     // MARK: - Rules
+
+    /// Plans waiting for confirmation or an override in the environments a set now covers were checked against what
+    /// the policies were (or not at all): after a change they are discarded, to be planned and checked again. An apply
+    /// already approved and queued is past the check, and goes on.
+    private static func discardWaitingPlans(coveredBy set: PolicySet, organizationID: UUID, actor: String, on database: any Database) async throws {
+        let environmentIDs: [UUID] = set.allEnvironments
+            ? try await TerraformEnvironment.query(on: database).filter(\.$organization.$id == organizationID).all().map { try $0.requireID() }
+            : try await PolicySetEnvironment.query(on: database).filter(\.$policySet.$id == set.requireID()).all().map(\.$environment.id)
+        guard !environmentIDs.isEmpty else { return }
+        let waiting = try await Run.query(on: database).filter(\.$environment.$id ~~ environmentIDs).filter(\.$state ~~ [.planned, .policyOverride]).all()
+        for run in waiting {
+            try await RunTransition.move(try run.requireID(), from: [.planned, .policyOverride], to: .discarded, actor: actor,
+                                         note: "Discarded: the policy set \(set.name) changed after this plan was checked; queue a new plan to check it against the policies as they are now.",
+                                         on: database)
+        }
+    }
 
     static func validatedEnforcement(_ text: String) throws -> PolicyEnforcement {
         guard let level = PolicyEnforcement(rawValue: text) else { throw PolicyRefusal.invalidEnforcement(text) }
@@ -159,11 +180,19 @@ enum PolicySets {
         }
     }
 
-    private static func describe(_ set: PolicySet, on database: any Database) async throws -> Listed {
+    /// The set as `actorID` sees it: the environments it names that they may not see are left out.
+    private static func describe(_ set: PolicySet, for actorID: UUID, role: Membership.Role, on database: any Database) async throws -> Listed {
         let setID = try set.requireID()
         let version = try await PolicySetVersion.query(on: database).filter(\.$policySet.$id == setID).filter(\.$number == set.latestVersion).first()
-        let environments = set.allEnvironments ? nil
-            : try await PolicySetEnvironment.query(on: database).filter(\.$policySet.$id == setID).with(\.$environment).all().map(\.environment.name).sorted()
+        var environments: [String]?
+        if !set.allEnvironments {
+            var names: [String] = []
+            for named in try await PolicySetEnvironment.query(on: database).filter(\.$policySet.$id == setID).with(\.$environment).all() {
+                guard try await Authorizer.access(of: actorID, role: role, in: named.$environment.id, on: database).access != nil else { continue }
+                names.append(named.environment.name)
+            }
+            environments = names.sorted()
+        }
         return Listed(name: set.name, enforcement: set.enforcement, environments: environments, version: set.latestVersion,
                       versionCreatedBy: version?.createdBy ?? "", versionCreatedAt: version?.createdAt ?? set.createdAt, policies: version?.policies ?? [])
     }

@@ -41,7 +41,7 @@ extension PolicySetsPage {
         }
         let versions = entry.versions.map { version -> HTML in
             let time = Date(timeIntervalSince1970: version.createdAt).iso8601
-            return "<tr><td>v\(version.number)</td><td>\(version.createdBy)</td><td><time datetime=\"\(time)\">\(time)</time></td><td>\(version.policies.map(\.name).joined(separator: ", "))</td></tr>"
+            return "<tr><td>v\(version.number)</td><td>\(version.createdBy)</td><td><time datetime=\"\(time)\">\(time)</time></td><td>\((version.policies ?? []).map(\.name).joined(separator: ", "))</td></tr>"
         }
         var owned: HTML = .empty
         if isOwner {

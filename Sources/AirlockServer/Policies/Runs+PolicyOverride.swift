@@ -7,9 +7,11 @@ extension Runs {
 
     /// An owner's override of a run's failed soft-mandatory policies: their MFA code, checked with AWS STS as an
     /// approval's is (their own device, else the organization's shared one; the session it makes is dropped), and a
-    /// reason; both stay in the run's check, history and MFA audit. The run then waits for Confirm & Apply like any
-    /// planned run, with the approvals its environment and its policies ask for.
-    static func overridePolicy(_ runID: UUID, actor: User, tokenCode: String?, reason: String, mfa: MFAServices,
+    /// reason; both stay in the run's check, history and MFA audit. The environment's rules for approvers hold for it:
+    /// under four eyes not from the person who queued the run, and a step-up rule wants `proof` of a recent sign-in.
+    /// The run then waits for Confirm & Apply like any planned run, with the approvals its environment and its
+    /// policies ask for.
+    static func overridePolicy(_ runID: UUID, actor: User, tokenCode: String?, reason: String, proof: SignInProof? = nil, mfa: MFAServices,
                                on database: any Database) async throws -> Located {
         let actorID = try actor.requireID()
         let located = try await find(runID, actorID: actorID, on: database)
@@ -21,12 +23,16 @@ extension Runs {
         }
         guard located.run.state == .policyOverride else { throw PolicyRefusal.nothingToOverride(located.run.state) }
         guard let environment = try await TerraformEnvironment.find(located.run.$environment.id, on: database) else { throw RunRefusal.notFound }
+        if environment.approverMustDiffer, actor.username == located.run.createdBy { throw RunRefusal.queuerCannotApprove(queuer: located.run.createdBy) }
+        try ApprovalStepUp.check(environment, proof: proof, now: mfa.clock.now)
         let serial = try await serial(of: environment, for: actorID, secrets: mfa.secrets, on: database)
         guard let tokenCode else { throw MFARefusal.codeRequired(serial: serial, phase: .apply) }
         _ = try await MFAGate.authenticate(
             code: tokenCode, user: actor,
             target: .init(environment: environment, organizationID: environment.$organization.id, runID: runID, phase: .apply,
-                          runNumber: located.run.number, planSHA256: located.run.planSHA256, purpose: MFAAuthentication.policyOverride),
+                          runNumber: located.run.number, planSHA256: located.run.planSHA256,
+                          identityProof: environment.approvalSignInMinutes == nil ? nil : proof?.describe(at: mfa.clock.now),
+                          purpose: MFAAuthentication.policyOverride),
             services: mfa, on: database)
         let now = mfa.clock.now
         try await database.transaction { database in

@@ -41,6 +41,12 @@ extension RunExecutor {
                 return try await finishRun(claim, to: .errored, note: reason, changes: .error(reason), log: log)
             }
             let check = try await checkPolicies(of: shown, phase)
+            // A cancel asked for while the policies were checked (no Terraform ran to be interrupted) ends the run here.
+            switch try await queue.renew(claim.runID) {
+            case .some(true): return try await finish(claim, outcome: .canceled, failure: "canceled", log: log)
+            case .none: return try await finish(claim, outcome: .leaseLost, failure: "lease lost", log: log)
+            case .some(false): break
+            }
             let planned = RunChanges().set(\.$hasChanges, to: true).set(\.$planSHA256, to: digest).set(\.$baseStateSerial, to: baseSerial)
                 .set(\.$planSummaryJSON, to: summary).merging(check.changes)
             switch check.result?.status {

@@ -112,11 +112,21 @@ struct RunWorkspace {
         try? FileManager.default.removeItem(at: root)
     }
 
+    /// How long a scratch folder may stay before a sweep takes it as left behind: longer than any use of one.
+    static let scratchLifetime: TimeInterval = 6 * 60 * 60
+
     /// Removes the folders of runs that are over (or gone), which a server that died mid-phase left: a
     /// folder is kept while its run may still execute here, and no longer.
     static func sweep(root workRoot: URL, database: any Database) async throws {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: workRoot.path)) ?? []
         for name in names {
+            // A scratch folder (a policy check's input, a sandbox check) outlives its use only if the server died meanwhile.
+            if name.hasPrefix("policy-") || name.hasPrefix("check-") {
+                let folder = workRoot.appendingPathComponent(name)
+                let modified = (try? FileManager.default.attributesOfItem(atPath: folder.path)[.modificationDate] as? Date) ?? Date()
+                if Date().timeIntervalSince(modified) > scratchLifetime { try? FileManager.default.removeItem(at: folder) }
+                continue
+            }
             guard let dash = name.lastIndex(of: "-"), let runID = UUID(uuidString: String(name[..<dash])) else { continue }
             let run = try await Run.query(on: database).filter(\.$id == runID).field(\.$id).field(\.$state).first()
             if let run, !run.state.isFinal { continue }

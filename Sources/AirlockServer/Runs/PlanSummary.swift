@@ -47,9 +47,12 @@ struct PlanSummary: Codable, Sendable, Equatable {
         return "Plan: " + parts.joined(separator: ", ") + "."
     }
 
-    /// The plan's JSON in `terraform show -json PLAN`'s output: its one line that starts with `{`.
+    /// The plan's JSON in `terraform show -json PLAN`'s output: its one line that starts with `{`. Output with more than
+    /// one such line is refused: a provider of the run (it shares Terraform's output) could have written one of them.
     static func jsonLine(of output: Data) throws(PlanSummaryError) -> Data {
-        guard let line = output.split(separator: UInt8(ascii: "\n")).first(where: { $0.first == UInt8(ascii: "{") }) else { throw .noJSON }
+        let lines = output.split(separator: UInt8(ascii: "\n")).filter { $0.first == UInt8(ascii: "{") }
+        guard let line = lines.first else { throw .noJSON }
+        guard lines.count == 1 else { throw .ambiguous }
         return Data(line)
     }
 
@@ -131,12 +134,15 @@ struct PlanSummary: Codable, Sendable, Equatable {
 /// Why a plan's summary could not be read.
 enum PlanSummaryError: Error, CustomStringConvertible {
     case noJSON
+    /// More than one line of JSON: not only Terraform's.
+    case ambiguous
     case unreadable(String)
     case tooLarge
 
     var description: String {
         switch self {
         case .noJSON: "terraform show -json printed no JSON"
+        case .ambiguous: "terraform show -json printed more than one line of JSON, so Airlock cannot tell Terraform's from another process's"
         case let .unreadable(reason): "terraform show -json printed JSON Airlock could not read (\(reason))"
         case .tooLarge: "the plan's JSON is larger than \(PlanSummary.jsonLimit >> 20) MiB"
         }

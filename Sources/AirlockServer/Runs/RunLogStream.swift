@@ -48,7 +48,7 @@ enum RunLogStream {
         let state = try await Runs.currentState(runID, on: database)
         switch phase {
         case .plan: return [.pending, .planning].contains(state)
-        case .apply: return [.pending, .planning, .planned, .applyQueued, .applying].contains(state)
+        case .apply: return [.pending, .planning, .planned, .policyOverride, .applyQueued, .applying].contains(state)
         }
     }
 }

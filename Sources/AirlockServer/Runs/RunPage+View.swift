@@ -42,7 +42,8 @@ extension RunPage {
             actions.append("<form class=\"inline\" method=\"post\" action=\"\(path(.discard))\" data-confirm=\"Discard run #\(run.number)? Its plan is never applied.\">\(csrf)<button type=\"submit\" class=\"danger\">Discard</button></form>")
         }
         if run.state == .policyOverride {
-            if mayOverridePolicy { gate = PolicyCheckView.overrideForm(action: path(.overridePolicy), csrf: csrf) }
+            gate = mayOverridePolicy ? PolicyCheckView.overrideForm(action: path(.overridePolicy), csrf: csrf)
+                : "<p id=\"policy-override-wait\">A soft-mandatory policy failed: the run waits for an owner of \(organization) to override it with an MFA code and a reason, or for a discard.</p>"
             actions.append("<form class=\"inline\" method=\"post\" action=\"\(path(.discard))\" data-confirm=\"Discard run #\(run.number)? Its plan is never applied.\">\(csrf)<button type=\"submit\" class=\"danger\">Discard</button></form>")
         }
         let approved: HTML? = requiredApprovals > 1 || !approvals.isEmpty

@@ -101,7 +101,8 @@ struct RunPages: RouteCollection {
         let form = try? request.content.decode(OverrideForm.self)
         return try await act(request, success: "Policy failure overridden; the run waits for Confirm & Apply.") {
             try await Runs.overridePolicy($0, actor: $1, tokenCode: form?.token_code?.isEmpty == false ? form?.token_code : nil,
-                                          reason: form?.reason ?? "", mfa: request.application.mfaServices, on: request.db)
+                                          reason: form?.reason ?? "", proof: WebSession.signInProof(in: request), mfa: request.application.mfaServices,
+                                          on: request.db)
         }
     }
 
