@@ -238,4 +238,34 @@ import Testing
             #expect((sets.first?["error"] as? String)?.contains("took longer than 3 seconds and was stopped") == true, "\(sets)")
         }
     }
+
+    /// `airlock policy` end to end: create from files, list, show, push, versions, update, delete; a member is refused.
+    @Test func thePolicyCommandManagesSets() async throws {
+        try await CloudWorld.with(serveArguments: ["--policy-engine", PolicyEngineProgram.regorusShim]) { world in
+            #expect(try await world.terraform(["init", "-input=false"]).status == 0)
+            let folder = world.folder.appendingPathComponent("policies")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            let file = folder.appendingPathComponent("no-destroy.rego")
+            try Self.noDestroy.write(to: file, atomically: true, encoding: .utf8)
+            let created = try await world.airlock(["policy", "create", "acme", "guardrails", "--enforcement", "hard-mandatory", "--env", "production", file.path])
+            #expect(created.status == 0, "\(created.stdout)\(created.stderr)")
+            #expect(created.stdout.contains("guardrails\thard-mandatory\tv1\tproduction\tno-destroy"), "\(created.stdout)")
+            let refused = try await world.airlock(["policy", "create", "acme", "mine", "--enforcement", "advisory", file.path], as: "mario")
+            #expect(refused.status != 0)
+            let second = folder.appendingPathComponent("approvals.rego")
+            try Self.twoApprovalsForChanges.write(to: second, atomically: true, encoding: .utf8)
+            let pushed = try await world.airlock(["policy", "push", "acme", "guardrails", file.path, second.path])
+            #expect(pushed.status == 0 && pushed.stdout.contains("v2"), "\(pushed.stdout)\(pushed.stderr)")
+            let versions = try await world.airlock(["policy", "versions", "acme", "guardrails"], as: "mario")
+            #expect(versions.stdout.contains("v2\tolivia") && versions.stdout.contains("v1\tolivia"), "\(versions.stdout)")
+            let shown = try await world.airlock(["policy", "show", "acme", "guardrails", "--version", "1"])
+            #expect(shown.stdout.contains("# no-destroy.rego") && !shown.stdout.contains("approvals.rego"), "\(shown.stdout)")
+            let updated = try await world.airlock(["policy", "update", "acme", "guardrails", "--enforcement", "advisory", "--all-environments"])
+            #expect(updated.status == 0 && updated.stdout.contains("advisory\tv2\tevery environment"), "\(updated.stdout)\(updated.stderr)")
+            let listed = try await world.airlock(["policy", "list", "acme"], as: "mario")
+            #expect(listed.stdout.contains("guardrails\tadvisory"), "\(listed.stdout)")
+            #expect(try await world.airlock(["policy", "delete", "acme", "guardrails"]).status == 0)
+            #expect(try await world.airlock(["policy", "list", "acme"]).stdout.isEmpty)
+        }
+    }
 }

@@ -89,7 +89,7 @@ extension Airlock {
             @OptionGroup var target: SetArguments
 
             @Option(help: "advisory, soft-mandatory or hard-mandatory.")
-            var enforcement: String
+            var enforcement: Components.Schemas.PolicyEnforcement
 
             @Option(name: .customLong("env"), help: "An environment it covers (repeatable; default: every environment).")
             var environments: [String] = []
@@ -98,10 +98,7 @@ extension Airlock {
             var files: [String]
 
             func run() async throws {
-                guard let level = Components.Schemas.PolicyEnforcement(rawValue: enforcement) else {
-                    throw CLIError("--enforcement is advisory, soft-mandatory or hard-mandatory.")
-                }
-                let (organization, set, environments) = (target.organization, target.set, environments)
+                let (organization, set, environments, level) = (target.organization, target.set, environments, enforcement)
                 let policies = try PolicyCommand.policies(files)
                 let created = try await server.api().call {
                     try await $0.createPolicySet(path: .init(organization: organization), body: .json(.init(
@@ -141,7 +138,7 @@ extension Airlock {
             @OptionGroup var target: SetArguments
 
             @Option(help: "advisory, soft-mandatory or hard-mandatory.")
-            var enforcement: String?
+            var enforcement: Components.Schemas.PolicyEnforcement?
 
             @Option(name: .customLong("env"), help: "An environment it covers (repeatable): it then covers exactly these.")
             var environments: [String] = []
@@ -154,13 +151,7 @@ extension Airlock {
             }
 
             func run() async throws {
-                let level = try enforcement.map { text in
-                    guard let level = Components.Schemas.PolicyEnforcement(rawValue: text) else {
-                        throw CLIError("--enforcement is advisory, soft-mandatory or hard-mandatory.")
-                    }
-                    return level
-                }
-                let (organization, set, environments, all) = (target.organization, target.set, environments, allEnvironments)
+                let (organization, set, environments, all, level) = (target.organization, target.set, environments, allEnvironments, enforcement)
                 let updated = try await server.api().call {
                     try await $0.updatePolicySet(path: .init(organization: organization, policySet: set), body: .json(.init(
                         enforcement: level, environments: environments.isEmpty ? nil : environments, allEnvironments: all ? true : nil))).ok.body.json
@@ -202,3 +193,5 @@ extension Airlock {
         }
     }
 }
+
+extension Components.Schemas.PolicyEnforcement: ExpressibleByArgument {}
