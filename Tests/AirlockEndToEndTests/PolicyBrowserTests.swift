@@ -44,7 +44,7 @@ import Testing
             try await browser.type("Hotfix INC-7, ticket to follow", into: "#override-reason")
             try await browser.type(await MFARunTests.code(setup), into: "#token-code")
             try await browser.click("form[action='\(runPath)/override-policy'] button[type=submit]")
-            _ = try await browser.waitFor("Policy failure overridden")
+            _ = try await browser.waitFor("Policy failure overridden; the run waits for Confirm")
             let overridden = try await WebUITests.check(browser)
             #expect(overridden.contains("Overridden by olivia with MFA"), "\(overridden)")
             #expect(overridden.contains("Hotfix INC-7, ticket to follow"), "\(overridden)")

@@ -5,7 +5,8 @@ import Vapor
 /// - asks before a destructive form (`data-confirm`) is sent;
 /// - hides a variable's value as it is typed while "Sensitive" is ticked;
 /// - keeps a run's page live: while the run is not final it polls the page's `data-live` URL, updates the logs
-///   in place, and reloads the page when the state changes (so the buttons match the state).
+///   in place, and reloads the page when the state changes (so the buttons match the state), except once one of its
+///   forms is sent: the form's own answer (with its message) is then the next page, which a reload would replace.
 enum Script {
     static let path: [PathComponent] = ["assets", "airlock.js"]
 
@@ -50,11 +51,15 @@ enum Script {
           const run = document.querySelector("[data-live]");
           if (!run) return;
           const state = run.getAttribute("data-state");
+          let sent = false;
+          document.addEventListener("submit", function (event) { if (!event.defaultPrevented) sent = true; });
           async function poll() {
+            if (sent) return;
             try {
               const response = await fetch(run.getAttribute("data-live"), { credentials: "same-origin" });
               if (response.ok) {
                 const live = await response.json();
+                if (sent) return;
                 if (live.state !== state) { window.location.reload(); return; }
                 for (const phase of ["plan", "apply"]) {
                   const log = document.getElementById(phase + "-log");
