@@ -27,6 +27,20 @@ import Testing
 
     static let thing = TerraformCLITests.thing
 
+    /// `body` with the test STS and a server that uses it and the Regorus shim; the STS stops whatever happens.
+    static func withSTSAndEngine(_ body: (CloudWorld, TestSTS) async throws -> Void) async throws {
+        let sts = try await TestSTS.start(directory: TestSTSDirectory.reference())
+        do {
+            try await CloudWorld.with(serveArguments: ["--sts-endpoint", sts.endpoint.absoluteString, "--policy-engine", PolicyEngineProgram.regorusShim]) {
+                try await body($0, sts)
+            }
+        } catch {
+            try? await sts.stop()
+            throw error
+        }
+        try await sts.stop()
+    }
+
     /// Creates a policy set on acme through the API.
     static func createSet(_ world: CloudWorld, name: String, enforcement: String, policies: [(String, String)], environments: [String]? = nil)
         async throws -> LocalHTTP.Response {
@@ -97,90 +111,76 @@ import Testing
     /// and is told where to give the code and reason; a member may not override; the owner overrides with an MFA code
     /// (checked with STS) and a reason, both audited, and the run then applies as any other.
     @Test func aSoftMandatoryFailureWaitsForAnOwnersOverrideWithMFA() async throws {
-        let sts = try await TestSTS.start(directory: TestSTSDirectory.reference())
-        do {
-            try await CloudWorld.with(serveArguments: ["--sts-endpoint", sts.endpoint.absoluteString, "--policy-engine", PolicyEngineProgram.regorusShim]) { world in
-                let user = try await TerraformCLITests.setAWSVariables(world)
-                #expect(try await world.terraform(["init", "-input=false"]).status == 0)
-                #expect(try await world.api("PATCH", "/organizations/acme/environments/production", json: #"{"mfa":"applies_only"}"#).status == 200)
-                let created = try await Self.createSet(world, name: "careful", enforcement: "soft-mandatory",
-                                                       policies: [("no-new-things", "package airlock.careful\n\ndeny contains \"new things need a change ticket\" if {\n  some change in input.plan.resource_changes\n  \"create\" in change.change.actions\n}\n")])
-                #expect(created.status == 201, "\(created.body)")
-                let applied = try await world.terraform(["apply", "-input=false", "-auto-approve"], resources: Self.thing)
-                #expect(applied.status != 0)
-                let printed = applied.stdout + applied.stderr
-                #expect(printed.contains("FAIL no-new-things"), "\(printed)")
-                #expect(printed.contains("new things need a change ticket"), "\(printed)")
-                #expect(printed.contains("needs an owner's MFA code and a reason, which Terraform cannot send"), "\(printed)")
-                let id = try #require(try await world.newestRun()?["id"] as? String)
-                #expect(try await world.newestRun()?["state"] as? String == "policy_override")
-                // Neither a confirmation nor a member's override gets past it.
-                #expect(try await world.api("POST", "/runs/\(id)/actions/confirm", json: "{}").status == 409)
-                let refused = try await world.api("POST", "/runs/\(id)/actions/override-policy", json: #"{"tokenCode":"123456","reason":"ok"}"#, as: "mario")
-                #expect(refused.status == 403, "\(refused.body)")
-                let noReason = try await world.api("POST", "/runs/\(id)/actions/override-policy", json: #"{"tokenCode":"123456","reason":"   "}"#)
-                #expect(noReason.status == 422, "\(noReason.body)")
-                let code = try #require(await sts.engine.currentCode(forUser: user.name))
-                let overridden = try await world.airlock(["run", "override", "--env", "acme/production", "--run", id, "--mfa-code", code,
-                                                          "--reason", "CHG-42 approved by the change board"])
-                #expect(overridden.status == 0, "\(overridden.stdout)\(overridden.stderr)")
-                #expect(overridden.stdout.contains("FAIL no-new-things"), "\(overridden.stdout)")
-                let run = try await world.run(id)
-                #expect(run["state"] as? String == "planned")
-                let check = try #require(run["policyCheck"] as? [String: Any])
-                #expect(check["status"] as? String == "overridden")
-                #expect((check["override"] as? [String: Any])?["reason"] as? String == "CHG-42 approved by the change board")
-                #expect((run["events"] as? [[String: Any]] ?? []).contains {
-                    ($0["note"] as? String)?.contains("Authenticated with MFA by olivia; soft-mandatory policy failure overridden: CHG-42") == true
-                })
-                let audit = try await world.api("GET", "/organizations/acme/environments/production/mfa-authentications").body
-                #expect(audit.contains("\"purpose\":\"policy_override\""), "\(audit)")
-                // The apply is approved with its own code, as any other.
-                await sts.engine.advanceClock(by: 30)
-                let applyCode = try #require(await sts.engine.currentCode(forUser: user.name))
-                let confirmed = try await world.airlock(["run", "apply", "--env", "acme/production", "--run", id, "--mfa-code", applyCode])
-                #expect(confirmed.status == 0, "\(confirmed.stdout)\(confirmed.stderr)")
-                #expect(try await world.run(id)["state"] as? String == "applied")
-            }
-        } catch {
-            try? await sts.stop()
-            throw error
+        try await Self.withSTSAndEngine { world, sts in
+            let user = try await TerraformCLITests.setAWSVariables(world)
+            #expect(try await world.terraform(["init", "-input=false"]).status == 0)
+            #expect(try await world.api("PATCH", "/organizations/acme/environments/production", json: #"{"mfa":"applies_only"}"#).status == 200)
+            let created = try await Self.createSet(world, name: "careful", enforcement: "soft-mandatory",
+                                                   policies: [("no-new-things", "package airlock.careful\n\ndeny contains \"new things need a change ticket\" if {\n  some change in input.plan.resource_changes\n  \"create\" in change.change.actions\n}\n")])
+            #expect(created.status == 201, "\(created.body)")
+            let applied = try await world.terraform(["apply", "-input=false", "-auto-approve"], resources: Self.thing)
+            #expect(applied.status != 0)
+            let printed = applied.stdout + applied.stderr
+            #expect(printed.contains("FAIL no-new-things"), "\(printed)")
+            #expect(printed.contains("new things need a change ticket"), "\(printed)")
+            #expect(printed.contains("needs an owner's MFA code and a reason, which Terraform cannot send"), "\(printed)")
+            let id = try #require(try await world.newestRun()?["id"] as? String)
+            #expect(try await world.newestRun()?["state"] as? String == "policy_override")
+            // Neither a confirmation nor a member's override gets past it.
+            #expect(try await world.api("POST", "/runs/\(id)/actions/confirm", json: "{}").status == 409)
+            let refused = try await world.api("POST", "/runs/\(id)/actions/override-policy", json: #"{"tokenCode":"123456","reason":"ok"}"#, as: "mario")
+            #expect(refused.status == 403, "\(refused.body)")
+            let noReason = try await world.api("POST", "/runs/\(id)/actions/override-policy", json: #"{"tokenCode":"123456","reason":"   "}"#)
+            #expect(noReason.status == 422, "\(noReason.body)")
+            let code = try #require(await sts.engine.currentCode(forUser: user.name))
+            let overridden = try await world.airlock(["run", "override", "--env", "acme/production", "--run", id, "--mfa-code", code,
+                                                      "--reason", "CHG-42 approved by the change board"])
+            #expect(overridden.status == 0, "\(overridden.stdout)\(overridden.stderr)")
+            #expect(overridden.stdout.contains("FAIL no-new-things"), "\(overridden.stdout)")
+            let run = try await world.run(id)
+            #expect(run["state"] as? String == "planned")
+            let check = try #require(run["policyCheck"] as? [String: Any])
+            #expect(check["status"] as? String == "overridden")
+            #expect((check["override"] as? [String: Any])?["reason"] as? String == "CHG-42 approved by the change board")
+            #expect((run["events"] as? [[String: Any]] ?? []).contains {
+                ($0["note"] as? String)?.contains("Authenticated with MFA by olivia; soft-mandatory policy failure overridden: CHG-42") == true
+            })
+            let audit = try await world.api("GET", "/organizations/acme/environments/production/mfa-authentications").body
+            #expect(audit.contains("\"purpose\":\"policy_override\""), "\(audit)")
+            // The apply is approved with its own code, as any other.
+            await sts.engine.advanceClock(by: 30)
+            let applyCode = try #require(await sts.engine.currentCode(forUser: user.name))
+            let confirmed = try await world.airlock(["run", "apply", "--env", "acme/production", "--run", id, "--mfa-code", applyCode])
+            #expect(confirmed.status == 0, "\(confirmed.stdout)\(confirmed.stderr)")
+            #expect(try await world.run(id)["state"] as? String == "applied")
         }
-        try await sts.stop()
     }
 
     /// In a terminal, `terraform apply` offers an owner the override of a soft failure, as against TFE; the owner gives
     /// the code and reason with `airlock run override`, and the waiting Terraform goes on to its apply prompt by itself.
     @Test func terraformWaitsAtItsOverridePromptWhileAnOwnerOverrides() async throws {
-        let sts = try await TestSTS.start(directory: TestSTSDirectory.reference())
-        do {
-            try await CloudWorld.with(serveArguments: ["--sts-endpoint", sts.endpoint.absoluteString, "--policy-engine", PolicyEngineProgram.regorusShim]) { world in
-                let user = try await TerraformCLITests.setAWSVariables(world)
-                #expect(try await world.terraform(["init", "-input=false"]).status == 0)
-                let created = try await Self.createSet(world, name: "careful", enforcement: "soft-mandatory",
-                                                       policies: [("no-new-things", "package airlock.careful\n\ndeny contains \"new things need a change ticket\" if {\n  some change in input.plan.resource_changes\n  \"create\" in change.change.actions\n}\n")])
-                #expect(created.status == 201, "\(created.body)")
-                let (executable, arguments, environment) = try await world.command(["apply"], resources: Self.thing)
-                let terminal = try await TmuxSession(command: ([executable] + arguments).map(TmuxSession.quoted).joined(separator: " "),
-                                                     environment: environment.filter { $0.key != "TF_IN_AUTOMATION" })
-                defer { Task { await terminal.stop() } }
-                try await terminal.waitFor("Do you want to override the soft failed policy check?", seconds: 120)
-                let id = try #require(try await world.newestRun()?["id"] as? String)
-                let code = try #require(await sts.engine.currentCode(forUser: user.name))
-                let overridden = try await world.airlock(["run", "override", "--env", "acme/production", "--run", id, "--mfa-code", code,
-                                                          "--reason", "CHG-7"])
-                #expect(overridden.status == 0, "\(overridden.stdout)\(overridden.stderr)")
-                try await terminal.waitFor("Do you want to perform these actions", seconds: 60)
-                try await terminal.send("yes")
-                let done = try await terminal.waitFor("[exit ", seconds: 120)
-                #expect(done.contains("Apply complete! Resources: 1 added"), "\(done)")
-                #expect(try await world.run(id)["state"] as? String == "applied")
-            }
-        } catch {
-            try? await sts.stop()
-            throw error
+        try await Self.withSTSAndEngine { world, sts in
+            let user = try await TerraformCLITests.setAWSVariables(world)
+            #expect(try await world.terraform(["init", "-input=false"]).status == 0)
+            let created = try await Self.createSet(world, name: "careful", enforcement: "soft-mandatory",
+                                                   policies: [("no-new-things", "package airlock.careful\n\ndeny contains \"new things need a change ticket\" if {\n  some change in input.plan.resource_changes\n  \"create\" in change.change.actions\n}\n")])
+            #expect(created.status == 201, "\(created.body)")
+            let (executable, arguments, environment) = try await world.command(["apply"], resources: Self.thing)
+            let terminal = try await TmuxSession(command: ([executable] + arguments).map(TmuxSession.quoted).joined(separator: " "),
+                                                 environment: environment.filter { $0.key != "TF_IN_AUTOMATION" })
+            defer { Task { await terminal.stop() } }
+            try await terminal.waitFor("Do you want to override the soft failed policy check?", seconds: 120)
+            let id = try #require(try await world.newestRun()?["id"] as? String)
+            let code = try #require(await sts.engine.currentCode(forUser: user.name))
+            let overridden = try await world.airlock(["run", "override", "--env", "acme/production", "--run", id, "--mfa-code", code,
+                                                      "--reason", "CHG-7"])
+            #expect(overridden.status == 0, "\(overridden.stdout)\(overridden.stderr)")
+            try await terminal.waitFor("Do you want to perform these actions", seconds: 60)
+            try await terminal.send("yes")
+            let done = try await terminal.waitFor("[exit ", seconds: 120)
+            #expect(done.contains("Apply complete! Resources: 1 added"), "\(done)")
+            #expect(try await world.run(id)["state"] as? String == "applied")
         }
-        try await sts.stop()
     }
 
     /// A policy's `approvals_required` raises the approvals the apply needs above the environment's one.
