@@ -11,6 +11,7 @@
    default) against a second server started with --unsandboxed-runs, alternating.
 5. Two servers sharing one PostgreSQL queue (RUNS_POSTGRES_URL, which runs.sh sets): runs per minute with
    two servers against one, each server running one run at a time.
+6. 1. again with the real hashicorp/aws provider from the machine's filesystem mirror (/opt/tf-plugins).
 
 Usage: runs.py AIRLOCK_BINARY TERRAFORM_BINARY TEST_STS_BINARY (Benchmarks/runs.sh builds and passes them).
 RUNS_ITERATIONS (default 5) sets the repetitions; RUNS_SECTIONS (e.g. "1,4"; default all) picks sections."""
@@ -20,7 +21,7 @@ from datetime import datetime
 
 airlock, terraform, test_sts = sys.argv[1], sys.argv[2], sys.argv[3]
 iterations = int(os.environ.get("RUNS_ITERATIONS", "5"))
-sections = set(os.environ.get("RUNS_SECTIONS", "1,2,3,4,5").split(","))
+sections = set(os.environ.get("RUNS_SECTIONS", "1,2,3,4,5,6").split(","))
 work = tempfile.mkdtemp(prefix="airlock-runs-bench-")
 data = os.path.join(work, "data")
 cli_config = os.path.join(work, "empty.tfrc")
@@ -30,6 +31,20 @@ python_prefix = os.path.realpath(sys.prefix)
 env = {"PATH": os.path.join(python_prefix, "bin") + ":" + os.environ["PATH"], "HOME": work, "TF_CLI_CONFIG_FILE": cli_config}
 CHANGE = 'resource "terraform_data" "change" {\n  input = timestamp()\n}\noutput "at" { value = terraform_data.change.output }\n'
 NOTHING = 'locals { nothing = 1 }\n'
+AWS_CHANGE = """provider "aws" {
+  region                      = "us-east-1"
+  access_key                  = "AKIAIOSFODNN7EXAMPLE"
+  secret_key                  = "not-used"
+  skip_credentials_validation = true
+  skip_requesting_account_id  = true
+  skip_metadata_api_check     = true
+  skip_region_validation      = true
+}
+data "aws_partition" "current" {}
+resource "terraform_data" "change" {
+  input = "${data.aws_partition.current.partition}-${timestamp()}"
+}
+"""
 
 
 def admin(*arguments, stdin=None, data=data, database=()):
@@ -37,7 +52,7 @@ def admin(*arguments, stdin=None, data=data, database=()):
                           text=True, env=env, check=True).stdout.strip()
 
 
-def start_server(data, *options, database=(), concurrency=4, label=None, setup=True):
+def start_server(data, *options, database=(), concurrency=4, label=None, setup=True, environment=env):
     """A server on `data` (and `database`, e.g. ("--database-url", URL)) with an organization acme owned by bench
     (made unless `setup` is false); returns (process, base URL, token)."""
     token = None
@@ -48,7 +63,7 @@ def start_server(data, *options, database=(), concurrency=4, label=None, setup=T
     log = open(os.path.join(tempfile.gettempdir(), f"airlock-runs-bench-{label or os.path.basename(data)}.log"), "w")
     process = subprocess.Popen([airlock, "serve", "--data-dir", data, "--port", "0", "--terraform-bin", terraform,
                                 "--concurrency", str(concurrency), "--sts-endpoint", sts["endpoint"], *database, *options],
-                               stdout=subprocess.PIPE, stderr=log, text=True, env=env)
+                               stdout=subprocess.PIPE, stderr=log, text=True, env=environment)
     line = process.stdout.readline()
     while not line.startswith("Airlock listening on"):
         line = process.stdout.readline()
@@ -81,31 +96,51 @@ def seconds(stamp):
     return datetime.fromisoformat(stamp.replace("Z", "+00:00")).timestamp()
 
 
-def one_change():
-    # 1. One change: Airlock against bare Terraform, alternating, same configuration.
+def one_change(configuration=CHANGE, label="terraform_data", base=base, token=token, environment=env):
+    # 1. One change: Airlock against bare Terraform, alternating, same configuration. The environment's configuration
+    # was uploaded once, as a team's is between changes: every Airlock run after the first skips `init`.
     bare_times, airlock_times = [], []
     for _ in range(iterations):
         folder = tempfile.mkdtemp(dir=work)
         with open(os.path.join(folder, "main.tf"), "w") as file:
-            file.write(CHANGE)
+            file.write(configuration)
         started = time.perf_counter()
         for arguments in (["init", "-input=false", "-no-color"], ["plan", "-input=false", "-no-color", "-out=p.tfplan"],
                           ["apply", "-input=false", "-no-color", "p.tfplan"]):
-            subprocess.run([terraform, *arguments], cwd=folder, env=env, check=True, capture_output=True)
+            subprocess.run([terraform, *arguments], cwd=folder, env=environment, check=True, capture_output=True)
         bare_times.append(time.perf_counter() - started)
         shutil.rmtree(folder)
 
         started = time.perf_counter()
-        run = api("POST", "/organizations/acme/environments/bench/runs", b"{}")["id"]
-        wait(run, {"planned", "errored"})
-        api("POST", f"/runs/{run}/actions/confirm")
-        final = wait(run, {"applied", "errored"})
+        run = api("POST", "/organizations/acme/environments/bench/runs", b"{}", base=base, token=token)["id"]
+        wait(run, {"planned", "errored"}, base=base, token=token)
+        api("POST", f"/runs/{run}/actions/confirm", base=base, token=token)
+        final = wait(run, {"applied", "errored"}, base=base, token=token)
         airlock_times.append(time.perf_counter() - started)
         assert final["state"] == "applied", final
     bare, through = statistics.median(bare_times), statistics.median(airlock_times)
-    print(f"one change (median of {iterations}): Airlock {through * 1000:.0f} ms vs bare terraform init/plan/apply "
-          f"{bare * 1000:.0f} ms = {through / bare:.2f}x, overhead {(through - bare) * 1000:.0f} ms "
+    print(f"one change, {label} (median of {iterations}): Airlock {through * 1000:.0f} ms vs bare terraform init/plan/apply "
+          f"{bare * 1000:.0f} ms = {through / bare:.2f}x, difference {(through - bare) * 1000:+.0f} ms "
           f"(goal: at most 1.0x: {'met' if through <= bare else 'NOT met'})")
+
+
+def one_aws_change():
+    # 6. The same with the real hashicorp/aws provider (5.100.0) from the machine's filesystem mirror, on a second server.
+    mirror = "/opt/tf-plugins"
+    if not os.path.isdir(mirror):
+        print(f"one change with hashicorp/aws: skipped ({mirror} is not on this machine)")
+        return
+    configuration = os.path.join(work, "mirror.tfrc")
+    with open(configuration, "w") as file:
+        file.write(f'provider_installation {{\n  filesystem_mirror {{ path = "{mirror}" }}\n}}\n')
+    environment = {**env, "TF_CLI_CONFIG_FILE": configuration}
+    server, where, key = start_server(os.path.join(work, "aws"), "--sandbox-read-only", python_prefix, "--sandbox-read-only", mirror,
+                                      label="aws", environment=environment)
+    servers.append(server)
+    api("POST", "/organizations/acme/environments", json.dumps({"name": "bench"}).encode(), base=where, token=key)
+    api("POST", "/organizations/acme/environments/bench/configuration-versions", archive(AWS_CHANGE), "application/gzip",
+        base=where, token=key)
+    one_change(AWS_CHANGE, "hashicorp/aws 5.100.0 from a filesystem mirror", base=where, token=key, environment=environment)
 
 
 def queue_latency():
@@ -257,7 +292,7 @@ try:
     api("POST", "/organizations/acme/environments", json.dumps({"name": "bench"}).encode())
     api("POST", "/organizations/acme/environments/bench/configuration-versions", archive(CHANGE), "application/gzip")
     for number, section in (("1", one_change), ("2", queue_latency), ("3", authenticate), ("4", sandbox_cost),
-                            ("5", two_servers)):
+                            ("5", two_servers), ("6", one_aws_change)):
         if number in sections:
             section()
 finally:

@@ -38,7 +38,7 @@ def admin(data, extra, *arguments, stdin=None):
 
 
 class Server:
-    def __init__(self, label, extra):
+    def __init__(self, label, extra, serve_options=()):
         self.work = tempfile.mkdtemp(prefix=f"airlock-scale-{label}-")
         self.data = os.path.join(self.work, "data")
         self.extra = extra
@@ -49,7 +49,7 @@ class Server:
         # /bin/false as Terraform: the one run made through the API errors at once; no run executes while measuring
         # (every queued run waits behind a running one whose lease another server holds).
         self.process = subprocess.Popen([airlock, "serve", "--data-dir", self.data, "--port", "0", "--terraform-bin", "/bin/false",
-                                         *extra], stdout=subprocess.PIPE, stderr=log, text=True)
+                                         *extra, *serve_options], stdout=subprocess.PIPE, stderr=log, text=True)
         line = self.process.stdout.readline()
         while not line.startswith("Airlock listening on"):
             if not line and self.process.poll() is not None:
@@ -106,9 +106,10 @@ def connect(target, data):
     return psycopg.connect(target), "%s"
 
 
-def seed(target, data):
+def seed(target, data, environments=environments, history=history, running=running, queued=queued, spread=False):
     """Clones the template rows: `environments` environments with `history` finished runs (and their events) in
-    all, then `running` runs held by another server's lease and `queued` runs behind them."""
+    all, then `running` runs held by another server's lease and `queued` runs behind them (`spread`: over every
+    environment, not only the running ones)."""
     connection, mark = connect(target, data)
     cursor = connection.cursor()
 
@@ -145,7 +146,9 @@ def seed(target, data):
         clones["configuration_versions"].append({**version, "id": version_id, "environment_id": environment_id,
                                                  "sha256": uuid.uuid4().hex + uuid.uuid4().hex})
         states = ["applied"] * per_environment
-        if index in busy:
+        if spread:
+            states += (["planning"] if index in busy else []) + ["pending"] * (queued // (environments - 1) + (1 if index <= queued % (environments - 1) else 0))
+        elif index in busy:
             states += ["planning"] + ["pending"] * (queued // running + (1 if index <= queued % running else 0))
         for number, state in enumerate(states, start=1):
             run_id = new_id(run["id"])
@@ -234,5 +237,6 @@ def measure(target):
         server.stop()
 
 
-for target in targets:
-    measure(target)
+if __name__ == "__main__":
+    for target in targets:
+        measure(target)

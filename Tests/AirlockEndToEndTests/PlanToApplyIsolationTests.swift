@@ -5,7 +5,8 @@ import Testing
 /// Nothing a plan phase writes reaches its apply but the sealed plan: code that runs at plan time (here the
 /// stock AWS provider running a `credential_process` named by a shared config file in the archive, no
 /// provisioner needed) plants a Python start-up hook, a Terraform CLI configuration and a changed `.terraform`
-/// for the apply to pick up, and the apply executes exactly the approved plan all the same. Through the real
+/// for the apply to pick up, and the apply executes exactly the approved plan all the same. (The apply reuses what the
+/// plan's `init` left, which every phase sees read-only: `InitializedFolderCache`.) Through the real
 /// Terraform 1.15, the real `hashicorp/aws` provider from the machine's filesystem mirror and the real sandbox.
 @Suite(.serialized) struct PlanToApplyIsolationTests {
     static let mirror = "/opt/tf-plugins"
@@ -38,6 +39,9 @@ import Testing
             output "planted_at_plan_time" {
               value = data.aws_partition.current.partition != "" && fileexists("${path.module}/PLANT-RAN")
             }
+            output "dot_terraform_writable_at_plan_time" {
+              value = data.aws_partition.current.partition != "" && fileexists("${path.module}/DOT-TERRAFORM-WRITABLE")
+            }
             resource "terraform_data" "approved" {
               input = data.aws_partition.current.partition
               provisioner "local-exec" {
@@ -65,6 +69,7 @@ import Testing
             if [ "$phase" = plan ]; then
             \(plant)
             touch PLANT-RAN
+            (: > .terraform/PROBE) 2>/dev/null && touch DOT-TERRAFORM-WRITABLE
             fi
             """ + "\necho '{\"Version\":1,\"AccessKeyId\":\"AKIAPLANTEDEXAMPLE\",\"SecretAccessKey\":\"planted\"}'\n"]
     }
@@ -83,7 +88,12 @@ import Testing
             #expect(try await world.action(run, "confirm").status == 200)
             _ = try await world.waitFor(run, ["applied", "errored"])
             apply = try await world.log(run, "apply")
-            #expect(plan.contains("+ planted_at_plan_time = true"), "the planting ran in the plan: \(plan)")
+            // Terraform lines up the outputs' `=`.
+            let outputs = plan.replacingOccurrences(of: " +=", with: " =", options: .regularExpression)
+            #expect(outputs.contains("+ planted_at_plan_time = true"), "the planting ran in the plan: \(plan)")
+            // What init left is the server's, read-only in the plan too, and the apply goes on with it (no init of its own).
+            #expect(outputs.contains("+ dot_terraform_writable_at_plan_time = false"), "\(plan)")
+            #expect(apply.contains("terraform init: skipped."), "\(apply)")
             #expect(try await world.state(run) == "applied", "\(apply)")
         }
         return apply

@@ -125,6 +125,10 @@ extension AirlockServer {
         settings.limits = configuration.runLimits
         app.runStateOnlyThroughGateways = network != nil
         settings.controlGroups = controlGroups
+        if case .bubblewrap = sandbox {
+            settings.initCache = try InitializedFolderCache(workRoot: workRoot, secret: secrets.derivedSecret(for: "initialized-folders"),
+                                                            phaseTimeout: settings.phaseTimeout)
+        }
         let isSQLite = if case .sqlite = database { true } else { false }
         let workers = try await RunWorkers(settings: settings, database: app.db, mfa: app.mfaServices,
                                            serverURL: configuration.runsAddress(port: port), pagesAddress: app.publicAddress,

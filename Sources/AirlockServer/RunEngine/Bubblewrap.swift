@@ -135,7 +135,12 @@ public struct Bubblewrap: Sendable {
         for path in terraformPaths { options += ["--ro-bind-try", path, path] }
         for path in readOnlyPaths { options += ["--ro-bind", path, path] }
         options += ["--bind", workspace.folder.path, workspace.folder.path, "--bind", workspace.home.path, workspace.home.path,
-                    "--ro-bind", workspace.serverFiles.path, workspace.serverFiles.path, "--chdir", workspace.folder.path]
+                    "--ro-bind", workspace.serverFiles.path, workspace.serverFiles.path]
+        // What `init` left, kept by the server (`InitializedFolderCache`): read-only in every phase that uses it.
+        if let initialized = workspace.initialized {
+            options += ["--ro-bind", initialized.path, workspace.folder.appendingPathComponent(".terraform").path]
+        }
+        options += ["--chdir", workspace.folder.path]
         return options
     }
 

@@ -34,6 +34,8 @@ public struct RunEngineSettings: Sendable {
     /// The Rego engine plans are checked with; nil where the operator named none (a plan its environment's policy sets
     /// cover then fails closed).
     public var policyEngine: PolicyEngine?
+    /// Where what `init` left is kept for later phases; nil where runs are unsandboxed (nothing would be read-only).
+    var initCache: InitializedFolderCache?
 
     public init(terraformBinary: String, concurrency: Int = 4, phaseTimeout: TimeInterval = 2 * 60 * 60,
                 cancelGracePeriod: TimeInterval = 10, leaseDuration: TimeInterval = 30, logLimitBytes: Int = defaultLogLimitBytes,

@@ -9,8 +9,9 @@ import Glibc
 
 /// Executes a claimed run phase with the real Terraform: `init` then `plan -out`; then `apply` of exactly the
 /// saved plan (checked by hash) on the state the plan was made on. Each phase starts from a fresh folder (the
-/// configuration unpacked again from its checked archive, a fresh `HOME`, `init` again), so nothing the plan's
-/// code wrote reaches the apply but the sealed plan. Terraform's environment holds the run's variables, its
+/// configuration unpacked again from its checked archive, a fresh `HOME`, and what an earlier `init` of the same
+/// configuration left, read-only: `InitializedFolderCache`), so nothing the plan's code wrote reaches the apply but
+/// the sealed plan. Terraform's environment holds the run's variables, its
 /// session credentials and only `RunEngineSettings.passedThrough` of the server's: `TerraformPhaseEnvironment` (docs/run-isolation.md).
 struct RunExecutor: Sendable {
     let settings: RunEngineSettings
@@ -150,9 +151,9 @@ struct RunExecutor: Sendable {
             credentialsPort = port
             credentials.start(listening: listener)
         }
-        let workspace = try RunWorkspace.prepare(
-            root: settings.workRoot, runID: claim.runID, phase: claim.phase, archive: version.archive,
-            backendAddress: network == nil ? serverURL + statePath : RunNetwork.stateAddress(statePath))
+        let backendAddress = network == nil ? serverURL + statePath : RunNetwork.stateAddress(statePath)
+        var workspace = try RunWorkspace.prepare(root: settings.workRoot, runID: claim.runID, phase: claim.phase, archive: version.archive,
+                                                 backendAddress: backendAddress)
         defer { workspace.remove() }
         let group = try settings.controlGroups?.make("airlock-\(claim.runID.uuidString.lowercased())-\(claim.phase.rawValue)", limits: settings.limits)
         let limits = RunPhaseLimits(limits: settings.limits, group: group, folder: workspace.root)
@@ -168,18 +169,37 @@ struct RunExecutor: Sendable {
         }
         let queue = self.queue
         let runID = claim.runID
-        let terraform = TerraformInvocation(settings: settings, environment: terraformEnvironment.variables, workspace: workspace,
-                                            network: network?.namespace, limits: limits, log: log,
-                                            shutdown: shutdown, heartbeat: { try await queue.renew(runID) })
-        await log.note("Configuration \(version.sha256.prefix(12)) in a fresh working folder; state on the Airlock server.")
-        // -reconfigure: a backend recorded in an uploaded .terraform folder is ignored, never migrated from. An
-        // apply's providers are checked too: Terraform refuses a saved plan whose recorded provider selections
-        // differ from what this init installed.
-        let initialized = try await terraform.run(["init", "-input=false", "-no-color", "-reconfigure"])
-        guard initialized == .exited(0) else {
-            try await finish(claim, outcome: initialized, failure: "terraform init failed", log: log)
-            return
+        let terraformIn = { (workspace: RunWorkspace) in
+            TerraformInvocation(settings: self.settings, environment: terraformEnvironment.variables, workspace: workspace,
+                                network: network?.namespace, limits: limits, log: log, shutdown: self.shutdown,
+                                heartbeat: { try await queue.renew(runID) })
         }
+        await log.note("Configuration \(version.sha256.prefix(12)) in a fresh working folder; state on the Airlock server.")
+        let cacheKey = settings.initCache?.key(archiveSHA256: version.sha256, backendAddress: backendAddress,
+                                               terraform: settings.terraformBinary, variables: terraformEnvironment.alike)
+        if let cache = settings.initCache, let cacheKey, let entry = cache.entry(cacheKey) {
+            try InitializedFolderCache.place(entry, in: &workspace)
+            await log.note(InitializedFolderCache.reusedNote)
+        } else {
+            // -reconfigure: a backend recorded in an uploaded .terraform folder is ignored, never migrated from. An
+            // apply's providers are checked too: Terraform refuses a saved plan whose recorded provider selections
+            // differ from what an init installed.
+            let initialized = try await terraformIn(workspace).run(["init", "-input=false", "-no-color", "-reconfigure"])
+            guard initialized == .exited(0) else {
+                try await finish(claim, outcome: initialized, failure: "terraform init failed", log: log)
+                return
+            }
+            // Kept for later phases, and read-only from here on in this one too.
+            if let cache = settings.initCache, let cacheKey {
+                do {
+                    let entry = try cache.store(cacheKey, from: workspace)
+                    try InitializedFolderCache.place(entry, in: &workspace)
+                } catch {
+                    await log.note("What init left is not kept for later phases: \(error).")
+                }
+            }
+        }
+        let terraform = terraformIn(workspace)
         let phase = PhaseContext(claim: claim, run: run, environment: environment, workspace: workspace, terraform: terraform, log: log)
         switch claim.phase {
         case .plan: try await plan(phase)
@@ -187,13 +207,23 @@ struct RunExecutor: Sendable {
         }
     }
 
-    /// The saved plan's summary (`PlanSummary`, as JSON) from `terraform show -json`, in the same sandbox and folder
-    /// as the plan. A plan whose summary cannot be read is still a plan: its log says why and approvers read the log.
-    /// `stopped` is how `show` was stopped (a cancel, the deadline, the server stopping), if it was.
-    /// `terraform show -json` of the saved plan: its summary for approvers (JSON of `PlanSummary`) and the plan's JSON
-    /// itself for the policy check; nil for what could not be read.
-    func summarize(_ terraform: TerraformInvocation, log: RunLogWriter) async throws
+    /// The saved plan's summary for approvers (JSON of `PlanSummary`) and, where the environment's policy sets need it,
+    /// the plan's JSON (`terraform show -json`, in the same sandbox and folder as the plan); nil for what could not be
+    /// read. Without policies the summary is read from `plan`'s own output (`PlanSummary(planOutput:)`), and `show`
+    /// runs only where that does not add up. A plan whose summary cannot be read is still a plan: its log says why
+    /// and approvers read the log. `stopped` is how `show` was stopped (a cancel, the deadline, the server
+    /// stopping), if it was.
+    func summarize(_ terraform: TerraformInvocation, planOutput: Data?, _ phase: PhaseContext) async throws
         -> (stopped: TerraformInvocation.Outcome?, json: String?, plan: Data?) {
+        let log = phase.log
+        let environment = phase.environment
+        let policies = try await PolicyChecks.covering(environmentID: environment.requireID(), organizationID: environment.$organization.id,
+                                                       on: database)
+        if policies.isEmpty, let summary = planOutput.flatMap(PlanSummary.init(planOutput:)) {
+            let masked = await log.masked(summary)
+            await log.note(masked.headline)
+            return (nil, String(decoding: try JSONEncoder().encode(masked), as: UTF8.self), nil)
+        }
         let shown = try await terraform.capture(["show", "-json", "-no-color", RunWorkspace.planFile], limit: PlanSummary.jsonLimit)
         guard case let .exited(status) = shown.outcome else { return (shown.outcome, nil, nil) }
         do {

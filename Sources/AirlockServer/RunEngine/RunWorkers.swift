@@ -27,6 +27,7 @@ final class RunWorkers: Sendable {
             if recovered > 0 { logger.warning("Marked \(recovered) run(s) errored that were executing when the server last stopped.") }
         }
         try await RunWorkspace.sweep(root: settings.workRoot, database: database)
+        settings.initCache?.sweep()
         let executor = RunExecutor(settings: settings, queue: queue, shutdown: shutdown, mfa: mfa, serverURL: serverURL,
                                    pagesAddress: pagesAddress, stateResponder: stateResponder)
         let (doorbell, shutdown) = (self.doorbell, self.shutdown)
@@ -57,6 +58,7 @@ final class RunWorkers: Sendable {
                 do {
                     if try await queue.recoverExpired() > 0 { await doorbell.ring() }
                     try await RunWorkspace.sweep(root: settings.workRoot, database: database)
+                    settings.initCache?.sweep()
                 } catch {
                     logger.error("Recovering runs failed: \(error)")
                 }

@@ -19,6 +19,9 @@ struct RunWorkspace {
     static let planFile = "airlock.tfplan"
     /// The phase's folder (0700).
     let root: URL
+    /// The `.terraform` an earlier `init` left (`InitializedFolderCache`), which the sandbox shows read-only in place of the
+    /// working folder's own; nil while the phase uses its own.
+    var initialized: URL?
 
     /// Terraform's working folder.
     var folder: URL { root.appendingPathComponent("config") }
@@ -65,7 +68,7 @@ struct RunWorkspace {
         let files = FileManager.default
         try? files.removeItem(at: root)
         try files.createDirectory(at: root, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
-        let workspace = RunWorkspace(root: root)
+        let workspace = RunWorkspace(root: root, initialized: nil)
         try files.createDirectory(at: workspace.folder, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
         try files.createDirectory(at: workspace.home, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
         try files.createDirectory(at: workspace.serverFiles, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])

@@ -17,6 +17,9 @@ struct TerraformPhaseEnvironment: Equatable {
     let variables: [String: String]
     /// The run's variables that were not passed, by name.
     let ignored: [String]
+    /// What every phase of the run gets alike (the server's passed-through variables, the run's, the proxy's), without
+    /// what is the phase's own (credentials, state token, `HOME`): what `init`'s result depends on (`InitializedFolderCache`).
+    let alike: [String: String]
 
     init(server: [String: String], run: [UnsealedVariable], credentials: [String: String], stateToken: String?, proxied: Bool, home: String,
          cliConfiguration: String) {
@@ -24,14 +27,15 @@ struct TerraformPhaseEnvironment: Equatable {
         for variable in run where !AWSAccess.withheldVariables.contains(variable.key) && !VariableRules.isReserved(variable.key) {
             variables[variable.key] = variable.value
         }
-        variables.merge(credentials) { $1 }
-        variables["AWS_EC2_METADATA_DISABLED"] = "true"  // an SDK never falls back to the machine's own role
-        variables["TF_HTTP_USERNAME"] = stateToken.map { _ in "run" }
-        variables["TF_HTTP_PASSWORD"] = stateToken
         if proxied {
             for name in RunNetwork.bypassVariables { variables[name] = nil }
             for name in RunNetwork.proxyVariables { variables[name] = RunNetwork.proxyAddress }
         }
+        alike = variables
+        variables.merge(credentials) { $1 }
+        variables["AWS_EC2_METADATA_DISABLED"] = "true"  // an SDK never falls back to the machine's own role
+        variables["TF_HTTP_USERNAME"] = stateToken.map { _ in "run" }
+        variables["TF_HTTP_PASSWORD"] = stateToken
         variables["HOME"] = home
         variables["TF_IN_AUTOMATION"] = "1"
         variables["CHECKPOINT_DISABLE"] = "1"  // no version check: a run reaches only what it needs
