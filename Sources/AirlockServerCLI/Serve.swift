@@ -112,6 +112,12 @@ extension AirlockServerCommand {
                                    discussion: "Whatever the cap, free workers go first to the organization with the fewest runs executing."))
         var maxRunsPerOrganization: Int?
 
+        @Option(name: .customLong("kept-init-folders"),
+                help: ArgumentHelp("How many folders `terraform init` prepared this server keeps for later phases (0: init in every phase).",
+                                   discussion: "A run's apply, and a plan of a configuration that ran before with the same variables, then skip init; "
+                                       + "the least recently used go first, and any unused for six hours (docs/run-isolation.md)."))
+        var keptInitFolders = 8
+
         @Option(name: .customLong("run-memory"), help: ArgumentHelp("The memory one run phase may use (e.g. 4G).", valueName: "size"))
         var runMemory = ByteSizeOption(bytes: RunLimits().memoryBytes)
 
@@ -178,6 +184,7 @@ extension AirlockServerCommand {
                 where size.bytes < least {
                 throw ValidationError("\(flag) must be at least \(least >> 20)M.")
             }
+            guard (0...1000).contains(keptInitFolders) else { throw ValidationError("--kept-init-folders must be 0 to 1000.") }
             if let maxRunsPerOrganization, !(1...10_000).contains(maxRunsPerOrganization) {
                 throw ValidationError("--max-runs-per-organization must be 1 to 10000.")
             }
@@ -248,6 +255,7 @@ extension AirlockServerCommand {
             configuration.unsandboxedRuns = unsandboxedRuns
             configuration.sharedRunNetwork = sharedRunNetwork
             configuration.maxRunsPerOrganization = maxRunsPerOrganization
+            configuration.keptInitFolders = keptInitFolders
             configuration.organizationCreators = organizationCreators
             configuration.runLimits.memoryBytes = runMemory.bytes
             configuration.runLimits.processes = runProcesses

@@ -125,9 +125,9 @@ extension AirlockServer {
         settings.limits = configuration.runLimits
         app.runStateOnlyThroughGateways = network != nil
         settings.controlGroups = controlGroups
-        if case .bubblewrap = sandbox {
+        if case .bubblewrap = sandbox, configuration.keptInitFolders > 0 {
             settings.initCache = try InitializedFolderCache(workRoot: workRoot, secret: secrets.derivedSecret(for: "initialized-folders"),
-                                                            phaseTimeout: settings.phaseTimeout)
+                                                            phaseTimeout: settings.phaseTimeout, capacity: configuration.keptInitFolders)
         }
         let isSQLite = if case .sqlite = database { true } else { false }
         let workers = try await RunWorkers(settings: settings, database: app.db, mfa: app.mfaServices,

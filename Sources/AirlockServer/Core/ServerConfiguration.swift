@@ -44,6 +44,8 @@ public struct ServerConfiguration: Sendable {
     public var policyMemoryBytes = 1 << 30
     /// The most runs one organization executes at once (on all servers together); nil for no cap.
     public var maxRunsPerOrganization: Int?
+    /// How many folders `terraform init` prepared are kept for later phases (`InitializedFolderCache`); 0 keeps none.
+    public var keptInitFolders = 8
     /// What one run phase may use.
     public var runLimits = RunLimits()
     /// Who may create organizations.

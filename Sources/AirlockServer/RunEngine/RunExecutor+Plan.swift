@@ -13,15 +13,13 @@ extension RunExecutor {
         let (claim, run, environmentID, workspace, terraform, log) = (phase.claim, phase.run, phase.environmentID, phase.workspace, phase.terraform, phase.log)
         let baseSerial = try await StateVersions.latest(of: environmentID, on: database)?.serial
         // A plan only reads the state (its token may not lock or write it).
-        let (outcome, planOutput, truncated) = try await terraform.run(
-            ["plan", "-input=false", "-no-color", "-lock=false", "-detailed-exitcode", "-out=\(RunWorkspace.planFile)"]
-                + (run.isDestroy == true ? ["-destroy"] : []), keeping: PlanSummary.planOutputLimit)
-        let output = truncated ? nil : planOutput
+        let outcome = try await terraform.run(["plan", "-input=false", "-no-color", "-lock=false", "-detailed-exitcode",
+                                               "-out=\(RunWorkspace.planFile)"] + (run.isDestroy == true ? ["-destroy"] : []))
         switch outcome {
         case .exited(0):
             try await finishRun(claim, to: .plannedAndFinished, note: "No changes", changes: RunChanges().set(\.$hasChanges, to: false).set(\.$baseStateSerial, to: baseSerial), log: log)
         case .exited(2) where run.isPlanOnly:
-            let (stopped, summary, shown) = try await summarize(terraform, planOutput: output, phase)
+            let (stopped, summary, shown) = try await summarize(terraform, log: log)
             if let stopped { return try await finish(claim, outcome: stopped, failure: "terraform show failed", log: log) }
             let check = try await checkPolicies(of: shown, phase)
             await log.note("A speculative plan: it is never applied.")
@@ -35,7 +33,7 @@ extension RunExecutor {
             let plan = try workspace.readPlan()
             let digest = Hex.encode(SHA256.hash(data: plan))
             var saveTime = ContinuousClock.now - saving
-            let (stopped, summary, shown) = try await summarize(terraform, planOutput: output, phase)
+            let (stopped, summary, shown) = try await summarize(terraform, log: log)
             if let stopped { return try await finish(claim, outcome: stopped, failure: "terraform show failed", log: log) }
             guard try workspace.readPlan() == plan else {
                 let reason = "The saved plan changed while Airlock read its summary; it is not kept. Queue a new plan."

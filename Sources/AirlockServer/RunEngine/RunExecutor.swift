@@ -175,9 +175,14 @@ struct RunExecutor: Sendable {
                                 heartbeat: { try await queue.renew(runID) })
         }
         await log.note("Configuration \(version.sha256.prefix(12)) in a fresh working folder; state on the Airlock server.")
-        let cacheKey = settings.initCache?.key(archiveSHA256: version.sha256, backendAddress: backendAddress,
+        let cacheKey = settings.initCache?.key(environment: environmentID, organization: environment.$organization.id,
+                                               archiveSHA256: version.sha256, backendAddress: backendAddress,
                                                terraform: settings.terraformBinary, variables: terraformEnvironment.alike)
+        // The kept entry this phase uses, if any: not removed until the phase is over.
+        var heldEntry: InitializedFolderCache.Entry?
+        defer { if let heldEntry { settings.initCache?.release(heldEntry) } }
         if let cache = settings.initCache, let cacheKey, let entry = cache.entry(cacheKey) {
+            heldEntry = entry
             try InitializedFolderCache.place(entry, in: &workspace)
             await log.note(InitializedFolderCache.reusedNote)
         } else {
@@ -193,6 +198,7 @@ struct RunExecutor: Sendable {
             if let cache = settings.initCache, let cacheKey {
                 do {
                     let entry = try cache.store(cacheKey, from: workspace)
+                    heldEntry = entry
                     try InitializedFolderCache.place(entry, in: &workspace)
                 } catch {
                     await log.note("What init left is not kept for later phases: \(error).")
@@ -207,23 +213,12 @@ struct RunExecutor: Sendable {
         }
     }
 
-    /// The saved plan's summary for approvers (JSON of `PlanSummary`) and, where the environment's policy sets need it,
-    /// the plan's JSON (`terraform show -json`, in the same sandbox and folder as the plan); nil for what could not be
-    /// read. Without policies the summary is read from `plan`'s own output (`PlanSummary(planOutput:)`), and `show`
-    /// runs only where that does not add up. A plan whose summary cannot be read is still a plan: its log says why
-    /// and approvers read the log. `stopped` is how `show` was stopped (a cancel, the deadline, the server
-    /// stopping), if it was.
-    func summarize(_ terraform: TerraformInvocation, planOutput: Data?, _ phase: PhaseContext) async throws
+    /// The saved plan's summary (`PlanSummary`, as JSON) from `terraform show -json`, in the same sandbox and folder
+    /// as the plan, and the plan's JSON itself for the policy check; nil for what could not be read. A plan whose
+    /// summary cannot be read is still a plan: its log says why and approvers read the log. `stopped` is how `show` was
+    /// stopped (a cancel, the deadline, the server stopping), if it was.
+    func summarize(_ terraform: TerraformInvocation, log: RunLogWriter) async throws
         -> (stopped: TerraformInvocation.Outcome?, json: String?, plan: Data?) {
-        let log = phase.log
-        let environment = phase.environment
-        let policies = try await PolicyChecks.covering(environmentID: environment.requireID(), organizationID: environment.$organization.id,
-                                                       on: database)
-        if policies.isEmpty, let summary = planOutput.flatMap(PlanSummary.init(planOutput:)) {
-            let masked = await log.masked(summary)
-            await log.note(masked.headline)
-            return (nil, String(decoding: try JSONEncoder().encode(masked), as: UTF8.self), nil)
-        }
         let shown = try await terraform.capture(["show", "-json", "-no-color", RunWorkspace.planFile], limit: PlanSummary.jsonLimit)
         guard case let .exited(status) = shown.outcome else { return (shown.outcome, nil, nil) }
         do {

@@ -30,29 +30,20 @@ struct TerraformInvocation {
 
     /// Runs `terraform arguments` with its output in the run's log.
     func run(_ arguments: [String]) async throws -> Outcome {
-        try await run(arguments, keeping: 0).outcome
-    }
-
-    /// Runs `terraform arguments` with its output in the run's log, and returns its first `limit` bytes too
-    /// (`truncated` when there was more): what Airlock reads of `terraform plan`'s own output.
-    func run(_ arguments: [String], keeping limit: Int) async throws -> (outcome: Outcome, output: Data, truncated: Bool) {
         await log.note("$ terraform \(arguments.joined(separator: " "))")
         let log = self.log
-        let result = try await execute(arguments) { output in
+        return try await execute(arguments) { output in
             var lastFlush = Date()
-            var kept = Data()
             for await data in output {
                 await log.append(data)
-                if kept.count <= limit { kept.append(data.prefix(limit + 1 - kept.count)) }
                 if Date().timeIntervalSince(lastFlush) > 0.2 {
                     try? await log.flush()
                     lastFlush = Date()
                 }
             }
             try? await log.flush()
-            return kept
-        }
-        return (result.outcome, result.output.prefix(limit), result.output.count > limit)
+            return Data()
+        }.outcome
     }
 
     /// Runs `terraform arguments` for what it prints (`show -json`), which stays out of the run's log; output
