@@ -16,4 +16,5 @@ pg_dir="$work/postgres"
 trap 'scripts/stop-postgres.sh "$pg_dir"; rm -rf "$work"' EXIT
 url="$(scripts/start-postgres.sh "$pg_dir")"
 psql "$url" -qc "CREATE DATABASE airlock_scale" >/dev/null
-python3 Benchmarks/scale.py .build-static/release/airlock sqlite "${url%/postgres}/airlock_scale"
+# SCALE_SCRIPT=morning.py: the same set-up for Benchmarks/morning.py (morning.sh).
+python3 "Benchmarks/${SCALE_SCRIPT:-scale.py}" .build-static/release/airlock sqlite "${url%/postgres}/airlock_scale"

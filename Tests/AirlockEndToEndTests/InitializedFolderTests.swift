@@ -23,23 +23,15 @@ import Testing
                   input = "${var.label}-${timestamp()}"
                 }
                 """]).status == 201)
-            let first = try await world.queue()
-            try await world.expect(first, reaches: "planned")
-            let plan = try await world.log(first, "plan")
+            let (plan, apply) = try await Self.planAndApply(world)
             #expect(plan.contains(Self.initialise) && !plan.contains(Self.skipped), "\(plan)")
-            #expect(try await world.action(first, "confirm").status == 200)
-            try await world.expect(first, reaches: "applied")
-            let apply = try await world.log(first, "apply")
             #expect(apply.contains(Self.skipped) && !apply.contains(Self.initialise), "\(apply)")
             #expect(apply.contains("Apply complete!"), "\(apply)")
 
             // The same configuration again: neither phase inits.
-            let second = try await world.queue()
-            try await world.expect(second, reaches: "planned")
-            let again = try await world.log(second, "plan")
-            #expect(again.contains(Self.skipped) && !again.contains(Self.initialise), "\(again)")
-            #expect(try await world.action(second, "confirm").status == 200)
-            try await world.expect(second, reaches: "applied")
+            let again = try await Self.planAndApply(world)
+            #expect(again.plan.contains(Self.skipped) && !again.plan.contains(Self.initialise), "\(again.plan)")
+            #expect(again.apply.contains(Self.skipped) && !again.apply.contains(Self.initialise), "\(again.apply)")
 
             // What was kept is Terraform's init output, without any phase's state credential.
             let kept = try Self.files(under: work).filter { $0.path.contains("/initialized-") }
@@ -56,6 +48,15 @@ import Testing
             let changed = try await world.log(third, "plan")
             #expect(changed.contains(Self.initialise) && !changed.contains(Self.skipped), "\(changed)")
         }
+    }
+
+    /// Queues a run, confirms it once planned and waits until it is applied; its plan's and apply's logs.
+    static func planAndApply(_ world: RunWorld) async throws -> (plan: String, apply: String) {
+        let run = try await world.queue()
+        try await world.expect(run, reaches: "planned")
+        #expect(try await world.action(run, "confirm").status == 200)
+        try await world.expect(run, reaches: "applied")
+        return (try await world.log(run, "plan"), try await world.log(run, "apply"))
     }
 
     /// Every regular file under `folder`, not following links.
