@@ -196,13 +196,16 @@ struct RunExecutor: Sendable {
             }
             // Kept for later phases, and read-only from here on in this one too.
             if let cache = settings.initCache, let cacheKey {
+                let entry: InitializedFolderCache.Entry?
                 do {
-                    let entry = try cache.store(cacheKey, from: workspace)
-                    heldEntry = entry
-                    try InitializedFolderCache.place(entry, in: &workspace)
+                    entry = try cache.store(cacheKey, from: workspace)
                 } catch {
-                    await log.note("What init left is not kept for later phases: \(error).")
+                    await log.note("What init left is not kept for later phases (this phase goes on with its own): \(error).")
+                    entry = nil
                 }
+                heldEntry = entry
+                // Once kept, the phase's own `.terraform` is gone: it uses the entry or cannot go on.
+                if let entry { try InitializedFolderCache.place(entry, in: &workspace) }
             }
         }
         let terraform = terraformIn(workspace)
