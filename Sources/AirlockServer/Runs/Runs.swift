@@ -94,11 +94,15 @@ enum Runs {
     }
 
     /// The run with its organization's and environment's names, whoever asks (the engine; `find` for people).
+    /// One statement: the run joined with its environment and organization (every run read starts here).
     static func locate(_ runID: UUID, on database: any Database) async throws -> (Located, organizationID: UUID)? {
-        guard let run = try await Run.find(runID, on: database),
-              let environment = try await TerraformEnvironment.query(on: database).filter(\.$id == run.$environment.id)
-                .with(\.$organization).first() else { return nil }
-        return (Located(run: run, organization: environment.organization.name, environment: environment.name), environment.$organization.id)
+        guard let run = try await Run.query(on: database).filter(\.$id == runID)
+            .join(TerraformEnvironment.self, on: \Run.$environment.$id == \TerraformEnvironment.$id)
+            .join(Organization.self, on: \TerraformEnvironment.$organization.$id == \Organization.$id)
+            .first() else { return nil }
+        let environment = try run.joined(TerraformEnvironment.self)
+        let organization = try run.joined(Organization.self)
+        return (Located(run: run, organization: organization.name, environment: environment.name), try organization.requireID())
     }
 
     /// A run the actor may see that belongs to the named environment (a page's URL), or 404.
