@@ -42,6 +42,8 @@ import Glibc
         #expect(admin.status == 0 && admin.stdout.contains("--password-stdin"), "\(admin.stdout)\(admin.stderr)")
         let refused = try await airlock(["serve", "--port", "70000"])
         #expect(refused.status == 64 && refused.stderr.contains("--port must be 0 to 65535."), "the server's own validation: \(refused.stderr)")
+        let kept = try await airlock(["serve", "--kept-init-folders", "1001"])
+        #expect(kept.status == 64 && kept.stderr.contains("--kept-init-folders must be 0 to 1000."), "\(kept.stderr)")
     }
 
     @Test func withoutTheServerProgramBesideItServeSaysWhatToInstall() async throws {
