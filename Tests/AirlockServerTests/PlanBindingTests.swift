@@ -6,40 +6,16 @@ import Testing
 import Vapor
 import VaporTesting
 
-/// What is approved, in-process: the summary read from `terraform show -json` (addresses and actions, never values),
+/// What is approved, in-process: the summary read from the saved plan (addresses and actions, never values),
 /// shown by the API; an approval names the plan's hash and is refused for any other plan, with nothing recorded.
 @Suite struct PlanBindingTests {
-    /// The shape `terraform show -json` gives a plan (format 1.2), trimmed to what matters here, with a value that
-    /// must never be kept.
-    static let shown = #"""
-        {"format_version":"1.2","terraform_version":"1.15.5","resource_changes":[
-        {"address":"terraform_data.kept","mode":"managed","type":"terraform_data","name":"kept","change":{"actions":["no-op"],"before":{},"after":{}}},
-        {"address":"terraform_data.new","mode":"managed","type":"terraform_data","name":"new","change":{"actions":["create"],"before":null,"after":{"input":"hunter2-secret"},"after_sensitive":{"input":true}}},
-        {"address":"terraform_data.edited","mode":"managed","type":"terraform_data","name":"edited","change":{"actions":["update"]}},
-        {"address":"terraform_data.swapped[\"a\"]","mode":"managed","type":"terraform_data","name":"swapped","index":"a","change":{"actions":["delete","create"]}},
-        {"address":"terraform_data.old","mode":"managed","type":"terraform_data","name":"old","change":{"actions":["delete"]}},
-        {"address":"data.aws_caller_identity.me","mode":"data","type":"aws_caller_identity","name":"me","change":{"actions":["read"]}},
-        {"address":"aws_s3_bucket.adopted","mode":"managed","type":"aws_s3_bucket","name":"adopted","change":{"actions":["no-op"],"importing":{"id":"bucket"}}}
-        ]}
-        """#
-
-    @Test func theSummaryCountsAsTerraformDoesAndKeepsNoValues() throws {
-        let output = Data(("Warning: something on standard error\n" + Self.shown.replacingOccurrences(of: "\n", with: "") + "\n").utf8)
-        let summary = try PlanSummary(terraformShowOutput: output)
-        #expect(summary.headline == "Plan: 1 to import, 2 to add, 1 to change, 2 to destroy.")
-        #expect(summary.resources.map(\.action) == [.create, .update, .replace, .delete, .read, .import])
-        #expect(summary.resources.map(\.address).contains(#"terraform_data.swapped["a"]"#))
-        let stored = String(decoding: try JSONEncoder().encode(summary), as: UTF8.self)
-        #expect(!stored.contains("hunter2"), "values never reach the summary")
-        #expect(throws: PlanSummaryError.self) { try PlanSummary(terraformShowOutput: Data("Error: no plan\n".utf8)) }
-        #expect(throws: PlanSummaryError.self) { try PlanSummary(terraformShowOutput: Data("{\"resource_changes\":[{\"address\":1}]}\n".utf8)) }
-    }
-
-    @Test func aLongPlanListsItsFirstResourcesAndCountsTheRest() throws {
-        let changes = (0..<(PlanSummary.listedLimit + 7)).map { #"{"address":"terraform_data.n\#($0)","change":{"actions":["create"]}}"# }
-        let summary = try PlanSummary(terraformShowOutput: Data(#"{"resource_changes":[\#(changes.joined(separator: ","))]}"#.utf8))
-        #expect(summary.add == PlanSummary.listedLimit + 7)
-        #expect(summary.resources.count == PlanSummary.listedLimit && summary.unlisted == 7)
+    /// A plan that imports one resource, creates, updates, replaces and destroys, in the file Terraform saves.
+    static func summary() throws -> PlanSummary {
+        try PlanSummary(SavedPlan(PlanFileWriter.file([
+            PlanFileWriter.change("terraform_data.new", .create), PlanFileWriter.change("terraform_data.edited", .update),
+            PlanFileWriter.change(#"terraform_data.swapped["a"]"#, .deleteThenCreate), PlanFileWriter.change("terraform_data.old", .delete),
+            PlanFileWriter.change("aws_s3_bucket.adopted", .noOp, importing: true),
+        ])))
     }
 
     /// Beside the plan it approves, an approver reads that the configuration's own code runs again at apply time.
@@ -56,7 +32,7 @@ import VaporTesting
             let run = try await fixture.run(on: environment, by: "mario", reaching: .planned)
             let runID = try run.requireID()
             let hash = String(repeating: "ab", count: 32)
-            let summary = try PlanSummary(terraformShowOutput: Data(Self.shown.replacingOccurrences(of: "\n", with: "").utf8))
+            let summary = try Self.summary()
             run.planSHA256 = hash
             run.planSummaryJSON = String(decoding: try JSONEncoder().encode(summary), as: UTF8.self)
             try await run.save(on: fixture.app.db)

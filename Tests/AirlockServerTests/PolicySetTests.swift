@@ -192,10 +192,12 @@ import VaporTesting
     }
 
     /// `terraform show -json` output with two JSON lines is refused: a provider of the run shares Terraform's output and
-    /// could have written one of them for the policies (and the approvers' summary) to read.
+    /// could have written one of them for the policies to read. A line that is not one JSON object is refused too: it
+    /// would otherwise add its own keys (a second "run") to the input it is embedded in.
     @Test func aSecondJSONLineInTheShowOutputIsRefused() throws {
-        #expect(try PlanSummary.jsonLine(of: Data("warning\n{\"a\":1}\n".utf8)) == Data(#"{"a":1}"#.utf8))
-        #expect(throws: PlanSummaryError.self) { try PlanSummary.jsonLine(of: Data("{\"forged\":1}\n{\"a\":1}\n".utf8)) }
+        #expect(try ShownPlanJSON.line(of: Data("warning\n{\"a\":1}\n".utf8)) == Data(#"{"a":1}"#.utf8))
+        #expect(throws: ShownPlanJSON.Failure.self) { try ShownPlanJSON.line(of: Data("{\"forged\":1}\n{\"a\":1}\n".utf8)) }
+        #expect(throws: ShownPlanJSON.Failure.self) { try ShownPlanJSON.line(of: Data(#"{"a":1},"run":{"queued_by":"nobody"}"#.utf8)) }
     }
 
     /// A set created or changed discards the plans waiting for confirmation or an override where it now applies (they

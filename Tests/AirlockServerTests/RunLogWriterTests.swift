@@ -77,8 +77,8 @@ import Testing
         try await ServerFixture.with { fixture in
             let runID = try await fixture.run(on: try await fixture.environment()).requireID()
             let log = try await RunLogWriter(runID: runID, phase: .plan, secrets: [Self.secret], maximumBytes: 1 << 20, database: fixture.app.db)
-            let shown = #"{"resource_changes":[{"address":"terraform_data.keyed[\"\#(Self.secret)\"]","change":{"actions":["create"]}}]}"#
-            let summary = await log.masked(try PlanSummary(terraformShowOutput: Data(shown.utf8)))
+            let file = PlanFileWriter.file([PlanFileWriter.change(#"terraform_data.keyed["\#(Self.secret)"]"#, .create)])
+            let summary = await log.masked(PlanSummary(try SavedPlan(file)))
             #expect(summary.resources.map(\.address) == [#"terraform_data.keyed["***"]"#])
             await log.time("init", .milliseconds(1500))
             await log.time("sandbox start", .milliseconds(3))

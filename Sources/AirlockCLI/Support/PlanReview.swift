@@ -10,8 +10,8 @@ enum PlanReview {
         if let summary = run.planSummary {
             var counts = ["\(summary.add) to add", "\(summary.change) to change", "\(summary.destroy) to destroy"]
             if summary._import > 0 { counts.insert("\(summary._import) to import", at: 0) }
-            if summary.forget > 0 { counts.append("\(summary.forget) to forget") }
-            lines.append("Plan: " + counts.joined(separator: ", ") + ".")
+            let actions = (summary.invoke ?? 0) > 0 ? " Actions: \(summary.invoke ?? 0) to invoke." : ""
+            lines.append("Plan: " + counts.joined(separator: ", ") + "." + actions)
             for resource in summary.resources {
                 lines.append("  \(symbol(resource.action)) \(resource.address)")
             }
@@ -35,6 +35,8 @@ enum PlanReview {
         case .read: "<= read  "
         case ._import: "<- import "
         case .forget: ". forget "
+        case .createThenForget: "+/. create, forget the old"
+        case .invoke: "! invoke "
         }
     }
 }

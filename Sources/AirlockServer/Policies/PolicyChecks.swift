@@ -34,13 +34,14 @@ enum PolicyChecks {
         return covering
     }
 
-    /// The check of a plan (`showJSON`: `terraform show -json` of it), or nil when no set covers the environment.
+    /// The check of a plan, or nil when no set covers the environment. `showPlan` gives `terraform show -json` of it (nil
+    /// when it could not be read): it runs only when a set covers the environment.
     /// `mask` hides sensitive values in messages, as the run's log hides them.
-    static func check(plan showJSON: Data?, run: Run, environment: TerraformEnvironment, organization: String, engine: PolicyEngine?,
+    static func check(showPlan: () async throws -> Data?, run: Run, environment: TerraformEnvironment, organization: String, engine: PolicyEngine?,
                       mask: @Sendable (String) async -> String, now: Date, on database: any Database) async throws -> PolicyCheck? {
         let sets = try await covering(environmentID: try environment.requireID(), organizationID: environment.$organization.id, on: database)
         guard !sets.isEmpty else { return nil }
-        let input = try showJSON.map { try self.input(plan: $0, run: run, environment: environment, organization: organization) }
+        let input = try await showPlan().map { try self.input(plan: $0, run: run, environment: environment, organization: organization) }
         var results: [PolicyCheck.SetResult] = []
         for (set, version) in sets {
             func errored(_ message: String) -> PolicyCheck.SetResult {

@@ -5,10 +5,11 @@ import Foundation
 
 extension RunExecutor {
     /// `terraform plan -out`, on the state as it is now: no changes ends the run; a speculative plan ends it with its
-    /// summary (and its policy check, shown); otherwise the saved plan is read, hashed, summarized (`terraform show
-    /// -json`), checked unchanged, sealed and checked against the environment's policy sets (`PolicyChecks`). A hard
-    /// failure or a check that could not run ends the run errored; a soft failure makes it wait for an owner's override;
-    /// otherwise it waits for Confirm & Apply (or is confirmed for its creator under `-auto-approve`).
+    /// summary (and its policy check, shown); otherwise the saved plan is read, hashed, summarized from its own bytes
+    /// (`SavedPlan`; a plan Airlock cannot read ends the run errored), checked against the environment's policy sets
+    /// (`PolicyChecks`) and sealed. A hard failure or a check that could not run ends the run errored; a soft failure
+    /// makes it wait for an owner's override; otherwise it waits for Confirm & Apply (or is confirmed for its creator
+    /// under `-auto-approve`).
     func plan(_ phase: PhaseContext) async throws {
         let (claim, run, environmentID, workspace, terraform, log) = (phase.claim, phase.run, phase.environmentID, phase.workspace, phase.terraform, phase.log)
         let baseSerial = try await StateVersions.latest(of: environmentID, on: database)?.serial
@@ -19,34 +20,35 @@ extension RunExecutor {
         case .exited(0):
             try await finishRun(claim, to: .plannedAndFinished, note: "No changes", changes: RunChanges().set(\.$hasChanges, to: false).set(\.$baseStateSerial, to: baseSerial), log: log)
         case .exited(2) where run.isPlanOnly:
-            let (stopped, summary, shown) = try await summarize(terraform, log: log)
-            if let stopped { return try await finish(claim, outcome: stopped, failure: "terraform show failed", log: log) }
-            let check = try await checkPolicies(of: shown, phase)
+            let plan = try workspace.readPlan()
+            var summary: String?
+            do {
+                summary = try await summarize(plan, log: log)
+            } catch {
+                await log.note("The plan's summary could not be read: \(error).")
+            }
+            let check = try await checkPolicies(of: plan, phase)
+            if try await stoppedWhileChecking(claim, log: log) { return }
             await log.note("A speculative plan: it is never applied.")
             try await finishRun(claim, to: .plannedAndFinished, note: "Planned with changes (speculative)",
                                 changes: RunChanges().set(\.$hasChanges, to: true).set(\.$baseStateSerial, to: baseSerial)
                                     .set(\.$planSummaryJSON, to: summary).merging(check.changes), log: log)
         case .exited(2):
-            // The plan is read before `show` runs the configuration's providers again, and checked after it:
-            // the summary approvers see is of exactly the plan whose hash they approve.
+            // What approvers see is read from exactly the bytes hashed, sealed and applied.
             let saving = ContinuousClock.now
             let plan = try workspace.readPlan()
             let digest = Hex.encode(SHA256.hash(data: plan))
             var saveTime = ContinuousClock.now - saving
-            let (stopped, summary, shown) = try await summarize(terraform, log: log)
-            if let stopped { return try await finish(claim, outcome: stopped, failure: "terraform show failed", log: log) }
-            guard try workspace.readPlan() == plan else {
-                let reason = "The saved plan changed while Airlock read its summary; it is not kept. Queue a new plan."
+            let summary: String
+            do {
+                summary = try await summarize(plan, log: log)
+            } catch {
+                let reason = "Airlock could not read the saved plan: \(error). Nobody could see what it would change, so it is not kept."
                 await log.note(reason)
                 return try await finishRun(claim, to: .errored, note: reason, changes: .error(reason), log: log)
             }
-            let check = try await checkPolicies(of: shown, phase)
-            // A cancel asked for while the policies were checked (no Terraform ran to be interrupted) ends the run here.
-            switch try await queue.renew(claim.runID) {
-            case .some(true): return try await finish(claim, outcome: .canceled, failure: "canceled", log: log)
-            case .none: return try await finish(claim, outcome: .leaseLost, failure: "lease lost", log: log)
-            case .some(false): break
-            }
+            let check = try await checkPolicies(of: plan, phase)
+            if try await stoppedWhileChecking(claim, log: log) { return }
             let planned = RunChanges().set(\.$hasChanges, to: true).set(\.$planSHA256, to: digest).set(\.$baseStateSerial, to: baseSerial)
                 .set(\.$planSummaryJSON, to: summary).merging(check.changes)
             switch check.result?.status {
@@ -75,12 +77,40 @@ extension RunExecutor {
         }
     }
 
+    /// The summary of the saved plan `plan`, its addresses masked as the log masks them (a `for_each` key may hold a
+    /// sensitive variable's value), noted in the log; as the run's column stores it.
+    private func summarize(_ plan: Data, log: RunLogWriter) async throws -> String {
+        let summary = await log.masked(PlanSummary(try SavedPlan([UInt8](plan))))
+        await log.note(summary.headline)
+        return String(decoding: try JSONEncoder().encode(summary), as: UTF8.self)
+    }
+
+    /// Ends the run if a cancel was asked for, or its lease lost, while the policies were checked (`terraform show`
+    /// may have been interrupted, or no Terraform ran to be); whether it did.
+    private func stoppedWhileChecking(_ claim: RunQueue.Claim, log: RunLogWriter) async throws -> Bool {
+        switch try await queue.renew(claim.runID) {
+        case .some(true): try await finish(claim, outcome: .canceled, failure: "canceled", log: log)
+        case .none: try await finish(claim, outcome: .leaseLost, failure: "lease lost", log: log)
+        case .some(false): return false
+        }
+        return true
+    }
+
     /// The plan's check against the environment's policy sets (none: no check), with its line in the log and the
-    /// run's columns that record it.
-    private func checkPolicies(of shown: Data?, _ phase: PhaseContext) async throws -> (result: PolicyCheck?, changes: RunChanges) {
+    /// run's columns that record it. Only when a set covers the environment does `terraform show -json` run, for the
+    /// policies' input; its answer is used only if the plan file still holds `plan`'s bytes after it.
+    private func checkPolicies(of plan: Data, _ phase: PhaseContext) async throws -> (result: PolicyCheck?, changes: RunChanges) {
         let started = ContinuousClock.now
         let log = phase.log
-        guard let check = try await PolicyChecks.check(plan: shown, run: phase.run, environment: phase.environment,
+        let showPlan = { () async throws -> Data? in
+            let shown = try await self.showPlan(phase.terraform, log: log)
+            guard try phase.workspace.readPlan() == plan else {
+                await log.note("The saved plan changed while terraform show read it, so the policies cannot check it.")
+                return nil
+            }
+            return shown
+        }
+        guard let check = try await PolicyChecks.check(showPlan: showPlan, run: phase.run, environment: phase.environment,
                                                        organization: phase.environment.organization.name, engine: settings.policyEngine,
                                                        mask: { await log.masked($0) }, now: mfa.clock.now, on: database) else {
             return (nil, RunChanges())

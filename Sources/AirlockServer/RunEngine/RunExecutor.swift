@@ -216,25 +216,18 @@ struct RunExecutor: Sendable {
         }
     }
 
-    /// The saved plan's summary (`PlanSummary`, as JSON) from `terraform show -json`, in the same sandbox and folder
-    /// as the plan, and the plan's JSON itself for the policy check; nil for what could not be read. A plan whose
-    /// summary cannot be read is still a plan: its log says why and approvers read the log. `stopped` is how `show` was
-    /// stopped (a cancel, the deadline, the server stopping), if it was.
-    func summarize(_ terraform: TerraformInvocation, log: RunLogWriter) async throws
-        -> (stopped: TerraformInvocation.Outcome?, json: String?, plan: Data?) {
-        let shown = try await terraform.capture(["show", "-json", "-no-color", RunWorkspace.planFile], limit: PlanSummary.jsonLimit)
-        guard case let .exited(status) = shown.outcome else { return (shown.outcome, nil, nil) }
+    /// `terraform show -json` of the saved plan, for the policies' input: its one line of JSON, or nil (noted in the log)
+    /// when Terraform failed, was stopped, or printed more or less than one.
+    func showPlan(_ terraform: TerraformInvocation, log: RunLogWriter) async throws -> Data? {
+        let shown = try await terraform.capture(["show", "-json", "-no-color", RunWorkspace.planFile], limit: ShownPlanJSON.limit)
         do {
-            guard status == 0 else { throw PlanSummaryError.unreadable("terraform show exited with status \(status)") }
-            guard !shown.truncated else { throw PlanSummaryError.tooLarge }
-            let plan = try PlanSummary.jsonLine(of: shown.output)
-            // Addresses are masked as the log masks them: a for_each key may hold a sensitive variable's value.
-            let summary = try await log.masked(PlanSummary(terraformShowOutput: plan))
-            await log.note(summary.headline)
-            return (nil, String(decoding: try JSONEncoder().encode(summary), as: UTF8.self), plan)
+            guard case let .exited(status) = shown.outcome else { throw ShownPlanJSON.Failure.stopped }
+            guard status == 0 else { throw ShownPlanJSON.Failure.exited(status) }
+            guard !shown.truncated else { throw ShownPlanJSON.Failure.tooLarge }
+            return try ShownPlanJSON.line(of: shown.output)
         } catch {
-            await log.note("The plan's summary could not be read (\(error)); approvers see the log only.")
-            return (nil, nil, nil)
+            await log.note("terraform show -json could not be read (\(error)).")
+            return nil
         }
     }
 

@@ -119,7 +119,7 @@ extension Components.Schemas.Run {
 extension Components.Schemas.PlanSummary {
     init(_ summary: PlanSummary) {
         self.init(add: summary.add, change: summary.change, destroy: summary.destroy, _import: summary.imports, forget: summary.forget,
-                  resources: summary.resources.map { .init(address: $0.address, action: .init($0.action)) },
+                  invoke: summary.invoke, resources: summary.resources.map { .init(address: $0.address, action: .init($0.action)) },
                   unlistedResources: summary.unlisted)
     }
 }
@@ -134,6 +134,8 @@ extension Components.Schemas.PlanSummary.ResourcesPayloadPayload.ActionPayload {
         case .read: self = .read
         case .import: self = ._import
         case .forget: self = .forget
+        case .createThenForget: self = .createThenForget
+        case .invoke: self = .invoke
         }
     }
 }

@@ -8,8 +8,7 @@ enum PlanSummaryView {
         let headline: HTML = summary.map { "<p><strong id=\"plan-headline\">\($0.headline)</strong></p>" }
             ?? "<p class=\"muted\">The plan's summary could not be read; its log below says what Terraform will do.</p>"
         let rows = (summary?.resources ?? []).map { resource -> HTML in
-            let destructive = resource.action == .delete || resource.action == .replace
-            return "<tr\(destructive ? HTML(trusted: " class=\"destructive\"") : .empty)><td>\(resource.action.label)</td><td><code>\(resource.address)</code></td></tr>"
+            return "<tr\(resource.action.isDestructive ? HTML(trusted: " class=\"destructive\"") : .empty)><td>\(resource.action.label)</td><td><code>\(resource.address)</code></td></tr>"
         }
         let table: HTML? = rows.isEmpty ? nil
             : "<table id=\"plan-resources\"><thead><tr><th scope=\"col\">Action</th><th scope=\"col\">Resource</th></tr></thead><tbody>\(rows)</tbody></table>"

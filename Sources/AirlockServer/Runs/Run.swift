@@ -56,7 +56,7 @@ final class Run: Model, @unchecked Sendable {
     /// A plan made with `-destroy` (`terraform destroy`): applying it destroys the environment's resources.
     @OptionalField(key: "is_destroy") var isDestroy: Bool?
 
-    /// What the saved plan does (`PlanSummary`, as JSON), read from `terraform show -json` after the plan.
+    /// What the saved plan does (`PlanSummary`, as JSON), read from the saved plan file after the plan.
     @OptionalField(key: "plan_summary") var planSummaryJSON: String?
     /// The plan's policy check (`PolicyCheck`, JSON); nil where no policy set covered the environment.
     @OptionalField(key: "policy_check") var policyCheckJSON: String?
