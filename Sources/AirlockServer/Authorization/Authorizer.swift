@@ -27,18 +27,17 @@ enum Authorizer {
             .filter(\.$organization.$id == member.organizationID).filter(\.$name == name).first() else {
             throw EnvironmentRefusal.notFound(name)
         }
-        return (try await grant(member, action, in: environment.requireID(), named: name, userID: userID, on: database), environment)
+        return (try await grant(member, action, in: environment, userID: userID, on: database), environment)
     }
 
     /// `userID` may do `action` to the run; returns it with where it belongs. Refused as a missing run.
+    /// One statement for most: the run, its environment and organization and the person's membership, joined; a second
+    /// only for a member in an environment restricted to teams.
     static func authorize(_ userID: UUID, _ action: Action, run runID: UUID, on database: any Database) async throws -> (Grant, Runs.Located) {
-        guard let (located, organizationID) = try await Runs.locate(runID, on: database),
-              let role = try await role(of: userID, in: organizationID, on: database) else {
-            throw RunRefusal.notFound
-        }
-        let member = Grant(organizationID: organizationID, organizationName: located.organization, role: role)
+        guard let found = try await Runs.locate(runID, member: userID, on: database) else { throw RunRefusal.notFound }
+        let member = Grant(organizationID: found.organizationID, organizationName: found.located.organization, role: found.role)
         do {
-            return (try await grant(member, action, in: located.run.$environment.id, named: located.environment, userID: userID, on: database), located)
+            return (try await grant(member, action, in: found.environment, userID: userID, on: database), found.located)
         } catch EnvironmentRefusal.notFound(_) {
             throw RunRefusal.notFound
         }
@@ -52,7 +51,7 @@ enum Authorizer {
             throw EnvironmentRefusal.notFound(id.uuidString.lowercased())
         }
         let member = Grant(organizationID: environment.$organization.id, organizationName: environment.organization.name, role: role)
-        return (try await grant(member, action, in: id, named: environment.name, userID: userID, on: database), environment)
+        return (try await grant(member, action, in: environment, userID: userID, on: database), environment)
     }
 
     /// The run a state backend token was issued to, while it executes, if it belongs to the environment the URL
@@ -111,6 +110,15 @@ enum Authorizer {
         return (levels.max(), true)
     }
 
+    /// `access(of:role:in:on:)` for an environment already read: the rule's first two cases need no statement.
+    static func access(of userID: UUID, role: Membership.Role, in environment: TerraformEnvironment,
+                       on database: any Database) async throws -> (access: EnvironmentAccess?, restricted: Bool) {
+        let restricted = environment.restrictedToTeams
+        if role == .owner { return (.administer, restricted) }
+        guard restricted else { return (.approve, false) }
+        return try await access(of: userID, role: role, in: try environment.requireID(), on: database)
+    }
+
     /// Whether the environment is restricted to teams, with each team access it has and whether the person is in that
     /// team (one row with NULL access for an environment without any).
     private static let teamAccess = SQLStatement("""
@@ -153,9 +161,10 @@ enum Authorizer {
 
     /// `member`'s grant for `action` in the environment: refused as missing where they may not see it, as owners'
     /// business in an environment open to every member, or as their teams' limit in a restricted one.
-    private static func grant(_ member: Grant, _ action: Action, in environmentID: UUID, named name: String, userID: UUID,
+    private static func grant(_ member: Grant, _ action: Action, in environment: TerraformEnvironment, userID: UUID,
                               on database: any Database) async throws -> Grant {
-        let (access, restricted) = try await access(of: userID, role: member.role, in: environmentID, on: database)
+        let name = environment.name
+        let (access, restricted) = try await access(of: userID, role: member.role, in: environment, on: database)
         guard let access else { throw EnvironmentRefusal.notFound(name) }
         guard access >= action.requiredAccess else {
             throw restricted ? EnvironmentRefusal.teamAccessTooLow(environment: name, has: access, needs: action.requiredAccess)

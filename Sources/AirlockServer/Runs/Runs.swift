@@ -105,6 +105,23 @@ enum Runs {
         return (Located(run: run, organization: organization.name, environment: environment.name), try organization.requireID())
     }
 
+    /// The run with its environment, organization and `userID`'s role there, in one statement; nil when the run does not
+    /// exist or the person is not a member of its organization (`Authorizer` decides the rest).
+    static func locate(_ runID: UUID, member userID: UUID, on database: any Database)
+        async throws -> (located: Located, environment: TerraformEnvironment, organizationID: UUID, role: Membership.Role)? {
+        guard let run = try await Run.query(on: database).filter(\.$id == runID)
+            .join(TerraformEnvironment.self, on: \Run.$environment.$id == \TerraformEnvironment.$id)
+            .join(Organization.self, on: \TerraformEnvironment.$organization.$id == \Organization.$id)
+            .join(Membership.self, on: \Membership.$organization.$id == \Organization.$id)
+            .filter(Membership.self, \.$user.$id == userID)
+            .first() else { return nil }
+        let environment = try run.joined(TerraformEnvironment.self)
+        let organization = try run.joined(Organization.self)
+        let membership = try run.joined(Membership.self)
+        return (Located(run: run, organization: organization.name, environment: environment.name), environment,
+                try organization.requireID(), membership.role)
+    }
+
     /// A run the actor may see that belongs to the named environment (a page's URL), or 404.
     static func find(_ runID: UUID, in organization: String, _ environment: String, actorID: UUID,
                      on database: any Database) async throws -> Located {
