@@ -82,7 +82,8 @@ import Testing
         #expect(summary.forget == (modern ? 1 : 0))
     }
 
-    /// Each resource's action as `terraform show -json` gives it, in the summary's words, by address.
+    /// Each resource's action as `terraform show -json` gives it, in the summary's words and order (destroyed and
+    /// replaced first, then by address).
     static func actions(shownJSON: String) -> [String] {
         let plan = (try? JSONSerialization.jsonObject(with: Data(shownJSON.utf8))) as? [String: Any] ?? [:]
         let changes = plan["resource_changes"] as? [[String: Any]] ?? []
@@ -102,7 +103,7 @@ import Testing
             }
             return action.map { ($0, address) }
         }
-        .sorted { $0.1 < $1.1 }
+        .sorted { ($0.0 == "delete" || $0.0 == "replace" ? 0 : 1, $0.1) < ($1.0 == "delete" || $1.0 == "replace" ? 0 : 1, $1.1) }
         .map { "\($0.0) \($0.1)" }
     }
 }

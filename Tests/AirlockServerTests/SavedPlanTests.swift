@@ -26,20 +26,44 @@ import Testing
         let summary = PlanSummary(try SavedPlan(file))
         #expect(summary.headline == "Plan: 2 to import, 4 to add, 2 to change, 4 to destroy. Actions: 1 to invoke.")
         #expect(summary.resources.map(\.address) == [
+            "terraform_data.flipped", "terraform_data.old", "terraform_data.old", #"terraform_data.swapped["a"]"#,
             "aws_s3_bucket.adopted", "aws_s3_bucket.adopted_and_tagged", "aws_s3_bucket.kept_outside", "aws_s3_bucket.let_go",
-            "data.aws_caller_identity.me", "terraform_data.edited", "terraform_data.flipped", "terraform_data.new", "terraform_data.old",
-            "terraform_data.old", #"terraform_data.swapped["a"]"#, "action.aws_lambda_invoke.notify",
-        ], "by address, then the actions invoked; a resource left as it is is not listed")
+            "data.aws_caller_identity.me", "terraform_data.edited", "terraform_data.new", "action.aws_lambda_invoke.notify",
+        ], "destroyed and replaced first, then the rest by address, then the actions invoked; a resource left as it is is not listed")
         #expect(summary.forget == 2, "counted, and listed, though Terraform's line leaves it out")
-        #expect(summary.resources.map(\.action) == [.import, .update, .createThenForget, .forget, .read, .update, .replace, .create, .delete,
-                                                    .delete, .replace, .invoke])
+        #expect(summary.resources.map(\.action) == [.replace, .delete, .delete, .replace, .import, .update, .createThenForget, .forget, .read,
+                                                    .update, .create, .invoke])
     }
 
+    /// A long plan lists its first resources and counts the rest, its destructive ones always among those listed.
     @Test func aLongPlanListsItsFirstResourcesAndCountsTheRest() throws {
         let changes = (0..<(PlanSummary.listedLimit + 7)).map { Writer.change("terraform_data.n\(100_000 + $0)", .create) }
-        let summary = PlanSummary(try SavedPlan(Writer.file(changes)))
-        #expect(summary.add == PlanSummary.listedLimit + 7)
-        #expect(summary.resources.count == PlanSummary.listedLimit && summary.unlisted == 7)
+        let summary = PlanSummary(try SavedPlan(Writer.file(changes + [Writer.change("terraform_data.z", .delete)])))
+        #expect(summary.add == PlanSummary.listedLimit + 7 && summary.destroy == 1)
+        #expect(summary.resources.count == PlanSummary.listedLimit && summary.unlisted == 8)
+        #expect(summary.resources.first == PlanSummary.Resource(address: "terraform_data.z", action: .delete))
+    }
+
+    /// A plan of more changes than Airlock reads is refused, however small each is.
+    @Test func aPlanOfTooManyChangesIsRefused() throws {
+        let tiny = Writer.field(3, [])
+        let tfplan = Writer.field(1, 3) + Array((0...SavedPlan.changeLimit).map { _ in tiny }.joined()) + Writer.field(14, "1.15.5")
+        #expect(throws: SavedPlanError.self) { try SavedPlan(Writer.zip([("tfplan", tfplan)])) }
+    }
+
+    /// Terraform reads a plan's address as HCL, so a file could hide a comment, spaces or a terminal's escape in
+    /// it; only the form Terraform prints is shown, anything else refused.
+    @Test func anAddressTerraformWouldNotPrintIsRefused() throws {
+        for address in ["aws_db_instance.prod/*\u{1B}[2K\r  ~ update aws_s3_bucket.logs*/", "aws_db_instance. prod", "aws_db_instance.prod\n",
+                        #"aws_s3_bucket.b["\#u{202E}gol"]"#, #"aws_s3_bucket.b["a"] "#, #"aws_s3_bucket.b["\q"]"#, "aws_s3_bucket.b[01]",
+                        "aws_s3_bucket.b[", ".aws_s3_bucket.b", "aws_s3_bucket..b"] {
+            #expect(throws: SavedPlanError.self, "\(address.debugDescription)") { try SavedPlan(Writer.file([Writer.change(address, .create)])) }
+        }
+        for address in [#"module.net["a \"b\"\n\u00e9"].aws_s3_bucket.b[0]"#, #"data.aws_iam_policy_document.é["ключ"]"#,
+                        "module.x.action.aws_lambda_invoke.notify[2]"] {
+            #expect(try SavedPlan(Writer.file([Writer.change(address, .create)])).changes.map(\.address) == [address])
+        }
+        #expect(throws: SavedPlanError.self) { try SavedPlan(Writer.file([], actionInvocations: ["action.a.b /* */"])) }
     }
 
     /// Terraform 1.0 writes an address in parts; the summary names it as 1.0 prints it.
@@ -49,9 +73,12 @@ import Testing
         let counted = Writer.field(2, 1) + Writer.field(3, "aws_iam_policy_document") + Writer.field(4, "read") + Writer.field(6, 0)
             + Writer.field(9, Writer.field(1, SavedPlan.Action.read.rawValue))
         let plain = Writer.field(3, "aws_s3_bucket") + Writer.field(4, "plain") + action
-        let plan = try SavedPlan(Writer.file(version: "1.0.3", [keyed, counted, plain]))
+        // The key is a oneof: Terraform keeps the last of its fields written.
+        let rekeyed = Writer.field(3, "aws_s3_bucket") + Writer.field(4, "rekeyed") + Writer.field(5, "a") + Writer.field(6, 3) + action
+        let hidden = Writer.field(3, "aws_s3_bucket") + Writer.field(4, "hidden") + Writer.field(5, "\u{202E}\u{1B}") + action
+        let plan = try SavedPlan(Writer.file(version: "1.0.3", [keyed, counted, plain, rekeyed, hidden]))
         #expect(plan.changes.map(\.address) == [#"module.network.aws_s3_bucket.logs["a \"b\"\n"]"#, "data.aws_iam_policy_document.read[0]",
-                                                 "aws_s3_bucket.plain"])
+                                                 "aws_s3_bucket.plain", "aws_s3_bucket.rekeyed[3]", #"aws_s3_bucket.hidden["\u202e\x1b"]"#])
     }
 
     /// A field written twice is read as protobuf reads it (as Terraform's apply will): a singular message merged, the
@@ -80,6 +107,25 @@ import Testing
             ("an address that is a number", Writer.file([Writer.field(13, 7) + Writer.field(9, Writer.field(1, 1))])),
             ("an address not UTF-8", Writer.file([Writer.field(13, [0xFF, 0xFE]) + Writer.field(9, Writer.field(1, 1))])),
         ]
+        // Go's zip reader must find exactly the directory Airlock reads: no comment, no second end record, no gap.
+        let zip = Writer.zip([("tfplan", good)])
+        let end = zip.count - 22
+        var commented = zip
+        commented[end + 20] = 4
+        commented += Array("note".utf8)
+        var nested = zip  // a second end record (comment length 0) inside the first one's comment
+        nested[end + 20] = 23
+        nested += Array(zip[end...]) + [0]
+        let gap = Array(zip[..<end]) + [0, 0, 0, 0] + Array(zip[end...])
+        var zip64Size = zip  // Go looks for zip64 records when the directory's size reads 0xFFFF
+        zip64Size[end + 12] = 0xFF
+        zip64Size[end + 13] = 0xFF
+        zip64Size[end + 14] = 0
+        zip64Size[end + 15] = 0
+        for (name, file) in [("a comment", commented), ("an end record in a comment", nested), ("a gap before the end record", gap),
+                             ("a directory size of 0xFFFF", zip64Size)] {
+            #expect(throws: SavedPlanError.self, "\(name)") { try SavedPlan(file) }
+        }
         for (name, file) in refused {
             #expect(throws: SavedPlanError.self, "\(name)") { try SavedPlan(file) }
         }

@@ -13,7 +13,7 @@ enum PlanReview {
             let actions = (summary.invoke ?? 0) > 0 ? " Actions: \(summary.invoke ?? 0) to invoke." : ""
             lines.append("Plan: " + counts.joined(separator: ", ") + "." + actions)
             for resource in summary.resources {
-                lines.append("  \(symbol(resource.action)) \(resource.address)")
+                lines.append("  \(symbol(resource.action)) \(printable(resource.address))")
             }
             if summary.unlistedResources > 0 { lines.append("  ... and \(summary.unlistedResources) more (see the plan log)") }
         } else {
@@ -23,6 +23,21 @@ enum PlanReview {
             lines.append("Saved plan sha256 \(hash), queued by \(run.createdBy). Approving approves exactly this plan.")
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// The text with every control or formatting character (a terminal's escape, a right-to-left override) shown as
+    /// its code: an address is the configuration's text, and must not redraw the lines around it.
+    static func printable(_ text: String) -> String {
+        var shown = ""
+        for scalar in text.unicodeScalars {
+            switch scalar.properties.generalCategory {
+            case .control, .format, .lineSeparator, .paragraphSeparator, .privateUse, .surrogate, .unassigned:
+                shown += "\\u{\(String(scalar.value, radix: 16))}"
+            default:
+                shown.unicodeScalars.append(scalar)
+            }
+        }
+        return shown
     }
 
     /// Terraform's own marks for each action.

@@ -32,7 +32,7 @@ struct EnvironmentPage {
         }
         return EnvironmentPage(
             organization: organization, environment: environment.name, mfaLevel: environment.mfaLevel,
-            runs: try await Runs.list(in: organization, environment.name, actorID: try visitor.requireID(), on: database),
+            runs: try await Runs.list(of: environment, on: database),
             planLock: planLock,
             authentications: try await MFAAuthentication.query(on: database).filter(\.$environment.$id == environmentID)
                 .sort(\.$at, .descending).limit(authenticationsShown).all())

@@ -35,7 +35,7 @@ struct PlanSummary: Codable, Sendable, Equatable {
     var add = 0, change = 0, destroy = 0, imports = 0, forget = 0
     /// Actions the apply invokes (Terraform 1.14 and later), as Terraform's "Actions: 1 to invoke."
     var invoke = 0
-    /// The resources that change, by address; at most `listedLimit`.
+    /// The resources that change, the destroyed and replaced ones first, each part by address; at most `listedLimit`.
     var resources: [Resource] = []
     /// How many more change beyond those listed.
     var unlisted = 0
@@ -54,9 +54,10 @@ struct PlanSummary: Codable, Sendable, Equatable {
 
     /// The summary of a saved plan, counted as Terraform counts it.
     init(_ plan: SavedPlan) {
-        let changes = plan.changes.sorted { ($0.address, $0.deposedKey) < ($1.address, $1.deposedKey) }
-        for planned in changes {
-            guard let action = Self.action(of: planned) else { continue }
+        // Destructive changes first, so a long plan never lists them past the limit; then by address.
+        let changes = plan.changes.compactMap { planned in Self.action(of: planned).map { (planned, $0) } }
+            .sorted { ($0.1.isDestructive ? 0 : 1, $0.0.address, $0.0.deposedKey) < ($1.1.isDestructive ? 0 : 1, $1.0.address, $1.0.deposedKey) }
+        for (planned, action) in changes {
             switch action {
             case .create: add += 1
             case .update: change += 1

@@ -80,12 +80,22 @@ enum Runs {
     static func list(in organization: String, _ environmentName: String, actorID: UUID, offset: Int = 0, limit: Int = 200,
                      on database: any Database) async throws -> [Run] {
         let environment = try await Environments.find(environmentName, in: organization, actorID: actorID, on: database)
-        return try await Run.query(on: database).filter(\.$environment.$id == environment.requireID()).sort(\.$number, .descending)
-            .field(\.$id).field(\.$environment.$id).field(\.$number).field(\.$configurationVersion.$id).field(\.$message)
+        return try await list(of: environment, offset: offset, limit: limit, on: database)
+    }
+
+    /// `list(in:_:actorID:)` for a caller that has just authorized the person to read `environment` (its page, the
+    /// TFE workspace's runs), without asking again.
+    static func list(of environment: TerraformEnvironment, offset: Int = 0, limit: Int = 200, on database: any Database) async throws -> [Run] {
+        try await listed(Run.query(on: database).filter(\.$environment.$id == environment.requireID()).sort(\.$number, .descending))
+            .offset(offset).limit(limit).all()
+    }
+
+    /// A query of runs for a list, reading only what lists show (not a run's sealed plan, credentials or summary).
+    static func listed(_ query: QueryBuilder<Run>) -> QueryBuilder<Run> {
+        query.field(\.$id).field(\.$environment.$id).field(\.$number).field(\.$configurationVersion.$id).field(\.$message)
             .field(\.$state).field(\.$createdBy).field(\.$queuedAt).field(\.$hasChanges).field(\.$errorMessage).field(\.$cancelRequested)
             .field(\.$storedMFALevel).field(\.$planAuthenticatedBy).field(\.$applyAuthenticatedBy).field(\.$autoApply).field(\.$planOnly)
-            .field(\.$isDestroy)
-            .offset(offset).limit(limit).all()
+            .field(\.$isDestroy).field(\.$policyCheckJSON)
     }
 
     /// A run the actor may do `action` to, or 404.

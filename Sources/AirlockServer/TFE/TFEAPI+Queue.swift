@@ -16,7 +16,7 @@ extension TFEAPI {
         let all = queue.executing.map { ($0, 0) } + queue.waiting.enumerated().map { ahead, id in
             (id, ahead == 0 ? 0 : queue.executing.count + ahead)
         }
-        let runs = try await Run.query(on: request.db).filter(\.$id ~~ all.map(\.0)).all()
+        let runs = try await Runs.listed(Run.query(on: request.db).filter(\.$id ~~ all.map(\.0))).all()
         let byID = Dictionary(runs.compactMap { run in run.id.map { ($0, run) } }) { first, _ in first }
         // Runs of environments the caller may not see are counted in the positions, never listed.
         let visible = try await Environments.visibleIDs(in: organization, actorID: try request.userID, on: request.db)

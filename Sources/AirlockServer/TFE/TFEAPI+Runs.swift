@@ -175,8 +175,7 @@ extension TFEAPI {
         let environment = try await TFEWorkspace.environment(try request.parameters.require("workspace"), actorID: try request.userID, on: request.db)
         let page = TFEPage(request)
         let total = try await Run.query(on: request.db).filter(\.$environment.$id == (try environment.requireID())).count()
-        let runs = page.offset >= total ? [] : try await Runs.list(in: environment.organization.name, environment.name, actorID: try request.userID,
-                                                                 offset: page.offset, limit: page.size, on: request.db)
+        let runs = page.offset >= total ? [] : try await Runs.list(of: environment, offset: page.offset, limit: page.size, on: request.db)
         return try TFEDocument.page(try runs.map { try TFERun.resource($0, configurationUpload: nil) }, page, totalCount: total)
     }
 

@@ -11,29 +11,35 @@ struct ProtobufFields {
 
     private(set) var fields: [(number: UInt64, value: Value)] = []
 
-    init(_ bytes: ArraySlice<UInt8>) throws(SavedPlanError) {
+    /// Reads every field, and keeps those numbered in `keeping` (nil: all), at most `maximumKept` of them: a message of
+    /// many tiny fields costs no memory beyond its own bytes.
+    init(_ bytes: ArraySlice<UInt8>, keeping: Set<UInt64>? = nil, maximumKept: Int = .max) throws(SavedPlanError) {
         var position = bytes.startIndex
         while position < bytes.endIndex {
             let key = try Self.varint(bytes, &position)
             let number = key >> 3
             guard number > 0 else { throw .plan("a field numbered 0") }
+            let value: Value
             switch key & 7 {
             case 0:
-                fields.append((number, .varint(try Self.varint(bytes, &position))))
+                value = .varint(try Self.varint(bytes, &position))
             case 1, 5:
                 let size = key & 7 == 1 ? 8 : 4
                 guard bytes.endIndex - position >= size else { throw .plan("a fixed-size field runs past its message") }
                 position += size
-                fields.append((number, .fixed))
+                value = .fixed
             case 2:
                 let length = try Self.varint(bytes, &position)
                 guard length <= UInt64(bytes.endIndex - position) else { throw .plan("a field runs past its message") }
                 let end = position + Int(length)
-                fields.append((number, .bytes(bytes[position..<end])))
+                value = .bytes(bytes[position..<end])
                 position = end
             default:
                 throw .plan("wire type \(key & 7) of field \(number)")
             }
+            guard keeping?.contains(number) ?? true else { continue }
+            guard fields.count < maximumKept else { throw .plan("more than \(maximumKept) fields Airlock reads") }
+            fields.append((number, value))
         }
     }
 
@@ -71,11 +77,18 @@ struct ProtobufFields {
 
     /// A singular message field: every occurrence merged, which protobuf defines as reading them concatenated; nil
     /// when absent.
-    func message(_ number: UInt64) throws(SavedPlanError) -> ProtobufFields? {
+    func message(_ number: UInt64, keeping: Set<UInt64>? = nil) throws(SavedPlanError) -> ProtobufFields? {
         let parts = try messages(number)
         guard !parts.isEmpty else { return nil }
-        return try ProtobufFields(ArraySlice(parts.joined()))
+        return try ProtobufFields(parts.count == 1 ? parts[0] : ArraySlice(parts.joined()), keeping: keeping)
     }
+
+    /// Whether a field numbered `number` was read (and kept).
+    func has(_ number: UInt64) -> Bool { fields.contains { $0.number == number } }
+
+    /// Of the fields numbered in `numbers`, the number of the last one read: which member of a `oneof` is set
+    /// (protobuf keeps the last).
+    func lastOf(_ numbers: Set<UInt64>) -> UInt64? { fields.last { numbers.contains($0.number) }?.number }
 
     private static func varint(_ bytes: ArraySlice<UInt8>, _ position: inout Int) throws(SavedPlanError) -> UInt64 {
         var value: UInt64 = 0

@@ -2,8 +2,10 @@ import CompressNIO
 import NIOCore
 
 /// A zip archive read through its central directory, as Go's `archive/zip` (Terraform's writer and reader) reads it:
-/// entries stored or deflated, sizes and checksums from the central directory. What Terraform never writes (zip64,
-/// encryption, several disks, a name twice) is refused rather than guessed at.
+/// entries stored or deflated, sizes and checksums from the central directory. Only the layout Go writes is read, so
+/// Go's reader cannot find another: the end record last, without a comment; the central directory right before it,
+/// filled exactly by its records. What Terraform never writes (zip64, encryption, several disks, a comment, a name
+/// twice) is refused rather than guessed at.
 struct ZipArchive {
     struct Entry {
         let name: String
@@ -26,8 +28,12 @@ struct ZipArchive {
         guard Self.uint16(bytes, end + 4) == 0, Self.uint16(bytes, end + 6) == 0, Self.uint16(bytes, end + 8) == count else {
             throw .archive("it spans several disks")
         }
-        guard count != 0xFFFF, directorySize != 0xFFFF_FFFF, directoryOffset != 0xFFFF_FFFF else { throw .archive("zip64 is not read") }
-        guard directoryOffset <= end, directorySize <= end - directoryOffset else { throw .archive("its central directory lies outside the file") }
+        // Go looks for zip64 records when any of these is 0xFFFF (the size too, not only 0xFFFFFFFF), or finds a locator.
+        guard count != 0xFFFF, directorySize != 0xFFFF, directorySize != 0xFFFF_FFFF, directoryOffset != 0xFFFF_FFFF,
+              end < 20 || Self.uint32(bytes, end - 20) != 0x0706_4B50 else { throw .archive("zip64 is not read") }
+        guard directoryOffset <= end, directorySize == end - directoryOffset else {
+            throw .archive("its central directory does not end where its end record starts")
+        }
         var entries: [Entry] = []
         var names: Set<String> = []
         var position = directoryOffset
@@ -51,6 +57,7 @@ struct ZipArchive {
             entries.append(entry)
             position += recordLength
         }
+        guard position == end else { throw .archive("its central directory holds more than its records") }
         self.entries = entries
     }
 
@@ -77,31 +84,44 @@ struct ZipArchive {
         return contents
     }
 
-    /// Raw deflate into a buffer one byte larger than the recorded size, so a stream longer than recorded shows.
+    /// Raw deflate, 64 KiB at a time, refused the moment it passes the recorded size (so memory stays that size).
     private static func inflate(_ stored: ArraySlice<UInt8>, size: Int, name: String) throws(SavedPlanError) -> [UInt8] {
         var input = ByteBuffer(bytes: stored)
-        var output = ByteBufferAllocator().buffer(capacity: size + 1)
+        var contents: [UInt8] = []
+        contents.reserveCapacity(size)
         do {
             let decompressor = CompressionAlgorithm.deflate().decompressor
             try decompressor.startStream()
-            try input.decompressStream(to: &output, with: decompressor)
+            var ended = false
+            while !ended {
+                var window = ByteBufferAllocator().buffer(capacity: 64 << 10)
+                do {
+                    try input.decompressStream(to: &window, with: decompressor)
+                    ended = true
+                } catch let error as CompressNIOError where error == .bufferOverflow {
+                    // The window is full; more follows.
+                }
+                guard window.readableBytes <= size - contents.count else { throw SavedPlanError.archive("\(name) inflates past its recorded size") }
+                contents.append(contentsOf: window.readableBytesView)
+            }
             try decompressor.finishStream()
+        } catch let error as SavedPlanError {
+            throw error
         } catch {
             throw .archive("\(name) does not inflate (\(error))")
         }
-        return Array(output.readableBytesView)
+        return contents
     }
 
-    /// The end of central directory record: the last one whose comment runs exactly to the end of the file.
+    /// The end of central directory record: the file's last 22 bytes, without a comment, as Go writes it (and as Go's
+    /// reader, searching backwards, finds first).
     private static func endOfCentralDirectory(in bytes: [UInt8]) throws(SavedPlanError) -> Int {
         guard bytes.count >= 22 else { throw .archive("it is too short") }
-        var position = bytes.count - 22
-        let lowest = max(0, position - 0xFFFF)
-        while position >= lowest {
-            if uint32(bytes, position) == 0x0605_4B50, Int(uint16(bytes, position + 20)) == bytes.count - position - 22 { return position }
-            position -= 1
+        let position = bytes.count - 22
+        guard uint32(bytes, position) == 0x0605_4B50, uint16(bytes, position + 20) == 0 else {
+            throw .archive("it does not end with an end of central directory record without a comment")
         }
-        throw .archive("it has no end of central directory record")
+        return position
     }
 
     private static func uint16(_ bytes: [UInt8], _ offset: Int) -> UInt16 {
