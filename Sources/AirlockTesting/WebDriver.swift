@@ -87,6 +87,42 @@ public final class WebDriver: Sendable {
         try await command("POST", "/execute/sync", ["script": script, "args": [Any]()])
     }
 
+    /// Resizes the window, so the page is laid out as on a phone (390 wide) or a laptop (1280).
+    public func setWindowSize(width: Int, height: Int) async throws {
+        _ = try await command("POST", "/window/rect", ["width": width, "height": height])
+    }
+
+    /// How much wider the page is than the window (0 when nothing scrolls sideways), and the widest element that
+    /// sticks out (outside any box that scrolls on its own), for the failure message.
+    public func sidewaysOverflow() async throws -> (pixels: Int, culprit: String) {
+        let answer = try await execute("""
+            const width = document.documentElement.clientWidth;
+            let culprit = '';
+            let widest = width;
+            const clipped = (element) => {
+              for (let up = element.parentElement; up && up !== document.body; up = up.parentElement) {
+                if (getComputedStyle(up).overflowX !== 'visible') { return true; }
+              }
+              return false;
+            };
+            for (const element of document.querySelectorAll('body *')) {
+              if (clipped(element)) { continue; }
+              const right = element.getBoundingClientRect().right;
+              if (right > widest + 1) { widest = right; culprit = element.tagName + (element.id ? '#' + element.id : '') + ' ' + (element.className || '') + ' in ' + (element.parentElement ? element.parentElement.tagName : '') + ': ' + (element.textContent || '').slice(0, 60); }
+            }
+            if (!culprit && document.documentElement.scrollWidth > width) {
+              for (const element of document.querySelectorAll('body *')) {
+                const box = element.getBoundingClientRect();
+                if (box.right > width + 1 || element.scrollWidth > element.clientWidth + 1 && getComputedStyle(element).overflowX === 'visible') {
+                  culprit += element.tagName + (element.id ? '#' + element.id : '') + '(' + Math.round(box.right) + '/' + element.scrollWidth + ') ';
+                }
+              }
+            }
+            return [document.documentElement.scrollWidth - width, culprit.slice(0, 600)];
+            """) as? [Any] ?? []
+        return ((answer.first as? Int) ?? Int((answer.first as? Double) ?? 0), answer.last as? String ?? "")
+    }
+
     /// The text of the dialog (`window.confirm`) the page shows now.
     public func dialogText() async throws -> String {
         try await command("GET", "/alert/text") as? String ?? ""

@@ -25,6 +25,21 @@ import Testing
             let first = try await apply(as: "olivia")
             #expect(first.status == 0, "\(first.stderr)")
             #expect(first.stdout.contains("Approved run #1 (1 of 2 approvals: olivia); the apply starts with the last."), "\(first.stdout)")
+            // `airlock run show` says what the run waits for, who approved, and whether the caller may approve.
+            func show(as user: String) async throws -> String {
+                var environment = world.fixture.environment
+                environment["AIRLOCK_SERVER"] = world.base
+                environment["AIRLOCK_TOKEN"] = world.tokens[user] ?? ""
+                let shown = try await CommandRunner.run(AirlockBinary.path, ["run", "show", "--env", "acme/prod", "--run", run], environment: environment)
+                #expect(shown.status == 0, "\(shown.stderr)")
+                return shown.stdout
+            }
+            let seenByQueuer = try await show(as: "mario")
+            #expect(seenByQueuer.contains("  Approved by 1 of 2; waiting for 1 more approval."), "\(seenByQueuer)")
+            #expect(seenByQueuer.contains("    approved by olivia at "), "\(seenByQueuer)")
+            #expect(seenByQueuer.contains("  You cannot approve this apply. Four eyes: mario queued this run, so another member must approve its apply."),
+                    "\(seenByQueuer)")
+            #expect(try await show(as: "otto").contains("  You may approve this apply."))
             let again = try await apply(as: "olivia")
             #expect(again.stderr.contains("You approved this run already (1 of 2 approvals)"), "\(again.stderr)")
             let last = try await apply(as: "otto")

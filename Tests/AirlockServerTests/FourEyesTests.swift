@@ -56,6 +56,26 @@ import VaporTesting
             #expect(first.run.applyCredentialsSealed == nil, "no credentials wait for the apply yet")
             #expect(try await Runs.events(of: runID, on: fixture.app.db).last?.note == "Authenticated with MFA by mario; approved (approval 1 of 2)")
             #expect(try await RunLogChunk.text(of: runID, .apply, on: fixture.app.db).contains("mario approved the apply (1 of 2 approvals)"))
+            // Between the two approvals: the run waits for one more, the lock still closed; each person reads whether
+            // they may approve, and with which device.
+            let environmentRules = try #require(try await TerraformEnvironment.find(try environment.requireID(), on: fixture.app.db))
+            let planned = try #require(try await Run.find(runID, on: fixture.app.db))
+            let seen = { (user: User) async throws -> RunAwaiting? in
+                try await RunAwaiting.of(planned, in: environmentRules, viewer: user, secrets: fixture.app.secretBox, on: fixture.app.db)
+            }
+            let byMario = try #require(try await seen(mario))
+            #expect(byMario.headline == "Approved by 1 of 2; waiting for 1 more approval, each with an AWS MFA token code.")
+            #expect(byMario.approvals.map(\.device) == [phone])
+            #expect(byMario.viewerLine == "You cannot approve this apply. You approved this run already (1 of 2 approvals); another member must approve it too.")
+            #expect(try #require(try await seen(olivia)).viewerLine == "You may approve this apply with a code from your own MFA device (\(key)).")
+            let otto = try await fixture.user("otto")
+            let byOtto = try #require(try await seen(otto)).viewerLine ?? ""
+            #expect(byOtto.hasPrefix("You cannot approve this apply."), "otto is no member of acme: \(byOtto)")
+            let halfway = try await RunPage.load(runID: runID, organization: "acme", environment: "prod", actorID: try mario.requireID(),
+                                                 secrets: fixture.app.secretBox, on: fixture.app.db)
+            let halfwayText = halfway.render(csrf: .empty).text
+            #expect(halfwayText.contains(#"data-mfa="awaiting""#) && halfwayText.contains("Approved with MFA by mario (1 of 2); waiting for 1 more"))
+            #expect(!halfwayText.contains("<strong>Authenticated with MFA by mario"), "the lock does not read as if the run were authenticated")
             let sent = await fixture.sts?.engine.received.count
             let again = await refusal {
                 _ = try await Runs.confirm(runID, actor: mario, tokenCode: "123456", mfa: fixture.app.mfaServices, on: fixture.app.db)
@@ -65,6 +85,10 @@ import VaporTesting
             let second = try await Runs.confirm(runID, actor: olivia, tokenCode: try await code(key), mfa: fixture.app.mfaServices, on: fixture.app.db)
             #expect(second.run.state == .applyQueued)
             #expect(second.run.applyAuthenticatedBy == "olivia")
+            // Once the last approval is in, the lock opens naming both.
+            let opened = try await RunPage.load(runID: runID, organization: "acme", environment: "prod", actorID: try olivia.requireID(),
+                                                secrets: fixture.app.secretBox, on: fixture.app.db)
+            #expect(opened.render(csrf: .empty).text.contains("Authenticated with MFA by mario and olivia"))
             #expect(try await Runs.events(of: runID, on: fixture.app.db).last?.note == "Authenticated with MFA by olivia; apply confirmed (approval 2 of 2)")
             let audited = try await MFAAuthentication.query(on: fixture.app.db).filter(\.$succeeded == true).sort(\.$at).all()
             #expect(audited.map(\.username) == ["mario", "olivia"])
@@ -72,7 +96,7 @@ import VaporTesting
             let shown = try await fixture.call(.GET, "/runs/\(runID.uuidString.lowercased())", as: "mario")
             #expect(shown.body.string.contains(#""requiredApprovals":2"#), "\(shown.body.string)")
             #expect(shown.body.string.contains(#""username":"mario""#) && shown.body.string.contains(#""username":"olivia""#))
-            let page = try await RunPage.load(runID: runID, organization: "acme", environment: "prod", actorID: try mario.requireID(), on: fixture.app.db)
+            let page = try await RunPage.load(runID: runID, organization: "acme", environment: "prod", actorID: try mario.requireID(), secrets: fixture.app.secretBox, on: fixture.app.db)
             #expect(page.render(csrf: .empty).text.contains("Approvals: 2 of 2 (mario, olivia)"))
         }
     }

@@ -16,7 +16,7 @@ import VaporTesting
             try await fixture.environment(mfa: .plansAndApplies)
             let (mario, olivia) = (try await fixture.user("mario"), try await fixture.user("olivia"))
             let load = { (visitor: User) in
-                try await EnvironmentPage.load(organization: "acme", environment: "prod", visitor: visitor, now: fixture.clock.now, on: fixture.app.db)
+                try await EnvironmentPage.load(organization: "acme", environment: "prod", visitor: visitor, now: fixture.clock.now, secrets: fixture.app.secretBox, on: fixture.app.db)
             }
             guard case .neutral? = try await load(mario).planLock else { Issue.record("a lock, neutral, before any attempt"); return }
             do {
@@ -40,7 +40,7 @@ import VaporTesting
             _ = try await fixture.run(on: environment, reaching: .planned)
             _ = try await fixture.run(on: environment)
             let page = try await EnvironmentPage.load(organization: "acme", environment: "prod", visitor: try await fixture.user("mario"),
-                                                      now: fixture.clock.now, on: fixture.app.db)
+                                                      now: fixture.clock.now, secrets: fixture.app.secretBox, on: fixture.app.db)
             #expect(page.planLock == nil)
             #expect(page.runs.map(\.number) == [2, 1])
             #expect(page.mfaLevel == .appliesOnly)
@@ -56,15 +56,15 @@ import VaporTesting
             try await fixture.environment("staging")
             let runID = try run.requireID()
             let (mario, otto) = (try await fixture.user("mario").requireID(), try await fixture.user("otto").requireID())
-            let page = try await RunPage.load(runID: runID, organization: "acme", environment: "prod", actorID: mario, on: fixture.app.db)
+            let page = try await RunPage.load(runID: runID, organization: "acme", environment: "prod", actorID: mario, secrets: fixture.app.secretBox, on: fixture.app.db)
             #expect(page.confirmNeedsCode)
             guard case .neutral? = page.lock else { Issue.record("the lock waits for a code"); return }
             #expect(page.events.map(\.toState) == ["pending", "planning", "planned"])
             await #expect(throws: RunRefusal.self) {
-                _ = try await RunPage.load(runID: runID, organization: "acme", environment: "staging", actorID: mario, on: fixture.app.db)
+                _ = try await RunPage.load(runID: runID, organization: "acme", environment: "staging", actorID: mario, secrets: fixture.app.secretBox, on: fixture.app.db)
             }
             await #expect(throws: RunRefusal.self) {
-                _ = try await RunPage.load(runID: runID, organization: "acme", environment: "prod", actorID: otto, on: fixture.app.db)
+                _ = try await RunPage.load(runID: runID, organization: "acme", environment: "prod", actorID: otto, secrets: fixture.app.secretBox, on: fixture.app.db)
             }
         }
     }

@@ -71,7 +71,7 @@ import VaporTesting
                                                     on: fixture.app.db)
             }
             #expect(wrong?.code == "mfa_failed")
-            let page = try await RunPage.load(runID: runID, organization: "acme", environment: "prod", actorID: try mario.requireID(), on: fixture.app.db)
+            let page = try await RunPage.load(runID: runID, organization: "acme", environment: "prod", actorID: try mario.requireID(), secrets: fixture.app.secretBox, on: fixture.app.db)
             #expect(page.planNeedsCode)
             guard case .failed = page.lock else {
                 Issue.record("the lock is red after a refused code, not \(String(describing: page.lock))")

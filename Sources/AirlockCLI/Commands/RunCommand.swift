@@ -218,6 +218,7 @@ extension Airlock {
                     let run = try await client.show(id)
                     print(RunClient.summary(run))
                     print("  \(run.message)")
+                    if let awaiting = run.awaiting { print(RunClient.awaiting(awaiting)) }
                     for event in run.events ?? [] {
                         let time = ISO8601DateFormatter().string(from: event.at)
                         print("  \(time)  \(event.from.map { "\($0.rawValue) → " } ?? "")\(event.to.rawValue)  \(event.actor)\(event.note.map { ": \($0)" } ?? "")")

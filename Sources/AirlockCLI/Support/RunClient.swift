@@ -115,6 +115,17 @@ struct RunClient {
         }
     }
 
+    /// What a waiting run waits for, who approved with which device and when, and whether the caller may give it.
+    static func awaiting(_ awaiting: Components.Schemas.RunAwaiting) -> String {
+        var lines = ["  " + awaiting.headline]
+        for approval in awaiting.approvals {
+            let time = ISO8601DateFormatter().string(from: approval.at)
+            lines.append("    approved by \(approval.username) at \(time)" + (approval.device.map { " with MFA device \($0)" } ?? ""))
+        }
+        if let viewer = awaiting.viewer { lines.append("  " + viewer.line) }
+        return lines.map(PlanReview.printable).joined(separator: "\n")
+    }
+
     static func summary(_ run: Run) -> String {
         "Run #\(run.number) on \(run.organization)/\(run.environment): \(run.state.rawValue.replacingOccurrences(of: "_", with: " "))"
             + (run.errorMessage.map { " (\($0))" } ?? "")

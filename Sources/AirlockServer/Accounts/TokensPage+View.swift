@@ -8,7 +8,7 @@ extension TokensPage {
             <tr><td>\(token.name)</td><td>\(Self.time(token.createdAt))</td>\
             <td>\(token.expiresAt == nil ? "never" : Self.time(token.expiresAt))</td><td>\(Self.time(token.lastUsedAt))</td>
             <td><form class="inline" method="post" action="\(SiteURL.revokeToken.path)">\(csrf)<input type="hidden" name="id" value="\(token.id)">
-            <button type="submit" aria-label="Revoke \(token.name)">Revoke</button></form></td></tr>
+            <button type="submit" class="danger" aria-label="Revoke \(token.name)">Revoke</button></form></td></tr>
             """
         }
         let table: HTML = rows.isEmpty ? "<p class=\"muted\">You have no API tokens.</p>" : """

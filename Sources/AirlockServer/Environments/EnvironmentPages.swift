@@ -60,7 +60,8 @@ struct EnvironmentPages: RouteCollection {
     func show(_ request: Request) async throws -> Response {
         let page = try await EnvironmentPage.load(organization: try request.parameters.require("organization"),
                                                   environment: try request.parameters.require("environment"),
-                                                  visitor: try request.auth.require(User.self), now: request.application.clock.now, on: request.db)
+                                                  visitor: try request.auth.require(User.self), now: request.application.clock.now,
+                                                  secrets: request.application.secretBox, on: request.db)
         return Layout.render("\(page.organization)/\(page.environment)", page.render(csrf: CSRF.field(for: request)), for: request)
     }
 

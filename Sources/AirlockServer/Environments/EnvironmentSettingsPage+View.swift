@@ -111,7 +111,7 @@ extension EnvironmentSettingsPage {
         let rows = variables.map { variable -> HTML in
             let value: HTML = variable.value.map { "<code>\($0)</code>" } ?? "<span class=\"write-only\">Sensitive: write-only</span>"
             let remove: HTML = administersEnvironment ? """
-                <form class="inline" method="post" action="\(SiteURL.deleteEnvironmentVariable(organization, environment).path)">\(csrf)<input type="hidden" name="key" value="\(variable.key)"><button type="submit" aria-label="Delete \(variable.key)">Delete</button></form>
+                <form class="inline" method="post" action="\(SiteURL.deleteEnvironmentVariable(organization, environment).path)">\(csrf)<input type="hidden" name="key" value="\(variable.key)"><button type="submit" class="danger" aria-label="Delete \(variable.key)">Delete</button></form>
                 """ : .empty
             return "<tr><td><code>\(variable.key)</code></td><td>\(value)</td><td>\(remove)</td></tr>"
         }

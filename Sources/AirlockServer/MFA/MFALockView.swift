@@ -6,6 +6,8 @@ enum MFALockView {
     enum Status {
         case neutral
         case authenticated(by: String)
+        /// Some of the approvals an apply needs are in (each with its code), not all: still closed.
+        case awaitingApprovals(approvedBy: [String], required: Int)
         case failed(String)
     }
 
@@ -18,6 +20,9 @@ enum MFALockView {
         let (kind, text, detail): (String, String, String?) = switch status {
         case .neutral: ("neutral", "MFA token code required", nil)
         case let .authenticated(user): ("authenticated", "Authenticated with MFA by \(user)", nil)
+        case let .awaitingApprovals(approvers, required):
+            ("awaiting", "Approved with MFA by \(RunPage.names(approvers)) (\(approvers.count) of \(required)); "
+                + "waiting for \(max(0, required - approvers.count)) more", nil)
         case let .failed(message): ("failed", "Authentication failed", message)
         }
         let error: HTML? = detail.map { " <span class=\"mfa-error\" id=\"mfa-error\">\($0)</span>" }
@@ -50,8 +55,8 @@ enum MFALockView {
             return "<tr><td><time datetime=\"\(time)\">\(time)</time></td><td>\(record.username)\(proof)</td><td><code>\(record.deviceSerial ?? "")</code></td><td>\(record.purpose == MFAAuthentication.policyOverride ? "policy override" : record.phase.rawValue)</td><td>\(run)</td><td><code title=\"\(record.planSHA256 ?? "")\">\(String(record.planSHA256?.prefix(12) ?? ""))</code></td><td>\(result)</td><td><code>\(record.stsRequestID ?? "")</code></td></tr>"
         }
         return """
-            <table><thead><tr><th scope="col">When</th><th scope="col">User</th><th scope="col">Device</th><th scope="col">Phase</th><th scope="col">Run</th><th scope="col">Plan approved</th><th scope="col">Result</th><th scope="col">STS request id</th></tr></thead>
-            <tbody>\(rows)</tbody></table>
+            <div class="table-scroll" tabindex="0" role="region" aria-label="MFA authentications"><table><thead><tr><th scope="col">When</th><th scope="col">User</th><th scope="col">Device</th><th scope="col">Phase</th><th scope="col">Run</th><th scope="col">Plan approved</th><th scope="col">Result</th><th scope="col">STS request id</th></tr></thead>
+            <tbody>\(rows)</tbody></table></div>
             """
     }
 }

@@ -7,7 +7,7 @@ extension NotificationsPage {
         let destinationRows = destinations.map { destination -> HTML in
             """
             <tr><td>\(destination.kind == .slack ? "Slack-compatible" : "Webhook (signed)")</td><td><code>\(destination.host)</code></td><td>\(Self.time(destination.createdAt))</td>
-            <td><form class="inline" method="post" action="\(destination.id.map { SiteURL.removeNotification(name, .value($0)).path } ?? "")">\(csrf)<button type="submit" aria-label="Remove the destination at \(destination.host)">Remove</button></form></td></tr>
+            <td><form class="inline" method="post" action="\(destination.id.map { SiteURL.removeNotification(name, .value($0)).path } ?? "")">\(csrf)<button type="submit" class="danger" aria-label="Remove the destination at \(destination.host)">Remove</button></form></td></tr>
             """
         }
         let deliveryRows = deliveries.map { delivery -> HTML in

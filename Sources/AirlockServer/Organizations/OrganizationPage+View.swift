@@ -43,7 +43,7 @@ extension OrganizationPage {
         let current: HTML = if let ownDeviceSerial {
             """
             <p>Your codes go to AWS with your own device <code>\(ownDeviceSerial)</code>.</p>
-            <form class="inline" method="post" action="\(SiteURL.removeOwnMFADevice(name).path)">\(csrf)<button type="submit">Remove my device</button></form>
+            <form class="inline" method="post" action="\(SiteURL.removeOwnMFADevice(name).path)">\(csrf)<button type="submit" class="danger">Remove my device</button></form>
             """
         } else {
             "<p class=\"muted\">You registered no device: your codes go with the organization's shared AWS_MFA_SERIAL_NUMBER.</p>"
@@ -72,7 +72,7 @@ extension OrganizationPage {
         let rows = registrations.map { entry -> HTML in
             """
             <tr><td>\(entry.username)</td><td><code>\(entry.serial)</code></td><td>\(entry.registeredAt.iso8601)</td>
-            <td><form class="inline" method="post" action="\(SiteURL.revokeMFADevice(.value(organization)).path)">\(csrf)<input type="hidden" name="username" value="\(entry.username)"><button type="submit" aria-label="Revoke \(entry.username)'s device">Revoke</button></form></td></tr>
+            <td><form class="inline" method="post" action="\(SiteURL.revokeMFADevice(.value(organization)).path)">\(csrf)<input type="hidden" name="username" value="\(entry.username)"><button type="submit" class="danger" aria-label="Revoke \(entry.username)'s device">Revoke</button></form></td></tr>
             """
         }
         return """

@@ -23,7 +23,7 @@ extension Runs {
         }
         guard located.run.state == .policyOverride else { throw PolicyRefusal.nothingToOverride(located.run.state) }
         guard let environment = try await TerraformEnvironment.find(located.run.$environment.id, on: database) else { throw RunRefusal.notFound }
-        if environment.approverMustDiffer, actor.username == located.run.createdBy { throw RunRefusal.queuerCannotApprove(queuer: located.run.createdBy) }
+        try refuseFourEyes(actor.username, of: located.run, in: environment)
         try ApprovalStepUp.check(environment, proof: proof, now: mfa.clock.now)
         let serial = try await serial(of: environment, for: actorID, secrets: mfa.secrets, on: database)
         guard let tokenCode else { throw MFARefusal.codeRequired(serial: serial, phase: .apply) }

@@ -93,8 +93,25 @@ extension APIHandler {
         }
         run.planSummary = located.run.planSummary.map(Components.Schemas.PlanSummary.init)
         run.policyCheck = located.run.policyCheck.map(Components.Schemas.PolicyCheck.init)
-        run.requiredApprovals = try await TerraformEnvironment.find(located.run.$environment.id, on: database)?.requiredApprovals(for: located.run)
+        let environment = try await TerraformEnvironment.find(located.run.$environment.id, on: database)
+        run.requiredApprovals = environment?.requiredApprovals(for: located.run)
+        if let environment {
+            run.awaiting = try await RunAwaiting.of(located.run, in: environment, viewer: try request.auth.require(User.self),
+                                                    secrets: try secrets, on: database).map(Components.Schemas.RunAwaiting.init)
+        }
         return run
+    }
+}
+
+extension Components.Schemas.RunAwaiting {
+    init(_ awaiting: RunAwaiting) {
+        self.init(need: .init(rawValue: awaiting.need.rawValue) ?? .approval, headline: awaiting.headline, approvalsRequired: awaiting.approvalsRequired,
+                  approvals: awaiting.approvals.map { .init(username: $0.username, device: $0.device, at: $0.at) },
+                  applyNeedsCode: awaiting.applyNeedsCode, signInMinutes: awaiting.signInMinutes,
+                  viewer: awaiting.viewer.map { viewer in
+                      .init(may: viewer.may, device: viewer.device, deviceIsTheirs: viewer.device == nil ? nil : viewer.deviceIsTheirs,
+                            reason: viewer.reason, line: awaiting.viewerLine ?? "")
+                  })
     }
 }
 

@@ -27,24 +27,37 @@ struct RunPage {
     let authentications: [MFAAuthentication]
     /// Whether the visitor may override the run's failed soft-mandatory policies (an owner, while it waits for that).
     let mayOverridePolicy: Bool
+    /// What the run waits for from people and whether the visitor may give it; nil when it waits for no one.
+    let awaiting: RunAwaiting?
 
     var runID: UUID { run.id ?? UUID() }
 
     /// The run `runID` as `actorID` may see it, in the URL's organization and environment; `RunRefusal.notFound`
     /// otherwise (another organization's run looks like a missing one).
-    static func load(runID: UUID, organization: String, environment: String, actorID: UUID,
+    static func load(runID: UUID, organization: String, environment: String, actorID: UUID, secrets: SecretBox,
                      on database: any Database) async throws -> RunPage {
         let run = try await Runs.find(runID, in: organization, environment, actorID: actorID, on: database).run
         let applyAttempt = try await MFAGate.latest(runID: runID, phase: .apply, on: database)
         let planAttempt = try await MFAGate.latest(runID: runID, phase: .plan, on: database)
         let confirmNeedsCode = run.state == .planned && run.mfaLevel.requiresMFA(for: .apply)
         let rules = try await TerraformEnvironment.find(run.$environment.id, on: database)
+        let approvals = try await Runs.approvals(of: runID, on: database)
+        let required = rules?.requiredApprovals(for: run) ?? 1
+        var awaiting: RunAwaiting?
+        if let rules, RunAwaiting.mayWait(run) {
+            awaiting = try await RunAwaiting.of(run, in: rules, viewer: try await User.find(actorID, on: database), secrets: secrets, on: database)
+        }
+        // The lock shows the whole approval: closed until the last approval is in, open with every approver named.
         let lock: MFALockView.Status? = if run.state == .planned {
-            confirmNeedsCode ? MFALockView.status(of: applyAttempt) : nil
+            !confirmNeedsCode ? nil
+                : applyAttempt?.succeeded == true && !approvals.isEmpty ? .awaitingApprovals(approvedBy: approvals.map(\.username), required: required)
+                : MFALockView.status(of: applyAttempt)
         } else if run.waitsForPlanCode {
             MFALockView.status(of: planAttempt)
         } else if run.waitsForApplyCode {
             MFALockView.status(of: applyAttempt)
+        } else if let applyAttempt, applyAttempt.succeeded, approvals.count > 1 {
+            .authenticated(by: Self.names(approvals.map(\.username)))
         } else {
             (applyAttempt ?? planAttempt).map { MFALockView.status(of: $0) }
         }
@@ -57,9 +70,14 @@ struct RunPage {
                        planLog: try await RunLogChunk.text(of: runID, .plan, on: database),
                        applyLog: try await RunLogChunk.text(of: runID, .apply, on: database),
                        lock: lock, confirmNeedsCode: confirmNeedsCode, planNeedsCode: run.waitsForPlanCode, applyNeedsCode: run.waitsForApplyCode,
-                       approvals: try await Runs.approvals(of: runID, on: database),
-                       requiredApprovals: rules?.requiredApprovals(for: run) ?? 1, approvalsNeedStepUp: rules?.approvalSignInMinutes != nil,
+                       approvals: approvals, requiredApprovals: required, approvalsNeedStepUp: rules?.approvalSignInMinutes != nil,
                        authentications: try await MFAAuthentication.query(on: database).filter(\.$runID == runID).sort(\.$at, .descending).all(),
-                       mayOverridePolicy: mayOverridePolicy)
+                       mayOverridePolicy: mayOverridePolicy, awaiting: awaiting)
+    }
+
+    /// "olga", "olga and mario", "olga, mario and otto".
+    static func names(_ names: [String]) -> String {
+        guard let last = names.last, names.count > 1 else { return names.first ?? "" }
+        return names.dropLast().joined(separator: ", ") + " and " + last
     }
 }

@@ -49,6 +49,7 @@ extension RunPage {
         let approved: HTML? = requiredApprovals > 1 || !approvals.isEmpty
             ? "<p id=\"approvals\">Approvals: \(approvals.count) of \(requiredApprovals)\(approvals.isEmpty ? "" : " (" + approvals.map(\.username).joined(separator: ", ") + ")")</p>"
             : nil
+        let waiting: HTML? = awaiting.map { RunAwaitingView.render($0, approvalsLine: approved) } ?? approved
         if planNeedsCode {
             gate = """
                 <form method="post" action="\(path(.authenticatePlan))"><fieldset><legend>Start the plan with AWS MFA</legend>\(csrf)
@@ -82,7 +83,7 @@ extension RunPage {
             \(error)
             \(PlanSummaryView.render(run.planSummary, planSHA256: run.planSHA256, queuedBy: run.createdBy))
             \(PolicyCheckView.render(run.policyCheck))
-            \(approved)
+            \(waiting)
             \(credentialTimes)
             \(gate)
             <p>\(actions)</p>

@@ -143,7 +143,8 @@ struct RunPages: RouteCollection {
     static func page(_ request: Request) async throws -> RunPage {
         guard let runID = UUID(uuidString: try request.parameters.require("run")) else { throw RunRefusal.notFound }
         return try await RunPage.load(runID: runID, organization: try request.parameters.require("organization"),
-                                      environment: try request.parameters.require("environment"), actorID: try request.userID, on: request.db)
+                                      environment: try request.parameters.require("environment"), actorID: try request.userID,
+                                      secrets: request.application.mfaServices.secrets, on: request.db)
     }
 
     /// The run of the URL, if the visitor may see it and it belongs to the URL's environment.

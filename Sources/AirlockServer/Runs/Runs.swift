@@ -158,7 +158,7 @@ enum Runs {
         guard run.state == .planned else { throw RunRefusal.invalidTransition(action: "confirmed", state: run.state) }
         if let seenPlan, seenPlan.lowercased() != run.planSHA256 { throw RunRefusal.planMismatch(seen: seenPlan, saved: run.planSHA256) }
         guard let environment = try await TerraformEnvironment.find(run.$environment.id, on: database) else { throw RunRefusal.notFound }
-        if environment.approverMustDiffer, actor.username == run.createdBy { throw RunRefusal.queuerCannotApprove(queuer: run.createdBy) }
+        try refuseFourEyes(actor.username, of: run, in: environment)
         let required = environment.requiredApprovals(for: run)
         let earlier = try await RunApproval.query(on: database).filter(\.$run.$id == runID).all()
         if earlier.contains(where: { $0.username == actor.username }) {
@@ -232,6 +232,11 @@ enum Runs {
         return try await find(runID, actorID: try actor.requireID(), on: database)
     }
 
+    /// The four-eyes rule: where the environment has it, the person who queued a run may not approve its apply.
+    static func refuseFourEyes(_ username: String, of run: Run, in environment: TerraformEnvironment) throws(RunRefusal) {
+        if environment.approverMustDiffer, username == run.createdBy { throw .queuerCannotApprove(queuer: run.createdBy) }
+    }
+
     /// Who approved the run's apply so far, in order: the approvals that count (`counting`).
     static func approvals(of runID: UUID, on database: any Database) async throws -> [RunApproval] {
         let approvals = try await RunApproval.query(on: database).filter(\.$run.$id == runID).sort(\.$at).all()
@@ -261,7 +266,7 @@ enum Runs {
         // On the machine's clock, as workers read the same rule (`RunQueue.mayStart`).
         guard run.waitsForCode(phase) else { throw RunRefusal.notWaitingForCode(phase: phase, state: run.state) }
         guard let environment = try await TerraformEnvironment.find(run.$environment.id, on: database) else { throw RunRefusal.notFound }
-        if phase == .apply, environment.approverMustDiffer, actor.username == run.createdBy { throw RunRefusal.queuerCannotApprove(queuer: run.createdBy) }
+        if phase == .apply { try refuseFourEyes(actor.username, of: run, in: environment) }
         let stepUp = phase == .apply && environment.approvalSignInMinutes != nil
         if phase == .apply { try ApprovalStepUp.check(environment, proof: proof, now: mfa.clock.now) }
         guard let tokenCode else {

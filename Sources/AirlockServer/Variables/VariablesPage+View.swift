@@ -19,7 +19,7 @@ extension VariablesPage {
             let delete: HTML = isOwner ? """
                 <form class="inline" method="post" action="\(SiteURL.deleteOrganizationVariable.path)">\(csrf)
                 <input type="hidden" name="organization" value="\(organization)"><input type="hidden" name="key" value="\(variable.key)">
-                <button type="submit" aria-label="Delete \(variable.key)">Delete</button></form>
+                <button type="submit" class="danger" aria-label="Delete \(variable.key)">Delete</button></form>
                 """ : .empty
             return "<tr><td><code>\(variable.key)</code></td><td>\(value)</td><td>\(variable.sensitive ? "yes" : "no")</td><td>\(delete)</td></tr>"
         }

@@ -14,14 +14,18 @@ enum Stylesheet {
     static let css = """
         :root { font-family: system-ui, sans-serif; color: #1d2433; background: #f6f7f9; }
         body { margin: 0; }
-        header { display: flex; gap: 1.5rem; align-items: center; padding: .75rem 1.5rem; background: #1d2433; color: #fff; }
+        header { display: flex; flex-wrap: wrap; gap: .5rem 1.5rem; align-items: center; padding: .75rem 1.5rem; background: #1d2433; color: #fff; }
         header a { color: #fff; }
-        header nav { display: flex; gap: 1rem; flex: 1; }
+        header nav { display: flex; flex-wrap: wrap; gap: .25rem 1rem; flex: 1; }
         .brand { font-weight: 700; text-decoration: none; }
         .logout { display: flex; gap: .5rem; align-items: center; }
         main { max-width: 60rem; margin: 1.5rem auto; padding: 0 1.5rem; }
         table { border-collapse: collapse; width: 100%; background: #fff; margin: 1rem 0; }
-        th, td { text-align: left; padding: .5rem .75rem; border-bottom: 1px solid #dde1e8; }
+        th, td { text-align: left; padding: .5rem .75rem; border-bottom: 1px solid #dde1e8; overflow-wrap: anywhere; }
+        .table-scroll { overflow-x: auto; max-width: 100%; }
+        .table-scroll table { min-width: 40rem; }
+        code, .wrap { overflow-wrap: anywhere; word-break: break-word; }
+        img, svg, input, select, textarea, fieldset { max-width: 100%; box-sizing: border-box; }
         form.inline { display: inline; }
         fieldset { border: 1px solid #dde1e8; background: #fff; padding: 1rem; margin: 1rem 0; }
         label { display: block; margin: .5rem 0 .25rem; font-weight: 600; }
@@ -47,6 +51,18 @@ enum Stylesheet {
         .mfa-lock { display: flex; gap: .5rem; align-items: center; flex-wrap: wrap; padding: .5rem .75rem; border: 2px solid #8c959f; background: #fff; }
         .mfa-lock-authenticated { border-color: #1a7f37; color: #116329; }
         .mfa-lock-failed { border-color: #cf222e; color: #a40e26; }
+        .mfa-lock-awaiting { border-color: #9a6700; color: #7d4e00; }
+        #awaiting { background: #fff; border-left: 4px solid #9a6700; padding: .25rem 1rem; margin: 1rem 0; overflow-wrap: anywhere; }
+        #awaiting h2 { font-size: 1.1rem; }
+        .awaiting { overflow-wrap: anywhere; }
+        .may { color: #116329; font-weight: 600; }
+        .may-not { color: #7d4e00; font-weight: 600; }
+        @media (max-width: 40rem) {
+          header { padding: .5rem .75rem; }
+          main { padding: 0 .75rem; margin: 1rem auto; }
+          th, td { padding: .4rem .4rem; }
+          table { display: block; overflow-x: auto; }
+        }
         .field-error { color: #a40e26; font-weight: 600; margin: .25rem 0; }
         .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
         """
