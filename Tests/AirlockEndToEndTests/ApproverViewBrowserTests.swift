@@ -90,7 +90,12 @@ import Testing
             #expect(!page.contains(#"id="awaiting""#), "nothing is awaited any more")
             try await fits("the applied run's page")
             try await browser.screenshot("19-approver-view-applied-\(width)")
-            for path in ["/terraform/acme/environments/prod", "/terraform/acme/environments/prod/settings", "/organizations/acme"] {
+            // Every other page fits too, as an owner sees it.
+            try await browser.click("form[action='/logout'] button")
+            try await WebUITests.logIn(browser, base, as: "olivia")
+            for path in ["/organizations/acme/mfa-device", "/terraform/acme/environments", "/terraform/acme/environments/prod", "/terraform/acme/environments/prod/settings",
+                         "/organizations/acme", "/organizations/acme/teams", "/organizations/acme/policy-sets", "/organizations/acme/notifications",
+                         "/settings/organization_variables", "/settings/tokens"] {
                 _ = try await WebUITests.visit(browser, base, path)
                 try await fits(path)
             }

@@ -27,7 +27,8 @@ enum Stylesheet {
         code, .wrap { overflow-wrap: anywhere; word-break: break-word; }
         img, svg, input, select, textarea, fieldset { max-width: 100%; box-sizing: border-box; }
         form.inline { display: inline; }
-        fieldset { border: 1px solid #dde1e8; background: #fff; padding: 1rem; margin: 1rem 0; }
+        fieldset { border: 1px solid #dde1e8; background: #fff; padding: 1rem; margin: 1rem 0; min-width: 0; }
+        textarea { width: 100%; }
         label { display: block; margin: .5rem 0 .25rem; font-weight: 600; }
         input, select, button { font: inherit; padding: .35rem .5rem; }
         button, a.button { cursor: pointer; border: 1px solid #1f4fbf; border-radius: .3rem; background: #2f6fed; color: #fff; font-weight: 600; }
