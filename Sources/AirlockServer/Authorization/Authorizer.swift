@@ -45,11 +45,17 @@ enum Authorizer {
 
     /// `userID` may do `action` in the environment with this id (with its organization loaded). Refused as a
     /// missing environment.
+    /// One statement for most: the environment joined with its organization and the person's membership.
     static func authorize(_ userID: UUID, _ action: Action, environment id: UUID, on database: any Database) async throws -> (Grant, TerraformEnvironment) {
-        guard let environment = try await TerraformEnvironment.query(on: database).filter(\.$id == id).with(\.$organization).first(),
-              let role = try await role(of: userID, in: environment.$organization.id, on: database) else {
+        guard let environment = try await TerraformEnvironment.query(on: database).filter(\.$id == id)
+            .join(Organization.self, on: \TerraformEnvironment.$organization.$id == \Organization.$id)
+            .join(Membership.self, on: \Membership.$organization.$id == \Organization.$id)
+            .filter(Membership.self, \.$user.$id == userID)
+            .first() else {
             throw EnvironmentRefusal.notFound(id.uuidString.lowercased())
         }
+        environment.$organization.value = try environment.joined(Organization.self)
+        let role = try environment.joined(Membership.self).role
         let member = Grant(organizationID: environment.$organization.id, organizationName: environment.organization.name, role: role)
         return (try await grant(member, action, in: environment, userID: userID, on: database), environment)
     }
