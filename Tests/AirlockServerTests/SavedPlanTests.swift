@@ -26,13 +26,13 @@ import Testing
         let summary = PlanSummary(try SavedPlan(file))
         #expect(summary.headline == "Plan: 2 to import, 4 to add, 2 to change, 4 to destroy. Actions: 1 to invoke.")
         #expect(summary.resources.map(\.address) == [
-            "terraform_data.flipped", "terraform_data.old", "terraform_data.old", #"terraform_data.swapped["a"]"#,
+            "terraform_data.flipped", "terraform_data.old", "terraform_data.old", #"terraform_data.swapped["a"]"#, "action.aws_lambda_invoke.notify",
             "aws_s3_bucket.adopted", "aws_s3_bucket.adopted_and_tagged", "aws_s3_bucket.kept_outside", "aws_s3_bucket.let_go",
-            "data.aws_caller_identity.me", "terraform_data.edited", "terraform_data.new", "action.aws_lambda_invoke.notify",
-        ], "destroyed and replaced first, then the rest by address, then the actions invoked; a resource left as it is is not listed")
+            "data.aws_caller_identity.me", "terraform_data.edited", "terraform_data.new",
+        ], "destroyed and replaced first, then the actions invoked, then the rest by address; a resource left as it is is not listed")
         #expect(summary.forget == 2, "counted, and listed, though Terraform's line leaves it out")
-        #expect(summary.resources.map(\.action) == [.replace, .delete, .delete, .replace, .import, .update, .createThenForget, .forget, .read,
-                                                    .update, .create, .invoke])
+        #expect(summary.resources.map(\.action) == [.replace, .delete, .delete, .replace, .invoke, .import, .update, .createThenForget, .forget,
+                                                    .read, .update, .create])
     }
 
     /// A long plan lists its first resources and counts the rest, its destructive ones always among those listed.
@@ -49,6 +49,17 @@ import Testing
         let tiny = Writer.field(3, [])
         let tfplan = Writer.field(1, 3) + Array((0...SavedPlan.changeLimit).map { _ in tiny }.joined()) + Writer.field(14, "1.15.5")
         #expect(throws: SavedPlanError.self) { try SavedPlan(Writer.zip([("tfplan", tfplan)])) }
+    }
+
+    /// One change of many tiny repeated fields is refused before it costs memory.
+    @Test func aChangeOfTooManyFieldsIsRefused() throws {
+        let padding = Array((0...SavedPlan.fieldsPerMessage).map { _ in Writer.field(7, "") }.joined())
+        let change = Writer.field(13, "terraform_data.x") + padding + Writer.field(9, Writer.field(1, SavedPlan.Action.create.rawValue))
+        #expect(throws: SavedPlanError.self) { try SavedPlan(Writer.file([change])) }
+        let changes = Array((0...SavedPlan.fieldsPerMessage).map { _ in Writer.field(9, Writer.field(1, 1)) }.joined())
+        #expect(throws: SavedPlanError.self) { try SavedPlan(Writer.file([Writer.field(13, "terraform_data.x") + changes])) }
+        #expect(PlanAddress.spelledOut("aws_iam_role.admin\u{3164}") == #"aws_iam_role.admin\u{3164}"#)
+        #expect(PlanAddress.spelledOut("aws_iam_role.admin") == nil)
     }
 
     /// Terraform reads a plan's address as HCL, so a file could hide a comment, spaces or a terminal's escape in

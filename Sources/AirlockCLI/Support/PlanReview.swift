@@ -30,10 +30,12 @@ enum PlanReview {
     static func printable(_ text: String) -> String {
         var shown = ""
         for scalar in text.unicodeScalars {
-            switch scalar.properties.generalCategory {
-            case .control, .format, .lineSeparator, .paragraphSeparator, .privateUse, .surrogate, .unassigned:
+            let hidden = scalar.properties.isDefaultIgnorableCodePoint || scalar.properties.isBidiControl
+                || [.control, .format, .lineSeparator, .paragraphSeparator, .privateUse, .surrogate, .unassigned]
+                    .contains(scalar.properties.generalCategory)
+            if hidden {
                 shown += "\\u{\(String(scalar.value, radix: 16))}"
-            default:
+            } else {
                 shown.unicodeScalars.append(scalar)
             }
         }

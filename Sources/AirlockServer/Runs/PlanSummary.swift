@@ -35,7 +35,8 @@ struct PlanSummary: Codable, Sendable, Equatable {
     var add = 0, change = 0, destroy = 0, imports = 0, forget = 0
     /// Actions the apply invokes (Terraform 1.14 and later), as Terraform's "Actions: 1 to invoke."
     var invoke = 0
-    /// The resources that change, the destroyed and replaced ones first, each part by address; at most `listedLimit`.
+    /// The resources that change, the destroyed and replaced ones first, then the actions invoked, then the rest, each
+    /// part by address; at most `listedLimit`.
     var resources: [Resource] = []
     /// How many more change beyond those listed.
     var unlisted = 0
@@ -57,7 +58,9 @@ struct PlanSummary: Codable, Sendable, Equatable {
         // Destructive changes first, so a long plan never lists them past the limit; then by address.
         let changes = plan.changes.compactMap { planned in Self.action(of: planned).map { (planned, $0) } }
             .sorted { ($0.1.isDestructive ? 0 : 1, $0.0.address, $0.0.deposedKey) < ($1.1.isDestructive ? 0 : 1, $1.0.address, $1.0.deposedKey) }
-        for (planned, action) in changes {
+        let destructive = changes.prefix { $0.1.isDestructive }.count
+        for (index, (planned, action)) in changes.enumerated() {
+            if index == destructive { listActions(plan) }
             switch action {
             case .create: add += 1
             case .update: change += 1
@@ -72,6 +75,11 @@ struct PlanSummary: Codable, Sendable, Equatable {
             if action != .import, planned.importing { imports += 1 }
             list(Resource(address: planned.address, action: action))
         }
+        if destructive == changes.count { listActions(plan) }
+    }
+
+    /// The actions the apply invokes, listed after the destructive changes and before the rest.
+    private mutating func listActions(_ plan: SavedPlan) {
         for address in plan.actionInvocations.sorted() {
             invoke += 1
             list(Resource(address: address, action: .invoke))

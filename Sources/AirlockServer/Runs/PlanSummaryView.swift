@@ -8,7 +8,10 @@ enum PlanSummaryView {
         let headline: HTML = summary.map { "<p><strong id=\"plan-headline\">\($0.headline)</strong></p>" }
             ?? "<p class=\"muted\">The plan's summary could not be read; its log below says what Terraform will do.</p>"
         let rows = (summary?.resources ?? []).map { resource -> HTML in
-            return "<tr\(resource.action.isDestructive ? HTML(trusted: " class=\"destructive\"") : .empty)><td>\(resource.action.label)</td><td><code>\(resource.address)</code></td></tr>"
+            // Isolated, so a right-to-left key cannot reorder what is around it; one with characters outside ASCII (which
+            // may be invisible, or look like others) is also shown spelled out.
+            let spelled: HTML? = PlanAddress.spelledOut(resource.address).map { "<br><small class=\"muted\">spelled out: <code dir=\"ltr\">\($0)</code></small>" }
+            return "<tr\(resource.action.isDestructive ? HTML(trusted: " class=\"destructive\"") : .empty)><td>\(resource.action.label)</td><td><code dir=\"ltr\">\(resource.address)</code>\(spelled)</td></tr>"
         }
         let table: HTML? = rows.isEmpty ? nil
             : "<table id=\"plan-resources\"><thead><tr><th scope=\"col\">Action</th><th scope=\"col\">Resource</th></tr></thead><tbody>\(rows)</tbody></table>"

@@ -125,7 +125,8 @@ struct RunAwaiting: Sendable, Equatable {
         let authentications = try await MFAAuthentication.query(on: database).filter(\.$runID == runID).filter(\.$phase == .apply)
             .filter(\.$succeeded == true).sort(\.$at).all()
         var devices: [String: String] = [:]
-        for authentication in authentications where authentication.planSHA256 == planSHA256 {
+        // An owner's code for a policy override is not an approval's.
+        for authentication in authentications where authentication.planSHA256 == planSHA256 && authentication.purpose == nil {
             if let serial = authentication.deviceSerial { devices[authentication.username] = serial }
         }
         return devices
@@ -143,7 +144,9 @@ struct RunAwaiting: Sendable, Equatable {
         case .policyOverride: .administer
         }
         do {
-            _ = try await Authorizer.authorize(userID, action, run: try run.requireID(), on: database)
+            let grant = try await Authorizer.authorize(userID, action, run: try run.requireID(), on: database).0
+            // An override is an organization owner's, whatever a team may do in the environment (`overridePolicy`).
+            if need == .policyOverride { _ = try await Authorizer.authorize(userID, .administer, organization: grant.organizationName, on: database) }
         } catch let refusal as any Refusal {
             return refused(refusal.message)
         }

@@ -90,12 +90,14 @@ enum Runs {
             .offset(offset).limit(limit).all()
     }
 
-    /// A query of runs for a list, reading only what lists show (not a run's sealed plan, credentials or summary).
+    /// A query of runs for a list, reading only what lists show and what their states are read from (`waitsForCode`, the
+    /// approvals needed, the plan approved), not a run's sealed plan, credentials or summary.
     static func listed(_ query: QueryBuilder<Run>) -> QueryBuilder<Run> {
         query.field(\.$id).field(\.$environment.$id).field(\.$number).field(\.$configurationVersion.$id).field(\.$message)
             .field(\.$state).field(\.$createdBy).field(\.$queuedAt).field(\.$hasChanges).field(\.$errorMessage).field(\.$cancelRequested)
             .field(\.$storedMFALevel).field(\.$planAuthenticatedBy).field(\.$applyAuthenticatedBy).field(\.$autoApply).field(\.$planOnly)
-            .field(\.$isDestroy).field(\.$policyCheckJSON)
+            .field(\.$isDestroy).field(\.$policyCheckJSON).field(\.$planStartBy).field(\.$applyStartBy).field(\.$policyRequiredApprovals)
+            .field(\.$planSHA256)
     }
 
     /// A run the actor may do `action` to, or 404.

@@ -25,6 +25,7 @@ enum Stylesheet {
         .table-scroll { overflow-x: auto; max-width: 100%; }
         .table-scroll table { min-width: 40rem; }
         code, .wrap { overflow-wrap: anywhere; word-break: break-word; }
+        code[dir] { unicode-bidi: isolate; }
         img, svg, input, select, textarea, fieldset { max-width: 100%; box-sizing: border-box; }
         form.inline { display: inline; }
         fieldset { border: 1px solid #dde1e8; background: #fff; padding: 1rem; margin: 1rem 0; min-width: 0; }

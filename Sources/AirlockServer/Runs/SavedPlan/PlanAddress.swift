@@ -20,6 +20,15 @@ enum PlanAddress {
         }
     }
 
+    /// The address with every character outside printable ASCII as `\u{…}`, or nil when it has none: a name or key
+    /// may hold characters that are invisible or look like others (Terraform prints them as they are).
+    static func spelledOut(_ address: String) -> String? {
+        guard address.unicodeScalars.contains(where: { !$0.isASCII || $0.value < 0x20 }) else { return nil }
+        return address.unicodeScalars.map { scalar in
+            scalar.isASCII && scalar.value >= 0x20 ? String(scalar) : "\\u{\(String(scalar.value, radix: 16))}"
+        }.joined()
+    }
+
     /// Whether Terraform prints the character as it is inside a quoted key (Go's `unicode.IsPrint`: letters, marks,
     /// numbers, punctuation, symbols and the ASCII space); it escapes any other.
     static func isPrintable(_ scalar: Unicode.Scalar) -> Bool {

@@ -77,10 +77,10 @@ struct ProtobufFields {
 
     /// A singular message field: every occurrence merged, which protobuf defines as reading them concatenated; nil
     /// when absent.
-    func message(_ number: UInt64, keeping: Set<UInt64>? = nil) throws(SavedPlanError) -> ProtobufFields? {
+    func message(_ number: UInt64, keeping: Set<UInt64>? = nil, maximumKept: Int = .max) throws(SavedPlanError) -> ProtobufFields? {
         let parts = try messages(number)
         guard !parts.isEmpty else { return nil }
-        return try ProtobufFields(parts.count == 1 ? parts[0] : ArraySlice(parts.joined()), keeping: keeping)
+        return try ProtobufFields(parts.count == 1 ? parts[0] : ArraySlice(parts.joined()), keeping: keeping, maximumKept: maximumKept)
     }
 
     /// Whether a field numbered `number` was read (and kept).

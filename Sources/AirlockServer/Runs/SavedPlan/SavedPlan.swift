@@ -21,6 +21,9 @@ struct SavedPlan {
     /// The largest `tfplan` entry read, inflated, and the most changes and action invocations it may hold.
     static let tfplanLimit = 128 << 20
     static let changeLimit = 100_000
+    /// The most fields read and kept of one change (Terraform writes each once): a change of millions of tiny
+    /// repeated fields costs no memory.
+    static let fieldsPerMessage = 64
 
     let terraformVersion: String
     let changes: [Change]
@@ -35,10 +38,10 @@ struct SavedPlan {
         terraformVersion = try plan.string(14)
         let splitAddresses = terraformVersion.hasPrefix("1.0.") || terraformVersion.hasPrefix("0.")
         changes = try plan.messages(3).map { bytes throws(SavedPlanError) in
-            try Self.change(ProtobufFields(bytes, keeping: [1, 2, 3, 4, 5, 6, 7, 9, 13]), splitAddress: splitAddresses)
+            try Self.change(ProtobufFields(bytes, keeping: [1, 2, 3, 4, 5, 6, 7, 9, 13], maximumKept: Self.fieldsPerMessage), splitAddress: splitAddresses)
         }
         actionInvocations = try plan.messages(30).map { bytes throws(SavedPlanError) in
-            let address = try ProtobufFields(bytes, keeping: [1]).string(1)
+            let address = try ProtobufFields(bytes, keeping: [1], maximumKept: Self.fieldsPerMessage).string(1)
             guard PlanAddress.isCanonical(address) else { throw .plan("an action address Terraform would not print: \(address.debugDescription)") }
             return address
         }
@@ -48,7 +51,7 @@ struct SavedPlan {
         let address = splitAddress ? try legacyAddress(fields) : try fields.string(13)
         guard !address.isEmpty else { throw .plan("a change without an address") }
         guard PlanAddress.isCanonical(address) else { throw .plan("an address Terraform would not print: \(address.debugDescription)") }
-        guard let change = try fields.message(9, keeping: [1, 5]) else { throw .plan("\(address) has no change") }
+        guard let change = try fields.message(9, keeping: [1, 5], maximumKept: Self.fieldsPerMessage) else { throw .plan("\(address) has no change") }
         let number = try change.varint(1)
         guard let action = Action(rawValue: number) else { throw .plan("\(address) has the unknown action \(number)") }
         return Change(address: address, deposedKey: try fields.string(7), action: action, importing: try change.message(5) != nil)
@@ -79,6 +82,10 @@ struct SavedPlan {
             case "\n": quoted += "\\n"
             case "\t": quoted += "\\t"
             case "\r": quoted += "\\r"
+            case "\u{07}": quoted += "\\a"
+            case "\u{08}": quoted += "\\b"
+            case "\u{0B}": quoted += "\\v"
+            case "\u{0C}": quoted += "\\f"
             case _ where scalar.value < 0x80 && !PlanAddress.isPrintable(scalar): quoted += "\\x" + String(scalar.value, radix: 16).leftPadded(to: 2)
             case _ where scalar.value <= 0xFFFF && !PlanAddress.isPrintable(scalar): quoted += "\\u" + String(scalar.value, radix: 16).leftPadded(to: 4)
             case _ where !PlanAddress.isPrintable(scalar): quoted += "\\U" + String(scalar.value, radix: 16).leftPadded(to: 8)
