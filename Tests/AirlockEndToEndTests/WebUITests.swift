@@ -295,7 +295,7 @@ import Testing
         try await logIn(browser, base, as: "mario")
         var page = try await visit(browser, base, "/terraform/acme/environments/prod/runs/\(first)")
         #expect(page.contains(#"<strong id="plan-headline">Plan: 1 to add, 0 to change, 0 to destroy.</strong>"#))
-        #expect(page.contains("<td>create</td><td><code>terraform_data.x</code></td>"))
+        #expect(page.contains(#"<td>create</td><td><code dir="ltr">terraform_data.x</code></td>"#))
         #expect(page.contains(#"<code id="plan-sha256">\#(hash)</code> · queued by <strong>olivia</strong>"#))
         #expect(page.contains(#"<input type="hidden" name="plan_sha256" value="\#(hash)">"#), "the approval names the plan shown")
         // Times: the visitor's local time and how long ago, the exact UTC on hover.
@@ -336,7 +336,7 @@ import Testing
         try await world.expect(second, reaches: "planned")
         page = try await visit(browser, base, "/terraform/acme/environments/prod/runs/\(second)")
         #expect(page.contains(#"<strong id="plan-headline">Plan: 2 to add, 0 to change, 1 to destroy.</strong>"#), "\(page)")
-        #expect(page.contains(#"<tr class="destructive"><td>destroy</td><td><code>terraform_data.x</code></td></tr>"#))
+        #expect(page.contains(#"<tr class="destructive"><td>destroy</td><td><code dir="ltr">terraform_data.x</code></td></tr>"#))
         try await browser.screenshot("16-plan-summary")
 
         // Discard asks first: Cancel keeps the run, OK discards it.
