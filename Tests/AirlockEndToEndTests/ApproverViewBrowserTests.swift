@@ -19,14 +19,7 @@ import Testing
             try await MFARunTests.setVariables(world, setup)
             let rules = #"{"mfa":"applies_only","requirePersonalMfaDevice":true,"approverMustDifferFromQueuer":true,"requiredApprovals":2}"#
             #expect(try await world.call("PATCH", "/organizations/acme/environments/prod", json: rules).status == 200)
-            for (user, device) in Self.devices {
-                let codes = [try #require(await setup.sts.engine.currentCode(forDevice: device)),
-                             try #require(await setup.sts.engine.currentCode(forDevice: device, steps: 1))]
-                let registered = try await world.call("PUT", "/organizations/acme/mfa-device", as: user,
-                                                      json: #"{"serial":"\#(device)","codes":["\#(codes[0])","\#(codes[1])"]}"#)
-                #expect(registered.status == 200, "\(registered.body)")
-            }
-            await setup.sts.engine.advanceClock(by: 90)
+            try await WebUITests.registerDevices(Self.devices.map { ($0.key, $0.value) }, world, setup)
             #expect(try await world.upload(["main.tf": "resource \"terraform_data\" \"release\" {\n  input = \"1\"\n}\n"]).status == 201)
             let run = try await world.queue(as: "otto")
             try await world.expect(run, reaches: "planned")

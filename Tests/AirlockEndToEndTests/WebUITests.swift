@@ -207,6 +207,19 @@ import Testing
         }
     }
 
+    /// Registers each person's own device over the API (two consecutive codes each), then moves the test STS's clock
+    /// past those codes, so the next code asked for is a fresh one.
+    static func registerDevices(_ devices: [(user: String, device: String)], _ world: RunWorld, _ setup: MFARunTests.Setup) async throws {
+        for (user, device) in devices {
+            let codes = [try #require(await setup.sts.engine.currentCode(forDevice: device)),
+                         try #require(await setup.sts.engine.currentCode(forDevice: device, steps: 1))]
+            let registered = try await world.call("PUT", "/organizations/acme/mfa-device", as: user,
+                                                  json: #"{"serial":"\#(device)","codes":["\#(codes[0])","\#(codes[1])"]}"#)
+            #expect(registered.status == 200, "\(registered.body)")
+        }
+        await setup.sts.engine.advanceClock(by: 90)
+    }
+
     static func fourEyesFlow(_ browser: WebDriver, _ world: RunWorld, _ setup: MFARunTests.Setup) async throws {
         let base = world.base
         #expect(try await world.call("PUT", "/organizations/acme/members/otto", json: #"{"role":"member"}"#).status == 200)
@@ -253,14 +266,7 @@ import Testing
         let settings = #"{"mfa":"applies_only","requirePersonalMfaDevice":true,"approverMustDifferFromQueuer":false}"#
         #expect(try await world.call("PATCH", "/organizations/acme/environments/prod", json: settings).status == 200)
         let devices = [("mario", "arn:aws:iam::123456789012:mfa/mario-phone"), ("olivia", "arn:aws:iam::123456789012:mfa/olivia-key")]
-        for (user, device) in devices {
-            let codes = [try #require(await setup.sts.engine.currentCode(forDevice: device)),
-                         try #require(await setup.sts.engine.currentCode(forDevice: device, steps: 1))]
-            let registered = try await world.call("PUT", "/organizations/acme/mfa-device", as: user,
-                                                  json: #"{"serial":"\#(device)","codes":["\#(codes[0])","\#(codes[1])"]}"#)
-            #expect(registered.status == 200, "\(registered.body)")
-        }
-        await setup.sts.engine.advanceClock(by: 90)
+        try await registerDevices(devices, world, setup)
         #expect(try await world.upload(["main.tf": "resource \"terraform_data\" \"release\" {\n  input = \"2\"\n}\n"]).status == 201)
         let run = try await world.queue(as: "mario")
         try await world.expect(run, reaches: "planned")
